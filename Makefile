@@ -1,0 +1,18 @@
+# The README's two commands are "make serve" and "make test"; both work on a
+# fresh clone (Go and, for the tests, PostgreSQL and Redis on localhost).
+.PHONY: serve test build bench
+
+serve:
+	go run ./cmd/tender serve
+
+build:
+	go build -o bin/tender ./cmd/tender
+
+# Every package against both stores. PostgreSQL: TENDER_TEST_DATABASE_URL
+# (default postgres://postgres@127.0.0.1:5432/test); Redis: REDIS_URL
+# (default redis://127.0.0.1:6379/0). With CI=true a missing database fails.
+test:
+	go test -race -count=1 -timeout 15m ./...
+
+bench:
+	go test -run '^$$' -bench . -benchtime 5s ./bench/...

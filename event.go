@@ -1,0 +1,39 @@
+package tender
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event records one state change, named as Stax names webhook events
+// (create_customer, update_item, ...). Events are written in the same database
+// transaction as the change they describe (a transactional outbox), so no
+// committed change lacks its event and no event describes a rolled-back one.
+type Event struct {
+	ID         string
+	MerchantID string
+	Name       string
+	ObjectType string
+	ObjectID   string
+	Payload    json.RawMessage // the object as the API returns it
+	CreatedAt  time.Time
+}
+
+// Event names.
+const (
+	EventCreateCustomer = "create_customer"
+	EventUpdateCustomer = "update_customer"
+	EventDeleteCustomer = "delete_customer"
+	EventCreateItem     = "create_item"
+	EventUpdateItem     = "update_item"
+	EventDeleteItem     = "delete_item"
+)
+
+// Payment method and transaction events.
+const (
+	EventCreatePaymentMethod      = "create_payment_method"
+	EventUpdatePaymentMethod      = "update_payment_method"
+	EventCreateTransaction        = "create_transaction"
+	EventUpdateTransaction        = "update_transaction"
+	EventUpdateTransactionSettled = "update_transaction_settled"
+)

@@ -1,0 +1,296 @@
+// Package sandbox is Tender's deterministic test processor. Magic card
+// numbers, bank accounts and amounts choose the outcome, so integrations can
+// test every path. It keeps its own ledger (in the sandbox_ledger table,
+// written outside Tender's business transactions, as an external processor
+// would), which makes it idempotent per key and lets tests compare what the
+// "processor" did with what Tender recorded.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/store"
+)
+
+// Outcome is what a magic number or amount does.
+type Outcome struct {
+	Approve     bool
+	DeclineCode string
+	Message     string
+}
+
+// Cards maps the magic card numbers to their outcome. Any other valid card
+// number is approved.
+var Cards = map[string]Outcome{
+	"4111111111111111": {Approve: true},
+	"4242424242424242": {Approve: true},
+	"5555555555554444": {Approve: true},
+	"378282246310005":  {Approve: true},
+	"6011111111111117": {Approve: true},
+	"4000000000000002": {DeclineCode: "card_declined", Message: "Card declined."},
+	"4000000000009995": {DeclineCode: "insufficient_funds", Message: "Insufficient funds."},
+	"4000000000009987": {DeclineCode: "lost_card", Message: "Card reported lost."},
+	"4000000000009979": {DeclineCode: "stolen_card", Message: "Card reported stolen."},
+	"4000000000000069": {DeclineCode: "expired_card", Message: "Card expired."},
+	"4000000000000127": {DeclineCode: "incorrect_cvc", Message: "CVV verification failed."},
+	"4000000000000119": {DeclineCode: "processing_error", Message: "A processing error occurred."},
+}
+
+// Magic bank account numbers (any valid routing number).
+const (
+	BankSuccess   = "9876543210" // debits settle
+	BankNSFReturn = "9876543211" // debit accepted, returned R01 (NSF) at settlement
+	BankDecline   = "9876543212" // debit refused at once
+)
+
+// Magic amounts (cents), for any approving card or bank account.
+const (
+	AmountDecline         tender.Amount = 501 // $5.01: generic decline
+	AmountInsufficient    tender.Amount = 502 // $5.02: insufficient funds
+	AmountProcessingError tender.Amount = 505 // $5.05: processing error
+	AmountLostResponse    tender.Amount = 513 // $5.13: approved, but the answer is lost (outcome unknown)
+	AmountLostRequest     tender.Amount = 514 // $5.14: never reaches the processor (outcome unknown)
+	AmountSlow            tender.Amount = 520 // $5.20: answers after SlowDelay
+)
+
+// SlowDelay is how long AmountSlow takes.
+var SlowDelay = 1500 * time.Millisecond
+
+// Processor is the sandbox gateway.
+type Processor struct {
+	ledger store.Executor
+	now    func() time.Time
+}
+
+// New returns a sandbox processor keeping its ledger in s.
+func New(s store.Executor, now func() time.Time) *Processor {
+	if now == nil {
+		now = time.Now
+	}
+	return &Processor{ledger: s, now: now}
+}
+
+var _ gateway.Gateway = (*Processor)(nil)
+
+// Name implements gateway.Gateway.
+func (p *Processor) Name() string { return "sandbox" }
+
+func newRef(prefix string) string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// record writes e under its key unless the key is already known, and turns
+// the stored entry into a Result: a repeated key replays the first answer.
+func (p *Processor) record(ctx context.Context, e *store.SandboxEntry) (*gateway.Result, error) {
+	e.CreatedAt = p.now()
+	stored, _, err := p.ledger.SandboxRecord(ctx, e)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox ledger: %w", err)
+	}
+	return resultOf(stored), nil
+}
+
+func resultOf(e *store.SandboxEntry) *gateway.Result {
+	if e.Op == store.SandboxFenced {
+		return &gateway.Result{Approved: false, Message: "The request was abandoned and not processed.", DeclineCode: "abandoned"}
+	}
+	return &gateway.Result{Approved: e.Approved, Ref: e.Ref, AuthCode: e.AuthCode, Message: e.Message, DeclineCode: e.DeclineCode}
+}
+
+// amountOutcome applies the magic amounts; ok is false when the amount is
+// not magic. It may sleep (AmountSlow) or report a lost request.
+func amountOutcome(ctx context.Context, a tender.Amount) (out Outcome, lost bool, err error) {
+	switch a {
+	case AmountDecline:
+		return Outcome{DeclineCode: "card_declined", Message: "Declined (sandbox amount 5.01)."}, false, nil
+	case AmountInsufficient:
+		return Outcome{DeclineCode: "insufficient_funds", Message: "Insufficient funds (sandbox amount 5.02)."}, false, nil
+	case AmountProcessingError:
+		return Outcome{DeclineCode: "processing_error", Message: "A processing error occurred (sandbox amount 5.05)."}, false, nil
+	case AmountLostRequest:
+		return Outcome{}, true, nil
+	case AmountSlow:
+		select {
+		case <-time.After(SlowDelay):
+		case <-ctx.Done():
+			return Outcome{}, true, nil
+		}
+	}
+	return Outcome{Approve: true}, false, nil
+}
+
+// Authorize implements gateway.Gateway.
+func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+	if prior, err := p.ledger.SandboxGet(ctx, req.Key); err != nil {
+		return nil, err
+	} else if prior != nil {
+		return resultOf(prior), nil
+	}
+	out := Outcome{Approve: true}
+	op := store.SandboxSale
+	switch {
+	case req.Card != nil:
+		if o, ok := Cards[req.Card.Number]; ok {
+			out = o
+		}
+		if !req.Capture {
+			op = store.SandboxAuth
+		}
+	case req.Bank != nil:
+		op = store.SandboxDebit
+		if req.Bank.Account == BankDecline {
+			out = Outcome{DeclineCode: "account_closed", Message: "Bank account declined."}
+		}
+	default:
+		return nil, fmt.Errorf("sandbox: request has neither card nor bank")
+	}
+	if out.Approve {
+		o, lost, err := amountOutcome(ctx, req.Amount)
+		if err != nil {
+			return nil, err
+		}
+		if lost {
+			return nil, gateway.ErrUnknown
+		}
+		out = o
+	}
+	e := &store.SandboxEntry{Key: req.Key, Op: op, Amount: req.Amount, Approved: out.Approve,
+		Message: out.Message, DeclineCode: out.DeclineCode}
+	if out.Approve {
+		e.Ref, e.AuthCode = newRef("sbx_"), fmt.Sprintf("%06d", time.Now().UnixNano()%1_000_000)
+		if req.Bank != nil && req.Bank.Account == BankNSFReturn {
+			e.ReturnCode = "R01"
+		}
+	}
+	res, err := p.record(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	if req.Amount == AmountLostResponse {
+		return nil, gateway.ErrUnknown // approved and recorded, but the answer never arrives
+	}
+	return res, nil
+}
+
+// Capture implements gateway.Gateway.
+func (p *Processor) Capture(ctx context.Context, key, ref string, amount tender.Amount) (*gateway.Result, error) {
+	return p.follow(ctx, key, ref, store.SandboxCapture, amount)
+}
+
+// Void implements gateway.Gateway.
+func (p *Processor) Void(ctx context.Context, key, ref string) (*gateway.Result, error) {
+	return p.follow(ctx, key, ref, store.SandboxVoid, 0)
+}
+
+// Refund implements gateway.Gateway.
+func (p *Processor) Refund(ctx context.Context, key, ref string, amount tender.Amount) (*gateway.Result, error) {
+	return p.follow(ctx, key, ref, store.SandboxRefund, amount)
+}
+
+// follow runs an operation on an earlier payment, checking it against the
+// processor's own ledger: the processor, like a real one, refuses to capture
+// more than authorized or refund more than captured.
+func (p *Processor) follow(ctx context.Context, key, ref, op string, amount tender.Amount) (*gateway.Result, error) {
+	if prior, err := p.ledger.SandboxGet(ctx, key); err != nil {
+		return nil, err
+	} else if prior != nil {
+		return resultOf(prior), nil
+	}
+	parent, err := p.ledger.SandboxGetByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	e := &store.SandboxEntry{Key: key, Op: op, ParentRef: ref, Amount: amount}
+	sums, err := p.ledger.SandboxSums(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	decline := func(msg string) {
+		e.Approved, e.Message, e.DeclineCode = false, msg, "invalid_request"
+	}
+	e.Approved = true
+	switch {
+	case parent == nil || !parent.Approved:
+		decline("No such approved payment at the processor.")
+	case sums.Voided:
+		decline("The payment was voided.")
+	case op == store.SandboxCapture && parent.Op != store.SandboxAuth:
+		decline("Only a pre-authorization can be captured.")
+	case op == store.SandboxCapture && sums.Captured > 0:
+		decline("The pre-authorization was already captured.")
+	case op == store.SandboxCapture && amount > parent.Amount:
+		decline("The capture exceeds the authorized amount.")
+	case op == store.SandboxVoid && sums.Refunded > 0:
+		decline("A refunded payment cannot be voided.")
+	case op == store.SandboxRefund:
+		captured := parent.Amount
+		if parent.Op == store.SandboxAuth {
+			captured = sums.Captured
+		}
+		if amount+sums.Refunded > captured {
+			decline("The refund exceeds the captured amount.")
+		}
+	}
+	if e.Approved {
+		e.Ref = newRef("sbx_")
+	}
+	return p.record(ctx, e)
+}
+
+// Credit implements gateway.Gateway.
+func (p *Processor) Credit(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+	if prior, err := p.ledger.SandboxGet(ctx, req.Key); err != nil {
+		return nil, err
+	} else if prior != nil {
+		return resultOf(prior), nil
+	}
+	e := &store.SandboxEntry{Key: req.Key, Op: store.SandboxCredit, Amount: req.Amount, Approved: true, Ref: newRef("sbx_")}
+	if req.Card != nil {
+		if o, ok := Cards[req.Card.Number]; ok && !o.Approve {
+			e.Approved, e.Ref, e.Message, e.DeclineCode = false, "", o.Message, o.DeclineCode
+		}
+	}
+	return p.record(ctx, e)
+}
+
+// Resolve implements gateway.Gateway: a key never seen is fenced.
+func (p *Processor) Resolve(ctx context.Context, key string) (*gateway.Result, bool, error) {
+	prior, err := p.ledger.SandboxGet(ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if prior != nil && prior.Op != store.SandboxFenced {
+		return resultOf(prior), true, nil
+	}
+	stored, _, err := p.ledger.SandboxRecord(ctx, &store.SandboxEntry{Key: key, Op: store.SandboxFenced, CreatedAt: p.now()})
+	if err != nil {
+		return nil, false, err
+	}
+	if stored.Op != store.SandboxFenced { // the lost request landed just now
+		return resultOf(stored), true, nil
+	}
+	return resultOf(stored), false, nil
+}
+
+// Settle implements gateway.Gateway.
+func (p *Processor) Settle(ctx context.Context, ref string) (*gateway.Settlement, error) {
+	e, err := p.ledger.SandboxGetByRef(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		return nil, fmt.Errorf("sandbox: no payment %s", ref)
+	}
+	if e.ReturnCode != "" {
+		return &gateway.Settlement{Returned: true, ReturnCode: e.ReturnCode, Message: "R01: Insufficient funds (ACH return)."}, nil
+	}
+	return &gateway.Settlement{}, nil
+}

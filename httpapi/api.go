@@ -1,0 +1,434 @@
+// Package httpapi serves Tender's Stax-compatible HTTP API: the route table,
+// authentication, throttling, request ids, logs and metrics, and the JSON
+// shapes of responses and errors. Handlers are thin: decode, call package
+// service, encode.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/ratelimit"
+	"github.com/tenderpay/tender/service"
+)
+
+// Config holds the API's dependencies and settings.
+type Config struct {
+	Service *service.Service
+	// Limiter throttles API routes per client IP; nil disables throttling.
+	Limiter ratelimit.Limiter
+	// RateLimit is the per-IP budget of API routes (Stax: 150/min).
+	RateLimit ratelimit.Limit
+	Logger    *slog.Logger
+	// PublicURL is the externally visible base URL (for pagination links);
+	// empty means derive it from the request.
+	PublicURL string
+	// TrustProxy makes the client IP the first X-Forwarded-For address.
+	TrustProxy bool
+	// Ready reports whether the server can serve (for /readyz).
+	Ready func(ctx context.Context) error
+	// MaxBodyBytes bounds request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// Version is reported in the OpenAPI document.
+	Version string
+}
+
+// API is the HTTP handler.
+type API struct {
+	cfg     Config
+	svc     *service.Service
+	log     *slog.Logger
+	handler http.Handler
+	routes  []route
+
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	throttle *prometheus.CounterVec
+}
+
+// New builds the API.
+func New(cfg Config) *API {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	a := &API{cfg: cfg, svc: cfg.Service, log: cfg.Logger, registry: prometheus.NewRegistry()}
+	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tender_http_requests_total", Help: "HTTP requests by route, method and status code.",
+	}, []string{"route", "method", "code"})
+	a.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "tender_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
+	}, []string{"route", "method"})
+	a.throttle = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "tender_http_throttled_total", Help: "Requests refused with 429, by limiter.",
+	}, []string{"limiter"})
+	a.registry.MustRegister(a.requests, a.latency, a.throttle,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a.routes = a.routeTable()
+	mux := http.NewServeMux()
+	for _, rt := range a.routes {
+		mux.Handle(rt.method+" "+rt.path, a.wrap(rt))
+	}
+	mux.Handle("GET /healthz", a.plain("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	}))
+	mux.Handle("GET /readyz", a.plain("/readyz", a.readyz))
+	mux.Handle("GET /metrics", a.plain("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}).ServeHTTP))
+	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
+	a.handler = a.outer(mux)
+	return a
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// Registry exposes the metrics registry (for other components' collectors).
+func (a *API) Registry() *prometheus.Registry { return a.registry }
+
+func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
+	if a.cfg.Ready != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.cfg.Ready(ctx); err != nil {
+			a.log.WarnContext(r.Context(), "not ready", "error", err.Error())
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// --- request context ----------------------------------------------------
+
+type ctxKey int
+
+const infoKey ctxKey = 0
+
+// reqInfo is filled in as the request passes through the layers, and read by
+// the outermost one for logs and metrics.
+type reqInfo struct {
+	id        string
+	route     string
+	principal *tender.Principal
+}
+
+func info(ctx context.Context) *reqInfo {
+	if ri, ok := ctx.Value(infoKey).(*reqInfo); ok {
+		return ri
+	}
+	return &reqInfo{}
+}
+
+func requestID(ctx context.Context) string { return info(ctx).id }
+
+func principal(ctx context.Context) *tender.Principal { return info(ctx).principal }
+
+// merchantID is the authenticated merchant's id.
+func merchantID(r *http.Request) string { return principal(r.Context()).Merchant.ID }
+
+// --- the outer layers ---------------------------------------------------
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// outer adds the request id, security headers, path normalisation, panic
+// recovery, JSON 404/405, the access log and metrics.
+func (a *API) outer(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := &reqInfo{id: incomingRequestID(r.Header.Get("X-Request-Id"))}
+		r = r.WithContext(context.WithValue(r.Context(), infoKey, ri))
+		h := w.Header()
+		h.Set("X-Request-Id", ri.id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Referrer-Policy", "no-referrer")
+		sw := &statusWriter{ResponseWriter: w}
+
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				a.log.ErrorContext(r.Context(), "panic", "request_id", ri.id, "panic", truncate(panicString(p), 500))
+				if sw.status == 0 {
+					writeJSON(sw, http.StatusInternalServerError, ErrorBody{Error: "An internal error occurred."})
+				}
+			}
+			route := ri.route
+			if route == "" {
+				route = "unmatched"
+			}
+			elapsed := time.Since(start)
+			a.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+			a.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
+			attrs := []slog.Attr{
+				slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("route", route),
+				slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.status),
+				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.Int("bytes", sw.bytes),
+				slog.String("remote_ip", a.clientIP(r)),
+			}
+			if p := ri.principal; p != nil && p.Merchant != nil {
+				attrs = append(attrs, slog.String("merchant_id", p.Merchant.ID))
+			}
+			a.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		}()
+
+		r.URL.Path = normalizePath(r.URL.Path)
+		r.URL.RawPath = ""
+		if _, pattern := mux.Handler(r); pattern == "" {
+			a.unmatched(sw, r, mux)
+			return
+		}
+		mux.ServeHTTP(sw, r)
+	})
+}
+
+// unmatched answers a request no route takes: JSON 404, or 405 with Allow.
+func (a *API) unmatched(w http.ResponseWriter, r *http.Request, mux *http.ServeMux) {
+	probe := &headerProbe{header: http.Header{}}
+	h, _ := mux.Handler(r)
+	h.ServeHTTP(probe, r)
+	if probe.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		writeJSON(w, http.StatusMethodNotAllowed, ErrorBody{Error: "Method " + r.Method + " is not allowed on this route."})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, ErrorBody{Error: "Not found."})
+}
+
+// headerProbe records what the mux's own 404/405 handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(code int)        { p.status = code }
+
+// normalizePath collapses doubled slashes (one real Stax client sends
+// "//transaction/{id}/refund") and drops a trailing slash.
+func normalizePath(p string) string {
+	if !strings.Contains(p, "//") && (len(p) <= 1 || !strings.HasSuffix(p, "/")) {
+		return p
+	}
+	var b strings.Builder
+	prevSlash := false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c == '/' && prevSlash {
+			continue
+		}
+		prevSlash = c == '/'
+		b.WriteByte(c)
+	}
+	out := b.String()
+	if len(out) > 1 {
+		out = strings.TrimSuffix(out, "/")
+	}
+	if out == "" {
+		out = "/"
+	}
+	return out
+}
+
+func incomingRequestID(v string) string {
+	if v != "" && len(v) <= 64 {
+		ok := true
+		for _, c := range v {
+			if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return v
+		}
+	}
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+func (a *API) clientIP(r *http.Request) string {
+	if a.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (a *API) baseURL(r *http.Request) string {
+	if a.cfg.PublicURL != "" {
+		return strings.TrimSuffix(a.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || (a.cfg.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// --- per-route layers ---------------------------------------------------
+
+// plain wraps an operational route (no auth, no throttling).
+func (a *API) plain(path string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info(r.Context()).route = path
+		h(w, r)
+	})
+}
+
+// wrap adds the body limit, throttling and authentication of rt.
+func (a *API) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ri := info(r.Context())
+		ri.route = rt.method + " " + rt.path
+		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		if r.ContentLength > a.cfg.MaxBodyBytes {
+			a.writeError(w, r, tender.Errorf(tender.ETOOLARGE, "The request body is larger than %d bytes.", a.cfg.MaxBodyBytes))
+			return
+		}
+		if !a.allow(w, r, "api", a.cfg.RateLimit) {
+			return
+		}
+		p, err := a.authenticate(r, rt.auth)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		ri.principal = p
+		if err := rt.h(w, r); err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+// allow spends one request of the client IP's budget under l; when refused
+// it has written the 429. A limiter failure lets the request through (and is
+// logged): throttling protects the service, it must not take it down.
+func (a *API) allow(w http.ResponseWriter, r *http.Request, name string, l ratelimit.Limit) bool {
+	if a.cfg.Limiter == nil || l.Rate <= 0 {
+		return true
+	}
+	res, err := a.cfg.Limiter.Allow(r.Context(), name+":"+a.clientIP(r), l)
+	if err != nil {
+		a.log.WarnContext(r.Context(), "rate limiter unavailable; allowing", "request_id", requestID(r.Context()), "error", err.Error())
+		return true
+	}
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(res.Limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, res.Remaining)))
+	if res.Allowed {
+		return true
+	}
+	secs := int((res.RetryAfter + time.Second - 1) / time.Second)
+	h.Set("Retry-After", strconv.Itoa(max(1, secs)))
+	a.throttle.WithLabelValues(name).Inc()
+	writeJSON(w, http.StatusTooManyRequests, ErrorBody{Error: "Too many requests. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."})
+	return false
+}
+
+type authKind int
+
+const (
+	authMerchant    authKind = iota // merchant API key or ephemeral token
+	authMerchantKey                 // merchant API key only (not ephemeral)
+	authPartner                     // partner API key
+)
+
+func (a *API) authenticate(r *http.Request, kind authKind) (*tender.Principal, error) {
+	authz := r.Header.Get("Authorization")
+	scheme, secret, ok := strings.Cut(authz, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
+	}
+	p, err := a.svc.Authenticate(r.Context(), strings.TrimSpace(secret))
+	if err != nil {
+		return nil, err
+	}
+	switch kind {
+	case authPartner:
+		if p.Kind != tender.KeyPartner {
+			return nil, tender.Errorf(tender.EFORBIDDEN, "This route needs a partner API key.")
+		}
+	case authMerchantKey:
+		if p.Kind != tender.KeyMerchant {
+			return nil, tender.Errorf(tender.EFORBIDDEN, "This route needs a merchant API key.")
+		}
+	default:
+		if p.Merchant == nil {
+			return nil, tender.Errorf(tender.EFORBIDDEN, "This route needs a merchant API key.")
+		}
+	}
+	return p, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func panicString(p any) string {
+	if err, ok := p.(error); ok {
+		return err.Error()
+	}
+	if s, ok := p.(string); ok {
+		return s
+	}
+	return "panic"
+}
+
+var _ = errors.New

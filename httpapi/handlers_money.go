@@ -1,0 +1,201 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/service"
+	"github.com/tenderpay/tender/store"
+)
+
+// writeResult writes a money operation's answer: 200 on success, 400 with
+// the transaction on a decline, 202 while the processor's answer is
+// unknown. A replayed (idempotent) answer is written byte for byte.
+func writeResult(w http.ResponseWriter, res *service.Result) {
+	status := http.StatusOK
+	switch res.Outcome {
+	case tender.EDECLINED:
+		status = http.StatusBadRequest
+	case service.OutcomePending:
+		status = http.StatusAccepted
+	}
+	if res.Replay != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(status)
+		_, _ = w.Write(res.Replay)
+		_, _ = w.Write([]byte("\n"))
+		return
+	}
+	writeJSON(w, status, res.View)
+}
+
+// --- payment methods ------------------------------------------------------
+
+func (a *API) createPaymentMethod(w http.ResponseWriter, r *http.Request) error {
+	var in tender.PaymentMethodInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	pm, err := a.svc.CreatePaymentMethod(r.Context(), merchantID(r), &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pm)
+	return nil
+}
+
+func (a *API) listPaymentMethods(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	errs := tender.FieldErrors{}
+	lp := listParams(q, store.PaymentMethodSorts, errs)
+	f := tender.PaymentMethodFilter{CustomerID: q.Get("customer_id"), Method: strings.ToLower(q.Get("method"))}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	page, err := a.svc.Store.PaymentMethodList(r.Context(), merchantID(r), f, lp)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, paginate(a, r, lp, page))
+	return nil
+}
+
+func (a *API) getPaymentMethod(w http.ResponseWriter, r *http.Request) error {
+	pm, err := a.svc.Store.PaymentMethodGet(r.Context(), merchantID(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pm)
+	return nil
+}
+
+func (a *API) updatePaymentMethod(w http.ResponseWriter, r *http.Request) error {
+	var in tender.PaymentMethodInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	pm, err := a.svc.UpdatePaymentMethod(r.Context(), merchantID(r), r.PathValue("id"), &in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pm)
+	return nil
+}
+
+func (a *API) deletePaymentMethod(w http.ResponseWriter, r *http.Request) error {
+	pm, err := a.svc.DeletePaymentMethod(r.Context(), merchantID(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pm)
+	return nil
+}
+
+func (a *API) customerPaymentMethods(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.svc.Store.CustomerGet(r.Context(), merchantID(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	pms, err := a.svc.Store.PaymentMethodsOfCustomer(r.Context(), merchantID(r), c.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pms)
+	return nil
+}
+
+// --- charges and transactions -------------------------------------------------
+
+func (a *API) charge(credit bool) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in tender.ChargeInput
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+		res, err := a.svc.Charge(r.Context(), merchantID(r), &in, credit)
+		if err != nil {
+			return err
+		}
+		writeResult(w, res)
+		return nil
+	}
+}
+
+func (a *API) act(op string) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in tender.ActionInput
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+		res, err := a.svc.Act(r.Context(), merchantID(r), r.PathValue("id"), op, &in)
+		if err != nil {
+			return err
+		}
+		writeResult(w, res)
+		return nil
+	}
+}
+
+func (a *API) getTransaction(w http.ResponseWriter, r *http.Request) error {
+	t, err := a.svc.Store.TransactionGet(r.Context(), merchantID(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.View(r.Context(), a.svc.Store, t)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *API) listTransactions(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	errs := tender.FieldErrors{}
+	lp := listParams(q, store.TransactionSorts, errs)
+	f := tender.TransactionFilter{
+		Type: q.Get("type"), Method: strings.ToLower(q.Get("method")), Status: strings.ToUpper(q.Get("status")),
+		CustomerID: q.Get("customer_id"), PaymentMethodID: q.Get("payment_method_id"), InvoiceID: q.Get("invoice_id"),
+	}
+	switch strings.ToLower(q.Get("success")) {
+	case "":
+	case "true", "1":
+		t := true
+		f.Success = &t
+	case "false", "0":
+		fl := false
+		f.Success = &fl
+	default:
+		errs.Add("success", "The success field must be true or false.")
+	}
+	f.CreatedFrom, f.CreatedTo = dateRange(q.Get("startDate"), q.Get("endDate"), errs)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	page, err := a.svc.Store.TransactionList(r.Context(), merchantID(r), f, lp)
+	if err != nil {
+		return err
+	}
+	views, err := a.svc.Views(r.Context(), a.svc.Store, merchantID(r), page.Items)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, paginate(a, r, lp, &tender.Page[*service.TransactionView]{Items: views, Total: page.Total}))
+	return nil
+}
+
+// sandboxBatch settles the merchant's open batch now (sandbox merchants).
+func (a *API) sandboxBatch(w http.ResponseWriter, r *http.Request) error {
+	m := principal(r.Context()).Merchant
+	if !m.Sandbox {
+		return tender.Errorf(tender.EFORBIDDEN, "Only sandbox merchants can force a batch.")
+	}
+	n, err := a.svc.Settle(r.Context(), m.ID, a.svc.Now().Add(1))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"settled": n})
+	return nil
+}

@@ -1,0 +1,126 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/internal/apitest"
+)
+
+func TestIdempotentCharge(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		pm := newCard(t, e, "4111111111111111")
+		body := map[string]any{"payment_method_id": pm, "total": 10, "idempotency_id": "order-1"}
+		first := e.Call("POST", "/charge", body, 200)
+		again := e.Call("POST", "/charge", body, 200)
+		if string(first.Body) != string(again.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay differs:\n%s\n%s", first.Body, again.Body)
+		}
+		// Same key, other parameters.
+		r := e.Do(apitest.Request{Method: "POST", Path: "/charge", Key: e.Key, Body: map[string]any{"payment_method_id": pm, "total": 11, "idempotency_id": "order-1"}})
+		if r.Status != 422 {
+			t.Fatalf("reused key with other total: %d %s", r.Status, r.Body)
+		}
+		// A decline is replayed as a decline.
+		bad := newCard(t, e, "4000000000000002")
+		d1 := e.Call("POST", "/charge", map[string]any{"payment_method_id": bad, "total": 3, "idempotency_id": "order-2"}, 400)
+		d2 := e.Call("POST", "/charge", map[string]any{"payment_method_id": bad, "total": 3, "idempotency_id": "order-2"}, 400)
+		if string(d1.Body) != string(d2.Body) {
+			t.Fatal("declined replay differs")
+		}
+		// Refund idempotency: the second refund with the key is the first one.
+		id := first.Map(t)["id"].(string)
+		e.Call("POST", "/sandbox/batch", nil, 200)
+		rf := map[string]any{"total": 4, "idempotency_id": "refund-1"}
+		e.Call("POST", "/transaction/"+id+"/refund", rf, 200)
+		e.Call("POST", "/transaction/"+id+"/refund", rf, 200)
+		if got := e.Call("GET", "/transaction/"+id, nil, 200).Map(t)["total_refunded"]; got != 4.0 {
+			t.Fatalf("refunded %v after a repeated refund", got)
+		}
+		if got := e.Call("GET", "/transaction", nil, 200).Map(t)["total"]; got != 3.0 {
+			t.Fatalf("transactions: %v, want 3 (charge, decline, one refund)", got)
+		}
+	})
+}
+
+// TestIdempotentChargeConcurrent: identical requests racing each other give
+// one authorization; the losers wait for the winner and replay its answer.
+func TestIdempotentChargeConcurrent(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		pm := newCard(t, e, "4111111111111111")
+		body := map[string]any{"payment_method_id": pm, "total": 5.20, "idempotency_id": "race"} // 5.20: a slow processor
+		var wg sync.WaitGroup
+		ids := make([]string, 10)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.Do(apitest.Request{Method: "POST", Path: "/charge", Key: e.Key, Body: body})
+				if r.Status == 200 {
+					ids[i] = r.Map(t)["id"].(string)
+				} else {
+					t.Errorf("status %d %s", r.Status, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id != ids[0] {
+				t.Fatalf("different transactions: %v", ids)
+			}
+		}
+		if got := e.Call("GET", "/transaction", nil, 200).Map(t)["total"]; got != 1.0 {
+			t.Fatalf("%v transactions, want 1", got)
+		}
+	})
+}
+
+// TestUnknownOutcome: a processor answer that never arrives leaves the
+// charge PENDING (202); the janitor asks the processor and records the real
+// outcome; a retry with the same key then gets it.
+func TestUnknownOutcome(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		e.Server.Service.IdempotencyWait = 100 * time.Millisecond
+		for _, tc := range []struct {
+			total   float64
+			success bool
+		}{
+			{5.13, true},  // approved, answer lost
+			{5.14, false}, // never reached the processor
+		} {
+			pm := newCard(t, e, "4111111111111111")
+			body := map[string]any{"payment_method_id": pm, "total": tc.total, "idempotency_id": "lost-" + time.Now().String()}
+			p := e.Call("POST", "/charge", body, http.StatusAccepted).Map(t)
+			if p["status"] != "PENDING" || p["success"] != false {
+				t.Fatalf("pending = %v", p)
+			}
+			id := p["id"].(string)
+			e.Call("POST", "/charge", body, http.StatusConflict) // still being resolved
+			n, err := e.Server.Service.ResolvePending(t.Context(), 0)
+			if err != nil || n != 1 {
+				t.Fatalf("janitor resolved %d: %v", n, err)
+			}
+			want := 400
+			if tc.success {
+				want = 200
+			}
+			final := e.Call("POST", "/charge", body, want).Map(t)
+			if final["id"] != id || final["success"] != tc.success || final["status"] == "PENDING" {
+				t.Fatalf("final = %v", final)
+			}
+			if !tc.success {
+				// The lost request is fenced at the processor: if it arrived now it would be refused.
+				res, err := e.Server.Service.Gateway.Authorize(t.Context(), gateway.Request{Key: id, Amount: 100, Card: &gateway.Card{Number: "4111111111111111"}, Capture: true})
+				if err != nil || res.Approved {
+					t.Fatalf("late arrival of a fenced request: %+v %v", res, err)
+				}
+			}
+		}
+	})
+}

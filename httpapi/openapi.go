@@ -1,0 +1,310 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// The OpenAPI 3.1 document is generated from the route table at start-up
+// and served at /openapi.json. Schemas describe the JSON the handlers write;
+// the HTTP tests validate every response against this document.
+
+type schema = map[string]any
+
+func str() schema     { return schema{"type": "string"} }
+func nstr() schema    { return schema{"type": []string{"string", "null"}} }
+func integer() schema { return schema{"type": "integer"} }
+func boolean() schema { return schema{"type": "boolean"} }
+func money() schema   { return schema{"type": "number", "description": "dollars, exact to the cent"} }
+func ts() schema      { return schema{"type": "string", "description": "YYYY-MM-DD HH:MM:SS, UTC"} }
+func nts() schema {
+	return schema{"type": []string{"string", "null"}, "description": "YYYY-MM-DD HH:MM:SS, UTC"}
+}
+func ref(n string) schema { return schema{"$ref": "#/components/schemas/" + n} }
+func arr(items schema) schema {
+	return schema{"type": "array", "items": items}
+}
+func object(required []string, props schema) schema {
+	s := schema{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+func customerProps(input bool) schema {
+	p := schema{}
+	for _, f := range []string{"firstname", "lastname", "company", "email", "phone", "address_1", "address_2",
+		"address_city", "address_state", "address_zip", "address_country", "notes", "reference"} {
+		p[f] = str()
+	}
+	p["cc_emails"] = arr(str())
+	p["allow_invoice_credit_card_payments"] = boolean()
+	if !input {
+		p["id"], p["merchant_id"] = str(), str()
+		p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+	}
+	return p
+}
+
+func itemProps(input bool) schema {
+	p := schema{
+		"item": str(), "code": str(), "category": str(), "details": str(),
+		"is_active": boolean(), "is_taxable": boolean(), "is_service": boolean(), "is_discount": boolean(),
+		"price": money(), "in_stock": integer(), "low_stock_alert": integer(), "meta": schema{"type": "object"},
+	}
+	if !input {
+		p["id"], p["merchant_id"] = str(), str()
+		p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+	}
+	return p
+}
+
+var features = object(nil, schema{
+	"split_funding": boolean(), "cp_surcharging": boolean(), "cp_tokenization": boolean(),
+	"surcharge_rate_bps": integer(),
+})
+
+func componentSchemas() schema {
+	all := func(p schema) []string {
+		keys := make([]string, 0, len(p))
+		for k := range p {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return keys
+	}
+	cust, item := customerProps(false), itemProps(false)
+	merchant := schema{
+		"id": str(), "partner_id": str(), "company_name": str(), "contact_email": str(), "status": str(),
+		"is_sandbox": boolean(), "features": features, "hosted_payments_token": str(),
+		"allowed_origins": arr(str()), "created_at": ts(), "updated_at": ts(),
+	}
+	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
+	pm := paymentMethodProps(false)
+	tx, child := transactionProps(true), transactionProps(false)
+	return schema{
+		"PaymentMethod":      object(all(pm), pm),
+		"PaymentMethodInput": object(nil, paymentMethodProps(true)),
+		"Transaction":        object(all(tx), tx),
+		"ChildTransaction":   object(all(child), child),
+		"ChargeInput": object(nil, schema{
+			"payment_method_id": str(), "total": money(), "meta": schema{"type": "object"},
+			"pre_auth": schema{"type": []string{"boolean", "integer", "string"}}, "idempotency_id": str(),
+		}),
+		"ActionInput":      object(nil, schema{"total": money(), "idempotency_id": str()}),
+		"BatchResult":      object([]string{"settled"}, schema{"settled": integer()}),
+		"Error":            object([]string{"error"}, schema{"error": str()}),
+		"ValidationErrors": schema{"type": "object", "additionalProperties": arr(str()), "description": "field → messages"},
+		"Customer":         object(all(cust), cust),
+		"CustomerInput":    object(nil, customerProps(true)),
+		"Item":             object(all(item), item),
+		"ItemInput":        object(nil, itemProps(true)),
+		"Merchant":         object(all(merchant), merchant),
+		"MerchantInput": object(nil, schema{
+			"company_name": str(), "contact_email": str(), "features": features, "allowed_origins": arr(str()),
+		}),
+		"CreatedMerchant": object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
+		"NewKey":          object(all(newKey), newKey),
+		"APIKeyInput":     object(nil, schema{"name": str()}),
+		"EphemeralToken":  object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
+		"Self": object([]string{"merchant", "key"}, schema{
+			"merchant": ref("Merchant"),
+			"key":      object([]string{"id", "kind"}, schema{"id": str(), "kind": str()}),
+		}),
+	}
+}
+
+func paginatorSchema(item schema) schema {
+	nint := schema{"type": []string{"integer", "null"}}
+	p := schema{
+		"current_page": integer(), "data": arr(item), "first_page_url": str(), "from": nint,
+		"last_page": integer(), "last_page_url": str(), "next_page_url": nstr(), "path": str(),
+		"per_page": integer(), "prev_page_url": nstr(), "to": nint, "total": integer(),
+	}
+	req := make([]string, 0, len(p))
+	for k := range p {
+		req = append(req, k)
+	}
+	sort.Strings(req)
+	return object(req, p)
+}
+
+var pathParam = regexp.MustCompile(`\{([a-zA-Z_]+)\}`)
+
+func jsonContent(s schema) schema {
+	return schema{"application/json": schema{"schema": s}}
+}
+
+func errResp(desc string) schema {
+	return schema{"description": desc, "content": jsonContent(ref("Error"))}
+}
+
+// OpenAPI builds the document from the route table.
+func (a *API) OpenAPI() map[string]any {
+	paths := schema{}
+	for _, rt := range a.routes {
+		op := schema{
+			"summary":     rt.summary,
+			"tags":        []string{rt.tag},
+			"operationId": operationID(rt),
+		}
+		var params []schema
+		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+			params = append(params, schema{"name": m[1], "in": "path", "required": true, "schema": str()})
+		}
+		for _, q := range rt.query {
+			ps := schema{"type": q.typ}
+			if strings.HasSuffix(q.name, "[]") {
+				ps = arr(str())
+			}
+			params = append(params, schema{"name": q.name, "in": "query", "required": false, "schema": ps, "description": q.desc})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if rt.req != "" {
+			op["requestBody"] = schema{"required": true, "content": jsonContent(ref(rt.req))}
+		}
+		status := rt.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		body := ref(rt.resp)
+		switch {
+		case rt.list:
+			body = paginatorSchema(body)
+		case rt.array:
+			body = arr(body)
+		}
+		responses := schema{
+			strconv.Itoa(status): schema{"description": "OK", "content": jsonContent(body)},
+			"401":                errResp("Missing or unknown API key"),
+			"403":                errResp("Key of the wrong kind for this route"),
+			"404":                errResp("Not found (or another merchant's object)"),
+			"429":                errResp("Throttled; see Retry-After"),
+			"422":                schema{"description": "Validation failed", "content": jsonContent(ref("ValidationErrors"))},
+			"500":                errResp("Internal error"),
+			"503":                errResp("A dependency is unavailable"),
+		}
+		if rt.money {
+			responses["400"] = schema{"description": "Declined: the recorded transaction (success false)", "content": jsonContent(body)}
+			responses["202"] = schema{"description": "The processor's answer is pending; the transaction (status PENDING)", "content": jsonContent(body)}
+		}
+		if rt.req != "" {
+			responses["413"] = errResp("Body too large")
+			responses["415"] = errResp("Body is not application/json")
+			responses["409"] = errResp("Conflict")
+		}
+		op["responses"] = responses
+		op["security"] = []schema{{"bearer": []string{}}}
+		item, _ := paths[rt.path].(schema)
+		if item == nil {
+			item = schema{}
+			paths[rt.path] = item
+		}
+		item[strings.ToLower(rt.method)] = op
+	}
+	plain := func(summary string, s schema) schema {
+		return schema{"get": schema{"summary": summary, "tags": []string{"ops"}, "operationId": strings.Trim(strings.ReplaceAll(summary, " ", ""), "."),
+			"responses": schema{"200": schema{"description": "OK", "content": s}}}}
+	}
+	status := object([]string{"status"}, schema{"status": str()})
+	paths["/healthz"] = plain("Liveness", jsonContent(status))
+	ready := plain("Readiness", jsonContent(status))
+	ready["get"].(schema)["responses"].(schema)["503"] = schema{"description": "Not ready", "content": jsonContent(status)}
+	paths["/readyz"] = ready
+	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}})
+	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}))
+
+	return schema{
+		"openapi": "3.1.0",
+		"info": schema{
+			"title":       "Tender API",
+			"version":     a.cfg.Version,
+			"description": "A self-hosted, Stax-compatible payments API.",
+		},
+		"paths": paths,
+		"components": schema{
+			"schemas": componentSchemas(),
+			"securitySchemes": schema{
+				"bearer": schema{"type": "http", "scheme": "bearer", "description": "merchant API key, ephemeral token or partner API key"},
+			},
+		},
+	}
+}
+
+func operationID(rt route) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(rt.method))
+	for _, part := range strings.Split(rt.path, "/") {
+		part = strings.Trim(part, "{}")
+		for _, w := range strings.FieldsFunc(part, func(r rune) bool { return r == '-' || r == '_' }) {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
+}
+
+var openapiOnce sync.Once
+var openapiJSON []byte
+
+func (a *API) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	openapiOnce.Do(func() {
+		openapiJSON, _ = json.MarshalIndent(a.OpenAPI(), "", "  ")
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(openapiJSON)
+}
+
+func paymentMethodProps(input bool) schema {
+	p := schema{"person_name": str(), "nickname": str(), "is_default": boolean(), "meta": schema{"type": "object"}}
+	for _, f := range []string{"address_1", "address_2", "address_city", "address_state", "address_zip", "address_country"} {
+		p[f] = str()
+	}
+	if input {
+		for _, f := range []string{"method", "customer_id", "card_number", "card_cvv", "card_exp", "bank_name",
+			"bank_account", "bank_routing", "bank_type", "bank_holder_type"} {
+			p[f] = str()
+		}
+		return p
+	}
+	for _, f := range []string{"id", "customer_id", "merchant_id", "method", "card_type", "card_last_four",
+		"card_exp", "bin_type", "bank_name", "bank_type", "bank_holder_type"} {
+		p[f] = str()
+	}
+	p["has_cvv"], p["is_usable_in_vt"] = boolean(), boolean()
+	p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+	return p
+}
+
+// transactionProps describes a transaction; a child (capture, void,
+// refund) is listed inside its parent and has no children of its own.
+func transactionProps(parent bool) schema {
+	p := schema{}
+	for _, f := range []string{"id", "merchant_id", "reference_id", "invoice_id", "customer_id", "payment_method_id",
+		"type", "source", "method", "status", "message", "last_four", "batch_id"} {
+		p[f] = str()
+	}
+	for _, f := range []string{"success", "pre_auth", "is_captured", "is_voided", "cancelled", "is_refundable",
+		"is_voidable", "is_settling"} {
+		p[f] = boolean()
+	}
+	p["total"], p["total_refunded"], p["surcharge"] = money(), money(), money()
+	p["meta"] = schema{"type": "object"}
+	p["batched_at"], p["settled_at"] = nts(), nts()
+	p["created_at"], p["updated_at"] = ts(), ts()
+	p["child_transactions"] = schema{"type": "array", "maxItems": 0}
+	if parent {
+		p["child_transactions"] = arr(ref("ChildTransaction"))
+	}
+	p["customer"] = schema{"oneOf": []schema{ref("Customer"), {"type": "null"}}}
+	p["payment_method"] = schema{"oneOf": []schema{ref("PaymentMethod"), {"type": "null"}}}
+	return p
+}

@@ -1,0 +1,102 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/tenderpay/tender"
+)
+
+// route is one row of the route table: the handler and what the OpenAPI
+// document says about it. The mux and the document are both built from this
+// table, so they cannot disagree.
+type route struct {
+	method, path string
+	auth         authKind
+	tag          string
+	summary      string
+	// req names the request body schema ("" for none); resp the 2xx
+	// response schema; list wraps resp in the Laravel paginator; array makes
+	// it a bare array.
+	req, resp   string
+	list, array bool
+	// money adds 400 (declined, with the transaction) and 202 (processor
+	// outcome pending) responses of the same schema.
+	money  bool
+	status int
+	query  []queryParam
+	h      func(w http.ResponseWriter, r *http.Request) error
+}
+
+type queryParam struct {
+	name, typ, desc string
+}
+
+var pageParams = []queryParam{
+	{"page", "integer", "1-based page number"},
+	{"per_page", "integer", "page size, at most 200 (default 25)"},
+	{"sort", "string", "sort column"},
+	{"order", "string", "asc or desc (default desc on created_at)"},
+	{"keywords[]", "string", "search terms, all must match"},
+}
+
+func (a *API) routeTable() []route {
+	return []route{
+		// Merchant self-service.
+		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key", resp: "Self", h: a.getSelf},
+		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
+		{method: "GET", path: "/ephemeral", tag: "merchant", summary: "Create a 24-hour ephemeral token", resp: "EphemeralToken", h: a.getEphemeral},
+
+		// Partner routes.
+		{method: "POST", path: "/merchant", auth: authPartner, tag: "partner", summary: "Create a merchant with its first API key", req: "MerchantInput", resp: "CreatedMerchant", status: 201, h: a.createMerchant},
+		{method: "GET", path: "/merchant", auth: authPartner, tag: "partner", summary: "List the partner's merchants", resp: "Merchant", list: true, query: pageParams[:4], h: a.listMerchants},
+		{method: "GET", path: "/merchant/{id}", auth: authPartner, tag: "partner", summary: "Get one of the partner's merchants", resp: "Merchant", h: a.getMerchant},
+		{method: "PUT", path: "/merchant/{id}", auth: authPartner, tag: "partner", summary: "Update a merchant: name, features, allowed origins", req: "MerchantInput", resp: "Merchant", h: a.updateMerchant},
+		{method: "POST", path: "/merchant/{id}/apikey", auth: authPartner, tag: "partner", summary: "Create an API key for a merchant (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createMerchantKey},
+
+		// Customers.
+		{method: "POST", path: "/customer", tag: "customer", summary: "Create a customer", req: "CustomerInput", resp: "Customer", h: a.createCustomer},
+		{method: "GET", path: "/customer", tag: "customer", summary: "List customers", resp: "Customer", list: true, query: append([]queryParam{
+			{"email", "string", "exact email (case-insensitive)"}, {"firstname", "string", ""}, {"lastname", "string", ""},
+			{"company", "string", ""}, {"phone", "string", ""}, {"reference", "string", ""},
+			{"startDate", "string", "created at or after (YYYY-MM-DD[ HH:MM:SS])"}, {"endDate", "string", "created at or before"},
+		}, pageParams...), h: a.listCustomers},
+		{method: "GET", path: "/customer/{id}", tag: "customer", summary: "Get a customer", resp: "Customer", h: a.getCustomer},
+		{method: "PUT", path: "/customer/{id}", tag: "customer", summary: "Update a customer", req: "CustomerInput", resp: "Customer", h: a.updateCustomer},
+		{method: "DELETE", path: "/customer/{id}", tag: "customer", summary: "Soft-delete a customer", resp: "Customer", h: a.deleteCustomer},
+		{method: "GET", path: "/customer/{id}/payment-method", tag: "customer", summary: "A customer's payment methods (bare array)", resp: "PaymentMethod", array: true, h: a.customerPaymentMethods},
+
+		// Payment methods (card numbers sealed in the vault, never returned).
+		{method: "POST", path: "/payment-method", tag: "payment-method", summary: "Tokenize a card or bank account", req: "PaymentMethodInput", resp: "PaymentMethod", h: a.createPaymentMethod},
+		{method: "GET", path: "/payment-method", tag: "payment-method", summary: "List payment methods", resp: "PaymentMethod", list: true, query: append([]queryParam{
+			{"customer_id", "string", ""}, {"method", "string", "card or bank"},
+		}, pageParams[:4]...), h: a.listPaymentMethods},
+		{method: "GET", path: "/payment-method/{id}", tag: "payment-method", summary: "Get a payment method", resp: "PaymentMethod", h: a.getPaymentMethod},
+		{method: "PUT", path: "/payment-method/{id}", tag: "payment-method", summary: "Update billing address, nickname, holder name, expiry or default", req: "PaymentMethodInput", resp: "PaymentMethod", h: a.updatePaymentMethod},
+		{method: "DELETE", path: "/payment-method/{id}", tag: "payment-method", summary: "Soft-delete a payment method", resp: "PaymentMethod", h: a.deletePaymentMethod},
+
+		// Money.
+		{method: "POST", path: "/charge", tag: "transaction", summary: "Charge a payment method (sale, or pre-auth with pre_auth)", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(false)},
+		{method: "POST", path: "/credit", tag: "transaction", summary: "Credit (pay out to) a payment method", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(true)},
+		{method: "GET", path: "/transaction", tag: "transaction", summary: "List transactions", resp: "Transaction", list: true, query: append([]queryParam{
+			{"type", "string", "charge, pre_auth, capture, refund, void, credit"}, {"method", "string", "card or bank"},
+			{"status", "string", "PENDING, SUCCESS or FAILED"}, {"success", "string", "true or false"},
+			{"customer_id", "string", ""}, {"payment_method_id", "string", ""}, {"invoice_id", "string", ""},
+			{"startDate", "string", "created at or after"}, {"endDate", "string", "created at or before"},
+		}, pageParams[:4]...), h: a.listTransactions},
+		{method: "GET", path: "/transaction/{id}", tag: "transaction", summary: "Get a transaction with its children", resp: "Transaction", h: a.getTransaction},
+		{method: "POST", path: "/transaction/{id}/capture", tag: "transaction", summary: "Capture a pre-authorization (total ≤ authorized)", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpCapture)},
+		{method: "POST", path: "/transaction/{id}/void", tag: "transaction", summary: "Void an unsettled payment", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoid)},
+		{method: "POST", path: "/transaction/{id}/refund", tag: "transaction", summary: "Refund a settled payment, partly or fully", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpRefund)},
+		{method: "POST", path: "/transaction/{id}/void-or-refund", tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
+		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},
+
+		// Item catalog.
+		{method: "POST", path: "/item", tag: "item", summary: "Create a catalog item", req: "ItemInput", resp: "Item", h: a.createItem},
+		{method: "GET", path: "/item", tag: "item", summary: "List catalog items", resp: "Item", list: true, query: append([]queryParam{
+			{"category", "string", ""}, {"code", "string", ""}, {"is_active", "string", "true or false"},
+		}, pageParams...), h: a.listItems},
+		{method: "GET", path: "/item/{id}", tag: "item", summary: "Get a catalog item", resp: "Item", h: a.getItem},
+		{method: "PUT", path: "/item/{id}", tag: "item", summary: "Update a catalog item", req: "ItemInput", resp: "Item", h: a.updateItem},
+		{method: "DELETE", path: "/item/{id}", tag: "item", summary: "Soft-delete a catalog item", resp: "Item", h: a.deleteItem},
+	}
+}

@@ -1,0 +1,353 @@
+// Package cli implements the tender command's subcommands: serve, migrate,
+// merchant and partner. Every flag has an environment variable, so the same
+// binary configures from a shell or a container.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/server"
+	"github.com/tenderpay/tender/service"
+)
+
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+const usage = `tender — a self-hosted, Stax-compatible payments server
+
+Usage:
+  tender serve                     run the API server (sandbox on SQLite by default)
+  tender migrate                   apply database migrations and exit
+  tender merchant create --name N  create a merchant, print its API key and web-payments token
+  tender merchant list             list merchants
+  tender merchant key --id ID      issue another API key for a merchant
+  tender partner create --name N   create a partner (ISV), print its partner API key
+  tender vault rotate [--generate] re-wrap stored card/account numbers under the current master key
+  tender version
+
+Run "tender <command> -h" for flags. Every flag also reads an environment
+variable, shown in its help.
+`
+
+// Main runs the command line args and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		err = migrate(ctx, args[1:], stdout, stderr)
+	case "merchant":
+		err = merchant(ctx, args[1:], stdout, stderr)
+	case "partner":
+		err = partner(ctx, args[1:], stdout, stderr)
+	case "vault":
+		err = vaultCmd(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, Version)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "tender:", err)
+		return 1
+	}
+	return 0
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, ok := os.LookupEnv(name); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(name); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	if v, ok := os.LookupEnv(name); ok {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return def
+}
+
+// storeFlags are the flags every database-using command shares.
+func storeFlags(fs *flag.FlagSet, cfg *server.Config) {
+	fs.StringVar(&cfg.MasterKey, "master-key", env("TENDER_MASTER_KEY", ""), "vault keyring kid:base64[,kid:base64...], newest first (TENDER_MASTER_KEY)")
+	fs.StringVar(&cfg.MasterKeyFile, "master-key-file", env("TENDER_MASTER_KEY_FILE", ""), "file holding the vault keyring (TENDER_MASTER_KEY_FILE)")
+	fs.BoolVar(&cfg.Sandbox, "sandbox", envBool("TENDER_SANDBOX", true), "sandbox mode: sandbox merchant on an empty database, sandbox processor, generated vault key (TENDER_SANDBOX)")
+	fs.StringVar(&cfg.DataDir, "data", env("TENDER_DATA_DIR", "tender-data"), "data directory for the SQLite file and sandbox keys (TENDER_DATA_DIR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres://... to use PostgreSQL; empty for SQLite in the data directory (DATABASE_URL)")
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg server.Config
+	storeFlags(fs, &cfg)
+	addr := env("TENDER_ADDR", "")
+	if addr == "" && os.Getenv("PORT") != "" {
+		addr = ":" + os.Getenv("PORT")
+	}
+	if addr == "" {
+		addr = ":8080"
+	}
+	fs.StringVar(&cfg.Addr, "addr", addr, "listen address (TENDER_ADDR, or PORT)")
+	fs.StringVar(&cfg.RedisURL, "redis-url", env("REDIS_URL", ""), "redis://... to share rate limits across instances (REDIS_URL)")
+	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", 15*time.Second), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
+	fs.StringVar(&cfg.SettleAt, "settle-at", env("TENDER_SETTLE_AT", "02:00"), "daily settlement batch time, HH:MM UTC (TENDER_SETTLE_AT)")
+	fs.IntVar(&cfg.RateLimit, "rate-limit", envInt("TENDER_RATE_LIMIT", server.DefaultRateLimit), "API requests per minute per client IP; -1 disables (TENDER_RATE_LIMIT)")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TENDER_TRUST_PROXY", false), "take the client IP from X-Forwarded-For (TENDER_TRUST_PROXY)")
+	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", 20), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
+	level := fs.String("log-level", env("TENDER_LOG_LEVEL", "info"), "debug, info, warn or error (TENDER_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Logger = newLogger(stderr, *level)
+	cfg.Out = stdout
+	cfg.Version = Version
+	srv, err := server.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(); err != nil {
+		srv.Close()
+		return err
+	}
+	fmt.Fprintf(stdout, "Tender %s listening on %s (store: %s)\n", Version, srv.URL(), srv.Store.Dialect())
+	<-ctx.Done()
+	cfg.Logger.Info("shutting down")
+	return srv.Close()
+}
+
+func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg server.Config
+	storeFlags(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "migrations applied (%s)\n", st.Dialect())
+	return nil
+}
+
+// openService opens and migrates the store for an admin command.
+func openService(ctx context.Context, cfg server.Config) (*service.Service, func(), error) {
+	st, err := server.OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return service.New(st), func() { st.Close() }, nil
+}
+
+func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("merchant: want create, list or key")
+	}
+	fs := flag.NewFlagSet("merchant "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg server.Config
+	storeFlags(fs, &cfg)
+	name := fs.String("name", "", "company name (create)")
+	email := fs.String("email", "", "contact email (create)")
+	partnerID := fs.String("partner", "", "partner id that owns the merchant (create)")
+	id := fs.String("id", "", "merchant id (key)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	svc, done, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer done()
+	switch args[0] {
+	case "create":
+		in := &tender.MerchantInput{CompanyName: name}
+		if *email != "" {
+			in.ContactEmail = email
+		}
+		out, err := svc.CreateMerchant(ctx, *partnerID, cfg.Sandbox, in)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "merchant id:        %s\nAPI key:            %s\nweb payments token: %s\n",
+			out.Merchant.ID, out.APIKey.Key, out.Merchant.WebPaymentsToken)
+	case "list":
+		page, err := svc.Store.MerchantList(ctx, "", tender.ListParams{Page: 1, PerPage: tender.MaxPerPage, Sort: "created_at"})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tSANDBOX\tWEB PAYMENTS TOKEN\tCREATED")
+		for _, m := range page.Items {
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", m.ID, m.CompanyName, m.Sandbox, m.WebPaymentsToken, m.CreatedAt.Format(tender.TimeLayout))
+		}
+		tw.Flush()
+		if page.Total > len(page.Items) {
+			fmt.Fprintf(stdout, "(%d of %d shown)\n", len(page.Items), page.Total)
+		}
+	case "key":
+		if _, err := svc.Store.MerchantGet(ctx, *id); err != nil {
+			return describe(err)
+		}
+		k, err := svc.CreateMerchantKey(ctx, *id, "cli")
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "API key: %s\n", k.Key)
+	default:
+		return fmt.Errorf("merchant: unknown subcommand %q", args[0])
+	}
+	return nil
+}
+
+func partner(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("partner: want create")
+	}
+	fs := flag.NewFlagSet("partner create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg server.Config
+	storeFlags(fs, &cfg)
+	name := fs.String("name", "", "partner name")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	svc, done, err := openService(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer done()
+	p, k, err := svc.CreatePartner(ctx, strings.TrimSpace(*name))
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "partner id:      %s\npartner API key: %s\n", p.ID, k.Key)
+	return nil
+}
+
+func vaultCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return fmt.Errorf("vault: want rotate")
+	}
+	fs := flag.NewFlagSet("vault rotate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg server.Config
+	storeFlags(fs, &cfg)
+	generate := fs.Bool("generate", false, "first add a fresh master key in front of the keyring file (sandbox key file or --master-key-file)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *generate {
+		path := cfg.MasterKeyFile
+		if path == "" && cfg.MasterKey == "" && cfg.Sandbox {
+			path = filepath.Join(cfg.DataDir, "master.key")
+		}
+		if path == "" {
+			return fmt.Errorf("--generate needs a keyring file; with TENDER_MASTER_KEY, put the new key first yourself")
+		}
+		keys, err := server.Keyring(cfg)
+		if err != nil {
+			return err
+		}
+		next, err := keys.WithNewCurrent(fmt.Sprintf("k%d", time.Now().Unix()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, []byte(next.Encode()+"\n"), 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "new master key added to %s: %s\n", path, next)
+		cfg.MasterKeyFile = path
+	}
+	srv, err := server.New(ctx, server.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, MasterKey: cfg.MasterKey,
+		MasterKeyFile: cfg.MasterKeyFile, Sandbox: cfg.Sandbox, Out: io.Discard, Logger: newLogger(stderr, "warn"), RateLimit: -1})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	changed, seen, err := srv.Service.RewrapAll(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "re-wrapped %d of %d payment methods under the current master key\n", changed, seen)
+	return nil
+}
+
+// describe turns a validation error into readable text for the terminal.
+func describe(err error) error {
+	var te *tender.Error
+	if errors.As(err, &te) && len(te.Fields) > 0 {
+		var parts []string
+		for _, f := range te.Fields.Names() {
+			parts = append(parts, strings.Join(te.Fields[f], " "))
+		}
+		return errors.New(strings.Join(parts, "; "))
+	}
+	if errors.As(err, &te) {
+		return errors.New(te.Message)
+	}
+	return err
+}

@@ -1,0 +1,420 @@
+// Package server assembles a running Tender: it opens the store named by the
+// configuration (embedded SQLite by default, PostgreSQL for a postgres://
+// URL), applies migrations, creates the sandbox merchant on an empty
+// database, and serves the HTTP API with graceful shutdown. Tests start it on
+// ":0"; the tender command's serve subcommand is a thin wrapper around it.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway/sandbox"
+	"github.com/tenderpay/tender/httpapi"
+	"github.com/tenderpay/tender/ratelimit"
+	"github.com/tenderpay/tender/service"
+	"github.com/tenderpay/tender/store"
+	"github.com/tenderpay/tender/store/postgres"
+	"github.com/tenderpay/tender/store/sqlite"
+	"github.com/tenderpay/tender/vault"
+)
+
+// Config configures a server. The zero value (plus defaults) is a sandbox on
+// SQLite in ./tender-data listening on :8080.
+type Config struct {
+	Addr        string // listen address, default ":8080"
+	DataDir     string // SQLite file, sandbox keys; default "tender-data"
+	DatabaseURL string // postgres://... selects PostgreSQL; "" or sqlite:PATH selects SQLite
+	RedisURL    string // shares throttling budgets across instances when set
+	// Sandbox enables the sandbox merchant bootstrap (and, later, the sandbox
+	// processor and routes). Default true via the CLI.
+	Sandbox bool
+	// RateLimit is requests per minute per client IP on API routes: 0 means
+	// the default 150, negative disables throttling.
+	RateLimit  int
+	PublicURL  string
+	TrustProxy bool
+	// DBMaxConns sizes the PostgreSQL pool.
+	DBMaxConns int
+	Logger     *slog.Logger
+	// Out receives the sandbox banner (default os.Stdout); nil-safe.
+	Out io.Writer
+	// Now is the clock (tests inject one).
+	Now             func() time.Time
+	ShutdownTimeout time.Duration
+	Version         string
+
+	// MasterKey is the vault keyring ("kid:base64,..."); MasterKeyFile a
+	// file holding it. Sandbox mode without either keeps one in
+	// DataDir/master.key.
+	MasterKey     string
+	MasterKeyFile string
+	// GatewayTimeout bounds each processor call (default 15 s).
+	GatewayTimeout time.Duration
+	// JanitorInterval is how often pending transactions are resolved
+	// (default 30 s); a transaction is resolved once it is older than
+	// twice the gateway timeout.
+	JanitorInterval time.Duration
+	// SettleAt is the daily batch time, "HH:MM" UTC (default "02:00").
+	SettleAt string
+}
+
+// DefaultRateLimit is Stax's documented API budget per IP per minute.
+const DefaultRateLimit = 150
+
+func (c *Config) defaults() {
+	if c.Addr == "" {
+		c.Addr = ":8080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "tender-data"
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = DefaultRateLimit
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if c.Out == nil {
+		c.Out = os.Stdout
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 20 * time.Second
+	}
+	if c.GatewayTimeout == 0 {
+		c.GatewayTimeout = 15 * time.Second
+	}
+	if c.JanitorInterval == 0 {
+		c.JanitorInterval = 30 * time.Second
+	}
+	if c.SettleAt == "" {
+		c.SettleAt = "02:00"
+	}
+}
+
+// Keyring loads the vault's master keys as cfg says.
+func Keyring(cfg Config) (*vault.Keyring, error) {
+	cfg.defaults()
+	switch {
+	case cfg.MasterKey != "":
+		return vault.ParseKeyring(cfg.MasterKey)
+	case cfg.MasterKeyFile != "":
+		b, err := os.ReadFile(cfg.MasterKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("TENDER_MASTER_KEY_FILE: %w", err)
+		}
+		return vault.ParseKeyring(string(b))
+	case cfg.Sandbox:
+		k, _, err := vault.LoadOrCreate(filepath.Join(cfg.DataDir, "master.key"))
+		return k, err
+	}
+	return nil, errors.New("TENDER_MASTER_KEY or TENDER_MASTER_KEY_FILE is required outside sandbox mode")
+}
+
+// SandboxKeys are the credentials of the bootstrapped sandbox merchant,
+// written to DataDir/sandbox-keys.json for scripts.
+type SandboxKeys struct {
+	MerchantID       string `json:"merchant_id"`
+	APIKey           string `json:"api_key"`
+	WebPaymentsToken string `json:"webpayments_token"`
+}
+
+// Server is a running (or ready to run) Tender.
+type Server struct {
+	cfg     Config
+	Store   store.Store
+	Service *service.Service
+	API     *httpapi.API
+	// Sandbox holds the bootstrapped merchant's keys when this process
+	// created it (nil otherwise).
+	Sandbox *SandboxKeys
+
+	redis    *redis.Client
+	http     *http.Server
+	listener net.Listener
+	bgCancel context.CancelFunc
+	bgWG     sync.WaitGroup
+}
+
+// OpenStore opens (without migrating) the store cfg names.
+func OpenStore(ctx context.Context, cfg Config) (store.Store, error) {
+	cfg.defaults()
+	u := cfg.DatabaseURL
+	switch {
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return postgres.Open(ctx, u, postgres.Options{MaxConns: cfg.DBMaxConns})
+	case u == "" || strings.HasPrefix(u, "sqlite:"):
+		path := strings.TrimPrefix(u, "sqlite:")
+		if path == "" {
+			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+				return nil, err
+			}
+			path = filepath.Join(cfg.DataDir, "tender.db")
+		}
+		return sqlite.Open(ctx, path)
+	}
+	return nil, errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite")
+}
+
+// New opens the store, migrates it, bootstraps the sandbox merchant when the
+// database is empty, and builds the API. It does not listen yet.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	cfg.defaults()
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, Store: st}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if _, _, err := parseClock(cfg.SettleAt); err != nil {
+		st.Close()
+		return nil, err
+	}
+	keys, err := Keyring(cfg)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("vault: %w", err)
+	}
+	s.Service = service.New(st)
+	s.Service.Now = cfg.Now
+	s.Service.Vault = vault.New(keys)
+	s.Service.Fingerprinter = vault.NewFingerprinter(vault.FingerprintSecret(keys))
+	s.Service.Gateway = sandbox.New(st, cfg.Now)
+	s.Service.GatewayTimeout = cfg.GatewayTimeout
+	s.Service.Logger = cfg.Logger
+
+	var limiter ratelimit.Limiter
+	if cfg.RateLimit > 0 {
+		limiter = ratelimit.NewMemory(cfg.Now)
+		if cfg.RedisURL != "" {
+			opt, err := redis.ParseURL(cfg.RedisURL)
+			if err != nil {
+				st.Close()
+				return nil, fmt.Errorf("REDIS_URL: %w", err)
+			}
+			s.redis = redis.NewClient(opt)
+			limiter = ratelimit.NewRedis(s.redis)
+		}
+	}
+	s.API = httpapi.New(httpapi.Config{
+		Service:    s.Service,
+		Limiter:    limiter,
+		RateLimit:  ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
+		Logger:     cfg.Logger,
+		PublicURL:  cfg.PublicURL,
+		TrustProxy: cfg.TrustProxy,
+		Ready:      s.ready,
+		Version:    cfg.Version,
+	})
+	if cfg.Sandbox {
+		if err := s.bootstrap(ctx); err != nil {
+			s.closeDeps()
+			return nil, fmt.Errorf("sandbox bootstrap: %w", err)
+		}
+	}
+	return s, nil
+}
+
+func (s *Server) ready(ctx context.Context) error {
+	if err := s.Store.Ping(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	if s.redis != nil {
+		if err := s.redis.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+	}
+	return nil
+}
+
+// bootstrap creates the sandbox merchant on an empty database, prints its
+// credentials and writes them to DataDir/sandbox-keys.json.
+func (s *Server) bootstrap(ctx context.Context) error {
+	n, err := s.Store.MerchantCount(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	name, email := "Sandbox Merchant", "sandbox@example.com"
+	out, err := s.Service.CreateMerchant(ctx, "", true, &tender.MerchantInput{
+		CompanyName: &name, ContactEmail: &email,
+		Features: &tender.Features{SplitFunding: true, CPSurcharging: true, CPTokenization: true, SurchargeRateBasis: 300},
+	})
+	if err != nil {
+		return err
+	}
+	s.Sandbox = &SandboxKeys{MerchantID: out.Merchant.ID, APIKey: out.APIKey.Key, WebPaymentsToken: out.Merchant.WebPaymentsToken}
+	path := filepath.Join(s.cfg.DataDir, "sandbox-keys.json")
+	if err := os.MkdirAll(s.cfg.DataDir, 0o700); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(s.Sandbox, "", "  ")
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.cfg.Out, `
+Tender sandbox merchant created (shown once; also saved to %s):
+  merchant id:        %s
+  API key:            %s
+  web payments token: %s
+
+`, path, s.Sandbox.MerchantID, s.Sandbox.APIKey, s.Sandbox.WebPaymentsToken)
+	return nil
+}
+
+// Start listens on the configured address and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.listener = ln
+	s.http = &http.Server{
+		Handler:           s.API,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second, // a terminal charge may wait 60 s for the device
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	s.bgCancel = cancel
+	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily} {
+		s.bgWG.Add(1)
+		go func() {
+			defer s.bgWG.Done()
+			loop(bg)
+		}()
+	}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.cfg.Logger.Error("http server stopped", "error", err.Error())
+		}
+	}()
+	s.cfg.Logger.Info("listening", "addr", ln.Addr().String(), "store", s.Store.Dialect(), "sandbox", s.cfg.Sandbox)
+	return nil
+}
+
+func (s *Server) sweepKeys(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.Service.SweepExpiredKeys(ctx); err != nil {
+				s.cfg.Logger.Warn("sweep expired keys", "error", err.Error())
+			} else if n > 0 {
+				s.cfg.Logger.Info("swept expired keys", "count", n)
+			}
+		}
+	}
+}
+
+// janitor resolves transactions whose processor outcome is unknown.
+func (s *Server) janitor(ctx context.Context) {
+	t := time.NewTicker(s.cfg.JanitorInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := s.Service.ResolvePending(ctx, 2*s.cfg.GatewayTimeout)
+			if err != nil {
+				s.cfg.Logger.Warn("janitor", "error", err.Error())
+			} else if n > 0 {
+				s.cfg.Logger.Info("janitor resolved pending transactions", "count", n)
+			}
+		}
+	}
+}
+
+// settleDaily closes the batch every day at SettleAt (UTC). Several
+// instances may do so at once: each transaction settles once, under its row
+// lock.
+func (s *Server) settleDaily(ctx context.Context) {
+	hh, mm, _ := parseClock(s.cfg.SettleAt)
+	for {
+		now := s.cfg.Now().UTC()
+		next := time.Date(now.Year(), now.Month(), now.Day(), hh, mm, 0, 0, time.UTC)
+		if !next.After(now) {
+			next = next.Add(24 * time.Hour)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(next.Sub(now)):
+		}
+		n, err := s.Service.Settle(ctx, "", s.cfg.Now())
+		if err != nil {
+			s.cfg.Logger.Warn("settlement batch", "error", err.Error())
+		}
+		s.cfg.Logger.Info("settlement batch closed", "settled", n)
+	}
+}
+
+func parseClock(v string) (hh, mm int, err error) {
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		return 0, 0, fmt.Errorf("settle time %q: want HH:MM", v)
+	}
+	return t.Hour(), t.Minute(), nil
+}
+
+// Addr is the address actually listened on (useful with ":0").
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// URL is the base URL of the running server.
+func (s *Server) URL() string {
+	addr := s.listener.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// Close stops accepting requests, waits for in-flight ones (up to the
+// shutdown timeout) and closes the database.
+func (s *Server) Close() error {
+	var err error
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		err = s.http.Shutdown(ctx)
+		cancel()
+	}
+	if s.bgCancel != nil {
+		s.bgCancel()
+		s.bgWG.Wait()
+	}
+	return errors.Join(err, s.closeDeps())
+}
+
+func (s *Server) closeDeps() error {
+	var err error
+	if s.redis != nil {
+		err = s.redis.Close()
+	}
+	return errors.Join(err, s.Store.Close())
+}

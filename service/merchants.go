@@ -1,0 +1,174 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// NewKey is a freshly created key with its secret, shown once.
+type NewKey struct {
+	ID        string       `json:"id"`
+	Kind      string       `json:"kind"`
+	Name      string       `json:"name"`
+	Key       string       `json:"api_key"`
+	ExpiresAt *tender.Time `json:"expires_at"`
+	CreatedAt tender.Time  `json:"created_at"`
+}
+
+// CreatedMerchant is a new merchant with its first API key.
+type CreatedMerchant struct {
+	Merchant *tender.Merchant `json:"merchant"`
+	APIKey   *NewKey          `json:"api_key"`
+}
+
+// CreatePartner stores a partner and returns it with its first key.
+func (s *Service) CreatePartner(ctx context.Context, name string) (*tender.Partner, *NewKey, error) {
+	if name == "" {
+		errs := tender.FieldErrors{}
+		errs.Required("name")
+		return nil, nil, errs.Err()
+	}
+	p := &tender.Partner{ID: uuid.NewString(), Name: name, CreatedAt: tender.NewTime(s.now())}
+	var key *NewKey
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := tx.PartnerCreate(ctx, p); err != nil {
+			return err
+		}
+		var err error
+		key, err = s.createKey(ctx, tx, tender.KeyPartner, "", p.ID, "default")
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, key, nil
+}
+
+// CreateMerchant stores a merchant (of partnerID, "" for none) with its web
+// payments token and a first API key.
+func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox bool, in *tender.MerchantInput) (*CreatedMerchant, error) {
+	now := tender.NewTime(s.now())
+	m := &tender.Merchant{
+		ID: uuid.NewString(), PartnerID: partnerID, Status: "ACTIVE", Sandbox: sandbox,
+		WebPaymentsToken: tender.NewSecret(tender.WebPaymentsPrefix), CreatedAt: now, UpdatedAt: now,
+	}
+	if err := in.Apply(m, true); err != nil {
+		return nil, err
+	}
+	out := &CreatedMerchant{Merchant: m}
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := tx.MerchantCreate(ctx, m); err != nil {
+			return err
+		}
+		var err error
+		out.APIKey, err = s.createKey(ctx, tx, tender.KeyMerchant, m.ID, "", "default")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateMerchant changes a partner's merchant (name, features, origins).
+func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *tender.MerchantInput) (*tender.Merchant, error) {
+	var m *tender.Merchant
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		var err error
+		if m, err = s.PartnerMerchant(ctx, tx, partnerID, id); err != nil {
+			return err
+		}
+		if err := in.Apply(m, false); err != nil {
+			return err
+		}
+		m.UpdatedAt = tender.NewTime(s.now())
+		return tx.MerchantUpdate(ctx, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// PartnerMerchant returns merchant id if it belongs to partnerID, else
+// ENOTFOUND.
+func (s *Service) PartnerMerchant(ctx context.Context, tx store.Executor, partnerID, id string) (*tender.Merchant, error) {
+	m, err := tx.MerchantGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.PartnerID != partnerID {
+		return nil, tender.NotFound("merchant")
+	}
+	return m, nil
+}
+
+// CreateMerchantKey issues another API key for a merchant.
+func (s *Service) CreateMerchantKey(ctx context.Context, merchantID, name string) (*NewKey, error) {
+	if len(name) > 255 {
+		errs := tender.FieldErrors{}
+		tender.MaxLen(errs, "name", name, 255)
+		return nil, errs.Err()
+	}
+	return s.createKey(ctx, s.Store, tender.KeyMerchant, merchantID, "", name)
+}
+
+// CreateEphemeralKey issues a 24-hour key for a merchant.
+func (s *Service) CreateEphemeralKey(ctx context.Context, merchantID string) (*NewKey, error) {
+	return s.createKey(ctx, s.Store, tender.KeyEphemeral, merchantID, "", "ephemeral")
+}
+
+func (s *Service) createKey(ctx context.Context, tx store.Executor, kind, merchantID, partnerID, name string) (*NewKey, error) {
+	secret := tender.NewSecret(tender.SecretPrefix[kind])
+	now := s.now()
+	k := &tender.APIKey{
+		ID: uuid.NewString(), Kind: kind, MerchantID: merchantID, PartnerID: partnerID, Name: name,
+		Hash: tender.HashSecret(secret), Prefix: secret[:len(tender.SecretPrefix[kind])+4], CreatedAt: now,
+	}
+	if kind == tender.KeyEphemeral {
+		k.ExpiresAt = now.Add(tender.EphemeralTTL)
+	}
+	if err := tx.APIKeyCreate(ctx, k); err != nil {
+		return nil, err
+	}
+	return &NewKey{ID: k.ID, Kind: kind, Name: name, Key: secret, ExpiresAt: tender.TimePtr(k.ExpiresAt), CreatedAt: tender.NewTime(now)}, nil
+}
+
+// Authenticate resolves a bearer secret to who it acts as. Unknown and
+// expired keys give EUNAUTHORIZED.
+func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Principal, error) {
+	unauthorized := tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
+	if secret == "" || len(secret) > 128 {
+		return nil, unauthorized
+	}
+	k, err := s.Store.APIKeyGetByHash(ctx, tender.HashSecret(secret), s.Now())
+	if tender.ErrorCode(err) == tender.ENOTFOUND {
+		return nil, unauthorized
+	} else if err != nil {
+		return nil, err
+	}
+	p := &tender.Principal{Kind: k.Kind, KeyID: k.ID}
+	if k.Kind == tender.KeyPartner {
+		if p.Partner, err = s.Store.PartnerGet(ctx, k.PartnerID); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	if p.Merchant, err = s.Store.MerchantGet(ctx, k.MerchantID); err != nil {
+		return nil, err
+	}
+	if p.Merchant.Status != "ACTIVE" {
+		return nil, unauthorized
+	}
+	return p, nil
+}
+
+// SweepExpiredKeys deletes expired ephemeral keys; the server runs it
+// periodically.
+func (s *Service) SweepExpiredKeys(ctx context.Context) (int, error) {
+	return s.Store.APIKeyDeleteExpired(ctx, s.Now().Add(-time.Minute))
+}

@@ -1,0 +1,190 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// sealAAD binds a sealed value to its payment method and purpose, so a
+// ciphertext copied to another row does not decrypt.
+func sealAAD(purpose, paymentMethodID string) []byte {
+	return []byte(purpose + ":" + paymentMethodID)
+}
+
+// CreatePaymentMethod validates a card or bank account, seals its number
+// (and the card's CVV) in the vault, and stores the payment method on the
+// customer.
+func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in *tender.PaymentMethodInput) (*tender.PaymentMethod, error) {
+	errs := tender.FieldErrors{}
+	method := strings.ToLower(val(in.Method))
+	if method == "" {
+		method = tender.MethodCard
+		if in.BankAccount != nil && in.CardNumber == nil {
+			method = tender.MethodBank
+		}
+	}
+	if method != tender.MethodCard && method != tender.MethodBank {
+		errs.Add("method", "The method must be card or bank.")
+	}
+	now := tender.NewTime(s.now())
+	pm := &tender.PaymentMethod{
+		ID: uuid.NewString(), MerchantID: merchantID, CustomerID: val(in.CustomerID), Method: method,
+		Meta: json.RawMessage("{}"), IsUsableInVT: true, CreatedAt: now, UpdatedAt: now,
+	}
+	in.ApplyAddress(pm, errs)
+	if pm.PersonName == "" {
+		errs.Required("person_name")
+	}
+	if pm.CustomerID == "" {
+		errs.Required("customer_id")
+	}
+	secret := &tender.PaymentMethodSecret{PaymentMethodID: pm.ID}
+	var number, cvv string
+	switch method {
+	case tender.MethodCard:
+		number, cvv = tender.NormalizeCardNumber(val(in.CardNumber)), val(in.CardCVV)
+		if cvv == "" {
+			errs.Required("card_cvv")
+		}
+		brand, month, year := tender.ValidateCard(errs, number, cvv, val(in.CardExp), s.Now())
+		pm.CardType, pm.CardLastFour = brand, tender.LastFour(number)
+		pm.CardExp, pm.BinType, pm.HasCVV = tender.FormatCardExp(month, year), "CREDIT", cvv != ""
+		if pm.Nickname == "" {
+			pm.Nickname = strings.ToUpper(brand) + ": " + pm.PersonName + " (ending in: " + pm.CardLastFour + ")"
+		}
+	case tender.MethodBank:
+		number = strings.TrimSpace(val(in.BankAccount))
+		routing := strings.TrimSpace(val(in.BankRouting))
+		tender.ValidateBank(errs, number, routing, strings.ToLower(val(in.BankType)), strings.ToLower(val(in.BankHolderType)))
+		pm.BankName, pm.BankType, pm.BankHolderType = val(in.BankName), strings.ToLower(val(in.BankType)), strings.ToLower(val(in.BankHolderType))
+		pm.CardLastFour, secret.BankRouting = tender.LastFour(number), routing
+		tender.MaxLen(errs, "bank_name", pm.BankName, 255)
+		if pm.Nickname == "" {
+			pm.Nickname = "BANK: " + pm.PersonName + " (ending in: " + pm.CardLastFour + ")"
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	var err error
+	if secret.SealedNumber, err = s.Vault.Seal([]byte(number), sealAAD("number", pm.ID)); err != nil {
+		return nil, err
+	}
+	if cvv != "" {
+		if secret.SealedCVV, err = s.Vault.Seal([]byte(cvv), sealAAD("cvv", pm.ID)); err != nil {
+			return nil, err
+		}
+	}
+	kind := method
+	if method == tender.MethodBank {
+		number = secret.BankRouting + ":" + number
+	}
+	pm.Fingerprint = s.Fingerprinter.Fingerprint(kind, number)
+
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		c, err := tx.CustomerGet(ctx, merchantID, pm.CustomerID)
+		if err != nil || c.DeletedAt != nil {
+			errs := tender.FieldErrors{}
+			errs.Add("customer_id", "The selected customer id is invalid.")
+			return errs.Err()
+		}
+		existing, err := tx.PaymentMethodsOfCustomer(ctx, merchantID, pm.CustomerID)
+		if err != nil {
+			return err
+		}
+		if len(existing) == 0 {
+			pm.IsDefault = true
+		}
+		if pm.IsDefault {
+			if err := tx.PaymentMethodClearDefault(ctx, merchantID, pm.CustomerID, pm.ID, now.Time); err != nil {
+				return err
+			}
+		}
+		if err := tx.PaymentMethodCreate(ctx, pm, secret); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, merchantID, tender.EventCreatePaymentMethod, "payment_method", pm.ID, pm)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pm, nil
+}
+
+// UpdatePaymentMethod changes the billing address, nickname, holder name or
+// default flag. Numbers cannot be changed: tokenize a new payment method.
+func (s *Service) UpdatePaymentMethod(ctx context.Context, merchantID, id string, in *tender.PaymentMethodInput) (*tender.PaymentMethod, error) {
+	errs := tender.FieldErrors{}
+	for field, v := range map[string]*string{"card_number": in.CardNumber, "bank_account": in.BankAccount, "bank_routing": in.BankRouting, "customer_id": in.CustomerID} {
+		if v != nil {
+			errs.Add(field, "The "+strings.ReplaceAll(field, "_", " ")+" cannot be changed; create a new payment method.")
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	var pm *tender.PaymentMethod
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		var err error
+		if pm, err = tx.PaymentMethodGet(ctx, merchantID, id); err != nil {
+			return err
+		}
+		if pm.DeletedAt != nil {
+			return tender.NotFound("payment method")
+		}
+		in.ApplyAddress(pm, errs)
+		if in.CardExp != nil && pm.Method == tender.MethodCard {
+			month, year := tender.ValidateCardExp(errs, val(in.CardExp), s.Now())
+			pm.CardExp = tender.FormatCardExp(month, year)
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		pm.UpdatedAt = tender.NewTime(s.now())
+		if pm.IsDefault {
+			if err := tx.PaymentMethodClearDefault(ctx, merchantID, pm.CustomerID, pm.ID, pm.UpdatedAt.Time); err != nil {
+				return err
+			}
+		}
+		if err := tx.PaymentMethodUpdate(ctx, pm); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, merchantID, tender.EventUpdatePaymentMethod, "payment_method", pm.ID, pm)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pm, nil
+}
+
+// DeletePaymentMethod soft-deletes a payment method; its sealed number stays
+// (refunds of its payments still need it).
+func (s *Service) DeletePaymentMethod(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, error) {
+	var pm *tender.PaymentMethod
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := tx.PaymentMethodDelete(ctx, merchantID, id, s.now()); err != nil {
+			return err
+		}
+		var err error
+		if pm, err = tx.PaymentMethodGet(ctx, merchantID, id); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, merchantID, tender.EventUpdatePaymentMethod, "payment_method", pm.ID, pm)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pm, nil
+}
+
+func val(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}

@@ -1,0 +1,222 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/store"
+)
+
+const unknownMessage = "The processor did not confirm the outcome; it will be resolved automatically. Retry with the same idempotency_id to get the result."
+
+func (s *Service) gatewayTimeout() time.Duration {
+	if s.GatewayTimeout > 0 {
+		return s.GatewayTimeout
+	}
+	return 15 * time.Second
+}
+
+// Charge runs POST /charge (a sale, or a pre-authorization with pre_auth)
+// or, with credit, POST /credit, on a stored payment method.
+//
+// The transaction is written as PENDING (together with the idempotency key)
+// before the processor is called, and finalised with its event after, so a
+// crash in between leaves a record the janitor resolves instead of a lost or
+// doubled payment.
+func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.ChargeInput, credit bool) (*Result, error) {
+	errs := tender.FieldErrors{}
+	total := in.Total.Parse(errs, "total", true, 1)
+	pmID := strings.TrimSpace(in.PaymentMethodID)
+	if pmID == "" {
+		errs.Required("payment_method_id")
+	}
+	meta := tender.MetaInput(in.Meta, errs)
+	scope, typ := "charge", tender.TxCharge
+	switch {
+	case credit && bool(in.PreAuth):
+		errs.Add("pre_auth", "A credit cannot be a pre-authorization.")
+	case credit:
+		scope, typ = "credit", tender.TxCredit
+	case bool(in.PreAuth):
+		typ = tender.TxPreAuth
+	}
+	id := newIdem(scope, in.IdempotencyID, struct {
+		PM      string
+		Total   tender.Amount
+		PreAuth bool
+		Meta    string
+	}{pmID, total, bool(in.PreAuth), string(meta)}, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if s.seen(ctx, merchantID, id) {
+		return s.replay(ctx, merchantID, id)
+	}
+
+	pm, err := s.Store.PaymentMethodGet(ctx, merchantID, pmID)
+	if err != nil || pm.DeletedAt != nil {
+		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
+			return nil, err
+		}
+		errs.Add("payment_method_id", "The selected payment method id is invalid.")
+		return nil, errs.Err()
+	}
+	// Decrypt before writing anything, so a vault failure leaves no record.
+	gwReq := gateway.Request{Amount: total, Capture: typ == tender.TxCharge}
+	if err := s.unseal(ctx, merchantID, pm, &gwReq); err != nil {
+		return nil, err
+	}
+
+	now := tender.NewTime(s.now())
+	t := &tender.Transaction{
+		ID: uuid.NewString(), MerchantID: merchantID, CustomerID: pm.CustomerID, PaymentMethodID: pm.ID,
+		Type: typ, Source: "api", Method: pm.Method, Status: tender.StatusPending, Total: total,
+		PreAuth: typ == tender.TxPreAuth, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
+			return err
+		}
+		return tx.TransactionCreate(ctx, t)
+	})
+	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+		return s.replay(ctx, merchantID, id)
+	} else if err != nil {
+		return nil, err
+	}
+
+	// From here on the client going away must not stop the payment half way.
+	ctx = context.WithoutCancel(ctx)
+	gwReq.Key = t.ID
+	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
+	var res *gateway.Result
+	if credit {
+		res, err = s.Gateway.Credit(gctx, gwReq)
+	} else {
+		res, err = s.Gateway.Authorize(gctx, gwReq)
+	}
+	cancel()
+	return s.finalizePayment(ctx, t, res, err)
+}
+
+// unseal fills req's card or bank from the vault.
+func (s *Service) unseal(ctx context.Context, merchantID string, pm *tender.PaymentMethod, req *gateway.Request) error {
+	sec, err := s.Store.PaymentMethodSecret(ctx, merchantID, pm.ID)
+	if err != nil {
+		return err
+	}
+	number, err := s.Vault.Open(sec.SealedNumber, sealAAD("number", pm.ID))
+	if err != nil {
+		return tender.Errorf(tender.EINTERNAL, "payment method %s: the vault could not open its number", pm.ID)
+	}
+	if pm.Method == tender.MethodBank {
+		req.Bank = &gateway.Bank{Account: string(number), Routing: sec.BankRouting, Type: pm.BankType,
+			HolderType: pm.BankHolderType, Name: pm.PersonName}
+		return nil
+	}
+	card := &gateway.Card{Number: string(number), Name: pm.PersonName, Zip: pm.AddressZip, Address: pm.Address1}
+	if len(pm.CardExp) == 6 {
+		card.ExpMonth = atoi(pm.CardExp[:2])
+		card.ExpYear = atoi(pm.CardExp[2:])
+	}
+	if sec.SealedCVV != "" {
+		cvv, err := s.Vault.Open(sec.SealedCVV, sealAAD("cvv", pm.ID))
+		if err != nil {
+			return tender.Errorf(tender.EINTERNAL, "payment method %s: the vault could not open its cvv", pm.ID)
+		}
+		card.CVV = string(cvv)
+	}
+	req.Card = card
+	return nil
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// apply copies a processor result onto t.
+func apply(t *tender.Transaction, res *gateway.Result) {
+	t.Success, t.GatewayUnknown = res.Approved, false
+	t.Status, t.Message = tender.StatusFailed, res.Message
+	if res.Approved {
+		t.Status, t.Message = tender.StatusSuccess, ""
+	} else if t.Message == "" {
+		t.Message = "Declined."
+	}
+	t.GatewayRef, t.AuthCode, t.DeclineCode = res.Ref, res.AuthCode, res.DeclineCode
+}
+
+func outcomeOf(t *tender.Transaction) string {
+	switch {
+	case t.Status == tender.StatusPending:
+		return OutcomePending
+	case !t.Success:
+		return tender.EDECLINED
+	}
+	return ""
+}
+
+// finalizePayment records the processor's answer to a charge, pre-auth or
+// credit (gerr != nil: the outcome is unknown) with its event and the
+// idempotent response, in one database transaction. A transaction that is
+// no longer PENDING (the janitor got there first) is left as it is.
+func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, res *gateway.Result, gerr error) (*Result, error) {
+	var out Result
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		cur, err := tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID)
+		if err != nil {
+			return err
+		}
+		finalized := false
+		if cur.Status == tender.StatusPending {
+			finalized = gerr == nil
+			cur.UpdatedAt = tender.NewTime(s.now())
+			if gerr != nil {
+				cur.GatewayUnknown, cur.Message = true, unknownMessage
+			} else {
+				apply(cur, res)
+				if cur.Success && cur.Type == tender.TxCharge {
+					cur.Captured, cur.IsCaptured = cur.Total, true
+				}
+				if cur.Method == tender.MethodCard && cur.PaymentMethodID != "" {
+					// PCI DSS 3.2: no CVV after authorization.
+					if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {
+						return err
+					}
+				}
+			}
+			if err := tx.TransactionUpdate(ctx, cur); err != nil {
+				return err
+			}
+		}
+		view, err := s.View(ctx, tx, cur)
+		if err != nil {
+			return err
+		}
+		out = Result{View: view, Outcome: outcomeOf(cur)}
+		if !finalized {
+			return nil
+		}
+		if err := s.emit(ctx, tx, cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, view); err != nil {
+			return err
+		}
+		return s.complete(ctx, tx, cur.ID, out.Outcome, view)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if gerr != nil && !errors.Is(gerr, gateway.ErrUnknown) && !errors.Is(gerr, context.DeadlineExceeded) {
+		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())
+	}
+	return &out, nil
+}

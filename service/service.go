@@ -1,0 +1,63 @@
+// Package service is Tender's application layer: it turns validated API
+// inputs into store calls, assigns ids and times, and writes each change
+// together with its event in one database transaction. It knows neither HTTP
+// nor SQL.
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/store"
+	"github.com/tenderpay/tender/vault"
+)
+
+// Service holds the dependencies of every operation.
+type Service struct {
+	Store store.Store
+	// Now is the clock; tests inject their own.
+	Now func() time.Time
+	// Vault seals card and account numbers; Fingerprinter recognises the
+	// same number across payment methods without decrypting.
+	Vault         *vault.Vault
+	Fingerprinter *vault.Fingerprinter
+	// Gateway is the payment processor.
+	Gateway gateway.Gateway
+	// GatewayTimeout bounds each processor call (default 15 s).
+	GatewayTimeout time.Duration
+	// IdempotencyWait is how long a duplicate request waits for its
+	// in-flight twin before answering 409 (default 10 s).
+	IdempotencyWait time.Duration
+	Logger          *slog.Logger
+}
+
+// New returns a Service on s with the real clock.
+func New(s store.Store) *Service {
+	return &Service{Store: s, Now: time.Now}
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// emit writes the event for a change inside the change's transaction.
+func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name, objectType, objectID string, obj any) error {
+	payload, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	return tx.EventInsert(ctx, &tender.Event{
+		ID: uuid.NewString(), MerchantID: merchantID, Name: name,
+		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
+	})
+}

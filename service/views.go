@@ -1,0 +1,103 @@
+package service
+
+import (
+	"context"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// TransactionView is a transaction as the API shows it: with its computed
+// flags, child transactions, customer and payment method.
+type TransactionView struct {
+	*tender.Transaction
+	IsRefundable      bool                  `json:"is_refundable"`
+	IsVoidable        bool                  `json:"is_voidable"`
+	IsSettling        bool                  `json:"is_settling"`
+	ChildTransactions []*TransactionView    `json:"child_transactions"`
+	Customer          *tender.Customer      `json:"customer"`
+	PaymentMethod     *tender.PaymentMethod `json:"payment_method"`
+}
+
+func flags(t *tender.Transaction) *TransactionView {
+	return &TransactionView{Transaction: t, IsRefundable: t.IsRefundable(), IsVoidable: t.IsVoidable(),
+		IsSettling: t.IsSettling(), ChildTransactions: []*TransactionView{}}
+}
+
+// viewCache memoises customers and payment methods while building views.
+type viewCache struct {
+	customers map[string]*tender.Customer
+	methods   map[string]*tender.PaymentMethod
+}
+
+// Views builds views of ts with their children, customers and payment
+// methods, reading through q (the store or a transaction).
+func (s *Service) Views(ctx context.Context, q store.Executor, merchantID string, ts []*tender.Transaction) ([]*TransactionView, error) {
+	ids := make([]string, 0, len(ts))
+	for _, t := range ts {
+		ids = append(ids, t.ID)
+	}
+	children, err := q.TransactionChildren(ctx, merchantID, ids)
+	if err != nil {
+		return nil, err
+	}
+	byParent := map[string][]*TransactionView{}
+	for _, c := range children {
+		byParent[c.ParentID] = append(byParent[c.ParentID], flags(c))
+	}
+	cache := &viewCache{customers: map[string]*tender.Customer{}, methods: map[string]*tender.PaymentMethod{}}
+	out := make([]*TransactionView, 0, len(ts))
+	for _, t := range ts {
+		v := flags(t)
+		if kids := byParent[t.ID]; kids != nil {
+			v.ChildTransactions = kids
+		}
+		if v.Customer, err = cache.customer(ctx, q, merchantID, t.CustomerID); err != nil {
+			return nil, err
+		}
+		if v.PaymentMethod, err = cache.method(ctx, q, merchantID, t.PaymentMethodID); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// View is Views for one transaction.
+func (s *Service) View(ctx context.Context, q store.Executor, t *tender.Transaction) (*TransactionView, error) {
+	vs, err := s.Views(ctx, q, t.MerchantID, []*tender.Transaction{t})
+	if err != nil {
+		return nil, err
+	}
+	return vs[0], nil
+}
+
+func (c *viewCache) customer(ctx context.Context, q store.Executor, merchantID, id string) (*tender.Customer, error) {
+	if id == "" {
+		return nil, nil
+	}
+	if v, ok := c.customers[id]; ok {
+		return v, nil
+	}
+	v, err := q.CustomerGet(ctx, merchantID, id)
+	if tender.ErrorCode(err) == tender.ENOTFOUND {
+		v, err = nil, nil
+	}
+	c.customers[id] = v
+	return v, err
+}
+
+func (c *viewCache) method(ctx context.Context, q store.Executor, merchantID, id string) (*tender.PaymentMethod, error) {
+	if id == "" {
+		return nil, nil
+	}
+	if v, ok := c.methods[id]; ok {
+		return v, nil
+	}
+	v, err := q.PaymentMethodGet(ctx, merchantID, id)
+	if tender.ErrorCode(err) == tender.ENOTFOUND {
+		v, err = nil, nil
+	}
+	c.methods[id] = v
+	return v, err
+}

@@ -1,0 +1,414 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+var moneyQueries = []string{
+	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodSecret", "PaymentMethodUpdate", "PaymentMethodDelete",
+	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodClearDefault",
+	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed",
+	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
+	"TransactionList", "TransactionCount", "TransactionsPending", "TransactionsUnsettled",
+	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyByTransaction", "IdempotencyDelete",
+	"SandboxInsert", "SandboxGet", "SandboxGetByRef", "SandboxSums",
+}
+
+func init() { requiredQueries = append(requiredQueries, moneyQueries...) }
+
+// --- payment methods ----------------------------------------------------
+
+func pmArgs(e *exec, pm *tender.PaymentMethod) []any {
+	meta := string(pm.Meta)
+	if meta == "" {
+		meta = "{}"
+	}
+	return []any{pm.ID, pm.MerchantID, pm.CustomerID, pm.Method, pm.Nickname, pm.PersonName, pm.CardType,
+		pm.CardLastFour, pm.CardExp, pm.BinType, pm.HasCVV, pm.IsDefault, pm.BankName, pm.BankType,
+		pm.BankHolderType, pm.Address1, pm.Address2, pm.AddressCity, pm.AddressState, pm.AddressZip,
+		pm.AddressCountry, meta, pm.IsUsableInVT, pm.Fingerprint, e.t(pm.CreatedAt.Time), e.t(pm.UpdatedAt.Time)}
+}
+
+func (e *exec) PaymentMethodCreate(ctx context.Context, pm *tender.PaymentMethod, s *tender.PaymentMethodSecret) error {
+	args := append(pmArgs(e, pm), s.SealedNumber, s.SealedCVV, s.BankRouting)
+	_, err := e.w.ExecContext(ctx, e.q("PaymentMethodCreate"), args...)
+	return e.d.wrap(err)
+}
+
+func scanPaymentMethod(row rowScanner) (*tender.PaymentMethod, error) {
+	var pm tender.PaymentMethod
+	var meta jsonCol
+	var created, updated, deleted timeCol
+	err := row.Scan((*textCol)(&pm.ID), (*textCol)(&pm.MerchantID), (*textCol)(&pm.CustomerID), &pm.Method,
+		&pm.Nickname, &pm.PersonName, &pm.CardType, &pm.CardLastFour, &pm.CardExp, &pm.BinType, &pm.HasCVV,
+		&pm.IsDefault, &pm.BankName, &pm.BankType, &pm.BankHolderType, &pm.Address1, &pm.Address2,
+		&pm.AddressCity, &pm.AddressState, &pm.AddressZip, &pm.AddressCountry, &meta, &pm.IsUsableInVT,
+		&pm.Fingerprint, &created, &updated, &deleted)
+	if err != nil {
+		return nil, err
+	}
+	pm.Meta = json.RawMessage(meta)
+	pm.CreatedAt, pm.UpdatedAt, pm.DeletedAt = created.tender(), updated.tender(), deleted.ptr()
+	return &pm, nil
+}
+
+func (e *exec) PaymentMethodGet(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, tender.NotFound("payment method")
+	}
+	pm, err := scanPaymentMethod(e.r.QueryRowContext(ctx, e.q("PaymentMethodGet"), merchantID, id))
+	if err != nil {
+		return nil, e.notFound(err, "payment method")
+	}
+	return pm, nil
+}
+
+func (e *exec) PaymentMethodSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethodSecret, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, tender.NotFound("payment method")
+	}
+	s := &tender.PaymentMethodSecret{}
+	err := e.r.QueryRowContext(ctx, e.q("PaymentMethodSecret"), merchantID, id).Scan(
+		(*textCol)(&s.PaymentMethodID), &s.SealedNumber, &s.SealedCVV, &s.BankRouting)
+	if err != nil {
+		return nil, e.notFound(err, "payment method")
+	}
+	return s, nil
+}
+
+func (e *exec) PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error {
+	if !validID(pm.ID) {
+		return tender.NotFound("payment method")
+	}
+	return e.execOne(ctx, "PaymentMethodUpdate", pmArgs(e, pm)...)
+}
+
+func (e *exec) PaymentMethodDelete(ctx context.Context, merchantID, id string, at time.Time) error {
+	if !validID(id) {
+		return tender.NotFound("payment method")
+	}
+	if err := e.execOne(ctx, "PaymentMethodDelete", merchantID, id, e.t(at)); err != nil {
+		if tender.ErrorCode(err) == tender.ENOTFOUND {
+			return tender.NotFound("payment method")
+		}
+		return err
+	}
+	return nil
+}
+
+func (e *exec) queryPaymentMethods(ctx context.Context, query string, args ...any) ([]*tender.PaymentMethod, error) {
+	rows, err := e.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	out := []*tender.PaymentMethod{}
+	for rows.Next() {
+		pm, err := scanPaymentMethod(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, pm)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error) {
+	args := []any{merchantID, f.CustomerID, f.Method}
+	page := &tender.Page[*tender.PaymentMethod]{Items: []*tender.PaymentMethod{}}
+	if err := e.r.QueryRowContext(ctx, e.q("PaymentMethodCount"), args...).Scan(&page.Total); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	if page.Total == 0 {
+		return page, nil
+	}
+	items, err := e.queryPaymentMethods(ctx, orderBy(e.q("PaymentMethodList"), store.PaymentMethodSorts, p), append(args, p.PerPage, p.Offset())...)
+	if err != nil {
+		return nil, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+func (e *exec) PaymentMethodsOfCustomer(ctx context.Context, merchantID, customerID string) ([]*tender.PaymentMethod, error) {
+	if !validID(customerID) {
+		return []*tender.PaymentMethod{}, nil
+	}
+	return e.queryPaymentMethods(ctx, e.q("PaymentMethodsOfCustomer"), merchantID, customerID)
+}
+
+func (e *exec) PaymentMethodClearDefault(ctx context.Context, merchantID, customerID, exceptID string, at time.Time) error {
+	_, err := e.w.ExecContext(ctx, e.q("PaymentMethodClearDefault"), merchantID, customerID, exceptID, e.t(at))
+	return e.d.wrap(err)
+}
+
+func (e *exec) PaymentMethodEraseCVV(ctx context.Context, id string, at time.Time) error {
+	_, err := e.w.ExecContext(ctx, e.q("PaymentMethodEraseCVV"), id, e.t(at))
+	return e.d.wrap(err)
+}
+
+func (e *exec) PaymentMethodSecretsPage(ctx context.Context, afterID string, limit int) ([]*tender.PaymentMethodSecret, error) {
+	if afterID == "" {
+		afterID = "00000000-0000-0000-0000-000000000000"
+	}
+	rows, err := e.r.QueryContext(ctx, e.q("PaymentMethodSecretsPage"), afterID, limit)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	var out []*tender.PaymentMethodSecret
+	for rows.Next() {
+		s := &tender.PaymentMethodSecret{}
+		if err := rows.Scan((*textCol)(&s.PaymentMethodID), &s.SealedNumber, &s.SealedCVV, &s.BankRouting); err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, s)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) PaymentMethodSetSealed(ctx context.Context, s *tender.PaymentMethodSecret) error {
+	return e.execOne(ctx, "PaymentMethodSetSealed", s.PaymentMethodID, s.SealedNumber, s.SealedCVV)
+}
+
+// --- transactions ---------------------------------------------------------
+
+func txArgs(e *exec, t *tender.Transaction) []any {
+	meta := string(t.Meta)
+	if meta == "" {
+		meta = "{}"
+	}
+	var batched, settled time.Time
+	if t.BatchedAt != nil {
+		batched = t.BatchedAt.Time
+	}
+	if t.SettledAt != nil {
+		settled = t.SettledAt.Time
+	}
+	return []any{t.ID, t.MerchantID, nullable(t.ParentID), t.InvoiceID, t.CustomerID, t.PaymentMethodID, t.Type,
+		t.Source, t.Method, t.Success, t.Status, t.Message, int64(t.Total), int64(t.Captured),
+		int64(t.TotalRefunded), int64(t.PendingRefunds), int64(t.Surcharge), t.PreAuth, t.IsCaptured,
+		t.IsVoided, t.Cancelled, t.PendingOp, t.LastFour, meta, t.BatchID, e.t(batched), e.t(settled),
+		t.GatewayRef, t.AuthCode, t.DeclineCode, t.GatewayUnknown, t.IdempotencyID,
+		e.t(t.CreatedAt.Time), e.t(t.UpdatedAt.Time)}
+}
+
+func (e *exec) TransactionCreate(ctx context.Context, t *tender.Transaction) error {
+	_, err := e.w.ExecContext(ctx, e.q("TransactionCreate"), txArgs(e, t)...)
+	return e.d.wrap(err)
+}
+
+func scanTransaction(row rowScanner) (*tender.Transaction, error) {
+	var t tender.Transaction
+	var meta jsonCol
+	var total, captured, refunded, pending, surcharge int64
+	var batched, settled, created, updated timeCol
+	err := row.Scan((*textCol)(&t.ID), (*textCol)(&t.MerchantID), (*textCol)(&t.ParentID), &t.InvoiceID,
+		&t.CustomerID, &t.PaymentMethodID, &t.Type, &t.Source, &t.Method, &t.Success, &t.Status, &t.Message,
+		&total, &captured, &refunded, &pending, &surcharge, &t.PreAuth, &t.IsCaptured, &t.IsVoided,
+		&t.Cancelled, &t.PendingOp, &t.LastFour, &meta, &t.BatchID, &batched, &settled, &t.GatewayRef,
+		&t.AuthCode, &t.DeclineCode, &t.GatewayUnknown, &t.IdempotencyID, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	t.Total, t.Captured, t.TotalRefunded = tender.Amount(total), tender.Amount(captured), tender.Amount(refunded)
+	t.PendingRefunds, t.Surcharge = tender.Amount(pending), tender.Amount(surcharge)
+	t.Meta = json.RawMessage(meta)
+	t.BatchedAt, t.SettledAt = batched.ptr(), settled.ptr()
+	t.CreatedAt, t.UpdatedAt = created.tender(), updated.tender()
+	return &t, nil
+}
+
+func (e *exec) getTransaction(ctx context.Context, q querier, name, merchantID, id string) (*tender.Transaction, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, tender.NotFound("transaction")
+	}
+	t, err := scanTransaction(q.QueryRowContext(ctx, e.q(name), merchantID, id))
+	if err != nil {
+		return nil, e.notFound(err, "transaction")
+	}
+	return t, nil
+}
+
+func (e *exec) TransactionGet(ctx context.Context, merchantID, id string) (*tender.Transaction, error) {
+	return e.getTransaction(ctx, e.r, "TransactionGet", merchantID, id)
+}
+
+func (e *exec) TransactionGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Transaction, error) {
+	return e.getTransaction(ctx, e.w, "TransactionGetForUpdate", merchantID, id)
+}
+
+func (e *exec) TransactionUpdate(ctx context.Context, t *tender.Transaction) error {
+	return e.execOne(ctx, "TransactionUpdate", txArgs(e, t)...)
+}
+
+func (e *exec) queryTransactions(ctx context.Context, q querier, query string, args ...any) ([]*tender.Transaction, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	out := []*tender.Transaction{}
+	for rows.Next() {
+		t, err := scanTransaction(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, t)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) TransactionChildren(ctx context.Context, merchantID string, parentIDs []string) ([]*tender.Transaction, error) {
+	if len(parentIDs) == 0 {
+		return []*tender.Transaction{}, nil
+	}
+	return e.queryTransactions(ctx, e.r, e.q("TransactionChildren"), merchantID, mustJSON(parentIDs))
+}
+
+func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.TransactionFilter, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
+	success := -1
+	if f.Success != nil {
+		success = 0
+		if *f.Success {
+			success = 1
+		}
+	}
+	args := []any{merchantID, f.Type, f.Method, f.Status, success, f.CustomerID, f.PaymentMethodID, f.InvoiceID,
+		e.t(f.CreatedFrom), e.t(f.CreatedTo)}
+	page := &tender.Page[*tender.Transaction]{Items: []*tender.Transaction{}}
+	if err := e.r.QueryRowContext(ctx, e.q("TransactionCount"), args...).Scan(&page.Total); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	if page.Total == 0 {
+		return page, nil
+	}
+	items, err := e.queryTransactions(ctx, e.r, orderBy(e.q("TransactionList"), store.TransactionSorts, p), append(args, p.PerPage, p.Offset())...)
+	if err != nil {
+		return nil, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+func (e *exec) TransactionsPending(ctx context.Context, olderThan time.Time, limit int) ([]*tender.Transaction, error) {
+	return e.queryTransactions(ctx, e.r, e.q("TransactionsPending"), e.t(olderThan), limit)
+}
+
+func (e *exec) TransactionsUnsettled(ctx context.Context, merchantID string, before time.Time, limit int) ([]*tender.Transaction, error) {
+	return e.queryTransactions(ctx, e.r, e.q("TransactionsUnsettled"), merchantID, e.t(before), limit)
+}
+
+// --- idempotency ----------------------------------------------------------
+
+func (e *exec) IdempotencyInsert(ctx context.Context, r *tender.IdempotencyRecord) error {
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyInsert"), r.MerchantID, r.Scope, r.Key, r.RequestHash, r.State,
+		r.Outcome, r.Response, r.TransactionID, e.t(r.CreatedAt), e.t(r.UpdatedAt))
+	return e.d.wrap(err)
+}
+
+func scanIdempotency(row rowScanner) (*tender.IdempotencyRecord, error) {
+	var r tender.IdempotencyRecord
+	var created, updated timeCol
+	err := row.Scan((*textCol)(&r.MerchantID), &r.Scope, &r.Key, &r.RequestHash, &r.State, &r.Outcome,
+		&r.Response, &r.TransactionID, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.UpdatedAt = created.t, updated.t
+	return &r, nil
+}
+
+func (e *exec) IdempotencyGet(ctx context.Context, merchantID, scope, key string) (*tender.IdempotencyRecord, error) {
+	r, err := scanIdempotency(e.r.QueryRowContext(ctx, e.q("IdempotencyGet"), merchantID, scope, key))
+	if err != nil {
+		return nil, e.notFound(err, "idempotency key")
+	}
+	return r, nil
+}
+
+func (e *exec) IdempotencyComplete(ctx context.Context, r *tender.IdempotencyRecord) error {
+	return e.execOne(ctx, "IdempotencyComplete", r.MerchantID, r.Scope, r.Key, r.Outcome, r.Response,
+		r.TransactionID, e.t(r.UpdatedAt))
+}
+
+func (e *exec) IdempotencyByTransaction(ctx context.Context, transactionID string) (*tender.IdempotencyRecord, error) {
+	r, err := scanIdempotency(e.r.QueryRowContext(ctx, e.q("IdempotencyByTransaction"), transactionID))
+	if err != nil {
+		return nil, e.notFound(err, "idempotency key")
+	}
+	return r, nil
+}
+
+func (e *exec) IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error {
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyDelete"), merchantID, scope, key)
+	return e.d.wrap(err)
+}
+
+// --- sandbox ledger ---------------------------------------------------------
+
+func scanSandbox(row rowScanner) (*store.SandboxEntry, error) {
+	var s store.SandboxEntry
+	var amount int64
+	var created timeCol
+	err := row.Scan(&s.Key, &s.Op, &s.Ref, &s.ParentRef, &amount, &s.Approved, &s.Message, &s.DeclineCode,
+		&s.AuthCode, &s.ReturnCode, &created)
+	if err != nil {
+		return nil, err
+	}
+	s.Amount, s.CreatedAt = tender.Amount(amount), created.t
+	return &s, nil
+}
+
+func (e *exec) SandboxRecord(ctx context.Context, s *store.SandboxEntry) (*store.SandboxEntry, bool, error) {
+	res, err := e.w.ExecContext(ctx, e.q("SandboxInsert"), s.Key, s.Op, s.Ref, s.ParentRef, int64(s.Amount),
+		s.Approved, s.Message, s.DeclineCode, s.AuthCode, s.ReturnCode, e.t(s.CreatedAt))
+	if err != nil {
+		return nil, false, e.d.wrap(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, false, e.d.wrap(err)
+	} else if n == 1 {
+		return s, true, nil
+	}
+	stored, err := scanSandbox(e.w.QueryRowContext(ctx, e.q("SandboxGet"), s.Key))
+	if err != nil {
+		return nil, false, e.d.wrap(err)
+	}
+	return stored, false, nil
+}
+
+func (e *exec) sandboxOne(ctx context.Context, name, arg string) (*store.SandboxEntry, error) {
+	s, err := scanSandbox(e.w.QueryRowContext(ctx, e.q(name), arg))
+	if err != nil {
+		if tender.ErrorCode(e.notFound(err, "")) == tender.ENOTFOUND {
+			return nil, nil
+		}
+		return nil, e.d.wrap(err)
+	}
+	return s, nil
+}
+
+func (e *exec) SandboxGet(ctx context.Context, key string) (*store.SandboxEntry, error) {
+	return e.sandboxOne(ctx, "SandboxGet", key)
+}
+
+func (e *exec) SandboxGetByRef(ctx context.Context, ref string) (*store.SandboxEntry, error) {
+	if ref == "" {
+		return nil, nil
+	}
+	return e.sandboxOne(ctx, "SandboxGetByRef", ref)
+}
+
+func (e *exec) SandboxSums(ctx context.Context, ref string) (*store.SandboxSums, error) {
+	var captured, refunded, voids int64
+	if err := e.w.QueryRowContext(ctx, e.q("SandboxSums"), ref).Scan(&captured, &refunded, &voids); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	return &store.SandboxSums{Captured: tender.Amount(captured), Refunded: tender.Amount(refunded), Voided: voids > 0}, nil
+}

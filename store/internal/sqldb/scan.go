@@ -1,0 +1,158 @@
+package sqldb
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+)
+
+// sqliteLayout is how the sqlite dialect stores times: fixed width, so text
+// comparison is time order.
+const sqliteLayout = "2006-01-02 15:04:05.000000"
+
+// SQLiteTime formats t for the sqlite dialect's TimeArg.
+func SQLiteTime(t time.Time) any { return t.UTC().Format(sqliteLayout) }
+
+// timeCol scans a time stored natively (PostgreSQL) or as text (SQLite).
+type timeCol struct {
+	t     time.Time
+	valid bool
+}
+
+func (c *timeCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		c.valid = false
+		return nil
+	case time.Time:
+		c.t, c.valid = x.UTC(), true
+		return nil
+	case string:
+		return c.parse(x)
+	case []byte:
+		return c.parse(string(x))
+	}
+	return fmt.Errorf("sqldb: cannot scan %T into time", v)
+}
+
+func (c *timeCol) parse(s string) error {
+	for _, layout := range []string{sqliteLayout, "2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			c.t, c.valid = t.UTC(), true
+			return nil
+		}
+	}
+	return fmt.Errorf("sqldb: bad time %q", s)
+}
+
+func (c timeCol) tender() tender.Time { return tender.NewTime(c.t) }
+
+func (c timeCol) ptr() *tender.Time {
+	if !c.valid {
+		return nil
+	}
+	v := tender.NewTime(c.t)
+	return &v
+}
+
+// jsonCol scans json/jsonb or text holding JSON.
+type jsonCol []byte
+
+func (c *jsonCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*c = nil
+	case string:
+		*c = []byte(x)
+	case []byte:
+		*c = append([]byte(nil), x...)
+	default:
+		return fmt.Errorf("sqldb: cannot scan %T into json", v)
+	}
+	return nil
+}
+
+// textCol scans a nullable text or uuid column into a string ("" for NULL).
+type textCol string
+
+func (c *textCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*c = ""
+	case string:
+		*c = textCol(x)
+	case []byte:
+		*c = textCol(x)
+	case [16]byte:
+		*c = textCol(uuid.UUID(x).String())
+	default:
+		return fmt.Errorf("sqldb: cannot scan %T into text", v)
+	}
+	return nil
+}
+
+// nullable passes "" as NULL (for optional foreign keys).
+func nullable(s string) driver.Valuer { return nullString(s) }
+
+type nullString string
+
+func (s nullString) Value() (driver.Value, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return string(s), nil
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// validID reports whether id can be a stored primary key; other strings are
+// simply not found (and never reach PostgreSQL's uuid parser).
+func validID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}
+
+// likeKeywords encodes keywords as a JSON array of LIKE patterns with %
+// and _ escaped, for the queries' json_each / jsonb_array_elements_text.
+func likeKeywords(kws []string) string {
+	out := make([]string, 0, len(kws))
+	for _, k := range kws {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+		out = append(out, "%"+strings.ToLower(r.Replace(k))+"%")
+	}
+	return mustJSON(out)
+}
+
+// orderBy renders a whitelisted sort; the column was checked at the edge and
+// again here, so no request text reaches SQL.
+func orderBy(query string, allowed []string, p tender.ListParams) string {
+	col := "created_at"
+	for _, a := range allowed {
+		if a == p.Sort {
+			col = a
+		}
+	}
+	dir := "ASC"
+	if p.Desc {
+		dir = "DESC"
+	}
+	return strings.Replace(query, "/*ORDER*/", col+" "+dir+", id "+dir, 1)
+}
+
+var _ sql.Scanner = (*timeCol)(nil)

@@ -1,0 +1,230 @@
+// Package sqldb implements store.Store over database/sql for both dialects.
+// Each dialect package (sqlite, postgres) supplies its own SQL, in embedded
+// .sql files, its migrations and its error translation; the Go code that runs
+// the queries and scans rows is shared here so the two cannot drift apart.
+package sqldb
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// Dialect is what differs between databases.
+type Dialect struct {
+	Name string
+	// Queries are the named statements of the dialect's queries.sql.
+	Queries map[string]string
+	// Migrations holds NNN_name.sql files.
+	Migrations fs.FS
+	// MigrationLock is run first in the migration transaction to serialise
+	// concurrent migrators ("" when BEGIN already serialises).
+	MigrationLock string
+	// Interpret maps a driver error to a *tender.Error where it has a
+	// meaning (unique violation → ECONFLICT); others are returned wrapped.
+	Interpret func(error) error
+	// TimeArg converts a time for use as a query argument.
+	TimeArg func(time.Time) any
+}
+
+// ParseQueries splits a .sql file into statements named by "-- name: X" lines.
+func ParseQueries(src string) (map[string]string, error) {
+	out := map[string]string{}
+	var name string
+	var b strings.Builder
+	flush := func() {
+		if name != "" {
+			out[name] = strings.TrimSpace(b.String())
+		}
+		b.Reset()
+	}
+	sc := bufio.NewScanner(strings.NewReader(src))
+	for sc.Scan() {
+		line := sc.Text()
+		if n, ok := strings.CutPrefix(strings.TrimSpace(line), "-- name:"); ok {
+			flush()
+			name = strings.TrimSpace(n)
+			if _, dup := out[name]; dup {
+				return nil, fmt.Errorf("query %s defined twice", name)
+			}
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	flush()
+	return out, sc.Err()
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is a store.Store. For SQLite, write is a single-connection pool whose
+// transactions begin IMMEDIATE and read is a pool of readers; for PostgreSQL
+// both are the same pool.
+type DB struct {
+	*exec
+	read, write *sql.DB
+}
+
+// New wraps opened pools. It checks that every query the code uses exists.
+func New(d *Dialect, read, write *sql.DB) (*DB, error) {
+	for _, name := range requiredQueries {
+		if _, ok := d.Queries[name]; !ok {
+			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
+		}
+	}
+	return &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}, nil
+}
+
+// Dialect names the database.
+func (db *DB) Dialect() string { return db.d.Name }
+
+// Ping checks both pools.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.write.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.read.PingContext(ctx)
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// InTx runs fn in a transaction on the write pool.
+func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.d.wrap(err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return
+		}
+		if cerr := tx.Commit(); cerr != nil {
+			err = db.d.wrap(cerr)
+		}
+	}()
+	return fn(&exec{d: db.d, r: tx, w: tx})
+}
+
+// Migrate applies pending migrations, each in its own transaction.
+func (db *DB) Migrate(ctx context.Context) error {
+	names, err := fs.Glob(db.d.Migrations, "*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tender_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		// Two processes racing to create the table: the loser sees it exists.
+		if _, err2 := db.write.ExecContext(ctx, `SELECT 1 FROM tender_migrations LIMIT 1`); err2 != nil {
+			return fmt.Errorf("create migrations table: %w", err)
+		}
+	}
+	for _, name := range names {
+		body, err := fs.ReadFile(db.d.Migrations, name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if db.d.MigrationLock != "" {
+			if _, err := tx.ExecContext(ctx, db.d.MigrationLock); err != nil {
+				_ = tx.Rollback()
+				return fmt.Errorf("migration lock: %w", err)
+			}
+		}
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM tender_migrations WHERE version = $1`, name).Scan(&one)
+		if err == nil {
+			_ = tx.Rollback()
+			continue
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			_ = tx.Rollback()
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2)`,
+			name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (d *Dialect) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return tender.Errorf(tender.ENOTFOUND, "not found")
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return d.Interpret(err)
+}
+
+// exec runs queries on r (reads) and w (writes).
+type exec struct {
+	d    *Dialect
+	r, w querier
+}
+
+func (e *exec) q(name string) string {
+	return e.d.Queries[name]
+}
+
+func (e *exec) t(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return e.d.TimeArg(t.UTC().Truncate(time.Microsecond))
+}
+
+func (e *exec) execOne(ctx context.Context, name string, args ...any) error {
+	res, err := e.w.ExecContext(ctx, e.q(name), args...)
+	if err != nil {
+		return e.d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return e.d.wrap(err)
+	}
+	if n == 0 {
+		return tender.Errorf(tender.ENOTFOUND, "not found")
+	}
+	return nil
+}

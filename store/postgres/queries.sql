@@ -1,0 +1,353 @@
+-- PostgreSQL statements, named for sqldb. Parameters are $N (numbered).
+
+-- name: PartnerCreate
+INSERT INTO partners (id, name, created_at) VALUES ($1, $2, $3);
+
+-- name: PartnerGet
+SELECT id, name, created_at FROM partners WHERE id = $1;
+
+-- name: MerchantCreate
+INSERT INTO merchants (id, partner_id, company_name, contact_email, status, sandbox, features,
+    webpayments_token, allowed_origins, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: MerchantGet
+SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
+    allowed_origins, created_at, updated_at
+FROM merchants WHERE id = $1;
+
+-- name: MerchantGetByWebToken
+SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
+    allowed_origins, created_at, updated_at
+FROM merchants WHERE webpayments_token = $1;
+
+-- name: MerchantCountPartner
+SELECT count(*) FROM merchants WHERE ($1::text = '' OR partner_id::text = $1);
+
+-- name: MerchantList
+SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
+    allowed_origins, created_at, updated_at
+FROM merchants WHERE ($1::text = '' OR partner_id::text = $1)
+ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
+
+-- name: MerchantUpdate
+UPDATE merchants SET company_name = $2, contact_email = $3, status = $4, features = $5,
+    allowed_origins = $6, updated_at = $7
+WHERE id = $1;
+
+-- name: MerchantCount
+SELECT count(*) FROM merchants;
+
+-- name: APIKeyCreate
+INSERT INTO api_keys (id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: APIKeyGetByHash
+SELECT id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at
+FROM api_keys WHERE hash = $1;
+
+-- name: APIKeyDeleteExpired
+DELETE FROM api_keys WHERE expires_at IS NOT NULL AND expires_at < $1;
+
+-- name: CustomerCreate
+INSERT INTO customers (id, merchant_id, firstname, lastname, company, email, cc_emails, phone,
+    address_1, address_2, address_city, address_state, address_zip, address_country, notes,
+    reference, allow_invoice_cc, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+
+-- name: CustomerGet
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers WHERE merchant_id = $1 AND id = $2;
+
+-- name: CustomerUpdate
+-- $18 (created_at) is part of the shared argument list and unused here.
+UPDATE customers SET firstname = $3, lastname = $4, company = $5, email = $6, cc_emails = $7,
+    phone = $8, address_1 = $9, address_2 = $10, address_city = $11, address_state = $12,
+    address_zip = $13, address_country = $14, notes = $15, reference = $16, allow_invoice_cc = $17,
+    updated_at = $19
+WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL AND $18::timestamptz IS NOT NULL;
+
+-- name: CustomerDelete
+UPDATE customers SET deleted_at = $3, updated_at = $3
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
+
+-- name: CustomerCount
+SELECT count(*) FROM customers
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::text = '' OR lower(email) = lower($2))
+  AND ($3::text = '' OR lower(firstname) = lower($3))
+  AND ($4::text = '' OR lower(lastname) = lower($4))
+  AND ($5::text = '' OR lower(company) = lower($5))
+  AND ($6::text = '' OR phone = $6)
+  AND ($7::text = '' OR reference = $7)
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($8::jsonb) k(value) WHERE NOT (
+        lower(firstname) LIKE k.value OR lower(lastname) LIKE k.value
+     OR lower(company) LIKE k.value OR lower(email) LIKE k.value
+     OR lower(phone) LIKE k.value OR lower(reference) LIKE k.value
+     OR lower(firstname || ' ' || lastname) LIKE k.value))
+  AND ($9::timestamptz IS NULL OR created_at >= $9)
+  AND ($10::timestamptz IS NULL OR created_at <= $10);
+
+-- name: CustomerList
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::text = '' OR lower(email) = lower($2))
+  AND ($3::text = '' OR lower(firstname) = lower($3))
+  AND ($4::text = '' OR lower(lastname) = lower($4))
+  AND ($5::text = '' OR lower(company) = lower($5))
+  AND ($6::text = '' OR phone = $6)
+  AND ($7::text = '' OR reference = $7)
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($8::jsonb) k(value) WHERE NOT (
+        lower(firstname) LIKE k.value OR lower(lastname) LIKE k.value
+     OR lower(company) LIKE k.value OR lower(email) LIKE k.value
+     OR lower(phone) LIKE k.value OR lower(reference) LIKE k.value
+     OR lower(firstname || ' ' || lastname) LIKE k.value))
+  AND ($9::timestamptz IS NULL OR created_at >= $9)
+  AND ($10::timestamptz IS NULL OR created_at <= $10)
+ORDER BY /*ORDER*/ LIMIT $11 OFFSET $12;
+
+-- name: ItemCreate
+INSERT INTO items (id, merchant_id, item, code, category, details, is_active, is_taxable, is_service,
+    is_discount, price, in_stock, low_stock_alert, meta, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+
+-- name: ItemGet
+SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
+    price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
+FROM items WHERE merchant_id = $1 AND id = $2;
+
+-- name: ItemUpdate
+-- $15 (created_at) is part of the shared argument list and unused here.
+UPDATE items SET item = $3, code = $4, category = $5, details = $6, is_active = $7, is_taxable = $8,
+    is_service = $9, is_discount = $10, price = $11, in_stock = $12, low_stock_alert = $13, meta = $14,
+    updated_at = $16
+WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL AND $15::timestamptz IS NOT NULL;
+
+-- name: ItemDelete
+UPDATE items SET deleted_at = $3, updated_at = $3
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
+
+-- name: ItemCount
+SELECT count(*) FROM items
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::text = '' OR category = $2)
+  AND ($3::text = '' OR code = $3)
+  AND ($4::int = -1 OR is_active = ($4::int = 1))
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($5::jsonb) k(value) WHERE NOT (
+        lower(item) LIKE k.value OR lower(code) LIKE k.value
+     OR lower(category) LIKE k.value OR lower(details) LIKE k.value));
+
+-- name: ItemList
+SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
+    price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
+FROM items
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::text = '' OR category = $2)
+  AND ($3::text = '' OR code = $3)
+  AND ($4::int = -1 OR is_active = ($4::int = 1))
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($5::jsonb) k(value) WHERE NOT (
+        lower(item) LIKE k.value OR lower(code) LIKE k.value
+     OR lower(category) LIKE k.value OR lower(details) LIKE k.value))
+ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;
+
+-- name: EventInsert
+INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: EventListSince
+SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
+WHERE merchant_id = $1 AND ($2::timestamptz IS NULL OR created_at > $2)
+ORDER BY seq LIMIT $3;
+-- name: PaymentMethodCreate
+INSERT INTO payment_methods (id, merchant_id, customer_id, method, nickname, person_name, card_type,
+    card_last_four, card_exp, bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type,
+    address_1, address_2, address_city, address_state, address_zip, address_country, meta,
+    is_usable_in_vt, fingerprint, created_at, updated_at, sealed_number, sealed_cvv, bank_routing)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+    $21, $22, $23, $24, $25, $26, $27, $28, $29);
+
+-- name: PaymentMethodGet
+SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
+    bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
+    address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
+    created_at, updated_at, deleted_at
+FROM payment_methods WHERE merchant_id = $1 AND id = $2;
+
+-- name: PaymentMethodSecret
+SELECT id, sealed_number, sealed_cvv, bank_routing FROM payment_methods WHERE merchant_id = $1 AND id = $2;
+
+-- name: PaymentMethodUpdate
+-- $3, $4, $24 and $25 are part of the shared argument list and not changed here.
+UPDATE payment_methods SET nickname = $5, person_name = $6, card_type = $7, card_last_four = $8,
+    card_exp = $9, bin_type = $10, has_cvv = $11, is_default = $12, bank_name = $13, bank_type = $14,
+    bank_holder_type = $15, address_1 = $16, address_2 = $17, address_city = $18, address_state = $19,
+    address_zip = $20, address_country = $21, meta = $22, is_usable_in_vt = $23, updated_at = $26
+WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL
+  AND $3::text IS NOT NULL AND $4::text IS NOT NULL AND $24::text IS NOT NULL AND $25::timestamptz IS NOT NULL;
+
+-- name: PaymentMethodDelete
+UPDATE payment_methods SET deleted_at = $3, updated_at = $3, is_default = false
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
+
+-- name: PaymentMethodCount
+SELECT count(*) FROM payment_methods
+WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3);
+
+-- name: PaymentMethodList
+SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
+    bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
+    address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
+    created_at, updated_at, deleted_at
+FROM payment_methods
+WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3)
+ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
+
+-- name: PaymentMethodsOfCustomer
+SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
+    bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
+    address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
+    created_at, updated_at, deleted_at
+FROM payment_methods
+WHERE merchant_id = $1 AND customer_id = $2 AND deleted_at IS NULL
+ORDER BY created_at DESC, id DESC;
+
+-- name: PaymentMethodClearDefault
+UPDATE payment_methods SET is_default = false, updated_at = $4
+WHERE merchant_id = $1 AND customer_id = $2 AND id::text <> $3 AND is_default = true;
+
+-- name: PaymentMethodEraseCVV
+UPDATE payment_methods SET sealed_cvv = '', has_cvv = false, updated_at = $2 WHERE id = $1 AND sealed_cvv <> '';
+
+-- name: PaymentMethodSecretsPage
+SELECT id, sealed_number, sealed_cvv, bank_routing FROM payment_methods WHERE id > $1::uuid ORDER BY id LIMIT $2;
+
+-- name: PaymentMethodSetSealed
+UPDATE payment_methods SET sealed_number = $2, sealed_cvv = $3 WHERE id = $1;
+
+-- name: TransactionCreate
+INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type,
+    source, method, success, status, message, total, captured, total_refunded, pending_refunds, surcharge,
+    pre_auth, is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at,
+    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34);
+
+-- name: TransactionGet
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions WHERE merchant_id = $1 AND id = $2;
+
+-- name: TransactionGetForUpdate
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions WHERE merchant_id = $1 AND id = $2 FOR UPDATE;
+
+-- name: TransactionUpdate
+-- Identity columns ($2-$9, $33) are part of the shared argument list and not changed here.
+UPDATE transactions SET success = $10, status = $11, message = $12, total = $13, captured = $14,
+    total_refunded = $15, pending_refunds = $16, surcharge = $17, pre_auth = $18, is_captured = $19,
+    is_voided = $20, cancelled = $21, pending_op = $22, last_four = $23, meta = $24, batch_id = $25,
+    batched_at = $26, settled_at = $27, gateway_ref = $28, auth_code = $29, decline_code = $30,
+    gateway_unknown = $31, idempotency_id = $32, updated_at = $34
+WHERE id = $1 AND merchant_id = $2
+  AND coalesce($3::text, '') = coalesce(parent_id::text, '') AND $4::text IS NOT NULL AND $5::text IS NOT NULL
+  AND $6::text IS NOT NULL AND $7::text IS NOT NULL AND $8::text IS NOT NULL AND $9::text IS NOT NULL
+  AND $33::timestamptz IS NOT NULL;
+
+-- name: TransactionChildren
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions
+WHERE merchant_id = $1 AND parent_id::text IN (SELECT jsonb_array_elements_text($2::jsonb))
+ORDER BY created_at, id;
+
+-- name: TransactionCount
+SELECT count(*) FROM transactions
+WHERE merchant_id = $1
+  AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
+  AND ($5::int = -1 OR success = ($5::int = 1)) AND ($6::text = '' OR customer_id = $6) AND ($7::text = '' OR payment_method_id = $7)
+  AND ($8::text = '' OR invoice_id = $8)
+  AND ($9::timestamptz IS NULL OR created_at >= $9) AND ($10::timestamptz IS NULL OR created_at <= $10);
+
+-- name: TransactionList
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions
+WHERE merchant_id = $1
+  AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
+  AND ($5::int = -1 OR success = ($5::int = 1)) AND ($6::text = '' OR customer_id = $6) AND ($7::text = '' OR payment_method_id = $7)
+  AND ($8::text = '' OR invoice_id = $8)
+  AND ($9::timestamptz IS NULL OR created_at >= $9) AND ($10::timestamptz IS NULL OR created_at <= $10)
+ORDER BY /*ORDER*/ LIMIT $11 OFFSET $12;
+
+-- name: TransactionsPending
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions WHERE status = 'PENDING' AND created_at < $1::timestamptz
+ORDER BY created_at LIMIT $2;
+
+-- name: TransactionsUnsettled
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions
+WHERE settled_at IS NULL AND success AND NOT is_voided AND pending_op = ''
+  AND type IN ('charge', 'pre_auth', 'credit') AND (type <> 'pre_auth' OR is_captured)
+  AND ($1::text = '' OR merchant_id::text = $1) AND created_at < $2::timestamptz
+ORDER BY created_at LIMIT $3;
+
+-- name: IdempotencyInsert
+INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,
+    transaction_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+
+-- name: IdempotencyGet
+SELECT merchant_id, scope, idem_key, request_hash, state, outcome, response, transaction_id, created_at, updated_at
+FROM idempotency_keys WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
+
+-- name: IdempotencyComplete
+UPDATE idempotency_keys SET state = 'done', outcome = $4, response = $5, transaction_id = $6, updated_at = $7
+WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
+
+-- name: IdempotencyByTransaction
+SELECT merchant_id, scope, idem_key, request_hash, state, outcome, response, transaction_id, created_at, updated_at
+FROM idempotency_keys WHERE transaction_id = $1 AND state = 'in_flight' LIMIT 1;
+
+-- name: IdempotencyDelete
+DELETE FROM idempotency_keys WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3 AND state = 'in_flight';
+
+-- name: SandboxInsert
+INSERT INTO sandbox_ledger (op_key, op, ref, parent_ref, amount, approved, message, decline_code, auth_code,
+    return_code, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (op_key) DO NOTHING;
+
+-- name: SandboxGet
+SELECT op_key, op, ref, parent_ref, amount, approved, message, decline_code, auth_code, return_code, created_at
+FROM sandbox_ledger WHERE op_key = $1;
+
+-- name: SandboxGetByRef
+SELECT op_key, op, ref, parent_ref, amount, approved, message, decline_code, auth_code, return_code, created_at
+FROM sandbox_ledger WHERE ref = $1;
+
+-- name: SandboxSums
+SELECT coalesce(sum(CASE WHEN op = 'capture' THEN amount ELSE 0 END), 0),
+       coalesce(sum(CASE WHEN op = 'refund' THEN amount ELSE 0 END), 0),
+       count(CASE WHEN op = 'void' THEN 1 END)
+FROM sandbox_ledger WHERE parent_ref = $1 AND approved;

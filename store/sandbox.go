@@ -1,0 +1,43 @@
+package store
+
+import (
+	"time"
+
+	"github.com/tenderpay/tender"
+)
+
+// Sandbox ledger operations.
+const (
+	SandboxSale    = "sale"
+	SandboxAuth    = "auth"
+	SandboxDebit   = "debit"
+	SandboxCapture = "capture"
+	SandboxVoid    = "void"
+	SandboxRefund  = "refund"
+	SandboxCredit  = "credit"
+	// SandboxFenced marks a key the processor never received, so that a late
+	// arrival of that request is refused.
+	SandboxFenced = "fenced"
+)
+
+// SandboxEntry is one operation in the sandbox processor's own ledger.
+type SandboxEntry struct {
+	Key         string
+	Op          string
+	Ref         string // processor reference of this operation
+	ParentRef   string // for capture, void and refund: the payment's reference
+	Amount      tender.Amount
+	Approved    bool
+	Message     string
+	DeclineCode string
+	AuthCode    string
+	ReturnCode  string // ACH return code decided at debit time, applied at settlement
+	CreatedAt   time.Time
+}
+
+// SandboxSums totals the approved operations on one payment.
+type SandboxSums struct {
+	Captured tender.Amount
+	Refunded tender.Amount
+	Voided   bool
+}

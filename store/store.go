@@ -1,0 +1,159 @@
+// Package store is the persistence seam. Store has one method per query,
+// modelled on River's driver interface, and two implementations: package
+// sqlite (embedded, the default) and package postgres. Both pass the one
+// conformance suite in package storetest.
+//
+// Methods return *tender.Error values: ENOTFOUND when a row does not exist
+// (or belongs to another merchant), ECONFLICT when a unique key is taken.
+// Database types and driver errors never leave this package's implementations.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/tenderpay/tender"
+)
+
+// Store is a database holding every merchant's data.
+type Store interface {
+	Executor
+
+	// InTx runs fn in one database transaction, committed when fn returns
+	// nil and rolled back otherwise. On SQLite the transaction takes the write
+	// lock at its start (BEGIN IMMEDIATE), so read-then-write inside fn is
+	// serialised; on PostgreSQL use the *ForUpdate methods to lock rows.
+	InTx(ctx context.Context, fn func(tx Executor) error) error
+
+	// Dialect names the implementation: "sqlite" or "postgres".
+	Dialect() string
+	// Migrate applies the embedded migrations not yet applied. It is safe to
+	// call from several processes at once.
+	Migrate(ctx context.Context) error
+	// Ping checks the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Executor holds the queries; it runs either on the database directly or
+// inside a transaction from InTx.
+type Executor interface {
+	PartnerCreate(ctx context.Context, p *tender.Partner) error
+	PartnerGet(ctx context.Context, id string) (*tender.Partner, error)
+
+	MerchantCreate(ctx context.Context, m *tender.Merchant) error
+	MerchantGet(ctx context.Context, id string) (*tender.Merchant, error)
+	// MerchantGetByWebToken finds a merchant by its public web-payments token.
+	MerchantGetByWebToken(ctx context.Context, token string) (*tender.Merchant, error)
+	// MerchantList lists merchants, of one partner when partnerID is not "".
+	MerchantList(ctx context.Context, partnerID string, p tender.ListParams) (*tender.Page[*tender.Merchant], error)
+	MerchantUpdate(ctx context.Context, m *tender.Merchant) error
+	MerchantCount(ctx context.Context) (int, error)
+
+	APIKeyCreate(ctx context.Context, k *tender.APIKey) error
+	// APIKeyGetByHash returns ENOTFOUND for unknown or expired keys.
+	APIKeyGetByHash(ctx context.Context, hash string, now time.Time) (*tender.APIKey, error)
+	// APIKeyDeleteExpired removes keys that expired before now.
+	APIKeyDeleteExpired(ctx context.Context, now time.Time) (int, error)
+
+	CustomerCreate(ctx context.Context, c *tender.Customer) error
+	// CustomerGet returns a customer of merchantID, deleted ones included
+	// (soft-deleted objects stay readable by id, as on Stax).
+	CustomerGet(ctx context.Context, merchantID, id string) (*tender.Customer, error)
+	CustomerUpdate(ctx context.Context, c *tender.Customer) error
+	// CustomerDelete soft-deletes; ENOTFOUND if absent or already deleted.
+	CustomerDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	CustomerList(ctx context.Context, merchantID string, f tender.CustomerFilter, p tender.ListParams) (*tender.Page[*tender.Customer], error)
+
+	ItemCreate(ctx context.Context, it *tender.Item) error
+	ItemGet(ctx context.Context, merchantID, id string) (*tender.Item, error)
+	ItemUpdate(ctx context.Context, it *tender.Item) error
+	ItemDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error)
+
+	// EventInsert appends to the event outbox; call it inside the InTx that
+	// makes the change.
+	EventInsert(ctx context.Context, e *tender.Event) error
+	EventListSince(ctx context.Context, merchantID string, afterCreated time.Time, limit int) ([]*tender.Event, error)
+
+	// --- payment methods ---
+
+	// PaymentMethodCreate stores pm with its sealed secrets.
+	PaymentMethodCreate(ctx context.Context, pm *tender.PaymentMethod, secret *tender.PaymentMethodSecret) error
+	// PaymentMethodGet returns a payment method of merchantID (deleted ones
+	// included).
+	PaymentMethodGet(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, error)
+	// PaymentMethodSecret returns the sealed number and CVV of a payment
+	// method of merchantID.
+	PaymentMethodSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethodSecret, error)
+	PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error
+	PaymentMethodDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error)
+	// PaymentMethodsOfCustomer lists a customer's live payment methods.
+	PaymentMethodsOfCustomer(ctx context.Context, merchantID, customerID string) ([]*tender.PaymentMethod, error)
+	// PaymentMethodClearDefault unsets is_default on the customer's other
+	// payment methods.
+	PaymentMethodClearDefault(ctx context.Context, merchantID, customerID, exceptID string, at time.Time) error
+	// PaymentMethodEraseCVV forgets the CVV (after the first authorization).
+	PaymentMethodEraseCVV(ctx context.Context, id string, at time.Time) error
+	// PaymentMethodSecretsPage pages through all secrets by id (for key
+	// rotation), after afterID.
+	PaymentMethodSecretsPage(ctx context.Context, afterID string, limit int) ([]*tender.PaymentMethodSecret, error)
+	// PaymentMethodSetSealed replaces the sealed values of a payment method.
+	PaymentMethodSetSealed(ctx context.Context, s *tender.PaymentMethodSecret) error
+
+	// --- transactions ---
+
+	TransactionCreate(ctx context.Context, t *tender.Transaction) error
+	TransactionGet(ctx context.Context, merchantID, id string) (*tender.Transaction, error)
+	// TransactionGetForUpdate reads and locks the row until the transaction
+	// of InTx ends (SELECT ... FOR UPDATE on PostgreSQL; SQLite's InTx
+	// already holds the write lock).
+	TransactionGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Transaction, error)
+	// TransactionUpdate writes the mutable fields of t.
+	TransactionUpdate(ctx context.Context, t *tender.Transaction) error
+	// TransactionChildren returns the children of the given parents.
+	TransactionChildren(ctx context.Context, merchantID string, parentIDs []string) ([]*tender.Transaction, error)
+	TransactionList(ctx context.Context, merchantID string, f tender.TransactionFilter, p tender.ListParams) (*tender.Page[*tender.Transaction], error)
+	// TransactionsPending lists PENDING transactions of every merchant
+	// created before olderThan (for the janitor).
+	TransactionsPending(ctx context.Context, olderThan time.Time, limit int) ([]*tender.Transaction, error)
+	// TransactionsUnsettled lists successful, unsettled, unvoided payments
+	// and credits of merchantID ("" for all) created before before.
+	TransactionsUnsettled(ctx context.Context, merchantID string, before time.Time, limit int) ([]*tender.Transaction, error)
+
+	// --- idempotency ---
+
+	// IdempotencyInsert claims a key; ECONFLICT when it exists.
+	IdempotencyInsert(ctx context.Context, r *tender.IdempotencyRecord) error
+	IdempotencyGet(ctx context.Context, merchantID, scope, key string) (*tender.IdempotencyRecord, error)
+	// IdempotencyComplete stores the final response of a claimed key.
+	IdempotencyComplete(ctx context.Context, r *tender.IdempotencyRecord) error
+	// IdempotencyCompleteByTransaction completes the in-flight key whose
+	// transaction is transactionID, if any (used by the janitor).
+	IdempotencyByTransaction(ctx context.Context, transactionID string) (*tender.IdempotencyRecord, error)
+	// IdempotencyDelete releases a claimed key (the request failed before
+	// reaching the processor).
+	IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error
+
+	// --- the sandbox processor's own ledger ---
+
+	// SandboxRecord inserts e unless its key exists; it returns the stored
+	// entry (the earlier one on conflict) and whether e was inserted.
+	SandboxRecord(ctx context.Context, e *SandboxEntry) (*SandboxEntry, bool, error)
+	// SandboxGet returns the entry with key, or nil.
+	SandboxGet(ctx context.Context, key string) (*SandboxEntry, error)
+	// SandboxGetByRef returns the entry with processor reference ref, or nil.
+	SandboxGetByRef(ctx context.Context, ref string) (*SandboxEntry, error)
+	// SandboxSums totals the approved follow-up operations on ref.
+	SandboxSums(ctx context.Context, ref string) (*SandboxSums, error)
+}
+
+// Sort columns each list accepts; anything else is a 422 at the edge.
+var (
+	CustomerSorts      = []string{"created_at", "updated_at", "firstname", "lastname", "company", "email"}
+	ItemSorts          = []string{"created_at", "updated_at", "item", "price", "in_stock", "category"}
+	MerchantSorts      = []string{"created_at", "company_name"}
+	PaymentMethodSorts = []string{"created_at", "updated_at", "card_type", "method"}
+	TransactionSorts   = []string{"created_at", "updated_at", "total", "type", "status"}
+)

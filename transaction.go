@@ -1,0 +1,161 @@
+package tender
+
+import (
+	"bytes"
+	"encoding/json"
+	"time"
+)
+
+// Transaction types (Stax's names).
+const (
+	TxCharge  = "charge"
+	TxPreAuth = "pre_auth"
+	TxCapture = "capture"
+	TxRefund  = "refund"
+	TxVoid    = "void"
+	TxCredit  = "credit"
+)
+
+// Transaction statuses.
+const (
+	StatusPending = "PENDING"
+	StatusSuccess = "SUCCESS"
+	StatusFailed  = "FAILED"
+)
+
+// Transaction is one movement of money, or an attempt at one. Captures,
+// refunds and voids are child transactions of the charge or pre-auth they act
+// on (ParentID), as on Stax.
+type Transaction struct {
+	ID              string          `json:"id"`
+	MerchantID      string          `json:"merchant_id"`
+	ParentID        string          `json:"reference_id"`
+	InvoiceID       string          `json:"invoice_id"`
+	CustomerID      string          `json:"customer_id"`
+	PaymentMethodID string          `json:"payment_method_id"`
+	Type            string          `json:"type"`
+	Source          string          `json:"source"`
+	Method          string          `json:"method"`
+	Success         bool            `json:"success"`
+	Status          string          `json:"status"`
+	Message         string          `json:"message"`
+	Total           Amount          `json:"total"`
+	TotalRefunded   Amount          `json:"total_refunded"`
+	Surcharge       Amount          `json:"surcharge"`
+	PreAuth         bool            `json:"pre_auth"`
+	IsCaptured      bool            `json:"is_captured"`
+	IsVoided        bool            `json:"is_voided"`
+	Cancelled       bool            `json:"cancelled"`
+	LastFour        string          `json:"last_four"`
+	Meta            json.RawMessage `json:"meta"`
+	BatchID         string          `json:"batch_id"`
+	BatchedAt       *Time           `json:"batched_at"`
+	SettledAt       *Time           `json:"settled_at"`
+	CreatedAt       Time            `json:"created_at"`
+	UpdatedAt       Time            `json:"updated_at"`
+
+	// Processor bookkeeping, not shown to clients.
+	GatewayRef  string `json:"-"`
+	AuthCode    string `json:"-"`
+	DeclineCode string `json:"-"`
+	// Captured is the amount captured (the total for a sale); Pending holds
+	// refunds/captures reserved but not yet confirmed by the processor.
+	Captured       Amount `json:"-"`
+	PendingRefunds Amount `json:"-"`
+	IdempotencyID  string `json:"-"`
+	// PendingOp is "capture" or "void" while one is with the processor.
+	PendingOp      string `json:"-"`
+	GatewayUnknown bool   `json:"-"`
+}
+
+// Settled reports whether the payment has settled (then it can be refunded,
+// no longer voided).
+func (t *Transaction) Settled() bool { return t.SettledAt != nil }
+
+// IsPayment reports whether t took money from a customer and can have
+// captures, voids and refunds as children.
+func (t *Transaction) IsPayment() bool { return t.Type == TxCharge || t.Type == TxPreAuth }
+
+// Refundable is the amount that may still be refunded: captured minus
+// refunded minus refunds in flight.
+func (t *Transaction) Refundable() Amount {
+	return t.Captured - t.TotalRefunded - t.PendingRefunds
+}
+
+// IsRefundable: a successful, settled, unvoided payment with money left.
+func (t *Transaction) IsRefundable() bool {
+	return t.Success && t.IsPayment() && t.Settled() && !t.IsVoided && t.Refundable() > 0 && t.PendingOp == ""
+}
+
+// IsVoidable: a successful payment or credit not yet settled, voided or
+// refunded.
+func (t *Transaction) IsVoidable() bool {
+	return t.Success && (t.IsPayment() || t.Type == TxCredit) && !t.Settled() && !t.IsVoided &&
+		t.TotalRefunded == 0 && t.PendingRefunds == 0 && t.PendingOp == ""
+}
+
+// IsSettling: a successful bank payment waiting for its settlement (ACH
+// takes days; returns arrive after it).
+func (t *Transaction) IsSettling() bool {
+	return t.Success && t.Method == MethodBank && !t.Settled() && !t.IsVoided
+}
+
+// TransactionFilter narrows GET /transaction.
+type TransactionFilter struct {
+	Type            string
+	Method          string
+	Status          string
+	Success         *bool
+	CustomerID      string
+	PaymentMethodID string
+	InvoiceID       string
+	CreatedFrom     time.Time
+	CreatedTo       time.Time
+}
+
+// ChargeInput is the body of POST /charge and POST /credit.
+type ChargeInput struct {
+	PaymentMethodID string          `json:"payment_method_id"`
+	Total           AmountInput     `json:"total"`
+	Meta            json.RawMessage `json:"meta"`
+	PreAuth         Flag            `json:"pre_auth"`
+	IdempotencyID   string          `json:"idempotency_id"`
+}
+
+// ActionInput is the body of POST /transaction/{id}/capture, /void,
+// /refund and /void-or-refund. Total defaults to the whole amount.
+type ActionInput struct {
+	Total         AmountInput `json:"total"`
+	IdempotencyID string      `json:"idempotency_id"`
+}
+
+// Transaction operations on an existing payment.
+const (
+	OpCapture      = "capture"
+	OpVoid         = "void"
+	OpRefund       = "refund"
+	OpVoidOrRefund = "void-or-refund"
+)
+
+// MetaInput validates an optional meta object (≤ 16 KiB), returning "{}"
+// when absent.
+func MetaInput(raw json.RawMessage, errs FieldErrors) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return json.RawMessage("{}")
+	}
+	if !IsJSONObject(raw) {
+		errs.Add("meta", "The meta must be an object.")
+		return nil
+	}
+	if len(raw) > 16<<10 {
+		errs.Add("meta", "The meta may not be greater than 16384 bytes.")
+		return nil
+	}
+	// Canonical form: sorted keys, compact, numbers kept exactly as sent.
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	_ = dec.Decode(&m)
+	out, _ := json.Marshal(m)
+	return out
+}
