@@ -1,0 +1,608 @@
+// Package storetest is the one conformance suite every store.Store
+// implementation passes, in the manner of River's riverdrivertest: the
+// sqlite and postgres packages each call Exercise from their tests, and
+// differences between databases are handled inside the stores, never by
+// forking the suite.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// Open returns a fresh, migrated, empty store closed when t ends.
+type Open func(t *testing.T) store.Store
+
+// Exercise runs the suite.
+func Exercise(t *testing.T, open Open) {
+	ctx := context.Background()
+	now := tender.NewTime(time.Date(2026, 3, 4, 5, 6, 7, 891234000, time.UTC))
+
+	t.Run("Migrate", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		if err := s.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if d := s.Dialect(); d != "sqlite" && d != "postgres" {
+			t.Fatalf("dialect %q", d)
+		}
+	})
+
+	t.Run("InTx", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		c := newCustomer(m.ID, now, nil)
+		errBoom := errors.New("boom")
+		if err := s.InTx(ctx, func(tx store.Executor) error {
+			if err := tx.CustomerCreate(ctx, c); err != nil {
+				return err
+			}
+			return errBoom
+		}); !errors.Is(err, errBoom) {
+			t.Fatalf("err = %v", err)
+		}
+		if _, err := s.CustomerGet(ctx, m.ID, c.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("rolled-back insert is visible")
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("panic swallowed")
+				}
+			}()
+			_ = s.InTx(ctx, func(tx store.Executor) error {
+				_ = tx.CustomerCreate(ctx, c)
+				panic("x")
+			})
+		}()
+		if _, err := s.CustomerGet(ctx, m.ID, c.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("insert before panic is visible")
+		}
+		if err := s.InTx(ctx, func(tx store.Executor) error { return tx.CustomerCreate(ctx, c) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CustomerGet(ctx, m.ID, c.ID); err != nil {
+			t.Fatal("committed insert not visible:", err)
+		}
+	})
+
+	t.Run("Merchants", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		p := &tender.Partner{ID: uuid.NewString(), Name: "ISV", CreatedAt: now}
+		if err := s.PartnerCreate(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.PartnerGet(ctx, p.ID); err != nil || got.Name != "ISV" || !got.CreatedAt.Equal(now.Time) {
+			t.Fatalf("partner = %+v, %v", got, err)
+		}
+		m := newMerchant(t, s, now)
+		m2 := &tender.Merchant{ID: uuid.NewString(), PartnerID: p.ID, CompanyName: "B", Status: "ACTIVE",
+			WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{"https://shop.test"},
+			Features: tender.Features{SplitFunding: true, SurchargeRateBasis: 250}, CreatedAt: now, UpdatedAt: now}
+		if err := s.MerchantCreate(ctx, m2); err != nil {
+			t.Fatal(err)
+		}
+		dup := *m2
+		dup.ID = uuid.NewString()
+		if err := s.MerchantCreate(ctx, &dup); tender.ErrorCode(err) != tender.ECONFLICT {
+			t.Fatalf("duplicate web token: %v", err)
+		}
+		got, err := s.MerchantGetByWebToken(ctx, m2.WebPaymentsToken)
+		if err != nil || got.ID != m2.ID || !got.Features.SplitFunding || got.Features.SurchargeRateBasis != 250 ||
+			len(got.AllowedOrigins) != 1 || got.PartnerID != p.ID {
+			t.Fatalf("by token = %+v, %v", got, err)
+		}
+		got.Features.CPTokenization, got.CompanyName = true, "B2"
+		if err := s.MerchantUpdate(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		if g, _ := s.MerchantGet(ctx, m2.ID); !g.Features.CPTokenization || g.CompanyName != "B2" {
+			t.Fatalf("update lost: %+v", g)
+		}
+		if n, err := s.MerchantCount(ctx); err != nil || n != 2 {
+			t.Fatalf("count = %d, %v", n, err)
+		}
+		for partner, want := range map[string]int{"": 2, p.ID: 1} {
+			page, err := s.MerchantList(ctx, partner, tender.ListParams{Page: 1, PerPage: 10, Sort: "company_name"})
+			if err != nil || page.Total != want || len(page.Items) != want {
+				t.Fatalf("list %q = %+v, %v", partner, page, err)
+			}
+		}
+		for _, id := range []string{"nope", "", uuid.NewString()} {
+			if _, err := s.MerchantGet(ctx, id); tender.ErrorCode(err) != tender.ENOTFOUND {
+				t.Fatalf("get %q: %v", id, err)
+			}
+		}
+		_ = m
+	})
+
+	t.Run("APIKeys", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		k := &tender.APIKey{ID: uuid.NewString(), Kind: tender.KeyMerchant, MerchantID: m.ID, Hash: "h1", Prefix: "tnd_sk_ab", CreatedAt: now.Time}
+		if err := s.APIKeyCreate(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.APIKeyGetByHash(ctx, "h1", now.Time); err != nil || got.MerchantID != m.ID || got.Kind != tender.KeyMerchant {
+			t.Fatalf("get = %+v, %v", got, err)
+		}
+		dup := *k
+		dup.ID = uuid.NewString()
+		if err := s.APIKeyCreate(ctx, &dup); tender.ErrorCode(err) != tender.ECONFLICT {
+			t.Fatalf("duplicate hash: %v", err)
+		}
+		eph := &tender.APIKey{ID: uuid.NewString(), Kind: tender.KeyEphemeral, MerchantID: m.ID, Hash: "h2", Prefix: "x",
+			ExpiresAt: now.Add(time.Hour), CreatedAt: now.Time}
+		if err := s.APIKeyCreate(ctx, eph); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.APIKeyGetByHash(ctx, "h2", now.Add(30*time.Minute)); err != nil {
+			t.Fatal("live ephemeral key:", err)
+		}
+		if _, err := s.APIKeyGetByHash(ctx, "h2", now.Add(time.Hour)); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("expired key found")
+		}
+		if n, err := s.APIKeyDeleteExpired(ctx, now.Add(2*time.Hour)); err != nil || n != 1 {
+			t.Fatalf("deleted %d, %v", n, err)
+		}
+		if _, err := s.APIKeyGetByHash(ctx, "h1", now.Add(48*time.Hour)); err != nil {
+			t.Fatal("non-expiring key swept")
+		}
+	})
+
+	t.Run("Customers", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		mk := func(i int, f func(*tender.Customer)) *tender.Customer {
+			c := newCustomer(m.ID, tender.NewTime(now.Add(time.Duration(i)*time.Minute)), f)
+			if err := s.CustomerCreate(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		a := mk(0, func(c *tender.Customer) {
+			c.Firstname, c.Lastname, c.Email, c.Company, c.Phone, c.Reference = "Ann", "Lee", "Ann@Example.com", "Acme 50%_off", "555", "r1"
+			c.CCEmails = []string{"x@example.com"}
+		})
+		mk(1, func(c *tender.Customer) { c.Firstname, c.Lastname, c.Company = "Bob", "Lee", "Globex" })
+		mk(2, func(c *tender.Customer) { c.Firstname, c.Company = "Cy", "Acme 50 off" })
+		got, err := s.CustomerGet(ctx, m.ID, a.ID)
+		if err != nil || got.Email != "Ann@Example.com" || len(got.CCEmails) != 1 || !got.CreatedAt.Equal(a.CreatedAt.Time) || got.DeletedAt != nil {
+			t.Fatalf("get = %+v, %v", got, err)
+		}
+		for _, tc := range []struct {
+			name string
+			f    tender.CustomerFilter
+			want int
+		}{
+			{"all", tender.CustomerFilter{}, 3},
+			{"email any case", tender.CustomerFilter{Email: "ann@example.COM"}, 1},
+			{"firstname", tender.CustomerFilter{Firstname: "bob"}, 1},
+			{"lastname", tender.CustomerFilter{Lastname: "lee"}, 2},
+			{"company", tender.CustomerFilter{Company: "globex"}, 1},
+			{"phone", tender.CustomerFilter{Phone: "555"}, 1},
+			{"reference", tender.CustomerFilter{Reference: "r1"}, 1},
+			{"keyword", tender.CustomerFilter{Keywords: []string{"LEE"}}, 2},
+			{"keywords and", tender.CustomerFilter{Keywords: []string{"lee", "acme"}}, 1},
+			{"literal percent", tender.CustomerFilter{Keywords: []string{"50%"}}, 1},
+			{"literal underscore", tender.CustomerFilter{Keywords: []string{"%_o"}}, 1},
+			{"full name", tender.CustomerFilter{Keywords: []string{"ann lee"}}, 1},
+			{"from inclusive", tender.CustomerFilter{CreatedFrom: now.Add(time.Minute)}, 2},
+			{"to inclusive", tender.CustomerFilter{CreatedTo: now.Add(time.Minute)}, 2},
+		} {
+			page, err := s.CustomerList(ctx, m.ID, tc.f, tender.ListParams{Page: 1, PerPage: 10, Desc: true})
+			if err != nil || page.Total != tc.want || len(page.Items) != tc.want {
+				t.Errorf("%s: total %d items %d err %v, want %d", tc.name, page.Total, len(page.Items), err, tc.want)
+			}
+		}
+		for _, col := range store.CustomerSorts {
+			for _, desc := range []bool{false, true} {
+				page, err := s.CustomerList(ctx, m.ID, tender.CustomerFilter{}, tender.ListParams{Page: 2, PerPage: 2, Sort: col, Desc: desc})
+				if err != nil || page.Total != 3 || len(page.Items) != 1 {
+					t.Errorf("sort %s desc=%v page 2: %+v %v", col, desc, page, err)
+				}
+			}
+		}
+		page, _ := s.CustomerList(ctx, m.ID, tender.CustomerFilter{}, tender.ListParams{Page: 1, PerPage: 3, Sort: "created_at"})
+		if page.Items[0].ID != a.ID {
+			t.Error("created_at ascending does not start with the oldest")
+		}
+		// Tenant isolation.
+		if _, err := s.CustomerGet(ctx, other.ID, a.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Error("another merchant read a customer")
+		}
+		stolen := *a
+		stolen.MerchantID, stolen.Firstname = other.ID, "Stolen"
+		if err := s.CustomerUpdate(ctx, &stolen); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Errorf("another merchant updated: %v", err)
+		}
+		if err := s.CustomerDelete(ctx, other.ID, a.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Error("another merchant deleted")
+		}
+		if p, _ := s.CustomerList(ctx, other.ID, tender.CustomerFilter{}, tender.ListParams{Page: 1, PerPage: 10}); p.Total != 0 {
+			t.Error("another merchant lists customers")
+		}
+		for _, id := range []string{"nope", "", "'; DROP TABLE customers; --"} {
+			if _, err := s.CustomerGet(ctx, m.ID, id); tender.ErrorCode(err) != tender.ENOTFOUND {
+				t.Errorf("malformed id %q: %v", id, err)
+			}
+		}
+		// Update, then soft delete.
+		a.Notes, a.UpdatedAt = "vip", tender.NewTime(now.Add(time.Hour))
+		if err := s.CustomerUpdate(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CustomerDelete(ctx, m.ID, a.ID, now.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		got, err = s.CustomerGet(ctx, m.ID, a.ID)
+		if err != nil || got.DeletedAt == nil || got.Notes != "vip" || got.Firstname != "Ann" {
+			t.Fatalf("deleted = %+v, %v", got, err)
+		}
+		if err := s.CustomerDelete(ctx, m.ID, a.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Error("deleted twice")
+		}
+		if err := s.CustomerUpdate(ctx, a); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Error("updated after delete")
+		}
+		if p, _ := s.CustomerList(ctx, m.ID, tender.CustomerFilter{}, tender.ListParams{Page: 1, PerPage: 10}); p.Total != 2 {
+			t.Error("deleted customer listed")
+		}
+	})
+
+	t.Run("Items", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		it := &tender.Item{ID: uuid.NewString(), MerchantID: m.ID, Item: "Cut", Code: "C1", Category: "svc", IsActive: true,
+			Price: 2550, InStock: 3, Meta: json.RawMessage(`{"a":1}`), CreatedAt: now, UpdatedAt: now}
+		if err := s.ItemCreate(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+		off := &tender.Item{ID: uuid.NewString(), MerchantID: m.ID, Item: "Old", Category: "retail", Meta: json.RawMessage(`{}`), CreatedAt: now, UpdatedAt: now}
+		if err := s.ItemCreate(ctx, off); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ItemGet(ctx, m.ID, it.ID)
+		if err != nil || got.Price != 2550 || got.InStock != 3 || string(compact(got.Meta)) != `{"a":1}` || !got.IsActive {
+			t.Fatalf("item = %+v, %v", got, err)
+		}
+		yes, no := true, false
+		for name, tc := range map[string]struct {
+			f    tender.ItemFilter
+			want int
+		}{
+			"all": {tender.ItemFilter{}, 2}, "category": {tender.ItemFilter{Category: "svc"}, 1},
+			"code": {tender.ItemFilter{Code: "C1"}, 1}, "active": {tender.ItemFilter{Active: &yes}, 1},
+			"inactive": {tender.ItemFilter{Active: &no}, 1}, "keyword": {tender.ItemFilter{Keywords: []string{"cu"}}, 1},
+		} {
+			if p, err := s.ItemList(ctx, m.ID, tc.f, tender.ListParams{Page: 1, PerPage: 5}); err != nil || p.Total != tc.want {
+				t.Errorf("%s: %+v %v", name, p, err)
+			}
+		}
+		for _, col := range store.ItemSorts {
+			if _, err := s.ItemList(ctx, m.ID, tender.ItemFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col, Desc: true}); err != nil {
+				t.Errorf("sort %s: %v", col, err)
+			}
+		}
+		got.InStock = -1
+		if err := s.ItemUpdate(ctx, got); tender.ErrorCode(err) != tender.ECONFLICT {
+			t.Errorf("negative stock: %v", err)
+		}
+		if err := s.ItemDelete(ctx, m.ID, it.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ItemDelete(ctx, m.ID, it.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Error("deleted twice")
+		}
+	})
+
+	t.Run("Events", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		for i, name := range []string{"create_customer", "update_customer", "delete_customer"} {
+			ev := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: name, ObjectType: "customer", ObjectID: "c1",
+				Payload: json.RawMessage(`{"i":` + fmt.Sprint(i) + `}`), CreatedAt: now.Add(time.Duration(i) * time.Second)}
+			if err := s.EventInsert(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		evs, err := s.EventListSince(ctx, m.ID, time.Time{}, 10)
+		if err != nil || len(evs) != 3 || evs[0].Name != "create_customer" || evs[2].Name != "delete_customer" {
+			t.Fatalf("events = %v, %v", evs, err)
+		}
+		if evs, _ := s.EventListSince(ctx, m.ID, now.Time, 10); len(evs) != 2 {
+			t.Fatalf("since: %d", len(evs))
+		}
+	})
+
+	t.Run("PaymentMethods", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		c := newCustomer(m.ID, now, nil)
+		if err := s.CustomerCreate(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		pm := newPaymentMethod(m.ID, c.ID, now)
+		if err := s.PaymentMethodCreate(ctx, pm, &tender.PaymentMethodSecret{SealedNumber: "v1.k1.num", SealedCVV: "v1.k1.cvv"}); err != nil {
+			t.Fatal(err)
+		}
+		pm2 := newPaymentMethod(m.ID, c.ID, now)
+		pm2.Method, pm2.IsDefault = "bank", false
+		if err := s.PaymentMethodCreate(ctx, pm2, &tender.PaymentMethodSecret{SealedNumber: "v1.k1.acct", BankRouting: "021000021"}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.PaymentMethodGet(ctx, m.ID, pm.ID)
+		if err != nil || got.CardLastFour != "1111" || got.Fingerprint != pm.Fingerprint || !got.IsDefault || !got.HasCVV {
+			t.Fatalf("get = %+v, %v", got, err)
+		}
+		sec, err := s.PaymentMethodSecret(ctx, m.ID, pm.ID)
+		if err != nil || sec.SealedNumber != "v1.k1.num" || sec.SealedCVV != "v1.k1.cvv" {
+			t.Fatalf("secret = %+v, %v", sec, err)
+		}
+		if _, err := s.PaymentMethodSecret(ctx, other.ID, pm.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("another merchant read a secret")
+		}
+		if err := s.PaymentMethodEraseCVV(ctx, pm.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		if sec, _ := s.PaymentMethodSecret(ctx, m.ID, pm.ID); sec.SealedCVV != "" {
+			t.Fatal("cvv not erased")
+		}
+		if got, _ := s.PaymentMethodGet(ctx, m.ID, pm.ID); got.HasCVV {
+			t.Fatal("has_cvv after erase")
+		}
+		if err := s.PaymentMethodClearDefault(ctx, m.ID, c.ID, pm2.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.PaymentMethodGet(ctx, m.ID, pm.ID); got.IsDefault {
+			t.Fatal("default not cleared")
+		}
+		got.Nickname, got.AddressZip = "work", "32801"
+		if err := s.PaymentMethodUpdate(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		for f, want := range map[tender.PaymentMethodFilter]int{{}: 2, {CustomerID: c.ID}: 2, {Method: "bank"}: 1} {
+			if p, err := s.PaymentMethodList(ctx, m.ID, f, tender.ListParams{Page: 1, PerPage: 5}); err != nil || p.Total != want {
+				t.Errorf("list %+v: %+v %v", f, p, err)
+			}
+		}
+		if list, err := s.PaymentMethodsOfCustomer(ctx, m.ID, c.ID); err != nil || len(list) != 2 {
+			t.Fatalf("of customer: %v %v", list, err)
+		}
+		page, err := s.PaymentMethodSecretsPage(ctx, "", 1)
+		if err != nil || len(page) != 1 {
+			t.Fatalf("secrets page: %v %v", page, err)
+		}
+		rest, _ := s.PaymentMethodSecretsPage(ctx, page[0].PaymentMethodID, 10)
+		if len(rest) != 1 || rest[0].PaymentMethodID == page[0].PaymentMethodID {
+			t.Fatal("secrets paging")
+		}
+		page[0].SealedNumber = "v1.k2.new"
+		if err := s.PaymentMethodSetSealed(ctx, page[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PaymentMethodDelete(ctx, m.ID, pm.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := s.PaymentMethodsOfCustomer(ctx, m.ID, c.ID); len(list) != 1 {
+			t.Fatal("deleted payment method still listed")
+		}
+		if err := s.PaymentMethodDelete(ctx, m.ID, pm.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("deleted twice")
+		}
+	})
+
+	t.Run("Transactions", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		parent := newTransaction(m.ID, "", now)
+		if err := s.TransactionCreate(ctx, parent); err != nil {
+			t.Fatal(err)
+		}
+		err := s.InTx(ctx, func(tx store.Executor) error {
+			p, err := tx.TransactionGetForUpdate(ctx, m.ID, parent.ID)
+			if err != nil {
+				return err
+			}
+			p.Status, p.Success, p.Captured, p.IsCaptured, p.GatewayRef = tender.StatusSuccess, true, p.Total, true, "ref1"
+			p.SettledAt = &now
+			return tx.TransactionUpdate(ctx, p)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.TransactionGet(ctx, m.ID, parent.ID)
+		if err != nil || !got.Success || got.Captured != 1000 || got.GatewayRef != "ref1" || got.SettledAt == nil || !got.SettledAt.Equal(now.Time) {
+			t.Fatalf("get = %+v, %v", got, err)
+		}
+		// The refund invariant is also a database constraint.
+		over := *got
+		over.TotalRefunded = over.Captured + 1
+		if err := s.TransactionUpdate(ctx, &over); tender.ErrorCode(err) != tender.ECONFLICT {
+			t.Fatalf("refunded > captured: %v", err)
+		}
+		child := newTransaction(m.ID, parent.ID, tender.NewTime(now.Add(time.Second)))
+		child.Type = tender.TxRefund
+		if err := s.TransactionCreate(ctx, child); err != nil {
+			t.Fatal(err)
+		}
+		kids, err := s.TransactionChildren(ctx, m.ID, []string{parent.ID, uuid.NewString()})
+		if err != nil || len(kids) != 1 || kids[0].ParentID != parent.ID {
+			t.Fatalf("children = %v, %v", kids, err)
+		}
+		if kids, _ := s.TransactionChildren(ctx, other.ID, []string{parent.ID}); len(kids) != 0 {
+			t.Fatal("another merchant sees children")
+		}
+		yes := true
+		for name, tc := range map[string]struct {
+			f    tender.TransactionFilter
+			want int
+		}{
+			"all": {tender.TransactionFilter{}, 2}, "type": {tender.TransactionFilter{Type: "refund"}, 1},
+			"success": {tender.TransactionFilter{Success: &yes}, 1}, "status": {tender.TransactionFilter{Status: "PENDING"}, 1},
+			"customer": {tender.TransactionFilter{CustomerID: parent.CustomerID}, 2},
+			"pm":       {tender.TransactionFilter{PaymentMethodID: "nope"}, 0},
+			"from":     {tender.TransactionFilter{CreatedFrom: now.Add(time.Second)}, 1},
+			"to":       {tender.TransactionFilter{CreatedTo: now.Time}, 1},
+		} {
+			if p, err := s.TransactionList(ctx, m.ID, tc.f, tender.ListParams{Page: 1, PerPage: 5}); err != nil || p.Total != tc.want {
+				t.Errorf("%s: %+v %v", name, p, err)
+			}
+		}
+		for _, col := range store.TransactionSorts {
+			if _, err := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col}); err != nil {
+				t.Errorf("sort %s: %v", col, err)
+			}
+		}
+		if p, _ := s.TransactionList(ctx, other.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 5}); p.Total != 0 {
+			t.Fatal("another merchant lists transactions")
+		}
+		if _, err := s.TransactionGetForUpdate(ctx, other.ID, parent.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("another merchant locks a transaction")
+		}
+		pending, err := s.TransactionsPending(ctx, now.Add(time.Hour), 10)
+		if err != nil || len(pending) != 1 || pending[0].ID != child.ID {
+			t.Fatalf("pending = %v, %v", pending, err)
+		}
+		unsettled := newTransaction(m.ID, "", now)
+		unsettled.Status, unsettled.Success, unsettled.Captured, unsettled.IsCaptured = tender.StatusSuccess, true, unsettled.Total, true
+		if err := s.TransactionCreate(ctx, unsettled); err != nil {
+			t.Fatal(err)
+		}
+		for merchant, want := range map[string]int{"": 1, m.ID: 1, other.ID: 0} {
+			if u, err := s.TransactionsUnsettled(ctx, merchant, now.Add(time.Hour), 10); err != nil || len(u) != want {
+				t.Errorf("unsettled %q: %v %v", merchant, u, err)
+			}
+		}
+	})
+
+	t.Run("Idempotency", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		r := &tender.IdempotencyRecord{MerchantID: m.ID, Scope: "charge", Key: "k", RequestHash: "h", State: tender.IdemInFlight,
+			TransactionID: "t1", CreatedAt: now.Time, UpdatedAt: now.Time}
+		if err := s.IdempotencyInsert(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.IdempotencyInsert(ctx, r); tender.ErrorCode(err) != tender.ECONFLICT {
+			t.Fatalf("second claim: %v", err)
+		}
+		other := *r
+		other.Scope = "refund"
+		if err := s.IdempotencyInsert(ctx, &other); err != nil {
+			t.Fatal("same key in another scope:", err)
+		}
+		if got, err := s.IdempotencyByTransaction(ctx, "t1"); err != nil || got.Key != "k" {
+			t.Fatalf("by transaction: %+v %v", got, err)
+		}
+		r.Outcome, r.Response = tender.EDECLINED, `{"a":1}`
+		if err := s.IdempotencyComplete(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.IdempotencyGet(ctx, m.ID, "charge", "k")
+		if err != nil || got.State != tender.IdemDone || got.Response != `{"a":1}` || got.Outcome != tender.EDECLINED {
+			t.Fatalf("get = %+v %v", got, err)
+		}
+		if err := s.IdempotencyDelete(ctx, m.ID, "charge", "k"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IdempotencyGet(ctx, m.ID, "charge", "k"); err != nil {
+			t.Fatal("a completed key was deleted")
+		}
+		if err := s.IdempotencyDelete(ctx, m.ID, "refund", "k"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.IdempotencyGet(ctx, m.ID, "refund", "k"); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("in-flight key not released")
+		}
+	})
+
+	t.Run("SandboxLedger", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		sale := &store.SandboxEntry{Key: "k1", Op: store.SandboxAuth, Ref: "r1", Amount: 1000, Approved: true, CreatedAt: now.Time}
+		if got, inserted, err := s.SandboxRecord(ctx, sale); err != nil || !inserted || got.Ref != "r1" {
+			t.Fatal(got, inserted, err)
+		}
+		if got, inserted, err := s.SandboxRecord(ctx, &store.SandboxEntry{Key: "k1", Op: store.SandboxFenced, CreatedAt: now.Time}); err != nil || inserted || got.Op != store.SandboxAuth {
+			t.Fatalf("second record of a key: %+v %v %v", got, inserted, err)
+		}
+		for _, e := range []*store.SandboxEntry{
+			{Key: "k2", Op: store.SandboxCapture, ParentRef: "r1", Amount: 800, Approved: true, CreatedAt: now.Time},
+			{Key: "k3", Op: store.SandboxRefund, ParentRef: "r1", Amount: 300, Approved: true, CreatedAt: now.Time},
+			{Key: "k4", Op: store.SandboxRefund, ParentRef: "r1", Amount: 900, Approved: false, CreatedAt: now.Time},
+		} {
+			if _, _, err := s.SandboxRecord(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sums, err := s.SandboxSums(ctx, "r1")
+		if err != nil || sums.Captured != 800 || sums.Refunded != 300 || sums.Voided {
+			t.Fatalf("sums = %+v %v", sums, err)
+		}
+		if e, err := s.SandboxGetByRef(ctx, "r1"); err != nil || e.Key != "k1" {
+			t.Fatalf("by ref: %+v %v", e, err)
+		}
+		if e, err := s.SandboxGet(ctx, "none"); err != nil || e != nil {
+			t.Fatalf("missing: %+v %v", e, err)
+		}
+	})
+}
+
+func compact(b []byte) []byte {
+	var v any
+	_ = json.Unmarshal(b, &v)
+	out, _ := json.Marshal(v)
+	return out
+}
+
+func newMerchant(t *testing.T, s store.Store, now tender.Time) *tender.Merchant {
+	t.Helper()
+	m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
+		WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
+	if err := s.MerchantCreate(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func newCustomer(merchantID string, at tender.Time, f func(*tender.Customer)) *tender.Customer {
+	c := &tender.Customer{ID: uuid.NewString(), MerchantID: merchantID, Firstname: "F", CCEmails: []string{}, CreatedAt: at, UpdatedAt: at}
+	if f != nil {
+		f(c)
+	}
+	return c
+}
+
+func newPaymentMethod(merchantID, customerID string, at tender.Time) *tender.PaymentMethod {
+	return &tender.PaymentMethod{ID: uuid.NewString(), MerchantID: merchantID, CustomerID: customerID, Method: "card",
+		PersonName: "P", CardType: "visa", CardLastFour: "1111", CardExp: "122030", HasCVV: true, IsDefault: true,
+		Meta: json.RawMessage(`{}`), IsUsableInVT: true, Fingerprint: uuid.NewString(), CreatedAt: at, UpdatedAt: at}
+}
+
+func newTransaction(merchantID, parentID string, at tender.Time) *tender.Transaction {
+	return &tender.Transaction{ID: uuid.NewString(), MerchantID: merchantID, ParentID: parentID, CustomerID: "c-1",
+		PaymentMethodID: "pm-1", Type: tender.TxCharge, Method: "card", Status: tender.StatusPending, Total: 1000,
+		Meta: json.RawMessage(`{}`), CreatedAt: at, UpdatedAt: at}
+}
