@@ -24,6 +24,49 @@ import (
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
+// AllLogs receives the log lines of every server the tests start, so a
+// package can scan them all when its tests end (see ScanLogs).
+var AllLogs SyncBuffer
+
+// SyncBuffer is a bytes.Buffer safe for concurrent writers.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// Bytes returns a copy of the contents.
+func (s *SyncBuffer) Bytes() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.b.Bytes()...)
+}
+
+// Secrets are the sandbox card and bank account numbers the tests use; no
+// log line may contain one.
+var Secrets = []string{"4111111111111111", "4242424242424242", "5555555555554444", "378282246310005",
+	"6011111111111117", "4000000000000002", "4000000000009995", "4000000000009987", "4000000000009979",
+	"4000000000000069", "4000000000000127", "4000000000000119", "9876543210", "9876543211", "9876543212",
+	"000123456789"}
+
+// ScanLogs reports which secrets appear in the logs of every server started
+// so far, and how many bytes of logs it scanned.
+func ScanLogs() (found []string, scanned int) {
+	logs := AllLogs.Bytes()
+	for _, s := range append(Secrets, "card_cvv", "card_number", "bank_account") {
+		if bytes.Contains(logs, []byte(s)) {
+			found = append(found, s)
+		}
+	}
+	return found, len(logs)
+}
+
 // Stores lists the stores every end-to-end test runs on.
 var Stores = []string{"sqlite", "postgres"}
 
@@ -39,6 +82,10 @@ type Options struct {
 	// Logs receives the server's JSON log lines (default: discarded unless
 	// TENDER_TEST_LOGS=1).
 	Logs io.Writer
+	// NoLogScan keeps the logs out of AllLogs (benchmarks: unbounded volume).
+	NoLogScan bool
+	// DBMaxConns sizes the PostgreSQL pool.
+	DBMaxConns int
 }
 
 // Env is one running server and a client for it.
@@ -79,6 +126,9 @@ func Start(t testing.TB, store string, opt Options) *Env {
 			logs = os.Stderr
 		}
 	}
+	if !opt.NoLogScan {
+		logs = io.MultiWriter(logs, &AllLogs)
+	}
 	dataDir := opt.DataDir
 	if dataDir == "" {
 		dataDir = t.TempDir()
@@ -89,7 +139,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 	}
 	cfg := server.Config{
 		Addr: "127.0.0.1:0", DataDir: dataDir, DatabaseURL: dbURL, RedisURL: opt.RedisURL,
-		Sandbox: true, RateLimit: rl, Now: opt.Now, Out: io.Discard,
+		Sandbox: true, RateLimit: rl, Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
