@@ -1,0 +1,125 @@
+// Package bench measures Tender over real HTTP against a real server on each
+// store. Run: make bench (go test -run '^$' -bench . -benchtime 5s ./bench/).
+// Each benchmark reports requests per second and p50/p99 latency (ms) with
+// 8 concurrent clients (SetParallelism(4) on this 2-core machine).
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/internal/apitest"
+)
+
+type recorder struct {
+	mu  sync.Mutex
+	lat []time.Duration
+}
+
+func (r *recorder) add(d time.Duration) {
+	r.mu.Lock()
+	r.lat = append(r.lat, d)
+	r.mu.Unlock()
+}
+
+func (r *recorder) report(b *testing.B, elapsed time.Duration) {
+	if len(r.lat) == 0 {
+		return
+	}
+	slices.Sort(r.lat)
+	pct := func(p float64) float64 {
+		return float64(r.lat[int(float64(len(r.lat)-1)*p)].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(len(r.lat))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}}
+
+func do(b *testing.B, method, url, key string, body []byte) []byte {
+	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.Error(err)
+		return nil
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b.Errorf("%s %s: %d %s", method, url, resp.StatusCode, out)
+	}
+	return out
+}
+
+// run measures f under 8 concurrent clients.
+func run(b *testing.B, f func(i int)) {
+	var rec recorder
+	var n sync.Mutex
+	i := 0
+	b.SetParallelism(4)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			n.Lock()
+			i++
+			k := i
+			n.Unlock()
+			t0 := time.Now()
+			f(k)
+			rec.add(time.Since(t0))
+		}
+	})
+	rec.report(b, time.Since(start))
+}
+
+func eachStore(b *testing.B, f func(b *testing.B, e *apitest.Env)) {
+	for _, store := range apitest.Stores {
+		b.Run(store, func(b *testing.B) {
+			f(b, apitest.Start(b, store, apitest.Options{NoLogScan: true}))
+		})
+	}
+}
+
+func BenchmarkCustomerCreate(b *testing.B) {
+	eachStore(b, func(b *testing.B, e *apitest.Env) {
+		run(b, func(i int) {
+			body := fmt.Appendf(nil, `{"firstname":"Bench","lastname":"User %d","email":"u%d@example.com"}`, i, i)
+			do(b, "POST", e.URL+"/customer", e.Key, body)
+		})
+	})
+}
+
+func BenchmarkCustomerGet(b *testing.B) {
+	eachStore(b, func(b *testing.B, e *apitest.Env) {
+		var c struct{ ID string }
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Get"}`)), &c)
+		run(b, func(int) { do(b, "GET", e.URL+"/customer/"+c.ID, e.Key, nil) })
+	})
+}
+
+func BenchmarkCharge(b *testing.B) {
+	eachStore(b, func(b *testing.B, e *apitest.Env) {
+		var c, pm struct{ ID string }
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
+			`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+		run(b, func(i int) {
+			body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bench-%d-%d"}`, pm.ID, b.N, i)
+			do(b, "POST", e.URL+"/charge", e.Key, body)
+		})
+	})
+}
