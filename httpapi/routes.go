@@ -100,3 +100,26 @@ func (a *API) routeTable() []route {
 		{method: "DELETE", path: "/item/{id}", tag: "item", summary: "Soft-delete a catalog item", resp: "Item", h: a.deleteItem},
 	}
 }
+
+// RouteInfo describes one route of the table (for tests and tools).
+type RouteInfo struct {
+	Method, Path string
+	// Auth is "merchant", "merchant-key" or "partner".
+	Auth string
+}
+
+// Routes lists the route table.
+func (a *API) Routes() []RouteInfo {
+	out := make([]RouteInfo, 0, len(a.routes))
+	for _, rt := range a.routes {
+		auth := "merchant"
+		switch rt.auth {
+		case authMerchantKey:
+			auth = "merchant-key"
+		case authPartner:
+			auth = "partner"
+		}
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth})
+	}
+	return out
+}

@@ -22,10 +22,10 @@ var (
 // they have all run: no card number, CVV field or account number in any line.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if found, n := apitest.ScanLogs(); len(found) > 0 {
+	if found, n, servers := apitest.ScanLogs(); len(found) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: the logs of this test run (%d bytes) contain %v\n", n, found)
 		code = 1
-	} else if code == 0 && n == 0 && !testing.Short() {
+	} else if code == 0 && servers > 0 && n == 0 {
 		fmt.Fprintln(os.Stderr, "FAIL: no server logs were captured to scan")
 		code = 1
 	}

@@ -70,6 +70,9 @@ type Config struct {
 	JanitorInterval time.Duration
 	// SettleAt is the daily batch time, "HH:MM" UTC (default "02:00").
 	SettleAt string
+	// ReadHeaderTimeout drops clients that send headers too slowly
+	// (slowloris); default 10 s.
+	ReadHeaderTimeout time.Duration
 }
 
 // DefaultRateLimit is Stax's documented API budget per IP per minute.
@@ -105,6 +108,9 @@ func (c *Config) defaults() {
 	}
 	if c.SettleAt == "" {
 		c.SettleAt = "02:00"
+	}
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
 	}
 }
 
@@ -289,7 +295,7 @@ func (s *Server) Start() error {
 	s.listener = ln
 	s.http = &http.Server{
 		Handler:           s.API,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      90 * time.Second, // a terminal charge may wait 60 s for the device
 		IdleTimeout:       120 * time.Second,

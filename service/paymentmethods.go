@@ -120,14 +120,6 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in
 // default flag. Numbers cannot be changed: tokenize a new payment method.
 func (s *Service) UpdatePaymentMethod(ctx context.Context, merchantID, id string, in *tender.PaymentMethodInput) (*tender.PaymentMethod, error) {
 	errs := tender.FieldErrors{}
-	for field, v := range map[string]*string{"card_number": in.CardNumber, "bank_account": in.BankAccount, "bank_routing": in.BankRouting, "customer_id": in.CustomerID} {
-		if v != nil {
-			errs.Add(field, "The "+strings.ReplaceAll(field, "_", " ")+" cannot be changed; create a new payment method.")
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
 	var pm *tender.PaymentMethod
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		var err error
@@ -136,6 +128,13 @@ func (s *Service) UpdatePaymentMethod(ctx context.Context, merchantID, id string
 		}
 		if pm.DeletedAt != nil {
 			return tender.NotFound("payment method")
+		}
+		// Checked once the object is known to be the caller's, so that a
+		// foreign id is a 404 whatever the body says.
+		for field, v := range map[string]*string{"card_number": in.CardNumber, "bank_account": in.BankAccount, "bank_routing": in.BankRouting, "customer_id": in.CustomerID} {
+			if v != nil {
+				errs.Add(field, "The "+strings.ReplaceAll(field, "_", " ")+" cannot be changed; create a new payment method.")
+			}
 		}
 		in.ApplyAddress(pm, errs)
 		if in.CardExp != nil && pm.Method == tender.MethodCard {

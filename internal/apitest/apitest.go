@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,16 +56,18 @@ var Secrets = []string{"4111111111111111", "4242424242424242", "5555555555554444
 	"4000000000000069", "4000000000000127", "4000000000000119", "9876543210", "9876543211", "9876543212",
 	"000123456789"}
 
+var scannedServers atomic.Int64
+
 // ScanLogs reports which secrets appear in the logs of every server started
-// so far, and how many bytes of logs it scanned.
-func ScanLogs() (found []string, scanned int) {
+// so far, how many bytes of logs it scanned and from how many servers.
+func ScanLogs() (found []string, scanned, servers int) {
 	logs := AllLogs.Bytes()
 	for _, s := range append(Secrets, "card_cvv", "card_number", "bank_account") {
 		if bytes.Contains(logs, []byte(s)) {
 			found = append(found, s)
 		}
 	}
-	return found, len(logs)
+	return found, len(logs), int(scannedServers.Load())
 }
 
 // Stores lists the stores every end-to-end test runs on.
@@ -128,6 +131,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 	}
 	if !opt.NoLogScan {
 		logs = io.MultiWriter(logs, &AllLogs)
+		scannedServers.Add(1)
 	}
 	dataDir := opt.DataDir
 	if dataDir == "" {

@@ -1,0 +1,218 @@
+package main_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/store/postgres/pgtest"
+)
+
+// crashDuration is how long the kill -9 loop runs; TENDER_CRASH_SECONDS
+// makes it longer (the README's long run).
+func crashDuration() time.Duration {
+	if v := os.Getenv("TENDER_CRASH_SECONDS"); v != "" {
+		var n int
+		fmt.Sscan(v, &n)
+		return time.Duration(n) * time.Second
+	}
+	return 12 * time.Second
+}
+
+// TestCrashRecovery kills the server with SIGKILL at random moments while
+// clients charge and void with idempotency ids, restarts it, and retries
+// every unacknowledged request with its id until it is answered. Then:
+// every acknowledged charge exists exactly once, the processor authorized
+// each idempotency id at most once, every approval at the processor is
+// recorded as a successful transaction (no money moved without a record),
+// nothing stays PENDING, and captured − refunded ≥ 0 everywhere.
+func TestCrashRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: not in -short")
+	}
+	dbURL := pgtest.URL(t)
+	dir := t.TempDir()
+	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1",
+		"TENDER_GATEWAY_TIMEOUT=1s", "TENDER_JANITOR_INTERVAL=500ms"}
+	p := startProc(t, dir, env, "serve")
+	var current atomic.Pointer[proc]
+	current.Store(p)
+	var keys struct {
+		APIKey string `json:"api_key"`
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		t.Fatal(err)
+	}
+	var pms []string
+	for _, card := range []string{"4111111111111111", "4242424242424242", "5555555555554444", "4000000000000002"} {
+		_, c := call(t, "POST", p.url+"/customer", keys.APIKey, map[string]any{"firstname": "Crash"})
+		_, pm := call(t, "POST", p.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": c["id"],
+			"person_name": "C R", "card_number": card, "card_cvv": "123", "card_exp": "1230"})
+		pms = append(pms, pm["id"].(string))
+	}
+
+	client := &http.Client{Timeout: 5 * time.Second}
+	// send retries one request with its idempotency id until the server
+	// answers with a final status (200 or 400; 422 for a void the state no
+	// longer allows).
+	var requests, retries atomic.Int64
+	send := func(path string, body map[string]any) (int, map[string]any) {
+		b, _ := json.Marshal(body)
+		for attempt := 0; ; attempt++ {
+			if attempt > 0 {
+				retries.Add(1)
+				time.Sleep(100 * time.Millisecond)
+			}
+			requests.Add(1)
+			req, _ := http.NewRequest("POST", current.Load().url+path, strings.NewReader(string(b)))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+keys.APIKey)
+			resp, err := client.Do(req)
+			if err != nil {
+				continue // the server is down or was killed mid-request
+			}
+			out, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case 200, 400, 422:
+				var m map[string]any
+				_ = json.Unmarshal(out, &m)
+				return resp.StatusCode, m
+			}
+			// 202 pending, 409 in flight, 5xx: not acknowledged yet.
+		}
+	}
+
+	type ack struct {
+		idem, txID string
+		status     int
+		voided     bool
+	}
+	var mu sync.Mutex
+	var acks []ack
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				idem := fmt.Sprintf("crash-%d-%d", w, i)
+				total := float64(rand.IntN(5000)+100) / 100
+				if total == 5.13 || total == 5.14 || total == 5.20 || total == 5.01 || total == 5.02 || total == 5.05 {
+					total = 4
+				}
+				st, tx := send("/charge", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "total": total, "idempotency_id": idem})
+				a := ack{idem: idem, status: st}
+				if id, ok := tx["id"].(string); ok {
+					a.txID = id
+				}
+				if st == 200 && rand.IntN(3) == 0 {
+					vst, _ := send("/transaction/"+a.txID+"/void", map[string]any{"idempotency_id": "void-" + idem})
+					a.voided = vst == 200
+				}
+				mu.Lock()
+				acks = append(acks, a)
+				mu.Unlock()
+			}
+		}()
+	}
+
+	kills := 0
+	deadline := time.Now().Add(crashDuration())
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond)
+		old := current.Load()
+		_ = old.cmd.Process.Kill() // SIGKILL: no graceful shutdown
+		<-old.done
+		kills++
+		current.Store(startProc(t, dir, env, "serve"))
+	}
+	close(stop)
+	wg.Wait()
+
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	// Let the janitor resolve what the kills left PENDING.
+	var pending int
+	for range 100 {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM transactions WHERE status = 'PENDING'`).Scan(&pending); err != nil {
+			t.Fatal(err)
+		}
+		if pending == 0 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if pending != 0 {
+		t.Errorf("%d transactions still PENDING", pending)
+	}
+
+	approved, declined, voids := 0, 0, 0
+	for _, a := range acks {
+		var n int
+		var id string
+		err := db.QueryRowContext(ctx, `SELECT count(*), min(id::text) FROM transactions WHERE idempotency_id = $1 AND parent_id IS NULL`, a.idem).Scan(&n, &id)
+		if err != nil || n != 1 || id != a.txID {
+			t.Errorf("acknowledged %s (%d, tx %s): %d transactions (%s), err %v", a.idem, a.status, a.txID, n, id, err)
+		}
+		switch a.status {
+		case 200:
+			approved++
+		case 400:
+			declined++
+		}
+		if a.voided {
+			voids++
+		}
+	}
+	// The processor authorized each transaction at most once (its ledger is
+	// keyed by the transaction id), and every approval it made is recorded.
+	var unrecorded, doubled, badVoids, negative int
+	q := func(query string, dst *int) {
+		if err := db.QueryRowContext(ctx, query).Scan(dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q(`SELECT count(*) FROM sandbox_ledger l LEFT JOIN transactions t ON t.id::text = l.op_key
+	   WHERE l.op IN ('sale', 'auth') AND l.approved AND (t.id IS NULL OR t.status <> 'SUCCESS')`, &unrecorded)
+	q(`SELECT count(*) FROM (SELECT t.idempotency_id FROM sandbox_ledger l JOIN transactions t ON t.id::text = l.op_key
+	   WHERE l.op IN ('sale', 'auth') AND t.idempotency_id <> '' GROUP BY t.idempotency_id HAVING count(*) > 1) x`, &doubled)
+	q(`SELECT count(*) FROM transactions p WHERE p.parent_id IS NULL AND p.is_voided <> EXISTS (
+	   SELECT 1 FROM transactions c JOIN sandbox_ledger l ON l.op_key = c.id::text
+	   WHERE c.parent_id = p.id AND c.type = 'void' AND l.approved)`, &badVoids)
+	q(`SELECT count(*) FROM transactions WHERE captured - total_refunded - pending_refunds < 0`, &negative)
+	if unrecorded != 0 || doubled != 0 || badVoids != 0 || negative != 0 {
+		t.Errorf("processor approvals without a successful transaction: %d; idempotency ids authorized twice: %d; voids disagreeing with the processor: %d; negative balances: %d",
+			unrecorded, doubled, badVoids, negative)
+	}
+	var fenced int
+	q(`SELECT count(*) FROM transactions WHERE decline_code = 'not_processed'`, &fenced)
+	if kills < 5 || approved == 0 {
+		t.Errorf("too little happened: %d kills, %d approved", kills, approved)
+	}
+	t.Logf("%d kills; %d HTTP requests (%d retries); %d charges acknowledged (%d approved, %d declined), %d voided; %d requests cut off before the processor were fenced and failed by the janitor",
+		kills, requests.Load(), retries.Load(), len(acks), approved, declined, voids, fenced)
+	_ = current.Load().stop(t)
+}

@@ -1,0 +1,122 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/internal/apitest"
+)
+
+// TestEveryRouteIsolatesTenants walks the whole route table. For each
+// route, merchant B's API key, B's ephemeral token, and A's public
+// web-payments token are tried against merchant A's objects: object routes
+// answer 404 (B's keys) or 401 (the public token), and afterwards every one
+// of A's objects is exactly as it was. A route whose {id} this test cannot
+// fill fails the test, so new routes must be added here.
+func TestEveryRouteIsolatesTenants(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		// Merchant A's objects.
+		pm := newCard(t, e, "4111111111111111")
+		pmObj := e.Call("GET", "/payment-method/"+pm, nil, 200).Map(t)
+		cust := pmObj["customer_id"].(string)
+		item := e.Call("POST", "/item", map[string]any{"item": "A's", "in_stock": 5}, 200).Map(t)["id"].(string)
+		sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10}, 200).Map(t)["id"].(string)
+		auth := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10, "pre_auth": true}, 200).Map(t)["id"].(string)
+		// A merchant of a partner, for partner routes.
+		_, pk, err := e.Server.Service.CreatePartner(t.Context(), "P")
+		if err != nil {
+			t.Fatal(err)
+		}
+		owned := e.Do(apitest.Request{Method: "POST", Path: "/merchant", Key: pk.Key, Body: map[string]any{"company_name": "Owned"}}).Map(t)
+		ownedID := owned["merchant"].(map[string]any)["id"].(string)
+
+		name := "B"
+		b, err := e.Server.Service.CreateMerchant(t.Context(), "", true, &tender.MerchantInput{CompanyName: &name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bEph := e.Do(apitest.Request{Method: "GET", Path: "/ephemeral", Key: b.APIKey.Key}).Map(t)["token"].(string)
+		_, otherPartner, err := e.Server.Service.CreatePartner(t.Context(), "Q")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		snapshot := func() string {
+			var parts []string
+			for _, p := range []string{"/customer/" + cust, "/item/" + item, "/payment-method/" + pm, "/transaction/" + sale, "/transaction/" + auth} {
+				parts = append(parts, string(e.Call("GET", p, nil, 200).Body))
+			}
+			parts = append(parts, string(e.Do(apitest.Request{Method: "GET", Path: "/merchant/" + ownedID, Key: pk.Key}).Body))
+			return strings.Join(parts, "\n")
+		}
+		before := snapshot()
+
+		idFor := func(path string) string {
+			switch {
+			case strings.HasPrefix(path, "/customer/"):
+				return cust
+			case strings.HasPrefix(path, "/item/"):
+				return item
+			case strings.HasPrefix(path, "/payment-method/"):
+				return pm
+			case strings.HasPrefix(path, "/transaction/{id}/capture"):
+				return auth
+			case strings.HasPrefix(path, "/transaction/"):
+				return sale
+			case strings.HasPrefix(path, "/merchant/"):
+				return ownedID
+			}
+			return ""
+		}
+		body := map[string]any{"firstname": "X", "item": "X", "total": 1, "nickname": "X", "company_name": "X",
+			"payment_method_id": pm, "customer_id": cust, "person_name": "X", "card_number": "4242424242424242",
+			"card_cvv": "123", "card_exp": "1230"}
+		tried := 0
+		for _, rt := range e.Server.API.Routes() {
+			path := rt.Path
+			if strings.Contains(path, "{id}") {
+				id := idFor(path)
+				if id == "" {
+					t.Fatalf("no object for %s %s: add it to this test", rt.Method, rt.Path)
+				}
+				path = strings.Replace(path, "{id}", id, 1)
+			}
+			keys := map[string]string{"B's API key": b.APIKey.Key, "B's ephemeral token": bEph, "A's web-payments token": e.WebToken}
+			if rt.Auth == "partner" {
+				keys = map[string]string{"another partner's key": otherPartner.Key, "A's API key": e.Key, "A's web-payments token": e.WebToken}
+			}
+			for who, key := range keys {
+				r := e.Do(apitest.Request{Method: rt.Method, Path: path, Key: key, Body: body})
+				tried++
+				switch {
+				case who == "A's web-payments token":
+					if r.Status != http.StatusUnauthorized {
+						t.Errorf("%s %s with %s: %d, want 401", rt.Method, path, who, r.Status)
+					}
+				case rt.Auth == "partner" && who == "A's API key":
+					if r.Status != http.StatusForbidden {
+						t.Errorf("%s %s with %s: %d, want 403", rt.Method, path, who, r.Status)
+					}
+				case strings.Contains(rt.Path, "{id}"):
+					if r.Status != http.StatusNotFound {
+						t.Errorf("%s %s with %s: %d %s, want 404", rt.Method, path, who, r.Status, r.Body)
+					}
+				default:
+					// Collection routes act on the caller's own data: nothing of A's may show.
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID} {
+						if strings.Contains(string(r.Body), id) {
+							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
+						}
+					}
+				}
+			}
+		}
+		if after := snapshot(); after != before {
+			t.Fatalf("merchant A's objects changed:\nbefore %s\nafter  %s", before, after)
+		}
+		t.Logf("%d requests over %d routes", tried, len(e.Server.API.Routes()))
+	})
+}

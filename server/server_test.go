@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/server"
+)
+
+// TestSlowClientsAreDropped: a client that trickles its request headers
+// (slowloris) is disconnected after ReadHeaderTimeout instead of holding a
+// connection forever.
+func TestSlowClientsAreDropped(t *testing.T) {
+	t.Parallel()
+	srv, err := server.New(context.Background(), server.Config{
+		Addr: "127.0.0.1:0", DataDir: t.TempDir(), Sandbox: true, RateLimit: -1, Out: io.Discard,
+		Logger: slog.New(slog.DiscardHandler), ReadHeaderTimeout: 300 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	_, _ = conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n"))
+	for range 20 { // one header byte every 100 ms: never finishing
+		time.Sleep(100 * time.Millisecond)
+		if _, err := conn.Write([]byte("X")); err != nil {
+			break
+		}
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+	if _, err := bufio.NewReader(conn).ReadString('\n'); err == nil {
+		// The server may answer 408 before closing; then the next read ends.
+		_, _ = io.ReadAll(conn)
+	}
+	if elapsed := time.Since(start); elapsed > 4*time.Second {
+		t.Fatalf("slow client held the connection for %v", elapsed)
+	}
+}
