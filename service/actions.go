@@ -263,7 +263,7 @@ func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (
 		if t.ParentID != "" {
 			_, err = s.finalizeChild(ctx, t, res, nil)
 		} else {
-			_, err = s.finalizePayment(ctx, t, res, nil)
+			_, err = s.finalizePayment(ctx, t, res, nil, nil)
 		}
 		if err != nil {
 			s.log().Warn("janitor: finalize failed", "transaction_id", t.ID, "error", err.Error())

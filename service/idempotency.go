@@ -99,18 +99,11 @@ func (s *Service) idempotencyWait() time.Duration {
 // complete stores the final response of the key claimed for transactionID,
 // if any, inside tx.
 func (s *Service) complete(ctx context.Context, tx store.Executor, transactionID, outcome string, body any) error {
-	rec, err := tx.IdempotencyByTransaction(ctx, transactionID)
-	if tender.ErrorCode(err) == tender.ENOTFOUND {
-		return nil
-	} else if err != nil {
-		return err
-	}
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	rec.Outcome, rec.Response, rec.UpdatedAt = outcome, string(b), s.now()
-	return tx.IdempotencyComplete(ctx, rec)
+	return tx.IdempotencyCompleteByTransaction(ctx, transactionID, outcome, string(b), s.now())
 }
 
 // seen reports whether the key was already claimed (a retry), so that it is

@@ -88,6 +88,7 @@ func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *
 		m.UpdatedAt = tender.NewTime(s.now())
 		return tx.MerchantUpdate(ctx, m)
 	})
+	s.auth.clear()
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +146,11 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Prin
 	if secret == "" || len(secret) > 128 {
 		return nil, unauthorized
 	}
-	k, err := s.Store.APIKeyGetByHash(ctx, tender.HashSecret(secret), s.Now())
+	hash, now := tender.HashSecret(secret), s.Now()
+	if p := s.auth.get(hash, now); p != nil {
+		return p, nil
+	}
+	k, err := s.Store.APIKeyGetByHash(ctx, hash, now)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, unauthorized
 	} else if err != nil {
@@ -156,6 +161,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Prin
 		if p.Partner, err = s.Store.PartnerGet(ctx, k.PartnerID); err != nil {
 			return nil, err
 		}
+		s.auth.put(hash, p, cacheUntil(now, k.ExpiresAt))
 		return p, nil
 	}
 	if p.Merchant, err = s.Store.MerchantGet(ctx, k.MerchantID); err != nil {
@@ -164,7 +170,18 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Prin
 	if p.Merchant.Status != "ACTIVE" {
 		return nil, unauthorized
 	}
+	s.auth.put(hash, p, cacheUntil(now, k.ExpiresAt))
 	return p, nil
+}
+
+// cacheUntil is when a cached key must be checked again: after the TTL, and
+// never after the key expires.
+func cacheUntil(now, expires time.Time) time.Time {
+	until := now.Add(authCacheTTL)
+	if !expires.IsZero() && expires.Before(until) {
+		return expires
+	}
+	return until
 }
 
 // SweepExpiredKeys deletes expired ephemeral keys; the server runs it

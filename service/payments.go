@@ -54,14 +54,15 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	if s.seen(ctx, merchantID, id) {
-		return s.replay(ctx, merchantID, id)
-	}
-
 	pm, err := s.Store.PaymentMethodGet(ctx, merchantID, pmID)
 	if err != nil || pm.DeletedAt != nil {
 		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
 			return nil, err
+		}
+		// A retry is answered from its record even if the payment method
+		// has been deleted since.
+		if s.seen(ctx, merchantID, id) {
+			return s.replay(ctx, merchantID, id)
 		}
 		errs.Add("payment_method_id", "The selected payment method id is invalid.")
 		return nil, errs.Err()
@@ -102,7 +103,9 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		res, err = s.Gateway.Authorize(gctx, gwReq)
 	}
 	cancel()
-	return s.finalizePayment(ctx, t, res, err)
+	known := newViewCache()
+	known.methods[pm.ID] = pm
+	return s.finalizePayment(ctx, t, res, err, known)
 }
 
 // unseal fills req's card or bank from the vault.
@@ -170,7 +173,14 @@ func outcomeOf(t *tender.Transaction) string {
 // credit (gerr != nil: the outcome is unknown) with its event and the
 // idempotent response, in one database transaction. A transaction that is
 // no longer PENDING (the janitor got there first) is left as it is.
-func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, res *gateway.Result, gerr error) (*Result, error) {
+//
+// known holds objects the caller already has (the payment method of a charge
+// just made, which then has no children yet); nil when resolving later.
+func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, res *gateway.Result, gerr error, known *viewCache) (*Result, error) {
+	fresh := known != nil
+	if known == nil {
+		known = newViewCache()
+	}
 	var out Result
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID)
@@ -188,8 +198,11 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 				if cur.Success && cur.Type == tender.TxCharge {
 					cur.Captured, cur.IsCaptured = cur.Total, true
 				}
-				if cur.Method == tender.MethodCard && cur.PaymentMethodID != "" {
+				if pm := known.methods[cur.PaymentMethodID]; cur.Method == tender.MethodCard && cur.PaymentMethodID != "" && (pm == nil || pm.HasCVV) {
 					// PCI DSS 3.2: no CVV after authorization.
+					if pm != nil {
+						pm.HasCVV = false
+					}
 					if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {
 						return err
 					}
@@ -199,10 +212,11 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 				return err
 			}
 		}
-		view, err := s.View(ctx, tx, cur)
+		views, err := s.views(ctx, tx, cur.MerchantID, []*tender.Transaction{cur}, known, fresh)
 		if err != nil {
 			return err
 		}
+		view := views[0]
 		out = Result{View: view, Outcome: outcomeOf(cur)}
 		if !finalized {
 			return nil

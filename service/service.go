@@ -34,6 +34,8 @@ type Service struct {
 	// in-flight twin before answering 409 (default 10 s).
 	IdempotencyWait time.Duration
 	Logger          *slog.Logger
+
+	auth authCache
 }
 
 // New returns a Service on s with the real clock.

@@ -30,22 +30,34 @@ type viewCache struct {
 	methods   map[string]*tender.PaymentMethod
 }
 
+func newViewCache() *viewCache {
+	return &viewCache{customers: map[string]*tender.Customer{}, methods: map[string]*tender.PaymentMethod{}}
+}
+
 // Views builds views of ts with their children, customers and payment
 // methods, reading through q (the store or a transaction).
 func (s *Service) Views(ctx context.Context, q store.Executor, merchantID string, ts []*tender.Transaction) ([]*TransactionView, error) {
-	ids := make([]string, 0, len(ts))
-	for _, t := range ts {
-		ids = append(ids, t.ID)
-	}
-	children, err := q.TransactionChildren(ctx, merchantID, ids)
-	if err != nil {
-		return nil, err
-	}
+	return s.views(ctx, q, merchantID, ts, newViewCache(), false)
+}
+
+// views is Views with objects already at hand in cache; childless skips
+// the children query (for a transaction just created).
+func (s *Service) views(ctx context.Context, q store.Executor, merchantID string, ts []*tender.Transaction, cache *viewCache, childless bool) ([]*TransactionView, error) {
 	byParent := map[string][]*TransactionView{}
-	for _, c := range children {
-		byParent[c.ParentID] = append(byParent[c.ParentID], flags(c))
+	if !childless {
+		ids := make([]string, 0, len(ts))
+		for _, t := range ts {
+			ids = append(ids, t.ID)
+		}
+		children, err := q.TransactionChildren(ctx, merchantID, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range children {
+			byParent[c.ParentID] = append(byParent[c.ParentID], flags(c))
+		}
 	}
-	cache := &viewCache{customers: map[string]*tender.Customer{}, methods: map[string]*tender.PaymentMethod{}}
+	var err error
 	out := make([]*TransactionView, 0, len(ts))
 	for _, t := range ts {
 		v := flags(t)

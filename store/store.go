@@ -129,9 +129,9 @@ type Executor interface {
 	IdempotencyGet(ctx context.Context, merchantID, scope, key string) (*tender.IdempotencyRecord, error)
 	// IdempotencyComplete stores the final response of a claimed key.
 	IdempotencyComplete(ctx context.Context, r *tender.IdempotencyRecord) error
-	// IdempotencyCompleteByTransaction completes the in-flight key whose
-	// transaction is transactionID, if any (used by the janitor).
-	IdempotencyByTransaction(ctx context.Context, transactionID string) (*tender.IdempotencyRecord, error)
+	// IdempotencyCompleteByTransaction stores the final response of the
+	// in-flight key claimed for transactionID, if there is one.
+	IdempotencyCompleteByTransaction(ctx context.Context, transactionID, outcome, response string, at time.Time) error
 	// IdempotencyDelete releases a claimed key (the request failed before
 	// reaching the processor).
 	IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error

@@ -325,9 +325,9 @@ FROM idempotency_keys WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
 UPDATE idempotency_keys SET state = 'done', outcome = $4, response = $5, transaction_id = $6, updated_at = $7
 WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
 
--- name: IdempotencyByTransaction
-SELECT merchant_id, scope, idem_key, request_hash, state, outcome, response, transaction_id, created_at, updated_at
-FROM idempotency_keys WHERE transaction_id = $1 AND state = 'in_flight' LIMIT 1;
+-- name: IdempotencyCompleteByTransaction
+UPDATE idempotency_keys SET state = 'done', outcome = $2, response = $3, updated_at = $4
+WHERE transaction_id = $1 AND state = 'in_flight';
 
 -- name: IdempotencyDelete
 DELETE FROM idempotency_keys WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3 AND state = 'in_flight';

@@ -509,20 +509,26 @@ func Exercise(t *testing.T, open Open) {
 			t.Fatalf("second claim: %v", err)
 		}
 		other := *r
-		other.Scope = "refund"
+		other.Scope, other.TransactionID = "refund", "t2"
 		if err := s.IdempotencyInsert(ctx, &other); err != nil {
 			t.Fatal("same key in another scope:", err)
 		}
-		if got, err := s.IdempotencyByTransaction(ctx, "t1"); err != nil || got.Key != "k" {
-			t.Fatalf("by transaction: %+v %v", got, err)
-		}
-		r.Outcome, r.Response = tender.EDECLINED, `{"a":1}`
-		if err := s.IdempotencyComplete(ctx, r); err != nil {
+		if err := s.IdempotencyCompleteByTransaction(ctx, "t1", tender.EDECLINED, `{"a":1}`, now.Time); err != nil {
 			t.Fatal(err)
+		}
+		if err := s.IdempotencyCompleteByTransaction(ctx, "no-such", "", `{}`, now.Time); err != nil {
+			t.Fatal("completing an unclaimed transaction:", err)
 		}
 		got, err := s.IdempotencyGet(ctx, m.ID, "charge", "k")
 		if err != nil || got.State != tender.IdemDone || got.Response != `{"a":1}` || got.Outcome != tender.EDECLINED {
 			t.Fatalf("get = %+v %v", got, err)
+		}
+		r.Response = `{"b":2}`
+		if err := s.IdempotencyComplete(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.IdempotencyGet(ctx, m.ID, "charge", "k"); got.Response != `{"b":2}` {
+			t.Fatal("complete by key")
 		}
 		if err := s.IdempotencyDelete(ctx, m.ID, "charge", "k"); err != nil {
 			t.Fatal(err)

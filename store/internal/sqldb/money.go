@@ -15,7 +15,7 @@ var moneyQueries = []string{
 	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed",
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionsPending", "TransactionsUnsettled",
-	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyByTransaction", "IdempotencyDelete",
+	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyCompleteByTransaction", "IdempotencyDelete",
 	"SandboxInsert", "SandboxGet", "SandboxGetByRef", "SandboxSums",
 }
 
@@ -337,12 +337,9 @@ func (e *exec) IdempotencyComplete(ctx context.Context, r *tender.IdempotencyRec
 		r.TransactionID, e.t(r.UpdatedAt))
 }
 
-func (e *exec) IdempotencyByTransaction(ctx context.Context, transactionID string) (*tender.IdempotencyRecord, error) {
-	r, err := scanIdempotency(e.r.QueryRowContext(ctx, e.q("IdempotencyByTransaction"), transactionID))
-	if err != nil {
-		return nil, e.notFound(err, "idempotency key")
-	}
-	return r, nil
+func (e *exec) IdempotencyCompleteByTransaction(ctx context.Context, transactionID, outcome, response string, at time.Time) error {
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyCompleteByTransaction"), transactionID, outcome, response, e.t(at))
+	return e.d.wrap(err)
 }
 
 func (e *exec) IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error {
