@@ -93,12 +93,12 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in
 			errs.Add("customer_id", "The selected customer id is invalid.")
 			return errs.Err()
 		}
-		existing, err := tx.PaymentMethodsOfCustomer(ctx, merchantID, pm.CustomerID)
+		hasAny, err := tx.PaymentMethodCustomerHasAny(ctx, merchantID, pm.CustomerID)
 		if err != nil {
 			return err
 		}
-		if len(existing) == 0 {
-			pm.IsDefault = true
+		if !hasAny {
+			pm.IsDefault = true // a customer's first payment method
 		}
 		if pm.IsDefault {
 			if err := tx.PaymentMethodClearDefault(ctx, merchantID, pm.CustomerID, pm.ID, now.Time); err != nil {

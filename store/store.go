@@ -91,6 +91,9 @@ type Executor interface {
 	PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error)
 	// PaymentMethodsOfCustomer lists a customer's live payment methods.
 	PaymentMethodsOfCustomer(ctx context.Context, merchantID, customerID string) ([]*tender.PaymentMethod, error)
+	// PaymentMethodCustomerHasAny reports whether the customer has a live
+	// payment method.
+	PaymentMethodCustomerHasAny(ctx context.Context, merchantID, customerID string) (bool, error)
 	// PaymentMethodClearDefault unsets is_default on the customer's other
 	// payment methods.
 	PaymentMethodClearDefault(ctx context.Context, merchantID, customerID, exceptID string, at time.Time) error

@@ -35,6 +35,7 @@ Usage:
   tender merchant key --id ID      issue another API key for a merchant
   tender partner create --name N   create a partner (ISV), print its partner API key
   tender vault rotate [--generate] re-wrap stored card/account numbers under the current master key
+  tender bench [--spawn] [--pgbench] load the API over scenarios; req/s, p50/p95/p99/max, server RSS
   tender version
 
 Run "tender <command> -h" for flags. Every flag also reads an environment
@@ -59,6 +60,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = partner(ctx, args[1:], stdout, stderr)
 	case "vault":
 		err = vaultCmd(ctx, args[1:], stdout, stderr)
+	case "bench":
+		err = benchCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, Version)
 	case "-h", "--help", "help":

@@ -269,7 +269,7 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
     gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
 FROM transactions
-WHERE merchant_id = $1 AND parent_id::text IN (SELECT jsonb_array_elements_text($2::jsonb))
+WHERE parent_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) AND merchant_id = $1
 ORDER BY created_at, id;
 
 -- name: TransactionCount
@@ -351,3 +351,6 @@ SELECT coalesce(sum(CASE WHEN op = 'capture' THEN amount ELSE 0 END), 0),
        coalesce(sum(CASE WHEN op = 'refund' THEN amount ELSE 0 END), 0),
        count(CASE WHEN op = 'void' THEN 1 END)
 FROM sandbox_ledger WHERE parent_ref = $1 AND approved;
+
+-- name: PaymentMethodCustomerHasAny
+SELECT EXISTS (SELECT 1 FROM payment_methods WHERE merchant_id = $1 AND customer_id = $2 AND deleted_at IS NULL);

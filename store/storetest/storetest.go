@@ -341,6 +341,9 @@ func Exercise(t *testing.T, open Open) {
 		if err := s.CustomerCreate(ctx, c); err != nil {
 			t.Fatal(err)
 		}
+		if has, err := s.PaymentMethodCustomerHasAny(ctx, m.ID, c.ID); err != nil || has {
+			t.Fatalf("has any before the first: %v %v", has, err)
+		}
 		pm := newPaymentMethod(m.ID, c.ID, now)
 		if err := s.PaymentMethodCreate(ctx, pm, &tender.PaymentMethodSecret{SealedNumber: "v1.k1.num", SealedCVV: "v1.k1.cvv"}); err != nil {
 			t.Fatal(err)
@@ -384,6 +387,12 @@ func Exercise(t *testing.T, open Open) {
 			if p, err := s.PaymentMethodList(ctx, m.ID, f, tender.ListParams{Page: 1, PerPage: 5}); err != nil || p.Total != want {
 				t.Errorf("list %+v: %+v %v", f, p, err)
 			}
+		}
+		if has, err := s.PaymentMethodCustomerHasAny(ctx, m.ID, c.ID); err != nil || !has {
+			t.Fatalf("has any: %v %v", has, err)
+		}
+		if has, _ := s.PaymentMethodCustomerHasAny(ctx, other.ID, c.ID); has {
+			t.Fatal("another merchant sees the customer's payment methods")
 		}
 		if list, err := s.PaymentMethodsOfCustomer(ctx, m.ID, c.ID); err != nil || len(list) != 2 {
 			t.Fatalf("of customer: %v %v", list, err)

@@ -11,7 +11,7 @@ import (
 
 var moneyQueries = []string{
 	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodSecret", "PaymentMethodUpdate", "PaymentMethodDelete",
-	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodClearDefault",
+	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
 	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed",
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionsPending", "TransactionsUnsettled",
@@ -140,6 +140,15 @@ func (e *exec) PaymentMethodsOfCustomer(ctx context.Context, merchantID, custome
 		return []*tender.PaymentMethod{}, nil
 	}
 	return e.queryPaymentMethods(ctx, e.q("PaymentMethodsOfCustomer"), merchantID, customerID)
+}
+
+func (e *exec) PaymentMethodCustomerHasAny(ctx context.Context, merchantID, customerID string) (bool, error) {
+	if !validID(customerID) || !validID(merchantID) {
+		return false, nil
+	}
+	var any bool
+	err := e.r.QueryRowContext(ctx, e.q("PaymentMethodCustomerHasAny"), merchantID, customerID).Scan(&any)
+	return any, e.d.wrap(err)
 }
 
 func (e *exec) PaymentMethodClearDefault(ctx context.Context, merchantID, customerID, exceptID string, at time.Time) error {

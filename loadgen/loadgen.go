@@ -1,0 +1,359 @@
+// Package loadgen drives a running Tender's HTTP API with concurrent
+// clients over named scenarios and reports throughput and latency
+// percentiles per scenario, and the server's memory when its pid is known.
+// "tender bench" is its command line.
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Scenarios in the order "all" runs them.
+var Scenarios = []string{"customer", "tokenize", "charge", "preauth-capture", "list", "list-deep"}
+
+// Config says what to run.
+type Config struct {
+	URL, Key string
+	Clients  int
+	Duration time.Duration // per scenario, when Requests is 0
+	Requests int           // per scenario
+	// Rate, when > 0, sends at this fixed rate (open loop) instead of as
+	// fast as the clients can; latency is then measured from each request's
+	// scheduled time, so a stalled server cannot hide its queueing.
+	Rate      int
+	Scenarios []string
+	// ServerPID, when > 0, is sampled for resident memory (Linux /proc).
+	ServerPID int
+	Progress  io.Writer // nil: no progress bar
+}
+
+// Result is one scenario's figures. Latencies are in milliseconds.
+type Result struct {
+	Scenario  string  `json:"scenario"`
+	Requests  int     `json:"requests"`
+	Errors    int     `json:"errors"`
+	Seconds   float64 `json:"seconds"`
+	PerSecond float64 `json:"requests_per_second"`
+	P50       float64 `json:"p50_ms"`
+	P95       float64 `json:"p95_ms"`
+	P99       float64 `json:"p99_ms"`
+	Max       float64 `json:"max_ms"`
+	PeakRSSMB float64 `json:"server_peak_rss_mb,omitempty"`
+	FirstErr  string  `json:"first_error,omitempty"`
+}
+
+type runner struct {
+	cfg    Config
+	client *http.Client
+	// fixtures
+	customerID, cardID string
+}
+
+// Run runs the scenarios one after the other.
+func Run(ctx context.Context, cfg Config) ([]Result, error) {
+	if cfg.Clients <= 0 {
+		cfg.Clients = 8
+	}
+	if cfg.Duration <= 0 && cfg.Requests <= 0 {
+		cfg.Duration = 10 * time.Second
+	}
+	if len(cfg.Scenarios) == 0 || slices.Contains(cfg.Scenarios, "all") {
+		cfg.Scenarios = Scenarios
+	}
+	for _, s := range cfg.Scenarios {
+		if !slices.Contains(Scenarios, s) {
+			return nil, fmt.Errorf("unknown scenario %q (have %s)", s, strings.Join(Scenarios, ", "))
+		}
+	}
+	r := &runner{cfg: cfg, client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConnsPerHost: cfg.Clients * 2, MaxConnsPerHost: cfg.Clients * 2,
+	}}}
+	if err := r.setup(ctx); err != nil {
+		return nil, fmt.Errorf("setup: %w", err)
+	}
+	var out []Result
+	for _, s := range cfg.Scenarios {
+		res, err := r.scenario(ctx, s)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// call sends one request and returns the decoded JSON object.
+func (r *runner) call(ctx context.Context, method, path string, body any) (map[string]any, error) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.cfg.URL+path, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.cfg.Key)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s %s: HTTP %d: %.200s", method, path, resp.StatusCode, raw)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return m, nil
+}
+
+func (r *runner) setup(ctx context.Context) error {
+	c, err := r.call(ctx, "POST", "/customer", map[string]any{"firstname": "Load", "lastname": "Test", "email": "load@example.com"})
+	if err != nil {
+		return err
+	}
+	r.customerID, _ = c["id"].(string)
+	pm, err := r.call(ctx, "POST", "/payment-method", r.card())
+	if err != nil {
+		return err
+	}
+	r.cardID, _ = pm["id"].(string)
+	return nil
+}
+
+func (r *runner) card() map[string]any {
+	return map[string]any{"method": "card", "customer_id": r.customerID, "person_name": "Load Test",
+		"card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"}
+}
+
+var runID = strconv.FormatInt(time.Now().UnixNano(), 36)
+
+// op returns the work of one iteration of scenario s.
+func (r *runner) op(ctx context.Context, s string) (func(i int64) error, error) {
+	switch s {
+	case "customer":
+		return func(i int64) error {
+			_, err := r.call(ctx, "POST", "/customer", map[string]any{"firstname": "Load", "lastname": fmt.Sprint("User ", i), "email": fmt.Sprintf("u%d@example.com", i)})
+			return err
+		}, nil
+	case "tokenize":
+		return func(int64) error { _, err := r.call(ctx, "POST", "/payment-method", r.card()); return err }, nil
+	case "charge":
+		return func(i int64) error {
+			_, err := r.call(ctx, "POST", "/charge", map[string]any{"payment_method_id": r.cardID, "total": 10.5,
+				"meta": map[string]any{"reference": "load", "tax": 0.5}, "idempotency_id": fmt.Sprintf("load-%s-%d", runID, i)})
+			return err
+		}, nil
+	case "preauth-capture":
+		return func(int64) error {
+			t, err := r.call(ctx, "POST", "/charge", map[string]any{"payment_method_id": r.cardID, "total": 20, "pre_auth": true})
+			if err != nil {
+				return err
+			}
+			_, err = r.call(ctx, "POST", "/transaction/"+fmt.Sprint(t["id"])+"/capture", map[string]any{"total": 15})
+			return err
+		}, nil
+	case "list":
+		return func(int64) error { _, err := r.call(ctx, "GET", "/transaction?page=1&per_page=25", nil); return err }, nil
+	case "list-deep":
+		first, err := r.call(ctx, "GET", "/transaction?page=1&per_page=25", nil)
+		if err != nil {
+			return nil, err
+		}
+		last := 1
+		if v, ok := first["last_page"].(float64); ok {
+			last = int(v)
+		}
+		path := fmt.Sprintf("/transaction?page=%d&per_page=25", last)
+		return func(int64) error { _, err := r.call(ctx, "GET", path, nil); return err }, nil
+	}
+	return nil, fmt.Errorf("unknown scenario %q", s)
+}
+
+func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
+	op, err := r.op(ctx, s)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Scenario: s}
+	var (
+		mu      sync.Mutex
+		lat     = make([]time.Duration, 0, 1<<16)
+		n, errs atomic.Int64
+		first   atomic.Value
+		peakRSS atomic.Int64
+	)
+	runCtx, cancel := context.WithCancel(ctx)
+	if r.cfg.Requests == 0 {
+		runCtx, cancel = context.WithTimeout(ctx, r.cfg.Duration)
+	}
+	defer cancel()
+
+	// Work items carry their scheduled start (open loop) or zero.
+	work := make(chan time.Time, r.cfg.Clients)
+	go func() {
+		defer close(work)
+		var tick <-chan time.Time
+		if r.cfg.Rate > 0 {
+			t := time.NewTicker(time.Second / time.Duration(r.cfg.Rate))
+			defer t.Stop()
+			tick = t.C
+		}
+		for sent := 0; r.cfg.Requests == 0 || sent < r.cfg.Requests; sent++ {
+			at := time.Time{}
+			if tick != nil {
+				select {
+				case at = <-tick:
+				case <-runCtx.Done():
+					return
+				}
+			}
+			select {
+			case work <- at:
+			case <-runCtx.Done():
+				return
+			}
+		}
+	}()
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range r.cfg.Clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for at := range work {
+				t0 := time.Now()
+				if !at.IsZero() {
+					t0 = at
+				}
+				i := n.Add(1)
+				if err := op(i); err != nil {
+					if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+						continue
+					}
+					if errs.Add(1) == 1 {
+						first.Store(err.Error())
+					}
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if rss := rssKB(r.cfg.ServerPID); rss > peakRSS.Load() {
+					peakRSS.Store(rss)
+				}
+				r.progress(s, start, n.Load(), errs.Load())
+			}
+		}
+	}()
+	wg.Wait()
+	close(done)
+	elapsed := time.Since(start)
+	if rss := rssKB(r.cfg.ServerPID); rss > peakRSS.Load() {
+		peakRSS.Store(rss)
+	}
+	if r.cfg.Progress != nil {
+		fmt.Fprint(r.cfg.Progress, "\r\033[K")
+	}
+	slices.Sort(lat)
+	res.Requests, res.Errors, res.Seconds = len(lat), int(errs.Load()), elapsed.Seconds()
+	res.PerSecond = float64(len(lat)) / elapsed.Seconds()
+	if len(lat) > 0 {
+		ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+		pct := func(p float64) float64 { return ms(lat[int(float64(len(lat)-1)*p)]) }
+		res.P50, res.P95, res.P99, res.Max = pct(.50), pct(.95), pct(.99), ms(lat[len(lat)-1])
+	}
+	res.PeakRSSMB = float64(peakRSS.Load()) / 1024
+	if v, ok := first.Load().(string); ok {
+		res.FirstErr = v
+	}
+	return res, nil
+}
+
+func (r *runner) progress(s string, start time.Time, n, errs int64) {
+	if r.cfg.Progress == nil {
+		return
+	}
+	elapsed := time.Since(start)
+	frac := 0.0
+	if r.cfg.Requests > 0 {
+		frac = float64(n) / float64(r.cfg.Requests)
+	} else {
+		frac = elapsed.Seconds() / r.cfg.Duration.Seconds()
+	}
+	frac = min(max(frac, 0), 1)
+	const width = 30
+	bar := strings.Repeat("█", int(frac*width)) + strings.Repeat("░", width-int(frac*width))
+	fmt.Fprintf(r.cfg.Progress, "\r\033[K%-16s %s %3.0f%%  %7d req  %7.0f/s  errors %d",
+		s, bar, frac*100, n, float64(n)/elapsed.Seconds(), errs)
+}
+
+// rssKB reads VmRSS of pid from /proc (0 when unknown).
+func rssKB(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			f := strings.Fields(v)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb
+			}
+		}
+	}
+	return 0
+}
+
+// Table renders results for a terminal.
+func Table(w io.Writer, results []Result) {
+	fmt.Fprintf(w, "%-16s %9s %7s %10s %9s %9s %9s %9s %9s\n", "scenario", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "RSS MB")
+	for _, r := range results {
+		rss := "-"
+		if r.PeakRSSMB > 0 {
+			rss = fmt.Sprintf("%.0f", r.PeakRSSMB)
+		}
+		fmt.Fprintf(w, "%-16s %9d %7d %10.0f %9.2f %9.2f %9.2f %9.2f %9s\n", r.Scenario, r.Requests, r.Errors, r.PerSecond, r.P50, r.P95, r.P99, r.Max, rss)
+		if r.FirstErr != "" {
+			fmt.Fprintf(w, "    first error: %s\n", r.FirstErr)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package loadgen_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/loadgen"
+	"github.com/tenderpay/tender/store/postgres/pgtest"
+)
+
+func TestRunAllScenarios(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{NoLogScan: true})
+		results, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Key: e.Key, Clients: 4, Requests: 40, ServerPID: os.Getpid()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(results) != len(loadgen.Scenarios) {
+			t.Fatalf("%d results", len(results))
+		}
+		for _, r := range results {
+			if r.Requests != 40 || r.Errors != 0 || r.PerSecond <= 0 || r.P50 <= 0 || r.Max < r.P99 || r.PeakRSSMB <= 0 {
+				t.Errorf("%+v", r)
+			}
+		}
+		// Open loop at a fixed rate.
+		res, err := loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Key: e.Key, Clients: 4, Duration: time.Second, Rate: 50, Scenarios: []string{"list"}})
+		if err != nil || res[0].Requests < 40 || res[0].Requests > 55 {
+			t.Fatalf("rate 50/s for 1s: %+v %v", res, err)
+		}
+	})
+}
+
+func TestPGBench(t *testing.T) {
+	url := pgtest.URL(t)
+	tps, err := loadgen.PGBench(context.Background(), url, 2, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tps <= 0 {
+		t.Fatalf("tps = %v", tps)
+	}
+}

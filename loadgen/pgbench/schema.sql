@@ -1,0 +1,40 @@
+-- The tables a charge writes, as Tender's PostgreSQL migrations create them
+-- (the columns and indexes that matter for the write path).
+CREATE TABLE transactions (
+    id uuid PRIMARY KEY, merchant_id uuid NOT NULL, parent_id uuid, invoice_id text NOT NULL DEFAULT '',
+    customer_id text NOT NULL DEFAULT '', payment_method_id text NOT NULL DEFAULT '', type text NOT NULL,
+    source text NOT NULL DEFAULT '', method text NOT NULL DEFAULT '', success boolean NOT NULL DEFAULT false,
+    status text NOT NULL, message text NOT NULL DEFAULT '', total bigint NOT NULL, captured bigint NOT NULL DEFAULT 0,
+    total_refunded bigint NOT NULL DEFAULT 0, pending_refunds bigint NOT NULL DEFAULT 0,
+    surcharge bigint NOT NULL DEFAULT 0, pre_auth boolean NOT NULL DEFAULT false,
+    is_captured boolean NOT NULL DEFAULT false, is_voided boolean NOT NULL DEFAULT false,
+    cancelled boolean NOT NULL DEFAULT false, pending_op text NOT NULL DEFAULT '', last_four text NOT NULL DEFAULT '',
+    meta jsonb NOT NULL DEFAULT '{}', batch_id text NOT NULL DEFAULT '', batched_at timestamptz, settled_at timestamptz,
+    gateway_ref text NOT NULL DEFAULT '', auth_code text NOT NULL DEFAULT '', decline_code text NOT NULL DEFAULT '',
+    gateway_unknown boolean NOT NULL DEFAULT false, idempotency_id text NOT NULL DEFAULT '',
+    created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL
+);
+CREATE INDEX transactions_merchant_created ON transactions (merchant_id, created_at, id);
+CREATE INDEX transactions_parent ON transactions (parent_id);
+CREATE INDEX transactions_pending ON transactions (status, created_at) WHERE status = 'PENDING';
+CREATE INDEX transactions_unsettled ON transactions (created_at) WHERE settled_at IS NULL AND success;
+CREATE TABLE idempotency_keys (
+    merchant_id uuid NOT NULL, scope text NOT NULL, idem_key text NOT NULL, request_hash text NOT NULL,
+    state text NOT NULL, outcome text NOT NULL DEFAULT '', response text NOT NULL DEFAULT '',
+    transaction_id text NOT NULL DEFAULT '', created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+    PRIMARY KEY (merchant_id, scope, idem_key)
+);
+CREATE INDEX idempotency_keys_transaction ON idempotency_keys (transaction_id);
+CREATE TABLE sandbox_ledger (
+    op_key text PRIMARY KEY, op text NOT NULL, ref text NOT NULL DEFAULT '', parent_ref text NOT NULL DEFAULT '',
+    amount bigint NOT NULL DEFAULT 0, approved boolean NOT NULL DEFAULT false, message text NOT NULL DEFAULT '',
+    decline_code text NOT NULL DEFAULT '', auth_code text NOT NULL DEFAULT '', return_code text NOT NULL DEFAULT '',
+    created_at timestamptz NOT NULL
+);
+CREATE INDEX sandbox_ledger_ref ON sandbox_ledger (ref) WHERE ref <> '';
+CREATE INDEX sandbox_ledger_parent ON sandbox_ledger (parent_ref) WHERE parent_ref <> '';
+CREATE TABLE events (
+    seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, merchant_id uuid NOT NULL, name text NOT NULL,
+    object_type text NOT NULL, object_id text NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL
+);
+CREATE INDEX events_merchant_created ON events (merchant_id, created_at);
