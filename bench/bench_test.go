@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -89,7 +90,7 @@ func run(b *testing.B, f func(i int)) {
 func eachStore(b *testing.B, f func(b *testing.B, e *apitest.Env)) {
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
-			f(b, apitest.Start(b, store, apitest.Options{NoLogScan: true}))
+			f(b, apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second}))
 		})
 	}
 }
@@ -119,6 +120,29 @@ func BenchmarkCharge(b *testing.B) {
 			`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
 		run(b, func(i int) {
 			body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bench-%d-%d"}`, pm.ID, b.N, i)
+			do(b, "POST", e.URL+"/charge", e.Key, body)
+		})
+	})
+}
+
+// BenchmarkChargeWebhooks is BenchmarkCharge with three webhooks subscribed
+// to every event (receivers answer 200 at once), so the cost of recording
+// and delivering events shows against BenchmarkCharge.
+func BenchmarkChargeWebhooks(b *testing.B) {
+	eachStore(b, func(b *testing.B, e *apitest.Env) {
+		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+		}))
+		defer sink.Close()
+		for i := range 3 {
+			do(b, "POST", e.URL+"/webhook", e.Key, fmt.Appendf(nil, `{"target_url":"%s/%d","event":"*"}`, sink.URL, i))
+		}
+		var c, pm struct{ ID string }
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
+			`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+		run(b, func(i int) {
+			body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"benchw-%d-%d"}`, pm.ID, b.N, i)
 			do(b, "POST", e.URL+"/charge", e.Key, body)
 		})
 	})

@@ -385,6 +385,7 @@ const (
 	authMerchant    authKind = iota // merchant API key or ephemeral token
 	authMerchantKey                 // merchant API key only (not ephemeral)
 	authPartner                     // partner API key
+	authAny                         // merchant key, ephemeral token or partner key
 )
 
 func (a *API) authenticate(r *http.Request, kind authKind) (*tender.Principal, error) {
@@ -406,6 +407,7 @@ func (a *API) authenticate(r *http.Request, kind authKind) (*tender.Principal, e
 		if p.Kind != tender.KeyMerchant {
 			return nil, tender.Errorf(tender.EFORBIDDEN, "This route needs a merchant API key.")
 		}
+	case authAny:
 	default:
 		if p.Merchant == nil {
 			return nil, tender.Errorf(tender.EFORBIDDEN, "This route needs a merchant API key.")

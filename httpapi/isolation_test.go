@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -25,6 +26,14 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		item := e.Call("POST", "/item", map[string]any{"item": "A's", "in_stock": 5}, 200).Map(t)["id"].(string)
 		sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10}, 200).Map(t)["id"].(string)
 		auth := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10, "pre_auth": true}, 200).Map(t)["id"].(string)
+		// A's webhook (to a receiver that accepts everything) and one delivery.
+		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		defer sink.Close()
+		hook := e.Call("POST", "/webhook", map[string]any{"target_url": sink.URL, "event": "*"}, 200).Map(t)["id"].(string)
+		e.Call("PUT", "/customer/"+cust, map[string]any{"notes": "hooked"}, 200)
+		var deliveries map[string]any
+		e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook + "/deliveries", Key: e.Key}).JSON(t, &deliveries)
+		delivery := deliveries["data"].([]any)[0].(map[string]any)["id"].(string)
 		// A merchant of a partner, for partner routes.
 		_, pk, err := e.Server.Service.CreatePartner(t.Context(), "P")
 		if err != nil {
@@ -50,6 +59,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				parts = append(parts, string(e.Call("GET", p, nil, 200).Body))
 			}
 			parts = append(parts, string(e.Do(apitest.Request{Method: "GET", Path: "/merchant/" + ownedID, Key: pk.Key}).Body))
+			parts = append(parts, string(e.Call("GET", "/webhook", nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -68,10 +78,12 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return sale
 			case strings.HasPrefix(path, "/merchant/"):
 				return ownedID
+			case strings.HasPrefix(path, "/webhook/"):
+				return hook
 			}
 			return ""
 		}
-		body := map[string]any{"firstname": "X", "item": "X", "total": 1, "nickname": "X", "company_name": "X",
+		body := map[string]any{"target_url": "https://example.com/hook", "event": "*", "firstname": "X", "item": "X", "total": 1, "nickname": "X", "company_name": "X",
 			"payment_method_id": pm, "customer_id": cust, "person_name": "X", "card_number": "4242424242424242",
 			"card_cvv": "123", "card_exp": "1230"}
 		tried := 0
@@ -83,6 +95,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					t.Fatalf("no object for %s %s: add it to this test", rt.Method, rt.Path)
 				}
 				path = strings.Replace(path, "{id}", id, 1)
+				path = strings.Replace(path, "{deliveryId}", delivery, 1)
 			}
 			keys := map[string]string{"B's API key": b.APIKey.Key, "B's ephemeral token": bEph, "A's web-payments token": e.WebToken}
 			if rt.Auth == "partner" {
@@ -106,7 +119,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

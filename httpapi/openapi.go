@@ -86,6 +86,11 @@ func componentSchemas() schema {
 		"allowed_origins": arr(str()), "created_at": ts(), "updated_at": ts(),
 	}
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
+	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
+		"max_attempts": integer(), "retry_base_seconds": integer(), "created_at": ts(), "deleted_at": nts()}
+	delivery := schema{"id": str(), "webhook_id": str(), "merchant_id": str(), "event_id": str(), "event": str(),
+		"object_id": str(), "status": str(), "attempts": integer(), "last_status_code": integer(), "last_error": str(),
+		"delivered_at": nts(), "created_at": ts(), "updated_at": ts()}
 	pm := paymentMethodProps(false)
 	tx, child := transactionProps(true), transactionProps(false)
 	return schema{
@@ -97,8 +102,12 @@ func componentSchemas() schema {
 			"payment_method_id": str(), "total": money(), "meta": schema{"type": "object"},
 			"pre_auth": schema{"type": []string{"boolean", "integer", "string"}}, "idempotency_id": str(),
 		}),
-		"ActionInput":      object(nil, schema{"total": money(), "idempotency_id": str()}),
-		"BatchResult":      object([]string{"settled"}, schema{"settled": integer()}),
+		"ActionInput": object(nil, schema{"total": money(), "idempotency_id": str()}),
+		"BatchResult": object([]string{"settled"}, schema{"settled": integer()}),
+		"Webhook":     withProp(object(all(webhook), webhook), "secret", str()),
+		"WebhookInput": object([]string{"target_url", "event"}, schema{"target_url": str(), "event": str(),
+			"max_attempts": integer(), "retry_base_seconds": integer()}),
+		"WebhookDelivery":  object(all(delivery), delivery),
 		"Error":            object([]string{"error"}, schema{"error": str()}),
 		"ValidationErrors": schema{"type": "object", "additionalProperties": arr(str()), "description": "field → messages"},
 		"Customer":         object(all(cust), cust),
@@ -307,4 +316,10 @@ func transactionProps(parent bool) schema {
 	p["customer"] = schema{"oneOf": []schema{ref("Customer"), {"type": "null"}}}
 	p["payment_method"] = schema{"oneOf": []schema{ref("PaymentMethod"), {"type": "null"}}}
 	return p
+}
+
+// withProp adds an optional property to an object schema.
+func withProp(s schema, name string, p schema) schema {
+	s["properties"].(schema)[name] = p
+	return s
 }

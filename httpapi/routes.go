@@ -88,6 +88,12 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/transaction/{id}/void", tag: "transaction", summary: "Void an unsettled payment", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoid)},
 		{method: "POST", path: "/transaction/{id}/refund", tag: "transaction", summary: "Refund a settled payment, partly or fully", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpRefund)},
 		{method: "POST", path: "/transaction/{id}/void-or-refund", tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
+		// Webhooks (a merchant's, or with a partner key every merchant's of the partner).
+		{method: "POST", path: "/webhook", auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
+		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks (bare array)", resp: "Webhook", array: true, h: a.listWebhooks},
+		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
+		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
+		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
 		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},
 
 		// Item catalog.
@@ -114,6 +120,8 @@ func (a *API) Routes() []RouteInfo {
 	for _, rt := range a.routes {
 		auth := "merchant"
 		switch rt.auth {
+		case authAny:
+			auth = "any"
 		case authMerchantKey:
 			auth = "merchant-key"
 		case authPartner:

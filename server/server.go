@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ import (
 	"github.com/tenderpay/tender/store/postgres"
 	"github.com/tenderpay/tender/store/sqlite"
 	"github.com/tenderpay/tender/vault"
+	"github.com/tenderpay/tender/webhook"
 )
 
 // Config configures a server. The zero value (plus defaults) is a sandbox on
@@ -70,6 +72,13 @@ type Config struct {
 	JanitorInterval time.Duration
 	// SettleAt is the daily batch time, "HH:MM" UTC (default "02:00").
 	SettleAt string
+	// WebhookTimeout bounds one delivery attempt (default 10 s);
+	// WebhookPollInterval is how often idle delivery workers look for work
+	// (default 1 s); WebhookAllowHosts may be private-network targets
+	// outside sandbox mode.
+	WebhookTimeout      time.Duration
+	WebhookPollInterval time.Duration
+	WebhookAllowHosts   []string
 	// ReadHeaderTimeout drops clients that send headers too slowly
 	// (slowloris); default 10 s.
 	ReadHeaderTimeout time.Duration
@@ -152,6 +161,7 @@ type Server struct {
 	Sandbox *SandboxKeys
 
 	redis    *redis.Client
+	webhooks *webhook.Deliverer
 	http     *http.Server
 	listener net.Listener
 	bgCancel context.CancelFunc
@@ -207,6 +217,20 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.Gateway = sandbox.New(st, cfg.Now)
 	s.Service.GatewayTimeout = cfg.GatewayTimeout
 	s.Service.Logger = cfg.Logger
+	sqlDB, ok := st.(interface{ SQLDB() *sql.DB })
+	if !ok {
+		st.Close()
+		return nil, errors.New("store does not expose its database for the job queue")
+	}
+	allow := webhook.AllowList(cfg.Sandbox, cfg.WebhookAllowHosts)
+	s.webhooks, err = webhook.New(ctx, webhook.Config{Store: st, DB: sqlDB.SQLDB(), Dialect: st.Dialect(),
+		Logger: cfg.Logger, Timeout: cfg.WebhookTimeout, PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("webhooks: %w", err)
+	}
+	s.Service.Webhooks = s.webhooks
+	s.Service.WebhookAllowPrivate = allow
 
 	var limiter ratelimit.Limiter
 	if cfg.RateLimit > 0 {
@@ -304,6 +328,10 @@ func (s *Server) Start() error {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
+	if err := s.webhooks.Start(bg); err != nil {
+		cancel()
+		return fmt.Errorf("start webhook delivery: %w", err)
+	}
 	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily} {
 		s.bgWG.Add(1)
 		go func() {
@@ -411,6 +439,9 @@ func (s *Server) Close() error {
 		cancel()
 	}
 	if s.bgCancel != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		err = errors.Join(err, s.webhooks.Stop(ctx))
+		cancel()
 		s.bgCancel()
 		s.bgWG.Wait()
 	}

@@ -139,6 +139,27 @@ type Executor interface {
 	// reaching the processor).
 	IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error
 
+	// --- webhooks ---
+
+	WebhookCreate(ctx context.Context, w *tender.Webhook) error
+	// WebhookGet returns a webhook by id (deleted ones included); callers
+	// check ownership.
+	WebhookGet(ctx context.Context, id string) (*tender.Webhook, error)
+	// WebhookList lists the live webhooks of a merchant or of a partner.
+	WebhookList(ctx context.Context, merchantID, partnerID string) ([]*tender.Webhook, error)
+	WebhookDelete(ctx context.Context, id string, at time.Time) error
+	// WebhooksFor lists the live webhooks an event of merchantID goes to:
+	// the merchant's and its partner's, subscribed to name or to "*".
+	WebhooksFor(ctx context.Context, merchantID, name string) ([]*tender.Webhook, error)
+	DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error
+	DeliveryGet(ctx context.Context, id string) (*tender.WebhookDelivery, error)
+	DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) error
+	DeliveryList(ctx context.Context, webhookID string, p tender.ListParams) (*tender.Page[*tender.WebhookDelivery], error)
+	// DeliveryBlocked reports whether an earlier delivery of the same object
+	// to the same webhook is still pending (deliveries are ordered per object).
+	DeliveryBlocked(ctx context.Context, d *tender.WebhookDelivery) (bool, error)
+	EventGet(ctx context.Context, id string) (*tender.Event, error)
+
 	// --- the sandbox processor's own ledger ---
 
 	// SandboxRecord inserts e unless its key exists; it returns the stored

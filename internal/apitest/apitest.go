@@ -6,6 +6,7 @@ package apitest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -89,6 +90,11 @@ type Options struct {
 	NoLogScan bool
 	// DBMaxConns sizes the PostgreSQL pool.
 	DBMaxConns int
+	// WebhookTimeout bounds a delivery attempt (default 2 s in tests).
+	WebhookTimeout time.Duration
+	// WebhookPollInterval is how often delivery workers poll (default 50 ms
+	// in tests, for quick deliveries; benchmarks use the server's 1 s).
+	WebhookPollInterval time.Duration
 }
 
 // Env is one running server and a client for it.
@@ -144,6 +150,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 	cfg := server.Config{
 		Addr: "127.0.0.1:0", DataDir: dataDir, DatabaseURL: dbURL, RedisURL: opt.RedisURL,
 		Sandbox: true, RateLimit: rl, Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
+		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/service"
+	"github.com/tenderpay/tender/webhook"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -147,6 +149,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.RedisURL, "redis-url", env("REDIS_URL", ""), "redis://... to share rate limits across instances (REDIS_URL)")
 	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", 15*time.Second), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
 	fs.DurationVar(&cfg.JanitorInterval, "janitor-interval", envDuration("TENDER_JANITOR_INTERVAL", 30*time.Second), "how often PENDING transactions older than twice the gateway timeout are resolved (TENDER_JANITOR_INTERVAL)")
+	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", envDuration("TENDER_WEBHOOK_TIMEOUT", 10*time.Second), "timeout of one webhook delivery attempt (TENDER_WEBHOOK_TIMEOUT)")
+	fs.DurationVar(&cfg.WebhookPollInterval, "webhook-poll", envDuration("TENDER_WEBHOOK_POLL", time.Second), "how often idle webhook workers look for deliveries (TENDER_WEBHOOK_POLL)")
+	allowHosts := fs.String("webhook-allow-hosts", env("TENDER_WEBHOOK_ALLOW_HOSTS", ""), "comma-separated hosts that webhooks may target on private networks outside sandbox (TENDER_WEBHOOK_ALLOW_HOSTS)")
 	fs.StringVar(&cfg.SettleAt, "settle-at", env("TENDER_SETTLE_AT", "02:00"), "daily settlement batch time, HH:MM UTC (TENDER_SETTLE_AT)")
 	fs.IntVar(&cfg.RateLimit, "rate-limit", envInt("TENDER_RATE_LIMIT", server.DefaultRateLimit), "API requests per minute per client IP; -1 disables (TENDER_RATE_LIMIT)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
@@ -158,6 +163,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg.Logger = newLogger(stderr, *level)
 	cfg.Out = stdout
+	for _, h := range strings.Split(*allowHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.WebhookAllowHosts = append(cfg.WebhookAllowHosts, h)
+		}
+	}
 	cfg.Version = Version
 	srv, err := server.New(ctx, cfg)
 	if err != nil {
@@ -188,6 +198,11 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer st.Close()
 	if err := st.Migrate(ctx); err != nil {
 		return err
+	}
+	if db, ok := st.(interface{ SQLDB() *sql.DB }); ok {
+		if err := webhook.Migrate(ctx, db.SQLDB(), st.Dialect()); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "migrations applied (%s)\n", st.Dialect())
 	return nil

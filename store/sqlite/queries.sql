@@ -356,3 +356,58 @@ FROM sandbox_ledger WHERE parent_ref = $1 AND approved = 1;
 
 -- name: PaymentMethodCustomerHasAny
 SELECT EXISTS (SELECT 1 FROM payment_methods WHERE merchant_id = $1 AND customer_id = $2 AND deleted_at IS NULL);
+
+-- name: WebhookCreate
+INSERT INTO webhooks (id, merchant_id, partner_id, target_url, event, secret, max_attempts, retry_base_seconds, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+
+-- name: WebhookGet
+SELECT id, merchant_id, partner_id, target_url, event, secret, max_attempts, retry_base_seconds, created_at, deleted_at
+FROM webhooks WHERE id = $1;
+
+-- name: WebhookList
+SELECT id, merchant_id, partner_id, target_url, event, secret, max_attempts, retry_base_seconds, created_at, deleted_at
+FROM webhooks WHERE deleted_at IS NULL AND (merchant_id = $1 OR partner_id = $2)
+ORDER BY created_at, id;
+
+-- name: WebhookDelete
+UPDATE webhooks SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL;
+
+-- name: WebhooksFor
+SELECT w.id, w.merchant_id, w.partner_id, w.target_url, w.event, w.secret, w.max_attempts, w.retry_base_seconds,
+    w.created_at, w.deleted_at
+FROM webhooks w JOIN merchants m ON m.id = $1
+WHERE w.deleted_at IS NULL AND (w.event = $2 OR w.event = '*')
+  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
+ORDER BY w.created_at, w.id;
+
+-- name: DeliveryCreate
+INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
+    last_status_code, last_error, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: DeliveryGet
+SELECT seq, id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts, last_status_code,
+    last_error, delivered_at, created_at, updated_at
+FROM webhook_deliveries WHERE id = $1;
+
+-- name: DeliveryUpdate
+UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,
+    delivered_at = $6, updated_at = $7
+WHERE id = $1;
+
+-- name: DeliveryCount
+SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1;
+
+-- name: DeliveryList
+SELECT seq, id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts, last_status_code,
+    last_error, delivered_at, created_at, updated_at
+FROM webhook_deliveries WHERE webhook_id = $1
+ORDER BY seq DESC LIMIT $2 OFFSET $3;
+
+-- name: DeliveryBlocked
+SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+    WHERE webhook_id = $1 AND object_id = $2 AND seq < $3 AND status = 'pending');
+
+-- name: EventGet
+SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events WHERE id = $1;

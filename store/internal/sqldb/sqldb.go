@@ -89,6 +89,17 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	return &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}, nil
 }
 
+// SQLDB is the pool that writes (the single SQLite writer, or the
+// PostgreSQL pool), for a job queue that shares the database.
+func (db *DB) SQLDB() *sql.DB { return db.write }
+
+// SQLTx is the database transaction the executor runs in, or nil outside
+// InTx, so that a job queue can enqueue inside the business transaction.
+func (e *exec) SQLTx() *sql.Tx {
+	tx, _ := e.w.(*sql.Tx)
+	return tx
+}
+
 // Dialect names the database.
 func (db *DB) Dialect() string { return db.d.Name }
 

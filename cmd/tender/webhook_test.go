@@ -1,0 +1,133 @@
+package main_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/store/postgres/pgtest"
+)
+
+type hookSink struct {
+	*httptest.Server
+	fail       atomic.Bool
+	calls      atomic.Int64
+	mu         sync.Mutex
+	events     map[string]int // event id → deliveries received
+	deliveries map[string]int
+}
+
+func newHookSink(t *testing.T) *hookSink {
+	s := &hookSink{events: map[string]int{}, deliveries: map[string]int{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.calls.Add(1)
+		if s.fail.Load() {
+			w.WriteHeader(500)
+			return
+		}
+		s.mu.Lock()
+		s.events[r.Header.Get("Stax-Event-Id")]++
+		s.deliveries[r.Header.Get("Stax-Delivery-Id")]++
+		s.mu.Unlock()
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *hookSink) counts() (events, deliveries, dupEvents int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.events {
+		if n > 1 {
+			dupEvents++
+		}
+	}
+	return len(s.events), len(s.deliveries), dupEvents
+}
+
+func sandboxKey(t *testing.T, dir string) string {
+	var keys struct {
+		APIKey string `json:"api_key"`
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
+	if err := json.Unmarshal(raw, &keys); err != nil {
+		t.Fatal(err)
+	}
+	return keys.APIKey
+}
+
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestWebhookSurvivesRestart: a delivery failing when the server restarts
+// is delivered by the next server process (the job is durable). (After a
+// kill -9 mid-delivery, the job is rescued RescueStuckJobsAfter later.)
+func TestWebhookSurvivesRestart(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	dir := t.TempDir()
+	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1", "TENDER_WEBHOOK_POLL=50ms"}
+	sink := newHookSink(t)
+	sink.fail.Store(true)
+	a := startProc(t, dir, env, "serve")
+	key := sandboxKey(t, dir)
+	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_item", "retry_base_seconds": 1})
+	call(t, "POST", a.url+"/item", key, map[string]any{"item": "Durable"})
+	waitFor(t, "a failed first attempt", 10*time.Second, func() bool { return sink.calls.Load() >= 1 })
+	if err := a.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	sink.fail.Store(false)
+	startProc(t, dir, env, "serve")
+	waitFor(t, "the delivery by the new process", 20*time.Second, func() bool { e, _, _ := sink.counts(); return e == 1 })
+}
+
+// TestWebhooksAcrossInstances: two server processes on one database share
+// the delivery queue: every committed event is delivered, none twice.
+func TestWebhooksAcrossInstances(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	dir := t.TempDir()
+	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1", "TENDER_WEBHOOK_POLL=50ms"}
+	sink := newHookSink(t)
+	a := startProc(t, dir, env, "serve")
+	b := startProc(t, dir, env, "serve")
+	key := sandboxKey(t, dir)
+	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "*"})
+	var wg sync.WaitGroup
+	var committed atomic.Int64
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			url := a.url
+			if i%2 == 1 {
+				url = b.url
+			}
+			if st, _ := call(t, "POST", url+"/customer", key, map[string]any{"firstname": fmt.Sprint("C", i)}); st == 200 {
+				committed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	want := int(committed.Load())
+	waitFor(t, fmt.Sprintf("%d deliveries", want), 30*time.Second, func() bool { e, _, _ := sink.counts(); return e >= want })
+	time.Sleep(500 * time.Millisecond)
+	events, deliveries, dup := sink.counts()
+	if events != want || deliveries != want || dup != 0 {
+		t.Fatalf("%d committed events: %d delivered, %d deliveries, %d delivered twice", want, events, deliveries, dup)
+	}
+}

@@ -1,0 +1,234 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/webhook"
+)
+
+// receiver is a real HTTP server collecting deliveries.
+type receiver struct {
+	*httptest.Server
+	mu    sync.Mutex
+	got   []received
+	reply atomic.Value // func(n int) (status int, delay time.Duration)
+	calls atomic.Int64
+}
+
+type received struct {
+	event, eventID, deliveryID, signature string
+	body                                  []byte
+	at                                    time.Time
+}
+
+func newReceiver(t *testing.T) *receiver {
+	rc := &receiver{}
+	rc.reply.Store(func(int) (int, time.Duration) { return 200, 0 })
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(rc.calls.Add(1))
+		status, delay := rc.reply.Load().(func(int) (int, time.Duration))(n)
+		body, _ := io.ReadAll(r.Body)
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		if status == 200 {
+			rc.mu.Lock()
+			rc.got = append(rc.got, received{r.Header.Get(webhook.HeaderEvent), r.Header.Get(webhook.HeaderEventID),
+				r.Header.Get(webhook.HeaderDelivery), r.Header.Get(webhook.HeaderSignature), body, time.Now()})
+			rc.mu.Unlock()
+		}
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+func (rc *receiver) received() []received {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]received(nil), rc.got...)
+}
+
+// wait polls until cond holds (deliveries are asynchronous).
+func wait(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+func TestWebhookDeliveries(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		rc := newReceiver(t)
+		hook := e.Call("POST", "/webhook", map[string]any{"target_url": rc.URL, "event": "*"}, 200).Map(t)
+		secret := hook["secret"].(string)
+		if secret == "" {
+			t.Fatal("no signing secret")
+		}
+		only := newReceiver(t)
+		e.Call("POST", "/webhook", map[string]any{"target_url": only.URL, "event": "create_transaction"}, 200)
+
+		pm := newCard(t, e, "4111111111111111") // create_customer, create_payment_method
+		cust := e.Call("GET", "/payment-method/"+pm, nil, 200).Map(t)["customer_id"].(string)
+		for _, n := range []string{"a", "b", "c"} {
+			e.Call("PUT", "/customer/"+cust, map[string]any{"notes": n}, 200)
+		}
+		tx := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12.5}, 200).Map(t)
+		wait(t, "6 deliveries", 10*time.Second, func() bool { return len(rc.received()) == 6 })
+		wait(t, "the create_transaction delivery", 10*time.Second, func() bool { return len(only.received()) == 1 })
+
+		var names []string
+		var notes []string
+		for _, r := range rc.received() {
+			names = append(names, r.event)
+			if err := webhook.Verify(secret, r.signature, r.body, time.Now()); err != nil {
+				t.Errorf("%s: %v", r.event, err)
+			}
+			if webhook.Verify("whsec_wrong", r.signature, r.body, time.Now()) == nil {
+				t.Error("a wrong secret verifies")
+			}
+			if webhook.Verify(secret, r.signature, r.body, time.Now().Add(10*time.Minute)) == nil {
+				t.Error("an old signature verifies")
+			}
+			var obj map[string]any
+			if err := json.Unmarshal(r.body, &obj); err != nil || obj["id"] == nil {
+				t.Errorf("%s body: %s", r.event, r.body)
+			}
+			if r.event == "update_customer" {
+				notes = append(notes, obj["notes"].(string))
+			}
+			if r.event == "create_transaction" && obj["id"] != tx["id"] {
+				t.Errorf("transaction body %s", r.body)
+			}
+		}
+		// Per object, in order: the customer's updates arrive as made.
+		if len(notes) != 3 || notes[0] != "a" || notes[1] != "b" || notes[2] != "c" {
+			t.Errorf("customer updates arrived as %v (events %v)", notes, names)
+		}
+		if got := only.received()[0]; got.event != "create_transaction" {
+			t.Errorf("filtered webhook got %s", got.event)
+		}
+
+		// Delivery log and replay.
+		var log map[string]any
+		e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook["id"].(string) + "/deliveries", Key: e.Key}).JSON(t, &log)
+		if log["total"] != 6.0 {
+			t.Fatalf("delivery log = %v", log["total"])
+		}
+		first := log["data"].([]any)[0].(map[string]any)
+		if first["status"] != "delivered" || first["attempts"] != 1.0 || first["last_status_code"] != 200.0 {
+			t.Fatalf("delivery = %v", first)
+		}
+		re := e.Call("POST", "/webhook/"+hook["id"].(string)+"/deliveries/"+first["id"].(string)+"/replay", nil, 200).Map(t)
+		wait(t, "the replay", 10*time.Second, func() bool { return len(rc.received()) == 7 })
+		last := rc.received()[6]
+		if last.eventID != first["event_id"] || last.deliveryID != re["id"] {
+			t.Fatalf("replay delivered %+v", last)
+		}
+
+		// Unsubscribe: nothing more arrives.
+		e.Call("DELETE", "/webhook/"+hook["id"].(string), nil, 200)
+		e.Call("PUT", "/customer/"+cust, map[string]any{"notes": "after"}, 200)
+		time.Sleep(300 * time.Millisecond)
+		if n := len(rc.received()); n != 7 {
+			t.Fatalf("%d deliveries after delete", n)
+		}
+		if list := e.Do(apitest.Request{Method: "GET", Path: "/webhook", Key: e.Key}); list.Status != 200 {
+			t.Fatal(list.Status)
+		}
+	})
+}
+
+// TestWebhookRetries: a receiver failing with 500s, then timing out, gets
+// the event once it recovers; the log shows every attempt.
+func TestWebhookRetries(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{WebhookTimeout: 300 * time.Millisecond})
+		rc := newReceiver(t)
+		rc.reply.Store(func(n int) (int, time.Duration) {
+			switch n {
+			case 1, 2:
+				return 500, 0
+			case 3:
+				return 200, time.Second // too slow: a timeout
+			}
+			return 200, 0
+		})
+		hook := e.Call("POST", "/webhook", map[string]any{"target_url": rc.URL, "event": "create_item", "retry_base_seconds": 1}, 200).Map(t)
+		e.Call("POST", "/item", map[string]any{"item": "Retry"}, 200)
+		wait(t, "the delivery after retries", 20*time.Second, func() bool {
+			var log map[string]any
+			e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook["id"].(string) + "/deliveries", Key: e.Key}).JSON(t, &log)
+			d := log["data"].([]any)[0].(map[string]any)
+			return d["status"] == "delivered"
+		})
+		var log map[string]any
+		e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook["id"].(string) + "/deliveries", Key: e.Key}).JSON(t, &log)
+		d := log["data"].([]any)[0].(map[string]any)
+		if d["attempts"] != 4.0 || rc.calls.Load() != 4 {
+			t.Fatalf("delivery = %v after %d calls", d, rc.calls.Load())
+		}
+	})
+}
+
+// TestWebhookPrivateTargets: outside sandbox mode a webhook may not target
+// loopback or private addresses (unless allow-listed).
+func TestWebhookPrivateTargets(t *testing.T) {
+	e := apitest.Start(t, "sqlite", apitest.Options{})
+	e.Server.Service.WebhookAllowPrivate = webhook.AllowList(false, []string{"hooks.internal"})
+	for _, u := range []string{"http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/latest", "ftp://example.com/x", "http://user:pw@example.com/"} {
+		if r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: e.Key, Body: map[string]any{"target_url": u, "event": "*"}}); r.Status != 422 {
+			t.Errorf("%s: %d %s", u, r.Status, r.Body)
+		}
+	}
+	for _, u := range []string{"https://hooks.internal/x", "https://203.0.113.10/hook"} {
+		if r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: e.Key, Body: map[string]any{"target_url": u, "event": "*"}}); r.Status != 200 {
+			t.Errorf("%s: %d %s", u, r.Status, r.Body)
+		}
+	}
+	if r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: e.Key, Body: map[string]any{"target_url": "https://203.0.113.10/", "event": "nope"}}); r.Status != 422 {
+		t.Errorf("unknown event: %d", r.Status)
+	}
+}
+
+func TestPartnerWebhook(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		_, pk, err := e.Server.Service.CreatePartner(t.Context(), "ISV")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := newReceiver(t)
+		r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: pk.Key, Body: map[string]any{"target_url": rc.URL, "event": "create_customer"}})
+		if r.Status != 200 || r.Map(t)["partner_id"] == "" {
+			t.Fatalf("partner webhook: %d %s", r.Status, r.Body)
+		}
+		var keys []string
+		for _, name := range []string{"One", "Two"} {
+			m := e.Do(apitest.Request{Method: "POST", Path: "/merchant", Key: pk.Key, Body: map[string]any{"company_name": name}}).Map(t)
+			keys = append(keys, m["api_key"].(map[string]any)["api_key"].(string))
+		}
+		for _, k := range keys {
+			e.Do(apitest.Request{Method: "POST", Path: "/customer", Key: k, Body: map[string]any{"firstname": "P"}})
+		}
+		e.Call("POST", "/customer", map[string]any{"firstname": "Not the partner's"}, 200) // the sandbox merchant
+		wait(t, "two partner deliveries", 10*time.Second, func() bool { return len(rc.received()) == 2 })
+		time.Sleep(200 * time.Millisecond)
+		if n := len(rc.received()); n != 2 {
+			t.Fatalf("%d deliveries, want 2 (the partner's merchants only)", n)
+		}
+	})
+}

@@ -1,0 +1,134 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// owner returns the merchant or partner a principal manages webhooks for.
+func owner(p *tender.Principal) (merchantID, partnerID string) {
+	if p.Partner != nil {
+		return "", p.Partner.ID
+	}
+	return p.Merchant.ID, ""
+}
+
+func owns(p *tender.Principal, w *tender.Webhook) bool {
+	m, pt := owner(p)
+	return w.DeletedAt == nil && (m != "" && w.MerchantID == m || pt != "" && w.PartnerID == pt)
+}
+
+// CreateWebhook subscribes a URL for the principal's merchant, or for every
+// merchant of a partner. The signing secret is in the answer (only there).
+func (s *Service) CreateWebhook(ctx context.Context, p *tender.Principal, in *tender.WebhookInput) (*tender.Webhook, error) {
+	allow := s.WebhookAllowPrivate
+	if allow == nil {
+		allow = func(string) bool { return false }
+	}
+	in.TargetURL = strings.TrimSpace(in.TargetURL)
+	if err := in.Validate(allow); err != nil {
+		return nil, err
+	}
+	m, pt := owner(p)
+	w := &tender.Webhook{ID: uuid.NewString(), MerchantID: m, PartnerID: pt, TargetURL: in.TargetURL, Event: in.Event,
+		Secret: tender.NewSecret("whsec_"), MaxAttempts: tender.DefaultWebhookAttempts,
+		RetryBaseSeconds: tender.DefaultWebhookRetryBase, CreatedAt: tender.NewTime(s.now())}
+	if in.MaxAttempts != nil {
+		w.MaxAttempts = *in.MaxAttempts
+	}
+	if in.RetryBaseSeconds != nil {
+		w.RetryBaseSeconds = *in.RetryBaseSeconds
+	}
+	if err := s.Store.WebhookCreate(ctx, w); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// ListWebhooks lists the principal's live webhooks (secrets hidden).
+func (s *Service) ListWebhooks(ctx context.Context, p *tender.Principal) ([]*tender.Webhook, error) {
+	m, pt := owner(p)
+	if m == "" {
+		m = uuid.Nil.String()
+	}
+	if pt == "" {
+		pt = uuid.Nil.String()
+	}
+	ws, err := s.Store.WebhookList(ctx, m, pt)
+	for _, w := range ws {
+		w.Secret = ""
+	}
+	return ws, err
+}
+
+// Webhook returns one of the principal's webhooks (ENOTFOUND otherwise).
+func (s *Service) Webhook(ctx context.Context, p *tender.Principal, id string) (*tender.Webhook, error) {
+	w, err := s.Store.WebhookGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !owns(p, w) {
+		return nil, tender.NotFound("webhook")
+	}
+	return w, nil
+}
+
+// DeleteWebhook unsubscribes; pending deliveries are dropped.
+func (s *Service) DeleteWebhook(ctx context.Context, p *tender.Principal, id string) (*tender.Webhook, error) {
+	w, err := s.Webhook(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.WebhookDelete(ctx, w.ID, s.now()); err != nil {
+		return nil, err
+	}
+	w.Secret, w.DeletedAt = "", tender.TimePtr(s.now())
+	return w, nil
+}
+
+// Deliveries is a webhook's delivery log, newest first.
+func (s *Service) Deliveries(ctx context.Context, p *tender.Principal, id string, lp tender.ListParams) (*tender.Page[*tender.WebhookDelivery], error) {
+	w, err := s.Webhook(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.DeliveryList(ctx, w.ID, lp)
+}
+
+// Replay sends a delivery's event again, as a new delivery.
+func (s *Service) Replay(ctx context.Context, p *tender.Principal, webhookID, deliveryID string) (*tender.WebhookDelivery, error) {
+	w, err := s.Webhook(ctx, p, webhookID)
+	if err != nil {
+		return nil, err
+	}
+	old, err := s.Store.DeliveryGet(ctx, deliveryID)
+	if err != nil || old.WebhookID != w.ID {
+		return nil, tender.NotFound("delivery")
+	}
+	if s.Webhooks == nil {
+		return nil, tender.Errorf(tender.EUNAVAILABLE, "Webhook delivery is not running.")
+	}
+	ev, err := s.Store.EventGet(ctx, old.EventID)
+	if err != nil {
+		return nil, err
+	}
+	var d *tender.WebhookDelivery
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.deliver(ctx, tx, []*tender.Webhook{w}, ev); err != nil {
+			return err
+		}
+		page, err := tx.DeliveryList(ctx, w.ID, tender.ListParams{Page: 1, PerPage: 1})
+		if err == nil && len(page.Items) == 1 {
+			d = page.Items[0]
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}

@@ -1,0 +1,166 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/tenderpay/tender"
+)
+
+func init() {
+	requiredQueries = append(requiredQueries, "WebhookCreate", "WebhookGet", "WebhookList", "WebhookDelete",
+		"WebhooksFor", "DeliveryCreate", "DeliveryGet", "DeliveryUpdate", "DeliveryCount", "DeliveryList",
+		"DeliveryBlocked", "EventGet")
+}
+
+func (e *exec) WebhookCreate(ctx context.Context, w *tender.Webhook) error {
+	_, err := e.w.ExecContext(ctx, e.q("WebhookCreate"), w.ID, nullable(w.MerchantID), nullable(w.PartnerID),
+		w.TargetURL, w.Event, w.Secret, w.MaxAttempts, w.RetryBaseSeconds, e.t(w.CreatedAt.Time))
+	return e.d.wrap(err)
+}
+
+func scanWebhook(row rowScanner) (*tender.Webhook, error) {
+	var w tender.Webhook
+	var created, deleted timeCol
+	if err := row.Scan((*textCol)(&w.ID), (*textCol)(&w.MerchantID), (*textCol)(&w.PartnerID), &w.TargetURL, &w.Event,
+		&w.Secret, &w.MaxAttempts, &w.RetryBaseSeconds, &created, &deleted); err != nil {
+		return nil, err
+	}
+	w.CreatedAt, w.DeletedAt = created.tender(), deleted.ptr()
+	return &w, nil
+}
+
+func (e *exec) WebhookGet(ctx context.Context, id string) (*tender.Webhook, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("webhook")
+	}
+	w, err := scanWebhook(e.r.QueryRowContext(ctx, e.q("WebhookGet"), id))
+	if err != nil {
+		return nil, e.notFound(err, "webhook")
+	}
+	return w, nil
+}
+
+func (e *exec) webhooks(ctx context.Context, name string, args ...any) ([]*tender.Webhook, error) {
+	rows, err := e.r.QueryContext(ctx, e.q(name), args...)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	out := []*tender.Webhook{}
+	for rows.Next() {
+		w, err := scanWebhook(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, w)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) WebhookList(ctx context.Context, merchantID, partnerID string) ([]*tender.Webhook, error) {
+	return e.webhooks(ctx, "WebhookList", merchantID, partnerID)
+}
+
+func (e *exec) WebhookDelete(ctx context.Context, id string, at time.Time) error {
+	if !validID(id) {
+		return tender.NotFound("webhook")
+	}
+	if err := e.execOne(ctx, "WebhookDelete", id, e.t(at)); err != nil {
+		if tender.ErrorCode(err) == tender.ENOTFOUND {
+			return tender.NotFound("webhook")
+		}
+		return err
+	}
+	return nil
+}
+
+func (e *exec) WebhooksFor(ctx context.Context, merchantID, name string) ([]*tender.Webhook, error) {
+	if !validID(merchantID) {
+		return []*tender.Webhook{}, nil
+	}
+	return e.webhooks(ctx, "WebhooksFor", merchantID, name)
+}
+
+func (e *exec) DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error {
+	_, err := e.w.ExecContext(ctx, e.q("DeliveryCreate"), d.ID, d.WebhookID, d.MerchantID, d.EventID, d.EventName,
+		d.ObjectID, d.Status, d.Attempts, d.LastStatusCode, d.LastError, e.t(d.CreatedAt.Time), e.t(d.UpdatedAt.Time))
+	return e.d.wrap(err)
+}
+
+func scanDelivery(row rowScanner) (*tender.WebhookDelivery, error) {
+	var d tender.WebhookDelivery
+	var delivered, created, updated timeCol
+	if err := row.Scan(&d.Seq, (*textCol)(&d.ID), (*textCol)(&d.WebhookID), (*textCol)(&d.MerchantID), &d.EventID,
+		&d.EventName, &d.ObjectID, &d.Status, &d.Attempts, &d.LastStatusCode, &d.LastError, &delivered, &created, &updated); err != nil {
+		return nil, err
+	}
+	d.DeliveredAt, d.CreatedAt, d.UpdatedAt = delivered.ptr(), created.tender(), updated.tender()
+	return &d, nil
+}
+
+func (e *exec) DeliveryGet(ctx context.Context, id string) (*tender.WebhookDelivery, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("delivery")
+	}
+	d, err := scanDelivery(e.r.QueryRowContext(ctx, e.q("DeliveryGet"), id))
+	if err != nil {
+		return nil, e.notFound(err, "delivery")
+	}
+	return d, nil
+}
+
+func (e *exec) DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) error {
+	var delivered time.Time
+	if d.DeliveredAt != nil {
+		delivered = d.DeliveredAt.Time
+	}
+	return e.execOne(ctx, "DeliveryUpdate", d.ID, d.Status, d.Attempts, d.LastStatusCode, d.LastError,
+		e.t(delivered), e.t(d.UpdatedAt.Time))
+}
+
+func (e *exec) DeliveryList(ctx context.Context, webhookID string, p tender.ListParams) (*tender.Page[*tender.WebhookDelivery], error) {
+	page := &tender.Page[*tender.WebhookDelivery]{Items: []*tender.WebhookDelivery{}}
+	if !validID(webhookID) {
+		return page, nil
+	}
+	if err := e.r.QueryRowContext(ctx, e.q("DeliveryCount"), webhookID).Scan(&page.Total); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	rows, err := e.r.QueryContext(ctx, e.q("DeliveryList"), webhookID, p.PerPage, p.Offset())
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		page.Items = append(page.Items, d)
+	}
+	return page, e.d.wrap(rows.Err())
+}
+
+func (e *exec) DeliveryBlocked(ctx context.Context, d *tender.WebhookDelivery) (bool, error) {
+	var blocked bool
+	err := e.r.QueryRowContext(ctx, e.q("DeliveryBlocked"), d.WebhookID, d.ObjectID, d.Seq).Scan(&blocked)
+	return blocked, e.d.wrap(err)
+}
+
+func (e *exec) EventGet(ctx context.Context, id string) (*tender.Event, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("event")
+	}
+	var ev tender.Event
+	var payload jsonCol
+	var created timeCol
+	err := e.r.QueryRowContext(ctx, e.q("EventGet"), id).Scan((*textCol)(&ev.ID), (*textCol)(&ev.MerchantID), &ev.Name,
+		&ev.ObjectType, (*textCol)(&ev.ObjectID), &payload, &created)
+	if err != nil {
+		return nil, e.notFound(err, "event")
+	}
+	ev.Payload, ev.CreatedAt = json.RawMessage(payload), created.t
+	return &ev, nil
+}

@@ -1,0 +1,134 @@
+package tender
+
+import (
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Webhook subscribes a URL to one event name ("*" for every event) of a
+// merchant, or of every merchant of a partner.
+type Webhook struct {
+	ID               string `json:"id"`
+	MerchantID       string `json:"merchant_id"`
+	PartnerID        string `json:"partner_id"`
+	TargetURL        string `json:"target_url"`
+	Event            string `json:"event"`
+	Secret           string `json:"secret,omitempty"` // shown when created
+	MaxAttempts      int    `json:"max_attempts"`
+	RetryBaseSeconds int    `json:"retry_base_seconds"`
+	CreatedAt        Time   `json:"created_at"`
+	DeletedAt        *Time  `json:"deleted_at"`
+}
+
+// Webhook retry defaults: 30 s doubling to at most 6 h, 21 attempts ≈ 3 days.
+const (
+	DefaultWebhookAttempts  = 21
+	DefaultWebhookRetryBase = 30
+	MaxWebhookRetryDelay    = 6 * 3600
+)
+
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+)
+
+// WebhookDelivery is one event sent (or to be sent) to one webhook: the
+// delivery log.
+type WebhookDelivery struct {
+	ID             string `json:"id"`
+	WebhookID      string `json:"webhook_id"`
+	MerchantID     string `json:"merchant_id"`
+	EventID        string `json:"event_id"`
+	EventName      string `json:"event"`
+	ObjectID       string `json:"object_id"`
+	Seq            int64  `json:"-"`
+	Status         string `json:"status"`
+	Attempts       int    `json:"attempts"`
+	LastStatusCode int    `json:"last_status_code"`
+	LastError      string `json:"last_error"`
+	DeliveredAt    *Time  `json:"delivered_at"`
+	CreatedAt      Time   `json:"created_at"`
+	UpdatedAt      Time   `json:"updated_at"`
+}
+
+// WebhookInput is the body of POST /webhook.
+type WebhookInput struct {
+	TargetURL        string `json:"target_url"`
+	Event            string `json:"event"`
+	MaxAttempts      *int   `json:"max_attempts"`
+	RetryBaseSeconds *int   `json:"retry_base_seconds"`
+}
+
+// Events lists every event name a webhook can subscribe to.
+var Events = []string{
+	EventCreateCustomer, EventUpdateCustomer, EventDeleteCustomer, EventCreateItem, EventUpdateItem, EventDeleteItem,
+	EventCreatePaymentMethod, EventUpdatePaymentMethod, EventCreateTransaction, EventUpdateTransaction,
+	EventUpdateTransactionSettled,
+}
+
+// Validate checks a webhook input. allowPrivate permits loopback and
+// private-network targets (sandbox mode, or an allow-listed host).
+func (in *WebhookInput) Validate(allowPrivate func(host string) bool) error {
+	errs := FieldErrors{}
+	u, err := url.Parse(strings.TrimSpace(in.TargetURL))
+	switch {
+	case in.TargetURL == "":
+		errs.Required("target_url")
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil:
+		errs.Add("target_url", "The target url must be an http or https URL without credentials.")
+	case len(in.TargetURL) > 2000:
+		errs.Add("target_url", "The target url may not be greater than 2000 characters.")
+	case !allowPrivate(u.Hostname()) && PrivateHost(u.Hostname()):
+		errs.Add("target_url", "The target url must not point to a private, loopback or link-local address.")
+	}
+	if in.Event == "" {
+		errs.Required("event")
+	} else if in.Event != "*" {
+		known := false
+		for _, e := range Events {
+			known = known || e == in.Event
+		}
+		if !known {
+			errs.Add("event", "The selected event is invalid.")
+		}
+	}
+	if in.MaxAttempts != nil && (*in.MaxAttempts < 1 || *in.MaxAttempts > 50) {
+		errs.Add("max_attempts", "The max attempts must be between 1 and 50.")
+	}
+	if in.RetryBaseSeconds != nil && (*in.RetryBaseSeconds < 1 || *in.RetryBaseSeconds > 3600) {
+		errs.Add("retry_base_seconds", "The retry base seconds must be between 1 and 3600.")
+	}
+	return errs.Err()
+}
+
+// PrivateHost reports whether host is (or names only) a loopback, private,
+// link-local or unspecified address. Names that do not resolve are not
+// private here; the delivery dialer checks again at connect time.
+func PrivateHost(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ips := []net.IP{net.ParseIP(host)}
+	if ips[0] == nil {
+		addrs, err := net.LookupIP(host)
+		if err != nil {
+			return false
+		}
+		ips = addrs
+	}
+	for _, ip := range ips {
+		if PrivateIP(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// PrivateIP reports whether ip must not be a webhook target.
+func PrivateIP(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast()
+}
