@@ -159,6 +159,10 @@ type Executor interface {
 	// to the same webhook is still pending (deliveries are ordered per object).
 	DeliveryBlocked(ctx context.Context, d *tender.WebhookDelivery) (bool, error)
 	EventGet(ctx context.Context, id string) (*tender.Event, error)
+	// DeliveryWork loads, in one query, a delivery with its webhook, its
+	// event's payload, and whether it is blocked behind an earlier pending
+	// delivery of the same object (see DeliveryBlocked).
+	DeliveryWork(ctx context.Context, id string) (*DeliveryWork, error)
 
 	// --- the sandbox processor's own ledger ---
 
@@ -171,6 +175,14 @@ type Executor interface {
 	SandboxGetByRef(ctx context.Context, ref string) (*SandboxEntry, error)
 	// SandboxSums totals the approved follow-up operations on ref.
 	SandboxSums(ctx context.Context, ref string) (*SandboxSums, error)
+}
+
+// DeliveryWork is what a webhook worker needs to send one delivery.
+type DeliveryWork struct {
+	Delivery *tender.WebhookDelivery
+	Webhook  *tender.Webhook
+	Payload  []byte
+	Blocked  bool
 }
 
 // Sort columns each list accepts; anything else is a 422 at the edge.

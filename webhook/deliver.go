@@ -207,36 +207,28 @@ func (w *worker) Timeout(*river.Job[deliverArgs]) time.Duration {
 // Work makes one delivery attempt.
 func (w *worker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 	st := w.d.cfg.Store
-	del, err := st.DeliveryGet(ctx, job.Args.DeliveryID)
+	work, err := st.DeliveryWork(ctx, job.Args.DeliveryID)
 	if err != nil {
 		if tender.ErrorCode(err) == tender.ENOTFOUND {
 			return river.JobCancel(err)
 		}
 		return err
 	}
+	del, hook := work.Delivery, work.Webhook
 	if del.Status != tender.DeliveryPending {
 		return nil
 	}
 	// Ordered per object: wait while an earlier event of the same object
 	// to the same webhook is still pending.
-	if blocked, err := st.DeliveryBlocked(ctx, del); err != nil {
-		return err
-	} else if blocked {
+	if work.Blocked {
 		return river.JobSnooze(time.Second)
-	}
-	hook, err := st.WebhookGet(ctx, del.WebhookID)
-	if err != nil {
-		return err
 	}
 	now := time.Now()
 	if hook.DeletedAt != nil {
 		del.Status, del.LastError, del.UpdatedAt = tender.DeliveryFailed, "The webhook was deleted.", tender.NewTime(now)
 		return st.DeliveryUpdate(ctx, del)
 	}
-	ev, err := st.EventGet(ctx, del.EventID)
-	if err != nil {
-		return err
-	}
+	ev := &tender.Event{ID: del.EventID, Name: del.EventName, Payload: work.Payload}
 	code, sendErr := w.d.send(ctx, hook, del, ev)
 	del.Attempts, del.LastStatusCode, del.UpdatedAt = job.Attempt, code, tender.NewTime(time.Now())
 	del.LastError = ""

@@ -411,3 +411,18 @@ SELECT EXISTS (SELECT 1 FROM webhook_deliveries
 
 -- name: EventGet
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events WHERE id = $1;
+
+-- name: DeliveryWork
+-- A delivery with what sending it needs: its webhook, its event, and
+-- whether an earlier delivery of the same object to the webhook is pending.
+SELECT d.seq, d.id, d.webhook_id, d.merchant_id, d.event_id, d.event_name, d.object_id, d.status, d.attempts,
+    d.last_status_code, d.last_error, d.delivered_at, d.created_at, d.updated_at,
+    w.id, w.merchant_id, w.partner_id, w.target_url, w.event, w.secret, w.max_attempts, w.retry_base_seconds,
+    w.created_at, w.deleted_at,
+    e.payload,
+    EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id
+        AND p.seq < d.seq AND p.status = 'pending')
+FROM webhook_deliveries d
+JOIN webhooks w ON w.id = d.webhook_id
+JOIN events e ON e.id = d.event_id
+WHERE d.id = $1;

@@ -553,6 +553,99 @@ func Exercise(t *testing.T, open Open) {
 		}
 	})
 
+	t.Run("Webhooks", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		p := &tender.Partner{ID: uuid.NewString(), Name: "P", CreatedAt: now}
+		if err := s.PartnerCreate(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		owned := &tender.Merchant{ID: uuid.NewString(), PartnerID: p.ID, CompanyName: "Owned", Status: "ACTIVE",
+			WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
+		if err := s.MerchantCreate(ctx, owned); err != nil {
+			t.Fatal(err)
+		}
+		mk := func(merchantID, partnerID, event string) *tender.Webhook {
+			w := &tender.Webhook{ID: uuid.NewString(), MerchantID: merchantID, PartnerID: partnerID, TargetURL: "https://x.test/h",
+				Event: event, Secret: "whsec_x", MaxAttempts: 3, RetryBaseSeconds: 1, CreatedAt: now}
+			if err := s.WebhookCreate(ctx, w); err != nil {
+				t.Fatal(err)
+			}
+			return w
+		}
+		all := mk(m.ID, "", "*")
+		mk(m.ID, "", "update_item")
+		partnerHook := mk("", p.ID, "create_customer")
+		for _, tc := range []struct {
+			merchant, event string
+			want            int
+		}{{m.ID, "create_customer", 1}, {m.ID, "update_item", 2}, {owned.ID, "create_customer", 1}, {owned.ID, "update_item", 0}, {other.ID, "create_customer", 0}, {"nope", "x", 0}} {
+			if hooks, err := s.WebhooksFor(ctx, tc.merchant, tc.event); err != nil || len(hooks) != tc.want {
+				t.Errorf("WebhooksFor(%s, %s) = %d %v, want %d", tc.merchant, tc.event, len(hooks), err, tc.want)
+			}
+		}
+		if list, err := s.WebhookList(ctx, m.ID, uuid.Nil.String()); err != nil || len(list) != 2 {
+			t.Fatalf("merchant list: %d %v", len(list), err)
+		}
+		if list, _ := s.WebhookList(ctx, uuid.Nil.String(), p.ID); len(list) != 1 || list[0].ID != partnerHook.ID {
+			t.Fatal("partner list")
+		}
+		ev := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_customer", ObjectType: "customer",
+			ObjectID: "c1", Payload: json.RawMessage(`{"id":"c1"}`), CreatedAt: now.Time}
+		if err := s.EventInsert(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.EventGet(ctx, ev.ID); err != nil || got.Name != ev.Name || string(compact(got.Payload)) != `{"id":"c1"}` {
+			t.Fatalf("event = %+v %v", got, err)
+		}
+		var dels []*tender.WebhookDelivery
+		for range 2 {
+			d := &tender.WebhookDelivery{ID: uuid.NewString(), WebhookID: all.ID, MerchantID: m.ID, EventID: ev.ID,
+				EventName: ev.Name, ObjectID: "c1", Status: tender.DeliveryPending, CreatedAt: now, UpdatedAt: now}
+			if err := s.DeliveryCreate(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			dels = append(dels, d)
+		}
+		w1, err := s.DeliveryWork(ctx, dels[0].ID)
+		if err != nil || w1.Blocked || w1.Webhook.Secret != "whsec_x" || string(compact(w1.Payload)) != `{"id":"c1"}` {
+			t.Fatalf("work 1 = %+v %v", w1, err)
+		}
+		w2, _ := s.DeliveryWork(ctx, dels[1].ID)
+		if !w2.Blocked {
+			t.Fatal("the second delivery of an object is not blocked behind the first")
+		}
+		if blocked, _ := s.DeliveryBlocked(ctx, w2.Delivery); !blocked {
+			t.Fatal("DeliveryBlocked disagrees")
+		}
+		d := w1.Delivery
+		at := tender.NewTime(now.Add(time.Second))
+		d.Status, d.Attempts, d.LastStatusCode, d.DeliveredAt, d.UpdatedAt = tender.DeliveryDelivered, 1, 200, &at, at
+		if err := s.DeliveryUpdate(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if w2, _ := s.DeliveryWork(ctx, dels[1].ID); w2.Blocked {
+			t.Fatal("still blocked after the first was delivered")
+		}
+		page, err := s.DeliveryList(ctx, all.ID, tender.ListParams{Page: 1, PerPage: 10})
+		if err != nil || page.Total != 2 || page.Items[0].ID != dels[1].ID || page.Items[1].DeliveredAt == nil {
+			t.Fatalf("log = %+v %v", page, err)
+		}
+		if err := s.WebhookDelete(ctx, all.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.WebhookDelete(ctx, all.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("deleted twice")
+		}
+		if hooks, _ := s.WebhooksFor(ctx, m.ID, "update_item"); len(hooks) != 1 {
+			t.Fatal("deleted webhook still receives")
+		}
+		if got, _ := s.WebhookGet(ctx, all.ID); got.DeletedAt == nil {
+			t.Fatal("deleted_at not set")
+		}
+	})
+
 	t.Run("SandboxLedger", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)

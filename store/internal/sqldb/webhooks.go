@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
 )
 
 func init() {
 	requiredQueries = append(requiredQueries, "WebhookCreate", "WebhookGet", "WebhookList", "WebhookDelete",
 		"WebhooksFor", "DeliveryCreate", "DeliveryGet", "DeliveryUpdate", "DeliveryCount", "DeliveryList",
-		"DeliveryBlocked", "EventGet")
+		"DeliveryBlocked", "EventGet", "DeliveryWork")
 }
 
 func (e *exec) WebhookCreate(ctx context.Context, w *tender.Webhook) error {
@@ -163,4 +164,29 @@ func (e *exec) EventGet(ctx context.Context, id string) (*tender.Event, error) {
 	}
 	ev.Payload, ev.CreatedAt = json.RawMessage(payload), created.t
 	return &ev, nil
+}
+
+func (e *exec) DeliveryWork(ctx context.Context, id string) (*store.DeliveryWork, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("delivery")
+	}
+	var (
+		d                           tender.WebhookDelivery
+		w                           tender.Webhook
+		payload                     jsonCol
+		delivered, created, updated timeCol
+		hookCreated, hookDeleted    timeCol
+		blocked                     bool
+	)
+	err := e.r.QueryRowContext(ctx, e.q("DeliveryWork"), id).Scan(&d.Seq, (*textCol)(&d.ID), (*textCol)(&d.WebhookID),
+		(*textCol)(&d.MerchantID), &d.EventID, &d.EventName, &d.ObjectID, &d.Status, &d.Attempts, &d.LastStatusCode,
+		&d.LastError, &delivered, &created, &updated,
+		(*textCol)(&w.ID), (*textCol)(&w.MerchantID), (*textCol)(&w.PartnerID), &w.TargetURL, &w.Event, &w.Secret,
+		&w.MaxAttempts, &w.RetryBaseSeconds, &hookCreated, &hookDeleted, &payload, &blocked)
+	if err != nil {
+		return nil, e.notFound(err, "delivery")
+	}
+	d.DeliveredAt, d.CreatedAt, d.UpdatedAt = delivered.ptr(), created.tender(), updated.tender()
+	w.CreatedAt, w.DeletedAt = hookCreated.tender(), hookDeleted.ptr()
+	return &store.DeliveryWork{Delivery: &d, Webhook: &w, Payload: payload, Blocked: blocked}, nil
 }
