@@ -229,7 +229,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
-	s.Service.Webhooks = s.webhooks
 	s.Service.WebhookAllowPrivate = allow
 
 	var limiter ratelimit.Limiter

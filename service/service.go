@@ -34,19 +34,11 @@ type Service struct {
 	// in-flight twin before answering 409 (default 10 s).
 	IdempotencyWait time.Duration
 	Logger          *slog.Logger
-	// Webhooks enqueues deliveries (nil: events are recorded, not sent).
-	Webhooks Enqueuer
 	// WebhookAllowPrivate says whether a webhook may target a private or
 	// loopback host (sandbox: any; otherwise an allow-list).
 	WebhookAllowPrivate func(host string) bool
 
 	auth authCache
-}
-
-// Enqueuer adds the durable job of a webhook delivery, inside tx when tx is
-// a transaction.
-type Enqueuer interface {
-	Enqueue(ctx context.Context, tx store.Executor, dels []*tender.WebhookDelivery, hooks []*tender.Webhook) error
 }
 
 // New returns a Service on s with the real clock.
@@ -76,9 +68,6 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 	if err := tx.EventInsert(ctx, ev); err != nil {
 		return err
 	}
-	if s.Webhooks == nil {
-		return nil
-	}
 	hooks, err := tx.WebhooksFor(ctx, merchantID, name)
 	if err != nil || len(hooks) == 0 {
 		return err
@@ -86,8 +75,8 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 	return s.deliver(ctx, tx, hooks, ev)
 }
 
-// deliver records pending deliveries of ev to hooks and enqueues their jobs,
-// in tx.
+// deliver records pending deliveries of ev to hooks, in tx: the outbox rows
+// that the webhook relay turns into durable jobs.
 func (s *Service) deliver(ctx context.Context, tx store.Executor, hooks []*tender.Webhook, ev *tender.Event) error {
 	now := tender.NewTime(s.now())
 	dels := make([]*tender.WebhookDelivery, len(hooks))
@@ -98,5 +87,5 @@ func (s *Service) deliver(ctx context.Context, tx store.Executor, hooks []*tende
 			return err
 		}
 	}
-	return s.Webhooks.Enqueue(ctx, tx, dels, hooks)
+	return nil
 }

@@ -109,9 +109,6 @@ func (s *Service) Replay(ctx context.Context, p *tender.Principal, webhookID, de
 	if err != nil || old.WebhookID != w.ID {
 		return nil, tender.NotFound("delivery")
 	}
-	if s.Webhooks == nil {
-		return nil, tender.Errorf(tender.EUNAVAILABLE, "Webhook delivery is not running.")
-	}
 	ev, err := s.Store.EventGet(ctx, old.EventID)
 	if err != nil {
 		return nil, err

@@ -159,6 +159,12 @@ type Executor interface {
 	// to the same webhook is still pending (deliveries are ordered per object).
 	DeliveryBlocked(ctx context.Context, d *tender.WebhookDelivery) (bool, error)
 	EventGet(ctx context.Context, id string) (*tender.Event, error)
+	// DeliveriesToEnqueue takes up to limit deliveries that have no job yet,
+	// oldest first; call it in InTx (on PostgreSQL the rows stay locked, and
+	// other relays skip them).
+	DeliveriesToEnqueue(ctx context.Context, limit int) ([]*DeliveryJob, error)
+	// DeliveriesMarkEnqueued records that the deliveries have their jobs.
+	DeliveriesMarkEnqueued(ctx context.Context, ids []string) error
 	// DeliveryWork loads, in one query, a delivery with its webhook, its
 	// event's payload, and whether it is blocked behind an earlier pending
 	// delivery of the same object (see DeliveryBlocked).
@@ -175,6 +181,14 @@ type Executor interface {
 	SandboxGetByRef(ctx context.Context, ref string) (*SandboxEntry, error)
 	// SandboxSums totals the approved follow-up operations on ref.
 	SandboxSums(ctx context.Context, ref string) (*SandboxSums, error)
+}
+
+// DeliveryJob is a delivery waiting for its job, with its webhook's retry
+// settings.
+type DeliveryJob struct {
+	DeliveryID       string
+	MaxAttempts      int
+	RetryBaseSeconds int
 }
 
 // DeliveryWork is what a webhook worker needs to send one delivery.

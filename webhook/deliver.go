@@ -1,3 +1,9 @@
+// Package webhook delivers events to webhook URLs. A delivery row is
+// written in the same transaction as its event (a transactional outbox); a
+// relay turns new rows into durable River jobs (github.com/riverqueue/river,
+// on the same database) in batches; workers send them signed with
+// HMAC-SHA256, retry with exponential backoff, keep them in order per
+// object, and log every attempt.
 package webhook
 
 import (
@@ -52,6 +58,9 @@ type Deliverer struct {
 	client  *river.Client[*sql.Tx]
 	guarded *http.Client // refuses private addresses at connect time
 	open    *http.Client // for allow-listed hosts
+
+	stopRelay context.CancelFunc
+	relayDone chan struct{}
 }
 
 type deliverArgs struct {
@@ -165,29 +174,83 @@ func transport(guard bool) *http.Transport {
 		TLSHandshakeTimeout: 5 * time.Second, ResponseHeaderTimeout: 10 * time.Second}
 }
 
-// Start starts the workers.
-func (d *Deliverer) Start(ctx context.Context) error { return d.client.Start(ctx) }
-
-// Stop waits for running deliveries (up to ctx) and stops.
-func (d *Deliverer) Stop(ctx context.Context) error { return d.client.Stop(ctx) }
-
-// Enqueue adds the durable jobs of deliveries (hooks[i] is the webhook of
-// dels[i]) in one insert. Inside InTx it joins the database transaction, so
-// the jobs exist exactly when the event does.
-func (d *Deliverer) Enqueue(ctx context.Context, tx store.Executor, dels []*tender.WebhookDelivery, hooks []*tender.Webhook) error {
-	params := make([]river.InsertManyParams, len(dels))
-	for i, del := range dels {
-		params[i] = river.InsertManyParams{
-			Args:       deliverArgs{DeliveryID: del.ID, RetryBase: hooks[i].RetryBaseSeconds},
-			InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: hooks[i].MaxAttempts},
-		}
-	}
-	if t, ok := tx.(interface{ SQLTx() *sql.Tx }); ok && t.SQLTx() != nil {
-		_, err := d.client.InsertManyFastTx(ctx, t.SQLTx(), params)
+// Start starts the relay and the workers.
+func (d *Deliverer) Start(ctx context.Context) error {
+	if err := d.client.Start(ctx); err != nil {
 		return err
 	}
-	_, err := d.client.InsertManyFast(ctx, params)
-	return err
+	rctx, cancel := context.WithCancel(ctx)
+	d.stopRelay = cancel
+	d.relayDone = make(chan struct{})
+	go func() {
+		defer close(d.relayDone)
+		d.relay(rctx)
+	}()
+	return nil
+}
+
+// Stop stops the relay, waits for running deliveries (up to ctx) and stops.
+func (d *Deliverer) Stop(ctx context.Context) error {
+	if d.stopRelay != nil {
+		d.stopRelay()
+		<-d.relayDone
+	}
+	return d.client.Stop(ctx)
+}
+
+// relayBatch is how many deliveries the relay turns into jobs at once.
+const relayBatch = 500
+
+// relay turns delivery rows (written in the event's transaction) into River
+// jobs, in batches, in one database transaction per batch: a row gets its
+// job exactly once, even with several processes relaying (PostgreSQL: FOR
+// UPDATE SKIP LOCKED; SQLite: one writer). Keeping this off the request
+// path keeps River's insert cost out of API latency.
+func (d *Deliverer) relay(ctx context.Context) {
+	for {
+		n, err := d.RelayOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			d.cfg.Logger.Warn("webhook relay", "error", err.Error())
+		}
+		if n == relayBatch && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d.cfg.PollInterval):
+		}
+	}
+}
+
+// RelayOnce enqueues one batch of deliveries and returns its size.
+func (d *Deliverer) RelayOnce(ctx context.Context) (int, error) {
+	n := 0
+	err := d.cfg.Store.InTx(ctx, func(tx store.Executor) error {
+		jobs, err := tx.DeliveriesToEnqueue(ctx, relayBatch)
+		if err != nil || len(jobs) == 0 {
+			return err
+		}
+		sqlTx, ok := tx.(interface{ SQLTx() *sql.Tx })
+		if !ok || sqlTx.SQLTx() == nil {
+			return errors.New("webhook: the store's transaction is not a database/sql transaction")
+		}
+		params := make([]river.InsertManyParams, len(jobs))
+		ids := make([]string, len(jobs))
+		for i, j := range jobs {
+			ids[i] = j.DeliveryID
+			params[i] = river.InsertManyParams{
+				Args:       deliverArgs{DeliveryID: j.DeliveryID, RetryBase: j.RetryBaseSeconds},
+				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: j.MaxAttempts},
+			}
+		}
+		if _, err := d.client.InsertManyFastTx(ctx, sqlTx.SQLTx(), params); err != nil {
+			return err
+		}
+		n = len(jobs)
+		return tx.DeliveriesMarkEnqueued(ctx, ids)
+	})
+	return n, err
 }
 
 type worker struct {

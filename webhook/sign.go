@@ -1,7 +1,3 @@
-// Package webhook delivers events to webhook URLs: durable jobs in River
-// (github.com/riverqueue/river) on the same database, enqueued in the same
-// transaction as the event, signed with HMAC-SHA256, retried with
-// exponential backoff, ordered per object, logged per delivery.
 package webhook
 
 import (

@@ -12,7 +12,7 @@ import (
 func init() {
 	requiredQueries = append(requiredQueries, "WebhookCreate", "WebhookGet", "WebhookList", "WebhookDelete",
 		"WebhooksFor", "DeliveryCreate", "DeliveryGet", "DeliveryUpdate", "DeliveryCount", "DeliveryList",
-		"DeliveryBlocked", "EventGet", "DeliveryWork")
+		"DeliveryBlocked", "EventGet", "DeliveryWork", "DeliveriesToEnqueue", "DeliveriesMarkEnqueued")
 }
 
 func (e *exec) WebhookCreate(ctx context.Context, w *tender.Webhook) error {
@@ -189,4 +189,29 @@ func (e *exec) DeliveryWork(ctx context.Context, id string) (*store.DeliveryWork
 	d.DeliveredAt, d.CreatedAt, d.UpdatedAt = delivered.ptr(), created.tender(), updated.tender()
 	w.CreatedAt, w.DeletedAt = hookCreated.tender(), hookDeleted.ptr()
 	return &store.DeliveryWork{Delivery: &d, Webhook: &w, Payload: payload, Blocked: blocked}, nil
+}
+
+func (e *exec) DeliveriesToEnqueue(ctx context.Context, limit int) ([]*store.DeliveryJob, error) {
+	rows, err := e.w.QueryContext(ctx, e.q("DeliveriesToEnqueue"), limit)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	var out []*store.DeliveryJob
+	for rows.Next() {
+		var j store.DeliveryJob
+		if err := rows.Scan((*textCol)(&j.DeliveryID), &j.MaxAttempts, &j.RetryBaseSeconds); err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, &j)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := e.w.ExecContext(ctx, e.q("DeliveriesMarkEnqueued"), mustJSON(ids))
+	return e.d.wrap(err)
 }

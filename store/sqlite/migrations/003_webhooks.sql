@@ -1,6 +1,7 @@
 -- Webhooks and their delivery log. A delivery row is written in the same
--- transaction as the event it carries; its durable job lives in River's
--- tables (created by River's own migrations).
+-- transaction as the event it carries (a transactional outbox); a relay
+-- turns new rows into durable River jobs in batches (River's tables come
+-- from River's own migrations).
 CREATE TABLE webhooks (
     id                  TEXT PRIMARY KEY,
     merchant_id         TEXT REFERENCES merchants (id),
@@ -30,8 +31,10 @@ CREATE TABLE webhook_deliveries (
     last_status_code  INTEGER NOT NULL DEFAULT 0,
     last_error        TEXT NOT NULL DEFAULT '',
     delivered_at      TEXT,
+    enqueued          INTEGER NOT NULL DEFAULT 0,
     created_at        TEXT NOT NULL,
     updated_at        TEXT NOT NULL
 );
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, seq);
 CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (webhook_id, object_id, seq) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_unqueued ON webhook_deliveries (seq) WHERE enqueued = 0;
