@@ -86,9 +86,15 @@ func TestWebhookDeliveries(t *testing.T) {
 		for _, n := range []string{"a", "b", "c"} {
 			e.Call("PUT", "/customer/"+cust, map[string]any{"notes": n}, 200)
 		}
+		// A change that is refused (and so rolled back) sends nothing.
+		e.Call("PUT", "/customer/"+cust, map[string]any{"email": "not an email", "notes": "never"}, 422)
 		tx := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12.5}, 200).Map(t)
 		wait(t, "6 deliveries", 10*time.Second, func() bool { return len(rc.received()) == 6 })
 		wait(t, "the create_transaction delivery", 10*time.Second, func() bool { return len(only.received()) == 1 })
+		time.Sleep(200 * time.Millisecond)
+		if n := len(rc.received()); n != 6 {
+			t.Fatalf("%d deliveries, want 6", n)
+		}
 
 		var names []string
 		var notes []string
