@@ -51,13 +51,15 @@ type CustomerInput struct {
 	AllowInvoiceCreditCardPayments *bool     `json:"allow_invoice_credit_card_payments"`
 }
 
+// set copies an optional input string onto dst, trimmed; nil leaves dst.
+func set(dst *string, src *string) {
+	if src != nil {
+		*dst = strings.TrimSpace(*src)
+	}
+}
+
 // Apply copies the set fields of in onto c, trimming whitespace.
 func (in *CustomerInput) Apply(c *Customer) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = strings.TrimSpace(*src)
-		}
-	}
 	set(&c.Firstname, in.Firstname)
 	set(&c.Lastname, in.Lastname)
 	set(&c.Company, in.Company)

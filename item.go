@@ -2,7 +2,6 @@ package tender
 
 import (
 	"encoding/json"
-	"strings"
 )
 
 // Item is a catalog item (Stax's item object).
@@ -46,11 +45,6 @@ type ItemInput struct {
 // this is a new item (then item is required and defaults apply).
 func (in *ItemInput) Apply(it *Item, create bool) error {
 	errs := FieldErrors{}
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = strings.TrimSpace(*src)
-		}
-	}
 	setb := func(dst *bool, src *bool) {
 		if src != nil {
 			*dst = *src

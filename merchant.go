@@ -50,12 +50,8 @@ type MerchantInput struct {
 // Apply validates in and copies it onto m.
 func (in *MerchantInput) Apply(m *Merchant, create bool) error {
 	errs := FieldErrors{}
-	if in.CompanyName != nil {
-		m.CompanyName = strings.TrimSpace(*in.CompanyName)
-	}
-	if in.ContactEmail != nil {
-		m.ContactEmail = strings.TrimSpace(*in.ContactEmail)
-	}
+	set(&m.CompanyName, in.CompanyName)
+	set(&m.ContactEmail, in.ContactEmail)
 	if in.Features != nil {
 		m.Features = *in.Features
 	}

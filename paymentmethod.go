@@ -2,7 +2,6 @@ package tender
 
 import (
 	"encoding/json"
-	"strings"
 )
 
 // Payment method kinds.
@@ -79,11 +78,6 @@ type PaymentMethodInput struct {
 
 // ApplyAddress copies billing address, nickname and default flag.
 func (in *PaymentMethodInput) ApplyAddress(pm *PaymentMethod, errs FieldErrors) {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = strings.TrimSpace(*src)
-		}
-	}
 	set(&pm.Address1, in.Address1)
 	set(&pm.Address2, in.Address2)
 	set(&pm.AddressCity, in.AddressCity)

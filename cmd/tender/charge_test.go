@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -43,13 +41,7 @@ func TestIdempotentChargeAcrossProcesses(t *testing.T) {
 	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}
 	a := startProc(t, dir, env, "serve")
 	b := startProc(t, dir, env, "serve")
-	var keys struct {
-		APIKey string `json:"api_key"`
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
-	if err != nil || json.Unmarshal(raw, &keys) != nil {
-		t.Fatalf("sandbox keys: %v", err)
-	}
+	keys := struct{ APIKey string }{sandboxKey(t, dir)}
 	_, cust := call(t, "POST", a.url+"/customer", keys.APIKey, map[string]any{"firstname": "Race"})
 	st, pm := call(t, "POST", b.url+"/payment-method", keys.APIKey, map[string]any{
 		"customer_id": cust["id"], "person_name": "Race Condition", "card_number": "4111111111111111",

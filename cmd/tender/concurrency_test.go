@@ -3,10 +3,7 @@ package main_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -25,13 +22,7 @@ func TestConcurrentMoneyAcrossProcesses(t *testing.T) {
 	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}
 	a := startProc(t, dir, env, "serve")
 	b := startProc(t, dir, env, "serve")
-	var keys struct {
-		APIKey string `json:"api_key"`
-	}
-	raw, _ := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
-	if err := json.Unmarshal(raw, &keys); err != nil {
-		t.Fatal(err)
-	}
+	keys := struct{ APIKey string }{sandboxKey(t, dir)}
 	_, c := call(t, "POST", a.url+"/customer", keys.APIKey, map[string]any{"firstname": "Conc"})
 	_, pm := call(t, "POST", a.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": c["id"],
 		"person_name": "C C", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,13 +47,7 @@ func TestCrashRecovery(t *testing.T) {
 	p := startProc(t, dir, env, "serve")
 	var current atomic.Pointer[proc]
 	current.Store(p)
-	var keys struct {
-		APIKey string `json:"api_key"`
-	}
-	raw, _ := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
-	if err := json.Unmarshal(raw, &keys); err != nil {
-		t.Fatal(err)
-	}
+	keys := struct{ APIKey string }{sandboxKey(t, dir)}
 	var pms []string
 	for _, card := range []string{"4111111111111111", "4242424242424242", "5555555555554444", "4000000000000002"} {
 		_, c := call(t, "POST", p.url+"/customer", keys.APIKey, map[string]any{"firstname": "Crash"})

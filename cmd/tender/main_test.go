@@ -205,13 +205,7 @@ func TestRateLimitSharedAcrossProcesses(t *testing.T) {
 	env := []string{"TENDER_ADDR=127.0.0.1:0", "REDIS_URL=" + redisURL, "TENDER_RATE_LIMIT=20", "TENDER_TRUST_PROXY=true"}
 	a := startProc(t, dir, env, "serve")
 	b := startProc(t, dir, env, "serve") // same data dir: same SQLite file
-	var keys struct {
-		APIKey string `json:"api_key"`
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
-	if err != nil || json.Unmarshal(raw, &keys) != nil {
-		t.Fatalf("sandbox keys: %v", err)
-	}
+	keys := struct{ APIKey string }{sandboxKey(t, dir)}
 	// A client IP of our own, so reruns and parallel runs do not share a budget.
 	ip := fmt.Sprintf("10.%d.%d.%d", rand.IntN(256), rand.IntN(256), rand.IntN(254)+1)
 	h := http.Header{"X-Forwarded-For": {ip}}

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,13 +15,7 @@ func TestVaultRotate(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1"}
 	p := startProc(t, dir, env, "serve")
-	var keys struct {
-		APIKey string `json:"api_key"`
-	}
-	raw, _ := os.ReadFile(filepath.Join(dir, "tender-data", "sandbox-keys.json"))
-	if err := json.Unmarshal(raw, &keys); err != nil {
-		t.Fatal(err)
-	}
+	keys := struct{ APIKey string }{sandboxKey(t, dir)}
 	_, cust := call(t, "POST", p.url+"/customer", keys.APIKey, map[string]any{"firstname": "Rot"})
 	_, pm := call(t, "POST", p.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": cust["id"],
 		"person_name": "R O", "card_number": "4242424242424242", "card_cvv": "123", "card_exp": "1230"})
