@@ -22,6 +22,25 @@ type Features struct {
 	CPSurcharging      bool `json:"cp_surcharging"`
 	CPTokenization     bool `json:"cp_tokenization"`
 	SurchargeRateBasis int  `json:"surcharge_rate_bps"` // card-present surcharge in basis points
+	// FundingAccounts are the merchant's payout accounts a split-funded
+	// payment may be allocated across.
+	FundingAccounts []FundingAccount `json:"funding_accounts,omitempty"`
+}
+
+// FundingAccount is a merchant's payout account, named by the partner.
+type FundingAccount struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// FundingAccount returns the merchant's funding account id, or nil.
+func (m *Merchant) FundingAccount(id string) *FundingAccount {
+	for i := range m.Features.FundingAccounts {
+		if m.Features.FundingAccounts[i].ID == id {
+			return &m.Features.FundingAccounts[i]
+		}
+	}
+	return nil
 }
 
 // Merchant is one tenant: every object belongs to exactly one merchant.
@@ -70,6 +89,18 @@ func (in *MerchantInput) Apply(m *Merchant, create bool) error {
 	}
 	if m.Features.SurchargeRateBasis < 0 || m.Features.SurchargeRateBasis > 400 {
 		errs.Add("features.surcharge_rate_bps", "The surcharge rate must be between 0 and 400 basis points.")
+	}
+	seen := map[string]bool{}
+	for i, fa := range m.Features.FundingAccounts {
+		field := "features.funding_accounts." + itoa(i)
+		switch {
+		case fa.ID == "" || len(fa.ID) > 64:
+			errs.Add(field+".id", "Each funding account needs an id of at most 64 characters.")
+		case seen[fa.ID]:
+			errs.Add(field+".id", "The funding account ids must be distinct.")
+		}
+		seen[fa.ID] = true
+		MaxLen(errs, field+".name", fa.Name, 255)
 	}
 	for i, o := range m.AllowedOrigins {
 		if !strings.HasPrefix(o, "https://") && !strings.HasPrefix(o, "http://") {

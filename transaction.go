@@ -16,6 +16,10 @@ const (
 	TxCredit  = "credit"
 )
 
+// SourceManual marks a payment received outside Tender and recorded on an
+// invoice (cash, check, ...): settled at once, never refunded or voided here.
+const SourceManual = "manual"
+
 // Transaction statuses.
 const (
 	StatusPending = "PENDING"
@@ -84,14 +88,15 @@ func (t *Transaction) Refundable() Amount {
 
 // IsRefundable: a successful, settled, unvoided payment with money left.
 func (t *Transaction) IsRefundable() bool {
-	return t.Success && t.IsPayment() && t.Settled() && !t.IsVoided && t.Refundable() > 0 && t.PendingOp == ""
+	return t.Success && t.IsPayment() && t.Settled() && !t.IsVoided && t.Refundable() > 0 && t.PendingOp == "" &&
+		t.Source != SourceManual
 }
 
 // IsVoidable: a successful payment or credit not yet settled, voided or
 // refunded.
 func (t *Transaction) IsVoidable() bool {
 	return t.Success && (t.IsPayment() || t.Type == TxCredit) && !t.Settled() && !t.IsVoided &&
-		t.TotalRefunded == 0 && t.PendingRefunds == 0 && t.PendingOp == ""
+		t.TotalRefunded == 0 && t.PendingRefunds == 0 && t.PendingOp == "" && t.Source != SourceManual
 }
 
 // IsSettling: a successful bank payment waiting for its settlement (ACH

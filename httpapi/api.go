@@ -87,6 +87,10 @@ func New(cfg Config) *API {
 	a.routes = a.routeTable()
 	mux := http.NewServeMux()
 	for _, rt := range a.routes {
+		if rt.mux != "" {
+			mux.Handle(rt.method+" "+rt.mux, literalSegments(rt, a.wrap(rt)))
+			continue
+		}
 		mux.Handle(rt.method+" "+rt.path, a.wrap(rt))
 	}
 	mux.Handle("GET /healthz", a.plain("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -94,6 +98,7 @@ func New(cfg Config) *API {
 	}))
 	mux.Handle("GET /readyz", a.plain("/readyz", a.readyz))
 	mux.Handle("GET /metrics", a.plain("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}).ServeHTTP))
+	mux.Handle("GET /pay/invoice/{id}", a.plain("/pay/invoice/{id}", a.hostedInvoice))
 	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
 	a.handler = a.outer(mux)
 	return a
@@ -434,3 +439,27 @@ func panicString(p any) string {
 }
 
 var _ = errors.New
+
+// literalSegments guards a route registered under a more general mux
+// pattern: where its path has a literal segment and the pattern a wildcard,
+// the request's value must be that literal, else the answer is a JSON 404.
+func literalSegments(rt route, next http.Handler) http.Handler {
+	type check struct{ wildcard, literal string }
+	var checks []check
+	pathSegs, muxSegs := strings.Split(rt.path, "/"), strings.Split(rt.mux, "/")
+	for i := range min(len(pathSegs), len(muxSegs)) {
+		p, m := pathSegs[i], muxSegs[i]
+		if !strings.HasPrefix(p, "{") && strings.HasPrefix(m, "{") {
+			checks = append(checks, check{strings.Trim(m, "{}"), p})
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, c := range checks {
+			if r.PathValue(c.wildcard) != c.literal {
+				writeJSON(w, http.StatusNotFound, map[string]string{"error": "Not found."})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -19,13 +19,16 @@ func FuzzRequestBodies(f *testing.F) {
 		`{"firstname": "\u0000"}`, `{"card_number": "4111111111111111", "card_exp": "0000"}`, `{"meta": {"a": [1, {"b": null}]}}`,
 		`{"pre_auth": "yes"}`, `{"cc_emails": [1, 2]}`, `{"features": {"surcharge_rate_bps": -1}}`, `{"is_active": "1"}`,
 		`{"payment_method_id": {"$ne": 1}}`, `{"in_stock": 1.5}`, `"string"`, `{"total":`, "\xff\xfe",
+		`{"meta": {"lineItems": [{"id": "x", "quantity": "1.5"}, 7], "tax": []}}`, `{"funding": [{"account_id": 1, "amount": "x"}]}`,
+		`{"funding": [{"account_id": "fa_operating", "amount": 0.5}], "total": 0.5}`, `{"due_at": "2030-02-30"}`, `{"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=MONTHLY;BYMONTHDAY=31;COUNT=0"}`,
+		`{"rule": "RRULE:FREQ=YEARLY"}`, `{"rule": "DTSTART=20990101T000000Z;FREQ=WEEKLY;INTERVAL=99999"}`, `{"active": "no"}`, `{"send_now": 2}`,
 	} {
 		f.Add(0, seed, "page=1")
 		f.Add(7, seed, "per_page=-1&sort=total&keywords[]=%25")
 	}
 	e := apitest.Start(f, "sqlite", apitest.Options{NoLogScan: true})
 	// Objects for the routes' {id}s.
-	pmID, custID, txID := "", "", ""
+	pmID, custID, txID, invID, schedID := "", "", "", "", ""
 	{
 		c := httptest.NewRecorder()
 		req := httptest.NewRequest("POST", "/customer", strings.NewReader(`{"firstname":"F"}`))
@@ -33,6 +36,18 @@ func FuzzRequestBodies(f *testing.F) {
 		req.Header.Set("Authorization", "Bearer "+e.Key)
 		e.Server.API.ServeHTTP(c, req)
 		custID = between(c.Body.String(), `"id":"`, `"`)
+		c = httptest.NewRecorder()
+		req = httptest.NewRequest("POST", "/invoice", strings.NewReader(`{"customer_id":"`+custID+`","total":5,"is_partial_payment_enabled":true}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.Key)
+		e.Server.API.ServeHTTP(c, req)
+		invID = between(c.Body.String(), `"id":"`, `"`)
+		c = httptest.NewRecorder()
+		req = httptest.NewRequest("POST", "/invoice/schedule", strings.NewReader(`{"customer_id":"`+custID+`","total":5,"rule":"DTSTART:20990101T000000Z\nRRULE:FREQ=DAILY"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+e.Key)
+		e.Server.API.ServeHTTP(c, req)
+		schedID = between(c.Body.String(), `"id":"`, `"`)
 	}
 	routes := e.Server.API.Routes()
 	f.Fuzz(func(t *testing.T, pick int, body, query string) {
@@ -47,8 +62,13 @@ func FuzzRequestBodies(f *testing.F) {
 				id = pmID
 			} else if strings.Contains(path, "transaction") && txID != "" {
 				id = txID
+			} else if strings.Contains(path, "invoice/schedule") {
+				id = schedID
+			} else if strings.Contains(path, "invoice") {
+				id = invID
 			}
 			path = strings.Replace(path, "{id}", id, 1)
+			path = strings.Replace(path, "{method}", "CHECK", 1)
 		}
 		req := httptest.NewRequest(rt.Method, path, strings.NewReader(body))
 		req.URL.RawQuery = query

@@ -26,6 +26,10 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		item := e.Call("POST", "/item", map[string]any{"item": "A's", "in_stock": 5}, 200).Map(t)["id"].(string)
 		sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10}, 200).Map(t)["id"].(string)
 		auth := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10, "pre_auth": true}, 200).Map(t)["id"].(string)
+		inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 20, "is_partial_payment_enabled": true}, 200).Map(t)["id"].(string)
+		e.Call("POST", "/invoice/"+inv+"/pay", map[string]any{"payment_method_id": pm, "total": 5}, 200)
+		sched := e.Call("POST", "/invoice/schedule", map[string]any{"customer_id": cust, "total": 7, "payment_method_id": pm,
+			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=MONTHLY"}, 200).Map(t)["id"].(string)
 		// A's webhook (to a receiver that accepts everything) and one delivery.
 		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		defer sink.Close()
@@ -55,7 +59,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 
 		snapshot := func() string {
 			var parts []string
-			for _, p := range []string{"/customer/" + cust, "/item/" + item, "/payment-method/" + pm, "/transaction/" + sale, "/transaction/" + auth} {
+			for _, p := range []string{"/customer/" + cust, "/item/" + item, "/payment-method/" + pm, "/transaction/" + sale, "/transaction/" + auth, "/invoice/" + inv, "/invoice/schedule/" + sched} {
 				parts = append(parts, string(e.Call("GET", p, nil, 200).Body))
 			}
 			parts = append(parts, string(e.Do(apitest.Request{Method: "GET", Path: "/merchant/" + ownedID, Key: pk.Key}).Body))
@@ -80,6 +84,10 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return ownedID
 			case strings.HasPrefix(path, "/webhook/"):
 				return hook
+			case strings.HasPrefix(path, "/invoice/schedule/"):
+				return sched
+			case strings.HasPrefix(path, "/invoice/"):
+				return inv
 			}
 			return ""
 		}
@@ -96,6 +104,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				}
 				path = strings.Replace(path, "{id}", id, 1)
 				path = strings.Replace(path, "{deliveryId}", delivery, 1)
+				path = strings.Replace(path, "{method}", "CASH", 1)
 			}
 			keys := map[string]string{"B's API key": b.APIKey.Key, "B's ephemeral token": bEph, "A's web-payments token": e.WebToken}
 			if rt.Auth == "partner" {
@@ -119,7 +128,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

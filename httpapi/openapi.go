@@ -68,6 +68,7 @@ func itemProps(input bool) schema {
 var features = object(nil, schema{
 	"split_funding": boolean(), "cp_surcharging": boolean(), "cp_tokenization": boolean(),
 	"surcharge_rate_bps": integer(),
+	"funding_accounts":   arr(object([]string{"id"}, schema{"id": str(), "name": str()})),
 })
 
 func componentSchemas() schema {
@@ -91,6 +92,13 @@ func componentSchemas() schema {
 	delivery := schema{"id": str(), "webhook_id": str(), "merchant_id": str(), "event_id": str(), "event": str(),
 		"object_id": str(), "status": str(), "attempts": integer(), "last_status_code": integer(), "last_error": str(),
 		"delivered_at": nts(), "created_at": ts(), "updated_at": ts()}
+	message := schema{"id": str(), "merchant_id": str(), "channel": str(), "kind": str(), "to": str(),
+		"subject": str(), "text": str(), "html": str(), "object_type": str(), "object_id": str(), "status": str(),
+		"attempts": integer(), "last_error": str(), "created_at": ts(), "sent_at": nts()}
+	sched := schema{"id": str(), "merchant_id": str(), "customer_id": str(), "payment_method_id": str(),
+		"rule": str(), "total": money(), "url": str(), "meta": schema{"type": "object"}, "email_notification": boolean(),
+		"active": boolean(), "status": str(), "next_run_at": nts(), "last_run_at": nts(), "count": integer(),
+		"created_at": ts(), "updated_at": ts(), "deleted_at": nts()}
 	pm := paymentMethodProps(false)
 	tx, child := transactionProps(true), transactionProps(false)
 	return schema{
@@ -102,9 +110,21 @@ func componentSchemas() schema {
 			"payment_method_id": str(), "total": money(), "meta": schema{"type": "object"},
 			"pre_auth": schema{"type": []string{"boolean", "integer", "string"}}, "idempotency_id": str(),
 		}),
-		"ActionInput": object(nil, schema{"total": money(), "idempotency_id": str()}),
-		"BatchResult": object([]string{"settled"}, schema{"settled": integer()}),
-		"Webhook":     withProp(object(all(webhook), webhook), "secret", str()),
+		"ActionInput":  object(nil, schema{"total": money(), "idempotency_id": str()}),
+		"Invoice":      object(all(invoiceProps(false)), invoiceProps(false)),
+		"InvoiceInput": object(nil, invoiceProps(true)),
+		"PayInvoiceInput": object(nil, schema{"payment_method_id": str(), "total": money(), "idempotency_id": str(),
+			"email_receipt": boolean(), "meta": schema{"type": "object"},
+			"funding": arr(object([]string{"account_id", "amount"}, schema{"account_id": str(), "amount": money()}))}),
+		"ManualPaymentInput": object(nil, schema{"total": money(), "idempotency_id": str(), "meta": schema{"type": "object"}}),
+		"Schedule":           object(all(sched), sched),
+		"ScheduleInput": object(nil, schema{"rule": str(), "total": money(), "url": str(), "customer_id": str(),
+			"payment_method_id": str(), "email_notification": boolean(), "meta": schema{"type": "object"}, "active": boolean()}),
+		"Funding":      object([]string{"account_id", "amount"}, schema{"account_id": str(), "amount": money()}),
+		"ReceiptInput": object(nil, schema{"email": str(), "phone": str()}),
+		"Message":      object(all(message), message),
+		"BatchResult":  object([]string{"settled"}, schema{"settled": integer()}),
+		"Webhook":      withProp(object(all(webhook), webhook), "secret", str()),
 		"WebhookInput": object([]string{"target_url", "event"}, schema{"target_url": str(), "event": str(),
 			"max_attempts": integer(), "retry_base_seconds": integer()}),
 		"WebhookDelivery":  object(all(delivery), delivery),
@@ -315,6 +335,32 @@ func transactionProps(parent bool) schema {
 	}
 	p["customer"] = schema{"oneOf": []schema{ref("Customer"), {"type": "null"}}}
 	p["payment_method"] = schema{"oneOf": []schema{ref("PaymentMethod"), {"type": "null"}}}
+	p["funding"] = arr(ref("Funding"))
+	return p
+}
+
+func invoiceProps(input bool) schema {
+	meta := object(nil, schema{
+		"tax": money(), "subtotal": money(), "memo": str(), "reference": str(),
+		"lineItems": arr(object(nil, schema{"id": str(), "item": str(), "details": str(),
+			"quantity": schema{"type": "number"}, "price": money()})),
+	})
+	if input {
+		return schema{"customer_id": str(), "payment_method_id": str(), "total": money(), "url": str(), "meta": meta,
+			"send_now": boolean(), "due_at": str(), "is_partial_payment_enabled": boolean()}
+	}
+	p := schema{}
+	for _, f := range []string{"id", "merchant_id", "customer_id", "payment_method_id", "status", "url",
+		"payment_attempt_message", "schedule_id"} {
+		p[f] = str()
+	}
+	p["total"], p["balance_due"], p["total_paid"] = money(), money(), money()
+	p["payment_attempt_failed"], p["is_partial_payment_enabled"] = boolean(), boolean()
+	p["meta"] = schema{"type": "object"}
+	p["sent_at"], p["viewed_at"], p["paid_at"], p["due_at"], p["deleted_at"] = nts(), nts(), nts(), nts(), nts()
+	p["created_at"], p["updated_at"] = ts(), ts()
+	p["child_transactions"] = arr(ref("Transaction"))
+	p["customer"] = schema{"oneOf": []schema{ref("Customer"), {"type": "null"}}}
 	return p
 }
 

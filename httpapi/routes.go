@@ -23,8 +23,14 @@ type route struct {
 	// outcome pending) responses of the same schema.
 	money  bool
 	status int
-	query  []queryParam
-	h      func(w http.ResponseWriter, r *http.Request) error
+	// mux, when set, is the pattern the route is registered under instead
+	// of path: a more general one, for a path that would otherwise conflict
+	// in http.ServeMux (PUT /invoice/{id}/send and PUT
+	// /invoice/schedule/{id} both match /invoice/schedule/send). The
+	// handler then checks path's literal segments itself.
+	mux   string
+	query []queryParam
+	h     func(w http.ResponseWriter, r *http.Request) error
 }
 
 type queryParam struct {
@@ -88,12 +94,39 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/transaction/{id}/void", tag: "transaction", summary: "Void an unsettled payment", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoid)},
 		{method: "POST", path: "/transaction/{id}/refund", tag: "transaction", summary: "Refund a settled payment, partly or fully", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpRefund)},
 		{method: "POST", path: "/transaction/{id}/void-or-refund", tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
+		{method: "PUT", path: "/transaction/{id}/receipt/email", tag: "transaction", summary: "Email the transaction's receipt (to the customer, or to email)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelEmail)},
+		{method: "PUT", path: "/transaction/{id}/receipt/sms", tag: "transaction", summary: "Text the transaction's receipt (to the customer, or to phone)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
+
+		// Invoices.
+		{method: "POST", path: "/invoice", tag: "invoice", summary: "Create an invoice (DRAFT; send_now sends it by email)", req: "InvoiceInput", resp: "Invoice", h: a.createInvoice},
+		{method: "GET", path: "/invoice", tag: "invoice", summary: "List invoices", resp: "Invoice", list: true, query: append([]queryParam{
+			{"status", "string", "DRAFT, SENT, VIEWED, PARTIALLY APPLIED, PAID, ATTEMPTED or DELETED"},
+			{"customer_id", "string", ""}, {"schedule_id", "string", ""},
+			{"startDate", "string", "created at or after"}, {"endDate", "string", "created at or before"},
+		}, pageParams...), h: a.listInvoices},
+		{method: "GET", path: "/invoice/{id}", tag: "invoice", summary: "Get an invoice with its payments", resp: "Invoice", h: a.getInvoice},
+		{method: "PUT", path: "/invoice/{id}", tag: "invoice", summary: "Update an invoice that has no payment yet", req: "InvoiceInput", resp: "Invoice", h: a.updateInvoice},
+		{method: "DELETE", path: "/invoice/{id}", tag: "invoice", summary: "Delete an unpaid invoice (status DELETED)", resp: "Invoice", h: a.deleteInvoice},
+		{method: "PUT", path: "/invoice/{id}/send", mux: "/invoice/{id}/{action}", tag: "invoice", summary: "Email the invoice to its customer", resp: "Invoice", h: a.sendInvoice(tender.ChannelEmail)},
+		{method: "PUT", path: "/invoice/{id}/send/email", tag: "invoice", summary: "Email the invoice to its customer", resp: "Invoice", h: a.sendInvoice(tender.ChannelEmail)},
+		{method: "PUT", path: "/invoice/{id}/send/sms", tag: "invoice", summary: "Text the invoice to its customer", resp: "Invoice", h: a.sendInvoice(tender.ChannelSMS)},
+		{method: "POST", path: "/invoice/schedule", tag: "schedule", summary: "Create a scheduled invoice (RFC 5545 rule with DTSTART; autopay with payment_method_id)", req: "ScheduleInput", resp: "Schedule", h: a.createSchedule},
+		{method: "GET", path: "/invoice/schedule", tag: "schedule", summary: "List scheduled invoices", resp: "Schedule", list: true, query: append([]queryParam{
+			{"status", "string", "NOT STARTED, WAITING, PENDING, PAUSED, COMPLETED or DELETED"}, {"customer_id", "string", ""},
+		}, pageParams[:4]...), h: a.listSchedules},
+		{method: "GET", path: "/invoice/schedule/{id}", tag: "schedule", summary: "Get a scheduled invoice", resp: "Schedule", h: a.getSchedule},
+		{method: "PUT", path: "/invoice/schedule/{id}", tag: "schedule", summary: "Update a scheduled invoice; active=false pauses it", req: "ScheduleInput", resp: "Schedule", h: a.updateSchedule},
+		{method: "DELETE", path: "/invoice/schedule/{id}", tag: "schedule", summary: "Delete a scheduled invoice (no more occurrences)", resp: "Schedule", h: a.deleteSchedule},
+		{method: "POST", path: "/invoice/{id}/pay", tag: "invoice", summary: "Pay an invoice with a stored payment method (idempotent; split funding)", req: "PayInvoiceInput", resp: "Transaction", money: true, h: a.payInvoice},
+		{method: "POST", path: "/invoice/{id}/pay/{method}", tag: "invoice", summary: "Record a payment made outside Tender: CASH, CHECK, BANK TRANSFER, GIFTCARD, PAYPAL, VENMO, OTHER", req: "ManualPaymentInput", resp: "Transaction", h: a.payInvoiceManual},
+
 		// Webhooks (a merchant's, or with a partner key every merchant's of the partner).
 		{method: "POST", path: "/webhook", auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
 		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks (bare array)", resp: "Webhook", array: true, h: a.listWebhooks},
 		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
 		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
 		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
+		{method: "GET", path: "/sandbox/outbox", tag: "sandbox", summary: "Emails and SMS sent or kept for the sandbox merchant, newest first", resp: "Message", list: true, query: pageParams[:2], h: a.sandboxOutbox},
 		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},
 
 		// Item catalog.

@@ -22,10 +22,13 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/riverqueue/river"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway/sandbox"
 	"github.com/tenderpay/tender/httpapi"
+	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/ratelimit"
+	"github.com/tenderpay/tender/scheduler"
 	"github.com/tenderpay/tender/service"
 	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/store/postgres"
@@ -79,6 +82,18 @@ type Config struct {
 	WebhookTimeout      time.Duration
 	WebhookPollInterval time.Duration
 	WebhookAllowHosts   []string
+	// SMTPURL sends email (invoices, receipts) through an SMTP server
+	// (see notify.NewSMTP); without it, messages are kept in the outbox
+	// (GET /sandbox/outbox). SMS delivers text messages; nil keeps them in
+	// the outbox too.
+	SMTPURL string
+	SMS     notify.Sender
+	// ScheduleInterval is how often scheduled invoices are checked for due
+	// occurrences (default 1 min).
+	ScheduleInterval time.Duration
+	// MessageInterval is how often the message relay looks for due
+	// messages (default 1 s).
+	MessageInterval time.Duration
 	// ReadHeaderTimeout drops clients that send headers too slowly
 	// (slowloris); default 10 s.
 	ReadHeaderTimeout time.Duration
@@ -114,6 +129,9 @@ func (c *Config) defaults() {
 	}
 	if c.JanitorInterval == 0 {
 		c.JanitorInterval = 30 * time.Second
+	}
+	if c.ScheduleInterval == 0 {
+		c.ScheduleInterval = time.Minute
 	}
 	if c.SettleAt == "" {
 		c.SettleAt = "02:00"
@@ -162,6 +180,7 @@ type Server struct {
 
 	redis    *redis.Client
 	webhooks *webhook.Deliverer
+	relay    *notify.Relay
 	http     *http.Server
 	listener net.Listener
 	bgCancel context.CancelFunc
@@ -224,12 +243,27 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	allow := webhook.AllowList(cfg.Sandbox, cfg.WebhookAllowHosts)
 	s.webhooks, err = webhook.New(ctx, webhook.Config{Store: st, DB: sqlDB.SQLDB(), Dialect: st.Dialect(),
-		Logger: cfg.Logger, Timeout: cfg.WebhookTimeout, PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow})
+		Logger: cfg.Logger, Timeout: cfg.WebhookTimeout, PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow,
+		Jobs: func(w *river.Workers) []*river.PeriodicJob {
+			return scheduler.Jobs(s.Service, w, cfg.ScheduleInterval)
+		},
+		ExtraQueues: map[string]river.QueueConfig{scheduler.Queue: {MaxWorkers: 1}}})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
 	s.Service.WebhookAllowPrivate = allow
+	s.Service.PublicURL = cfg.PublicURL
+	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: cfg.Now, Interval: cfg.MessageInterval}
+	if cfg.SMTPURL != "" {
+		smtp, err := notify.NewSMTP(cfg.SMTPURL)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		s.relay.Email = smtp
+	}
+	s.Service.EmailEnabled, s.Service.SMSEnabled = s.relay.Email != nil, cfg.SMS != nil
 
 	var limiter ratelimit.Limiter
 	if cfg.RateLimit > 0 {
@@ -285,7 +319,8 @@ func (s *Server) bootstrap(ctx context.Context) error {
 	name, email := "Sandbox Merchant", "sandbox@example.com"
 	out, err := s.Service.CreateMerchant(ctx, "", true, &tender.MerchantInput{
 		CompanyName: &name, ContactEmail: &email,
-		Features: &tender.Features{SplitFunding: true, CPSurcharging: true, CPTokenization: true, SurchargeRateBasis: 300},
+		Features: &tender.Features{SplitFunding: true, CPSurcharging: true, CPTokenization: true, SurchargeRateBasis: 300,
+			FundingAccounts: []tender.FundingAccount{{ID: "fa_operating", Name: "Operating account"}, {ID: "fa_partner", Name: "Partner revenue share"}}},
 	})
 	if err != nil {
 		return err
@@ -331,7 +366,10 @@ func (s *Server) Start() error {
 		cancel()
 		return fmt.Errorf("start webhook delivery: %w", err)
 	}
-	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily} {
+	if s.Service.PublicURL == "" {
+		s.Service.PublicURL = "http://" + localAddr(ln.Addr())
+	}
+	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily, s.relay.Run} {
 		s.bgWG.Add(1)
 		go func() {
 			defer s.bgWG.Done()
@@ -405,6 +443,18 @@ func (s *Server) settleDaily(ctx context.Context) {
 		}
 		s.cfg.Logger.Info("settlement batch closed", "settled", n)
 	}
+}
+
+// localAddr names a listening address as a browser on this machine would.
+func localAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 func parseClock(v string) (hh, mm int, err error) {

@@ -100,6 +100,8 @@ func reserve(p *tender.Transaction, kind string, amount tender.Amount) (tender.A
 	switch {
 	case p.ParentID != "" || !(p.IsPayment() || p.Type == tender.TxCredit && kind == tender.OpVoid):
 		return 0, invalid("id", "Only a charge or pre-authorization (or, for a void, a credit) can be "+pastTense(kind)+".")
+	case p.Source == tender.SourceManual:
+		return 0, invalid("id", "A payment recorded outside Tender cannot be "+pastTense(kind)+" here.")
 	case p.Status == tender.StatusPending:
 		return 0, invalid("id", "The transaction is still pending.")
 	case !p.Success:
@@ -212,6 +214,14 @@ func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, 
 			}
 			if err := tx.TransactionUpdate(ctx, c); err != nil {
 				return err
+			}
+			if finalized && c.Success {
+				if err := s.reverseFunding(ctx, tx, p, c); err != nil {
+					return err
+				}
+				if err := s.applyToInvoice(ctx, tx, c, 0); err != nil {
+					return err
+				}
 			}
 		}
 		view, err := s.View(ctx, tx, p)
@@ -344,6 +354,12 @@ func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID 
 			if err := tx.TransactionCreate(ctx, ret); err != nil {
 				return err
 			}
+			if err := s.reverseFunding(ctx, tx, cur, ret); err != nil {
+				return err
+			}
+			if err := s.applyToInvoice(ctx, tx, ret, 0); err != nil {
+				return err
+			}
 		}
 		view, err := s.View(ctx, tx, cur)
 		if err != nil {
@@ -353,4 +369,35 @@ func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID 
 		return s.emit(ctx, tx, cur.MerchantID, tender.EventUpdateTransactionSettled, "transaction", cur.ID, view)
 	})
 	return done, err
+}
+
+// reverseFunding gives a refund or void child c of a split-funded payment p
+// its allocations: a void reverses them all; refunds reverse them in
+// proportion, computed on the running total refunded so that the refunds of
+// a fully refunded payment reverse each allocation exactly. Call it after
+// p's totals include c.
+func (s *Service) reverseFunding(ctx context.Context, tx store.Executor, p, c *tender.Transaction) error {
+	if c.Type != tender.TxRefund && c.Type != tender.TxVoid {
+		return nil
+	}
+	all, err := tx.FundingOf(ctx, []string{p.ID})
+	if err != nil || len(all[p.ID]) == 0 {
+		return err
+	}
+	alloc := all[p.ID]
+	if c.Type == tender.TxVoid {
+		return tx.FundingCreate(ctx, c.ID, alloc)
+	}
+	after := tender.SplitProportionally(alloc, p.Total, p.TotalRefunded)
+	before := tender.SplitProportionally(alloc, p.Total, p.TotalRefunded-c.Total)
+	out := make([]tender.Funding, len(alloc))
+	for i := range alloc {
+		out[i] = tender.Funding{AccountID: alloc[i].AccountID, Amount: after[i].Amount - before[i].Amount}
+		if out[i].Amount < 0 {
+			// Rounding moved a cent backwards: fall back to a direct split.
+			out = tender.SplitProportionally(alloc, p.Total, c.Total)
+			break
+		}
+	}
+	return tx.FundingCreate(ctx, c.ID, out)
 }

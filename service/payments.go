@@ -211,6 +211,12 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			if err := tx.TransactionUpdate(ctx, cur); err != nil {
 				return err
 			}
+			if finalized && cur.Source == SourceInvoice {
+				// Release the reservation PayInvoice made and update the invoice.
+				if err := s.applyToInvoice(ctx, tx, cur, cur.Total); err != nil {
+					return err
+				}
+			}
 		}
 		views, err := s.views(ctx, tx, cur.MerchantID, []*tender.Transaction{cur}, known, fresh)
 		if err != nil {

@@ -5,6 +5,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -37,6 +38,11 @@ type Service struct {
 	// WebhookAllowPrivate says whether a webhook may target a private or
 	// loopback host (sandbox: any; otherwise an allow-list).
 	WebhookAllowPrivate func(host string) bool
+	// PublicURL is the server's external base URL (for invoice links).
+	PublicURL string
+	// EmailEnabled and SMSEnabled say whether a transport delivers each
+	// channel; without one, messages are only kept in the outbox.
+	EmailEnabled, SMSEnabled bool
 
 	auth authCache
 }
@@ -88,4 +94,26 @@ func (s *Service) deliver(ctx context.Context, tx store.Executor, hooks []*tende
 		}
 	}
 	return nil
+}
+
+func jsonUnmarshalNumber(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }

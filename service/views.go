@@ -11,9 +11,11 @@ import (
 // flags, child transactions, customer and payment method.
 type TransactionView struct {
 	*tender.Transaction
-	IsRefundable      bool                  `json:"is_refundable"`
-	IsVoidable        bool                  `json:"is_voidable"`
-	IsSettling        bool                  `json:"is_settling"`
+	IsRefundable bool `json:"is_refundable"`
+	IsVoidable   bool `json:"is_voidable"`
+	IsSettling   bool `json:"is_settling"`
+	// Funding is the split-funding allocation (empty unless split).
+	Funding           []tender.Funding      `json:"funding"`
 	ChildTransactions []*TransactionView    `json:"child_transactions"`
 	Customer          *tender.Customer      `json:"customer"`
 	PaymentMethod     *tender.PaymentMethod `json:"payment_method"`
@@ -21,17 +23,21 @@ type TransactionView struct {
 
 func flags(t *tender.Transaction) *TransactionView {
 	return &TransactionView{Transaction: t, IsRefundable: t.IsRefundable(), IsVoidable: t.IsVoidable(),
-		IsSettling: t.IsSettling(), ChildTransactions: []*TransactionView{}}
+		IsSettling: t.IsSettling(), ChildTransactions: []*TransactionView{}, Funding: []tender.Funding{}}
 }
 
 // viewCache memoises customers and payment methods while building views.
 type viewCache struct {
 	customers map[string]*tender.Customer
 	methods   map[string]*tender.PaymentMethod
+	// funding holds the allocations of fresh transactions (views of them
+	// skip the funding query).
+	funding map[string][]tender.Funding
 }
 
 func newViewCache() *viewCache {
-	return &viewCache{customers: map[string]*tender.Customer{}, methods: map[string]*tender.PaymentMethod{}}
+	return &viewCache{customers: map[string]*tender.Customer{}, methods: map[string]*tender.PaymentMethod{},
+		funding: map[string][]tender.Funding{}}
 }
 
 // Views builds views of ts with their children, customers and payment
@@ -57,12 +63,34 @@ func (s *Service) views(ctx context.Context, q store.Executor, merchantID string
 			byParent[c.ParentID] = append(byParent[c.ParentID], flags(c))
 		}
 	}
+	funding := cache.funding
+	if !childless {
+		ids := make([]string, 0, len(ts))
+		for _, t := range ts {
+			ids = append(ids, t.ID)
+			for _, k := range byParent[t.ID] {
+				ids = append(ids, k.ID)
+			}
+		}
+		var err error
+		if funding, err = q.FundingOf(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
 	var err error
 	out := make([]*TransactionView, 0, len(ts))
 	for _, t := range ts {
 		v := flags(t)
 		if kids := byParent[t.ID]; kids != nil {
 			v.ChildTransactions = kids
+			for _, k := range kids {
+				if f := funding[k.ID]; f != nil {
+					k.Funding = f
+				}
+			}
+		}
+		if f := funding[t.ID]; f != nil {
+			v.Funding = f
 		}
 		if v.Customer, err = cache.customer(ctx, q, merchantID, t.CustomerID); err != nil {
 			return nil, err

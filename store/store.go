@@ -139,6 +139,55 @@ type Executor interface {
 	// reaching the processor).
 	IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error
 
+	// --- invoices ---
+
+	// InvoiceCreate stores an invoice; ECONFLICT when its schedule
+	// occurrence already has one.
+	InvoiceCreate(ctx context.Context, inv *tender.Invoice) error
+	// InvoiceGet returns an invoice of merchantID (deleted ones included).
+	InvoiceGet(ctx context.Context, merchantID, id string) (*tender.Invoice, error)
+	// InvoiceGetForUpdate reads and locks the invoice until the end of InTx.
+	InvoiceGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Invoice, error)
+	InvoiceUpdate(ctx context.Context, inv *tender.Invoice) error
+	// InvoiceByID finds an invoice of any merchant, for its public hosted
+	// page (whoever has the link may view it, as on Stax).
+	InvoiceByID(ctx context.Context, id string) (*tender.Invoice, error)
+	InvoiceList(ctx context.Context, merchantID string, f tender.InvoiceFilter, p tender.ListParams) (*tender.Page[*tender.Invoice], error)
+	// InvoicePaid sums what the invoice's payments hold (captured −
+	// refunded, voids excluded), reading inside the caller's transaction.
+	InvoicePaid(ctx context.Context, merchantID, invoiceID string) (tender.Amount, error)
+	// ItemTakeStock lowers an item's in_stock by qty (not below zero).
+	ItemTakeStock(ctx context.Context, merchantID, itemID string, qty int64, at time.Time) error
+	// FundingCreate stores a transaction's split-funding allocations.
+	FundingCreate(ctx context.Context, transactionID string, alloc []tender.Funding) error
+	// FundingOf returns the allocations of the given transactions.
+	FundingOf(ctx context.Context, transactionIDs []string) (map[string][]tender.Funding, error)
+
+	// --- scheduled invoices ---
+
+	ScheduleCreate(ctx context.Context, s *tender.Schedule) error
+	// ScheduleGet returns a schedule of merchantID (deleted ones included).
+	ScheduleGet(ctx context.Context, merchantID, id string) (*tender.Schedule, error)
+	// ScheduleGetForUpdate reads and locks a schedule until the end of InTx.
+	ScheduleGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Schedule, error)
+	ScheduleUpdate(ctx context.Context, s *tender.Schedule) error
+	ScheduleList(ctx context.Context, merchantID string, f tender.ScheduleFilter, p tender.ListParams) (*tender.Page[*tender.Schedule], error)
+	// SchedulesDue lists every merchant's active schedules due at now.
+	SchedulesDue(ctx context.Context, now time.Time, limit int) ([]Ref, error)
+	// InvoicesAutopayDue lists scheduled invoices created by now whose
+	// autopay has not been attempted.
+	InvoicesAutopayDue(ctx context.Context, now time.Time, limit int) ([]Ref, error)
+
+	// --- messages (email and SMS outbox) ---
+
+	MessageCreate(ctx context.Context, m *tender.Message) error
+	MessageUpdate(ctx context.Context, m *tender.Message) error
+	// MessageList lists a merchant's messages, newest first.
+	MessageList(ctx context.Context, merchantID string, p tender.ListParams) (*tender.Page[*tender.Message], error)
+	// MessagesClaim takes up to limit messages due at now (QUEUED, or
+	// SENDING with an expired lease) and leases them for lease.
+	MessagesClaim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*tender.Message, error)
+
 	// --- webhooks ---
 
 	WebhookCreate(ctx context.Context, w *tender.Webhook) error
@@ -183,6 +232,9 @@ type Executor interface {
 	SandboxSums(ctx context.Context, ref string) (*SandboxSums, error)
 }
 
+// Ref names an object of a merchant.
+type Ref struct{ MerchantID, ID string }
+
 // DeliveryJob is a delivery waiting for its job, with its webhook's retry
 // settings.
 type DeliveryJob struct {
@@ -206,4 +258,6 @@ var (
 	MerchantSorts      = []string{"created_at", "company_name"}
 	PaymentMethodSorts = []string{"created_at", "updated_at", "card_type", "method"}
 	TransactionSorts   = []string{"created_at", "updated_at", "total", "type", "status"}
+	ScheduleSorts      = []string{"created_at", "updated_at", "total", "status", "next_run_at"}
+	InvoiceSorts       = []string{"created_at", "updated_at", "total", "status", "due_at", "balance_due", "paid_at"}
 )

@@ -50,6 +50,11 @@ type Config struct {
 	Workers int
 	// MaxRetryDelay caps the backoff (default tender.MaxWebhookRetryDelay s).
 	MaxRetryDelay time.Duration
+	// Jobs lets other packages share this River client (one client per
+	// process keeps one leader election): it registers their workers and
+	// returns their periodic jobs; ExtraQueues are their queues.
+	Jobs        func(*river.Workers) []*river.PeriodicJob
+	ExtraQueues map[string]river.QueueConfig
 }
 
 // Deliverer enqueues and works webhook deliveries.
@@ -104,9 +109,18 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 	d.open = &http.Client{Timeout: cfg.Timeout, Transport: transport(false), CheckRedirect: noRedirects}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &worker{d: d})
+	var periodic []*river.PeriodicJob
+	if cfg.Jobs != nil {
+		periodic = cfg.Jobs(workers)
+	}
+	queues := map[string]river.QueueConfig{queue: {MaxWorkers: cfg.Workers}}
+	for name, q := range cfg.ExtraQueues {
+		queues[name] = q
+	}
 	d.client, err = river.NewClient(driver, &river.Config{
-		Queues:            map[string]river.QueueConfig{queue: {MaxWorkers: cfg.Workers}},
+		Queues:            queues,
 		Workers:           workers,
+		PeriodicJobs:      periodic,
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
 		Logger:            cfg.Logger,

@@ -95,6 +95,10 @@ type Options struct {
 	// WebhookPollInterval is how often delivery workers poll (default 50 ms
 	// in tests, for quick deliveries; benchmarks use the server's 1 s).
 	WebhookPollInterval time.Duration
+	// ScheduleInterval is how often the scheduler ticks (default 1 min).
+	ScheduleInterval time.Duration
+	// SMTPURL delivers email (default: none, messages stay in the outbox).
+	SMTPURL string
 }
 
 // Env is one running server and a client for it.
@@ -152,6 +156,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		Sandbox: true, RateLimit: rl, Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
 		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
+		SMTPURL: opt.SMTPURL, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -435,3 +435,156 @@ ORDER BY d.seq LIMIT $1;
 
 -- name: DeliveriesMarkEnqueued
 UPDATE webhook_deliveries SET enqueued = 1 WHERE id IN (SELECT value FROM json_each($1));
+
+-- name: InvoiceCreate
+INSERT INTO invoices (id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at,
+    viewed_at, paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
+    payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
+    autopay_done, created_at, updated_at, deleted_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25);
+
+-- name: InvoiceGet
+SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
+    paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
+    payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
+    autopay_done, created_at, updated_at, deleted_at
+FROM invoices WHERE merchant_id = $1 AND id = $2;
+
+-- name: InvoiceGetForUpdate
+-- InTx on SQLite began IMMEDIATE and holds the database's write lock.
+SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
+    paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
+    payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
+    autopay_done, created_at, updated_at, deleted_at
+FROM invoices WHERE merchant_id = $1 AND id = $2;
+
+-- name: InvoiceUpdate
+-- $20, $21 and $23 (schedule, occurrence, created_at) are part of the shared argument list and unused here.
+UPDATE invoices SET customer_id = $3, payment_method_id = $4, total = $5, meta = $6, status = $7, url = $8,
+    sent_at = $9, viewed_at = $10, paid_at = $11, due_at = $12, balance_due = $13, total_paid = $14,
+    pending_payments = $15, payment_attempt_failed = $16, payment_attempt_message = $17,
+    is_partial_payment_enabled = $18, stock_applied = $19, autopay_done = $22, updated_at = $24,
+    deleted_at = $25
+WHERE merchant_id = $2 AND id = $1 AND ($20 IS NULL OR $20 IS NOT NULL) AND ($21 IS NULL OR $21 IS NOT NULL)
+  AND $23 IS NOT NULL;
+
+-- name: InvoiceCount
+SELECT count(*) FROM invoices
+WHERE merchant_id = $1
+  AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
+  AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
+  AND ($2 = 'DELETED' OR deleted_at IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
+        lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
+     OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
+     OR lower(status) LIKE k.value ESCAPE '\'));
+
+-- name: InvoiceList
+SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
+    paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
+    payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
+    autopay_done, created_at, updated_at, deleted_at
+FROM invoices
+WHERE merchant_id = $1
+  AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
+  AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
+  AND ($2 = 'DELETED' OR deleted_at IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
+        lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
+     OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
+     OR lower(status) LIKE k.value ESCAPE '\'))
+ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
+
+-- name: InvoicePaid
+-- What an invoice's payments hold: captured less refunded, voided ones excluded.
+SELECT coalesce(sum(captured - total_refunded), 0) FROM transactions
+WHERE merchant_id = $1 AND invoice_id = $2 AND parent_id IS NULL AND success = 1 AND is_voided = 0
+  AND type IN ('charge', 'pre_auth');
+
+-- name: ItemTakeStock
+UPDATE items SET in_stock = max(in_stock - $3, 0), updated_at = $4
+WHERE merchant_id = $1 AND id = $2;
+
+-- name: FundingInsert
+INSERT INTO transaction_funding (transaction_id, position, account_id, amount) VALUES ($1, $2, $3, $4);
+
+-- name: FundingOf
+SELECT transaction_id, account_id, amount FROM transaction_funding
+WHERE transaction_id IN (SELECT value FROM json_each($1))
+ORDER BY transaction_id, position;
+
+-- name: MessageCreate
+INSERT INTO messages (id, merchant_id, channel, kind, recipient, subject, text_body, html_body, object_type,
+    object_id, status, attempts, last_error, next_attempt_at, created_at, sent_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+
+-- name: MessageUpdate
+UPDATE messages SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5, sent_at = $6
+WHERE id = $1;
+
+-- name: MessageCount
+SELECT count(*) FROM messages WHERE merchant_id = $1;
+
+-- name: MessageList
+SELECT id, merchant_id, channel, kind, recipient, subject, text_body, html_body, object_type, object_id,
+    status, attempts, last_error, next_attempt_at, created_at, sent_at
+FROM messages WHERE merchant_id = $1
+ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
+
+-- name: MessagesClaim
+-- One writer: the claim cannot race. The lease ($2) makes a message whose
+-- sender died claimable again.
+UPDATE messages SET status = 'SENDING', attempts = attempts + 1, next_attempt_at = $2
+WHERE id IN (SELECT id FROM messages WHERE status IN ('QUEUED', 'SENDING') AND next_attempt_at <= $1
+             ORDER BY next_attempt_at LIMIT $3)
+RETURNING id, merchant_id, channel, kind, recipient, subject, text_body, html_body, object_type, object_id,
+    status, attempts, last_error, next_attempt_at, created_at, sent_at;
+
+-- name: ScheduleCreate
+INSERT INTO schedules (id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17);
+
+-- name: ScheduleGet
+SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules WHERE merchant_id = $1 AND id = $2;
+
+-- name: ScheduleGetForUpdate
+SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules WHERE merchant_id = $1 AND id = $2;
+
+-- name: ScheduleUpdate
+-- $15 (created_at) is part of the shared argument list and unused here.
+UPDATE schedules SET customer_id = $3, payment_method_id = $4, rule = $5, total = $6, url = $7, meta = $8,
+    email_notification = $9, active = $10, status = $11, next_run_at = $12, last_run_at = $13, runs = $14,
+    updated_at = $16, deleted_at = $17
+WHERE merchant_id = $2 AND id = $1 AND $15 IS NOT NULL;
+
+-- name: ScheduleCount
+SELECT count(*) FROM schedules
+WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
+  AND ($2 = 'DELETED' OR deleted_at IS NULL);
+
+-- name: ScheduleList
+SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules
+WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
+  AND ($2 = 'DELETED' OR deleted_at IS NULL)
+ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
+
+-- name: SchedulesDue
+-- Every merchant's active schedules whose next occurrence is due at $1.
+SELECT merchant_id, id FROM schedules
+WHERE active = 1 AND deleted_at IS NULL AND next_run_at <= $1
+ORDER BY next_run_at LIMIT $2;
+
+-- name: InvoicesAutopayDue
+-- Scheduled invoices whose autopay charge has not been attempted.
+SELECT merchant_id, id FROM invoices
+WHERE schedule_id IS NOT NULL AND autopay_done = 0 AND deleted_at IS NULL AND created_at <= $1
+ORDER BY created_at LIMIT $2;
+
+-- name: InvoiceByID
+-- For the public hosted page: the invoice id is the capability.
+SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
+    paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
+    payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
+    autopay_done, created_at, updated_at, deleted_at
+FROM invoices WHERE id = $1;

@@ -1,0 +1,61 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"embed"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/notify"
+	"github.com/tenderpay/tender/service"
+)
+
+//go:embed pages/*.html
+var pagesFS embed.FS
+
+var pages = template.Must(template.ParseFS(pagesFS, "pages/*.html"))
+
+// hostedPageHeaders are the security headers of every HTML page: a strict
+// CSP (only the page's own nonce-tagged style), no framing, no referrer.
+func hostedPageHeaders(w http.ResponseWriter) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	nonce := base64.RawStdEncoding.EncodeToString(b)
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; img-src 'self' data:; "+
+		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	return nonce
+}
+
+// hostedInvoice serves the invoice page the emailed link (url + id) opens;
+// opening a sent invoice marks it VIEWED.
+func (a *API) hostedInvoice(w http.ResponseWriter, r *http.Request) {
+	h, err := a.svc.ViewInvoice(r.Context(), r.PathValue("id"))
+	if err != nil {
+		if tender.ErrorCode(err) != tender.ENOTFOUND {
+			a.log.ErrorContext(r.Context(), "hosted invoice", "error", err.Error())
+		}
+		hostedPageHeaders(w)
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<!doctype html><title>Not found</title><p>This invoice does not exist.</p>\n"))
+		return
+	}
+	inv := h.Invoice
+	data := struct {
+		*service.HostedInvoice
+		Nonce, Total, Paid, Balance, DueAt string
+	}{HostedInvoice: h, Nonce: hostedPageHeaders(w), Total: notify.Dollars(inv.Total), Balance: notify.Dollars(inv.BalanceDue)}
+	if inv.TotalPaid > 0 {
+		data.Paid = notify.Dollars(inv.TotalPaid)
+	}
+	if inv.DueAt != nil {
+		data.DueAt = inv.DueAt.Format("Jan 2, 2006")
+	}
+	if err := pages.ExecuteTemplate(w, "invoice.html", data); err != nil {
+		a.log.ErrorContext(r.Context(), "hosted invoice template", "error", err.Error())
+	}
+}

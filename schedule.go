@@ -1,0 +1,134 @@
+package tender
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/teambition/rrule-go"
+)
+
+// Schedule statuses (Stax's names).
+const (
+	ScheduleNotStarted = "NOT STARTED"
+	ScheduleWaiting    = "WAITING"
+	SchedulePending    = "PENDING"
+	SchedulePaused     = "PAUSED"
+	ScheduleCompleted  = "COMPLETED"
+	ScheduleDeleted    = "DELETED"
+)
+
+// Schedule events.
+const (
+	EventCreateSchedule = "create_scheduled_invoice"
+	EventUpdateSchedule = "update_scheduled_invoice"
+	EventDeleteSchedule = "delete_scheduled_invoice"
+)
+
+// Schedule is a scheduled (recurring) invoice: at each occurrence of its
+// RFC 5545 rule an invoice is created, emailed when asked, and paid with the
+// autopay payment method when there is one. Each occurrence runs once.
+type Schedule struct {
+	ID                string          `json:"id"`
+	MerchantID        string          `json:"merchant_id"`
+	CustomerID        string          `json:"customer_id"`
+	PaymentMethodID   string          `json:"payment_method_id"`
+	Rule              string          `json:"rule"`
+	Total             Amount          `json:"total"`
+	URL               string          `json:"url"`
+	Meta              json.RawMessage `json:"meta"`
+	EmailNotification bool            `json:"email_notification"`
+	Active            bool            `json:"active"`
+	Status            string          `json:"status"`
+	NextRunAt         *Time           `json:"next_run_at"`
+	LastRunAt         *Time           `json:"last_run_at"`
+	Count             int             `json:"count"` // invoices created so far
+	CreatedAt         Time            `json:"created_at"`
+	UpdatedAt         Time            `json:"updated_at"`
+	DeletedAt         *Time           `json:"deleted_at"`
+}
+
+// Refresh sets the status from the schedule's state at now.
+func (s *Schedule) Refresh(now time.Time) {
+	switch {
+	case s.DeletedAt != nil:
+		s.Status = ScheduleDeleted
+	case s.NextRunAt == nil:
+		s.Status = ScheduleCompleted
+	case !s.Active:
+		s.Status = SchedulePaused
+	case !s.NextRunAt.After(now):
+		s.Status = SchedulePending
+	case s.Count == 0:
+		s.Status = ScheduleNotStarted
+	default:
+		s.Status = ScheduleWaiting
+	}
+}
+
+// ParseRule parses an RFC 5545 recurrence: "DTSTART:20261201T090000Z" and
+// "RRULE:FREQ=MONTHLY;COUNT=12" on two lines, or one line with
+// DTSTART=...; inside. DTSTART is required; the frequency is at most daily.
+func ParseRule(s string) (*rrule.RRule, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" {
+		return nil, errRule("The rule field is required.")
+	}
+	if len(s) > 1000 {
+		return nil, errRule("The rule may not be greater than 1000 characters.")
+	}
+	opt, err := rrule.StrToROption(s)
+	if err != nil {
+		return nil, errRule("The rule must be an RFC 5545 RRULE with a DTSTART (e.g. \"DTSTART:20270101T090000Z\\nRRULE:FREQ=MONTHLY;COUNT=12\").")
+	}
+	if opt.Dtstart.IsZero() {
+		return nil, errRule("The rule must include a DTSTART.")
+	}
+	if opt.Freq > rrule.DAILY {
+		return nil, errRule("The rule may repeat at most daily.")
+	}
+	if opt.Interval > 1000 || opt.Count > 10000 {
+		return nil, errRule("The rule's INTERVAL or COUNT is too large.")
+	}
+	r, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, errRule("The rule is invalid: " + err.Error() + ".")
+	}
+	return r, nil
+}
+
+func errRule(msg string) error {
+	errs := FieldErrors{}
+	errs.Add("rule", msg)
+	return errs.Err()
+}
+
+// NextOccurrence is the rule's first occurrence after t (inclusive says
+// whether t itself counts), or nil when the rule has ended.
+func NextOccurrence(r *rrule.RRule, t time.Time, inclusive bool) *Time {
+	next := r.After(t, inclusive)
+	if next.IsZero() {
+		return nil
+	}
+	v := NewTime(next)
+	return &v
+}
+
+// ScheduleInput is the body of POST and PUT /invoice/schedule; nil fields
+// are unchanged by an update.
+type ScheduleInput struct {
+	Rule              *string         `json:"rule"`
+	Total             AmountInput     `json:"total"`
+	URL               *string         `json:"url"`
+	CustomerID        *string         `json:"customer_id"`
+	PaymentMethodID   *string         `json:"payment_method_id"`
+	EmailNotification *Flag           `json:"email_notification"`
+	Meta              json.RawMessage `json:"meta"`
+	Active            *Flag           `json:"active"`
+}
+
+// ScheduleFilter narrows GET /invoice/schedule.
+type ScheduleFilter struct {
+	Status     string
+	CustomerID string
+}

@@ -1,0 +1,119 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+func init() {
+	requiredQueries = append(requiredQueries, "ScheduleCreate", "ScheduleGet", "ScheduleGetForUpdate", "ScheduleUpdate",
+		"ScheduleCount", "ScheduleList", "SchedulesDue", "InvoicesAutopayDue")
+}
+
+func scheduleArgs(e *exec, s *tender.Schedule) []any {
+	meta := string(s.Meta)
+	if meta == "" {
+		meta = "{}"
+	}
+	return []any{s.ID, s.MerchantID, s.CustomerID, s.PaymentMethodID, s.Rule, int64(s.Total), s.URL, meta,
+		s.EmailNotification, s.Active, s.Status, e.t(tp(s.NextRunAt)), e.t(tp(s.LastRunAt)), s.Count,
+		e.t(s.CreatedAt.Time), e.t(s.UpdatedAt.Time), e.t(tp(s.DeletedAt))}
+}
+
+func (e *exec) ScheduleCreate(ctx context.Context, s *tender.Schedule) error {
+	_, err := e.w.ExecContext(ctx, e.q("ScheduleCreate"), scheduleArgs(e, s)...)
+	return e.d.wrap(err)
+}
+
+func scanSchedule(row rowScanner) (*tender.Schedule, error) {
+	var s tender.Schedule
+	var meta jsonCol
+	var total int64
+	var next, last, created, updated, deleted timeCol
+	err := row.Scan((*textCol)(&s.ID), (*textCol)(&s.MerchantID), (*textCol)(&s.CustomerID), &s.PaymentMethodID,
+		&s.Rule, &total, &s.URL, &meta, &s.EmailNotification, &s.Active, &s.Status, &next, &last, &s.Count,
+		&created, &updated, &deleted)
+	if err != nil {
+		return nil, err
+	}
+	s.Total, s.Meta = tender.Amount(total), json.RawMessage(meta)
+	s.NextRunAt, s.LastRunAt, s.DeletedAt = next.ptr(), last.ptr(), deleted.ptr()
+	s.CreatedAt, s.UpdatedAt = created.tender(), updated.tender()
+	return &s, nil
+}
+
+func (e *exec) getSchedule(ctx context.Context, q querier, name, merchantID, id string) (*tender.Schedule, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, tender.NotFound("schedule")
+	}
+	s, err := scanSchedule(q.QueryRowContext(ctx, e.q(name), merchantID, id))
+	if err != nil {
+		return nil, e.notFound(err, "schedule")
+	}
+	return s, nil
+}
+
+func (e *exec) ScheduleGet(ctx context.Context, merchantID, id string) (*tender.Schedule, error) {
+	return e.getSchedule(ctx, e.r, "ScheduleGet", merchantID, id)
+}
+
+func (e *exec) ScheduleGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Schedule, error) {
+	return e.getSchedule(ctx, e.w, "ScheduleGetForUpdate", merchantID, id)
+}
+
+func (e *exec) ScheduleUpdate(ctx context.Context, s *tender.Schedule) error {
+	return e.execOne(ctx, "ScheduleUpdate", scheduleArgs(e, s)...)
+}
+
+func (e *exec) ScheduleList(ctx context.Context, merchantID string, f tender.ScheduleFilter, p tender.ListParams) (*tender.Page[*tender.Schedule], error) {
+	args := []any{merchantID, f.Status, f.CustomerID}
+	page := &tender.Page[*tender.Schedule]{Items: []*tender.Schedule{}}
+	if err := e.r.QueryRowContext(ctx, e.q("ScheduleCount"), args...).Scan(&page.Total); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	if page.Total == 0 {
+		return page, nil
+	}
+	rows, err := e.r.QueryContext(ctx, orderBy(e.q("ScheduleList"), store.ScheduleSorts, p), append(args, p.PerPage, p.Offset())...)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanSchedule(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		page.Items = append(page.Items, s)
+	}
+	return page, e.d.wrap(rows.Err())
+}
+
+func (e *exec) refs(ctx context.Context, name string, args ...any) ([]store.Ref, error) {
+	rows, err := e.r.QueryContext(ctx, e.q(name), args...)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	var out []store.Ref
+	for rows.Next() {
+		var r store.Ref
+		if err := rows.Scan((*textCol)(&r.MerchantID), (*textCol)(&r.ID)); err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, r)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) SchedulesDue(ctx context.Context, now time.Time, limit int) ([]store.Ref, error) {
+	return e.refs(ctx, "SchedulesDue", e.t(now), limit)
+}
+
+func (e *exec) InvoicesAutopayDue(ctx context.Context, now time.Time, limit int) ([]store.Ref, error) {
+	return e.refs(ctx, "InvoicesAutopayDue", e.t(now), limit)
+}
