@@ -90,11 +90,28 @@ func ParseRule(s string) (*rrule.RRule, error) {
 	if opt.Interval > 1000 || opt.Count > 10000 {
 		return nil, errRule("The rule's INTERVAL or COUNT is too large.")
 	}
+	if y := opt.Dtstart.Year(); y < 1970 || y > 2200 {
+		return nil, errRule("The rule's DTSTART must be a date between 1970 and 2200.")
+	}
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
 		return nil, errRule("The rule is invalid: " + err.Error() + ".")
 	}
+	// The library panics on some rules; find out now, not in the scheduler.
+	if _, ok := after(r, r.GetDTStart(), true); !ok {
+		return nil, errRule("The rule is invalid.")
+	}
 	return r, nil
+}
+
+// after is r.After with the library's panics turned into ok = false.
+func after(r *rrule.RRule, t time.Time, inclusive bool) (next time.Time, ok bool) {
+	defer func() {
+		if recover() != nil {
+			next, ok = time.Time{}, false
+		}
+	}()
+	return r.After(t, inclusive), true
 }
 
 func errRule(msg string) error {
@@ -106,8 +123,8 @@ func errRule(msg string) error {
 // NextOccurrence is the rule's first occurrence after t (inclusive says
 // whether t itself counts), or nil when the rule has ended.
 func NextOccurrence(r *rrule.RRule, t time.Time, inclusive bool) *Time {
-	next := r.After(t, inclusive)
-	if next.IsZero() {
+	next, ok := after(r, t, inclusive)
+	if !ok || next.IsZero() {
 		return nil
 	}
 	v := NewTime(next)

@@ -74,26 +74,9 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 	if err := tx.EventInsert(ctx, ev); err != nil {
 		return err
 	}
-	hooks, err := tx.WebhooksFor(ctx, merchantID, name)
-	if err != nil || len(hooks) == 0 {
-		return err
-	}
-	return s.deliver(ctx, tx, hooks, ev)
-}
-
-// deliver records pending deliveries of ev to hooks, in tx: the outbox rows
-// that the webhook relay turns into durable jobs.
-func (s *Service) deliver(ctx context.Context, tx store.Executor, hooks []*tender.Webhook, ev *tender.Event) error {
-	now := tender.NewTime(s.now())
-	dels := make([]*tender.WebhookDelivery, len(hooks))
-	for i, w := range hooks {
-		dels[i] = &tender.WebhookDelivery{ID: uuid.NewString(), WebhookID: w.ID, MerchantID: ev.MerchantID, EventID: ev.ID,
-			EventName: ev.Name, ObjectID: ev.ObjectID, Status: tender.DeliveryPending, CreatedAt: now, UpdatedAt: now}
-		if err := tx.DeliveryCreate(ctx, dels[i]); err != nil {
-			return err
-		}
-	}
-	return nil
+	// The outbox rows the webhook relay turns into durable jobs.
+	_, err = tx.DeliveriesForEvent(ctx, ev)
+	return err
 }
 
 func jsonUnmarshalNumber(b []byte, v any) error {

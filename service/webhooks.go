@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // owner returns the merchant or partner a principal manages webhooks for.
@@ -113,19 +112,11 @@ func (s *Service) Replay(ctx context.Context, p *tender.Principal, webhookID, de
 	if err != nil {
 		return nil, err
 	}
-	var d *tender.WebhookDelivery
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
-		if err := s.deliver(ctx, tx, []*tender.Webhook{w}, ev); err != nil {
-			return err
-		}
-		page, err := tx.DeliveryList(ctx, w.ID, tender.ListParams{Page: 1, PerPage: 1})
-		if err == nil && len(page.Items) == 1 {
-			d = page.Items[0]
-		}
-		return err
-	})
-	if err != nil {
+	now := tender.NewTime(s.now())
+	d := &tender.WebhookDelivery{ID: uuid.NewString(), WebhookID: w.ID, MerchantID: ev.MerchantID, EventID: ev.ID,
+		EventName: ev.Name, ObjectID: ev.ObjectID, Status: tender.DeliveryPending, CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.DeliveryCreate(ctx, d); err != nil {
 		return nil, err
 	}
-	return d, nil
+	return s.Store.DeliveryGet(ctx, d.ID)
 }

@@ -201,6 +201,9 @@ type Executor interface {
 	// the merchant's and its partner's, subscribed to name or to "*".
 	WebhooksFor(ctx context.Context, merchantID, name string) ([]*tender.Webhook, error)
 	DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error
+	// DeliveriesForEvent writes, in one statement, a pending delivery of ev
+	// to each webhook WebhooksFor would list; it returns how many.
+	DeliveriesForEvent(ctx context.Context, ev *tender.Event) (int, error)
 	DeliveryGet(ctx context.Context, id string) (*tender.WebhookDelivery, error)
 	DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) error
 	DeliveryList(ctx context.Context, webhookID string, p tender.ListParams) (*tender.Page[*tender.WebhookDelivery], error)

@@ -588,3 +588,18 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices WHERE id = $1;
+
+-- name: DeliveriesForEvent
+-- One statement finds the event's webhooks (the merchant's and its
+-- partner's, subscribed to the name or to "*") and writes their pending
+-- deliveries, with uuid-shaped ids.
+INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
+    last_status_code, last_error, created_at, updated_at)
+SELECT lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2)
+       || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-'
+       || lower(hex(randomblob(6))),
+    w.id, $1, $3, $2, $4, 'pending', 0, 0, '', $5, $5
+FROM webhooks w JOIN merchants m ON m.id = $1
+WHERE w.deleted_at IS NULL AND (w.event = $2 OR w.event = '*')
+  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
+ORDER BY w.created_at, w.id;

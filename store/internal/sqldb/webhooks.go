@@ -215,3 +215,17 @@ func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
 	_, err := e.w.ExecContext(ctx, e.q("DeliveriesMarkEnqueued"), mustJSON(ids))
 	return e.d.wrap(err)
 }
+
+func init() { requiredQueries = append(requiredQueries, "DeliveriesForEvent") }
+
+func (e *exec) DeliveriesForEvent(ctx context.Context, ev *tender.Event) (int, error) {
+	if !validID(ev.MerchantID) {
+		return 0, nil
+	}
+	res, err := e.w.ExecContext(ctx, e.q("DeliveriesForEvent"), ev.MerchantID, ev.Name, ev.ID, ev.ObjectID, e.t(ev.CreatedAt))
+	if err != nil {
+		return 0, e.d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), e.d.wrap(err)
+}
