@@ -22,7 +22,7 @@ import (
 )
 
 // Scenarios in the order "all" runs them.
-var Scenarios = []string{"customer", "tokenize", "charge", "preauth-capture", "list", "list-deep"}
+var Scenarios = []string{"customer", "tokenize", "charge", "preauth-capture", "invoice-pay", "list", "list-deep"}
 
 // Config says what to run.
 type Config struct {
@@ -172,6 +172,22 @@ func (r *runner) op(ctx context.Context, s string) (func(i int64) error, error) 
 				return err
 			}
 			_, err = r.call(ctx, "POST", "/transaction/"+fmt.Sprint(t["id"])+"/capture", map[string]any{"total": 15})
+			return err
+		}, nil
+	case "invoice-pay":
+		// An invoice with a catalog line, then its payment (two requests).
+		item, err := r.call(ctx, "POST", "/item", map[string]any{"item": "Load item", "price": 12, "in_stock": 1_000_000_000})
+		if err != nil {
+			return nil, err
+		}
+		return func(i int64) error {
+			inv, err := r.call(ctx, "POST", "/invoice", map[string]any{"customer_id": r.customerID, "total": 12,
+				"meta": map[string]any{"lineItems": []any{map[string]any{"id": item["id"], "item": "Load item", "quantity": 1, "price": 12}}}})
+			if err != nil {
+				return err
+			}
+			_, err = r.call(ctx, "POST", "/invoice/"+fmt.Sprint(inv["id"])+"/pay", map[string]any{"payment_method_id": r.cardID,
+				"idempotency_id": fmt.Sprintf("load-inv-%s-%d", runID, i)})
 			return err
 		}, nil
 	case "list":

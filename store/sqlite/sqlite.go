@@ -44,6 +44,8 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		Migrations: sub,
 		Interpret:  interpret,
 		TimeArg:    sqldb.SQLiteTime,
+		// modernc's driver re-parses each statement it is given.
+		PrepareOnce: true,
 	}
 	// busy_timeout first so that the other pragmas wait rather than fail.
 	params := url.Values{}

@@ -34,6 +34,9 @@ type Dialect struct {
 	Interpret func(error) error
 	// TimeArg converts a time for use as a query argument.
 	TimeArg func(time.Time) any
+	// PrepareOnce keeps statements prepared per connection (for drivers
+	// that do not cache them themselves; pgx does).
+	PrepareOnce bool
 }
 
 // ParseQueries splits a .sql file into statements named by "-- name: X" lines.
@@ -77,6 +80,8 @@ type querier interface {
 type DB struct {
 	*exec
 	read, write *sql.DB
+	// stmtW, stmtR cache prepared statements (Dialect.PrepareOnce).
+	stmtW, stmtR *stmtDB
 }
 
 // New wraps opened pools. It checks that every query the code uses exists.
@@ -86,7 +91,15 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
 		}
 	}
-	return &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}, nil
+	db := &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}
+	if d.PrepareOnce {
+		db.stmtW, db.stmtR = newStmtDB(write), newStmtDB(read)
+		if read == write {
+			db.stmtR = db.stmtW
+		}
+		db.exec = &exec{d: d, r: db.stmtR, w: db.stmtW}
+	}
+	return db, nil
 }
 
 // SQLDB is the pool that writes (the single SQLite writer, or the
@@ -96,8 +109,13 @@ func (db *DB) SQLDB() *sql.DB { return db.write }
 // SQLTx is the database transaction the executor runs in, or nil outside
 // InTx, so that a job queue can enqueue inside the business transaction.
 func (e *exec) SQLTx() *sql.Tx {
-	tx, _ := e.w.(*sql.Tx)
-	return tx
+	switch w := e.w.(type) {
+	case *sql.Tx:
+		return w
+	case *stmtTx:
+		return w.tx
+	}
+	return nil
 }
 
 // Dialect names the database.
@@ -113,6 +131,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	if db.stmtW != nil {
+		db.stmtW.close()
+		db.stmtR.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -139,6 +161,10 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err e
 			err = db.d.wrap(cerr)
 		}
 	}()
+	if db.stmtW != nil {
+		q := &stmtTx{tx: tx, db: db.stmtW}
+		return fn(&exec{d: db.d, r: q, w: q})
+	}
 	return fn(&exec{d: db.d, r: tx, w: tx})
 }
 
@@ -191,6 +217,16 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
+	}
+	if db.stmtW != nil {
+		// Transactions use only statements prepared ahead (see stmtTx).
+		var static []string
+		for _, q := range db.d.Queries {
+			if !strings.Contains(q, "/*ORDER*/") {
+				static = append(static, q)
+			}
+		}
+		db.stmtW.prepareAll(ctx, static)
 	}
 	return nil
 }
