@@ -214,16 +214,9 @@ func (s *Service) Invoices(ctx context.Context, merchantID string, f tender.Invo
 // invoiceView reads the invoice's payments and customer through q.
 func (s *Service) invoiceView(ctx context.Context, q store.Executor, inv *tender.Invoice) (*InvoiceView, error) {
 	v := &InvoiceView{Invoice: inv, ChildTransactions: []*TransactionView{}}
-	page, err := q.TransactionList(ctx, inv.MerchantID, tender.TransactionFilter{InvoiceID: inv.ID},
-		tender.ListParams{Page: 1, PerPage: tender.MaxPerPage, Sort: "created_at"})
+	top, err := q.TransactionsOfInvoice(ctx, inv.MerchantID, inv.ID)
 	if err != nil {
 		return nil, err
-	}
-	var top []*tender.Transaction
-	for _, t := range page.Items {
-		if t.ParentID == "" {
-			top = append(top, t)
-		}
 	}
 	if len(top) > 0 {
 		if v.ChildTransactions, err = s.Views(ctx, q, inv.MerchantID, top); err != nil {

@@ -153,6 +153,9 @@ type Executor interface {
 	// page (whoever has the link may view it, as on Stax).
 	InvoiceByID(ctx context.Context, id string) (*tender.Invoice, error)
 	InvoiceList(ctx context.Context, merchantID string, f tender.InvoiceFilter, p tender.ListParams) (*tender.Page[*tender.Invoice], error)
+	// TransactionsOfInvoice lists an invoice's payments (not their
+	// children), oldest first.
+	TransactionsOfInvoice(ctx context.Context, merchantID, invoiceID string) ([]*tender.Transaction, error)
 	// InvoicePaid sums what the invoice's payments hold (captured −
 	// refunded, voids excluded), reading inside the caller's transaction.
 	InvoicePaid(ctx context.Context, merchantID, invoiceID string) (tender.Amount, error)

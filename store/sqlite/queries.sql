@@ -346,13 +346,13 @@ FROM sandbox_ledger WHERE op_key = $1;
 
 -- name: SandboxGetByRef
 SELECT op_key, op, ref, parent_ref, amount, approved, message, decline_code, auth_code, return_code, created_at
-FROM sandbox_ledger WHERE ref = $1;
+FROM sandbox_ledger WHERE ref = $1 AND ref <> '';
 
 -- name: SandboxSums
 SELECT coalesce(sum(CASE WHEN op = 'capture' THEN amount ELSE 0 END), 0),
        coalesce(sum(CASE WHEN op = 'refund' THEN amount ELSE 0 END), 0),
        count(CASE WHEN op = 'void' THEN 1 END)
-FROM sandbox_ledger WHERE parent_ref = $1 AND approved = 1;
+FROM sandbox_ledger WHERE parent_ref = $1 AND parent_ref <> '' AND approved = 1;
 
 -- name: PaymentMethodCustomerHasAny
 SELECT EXISTS (SELECT 1 FROM payment_methods WHERE merchant_id = $1 AND customer_id = $2 AND deleted_at IS NULL);
@@ -499,7 +499,7 @@ ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
 -- name: InvoicePaid
 -- What an invoice's payments hold: captured less refunded, voided ones excluded.
 SELECT coalesce(sum(captured - total_refunded), 0) FROM transactions
-WHERE merchant_id = $1 AND invoice_id = $2 AND parent_id IS NULL AND success = 1 AND is_voided = 0
+WHERE invoice_id = $2 AND invoice_id <> '' AND +merchant_id = $1 AND parent_id IS NULL AND success = 1 AND is_voided = 0
   AND type IN ('charge', 'pre_auth');
 
 -- name: ItemTakeStock
@@ -603,3 +603,13 @@ FROM webhooks w JOIN merchants m ON m.id = $1
 WHERE w.deleted_at IS NULL AND (w.event = $2 OR w.event = '*')
   AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
 ORDER BY w.created_at, w.id;
+
+-- name: TransactionsOfInvoice
+-- "invoice_id <> ''" lets the partial index transactions_invoice serve it.
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+FROM transactions
+WHERE invoice_id = $2 AND invoice_id <> '' AND +merchant_id = $1 AND parent_id IS NULL
+ORDER BY created_at, id;

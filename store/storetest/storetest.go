@@ -570,6 +570,12 @@ func Exercise(t *testing.T, open Open) {
 				}
 			}
 		}
+		if ts, err := s.TransactionsOfInvoice(ctx, m.ID, inv.ID); err != nil || len(ts) != 4 || ts[0].Captured != 2000 {
+			t.Fatalf("transactions of invoice = %d %v", len(ts), err)
+		}
+		if ts, _ := s.TransactionsOfInvoice(ctx, other.ID, inv.ID); len(ts) != 0 {
+			t.Fatal("another merchant lists an invoice's transactions")
+		}
 		if paid, err := s.InvoicePaid(ctx, m.ID, inv.ID); err != nil || paid != 1800 {
 			t.Fatalf("paid = %v, %v", paid, err)
 		}

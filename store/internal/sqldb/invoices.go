@@ -11,7 +11,7 @@ import (
 
 var invoiceQueries = []string{
 	"InvoiceCreate", "InvoiceGet", "InvoiceGetForUpdate", "InvoiceUpdate", "InvoiceCount", "InvoiceList",
-	"InvoicePaid", "InvoiceByID", "ItemTakeStock", "FundingInsert", "FundingOf",
+	"InvoicePaid", "InvoiceByID", "TransactionsOfInvoice", "ItemTakeStock", "FundingInsert", "FundingOf",
 }
 
 func init() { requiredQueries = append(requiredQueries, invoiceQueries...) }
@@ -164,4 +164,11 @@ func (e *exec) InvoiceByID(ctx context.Context, id string) (*tender.Invoice, err
 		return nil, e.notFound(err, "invoice")
 	}
 	return inv, nil
+}
+
+func (e *exec) TransactionsOfInvoice(ctx context.Context, merchantID, invoiceID string) ([]*tender.Transaction, error) {
+	if invoiceID == "" {
+		return []*tender.Transaction{}, nil
+	}
+	return e.queryTransactions(ctx, e.r, e.q("TransactionsOfInvoice"), merchantID, invoiceID)
 }
