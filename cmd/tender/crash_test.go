@@ -48,12 +48,13 @@ func TestCrashRecovery(t *testing.T) {
 	var current atomic.Pointer[proc]
 	current.Store(p)
 	keys := struct{ APIKey string }{sandboxKey(t, dir)}
-	var pms []string
+	var pms, custs []string
 	for _, card := range []string{"4111111111111111", "4242424242424242", "5555555555554444", "4000000000000002"} {
 		_, c := call(t, "POST", p.url+"/customer", keys.APIKey, map[string]any{"firstname": "Crash"})
 		_, pm := call(t, "POST", p.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": c["id"],
 			"person_name": "C R", "card_number": card, "card_cvv": "123", "card_exp": "1230"})
 		pms = append(pms, pm["id"].(string))
+		custs = append(custs, c["id"].(string))
 	}
 
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -112,7 +113,17 @@ func TestCrashRecovery(t *testing.T) {
 				if total == 5.13 || total == 5.14 || total == 5.20 || total == 5.01 || total == 5.02 || total == 5.05 {
 					total = 4
 				}
-				st, tx := send("/charge", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "total": total, "idempotency_id": idem})
+				var st int
+				var tx map[string]any
+				if w%3 == 2 {
+					// An invoice, paid with an idempotency id (creating one
+					// twice after a kill only leaves an extra unpaid invoice).
+					_, inv := send("/invoice", map[string]any{"customer_id": custs[rand.IntN(len(custs))], "total": total})
+					invID, _ := inv["id"].(string)
+					st, tx = send("/invoice/"+invID+"/pay", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "idempotency_id": idem})
+				} else {
+					st, tx = send("/charge", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "total": total, "idempotency_id": idem})
+				}
 				a := ack{idem: idem, status: st}
 				if id, ok := tx["id"].(string); ok {
 					a.txID = id
@@ -200,12 +211,23 @@ func TestCrashRecovery(t *testing.T) {
 		t.Errorf("processor approvals without a successful transaction: %d; idempotency ids authorized twice: %d; voids disagreeing with the processor: %d; negative balances: %d",
 			unrecorded, doubled, badVoids, negative)
 	}
+	// Invoices: what each holds equals its payments, nothing is left
+	// reserved, and the status follows the balance.
+	var badInvoices, invoicesPaid int
+	q(`SELECT count(*) FROM invoices i WHERE i.pending_payments <> 0 OR i.balance_due <> i.total - i.total_paid
+	   OR (i.status = 'PAID') <> (i.total_paid = i.total) OR i.total_paid <> (
+	   SELECT coalesce(sum(p.captured - p.total_refunded), 0) FROM transactions p
+	   WHERE p.invoice_id = i.id::text AND p.parent_id IS NULL AND p.success AND NOT p.is_voided)`, &badInvoices)
+	q(`SELECT count(*) FROM invoices WHERE status = 'PAID'`, &invoicesPaid)
+	if badInvoices != 0 {
+		t.Errorf("%d invoices disagree with their transactions", badInvoices)
+	}
 	var fenced int
 	q(`SELECT count(*) FROM transactions WHERE decline_code = 'not_processed'`, &fenced)
 	if kills < 5 || approved == 0 {
 		t.Errorf("too little happened: %d kills, %d approved", kills, approved)
 	}
-	t.Logf("%d kills; %d HTTP requests (%d retries); %d charges acknowledged (%d approved, %d declined), %d voided; %d requests cut off before the processor were fenced and failed by the janitor",
-		kills, requests.Load(), retries.Load(), len(acks), approved, declined, voids, fenced)
+	t.Logf("%d kills; %d HTTP requests (%d retries); %d charges and invoice payments acknowledged (%d approved, %d declined), %d voided, %d invoices paid; %d requests cut off before the processor were fenced and failed by the janitor",
+		kills, requests.Load(), retries.Load(), len(acks), approved, declined, voids, invoicesPaid, fenced)
 	_ = current.Load().stop(t)
 }
