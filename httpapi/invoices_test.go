@@ -18,7 +18,8 @@ func TestInvoiceFlow(t *testing.T) {
 		mail := apitest.StartSMTP(t)
 		e := apitest.Start(t, store, apitest.Options{SMTPURL: mail.URL})
 		item := e.Call("POST", "/item", map[string]any{"item": "Widget", "price": 10, "in_stock": 10}, 200).Map(t)["id"].(string)
-		cust := e.Call("POST", "/customer", map[string]any{"firstname": "Ada", "lastname": "Lovelace", "email": "ada@example.com"}, 200).Map(t)["id"].(string)
+		cust := e.Call("POST", "/customer", map[string]any{"firstname": "Ada", "lastname": "Lovelace", "email": "ada@example.com",
+			"cc_emails": []string{"books@example.com"}}, 200).Map(t)["id"].(string)
 		pm := e.Call("POST", "/payment-method", map[string]any{"method": "card", "customer_id": cust, "person_name": "Ada Lovelace",
 			"card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"}, 200).Map(t)["id"].(string)
 
@@ -38,6 +39,7 @@ func TestInvoiceFlow(t *testing.T) {
 		sent := e.Call("PUT", "/invoice/"+id+"/send", nil, 200).Map(t)
 		want(t, sent, map[string]any{"status": "SENT"})
 		m := mail.WaitFor(t, 10*time.Second, "ada@example.com", sent["url"].(string)+id)
+		mail.WaitFor(t, 10*time.Second, "books@example.com", sent["url"].(string)+id) // the cc gets a copy
 		if !strings.Contains(m.Decoded, "--- text/html") || !strings.Contains(m.Decoded, "--- text/plain") || m.To[0] != "ada@example.com" ||
 			!strings.Contains(m.Decoded, "Widget") || !strings.Contains(m.Decoded, "$50.00") {
 			t.Fatalf("invoice mail lacks a part or recipient: %+v", m)

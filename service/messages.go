@@ -91,8 +91,19 @@ func (s *Service) send(ctx context.Context, tx store.Executor, inv *tender.Invoi
 		data.DueAt = inv.DueAt.Format("Jan 2, 2006")
 	}
 	data.Memo, data.Lines = invoiceMetaForMessage(inv.Meta)
-	if _, err := s.queue(ctx, tx, inv.MerchantID, "invoice", channel, to, "invoice", inv.ID, data); err != nil {
-		return err
+	recipients := []string{to}
+	if channel == ChannelEmail {
+		// The customer's cc_emails get their own copy, as on Stax.
+		for _, cc := range c.CCEmails {
+			if cc = strings.TrimSpace(cc); cc != "" && !strings.EqualFold(cc, to) {
+				recipients = append(recipients, cc)
+			}
+		}
+	}
+	for _, rcpt := range recipients {
+		if _, err := s.queue(ctx, tx, inv.MerchantID, "invoice", channel, rcpt, "invoice", inv.ID, data); err != nil {
+			return err
+		}
 	}
 	now := tender.NewTime(s.now())
 	inv.SentAt, inv.UpdatedAt = &now, now
