@@ -317,13 +317,13 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		return err
 	}
 	name, email := "Sandbox Merchant", "sandbox@example.com"
-	out, err := s.Service.CreateMerchant(ctx, "", true, &tender.MerchantInput{
+	out, err := s.Service.BootstrapSandbox(ctx, &tender.MerchantInput{
 		CompanyName: &name, ContactEmail: &email,
 		Features: &tender.Features{SplitFunding: true, CPSurcharging: true, CPTokenization: true, SurchargeRateBasis: 300,
 			FundingAccounts: []tender.FundingAccount{{ID: "fa_operating", Name: "Operating account"}, {ID: "fa_partner", Name: "Partner revenue share"}}},
 	})
-	if err != nil {
-		return err
+	if err != nil || out == nil {
+		return err // another process bootstrapped it
 	}
 	s.Sandbox = &SandboxKeys{MerchantID: out.Merchant.ID, APIKey: out.APIKey.Key, WebPaymentsToken: out.Merchant.WebPaymentsToken}
 	path := filepath.Join(s.cfg.DataDir, "sandbox-keys.json")

@@ -6,11 +6,52 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/tenderpay/tender/server"
+	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
+
+// TestSandboxBootstrapOnce: several instances starting at once on one empty
+// PostgreSQL database create one sandbox merchant, not one each.
+func TestSandboxBootstrapOnce(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	var wg sync.WaitGroup
+	servers := make([]*server.Server, 4)
+	for i := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv, err := server.New(context.Background(), server.Config{
+				Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Sandbox: true, RateLimit: -1,
+				Out: io.Discard, Logger: slog.New(slog.DiscardHandler),
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			servers[i] = srv
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, srv := range servers {
+		if srv == nil {
+			t.FailNow()
+		}
+		if srv.Sandbox != nil {
+			created++
+		}
+		defer srv.Close()
+	}
+	n, err := servers[0].Store.MerchantCount(context.Background())
+	if err != nil || n != 1 || created != 1 {
+		t.Fatalf("%d merchants, %d bootstraps (%v)", n, created, err)
+	}
+}
 
 // TestSlowClientsAreDropped: a client that trickles its request headers
 // (slowloris) is disconnected after ReadHeaderTimeout instead of holding a

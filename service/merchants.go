@@ -74,6 +74,39 @@ func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox 
 	return out, nil
 }
 
+// BootstrapSandbox creates the sandbox merchant on an empty database, once
+// however many processes start at the same time: the claim and the merchant
+// commit together. It returns nil when there was nothing to do.
+func (s *Service) BootstrapSandbox(ctx context.Context, in *tender.MerchantInput) (*CreatedMerchant, error) {
+	now := tender.NewTime(s.now())
+	m := &tender.Merchant{
+		ID: uuid.NewString(), Status: "ACTIVE", Sandbox: true,
+		WebPaymentsToken: tender.NewSecret(tender.WebPaymentsPrefix), CreatedAt: now, UpdatedAt: now,
+	}
+	if err := in.Apply(m, true); err != nil {
+		return nil, err
+	}
+	var out *CreatedMerchant
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		if ok, err := tx.OnceClaim(ctx, "sandbox-bootstrap", now.Time); err != nil || !ok {
+			return err
+		}
+		if n, err := tx.MerchantCount(ctx); err != nil || n > 0 {
+			return err // a database that already has merchants gets no sandbox one
+		}
+		if err := tx.MerchantCreate(ctx, m); err != nil {
+			return err
+		}
+		key, err := s.createKey(ctx, tx, tender.KeyMerchant, m.ID, "", "default")
+		out = &CreatedMerchant{Merchant: m, APIKey: key}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // UpdateMerchant changes a partner's merchant (name, features, origins).
 func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *tender.MerchantInput) (*tender.Merchant, error) {
 	var m *tender.Merchant

@@ -49,6 +49,9 @@ type Executor interface {
 	MerchantList(ctx context.Context, partnerID string, p tender.ListParams) (*tender.Page[*tender.Merchant], error)
 	MerchantUpdate(ctx context.Context, m *tender.Merchant) error
 	MerchantCount(ctx context.Context) (int, error)
+	// OnceClaim claims a one-time step (call it in the InTx that performs
+	// the step); false when another process has claimed it.
+	OnceClaim(ctx context.Context, name string, at time.Time) (bool, error)
 
 	APIKeyCreate(ctx context.Context, k *tender.APIKey) error
 	// APIKeyGetByHash returns ENOTFOUND for unknown or expired keys.

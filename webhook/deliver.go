@@ -101,7 +101,7 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := migrate(ctx, driver, cfg.Logger); err != nil {
+	if err := migrate(ctx, cfg.DB, cfg.Dialect, driver, cfg.Logger); err != nil {
 		return nil, err
 	}
 	d := &Deliverer{cfg: cfg}
@@ -146,7 +146,23 @@ func riverDriver(db *sql.DB, dialect string) (riverdriver.Driver[*sql.Tx], error
 	return nil, fmt.Errorf("webhook: unknown dialect %q", dialect)
 }
 
-func migrate(ctx context.Context, driver riverdriver.Driver[*sql.Tx], logger *slog.Logger) error {
+func migrate(ctx context.Context, db *sql.DB, dialect string, driver riverdriver.Driver[*sql.Tx], logger *slog.Logger) error {
+	if dialect == "postgres" {
+		// River's migrator does not serialise concurrent runs: several
+		// instances starting at once on an empty database collide creating
+		// its types. Hold a session advisory lock around it.
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('tender_river_migrate'))`); err != nil {
+			return fmt.Errorf("river migrations lock: %w", err)
+		}
+		defer func() {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('tender_river_migrate'))`)
+		}()
+	}
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: logger})
 	if err != nil {
 		return err
@@ -163,7 +179,7 @@ func Migrate(ctx context.Context, db *sql.DB, dialect string) error {
 	if err != nil {
 		return err
 	}
-	return migrate(ctx, driver, slog.New(slog.DiscardHandler))
+	return migrate(ctx, db, dialect, driver, slog.New(slog.DiscardHandler))
 }
 
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

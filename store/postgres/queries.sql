@@ -610,3 +610,9 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
 FROM transactions
 WHERE invoice_id = $2 AND invoice_id <> '' AND merchant_id::text = $1::text AND coalesce(parent_id::text, '') = ''
 ORDER BY created_at, id;
+
+-- name: OnceClaim
+-- A one-time step (the sandbox bootstrap) claimed by one process, in the
+-- transaction that performs it: the loser's insert waits for the winner's
+-- commit and then does nothing.
+INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING;

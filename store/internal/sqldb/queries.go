@@ -18,7 +18,17 @@ var requiredQueries = []string{
 	"APIKeyCreate", "APIKeyGetByHash", "APIKeyDeleteExpired",
 	"CustomerCreate", "CustomerGet", "CustomerUpdate", "CustomerDelete", "CustomerList", "CustomerCount",
 	"ItemCreate", "ItemGet", "ItemUpdate", "ItemDelete", "ItemList", "ItemCount",
-	"EventInsert", "EventListSince",
+	"EventInsert", "EventListSince", "OnceClaim",
+}
+
+// OnceClaim records the one-time step name; false when it was already taken.
+func (e *exec) OnceClaim(ctx context.Context, name string, at time.Time) (bool, error) {
+	res, err := e.w.ExecContext(ctx, e.q("OnceClaim"), "once:"+name, at.UTC().Format(time.RFC3339))
+	if err != nil {
+		return false, e.d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, e.d.wrap(err)
 }
 
 type rowScanner interface{ Scan(dest ...any) error }
