@@ -59,19 +59,27 @@ func (s *Service) CreateInvoice(ctx context.Context, merchantID string, in *tend
 			return err
 		}
 		var err error
-		if view, err = s.invoiceView(ctx, tx, inv); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, merchantID, tender.EventCreateInvoice, "invoice", inv.ID, view); err != nil {
-			return err
-		}
-		if in.SendNow {
-			return s.send(ctx, tx, inv, view, ChannelEmail)
-		}
-		return nil
+		view, err = s.announceInvoice(ctx, tx, inv, tender.EventCreateInvoice, bool(in.SendNow))
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return view, nil
+}
+
+// announceInvoice builds the invoice's view, emits event with it and, with
+// sendNow, emails the invoice, inside tx.
+func (s *Service) announceInvoice(ctx context.Context, tx store.Executor, inv *tender.Invoice, event string, sendNow bool) (*InvoiceView, error) {
+	view, err := s.invoiceView(ctx, tx, inv)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.emit(ctx, tx, inv.MerchantID, event, "invoice", inv.ID, view); err != nil {
+		return nil, err
+	}
+	if sendNow {
+		return view, s.send(ctx, tx, inv, view, ChannelEmail)
 	}
 	return view, nil
 }
@@ -131,16 +139,8 @@ func (s *Service) UpdateInvoice(ctx context.Context, merchantID, id string, in *
 		if err := tx.InvoiceUpdate(ctx, inv); err != nil {
 			return err
 		}
-		if view, err = s.invoiceView(ctx, tx, inv); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, merchantID, tender.EventUpdateInvoice, "invoice", inv.ID, view); err != nil {
-			return err
-		}
-		if in.SendNow {
-			return s.send(ctx, tx, inv, view, ChannelEmail)
-		}
-		return nil
+		view, err = s.announceInvoice(ctx, tx, inv, tender.EventUpdateInvoice, bool(in.SendNow))
+		return err
 	})
 	if err != nil {
 		return nil, err
