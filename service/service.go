@@ -71,12 +71,9 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 		ID: uuid.NewString(), MerchantID: merchantID, Name: name,
 		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
 	}
-	if err := tx.EventInsert(ctx, ev); err != nil {
-		return err
-	}
-	// The outbox rows the webhook relay turns into durable jobs.
-	_, err = tx.DeliveriesForEvent(ctx, ev)
-	return err
+	// The event and the outbox rows the webhook relay turns into durable
+	// jobs, together.
+	return tx.EventRecord(ctx, ev)
 }
 
 func jsonUnmarshalNumber(b []byte, v any) error {

@@ -77,6 +77,9 @@ type Executor interface {
 	// EventInsert appends to the event outbox; call it inside the InTx that
 	// makes the change.
 	EventInsert(ctx context.Context, e *tender.Event) error
+	// EventRecord is EventInsert followed by DeliveriesForEvent, in one
+	// round trip where the database allows.
+	EventRecord(ctx context.Context, e *tender.Event) error
 	EventListSince(ctx context.Context, merchantID string, afterCreated time.Time, limit int) ([]*tender.Event, error)
 
 	// --- payment methods ---

@@ -616,3 +616,19 @@ ORDER BY created_at, id;
 -- transaction that performs it: the loser's insert waits for the winner's
 -- commit and then does nothing.
 INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING;
+
+-- name: EventRecord
+-- EventInsert and DeliveriesForEvent in one statement (one round trip per
+-- event whatever the number of webhooks).
+WITH ev AS (
+    INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+    VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::jsonb, $7::timestamptz)
+)
+INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
+    last_status_code, last_error, created_at, updated_at)
+SELECT gen_random_uuid()::text, w.id, m.id, $1::text, $3::text, $5::text, 'pending', 0, 0, '', $7::timestamptz,
+    $7::timestamptz
+FROM webhooks w JOIN merchants m ON m.id = $2::uuid
+WHERE w.deleted_at IS NULL AND (w.event = $3::text OR w.event = '*')
+  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
+ORDER BY w.created_at, w.id;

@@ -764,6 +764,22 @@ func Exercise(t *testing.T, open Open) {
 		} else if err := s.DeliveriesMarkEnqueued(ctx, []string{pending[0].DeliveryID, pending[1].DeliveryID, pending[2].DeliveryID, pending[3].DeliveryID}); err != nil {
 			t.Fatal(err)
 		}
+		// EventRecord: the event and its deliveries, together.
+		rec := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_item", ObjectType: "item", ObjectID: "i9",
+			Payload: json.RawMessage(`{"id":"i9"}`), CreatedAt: now.Time}
+		if err := s.EventRecord(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.EventGet(ctx, rec.ID); err != nil || got.ObjectID != "i9" {
+			t.Fatalf("recorded event = %+v %v", got, err)
+		}
+		if pending, err := s.DeliveriesToEnqueue(ctx, 100); err != nil || len(pending) != 2 {
+			t.Fatalf("recorded deliveries = %d %v", len(pending), err)
+		} else if d, _ := s.DeliveryGet(ctx, pending[0].DeliveryID); d.EventID != rec.ID || d.ObjectID != "i9" {
+			t.Fatalf("recorded delivery = %+v", d)
+		} else if err := s.DeliveriesMarkEnqueued(ctx, []string{pending[0].DeliveryID, pending[1].DeliveryID}); err != nil {
+			t.Fatal(err)
+		}
 		if list, err := s.WebhookList(ctx, m.ID, uuid.Nil.String()); err != nil || len(list) != 2 {
 			t.Fatalf("merchant list: %d %v", len(list), err)
 		}

@@ -229,3 +229,19 @@ func (e *exec) DeliveriesForEvent(ctx context.Context, ev *tender.Event) (int, e
 	n, err := res.RowsAffected()
 	return int(n), e.d.wrap(err)
 }
+
+// EventRecord writes an event and its pending deliveries: in one statement
+// where the dialect has one (PostgreSQL: a data-modifying CTE), else two.
+func (e *exec) EventRecord(ctx context.Context, ev *tender.Event) error {
+	q, ok := e.d.Queries["EventRecord"]
+	if !ok || !validID(ev.MerchantID) {
+		if err := e.EventInsert(ctx, ev); err != nil {
+			return err
+		}
+		_, err := e.DeliveriesForEvent(ctx, ev)
+		return err
+	}
+	_, err := e.w.ExecContext(ctx, q, ev.ID, ev.MerchantID, ev.Name, ev.ObjectType, ev.ObjectID,
+		string(ev.Payload), e.t(ev.CreatedAt))
+	return e.d.wrap(err)
+}
