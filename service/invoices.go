@@ -280,14 +280,14 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 			return nil, err
 		}
 	}
-	pm, err := s.Store.PaymentMethodGet(ctx, merchantID, pmID)
+	pm, sec, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
 		return nil, invalid("payment_method_id", "The selected payment method id is invalid.")
 	} else if err != nil {
 		return nil, err
 	}
 	gwReq := gateway.Request{Capture: true}
-	if err := s.unseal(ctx, merchantID, pm, &gwReq); err != nil {
+	if err := s.unseal(pm, sec, &gwReq); err != nil {
 		return nil, err
 	}
 	now := tender.NewTime(s.now())

@@ -54,7 +54,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	pm, err := s.Store.PaymentMethodGet(ctx, merchantID, pmID)
+	pm, sec, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if err != nil || pm.DeletedAt != nil {
 		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
 			return nil, err
@@ -69,7 +69,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	}
 	// Decrypt before writing anything, so a vault failure leaves no record.
 	gwReq := gateway.Request{Amount: total, Capture: typ == tender.TxCharge}
-	if err := s.unseal(ctx, merchantID, pm, &gwReq); err != nil {
+	if err := s.unseal(pm, sec, &gwReq); err != nil {
 		return nil, err
 	}
 
@@ -109,11 +109,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 }
 
 // unseal fills req's card or bank from the vault.
-func (s *Service) unseal(ctx context.Context, merchantID string, pm *tender.PaymentMethod, req *gateway.Request) error {
-	sec, err := s.Store.PaymentMethodSecret(ctx, merchantID, pm.ID)
-	if err != nil {
-		return err
-	}
+func (s *Service) unseal(pm *tender.PaymentMethod, sec *tender.PaymentMethodSecret, req *gateway.Request) error {
 	number, err := s.Vault.Open(sec.SealedNumber, sealAAD("number", pm.ID))
 	if err != nil {
 		return tender.Errorf(tender.EINTERNAL, "payment method %s: the vault could not open its number", pm.ID)

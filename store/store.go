@@ -92,6 +92,9 @@ type Executor interface {
 	// PaymentMethodSecret returns the sealed number and CVV of a payment
 	// method of merchantID.
 	PaymentMethodSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethodSecret, error)
+	// PaymentMethodWithSecret is PaymentMethodGet and PaymentMethodSecret in
+	// one query.
+	PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, error)
 	PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error
 	PaymentMethodDelete(ctx context.Context, merchantID, id string, at time.Time) error
 	PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error)

@@ -632,3 +632,11 @@ FROM webhooks w JOIN merchants m ON m.id = $2::uuid
 WHERE w.deleted_at IS NULL AND (w.event = $3::text OR w.event = '*')
   AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
 ORDER BY w.created_at, w.id;
+
+-- name: PaymentMethodWithSecret
+-- PaymentMethodGet and PaymentMethodSecret in one round trip (a charge).
+SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
+    bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
+    address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
+    created_at, updated_at, deleted_at, sealed_number, sealed_cvv, bank_routing
+FROM payment_methods WHERE merchant_id = $1 AND id = $2;

@@ -619,3 +619,11 @@ ORDER BY created_at, id;
 -- transaction that performs it: the loser's insert waits for the winner's
 -- commit and then does nothing.
 INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING;
+
+-- name: PaymentMethodWithSecret
+-- PaymentMethodGet and PaymentMethodSecret in one round trip (a charge).
+SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
+    bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
+    address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
+    created_at, updated_at, deleted_at, sealed_number, sealed_cvv, bank_routing
+FROM payment_methods WHERE merchant_id = $1 AND id = $2;

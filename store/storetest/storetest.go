@@ -364,6 +364,13 @@ func Exercise(t *testing.T, open Open) {
 		if _, err := s.PaymentMethodSecret(ctx, other.ID, pm.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
 			t.Fatal("another merchant read a secret")
 		}
+		if both, sec2, err := s.PaymentMethodWithSecret(ctx, m.ID, pm.ID); err != nil || both.CardLastFour != "1111" ||
+			*sec2 != *sec {
+			t.Fatalf("with secret = %+v %+v, %v", both, sec2, err)
+		}
+		if _, _, err := s.PaymentMethodWithSecret(ctx, other.ID, pm.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatal("another merchant read a payment method with its secret")
+		}
 		if err := s.PaymentMethodEraseCVV(ctx, pm.ID, now.Time); err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 var moneyQueries = []string{
 	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodSecret", "PaymentMethodUpdate", "PaymentMethodDelete",
 	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
-	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed",
+	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret",
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionsPending", "TransactionsUnsettled",
 	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyCompleteByTransaction", "IdempotencyDelete",
@@ -40,15 +40,16 @@ func (e *exec) PaymentMethodCreate(ctx context.Context, pm *tender.PaymentMethod
 	return e.d.wrap(err)
 }
 
-func scanPaymentMethod(row rowScanner) (*tender.PaymentMethod, error) {
+// scanPaymentMethod scans a payment method's columns, then extra.
+func scanPaymentMethod(row rowScanner, extra ...any) (*tender.PaymentMethod, error) {
 	var pm tender.PaymentMethod
 	var meta jsonCol
 	var created, updated, deleted timeCol
-	err := row.Scan((*textCol)(&pm.ID), (*textCol)(&pm.MerchantID), (*textCol)(&pm.CustomerID), &pm.Method,
+	err := row.Scan(append([]any{(*textCol)(&pm.ID), (*textCol)(&pm.MerchantID), (*textCol)(&pm.CustomerID), &pm.Method,
 		&pm.Nickname, &pm.PersonName, &pm.CardType, &pm.CardLastFour, &pm.CardExp, &pm.BinType, &pm.HasCVV,
 		&pm.IsDefault, &pm.BankName, &pm.BankType, &pm.BankHolderType, &pm.Address1, &pm.Address2,
 		&pm.AddressCity, &pm.AddressState, &pm.AddressZip, &pm.AddressCountry, &meta, &pm.IsUsableInVT,
-		&pm.Fingerprint, &created, &updated, &deleted)
+		&pm.Fingerprint, &created, &updated, &deleted}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -66,6 +67,19 @@ func (e *exec) PaymentMethodGet(ctx context.Context, merchantID, id string) (*te
 		return nil, e.notFound(err, "payment method")
 	}
 	return pm, nil
+}
+
+func (e *exec) PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, nil, tender.NotFound("payment method")
+	}
+	sec := &tender.PaymentMethodSecret{PaymentMethodID: id}
+	pm, err := scanPaymentMethod(e.r.QueryRowContext(ctx, e.q("PaymentMethodWithSecret"), merchantID, id),
+		&sec.SealedNumber, &sec.SealedCVV, &sec.BankRouting)
+	if err != nil {
+		return nil, nil, e.notFound(err, "payment method")
+	}
+	return pm, sec, nil
 }
 
 func (e *exec) PaymentMethodSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethodSecret, error) {
