@@ -266,29 +266,34 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	if err != nil {
 		return nil, err
 	}
-	if s.seen(ctx, merchantID, id) {
-		return s.replay(ctx, merchantID, id)
+	// A refusal before the key is claimed: a retry is answered from its
+	// record instead, even if what it names has changed since (as Charge).
+	refused := func(err error) (*Result, error) {
+		if s.seen(ctx, merchantID, id) {
+			return s.replay(ctx, merchantID, id)
+		}
+		return nil, err
 	}
 	if pmID == "" {
 		pmID = inv.PaymentMethodID
 	}
 	if pmID == "" {
-		return nil, invalid("payment_method_id", "The payment method id field is required.")
+		return refused(invalid("payment_method_id", "The payment method id field is required."))
 	}
 	if len(funding) > 0 {
 		if err := s.checkFunding(ctx, merchantID, funding); err != nil {
-			return nil, err
+			return refused(err)
 		}
 	}
 	pm, sec, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
-		return nil, invalid("payment_method_id", "The selected payment method id is invalid.")
+		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
 	} else if err != nil {
 		return nil, err
 	}
 	gwReq := gateway.Request{Capture: true}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
-		return nil, err
+		return refused(err)
 	}
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
@@ -337,7 +342,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	known.funding[t.ID] = funding
 	out, err := s.finalizePayment(ctx, t, res, err, known)
 	if err == nil && bool(in.EmailReceipt) && out.Outcome != OutcomePending {
-		if rerr := s.queueReceipt(ctx, merchantID, t.ID, ChannelEmail, ""); rerr != nil {
+		if _, rerr := s.SendReceipt(ctx, merchantID, t.ID, ChannelEmail, ""); rerr != nil {
 			s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(rerr))
 		}
 	}
@@ -399,10 +404,6 @@ func fundingSums(funding []tender.Funding, total tender.Amount) error {
 	return nil
 }
 
-// SourceManual marks a payment recorded with POST /invoice/{id}/pay/{method}:
-// money received outside Tender, recorded and immutable.
-const SourceManual = tender.SourceManual
-
 // ManualMethod normalises a manual payment method ("bank_transfer",
 // "Bank-Transfer" → "BANK TRANSFER"); ok is false for unknown ones.
 func ManualMethod(method string) (string, bool) {
@@ -439,7 +440,7 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
 		ID: uuid.NewString(), MerchantID: merchantID, InvoiceID: invoiceID, Type: tender.TxCharge,
-		Source: SourceManual, Method: strings.ToLower(m), Success: true, Status: tender.StatusSuccess,
+		Source: tender.SourceManual, Method: strings.ToLower(m), Success: true, Status: tender.StatusSuccess,
 		IsCaptured: true, Meta: meta, IdempotencyID: in.IdempotencyID, SettledAt: &now, BatchedAt: &now,
 		CreatedAt: now, UpdatedAt: now,
 	}

@@ -126,11 +126,6 @@ func (s *Service) SendReceipt(ctx context.Context, merchantID, transactionID, ch
 	return m, err
 }
 
-func (s *Service) queueReceipt(ctx context.Context, merchantID, transactionID, channel, to string) error {
-	_, err := s.SendReceipt(ctx, merchantID, transactionID, channel, to)
-	return err
-}
-
 func (s *Service) receipt(ctx context.Context, tx store.Executor, merchantID, transactionID, channel, to string) (*tender.Message, error) {
 	t, err := tx.TransactionGet(ctx, merchantID, transactionID)
 	if err != nil {
