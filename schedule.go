@@ -70,38 +70,47 @@ func (s *Schedule) Refresh(now time.Time) {
 // "RRULE:FREQ=MONTHLY;COUNT=12" on two lines, or one line with
 // DTSTART=...; inside. DTSTART is required; the frequency is at most daily.
 func ParseRule(s string) (*rrule.RRule, error) {
+	r, msg := parseRule(s)
+	if msg != "" {
+		return nil, errRule(msg)
+	}
+	return r, nil
+}
+
+// parseRule is ParseRule with the refusal as a message ("" when valid).
+func parseRule(s string) (*rrule.RRule, string) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	if s == "" {
-		return nil, errRule("The rule field is required.")
+		return nil, "The rule field is required."
 	}
 	if len(s) > 1000 {
-		return nil, errRule("The rule may not be greater than 1000 characters.")
+		return nil, "The rule may not be greater than 1000 characters."
 	}
 	opt, err := rrule.StrToROption(s)
 	if err != nil {
-		return nil, errRule("The rule must be an RFC 5545 RRULE with a DTSTART (e.g. \"DTSTART:20270101T090000Z\\nRRULE:FREQ=MONTHLY;COUNT=12\").")
+		return nil, "The rule must be an RFC 5545 RRULE with a DTSTART (e.g. \"DTSTART:20270101T090000Z\\nRRULE:FREQ=MONTHLY;COUNT=12\")."
 	}
 	if opt.Dtstart.IsZero() {
-		return nil, errRule("The rule must include a DTSTART.")
+		return nil, "The rule must include a DTSTART."
 	}
 	if opt.Freq > rrule.DAILY {
-		return nil, errRule("The rule may repeat at most daily.")
+		return nil, "The rule may repeat at most daily."
 	}
 	if opt.Interval > 1000 || opt.Count > 10000 {
-		return nil, errRule("The rule's INTERVAL or COUNT is too large.")
+		return nil, "The rule's INTERVAL or COUNT is too large."
 	}
 	if y := opt.Dtstart.Year(); y < 1970 || y > 2200 {
-		return nil, errRule("The rule's DTSTART must be a date between 1970 and 2200.")
+		return nil, "The rule's DTSTART must be a date between 1970 and 2200."
 	}
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
-		return nil, errRule("The rule is invalid: " + err.Error() + ".")
+		return nil, "The rule is invalid: " + err.Error() + "."
 	}
 	// The library panics on some rules; find out now, not in the scheduler.
 	if _, ok := after(r, r.GetDTStart(), true); !ok {
-		return nil, errRule("The rule is invalid.")
+		return nil, "The rule is invalid."
 	}
-	return r, nil
+	return r, ""
 }
 
 // after is r.After with the library's panics turned into ok = false.
@@ -142,6 +151,54 @@ type ScheduleInput struct {
 	EmailNotification *Flag           `json:"email_notification"`
 	Meta              json.RawMessage `json:"meta"`
 	Active            *Flag           `json:"active"`
+}
+
+// Apply validates in and copies its set fields onto sc, adding to errs; a
+// new or changed rule must start no earlier than now (a minute's grace)
+// and sets NextRunAt. It returns the catalog lines of the meta. Whether the
+// customer, payment method and items exist is the caller's check; an empty
+// url is the caller's to default.
+func (in *ScheduleInput) Apply(sc *Schedule, create bool, now time.Time, errs FieldErrors) []InvoiceLine {
+	set(&sc.Rule, in.Rule)
+	set(&sc.URL, in.URL)
+	set(&sc.CustomerID, in.CustomerID)
+	set(&sc.PaymentMethodID, in.PaymentMethodID)
+	if in.Total.IsSet() || create {
+		sc.Total = in.Total.Parse(errs, "total", true, 1)
+	}
+	if in.EmailNotification != nil {
+		sc.EmailNotification = bool(*in.EmailNotification)
+	}
+	if in.Active != nil {
+		sc.Active = bool(*in.Active)
+	}
+	var lines []InvoiceLine
+	if len(in.Meta) > 0 && string(in.Meta) != "null" || create {
+		sc.Meta, lines = InvoiceMeta(in.Meta, errs)
+	} else {
+		lines = InvoiceLines(sc.Meta)
+	}
+	if sc.CustomerID == "" {
+		errs.Required("customer_id")
+	}
+	if sc.URL != "" && !strings.HasPrefix(sc.URL, "https://") && !strings.HasPrefix(sc.URL, "http://") {
+		errs.Add("url", "The url must start with http:// or https://.")
+	}
+	if in.Rule != nil || create {
+		r, msg := parseRule(sc.Rule)
+		switch {
+		case msg != "":
+			errs.Add("rule", msg)
+		case r.GetDTStart().Before(now.Add(-time.Minute)):
+			errs.Add("rule", "The rule's DTSTART may not be in the past.")
+		default:
+			sc.NextRunAt = NextOccurrence(r, r.GetDTStart(), true)
+			if sc.NextRunAt == nil {
+				errs.Add("rule", "The rule has no occurrence.")
+			}
+		}
+	}
+	return lines
 }
 
 // ScheduleFilter narrows GET /invoice/schedule.

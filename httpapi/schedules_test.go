@@ -166,6 +166,9 @@ func TestScheduleAutopayDecline(t *testing.T) {
 			"card_number": "4000000000009995", "card_cvv": "123", "card_exp": "1240"}, 200).Map(t)["id"].(string)
 		sc := e.Call("POST", "/invoice/schedule", map[string]any{"rule": "DTSTART=20270102T000000Z;FREQ=WEEKLY;COUNT=2",
 			"total": 9, "customer_id": cust, "payment_method_id": decl}, 200).Map(t)["id"].(string)
+		// An update naming a customer or method that is not the merchant's is a 422.
+		e.Call("PUT", "/invoice/schedule/"+sc, map[string]any{"customer_id": "00000000-0000-4000-8000-000000000000"}, 422)
+		e.Call("PUT", "/invoice/schedule/"+sc, map[string]any{"payment_method_id": "00000000-0000-4000-8000-000000000000"}, 422)
 		clk.add(36 * time.Hour)
 		for range 3 {
 			if _, _, err := e.Server.Service.RunSchedules(t.Context()); err != nil {

@@ -52,7 +52,7 @@ func (s *Service) CreateInvoice(ctx context.Context, merchantID string, in *tend
 	inv.Recompute(0, now)
 	var view *InvoiceView
 	err = s.Store.InTx(ctx, func(tx store.Executor) error {
-		if err := s.checkInvoiceRefs(ctx, tx, inv, lines); err != nil {
+		if err := s.refsValid(ctx, tx, inv, lines); err != nil {
 			return err
 		}
 		if err := tx.InvoiceCreate(ctx, inv); err != nil {
@@ -85,9 +85,9 @@ func (s *Service) announceInvoice(ctx context.Context, tx store.Executor, inv *t
 }
 
 // checkInvoiceRefs checks that the customer, payment method and catalog
-// items an invoice names are the merchant's and live.
-func (s *Service) checkInvoiceRefs(ctx context.Context, tx store.Executor, inv *tender.Invoice, lines []tender.InvoiceLine) error {
-	errs := tender.FieldErrors{}
+// items an invoice names are the merchant's and live, adding to errs; it
+// returns only the database's errors.
+func (s *Service) checkInvoiceRefs(ctx context.Context, tx store.Executor, inv *tender.Invoice, lines []tender.InvoiceLine, errs tender.FieldErrors) error {
 	if c, err := tx.CustomerGet(ctx, inv.MerchantID, inv.CustomerID); tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && c.DeletedAt != nil {
 		errs.Add("customer_id", "The selected customer id is invalid.")
 	} else if err != nil {
@@ -108,6 +108,15 @@ func (s *Service) checkInvoiceRefs(ctx context.Context, tx store.Executor, inv *
 		} else if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// refsValid is checkInvoiceRefs answering 422 for what it finds.
+func (s *Service) refsValid(ctx context.Context, tx store.Executor, inv *tender.Invoice, lines []tender.InvoiceLine) error {
+	errs := tender.FieldErrors{}
+	if err := s.checkInvoiceRefs(ctx, tx, inv, lines, errs); err != nil {
+		return err
 	}
 	return errs.Err()
 }
@@ -130,7 +139,7 @@ func (s *Service) UpdateInvoice(ctx context.Context, merchantID, id string, in *
 		if inv.URL == "" {
 			inv.URL = s.InvoiceURL()
 		}
-		if err := s.checkInvoiceRefs(ctx, tx, inv, lines); err != nil {
+		if err := s.refsValid(ctx, tx, inv, lines); err != nil {
 			return err
 		}
 		now := tender.NewTime(s.now())

@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,67 +9,18 @@ import (
 	"github.com/tenderpay/tender/store"
 )
 
-// applySchedule validates in onto sc (create: a new schedule) and computes
-// the next occurrence from the rule.
+// applySchedule validates in onto sc (create: a new schedule), checks the
+// customer, autopay method and catalog items it names, and defaults the url.
 func (s *Service) applySchedule(ctx context.Context, tx store.Executor, sc *tender.Schedule, in *tender.ScheduleInput, create bool) error {
 	errs := tender.FieldErrors{}
-	ruleChanged := in.Rule != nil
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = strings.TrimSpace(*src)
-		}
-	}
-	set(&sc.Rule, in.Rule)
-	set(&sc.URL, in.URL)
-	set(&sc.CustomerID, in.CustomerID)
-	set(&sc.PaymentMethodID, in.PaymentMethodID)
-	if in.Total.IsSet() || create {
-		sc.Total = in.Total.Parse(errs, "total", true, 1)
-	}
-	if in.EmailNotification != nil {
-		sc.EmailNotification = bool(*in.EmailNotification)
-	}
-	if in.Active != nil {
-		sc.Active = bool(*in.Active)
-	}
-	if len(in.Meta) > 0 && string(in.Meta) != "null" || create {
-		meta, lines := tender.InvoiceMeta(in.Meta, errs)
-		sc.Meta = meta
-		inv := &tender.Invoice{MerchantID: sc.MerchantID, CustomerID: sc.CustomerID, PaymentMethodID: sc.PaymentMethodID}
-		if sc.CustomerID == "" {
-			errs.Required("customer_id")
-		} else if err := s.checkInvoiceRefs(ctx, tx, inv, lines); err != nil {
-			var te *tender.Error
-			if !errors.As(err, &te) || te.Fields == nil {
-				return err
-			}
-			for k, v := range te.Fields {
-				errs[k] = v
-			}
-		}
-	}
+	lines := in.Apply(sc, create, s.now(), errs)
 	if sc.URL == "" {
 		sc.URL = s.InvoiceURL()
-	} else if !strings.HasPrefix(sc.URL, "https://") && !strings.HasPrefix(sc.URL, "http://") {
-		errs.Add("url", "The url must start with http:// or https://.")
 	}
-	if ruleChanged || create {
-		r, err := tender.ParseRule(sc.Rule)
-		switch {
-		case err != nil:
-			var te *tender.Error
-			if errors.As(err, &te) {
-				for k, v := range te.Fields {
-					errs[k] = v
-				}
-			}
-		case r.GetDTStart().Before(s.now().Add(-time.Minute)):
-			errs.Add("rule", "The rule's DTSTART may not be in the past.")
-		default:
-			sc.NextRunAt = tender.NextOccurrence(r, r.GetDTStart(), true)
-			if sc.NextRunAt == nil {
-				errs.Add("rule", "The rule has no occurrence.")
-			}
+	if sc.CustomerID != "" {
+		refs := &tender.Invoice{MerchantID: sc.MerchantID, CustomerID: sc.CustomerID, PaymentMethodID: sc.PaymentMethodID}
+		if err := s.checkInvoiceRefs(ctx, tx, refs, lines, errs); err != nil {
+			return err
 		}
 	}
 	return errs.Err()
