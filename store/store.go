@@ -89,11 +89,8 @@ type Executor interface {
 	// PaymentMethodGet returns a payment method of merchantID (deleted ones
 	// included).
 	PaymentMethodGet(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, error)
-	// PaymentMethodSecret returns the sealed number and CVV of a payment
-	// method of merchantID.
-	PaymentMethodSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethodSecret, error)
-	// PaymentMethodWithSecret is PaymentMethodGet and PaymentMethodSecret in
-	// one query.
+	// PaymentMethodWithSecret returns a payment method of merchantID (as
+	// PaymentMethodGet) with its sealed number, CVV and routing number.
 	PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, error)
 	PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error
 	PaymentMethodDelete(ctx context.Context, merchantID, id string, at time.Time) error
@@ -209,12 +206,10 @@ type Executor interface {
 	// WebhookList lists the live webhooks of a merchant or of a partner.
 	WebhookList(ctx context.Context, merchantID, partnerID string) ([]*tender.Webhook, error)
 	WebhookDelete(ctx context.Context, id string, at time.Time) error
-	// WebhooksFor lists the live webhooks an event of merchantID goes to:
-	// the merchant's and its partner's, subscribed to name or to "*".
-	WebhooksFor(ctx context.Context, merchantID, name string) ([]*tender.Webhook, error)
 	DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error
 	// DeliveriesForEvent writes, in one statement, a pending delivery of ev
-	// to each webhook WebhooksFor would list; it returns how many.
+	// to each live webhook it goes to (the merchant's and its partner's,
+	// subscribed to its name or to "*"); it returns how many.
 	DeliveriesForEvent(ctx context.Context, ev *tender.Event) (int, error)
 	DeliveryGet(ctx context.Context, id string) (*tender.WebhookDelivery, error)
 	DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) error

@@ -178,9 +178,6 @@ SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, c
     created_at, updated_at, deleted_at
 FROM payment_methods WHERE merchant_id = $1 AND id = $2;
 
--- name: PaymentMethodSecret
-SELECT id, sealed_number, sealed_cvv, bank_routing FROM payment_methods WHERE merchant_id = $1 AND id = $2;
-
 -- name: PaymentMethodUpdate
 -- $3, $4, $24 and $25 are part of the shared argument list and not changed here.
 UPDATE payment_methods SET nickname = $5, person_name = $6, card_type = $7, card_last_four = $8,
@@ -372,14 +369,6 @@ ORDER BY created_at, id;
 
 -- name: WebhookDelete
 UPDATE webhooks SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL;
-
--- name: WebhooksFor
-SELECT w.id, w.merchant_id, w.partner_id, w.target_url, w.event, w.secret, w.max_attempts, w.retry_base_seconds,
-    w.created_at, w.deleted_at
-FROM webhooks w JOIN merchants m ON m.id = $1
-WHERE w.deleted_at IS NULL AND (w.event = $2 OR w.event = '*')
-  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
-ORDER BY w.created_at, w.id;
 
 -- name: DeliveryCreate
 INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
@@ -621,7 +610,7 @@ ORDER BY created_at, id;
 INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING;
 
 -- name: PaymentMethodWithSecret
--- PaymentMethodGet and PaymentMethodSecret in one round trip (a charge).
+-- A payment method with its sealed number, CVV and routing number (a charge: one round trip).
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
     bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
     address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,

@@ -10,7 +10,7 @@ import (
 )
 
 var moneyQueries = []string{
-	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodSecret", "PaymentMethodUpdate", "PaymentMethodDelete",
+	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodUpdate", "PaymentMethodDelete",
 	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
 	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret",
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
@@ -80,19 +80,6 @@ func (e *exec) PaymentMethodWithSecret(ctx context.Context, merchantID, id strin
 		return nil, nil, e.notFound(err, "payment method")
 	}
 	return pm, sec, nil
-}
-
-func (e *exec) PaymentMethodSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethodSecret, error) {
-	if !validID(id) || !validID(merchantID) {
-		return nil, tender.NotFound("payment method")
-	}
-	s := &tender.PaymentMethodSecret{}
-	err := e.r.QueryRowContext(ctx, e.q("PaymentMethodSecret"), merchantID, id).Scan(
-		(*textCol)(&s.PaymentMethodID), &s.SealedNumber, &s.SealedCVV, &s.BankRouting)
-	if err != nil {
-		return nil, e.notFound(err, "payment method")
-	}
-	return s, nil
 }
 
 func (e *exec) PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error {

@@ -11,7 +11,7 @@ import (
 
 func init() {
 	requiredQueries = append(requiredQueries, "WebhookCreate", "WebhookGet", "WebhookList", "WebhookDelete",
-		"WebhooksFor", "DeliveryCreate", "DeliveryGet", "DeliveryUpdate", "DeliveryCount", "DeliveryList",
+		"DeliveryCreate", "DeliveryGet", "DeliveryUpdate", "DeliveryCount", "DeliveryList",
 		"DeliveryBlocked", "EventGet", "DeliveryWork", "DeliveriesToEnqueue", "DeliveriesMarkEnqueued")
 }
 
@@ -75,13 +75,6 @@ func (e *exec) WebhookDelete(ctx context.Context, id string, at time.Time) error
 		return err
 	}
 	return nil
-}
-
-func (e *exec) WebhooksFor(ctx context.Context, merchantID, name string) ([]*tender.Webhook, error) {
-	if !validID(merchantID) {
-		return []*tender.Webhook{}, nil
-	}
-	return e.webhooks(ctx, "WebhooksFor", merchantID, name)
 }
 
 func (e *exec) DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error {
