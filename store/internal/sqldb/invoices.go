@@ -95,19 +95,12 @@ func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.Invo
 	if page.Total == 0 {
 		return page, nil
 	}
-	rows, err := e.r.QueryContext(ctx, orderBy(e.q("InvoiceList"), store.InvoiceSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanInvoice, orderBy(e.q("InvoiceList"), store.InvoiceSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
-		return nil, e.d.wrap(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		inv, err := scanInvoice(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		page.Items = append(page.Items, inv)
-	}
-	return page, e.d.wrap(rows.Err())
+	page.Items = items
+	return page, nil
 }
 
 func (e *exec) InvoicePaid(ctx context.Context, merchantID, invoiceID string) (tender.Amount, error) {

@@ -36,20 +36,7 @@ func scanMessage(row rowScanner) (*tender.Message, error) {
 }
 
 func (e *exec) queryMessages(ctx context.Context, q querier, query string, args ...any) ([]*tender.Message, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, e.d.wrap(err)
-	}
-	defer rows.Close()
-	out := []*tender.Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		out = append(out, m)
-	}
-	return out, e.d.wrap(rows.Err())
+	return all(ctx, e, q, scanMessage, query, args...)
 }
 
 func (e *exec) MessageList(ctx context.Context, merchantID string, p tender.ListParams) (*tender.Page[*tender.Message], error) {

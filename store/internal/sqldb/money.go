@@ -40,8 +40,12 @@ func (e *exec) PaymentMethodCreate(ctx context.Context, pm *tender.PaymentMethod
 	return e.d.wrap(err)
 }
 
-// scanPaymentMethod scans a payment method's columns, then extra.
-func scanPaymentMethod(row rowScanner, extra ...any) (*tender.PaymentMethod, error) {
+func scanPaymentMethod(row rowScanner) (*tender.PaymentMethod, error) {
+	return scanPaymentMethodAnd(row)
+}
+
+// scanPaymentMethodAnd scans a payment method's columns, then extra.
+func scanPaymentMethodAnd(row rowScanner, extra ...any) (*tender.PaymentMethod, error) {
 	var pm tender.PaymentMethod
 	var meta jsonCol
 	var created, updated, deleted timeCol
@@ -74,7 +78,7 @@ func (e *exec) PaymentMethodWithSecret(ctx context.Context, merchantID, id strin
 		return nil, nil, tender.NotFound("payment method")
 	}
 	sec := &tender.PaymentMethodSecret{PaymentMethodID: id}
-	pm, err := scanPaymentMethod(e.r.QueryRowContext(ctx, e.q("PaymentMethodWithSecret"), merchantID, id),
+	pm, err := scanPaymentMethodAnd(e.r.QueryRowContext(ctx, e.q("PaymentMethodWithSecret"), merchantID, id),
 		&sec.SealedNumber, &sec.SealedCVV, &sec.BankRouting)
 	if err != nil {
 		return nil, nil, e.notFound(err, "payment method")
@@ -103,20 +107,7 @@ func (e *exec) PaymentMethodDelete(ctx context.Context, merchantID, id string, a
 }
 
 func (e *exec) queryPaymentMethods(ctx context.Context, query string, args ...any) ([]*tender.PaymentMethod, error) {
-	rows, err := e.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, e.d.wrap(err)
-	}
-	defer rows.Close()
-	out := []*tender.PaymentMethod{}
-	for rows.Next() {
-		pm, err := scanPaymentMethod(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		out = append(out, pm)
-	}
-	return out, e.d.wrap(rows.Err())
+	return all(ctx, e, e.r, scanPaymentMethod, query, args...)
 }
 
 func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error) {
@@ -258,20 +249,7 @@ func (e *exec) TransactionUpdate(ctx context.Context, t *tender.Transaction) err
 }
 
 func (e *exec) queryTransactions(ctx context.Context, q querier, query string, args ...any) ([]*tender.Transaction, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, e.d.wrap(err)
-	}
-	defer rows.Close()
-	out := []*tender.Transaction{}
-	for rows.Next() {
-		t, err := scanTransaction(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		out = append(out, t)
-	}
-	return out, e.d.wrap(rows.Err())
+	return all(ctx, e, q, scanTransaction, query, args...)
 }
 
 func (e *exec) TransactionChildren(ctx context.Context, merchantID string, parentIDs []string) ([]*tender.Transaction, error) {

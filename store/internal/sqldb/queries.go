@@ -114,19 +114,12 @@ func (e *exec) MerchantList(ctx context.Context, partnerID string, p tender.List
 	if err := e.r.QueryRowContext(ctx, e.q("MerchantCountPartner"), partnerID).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
-	rows, err := e.r.QueryContext(ctx, orderBy(e.q("MerchantList"), store.MerchantSorts, p), partnerID, p.PerPage, p.Offset())
+	items, err := all(ctx, e, e.r, scanMerchant, orderBy(e.q("MerchantList"), store.MerchantSorts, p), partnerID, p.PerPage, p.Offset())
 	if err != nil {
-		return nil, e.d.wrap(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		m, err := scanMerchant(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		page.Items = append(page.Items, m)
-	}
-	return page, e.d.wrap(rows.Err())
+	page.Items = items
+	return page, nil
 }
 
 func (e *exec) MerchantUpdate(ctx context.Context, m *tender.Merchant) error {
@@ -254,19 +247,12 @@ func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.Cus
 	if page.Total == 0 {
 		return page, nil
 	}
-	rows, err := e.r.QueryContext(ctx, orderBy(e.q("CustomerList"), store.CustomerSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanCustomer, orderBy(e.q("CustomerList"), store.CustomerSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
-		return nil, e.d.wrap(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		page.Items = append(page.Items, c)
-	}
-	return page, e.d.wrap(rows.Err())
+	page.Items = items
+	return page, nil
 }
 
 // --- items ----------------------------------------------------------------
@@ -346,19 +332,12 @@ func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFil
 	if page.Total == 0 {
 		return page, nil
 	}
-	rows, err := e.r.QueryContext(ctx, orderBy(e.q("ItemList"), store.ItemSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanItem, orderBy(e.q("ItemList"), store.ItemSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
-		return nil, e.d.wrap(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		page.Items = append(page.Items, it)
-	}
-	return page, e.d.wrap(rows.Err())
+	page.Items = items
+	return page, nil
 }
 
 // --- events ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
@@ -156,3 +157,22 @@ func orderBy(query string, allowed []string, p tender.ListParams) string {
 }
 
 var _ sql.Scanner = (*timeCol)(nil)
+
+// all runs query on q and scans every row with scan (an empty result is an
+// empty, non-nil slice).
+func all[T any](ctx context.Context, e *exec, q querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, v)
+	}
+	return out, e.d.wrap(rows.Err())
+}

@@ -78,36 +78,22 @@ func (e *exec) ScheduleList(ctx context.Context, merchantID string, f tender.Sch
 	if page.Total == 0 {
 		return page, nil
 	}
-	rows, err := e.r.QueryContext(ctx, orderBy(e.q("ScheduleList"), store.ScheduleSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanSchedule, orderBy(e.q("ScheduleList"), store.ScheduleSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
-		return nil, e.d.wrap(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		s, err := scanSchedule(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		page.Items = append(page.Items, s)
-	}
-	return page, e.d.wrap(rows.Err())
+	page.Items = items
+	return page, nil
+}
+
+func scanRef(row rowScanner) (store.Ref, error) {
+	var r store.Ref
+	err := row.Scan((*textCol)(&r.MerchantID), (*textCol)(&r.ID))
+	return r, err
 }
 
 func (e *exec) refs(ctx context.Context, name string, args ...any) ([]store.Ref, error) {
-	rows, err := e.r.QueryContext(ctx, e.q(name), args...)
-	if err != nil {
-		return nil, e.d.wrap(err)
-	}
-	defer rows.Close()
-	var out []store.Ref
-	for rows.Next() {
-		var r store.Ref
-		if err := rows.Scan((*textCol)(&r.MerchantID), (*textCol)(&r.ID)); err != nil {
-			return nil, e.d.wrap(err)
-		}
-		out = append(out, r)
-	}
-	return out, e.d.wrap(rows.Err())
+	return all(ctx, e, e.r, scanRef, e.q(name), args...)
 }
 
 func (e *exec) SchedulesDue(ctx context.Context, now time.Time, limit int) ([]store.Ref, error) {

@@ -44,20 +44,7 @@ func (e *exec) WebhookGet(ctx context.Context, id string) (*tender.Webhook, erro
 }
 
 func (e *exec) webhooks(ctx context.Context, name string, args ...any) ([]*tender.Webhook, error) {
-	rows, err := e.r.QueryContext(ctx, e.q(name), args...)
-	if err != nil {
-		return nil, e.d.wrap(err)
-	}
-	defer rows.Close()
-	out := []*tender.Webhook{}
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		out = append(out, w)
-	}
-	return out, e.d.wrap(rows.Err())
+	return all(ctx, e, e.r, scanWebhook, e.q(name), args...)
 }
 
 func (e *exec) WebhookList(ctx context.Context, merchantID, partnerID string) ([]*tender.Webhook, error) {
@@ -122,19 +109,12 @@ func (e *exec) DeliveryList(ctx context.Context, webhookID string, p tender.List
 	if err := e.r.QueryRowContext(ctx, e.q("DeliveryCount"), webhookID).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
-	rows, err := e.r.QueryContext(ctx, e.q("DeliveryList"), webhookID, p.PerPage, p.Offset())
+	items, err := all(ctx, e, e.r, scanDelivery, e.q("DeliveryList"), webhookID, p.PerPage, p.Offset())
 	if err != nil {
-		return nil, e.d.wrap(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, e.d.wrap(err)
-		}
-		page.Items = append(page.Items, d)
-	}
-	return page, e.d.wrap(rows.Err())
+	page.Items = items
+	return page, nil
 }
 
 func (e *exec) DeliveryBlocked(ctx context.Context, d *tender.WebhookDelivery) (bool, error) {
