@@ -31,7 +31,11 @@ type Config struct {
 	Limiter ratelimit.Limiter
 	// RateLimit is the per-IP budget of API routes (Stax: 150/min).
 	RateLimit ratelimit.Limit
-	Logger    *slog.Logger
+	// WebRateLimit is the per-IP budget of the web-payments routes
+	// (Stax.js: 10/min); WebPayRateLimit that of payments made with them
+	// and on the hosted invoice page (Stax.js pay(): 5/min).
+	WebRateLimit, WebPayRateLimit ratelimit.Limit
+	Logger                        *slog.Logger
 	// PublicURL is the externally visible base URL (for pagination links);
 	// empty means derive it from the request.
 	PublicURL string
@@ -43,6 +47,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Version is reported in the OpenAPI document.
 	Version string
+	// Terminal serves device connections (GET /terminal/connect, a
+	// WebSocket); nil leaves the route out.
+	Terminal http.Handler
 }
 
 // API is the HTTP handler.
@@ -99,7 +106,13 @@ func New(cfg Config) *API {
 	mux.Handle("GET /readyz", a.plain("/readyz", a.readyz))
 	mux.Handle("GET /metrics", a.plain("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}).ServeHTTP))
 	mux.Handle("GET /pay/invoice/{id}", a.plain("/pay/invoice/{id}", a.hostedInvoice))
+	mux.Handle("GET /hosted/field/{kind}", a.plain("/hosted/field/{kind}", a.hostedField))
+	mux.Handle("GET /js/{file}", a.plain("/js/{file}", a.serveAsset))
+	mux.Handle("OPTIONS /webpayment/{token}/{action}", a.plain("OPTIONS /webpayment/{token}/{action}", a.webPreflight))
 	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
+	if cfg.Terminal != nil {
+		mux.Handle("GET /terminal/connect", a.plain("/terminal/connect", cfg.Terminal.ServeHTTP))
+	}
 	a.handler = a.outer(mux)
 	return a
 }
@@ -344,15 +357,45 @@ func (a *API) wrap(rt route) http.Handler {
 			a.writeError(w, r, tender.Errorf(tender.ETOOLARGE, "The request body is larger than %d bytes.", a.cfg.MaxBodyBytes))
 			return
 		}
-		if !a.allow(w, r, "api", a.cfg.RateLimit) {
-			return
+		// A payment through the web-payments routes spends both their
+		// budgets (Stax.js: 10/min for its routes, of which pay() 5/min).
+		budgets := []budget{{"api", a.cfg.RateLimit}}
+		switch rt.limit {
+		case limitWeb:
+			budgets = []budget{{"webpayment", a.cfg.WebRateLimit}}
+		case limitWebPay:
+			budgets = []budget{{"webpayment_pay", a.cfg.WebPayRateLimit}, {"webpayment", a.cfg.WebRateLimit}}
 		}
-		p, err := a.authenticate(r, rt.auth)
-		if err != nil {
-			a.writeError(w, r, err)
-			return
+		if rt.auth == authWebToken {
+			// The answer to a throttled browser must be readable by it;
+			// it says nothing about the merchant.
+			if o := r.Header.Get("Origin"); o != "" {
+				w.Header().Set("Access-Control-Allow-Origin", o)
+				w.Header().Add("Vary", "Origin")
+			}
 		}
-		ri.principal = p
+		for _, b := range budgets {
+			if !a.allow(w, r, b.name, b.limit) {
+				return
+			}
+		}
+		switch rt.auth {
+		case authPublic:
+		case authWebToken:
+			p, err := a.webAuthenticate(w, r)
+			if err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+			ri.principal = p
+		default:
+			p, err := a.authenticate(r, rt.auth)
+			if err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+			ri.principal = p
+		}
 		if err := rt.h(w, r); err != nil {
 			a.writeError(w, r, err)
 		}
@@ -380,7 +423,12 @@ func (a *API) allow(w http.ResponseWriter, r *http.Request, name string, l ratel
 	secs := int((res.RetryAfter + time.Second - 1) / time.Second)
 	h.Set("Retry-After", strconv.Itoa(max(1, secs)))
 	a.throttle.WithLabelValues(name).Inc()
-	writeJSON(w, http.StatusTooManyRequests, ErrorBody{Error: "Too many requests. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."})
+	msg := "Too many requests. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
+	if name != "api" {
+		msg = "Too many payment requests from this address (at most " + strconv.Itoa(l.Rate) + " per " + l.Period.String() +
+			"). Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
+	}
+	writeJSON(w, http.StatusTooManyRequests, ErrorBody{Error: msg})
 	return false
 }
 
@@ -391,6 +439,20 @@ const (
 	authMerchantKey                 // merchant API key only (not ephemeral)
 	authPartner                     // partner API key
 	authAny                         // merchant key, ephemeral token or partner key
+	authWebToken                    // the public web-payments token, in the path ({token})
+	authPublic                      // nobody: the path names the object (the hosted invoice page)
+)
+
+// budget is one throttling budget a request spends.
+type budget struct {
+	name  string
+	limit ratelimit.Limit
+}
+
+// Throttling budgets of a route (besides the API's).
+const (
+	limitWeb    = "webpayment"     // Stax.js routes, 10/min per IP
+	limitWebPay = "webpayment_pay" // payments through them, 5/min per IP
 )
 
 func (a *API) authenticate(r *http.Request, kind authKind) (*tender.Principal, error) {

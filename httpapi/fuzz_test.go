@@ -70,6 +70,7 @@ func FuzzRequestBodies(f *testing.F) {
 			path = strings.Replace(path, "{id}", id, 1)
 			path = strings.Replace(path, "{method}", "CHECK", 1)
 		}
+		path = strings.Replace(path, "{token}", e.WebToken, 1)
 		req := httptest.NewRequest(rt.Method, path, strings.NewReader(body))
 		req.URL.RawQuery = query
 		req.Header.Set("Content-Type", "application/json")

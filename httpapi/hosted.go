@@ -17,16 +17,24 @@ var pagesFS embed.FS
 
 var pages = template.Must(template.ParseFS(pagesFS, "pages/*.html"))
 
-// hostedPageHeaders are the security headers of every HTML page: a strict
-// CSP (only the page's own nonce-tagged style), no framing, no referrer.
-func hostedPageHeaders(w http.ResponseWriter) string {
+// newNonce returns a fresh CSP nonce.
+func newNonce() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	nonce := base64.RawStdEncoding.EncodeToString(b)
+	return base64.RawStdEncoding.EncodeToString(b)
+}
+
+// hostedPageHeaders are the security headers of every HTML page: a strict
+// CSP (only the page's own nonce-tagged style, Tender's own scripts and
+// hosted fields), no framing, no referrer.
+func hostedPageHeaders(w http.ResponseWriter) string {
+	nonce := newNonce()
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; img-src 'self' data:; "+
-		"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'nonce-"+nonce+"'; img-src 'self' data:; "+
+		"frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Frame-Options", "DENY")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	return nonce
 }
@@ -47,8 +55,12 @@ func (a *API) hostedInvoice(w http.ResponseWriter, r *http.Request) {
 	inv := h.Invoice
 	data := struct {
 		*service.HostedInvoice
-		Nonce, Total, Paid, Balance, DueAt string
-	}{HostedInvoice: h, Nonce: hostedPageHeaders(w), Total: notify.Dollars(inv.Total), Balance: notify.Dollars(inv.BalanceDue)}
+		Nonce, Total, Paid, Balance, DueAt, BalanceAmount string
+		Payable                                           bool
+		Library, Script                                   string
+	}{HostedInvoice: h, Nonce: hostedPageHeaders(w), Total: notify.Dollars(inv.Total), Balance: notify.Dollars(inv.BalanceDue),
+		BalanceAmount: inv.BalanceDue.String(), Payable: inv.Payable() > 0 && inv.Status != tender.InvoicePaid,
+		Library: assetURL("stax.js"), Script: assetURL("invoice.js")}
 	if inv.TotalPaid > 0 {
 		data.Paid = notify.Dollars(inv.TotalPaid)
 	}

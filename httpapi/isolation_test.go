@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/internal/apitest"
@@ -30,14 +31,25 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		e.Call("POST", "/invoice/"+inv+"/pay", map[string]any{"payment_method_id": pm, "total": 5}, 200)
 		sched := e.Call("POST", "/invoice/schedule", map[string]any{"customer_id": cust, "total": 7, "payment_method_id": pm,
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=MONTHLY"}, 200).Map(t)["id"].(string)
+		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "A's till"}, 201).Map(t)["id"].(string)
 		// A's webhook (to a receiver that accepts everything) and one delivery.
 		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		defer sink.Close()
 		hook := e.Call("POST", "/webhook", map[string]any{"target_url": sink.URL, "event": "*"}, 200).Map(t)["id"].(string)
 		e.Call("PUT", "/customer/"+cust, map[string]any{"notes": "hooked"}, 200)
-		var deliveries map[string]any
-		e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook + "/deliveries", Key: e.Key}).JSON(t, &deliveries)
-		delivery := deliveries["data"].([]any)[0].(map[string]any)["id"].(string)
+		// Deliveries are written by the relay, shortly after the event.
+		var delivery string
+		for deadline := time.Now().Add(10 * time.Second); delivery == ""; time.Sleep(20 * time.Millisecond) {
+			var deliveries struct {
+				Data []struct{ ID string }
+			}
+			e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook + "/deliveries", Key: e.Key}).JSON(t, &deliveries)
+			if len(deliveries.Data) > 0 {
+				delivery = deliveries.Data[0].ID
+			} else if time.Now().After(deadline) {
+				t.Fatal("no delivery within 10 s")
+			}
+		}
 		// A merchant of a partner, for partner routes.
 		_, pk, err := e.Server.Service.CreatePartner(t.Context(), "P")
 		if err != nil {
@@ -64,6 +76,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			}
 			parts = append(parts, string(e.Do(apitest.Request{Method: "GET", Path: "/merchant/" + ownedID, Key: pk.Key}).Body))
 			parts = append(parts, string(e.Call("GET", "/webhook", nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/terminal/register/"+reg, nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -84,6 +97,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return ownedID
 			case strings.HasPrefix(path, "/webhook/"):
 				return hook
+			case strings.HasPrefix(path, "/terminal/"):
+				return reg
 			case strings.HasPrefix(path, "/invoice/schedule/"):
 				return sched
 			case strings.HasPrefix(path, "/invoice/"):
@@ -93,11 +108,26 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		}
 		body := map[string]any{"target_url": "https://example.com/hook", "event": "*", "firstname": "X", "item": "X", "total": 1, "nickname": "X", "company_name": "X",
 			"payment_method_id": pm, "customer_id": cust, "person_name": "X", "card_number": "4242424242424242",
-			"card_cvv": "123", "card_exp": "1230"}
+			"card_cvv": "123", "card_exp": "1230", "register_id": reg, "transaction_id": sale, "message": "X"}
 		tried := 0
 		for _, rt := range e.Server.API.Routes() {
 			path := rt.Path
-			if strings.Contains(path, "{id}") {
+			if rt.Auth == "webpayment" {
+				// B's public token with A's customer: refused, nothing of A's touched.
+				r := e.Do(apitest.Request{Method: rt.Method, Path: strings.Replace(path, "{token}", b.Merchant.WebPaymentsToken, 1), Body: body})
+				tried++
+				if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "customer_id") {
+					t.Errorf("%s %s with B's web-payments token and A's customer: %d %s, want 422 on customer_id", rt.Method, rt.Path, r.Status, r.Body)
+				}
+				continue
+			}
+			if rt.Auth == "public" {
+				continue // the hosted invoice payment: TestHostedInvoicePayment
+			}
+			if strings.Contains(path, "{registerId}") {
+				path = strings.NewReplacer("{registerId}", reg, "{transactionId}", sale).Replace(path)
+			}
+			if strings.Contains(rt.Path, "{") {
 				id := idFor(path)
 				if id == "" {
 					t.Fatalf("no object for %s %s: add it to this test", rt.Method, rt.Path)
@@ -122,13 +152,13 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					if r.Status != http.StatusForbidden {
 						t.Errorf("%s %s with %s: %d, want 403", rt.Method, path, who, r.Status)
 					}
-				case strings.Contains(rt.Path, "{id}"):
+				case strings.Contains(rt.Path, "{"):
 					if r.Status != http.StatusNotFound {
 						t.Errorf("%s %s with %s: %d %s, want 404", rt.Method, path, who, r.Status, r.Body)
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

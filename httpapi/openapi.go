@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
 	"sort"
@@ -101,16 +102,52 @@ func componentSchemas() schema {
 		"created_at": ts(), "updated_at": ts(), "deleted_at": nts()}
 	pm := paymentMethodProps(false)
 	tx, child := transactionProps(true), transactionProps(false)
+	register := schema{"id": str(), "merchant_id": str(), "register_num": integer(), "serial": str(), "nickname": str(),
+		"type": str(), "tip_enabled": boolean(), "batch_time": str(), "last_batch_at": nts(), "is_online": boolean(),
+		"last_seen_at": nts(), "paired_at": nts(), "created_at": ts(), "updated_at": ts(), "deleted_at": nts()}
+	newRegister := withProp(withProp(object(all(register), register), "pairing_code", str()), "pairing_expires_at", ts())
+	registerRef := schema{"type": []string{"string", "integer"}, "description": "register id or register_num"}
+	termStatus := schema{"id": str(), "register_id": str(), "status": str(), "success": integer(), "message": str(),
+		"cancelled": boolean(), "total": money(), "surcharge": money(), "transaction": ref("Transaction")}
 	return schema{
-		"PaymentMethod":      object(all(pm), pm),
-		"PaymentMethodInput": object(nil, paymentMethodProps(true)),
-		"Transaction":        object(all(tx), tx),
-		"ChildTransaction":   object(all(child), child),
+		"Register":      object(all(register), register),
+		"NewRegister":   newRegister,
+		"RegisterInput": object(nil, schema{"nickname": str(), "serial": str(), "type": str(), "tip_enabled": boolean(), "batch_time": str()}),
+		"TerminalChargeInput": object([]string{"total", "register"}, schema{"total": money(), "register": registerRef,
+			"meta":         schema{"type": "object", "description": "lineItems, idempotency_id, reference, ...; customFee is refused"},
+			"printReceipt": str(), "paymentType": str(), "customer_id": str(), "customerId": str(), "invoice_id": str(),
+			"invoiceId": str(), "tokenize": boolean(), "pre_auth": boolean(), "idempotency_id": str()}),
+		"TerminalActionInput": object([]string{"transaction_id"}, schema{"transaction_id": str(), "transactionId": str(),
+			"register": registerRef, "total": money(), "idempotency_id": str()}),
+		"PromptInput":         object([]string{"register"}, schema{"register": registerRef, "message": str(), "total": money()}),
+		"PromptResult":        object([]string{"id", "answered", "answer", "message"}, schema{"id": str(), "answered": boolean(), "answer": boolean(), "message": str()}),
+		"TerminalStatus":      object(all(termStatus), termStatus),
+		"RegisterBatchResult": object([]string{"register_id", "settled"}, schema{"register_id": str(), "settled": integer(), "offline_captured": integer(), "offline_declined": integer()}),
+		"PaymentMethod":       object(all(pm), pm),
+		"PaymentMethodInput":  object(nil, paymentMethodProps(true)),
+		"Transaction":         object(all(tx), tx),
+		"ChildTransaction":    object(all(child), child),
 		"ChargeInput": object(nil, schema{
 			"payment_method_id": str(), "total": money(), "meta": schema{"type": "object"},
 			"pre_auth": schema{"type": []string{"boolean", "integer", "string"}}, "idempotency_id": str(),
 		}),
-		"ActionInput":  object(nil, schema{"total": money(), "idempotency_id": str()}),
+		"ActionInput": object(nil, schema{"total": money(), "idempotency_id": str()}),
+		"WebPaymentInput": object(nil, func() schema {
+			p := schema{"method": str(), "customer_id": str(), "match_customer": schema{"type": []string{"boolean", "integer", "string"}},
+				"person_name": str(), "card_number": str(), "card_cvv": str(), "card_exp": str(),
+				"month": schema{"type": []string{"string", "integer"}}, "year": schema{"type": []string{"string", "integer"}},
+				"bank_name": str(), "bank_account": str(), "bank_routing": str(), "bank_type": str(), "bank_holder_type": str(),
+				"total": money(), "url": str(), "meta": schema{"type": "object"}, "send_receipt": boolean(), "validate": boolean(),
+				"idempotency_id": str()}
+			for _, f := range []string{"firstname", "lastname", "company", "email", "phone", "address_1", "address_2",
+				"address_city", "address_state", "address_zip", "address_country"} {
+				p[f] = str()
+			}
+			return p
+		}()),
+		"HostedPayResult": object([]string{"success", "message", "status", "total", "total_paid", "balance_due", "last_four", "method", "pending"},
+			schema{"success": boolean(), "message": str(), "status": str(), "total": money(), "total_paid": money(),
+				"balance_due": money(), "last_four": str(), "method": str(), "pending": boolean()}),
 		"Invoice":      object(all(invoiceProps(false)), invoiceProps(false)),
 		"InvoiceInput": object(nil, invoiceProps(true)),
 		"PayInvoiceInput": object(nil, schema{"payment_method_id": str(), "total": money(), "idempotency_id": str(),
@@ -231,7 +268,17 @@ func (a *API) OpenAPI() map[string]any {
 			responses["409"] = errResp("Conflict")
 		}
 		op["responses"] = responses
-		op["security"] = []schema{{"bearer": []string{}}}
+		switch rt.auth {
+		case authWebToken:
+			// The public web-payments token is the {token} path segment.
+			op["security"] = []schema{}
+			op["description"] = "Authenticated by the merchant's public web-payments token in the path. CORS: the merchant's allowed_origins (any origin for a sandbox merchant); 403 for another origin."
+		case authPublic:
+			op["security"] = []schema{}
+			op["description"] = "No key: the invoice id is the capability, as for the hosted page itself."
+		default:
+			op["security"] = []schema{{"bearer": []string{}}}
+		}
 		item, _ := paths[rt.path].(schema)
 		if item == nil {
 			item = schema{}
@@ -250,6 +297,24 @@ func (a *API) OpenAPI() map[string]any {
 	paths["/readyz"] = ready
 	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}})
 	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}))
+
+	// The browser side of web payments: pages and scripts, no key.
+	page := func(opID, summary, tag, param string, content schema) schema {
+		return schema{"summary": summary, "tags": []string{tag}, "operationId": opID,
+			"parameters": []schema{{"name": param, "in": "path", "required": true, "schema": str()}},
+			"responses": schema{"200": schema{"description": "OK", "content": content},
+				"404": schema{"description": "Not found"}}}
+	}
+	html := schema{"text/html": schema{"schema": str()}}
+	js := page("getJsFile", "The Stax.js-compatible library (stax.js) and the hosted pages' scripts; ETag, ?v=<hash> immutable", "webpayment", "file",
+		schema{"text/javascript": schema{"schema": str()}})
+	js["responses"].(schema)["304"] = schema{"description": "Not modified (If-None-Match)"}
+	paths["/js/{file}"] = schema{"get": js}
+	field := page("getHostedFieldKind", "A hosted card field (number or cvv) for an iframe; query token, sid, origin", "webpayment", "kind", html)
+	paths["/hosted/field/{kind}"] = schema{"get": field}
+	if item, ok := paths["/pay/invoice/{id}"].(schema); ok {
+		item["get"] = page("getPayInvoiceId", "The hosted invoice page (marks a sent invoice VIEWED)", "invoice", "id", html)
+	}
 
 	return schema{
 		"openapi": "3.1.0",
@@ -364,8 +429,12 @@ func invoiceProps(input bool) schema {
 	return p
 }
 
-// withProp adds an optional property to an object schema.
+// withProp returns a copy of an object schema with one more optional
+// property; s itself is not changed (its properties may be shared).
 func withProp(s schema, name string, p schema) schema {
-	s["properties"].(schema)[name] = p
-	return s
+	out := maps.Clone(s)
+	props := maps.Clone(s["properties"].(schema))
+	props[name] = p
+	out["properties"] = props
+	return out
 }

@@ -30,6 +30,8 @@ type route struct {
 	// handler then checks path's literal segments itself.
 	mux   string
 	query []queryParam
+	// limit picks the throttling budget (default: the API's).
+	limit string
 	h     func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -120,6 +122,27 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/invoice/{id}/pay", tag: "invoice", summary: "Pay an invoice with a stored payment method (idempotent; split funding)", req: "PayInvoiceInput", resp: "Transaction", money: true, h: a.payInvoice},
 		{method: "POST", path: "/invoice/{id}/pay/{method}", tag: "invoice", summary: "Record a payment made outside Tender: CASH, CHECK, BANK TRANSFER, GIFTCARD, PAYPAL, VENMO, OTHER", req: "ManualPaymentInput", resp: "Transaction", h: a.payInvoiceManual},
 
+		// Web payments (Stax.js and the hosted invoice page): public tokens,
+		// CORS, their own throttling budgets.
+		{method: "POST", path: "/webpayment/{token}/tokenize", auth: authWebToken, limit: limitWeb, tag: "webpayment", summary: "Stax.js tokenize(): store a card (from the hosted fields) or bank account on a matched, given or new customer", req: "WebPaymentInput", resp: "PaymentMethod", h: a.webTokenize},
+		{method: "POST", path: "/webpayment/{token}/pay", auth: authWebToken, limit: limitWebPay, tag: "webpayment", summary: "Stax.js pay(): customer, payment method, invoice and payment in one (idempotent); the invoice PAID or ATTEMPTED", req: "WebPaymentInput", resp: "Invoice", money: true, h: a.webPay},
+		{method: "POST", path: "/pay/invoice/{id}", auth: authPublic, limit: limitWebPay, tag: "webpayment", summary: "Pay an invoice from its hosted page (card or bank, saved on the invoice's customer)", req: "WebPaymentInput", resp: "HostedPayResult", money: true, h: a.hostedPay},
+
+		// Card-present terminals (the device connects to GET /terminal/connect).
+		{method: "GET", path: "/terminal/register", tag: "terminal", summary: "List the merchant's registers (bare array)", resp: "Register", array: true, h: a.listRegisters},
+		{method: "POST", path: "/terminal/register", tag: "terminal", summary: "Add a register; the answer holds its one-time pairing code", req: "RegisterInput", resp: "NewRegister", status: 201, h: a.createRegister},
+		{method: "GET", path: "/terminal/register/{id}", tag: "terminal", summary: "Get a register", resp: "Register", h: a.getRegister},
+		{method: "PUT", path: "/terminal/register/{id}", tag: "terminal", summary: "Update a register: nickname, serial, tip prompt, batch time", req: "RegisterInput", resp: "Register", h: a.updateRegister},
+		{method: "POST", path: "/terminal/register/{id}/pair", tag: "terminal", summary: "New pairing code for a register (revokes the paired device)", resp: "NewRegister", status: 201, h: a.pairRegister},
+		{method: "POST", path: "/terminal/register/{id}/batch", tag: "terminal", summary: "Close the device's batch now: capture offline approvals, settle", resp: "RegisterBatchResult", h: a.batchRegister},
+		{method: "POST", path: "/terminal/charge", tag: "terminal", summary: "Card-present sale (or pre-auth); waits up to 60 s for the device, then answers terminalservice.waiting", req: "TerminalChargeInput", resp: "Transaction", money: true, h: a.terminalCharge(false, false)},
+		{method: "POST", path: "/terminal/charge/queue", tag: "terminal", summary: "Card-present sale queued to the device: the PENDING transaction at once; poll it", req: "TerminalChargeInput", resp: "Transaction", h: a.terminalCharge(true, false)},
+		{method: "POST", path: "/terminal/credit", tag: "terminal", summary: "Card-present credit (pay out to the presented card)", req: "TerminalChargeInput", resp: "Transaction", money: true, h: a.terminalCharge(false, true)},
+		{method: "POST", path: "/terminal/refund", tag: "terminal", summary: "Refund a terminal transaction (card present unless card-present tokenized)", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpRefund)},
+		{method: "POST", path: "/terminal/void", tag: "terminal", summary: "Void a terminal transaction on its register, before the device's batch", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpVoid)},
+		{method: "POST", path: "/terminal/prompt", tag: "terminal", summary: "Show a message (and price) on the device; the customer's yes or no", req: "PromptInput", resp: "PromptResult", h: a.terminalPrompt},
+		{method: "GET", path: "/terminal/{registerId}/status/{transactionId}", mux: "/terminal/{registerId}/{action}/{transactionId}", tag: "terminal", summary: "Status of a terminal transaction: SUCCESS, FAILED or PENDING (success 1/0)", resp: "TerminalStatus", h: a.terminalStatus},
+
 		// Webhooks (a merchant's, or with a partner key every merchant's of the partner).
 		{method: "POST", path: "/webhook", auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
 		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks (bare array)", resp: "Webhook", array: true, h: a.listWebhooks},
@@ -143,7 +166,8 @@ func (a *API) routeTable() []route {
 // RouteInfo describes one route of the table (for tests and tools).
 type RouteInfo struct {
 	Method, Path string
-	// Auth is "merchant", "merchant-key" or "partner".
+	// Auth is "merchant", "merchant-key", "partner", "any", "webpayment"
+	// (the public token in the path) or "public".
 	Auth string
 }
 
@@ -159,6 +183,10 @@ func (a *API) Routes() []RouteInfo {
 			auth = "merchant-key"
 		case authPartner:
 			auth = "partner"
+		case authWebToken:
+			auth = "webpayment"
+		case authPublic:
+			auth = "public"
 		}
 		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth})
 	}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/terminal"
 )
 
 var (
@@ -69,6 +71,21 @@ func TestNoSecretsAtRestOrInLogs(t *testing.T) {
 				"customer_id": cust, "person_name": "S", "bank_account": acct, "bank_routing": "123456789", "bank_type": "x"}})
 			if r.Status != 422 || bytes.Contains(r.Body, []byte(acct)) {
 				t.Errorf("invalid bank: %d %s", r.Status, r.Body)
+			}
+		}
+		// Card-present: the device sends the number over its connection.
+		for i, card := range testCards[:2] {
+			reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "secrets"}, 201).Map(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			sim := &terminal.Simulator{Server: e.URL, Code: reg["pairing_code"].(string), Auto: terminal.AutoApprove, CardNumber: card}
+			done := make(chan error, 1)
+			go func() { done <- sim.Run(ctx) }()
+			r := e.Do(apitest.Request{Method: "POST", Path: "/terminal/charge", Key: e.Key,
+				Body: map[string]any{"total": 4, "register": reg["id"], "tokenize": i == 0, "customer_id": cust}})
+			cancel()
+			<-done
+			if r.Status >= 500 || r.Status == 202 || bytes.Contains(r.Body, []byte(card[:12])) {
+				t.Errorf("card-present charge: %d %s", r.Status, r.Body)
 			}
 		}
 		e.Call("POST", "/sandbox/batch", nil, 200)

@@ -20,7 +20,9 @@ type receiver struct {
 	mu    sync.Mutex
 	got   []received
 	reply atomic.Value // func(n int) (status int, delay time.Duration)
-	calls atomic.Int64
+	// refuse, when set, answers 500 to the bodies it returns true for.
+	refuse atomic.Value // func(body []byte) bool
+	calls  atomic.Int64
 }
 
 type received struct {
@@ -36,6 +38,9 @@ func newReceiver(t *testing.T) *receiver {
 		n := int(rc.calls.Add(1))
 		status, delay := rc.reply.Load().(func(int) (int, time.Duration))(n)
 		body, _ := io.ReadAll(r.Body)
+		if f, ok := rc.refuse.Load().(func([]byte) bool); ok && f(body) {
+			status = 500
+		}
 		if delay > 0 {
 			time.Sleep(delay)
 		}
@@ -178,8 +183,8 @@ func TestWebhookRetries(t *testing.T) {
 		wait(t, "the delivery after retries", 20*time.Second, func() bool {
 			var log map[string]any
 			e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook["id"].(string) + "/deliveries", Key: e.Key}).JSON(t, &log)
-			d := log["data"].([]any)[0].(map[string]any)
-			return d["status"] == "delivered"
+			data, _ := log["data"].([]any)
+			return len(data) > 0 && data[0].(map[string]any)["status"] == "delivered"
 		})
 		var log map[string]any
 		e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook["id"].(string) + "/deliveries", Key: e.Key}).JSON(t, &log)
@@ -235,6 +240,56 @@ func TestPartnerWebhook(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		if n := len(rc.received()); n != 2 {
 			t.Fatalf("%d deliveries, want 2 (the partner's merchants only)", n)
+		}
+	})
+}
+
+// TestWebhookOrderAfterFailure: when the first delivery of an object fails,
+// the object's later events wait for its retry, then arrive in order; other
+// objects' deliveries are not held up.
+func TestWebhookOrderAfterFailure(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		rc := newReceiver(t)
+		var failedOnce atomic.Bool
+		e.Call("POST", "/webhook", map[string]any{"target_url": rc.URL, "event": "update_customer", "retry_base_seconds": 1}, 200)
+		a := e.Call("POST", "/customer", map[string]any{"firstname": "A"}, 200).Map(t)["id"].(string)
+		b := e.Call("POST", "/customer", map[string]any{"firstname": "B"}, 200).Map(t)["id"].(string)
+		// The receiver refuses A's first update once.
+		rc.refuse.Store(func(body []byte) bool {
+			var obj map[string]any
+			_ = json.Unmarshal(body, &obj)
+			return obj["id"] == a && obj["notes"] == "1" && failedOnce.CompareAndSwap(false, true)
+		})
+		for _, n := range []string{"1", "2", "3"} {
+			e.Call("PUT", "/customer/"+a, map[string]any{"notes": n}, 200)
+			e.Call("PUT", "/customer/"+b, map[string]any{"notes": n}, 200)
+		}
+		wait(t, "all six updates", 20*time.Second, func() bool { return len(rc.received()) == 6 })
+		var order = map[string][]string{}
+		var bDoneAt, aFirstAt time.Time
+		for _, r := range rc.received() {
+			var obj map[string]any
+			_ = json.Unmarshal(r.body, &obj)
+			id := obj["id"].(string)
+			order[id] = append(order[id], obj["notes"].(string))
+			if id == b && obj["notes"] == "3" {
+				bDoneAt = r.at
+			}
+			if id == a && obj["notes"] == "1" {
+				aFirstAt = r.at
+			}
+		}
+		if !failedOnce.Load() {
+			t.Fatal("the receiver never refused")
+		}
+		for _, id := range []string{a, b} {
+			if got := order[id]; len(got) != 3 || got[0] != "1" || got[1] != "2" || got[2] != "3" {
+				t.Errorf("updates of %s arrived as %v", id, got)
+			}
+		}
+		if !bDoneAt.Before(aFirstAt) {
+			t.Errorf("B's updates waited for A's retry (B done %v, A's retry %v)", bDoneAt, aFirstAt)
 		}
 	})
 }

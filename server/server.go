@@ -33,6 +33,7 @@ import (
 	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/store/postgres"
 	"github.com/tenderpay/tender/store/sqlite"
+	"github.com/tenderpay/tender/terminal"
 	"github.com/tenderpay/tender/vault"
 	"github.com/tenderpay/tender/webhook"
 )
@@ -49,9 +50,14 @@ type Config struct {
 	Sandbox bool
 	// RateLimit is requests per minute per client IP on API routes: 0 means
 	// the default 150, negative disables throttling.
-	RateLimit  int
-	PublicURL  string
-	TrustProxy bool
+	RateLimit int
+	// WebRateLimit and WebPayRateLimit are the per-IP budgets per minute
+	// of the Stax.js routes and of payments made through them (and on the
+	// hosted invoice page): 0 means the defaults 10 and 5, negative
+	// disables.
+	WebRateLimit, WebPayRateLimit int
+	PublicURL                     string
+	TrustProxy                    bool
 	// DBMaxConns sizes the PostgreSQL pool.
 	DBMaxConns int
 	Logger     *slog.Logger
@@ -94,6 +100,12 @@ type Config struct {
 	// MessageInterval is how often the message relay looks for due
 	// messages (default 1 s).
 	MessageInterval time.Duration
+	// TerminalWait is how long a synchronous terminal request waits for
+	// the device (default 60 s).
+	TerminalWait time.Duration
+	// ListPositionInterval is how often new transactions get their list
+	// positions (default 250 ms; see Service.AssignListPositions).
+	ListPositionInterval time.Duration
 	// ReadHeaderTimeout drops clients that send headers too slowly
 	// (slowloris); default 10 s.
 	ReadHeaderTimeout time.Duration
@@ -101,6 +113,12 @@ type Config struct {
 
 // DefaultRateLimit is Stax's documented API budget per IP per minute.
 const DefaultRateLimit = 150
+
+// Stax.js budgets per IP per minute: its routes, and pay().
+const (
+	DefaultWebRateLimit    = 10
+	DefaultWebPayRateLimit = 5
+)
 
 func (c *Config) defaults() {
 	if c.Addr == "" {
@@ -111,6 +129,12 @@ func (c *Config) defaults() {
 	}
 	if c.RateLimit == 0 {
 		c.RateLimit = DefaultRateLimit
+	}
+	if c.WebRateLimit == 0 {
+		c.WebRateLimit = DefaultWebRateLimit
+	}
+	if c.WebPayRateLimit == 0 {
+		c.WebPayRateLimit = DefaultWebPayRateLimit
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -132,6 +156,9 @@ func (c *Config) defaults() {
 	}
 	if c.ScheduleInterval == 0 {
 		c.ScheduleInterval = time.Minute
+	}
+	if c.ListPositionInterval == 0 {
+		c.ListPositionInterval = 250 * time.Millisecond
 	}
 	if c.SettleAt == "" {
 		c.SettleAt = "02:00"
@@ -264,9 +291,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.relay.Email = smtp
 	}
 	s.Service.EmailEnabled, s.Service.SMSEnabled = s.relay.Email != nil, cfg.SMS != nil
+	s.Service.TerminalWait = cfg.TerminalWait
 
 	var limiter ratelimit.Limiter
-	if cfg.RateLimit > 0 {
+	if cfg.RateLimit > 0 || cfg.WebRateLimit > 0 || cfg.WebPayRateLimit > 0 {
 		limiter = ratelimit.NewMemory(cfg.Now)
 		if cfg.RedisURL != "" {
 			opt, err := redis.ParseURL(cfg.RedisURL)
@@ -279,14 +307,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.API = httpapi.New(httpapi.Config{
-		Service:    s.Service,
-		Limiter:    limiter,
-		RateLimit:  ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
-		Logger:     cfg.Logger,
-		PublicURL:  cfg.PublicURL,
-		TrustProxy: cfg.TrustProxy,
-		Ready:      s.ready,
-		Version:    cfg.Version,
+		Service:         s.Service,
+		Limiter:         limiter,
+		RateLimit:       ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
+		WebRateLimit:    ratelimit.Limit{Rate: cfg.WebRateLimit, Period: time.Minute},
+		WebPayRateLimit: ratelimit.Limit{Rate: cfg.WebPayRateLimit, Period: time.Minute},
+		Logger:          cfg.Logger,
+		PublicURL:       cfg.PublicURL,
+		TrustProxy:      cfg.TrustProxy,
+		Ready:           s.ready,
+		Version:         cfg.Version,
+		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
 	})
 	if cfg.Sandbox {
 		if err := s.bootstrap(ctx); err != nil {
@@ -369,7 +400,7 @@ func (s *Server) Start() error {
 	if s.Service.PublicURL == "" {
 		s.Service.PublicURL = "http://" + localAddr(ln.Addr())
 	}
-	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily, s.relay.Run} {
+	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily, s.listPositions, s.relay.Run} {
 		s.bgWG.Add(1)
 		go func() {
 			defer s.bgWG.Done()
@@ -402,6 +433,22 @@ func (s *Server) sweepKeys(ctx context.Context) {
 	}
 }
 
+// listPositions numbers new transactions for O(page) lists.
+func (s *Server) listPositions(ctx context.Context) {
+	t := time.NewTicker(s.cfg.ListPositionInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.Service.AssignListPositions(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("list positions", "error", err.Error())
+			}
+		}
+	}
+}
+
 // janitor resolves transactions whose processor outcome is unknown.
 func (s *Server) janitor(ctx context.Context) {
 	t := time.NewTicker(s.cfg.JanitorInterval)
@@ -411,6 +458,11 @@ func (s *Server) janitor(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if n, err := s.Service.ExpireTerminalRequests(ctx); err != nil {
+				s.cfg.Logger.Warn("janitor: expire terminal requests", "error", err.Error())
+			} else if n > 0 {
+				s.cfg.Logger.Warn("terminal requests unanswered for 3 hours; their transactions stay PENDING for manual resolution", "count", n)
+			}
 			n, err := s.Service.ResolvePending(ctx, 2*s.cfg.GatewayTimeout)
 			if err != nil {
 				s.cfg.Logger.Warn("janitor", "error", err.Error())

@@ -262,6 +262,13 @@ func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (
 	}
 	n := 0
 	for _, t := range pending {
+		if t.Source == SourceTerminal && t.ParentID == "" {
+			// A terminal payment is the device's until it presents a card.
+			req, err := s.Store.TerminalRequestByTransaction(ctx, t.ID)
+			if err != nil || req.State != terminalAuthorizing {
+				continue
+			}
+		}
 		res, found, err := s.Gateway.Resolve(ctx, t.ID)
 		if err != nil {
 			s.log().Warn("janitor: resolve failed", "transaction_id", t.ID, "error", err.Error())

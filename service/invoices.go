@@ -315,34 +315,48 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
 			return err
 		}
-		inv, err := tx.InvoiceGetForUpdate(ctx, merchantID, invoiceID)
-		if err != nil {
-			return err
-		}
-		if t.Total, err = payable(inv, total); err != nil {
-			return err
-		}
-		if err := fundingSums(funding, t.Total); err != nil {
-			return err
-		}
-		inv.PendingPayments += t.Total
-		inv.UpdatedAt = now
-		if err := tx.InvoiceUpdate(ctx, inv); err != nil {
-			return err
-		}
-		if err := tx.TransactionCreate(ctx, t); err != nil {
-			return err
-		}
-		return tx.FundingCreate(ctx, t.ID, funding)
+		return s.reserveInvoicePayment(ctx, tx, t, total, funding)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
 	} else if err != nil {
 		return nil, err
 	}
+	return s.authorizeInvoicePayment(ctx, t, pm, gwReq, funding, bool(in.EmailReceipt))
+}
 
+// reserveInvoicePayment locks t's invoice, checks that amount (0: the
+// payable balance) may be paid now, reserves it on the invoice and writes
+// the PENDING transaction t with its split funding, inside tx.
+func (s *Service) reserveInvoicePayment(ctx context.Context, tx store.Executor, t *tender.Transaction, amount tender.Amount, funding []tender.Funding) error {
+	inv, err := tx.InvoiceGetForUpdate(ctx, t.MerchantID, t.InvoiceID)
+	if err != nil {
+		return err
+	}
+	if t.Total, err = payable(inv, amount); err != nil {
+		return err
+	}
+	if err := fundingSums(funding, t.Total); err != nil {
+		return err
+	}
+	inv.PendingPayments += t.Total
+	inv.UpdatedAt = t.CreatedAt
+	if err := tx.InvoiceUpdate(ctx, inv); err != nil {
+		return err
+	}
+	if err := tx.TransactionCreate(ctx, t); err != nil {
+		return err
+	}
+	return tx.FundingCreate(ctx, t.ID, funding)
+}
+
+// authorizeInvoicePayment sends a reserved invoice payment to the processor
+// and records its answer (which updates the invoice); with receipt, the
+// customer is emailed the outcome once it is known.
+func (s *Service) authorizeInvoicePayment(ctx context.Context, t *tender.Transaction, pm *tender.PaymentMethod, gwReq gateway.Request, funding []tender.Funding, receipt bool) (*Result, error) {
+	// From here on the client going away must not stop the payment half way.
 	ctx = context.WithoutCancel(ctx)
-	gwReq.Key, gwReq.Amount = t.ID, t.Total
+	gwReq.Key, gwReq.Amount, gwReq.Capture = t.ID, t.Total, true
 	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
 	res, err := s.Gateway.Authorize(gctx, gwReq)
 	cancel()
@@ -350,8 +364,8 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	known.methods[pm.ID] = pm
 	known.funding[t.ID] = funding
 	out, err := s.finalizePayment(ctx, t, res, err, known)
-	if err == nil && bool(in.EmailReceipt) && out.Outcome != OutcomePending {
-		if _, rerr := s.SendReceipt(ctx, merchantID, t.ID, ChannelEmail, ""); rerr != nil {
+	if err == nil && receipt && out.Outcome != OutcomePending {
+		if _, rerr := s.SendReceipt(ctx, t.MerchantID, t.ID, ChannelEmail, ""); rerr != nil {
 			s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(rerr))
 		}
 	}
@@ -561,6 +575,11 @@ type HostedInvoice struct {
 	Customer string
 	Memo     string
 	Lines    []notify.Line
+	// WebToken is the merchant's public web-payments token (for the
+	// hosted card fields).
+	WebToken string
+	// CardAllowed is false when the customer may not pay invoices by card.
+	CardAllowed bool
 }
 
 // ViewInvoice loads an invoice for its hosted page by id alone and, the
@@ -600,9 +619,10 @@ func (s *Service) ViewInvoice(ctx context.Context, id string) (*HostedInvoice, e
 	if err != nil {
 		return nil, err
 	}
-	h := &HostedInvoice{Invoice: inv, Merchant: m.CompanyName}
+	h := &HostedInvoice{Invoice: inv, Merchant: m.CompanyName, WebToken: m.WebPaymentsToken, CardAllowed: true}
 	if c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID); err == nil {
 		h.Customer = strings.TrimSpace(c.Firstname + " " + c.Lastname)
+		h.CardAllowed = c.AllowInvoiceCreditCardPayments
 	}
 	h.Memo, h.Lines = invoiceMetaForMessage(inv.Meta)
 	return h, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -20,6 +21,30 @@ func sealAAD(purpose, paymentMethodID string) []byte {
 // (and the card's CVV) in the vault, and stores the payment method on the
 // customer.
 func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in *tender.PaymentMethodInput) (*tender.PaymentMethod, error) {
+	p, err := s.preparePaymentMethod(merchantID, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		return s.storePaymentMethod(ctx, tx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.pm, nil
+}
+
+// preparedMethod is a validated payment method with its sealed secrets,
+// and the card or bank the processor is to be given for its first payment.
+type preparedMethod struct {
+	pm     *tender.PaymentMethod
+	secret *tender.PaymentMethodSecret
+	gw     gateway.Request
+}
+
+// preparePaymentMethod validates in and seals its numbers; nothing is
+// written.
+func (s *Service) preparePaymentMethod(merchantID string, in *tender.PaymentMethodInput) (*preparedMethod, error) {
 	errs := tender.FieldErrors{}
 	method := strings.ToLower(val(in.Method))
 	if method == "" {
@@ -45,13 +70,15 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in
 	}
 	secret := &tender.PaymentMethodSecret{PaymentMethodID: pm.ID}
 	var number, cvv string
+	var month, year int
 	switch method {
 	case tender.MethodCard:
 		number, cvv = tender.NormalizeCardNumber(val(in.CardNumber)), val(in.CardCVV)
 		if cvv == "" {
 			errs.Required("card_cvv")
 		}
-		brand, month, year := tender.ValidateCard(errs, number, cvv, val(in.CardExp), s.Now())
+		var brand string
+		brand, month, year = tender.ValidateCard(errs, number, cvv, val(in.CardExp), s.Now())
 		pm.CardType, pm.CardLastFour = brand, tender.LastFour(number)
 		pm.CardExp, pm.BinType, pm.HasCVV = tender.FormatCardExp(month, year), "CREDIT", cvv != ""
 		if pm.Nickname == "" {
@@ -71,6 +98,14 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	p := &preparedMethod{pm: pm, secret: secret}
+	if method == tender.MethodBank {
+		p.gw.Bank = &gateway.Bank{Account: number, Routing: secret.BankRouting, Type: pm.BankType,
+			HolderType: pm.BankHolderType, Name: pm.PersonName}
+	} else {
+		p.gw.Card = &gateway.Card{Number: number, CVV: cvv, ExpMonth: month, ExpYear: year, Name: pm.PersonName,
+			Zip: pm.AddressZip, Address: pm.Address1}
+	}
 	var err error
 	if secret.SealedNumber, err = s.Vault.Seal([]byte(number), sealAAD("number", pm.ID)); err != nil {
 		return nil, err
@@ -85,35 +120,36 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in
 		number = secret.BankRouting + ":" + number
 	}
 	pm.Fingerprint = s.Fingerprinter.Fingerprint(kind, number)
+	return p, nil
+}
 
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
-		c, err := tx.CustomerGet(ctx, merchantID, pm.CustomerID)
-		if err != nil || c.DeletedAt != nil {
-			errs := tender.FieldErrors{}
-			errs.Add("customer_id", "The selected customer id is invalid.")
-			return errs.Err()
-		}
-		hasAny, err := tx.PaymentMethodCustomerHasAny(ctx, merchantID, pm.CustomerID)
-		if err != nil {
+// storePaymentMethod writes a prepared payment method on its (live)
+// customer with its event, inside tx.
+func (s *Service) storePaymentMethod(ctx context.Context, tx store.Executor, p *preparedMethod) error {
+	pm := p.pm
+	c, err := tx.CustomerGet(ctx, pm.MerchantID, pm.CustomerID)
+	if err != nil || c.DeletedAt != nil {
+		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
 			return err
 		}
-		if !hasAny {
-			pm.IsDefault = true // a customer's first payment method
-		}
-		if pm.IsDefault {
-			if err := tx.PaymentMethodClearDefault(ctx, merchantID, pm.CustomerID, pm.ID, now.Time); err != nil {
-				return err
-			}
-		}
-		if err := tx.PaymentMethodCreate(ctx, pm, secret); err != nil {
-			return err
-		}
-		return s.emit(ctx, tx, merchantID, tender.EventCreatePaymentMethod, "payment_method", pm.ID, pm)
-	})
-	if err != nil {
-		return nil, err
+		return invalid("customer_id", "The selected customer id is invalid.")
 	}
-	return pm, nil
+	hasAny, err := tx.PaymentMethodCustomerHasAny(ctx, pm.MerchantID, pm.CustomerID)
+	if err != nil {
+		return err
+	}
+	if !hasAny {
+		pm.IsDefault = true // a customer's first payment method
+	}
+	if pm.IsDefault {
+		if err := tx.PaymentMethodClearDefault(ctx, pm.MerchantID, pm.CustomerID, pm.ID, pm.CreatedAt.Time); err != nil {
+			return err
+		}
+	}
+	if err := tx.PaymentMethodCreate(ctx, pm, p.secret); err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, pm.MerchantID, tender.EventCreatePaymentMethod, "payment_method", pm.ID, pm)
 }
 
 // UpdatePaymentMethod changes the billing address, nickname, holder name or

@@ -207,9 +207,17 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			if err := tx.TransactionUpdate(ctx, cur); err != nil {
 				return err
 			}
-			if finalized && cur.Source == SourceInvoice {
+			switch {
+			case finalized && cur.Source == SourceInvoice:
 				// Release the reservation PayInvoice made and update the invoice.
 				if err := s.applyToInvoice(ctx, tx, cur, cur.Total); err != nil {
+					return err
+				}
+			case finalized && cur.Source == SourceTerminal:
+				if err := s.applyToInvoice(ctx, tx, cur, 0); err != nil {
+					return err
+				}
+				if err := s.finishTerminalPayment(ctx, tx, cur); err != nil {
 					return err
 				}
 			}

@@ -44,7 +44,12 @@ type Service struct {
 	// channel; without one, messages are only kept in the outbox.
 	EmailEnabled, SMSEnabled bool
 
+	// TerminalWait is how long POST /terminal/charge (and refund, void,
+	// credit, prompt) waits for the device (default 60 s).
+	TerminalWait time.Duration
+
 	auth authCache
+	sig  signals
 }
 
 // New returns a Service on s with the real clock.
@@ -71,9 +76,9 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 		ID: uuid.NewString(), MerchantID: merchantID, Name: name,
 		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
 	}
-	// The event and the outbox rows the webhook relay turns into durable
-	// jobs, together.
-	return tx.EventRecord(ctx, ev)
+	// The event is the outbox: the webhook relay fans it out to deliveries
+	// and durable jobs, off the request path.
+	return tx.EventInsert(ctx, ev)
 }
 
 func jsonUnmarshalNumber(b []byte, v any) error {

@@ -64,6 +64,10 @@ type Executor interface {
 	// (soft-deleted objects stay readable by id, as on Stax).
 	CustomerGet(ctx context.Context, merchantID, id string) (*tender.Customer, error)
 	CustomerUpdate(ctx context.Context, c *tender.Customer) error
+	// CustomerMatch returns merchantID's oldest live customer whose fields
+	// of group g all equal probe's (email without regard to case); ENOTFOUND
+	// when there is none or probe lacks one of the group's fields.
+	CustomerMatch(ctx context.Context, merchantID string, g tender.MatchGroup, probe *tender.Customer) (*tender.Customer, error)
 	// CustomerDelete soft-deletes; ENOTFOUND if absent or already deleted.
 	CustomerDelete(ctx context.Context, merchantID, id string, at time.Time) error
 	CustomerList(ctx context.Context, merchantID string, f tender.CustomerFilter, p tender.ListParams) (*tender.Page[*tender.Customer], error)
@@ -77,9 +81,6 @@ type Executor interface {
 	// EventInsert appends to the event outbox; call it inside the InTx that
 	// makes the change.
 	EventInsert(ctx context.Context, e *tender.Event) error
-	// EventRecord is EventInsert followed by DeliveriesForEvent, in one
-	// round trip where the database allows.
-	EventRecord(ctx context.Context, e *tender.Event) error
 	EventListSince(ctx context.Context, merchantID string, afterCreated time.Time, limit int) ([]*tender.Event, error)
 
 	// --- payment methods ---
@@ -123,7 +124,17 @@ type Executor interface {
 	TransactionUpdate(ctx context.Context, t *tender.Transaction) error
 	// TransactionChildren returns the children of the given parents.
 	TransactionChildren(ctx context.Context, merchantID string, parentIDs []string) ([]*tender.Transaction, error)
+	// TransactionList lists a merchant's transactions. The default list
+	// (newest first, no filter) costs O(page) once the transactions have
+	// list positions (TransactionPositionsAssign); until then, and for
+	// filters and other sorts, it counts and skips rows. Transactions that
+	// have no position yet are listed first, newest first.
 	TransactionList(ctx context.Context, merchantID string, f tender.TransactionFilter, p tender.ListParams) (*tender.Page[*tender.Transaction], error)
+	// TransactionPositionsAssign gives up to limit transactions created
+	// before before their positions in their merchant's list (1, 2, 3, ...
+	// in the order created), oldest first, and returns how many. Call it in
+	// InTx; one transaction numbers at a time (another gets 0).
+	TransactionPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error)
 	// TransactionsPending lists PENDING transactions of every merchant
 	// created before olderThan (for the janitor).
 	TransactionsPending(ctx context.Context, olderThan time.Time, limit int) ([]*tender.Transaction, error)
@@ -207,12 +218,17 @@ type Executor interface {
 	WebhookList(ctx context.Context, merchantID, partnerID string) ([]*tender.Webhook, error)
 	WebhookDelete(ctx context.Context, id string, at time.Time) error
 	DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error
-	// DeliveriesForEvent writes, in one statement, a pending delivery of ev
-	// to each live webhook it goes to (the merchant's and its partner's,
-	// subscribed to its name or to "*"); it returns how many.
-	DeliveriesForEvent(ctx context.Context, ev *tender.Event) (int, error)
+	// EventsDispatch fans up to limit undispatched events, oldest first,
+	// out to their webhooks (the merchant's and its partner's, subscribed
+	// to the name or "*", existing when the event happened) as pending,
+	// enqueued deliveries, marks the events dispatched, and returns the new
+	// deliveries' ids and how many events it took. Call it in InTx and make
+	// the deliveries' jobs there. One transaction dispatches at a time.
+	EventsDispatch(ctx context.Context, limit int) (deliveryIDs []string, events int, err error)
 	DeliveryGet(ctx context.Context, id string) (*tender.WebhookDelivery, error)
 	DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) error
+	// DeliveriesUpdate is DeliveryUpdate for a batch, in one statement.
+	DeliveriesUpdate(ctx context.Context, ds []*tender.WebhookDelivery) error
 	DeliveryList(ctx context.Context, webhookID string, p tender.ListParams) (*tender.Page[*tender.WebhookDelivery], error)
 	// DeliveryBlocked reports whether an earlier delivery of the same object
 	// to the same webhook is still pending (deliveries are ordered per object).
@@ -228,6 +244,56 @@ type Executor interface {
 	// event's payload, and whether it is blocked behind an earlier pending
 	// delivery of the same object (see DeliveryBlocked).
 	DeliveryWork(ctx context.Context, id string) (*DeliveryWork, error)
+	// DeliveriesWork is DeliveryWork for a batch of deliveries, in delivery
+	// order; Blocked counts only earlier pending deliveries outside ids.
+	DeliveriesWork(ctx context.Context, ids []string) ([]*DeliveryWork, error)
+
+	// --- terminals ---
+
+	// RegisterCreate stores a register and assigns r.RegisterNum, the
+	// merchant's next number (ECONFLICT if a concurrent create took it).
+	RegisterCreate(ctx context.Context, r *tender.Register) error
+	// RegisterGet returns a register of merchantID (deleted ones included).
+	RegisterGet(ctx context.Context, merchantID, id string) (*tender.Register, error)
+	// RegisterGetForUpdate reads and locks a register until the end of InTx.
+	RegisterGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Register, error)
+	RegisterGetByNum(ctx context.Context, merchantID string, num int) (*tender.Register, error)
+	// RegisterByDeviceToken finds the live register of any merchant whose
+	// device token hashes to hash.
+	RegisterByDeviceToken(ctx context.Context, hash string) (*tender.Register, error)
+	// RegisterByPairingCode finds (and in InTx locks) the live register
+	// waiting to be paired with the code hashing to hash.
+	RegisterByPairingCode(ctx context.Context, hash string) (*tender.Register, error)
+	RegisterUpdate(ctx context.Context, r *tender.Register) error
+	// RegisterTouch records that the device was heard from at at.
+	RegisterTouch(ctx context.Context, id string, at time.Time) error
+	// RegisterList lists a merchant's live registers by register_num.
+	RegisterList(ctx context.Context, merchantID string) ([]*tender.Register, error)
+
+	// TerminalTransactionsUnsettled lists the successful, unsettled
+	// payments a register's device took before before, oldest first.
+	TerminalTransactionsUnsettled(ctx context.Context, merchantID, registerID string, before time.Time, limit int) ([]*tender.Transaction, error)
+
+	TerminalRequestCreate(ctx context.Context, r *tender.TerminalRequest) error
+	TerminalRequestGet(ctx context.Context, merchantID, id string) (*tender.TerminalRequest, error)
+	// TerminalRequestGetForUpdate reads and locks a request until the end
+	// of InTx.
+	TerminalRequestGetForUpdate(ctx context.Context, merchantID, id string) (*tender.TerminalRequest, error)
+	// TerminalRequestByTransaction returns the newest request that made or
+	// acted on transactionID.
+	TerminalRequestByTransaction(ctx context.Context, transactionID string) (*tender.TerminalRequest, error)
+	// TerminalRequestClaim moves the register's oldest queued request
+	// created after since to delivered and returns it (nil when none);
+	// concurrent claimants never get the same request.
+	TerminalRequestClaim(ctx context.Context, registerID string, now, since time.Time) (*tender.TerminalRequest, error)
+	// TerminalRequestsOpen lists the register's delivered, unanswered
+	// requests created after since, oldest first.
+	TerminalRequestsOpen(ctx context.Context, registerID string, since time.Time) ([]*tender.TerminalRequest, error)
+	// TerminalRequestUpdate writes a request's state, result and done time.
+	TerminalRequestUpdate(ctx context.Context, r *tender.TerminalRequest) error
+	// TerminalRequestsExpire marks unanswered requests created before
+	// before as expired and returns how many.
+	TerminalRequestsExpire(ctx context.Context, before time.Time) (int, error)
 
 	// --- the sandbox processor's own ledger ---
 

@@ -1,9 +1,12 @@
-// Package webhook delivers events to webhook URLs. A delivery row is
-// written in the same transaction as its event (a transactional outbox); a
-// relay turns new rows into durable River jobs (github.com/riverqueue/river,
-// on the same database) in batches; workers send them signed with
-// HMAC-SHA256, retry with exponential backoff, keep them in order per
-// object, and log every attempt.
+// Package webhook delivers events to webhook URLs. An event is written in
+// the same transaction as its change (the events table is a transactional
+// outbox); a relay fans new events out to their webhooks' delivery rows and
+// durable River jobs (github.com/riverqueue/river, on the same database) in
+// batches; a batch job makes the first attempts of up to 100 deliveries
+// concurrently and records them in one transaction; a delivery that fails
+// gets its own job, which retries with exponential backoff. Deliveries are
+// signed with HMAC-SHA256, kept in order per object, and every attempt is
+// logged.
 package webhook
 
 import (
@@ -18,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 	"syscall"
 	"time"
 
@@ -64,16 +68,34 @@ type Deliverer struct {
 	guarded *http.Client // refuses private addresses at connect time
 	open    *http.Client // for allow-listed hosts
 
+	// sends bounds the concurrent first attempts of all batch jobs of the
+	// process, so deliveries never crowd out the API.
+	sends chan struct{}
+
 	stopRelay context.CancelFunc
 	relayDone chan struct{}
 }
 
+// deliverArgs is one delivery's job: its retries after the first attempt
+// (Offset attempts were made by a batch), or a delivery a batch could not
+// send in order.
 type deliverArgs struct {
 	DeliveryID string `json:"delivery_id"`
 	RetryBase  int    `json:"retry_base"`
+	Offset     int    `json:"offset,omitempty"`
 }
 
 func (deliverArgs) Kind() string { return "webhook_delivery" }
+
+// batchArgs is the first attempt of up to relayJobSize deliveries: one job
+// loads them in one query, sends them concurrently (in order per object and
+// webhook) and records them in one transaction, so a delivery costs a
+// fraction of a job and of a commit. Failures become deliverArgs jobs.
+type batchArgs struct {
+	DeliveryIDs []string `json:"delivery_ids"`
+}
+
+func (batchArgs) Kind() string { return "webhook_batch" }
 
 const queue = "webhooks"
 
@@ -104,11 +126,12 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 	if err := migrate(ctx, cfg.DB, cfg.Dialect, driver, cfg.Logger); err != nil {
 		return nil, err
 	}
-	d := &Deliverer{cfg: cfg}
+	d := &Deliverer{cfg: cfg, sends: make(chan struct{}, cfg.Workers)}
 	d.guarded = &http.Client{Timeout: cfg.Timeout, Transport: transport(true), CheckRedirect: noRedirects}
 	d.open = &http.Client{Timeout: cfg.Timeout, Transport: transport(false), CheckRedirect: noRedirects}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &worker{d: d})
+	river.AddWorker(workers, &batchWorker{d: d})
 	var periodic []*river.PeriodicJob
 	if cfg.Jobs != nil {
 		periodic = cfg.Jobs(workers)
@@ -127,8 +150,8 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 		JobTimeout:        cfg.Timeout + 5*time.Second,
 		// A process killed mid-delivery leaves its job "running"; another
 		// process rescues it this long after it started (River's default is
-		// an hour).
-		RescueStuckJobsAfter: cfg.Timeout + 30*time.Second,
+		// an hour). A batch job runs at most batchDuration.
+		RescueStuckJobsAfter: batchDuration(cfg.Timeout) + 30*time.Second,
 	})
 	if err != nil {
 		return nil, err
@@ -200,7 +223,7 @@ func transport(guard bool) *http.Transport {
 			return nil
 		}
 	}
-	return &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second,
+	return &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 16, IdleConnTimeout: 30 * time.Second,
 		TLSHandshakeTimeout: 5 * time.Second, ResponseHeaderTimeout: 10 * time.Second}
 }
 
@@ -228,14 +251,22 @@ func (d *Deliverer) Stop(ctx context.Context) error {
 	return d.client.Stop(ctx)
 }
 
-// relayBatch is how many deliveries the relay turns into jobs at once.
-const relayBatch = 500
+// relayBatch is how many deliveries the relay turns into jobs at once, and
+// relayJobSize how many deliveries one batch job sends.
+const (
+	relayBatch   = 500
+	relayJobSize = 100
+	// batchMaxAttempts: a batch job is retried only when it could not run
+	// (database errors); a delivery's own retries are its own jobs.
+	batchMaxAttempts = 5
+)
 
-// relay turns delivery rows (written in the event's transaction) into River
-// jobs, in batches, in one database transaction per batch: a row gets its
-// job exactly once, even with several processes relaying (PostgreSQL: FOR
-// UPDATE SKIP LOCKED; SQLite: one writer). Keeping this off the request
-// path keeps River's insert cost out of API latency.
+// relay turns events (written in the API's transaction: the outbox) into
+// deliveries and River jobs, in batches, in one database transaction per
+// batch: an event is fanned out exactly once, even with several processes
+// relaying (PostgreSQL: one relay at a time, by an advisory lock; SQLite:
+// one writer). Keeping this off the request path keeps the fan-out and
+// River's insert cost out of API latency whatever the number of webhooks.
 func (d *Deliverer) relay(ctx context.Context) {
 	for {
 		n, err := d.RelayOnce(ctx)
@@ -253,32 +284,45 @@ func (d *Deliverer) relay(ctx context.Context) {
 	}
 }
 
-// RelayOnce enqueues one batch of deliveries and returns its size.
+// RelayOnce fans one batch of events out to deliveries and enqueues them,
+// with any delivery written without a job (a replay), and returns how many
+// events and deliveries it took.
 func (d *Deliverer) RelayOnce(ctx context.Context) (int, error) {
 	n := 0
 	err := d.cfg.Store.InTx(ctx, func(tx store.Executor) error {
-		jobs, err := tx.DeliveriesToEnqueue(ctx, relayBatch)
-		if err != nil || len(jobs) == 0 {
+		ids, events, err := tx.EventsDispatch(ctx, relayBatch)
+		if err != nil {
 			return err
+		}
+		jobs, err := tx.DeliveriesToEnqueue(ctx, relayBatch)
+		if err != nil {
+			return err
+		}
+		n = max(events, len(jobs))
+		var replays []string
+		for _, j := range jobs {
+			replays = append(replays, j.DeliveryID)
+		}
+		if len(ids)+len(replays) == 0 {
+			return nil
+		}
+		var params []river.InsertManyParams
+		for _, list := range [][]string{ids, replays} {
+			for chunk := range slices.Chunk(list, relayJobSize) {
+				params = append(params, river.InsertManyParams{
+					Args:       batchArgs{DeliveryIDs: chunk},
+					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: batchMaxAttempts},
+				})
+			}
 		}
 		sqlTx, ok := tx.(interface{ SQLTx() *sql.Tx })
 		if !ok || sqlTx.SQLTx() == nil {
 			return errors.New("webhook: the store's transaction is not a database/sql transaction")
 		}
-		params := make([]river.InsertManyParams, len(jobs))
-		ids := make([]string, len(jobs))
-		for i, j := range jobs {
-			ids[i] = j.DeliveryID
-			params[i] = river.InsertManyParams{
-				Args:       deliverArgs{DeliveryID: j.DeliveryID, RetryBase: j.RetryBaseSeconds},
-				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: j.MaxAttempts},
-			}
-		}
 		if _, err := d.client.InsertManyFastTx(ctx, sqlTx.SQLTx(), params); err != nil {
 			return err
 		}
-		n = len(jobs)
-		return tx.DeliveriesMarkEnqueued(ctx, ids)
+		return tx.DeliveriesMarkEnqueued(ctx, replays)
 	})
 	return n, err
 }
@@ -290,7 +334,7 @@ type worker struct {
 
 func (w *worker) NextRetry(job *river.Job[deliverArgs]) time.Time {
 	base := time.Duration(max(job.Args.RetryBase, 1)) * time.Second
-	return time.Now().Add(RetryDelay(base, job.Attempt, w.d.cfg.MaxRetryDelay))
+	return time.Now().Add(RetryDelay(base, job.Attempt+job.Args.Offset, w.d.cfg.MaxRetryDelay))
 }
 
 func (w *worker) Timeout(*river.Job[deliverArgs]) time.Duration {
@@ -323,7 +367,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 	}
 	ev := &tender.Event{ID: del.EventID, Name: del.EventName, Payload: work.Payload}
 	code, sendErr := w.d.send(ctx, hook, del, ev)
-	del.Attempts, del.LastStatusCode, del.UpdatedAt = job.Attempt, code, tender.NewTime(time.Now())
+	del.Attempts, del.LastStatusCode, del.UpdatedAt = job.Attempt+job.Args.Offset, code, tender.NewTime(time.Now())
 	del.LastError = ""
 	if sendErr == nil {
 		at := tender.NewTime(time.Now())
@@ -338,6 +382,140 @@ func (w *worker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 		return errors.Join(sendErr, err)
 	}
 	return sendErr
+}
+
+// batchDuration bounds a batch job: no send starts after timeout, and each
+// send takes at most timeout.
+func batchDuration(timeout time.Duration) time.Duration { return 2*timeout + 10*time.Second }
+
+type batchWorker struct {
+	river.WorkerDefaults[batchArgs]
+	d *Deliverer
+}
+
+func (w *batchWorker) Timeout(*river.Job[batchArgs]) time.Duration {
+	return batchDuration(w.d.cfg.Timeout)
+}
+
+// outcome is what a batch did with one delivery.
+type outcome struct {
+	work    *store.DeliveryWork
+	sent    bool // attempted (delivered or failed)
+	code    int
+	err     error
+	at      time.Time
+	deferTo bool // not attempted: to its own job (blocked, or after a failure in its group)
+}
+
+// Work makes the first attempt of a batch of deliveries.
+func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error {
+	st := w.d.cfg.Store
+	works, err := st.DeliveriesWork(ctx, job.Args.DeliveryIDs)
+	if err != nil {
+		return err
+	}
+	// Groups of one object to one webhook go in delivery order, one at a
+	// time; groups go concurrently.
+	type key struct{ webhook, object string }
+	groups := map[key][]*outcome{}
+	var order []key
+	var all []*outcome
+	for _, wk := range works {
+		if wk.Delivery.Status != tender.DeliveryPending {
+			continue // recorded by an earlier run of this job
+		}
+		o := &outcome{work: wk}
+		all = append(all, o)
+		if wk.Webhook.DeletedAt != nil {
+			continue
+		}
+		k := key{wk.Delivery.WebhookID, wk.Delivery.ObjectID}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], o)
+	}
+	stopStarting := time.Now().Add(w.d.cfg.Timeout)
+	sem := w.d.sends
+	var wg sync.WaitGroup
+	for _, k := range order {
+		g := groups[k]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			failed := false
+			for _, o := range g {
+				if failed || o.work.Blocked || time.Now().After(stopStarting) || ctx.Err() != nil {
+					failed, o.deferTo = true, true // keep the object's order: the rest wait their turn
+					continue
+				}
+				ev := &tender.Event{ID: o.work.Delivery.EventID, Name: o.work.Delivery.EventName, Payload: o.work.Payload}
+				o.code, o.err = w.d.send(ctx, o.work.Webhook, o.work.Delivery, ev)
+				o.sent, o.at = true, time.Now()
+				failed = o.err != nil
+			}
+		}()
+	}
+	wg.Wait()
+	return w.d.record(ctx, all)
+}
+
+// record writes a batch's outcomes, and the jobs of what is retried or
+// deferred, in one transaction.
+func (d *Deliverer) record(ctx context.Context, all []*outcome) error {
+	if len(all) == 0 {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	return d.cfg.Store.InTx(ctx, func(tx store.Executor) error {
+		var jobs []river.InsertManyParams
+		var updated []*tender.WebhookDelivery
+		now := time.Now()
+		for _, o := range all {
+			del, hook := o.work.Delivery, o.work.Webhook
+			base := max(hook.RetryBaseSeconds, 1)
+			switch {
+			case hook.DeletedAt != nil:
+				del.Status, del.LastError = tender.DeliveryFailed, "The webhook was deleted."
+			case o.deferTo:
+				jobs = append(jobs, river.InsertManyParams{
+					Args:       deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts},
+					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: max(hook.MaxAttempts-del.Attempts, 1)},
+				})
+				continue
+			case o.err == nil:
+				at := tender.NewTime(o.at)
+				del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, ""
+				del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
+			default:
+				del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, truncate(o.err.Error(), 500)
+				if del.Attempts >= hook.MaxAttempts {
+					del.Status = tender.DeliveryFailed
+					break
+				}
+				jobs = append(jobs, river.InsertManyParams{
+					Args: deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts},
+					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: hook.MaxAttempts - del.Attempts,
+						ScheduledAt: now.Add(RetryDelay(time.Duration(base)*time.Second, del.Attempts, d.cfg.MaxRetryDelay))},
+				})
+			}
+			del.UpdatedAt = tender.NewTime(now)
+			updated = append(updated, del)
+		}
+		if err := tx.DeliveriesUpdate(ctx, updated); err != nil {
+			return err
+		}
+		if len(jobs) == 0 {
+			return nil
+		}
+		sqlTx, ok := tx.(interface{ SQLTx() *sql.Tx })
+		if !ok || sqlTx.SQLTx() == nil {
+			return errors.New("webhook: the store's transaction is not a database/sql transaction")
+		}
+		_, err := d.client.InsertManyFastTx(ctx, sqlTx.SQLTx(), jobs)
+		return err
+	})
 }
 
 // send POSTs the event's object, signed.

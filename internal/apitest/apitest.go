@@ -78,7 +78,9 @@ var Stores = []string{"sqlite", "postgres"}
 type Options struct {
 	// RateLimit per minute per IP; 0 disables throttling in tests.
 	RateLimit int
-	RedisURL  string
+	// WebRateLimit and WebPayRateLimit: the Stax.js budgets; 0 disables.
+	WebRateLimit, WebPayRateLimit int
+	RedisURL                      string
 	// DatabaseURL overrides the fresh database (to share one between servers).
 	DatabaseURL string
 	DataDir     string
@@ -147,13 +149,16 @@ func Start(t testing.TB, store string, opt Options) *Env {
 	if dataDir == "" {
 		dataDir = t.TempDir()
 	}
-	rl := opt.RateLimit
-	if rl == 0 {
-		rl = -1
+	orOff := func(n int) int {
+		if n == 0 {
+			return -1
+		}
+		return n
 	}
+	rl := orOff(opt.RateLimit)
 	cfg := server.Config{
 		Addr: "127.0.0.1:0", DataDir: dataDir, DatabaseURL: dbURL, RedisURL: opt.RedisURL,
-		Sandbox: true, RateLimit: rl, Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
+		Sandbox: true, RateLimit: rl, WebRateLimit: orOff(opt.WebRateLimit), WebPayRateLimit: orOff(opt.WebPayRateLimit), Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
 		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
 		SMTPURL: opt.SMTPURL, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,

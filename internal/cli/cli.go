@@ -37,6 +37,8 @@ Usage:
   tender merchant key --id ID      issue another API key for a merchant
   tender partner create --name N   create a partner (ISV), print its partner API key
   tender vault rotate [--generate] re-wrap stored card/account numbers under the current master key
+  tender terminal pair             add a register and print its one-time pairing code
+  tender terminal simulate --code C  run a terminal device (console, or --auto approve|decline|cancel|timeout|offline)
   tender bench [--spawn] [--pgbench] load the API over scenarios; req/s, p50/p95/p99/max, server RSS
   tender version
 
@@ -64,6 +66,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = vaultCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		err = benchCmd(ctx, args[1:], stdout, stderr)
+	case "terminal":
+		err = terminalCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, Version)
 	case "-h", "--help", "help":
@@ -155,9 +159,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	allowHosts := fs.String("webhook-allow-hosts", env("TENDER_WEBHOOK_ALLOW_HOSTS", ""), "comma-separated hosts that webhooks may target on private networks outside sandbox (TENDER_WEBHOOK_ALLOW_HOSTS)")
 	fs.StringVar(&cfg.SettleAt, "settle-at", env("TENDER_SETTLE_AT", "02:00"), "daily settlement batch time, HH:MM UTC (TENDER_SETTLE_AT)")
 	fs.IntVar(&cfg.RateLimit, "rate-limit", envInt("TENDER_RATE_LIMIT", server.DefaultRateLimit), "API requests per minute per client IP; -1 disables (TENDER_RATE_LIMIT)")
+	fs.IntVar(&cfg.WebRateLimit, "web-rate-limit", envInt("TENDER_WEB_RATE_LIMIT", server.DefaultWebRateLimit), "Stax.js (web-payments) requests per minute per client IP; -1 disables (TENDER_WEB_RATE_LIMIT)")
+	fs.IntVar(&cfg.WebPayRateLimit, "web-pay-rate-limit", envInt("TENDER_WEB_PAY_RATE_LIMIT", server.DefaultWebPayRateLimit), "Stax.js pay() and hosted invoice payments per minute per client IP; -1 disables (TENDER_WEB_PAY_RATE_LIMIT)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("TENDER_SMTP_URL", ""), "send email through this SMTP server: smtp://user:pass@host:587?from=billing@example.com (TENDER_SMTP_URL); unset keeps mail in the outbox")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TENDER_TRUST_PROXY", false), "take the client IP from X-Forwarded-For (TENDER_TRUST_PROXY)")
+	fs.DurationVar(&cfg.TerminalWait, "terminal-wait", envDuration("TENDER_TERMINAL_WAIT", 60*time.Second), "how long POST /terminal/charge waits for the device (TENDER_TERMINAL_WAIT)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", 20), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
 	level := fs.String("log-level", env("TENDER_LOG_LEVEL", "info"), "debug, info, warn or error (TENDER_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
@@ -344,7 +351,7 @@ func vaultCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.MasterKeyFile = path
 	}
 	srv, err := server.New(ctx, server.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, MasterKey: cfg.MasterKey,
-		MasterKeyFile: cfg.MasterKeyFile, Sandbox: cfg.Sandbox, Out: io.Discard, Logger: newLogger(stderr, "warn"), RateLimit: -1})
+		MasterKeyFile: cfg.MasterKeyFile, Sandbox: cfg.Sandbox, Out: io.Discard, Logger: newLogger(stderr, "warn"), RateLimit: -1, WebRateLimit: -1, WebPayRateLimit: -1})
 	if err != nil {
 		return err
 	}

@@ -52,14 +52,57 @@ DELETE FROM api_keys WHERE expires_at IS NOT NULL AND expires_at < $1;
 -- name: CustomerCreate
 INSERT INTO customers (id, merchant_id, firstname, lastname, company, email, cc_emails, phone,
     address_1, address_2, address_city, address_state, address_zip, address_country, notes,
-    reference, allow_invoice_cc, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+    reference, allow_invoice_cc, created_at, updated_at, deleted_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
 
 -- name: CustomerGet
 SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
     address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
     created_at, updated_at, deleted_at
 FROM customers WHERE merchant_id = $1 AND id = $2;
+
+-- Stax.js customer matching: the oldest live customer whose fields of one
+-- group all equal the given ones (email without regard to case).
+
+-- name: CustomerMatchEmail
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers WHERE merchant_id = $1 AND deleted_at IS NULL
+    AND lower(email) = lower($2)
+ORDER BY created_at, id LIMIT 1;
+
+-- name: CustomerMatchCompanyAddress
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers WHERE merchant_id = $1 AND deleted_at IS NULL
+    AND company = $2 AND address_1 = $3 AND address_city = $4
+ORDER BY created_at, id LIMIT 1;
+
+-- name: CustomerMatchFirstnamePhone
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers WHERE merchant_id = $1 AND deleted_at IS NULL
+    AND firstname = $2 AND phone = $3
+ORDER BY created_at, id LIMIT 1;
+
+-- name: CustomerMatchNameAddress
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers WHERE merchant_id = $1 AND deleted_at IS NULL
+    AND firstname = $2 AND lastname = $3 AND address_1 = $4 AND address_zip = $5
+ORDER BY created_at, id LIMIT 1;
+
+-- name: CustomerMatchLastnamePhone
+SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
+    address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
+    created_at, updated_at, deleted_at
+FROM customers WHERE merchant_id = $1 AND deleted_at IS NULL
+    AND lastname = $2 AND phone = $3
+ORDER BY created_at, id LIMIT 1;
 
 -- name: CustomerUpdate
 -- $18 (created_at) is part of the shared argument list and unused here.
@@ -156,8 +199,9 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
 ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;
 
 -- name: EventInsert
-INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
+-- Undispatched: the webhook relay writes its deliveries (EventsDispatch).
+INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at, dispatched)
+VALUES ($1, $2, $3, $4, $5, $6, $7, false);
 
 -- name: EventListSince
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
@@ -167,9 +211,9 @@ ORDER BY seq LIMIT $3;
 INSERT INTO payment_methods (id, merchant_id, customer_id, method, nickname, person_name, card_type,
     card_last_four, card_exp, bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type,
     address_1, address_2, address_city, address_state, address_zip, address_country, meta,
-    is_usable_in_vt, fingerprint, created_at, updated_at, sealed_number, sealed_cvv, bank_routing)
+    is_usable_in_vt, fingerprint, created_at, updated_at, sealed_number, sealed_cvv, bank_routing, deleted_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-    $21, $22, $23, $24, $25, $26, $27, $28, $29);
+    $21, $22, $23, $24, $25, $26, $27, $28, $29, $30);
 
 -- name: PaymentMethodGet
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
@@ -249,8 +293,9 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
 FROM transactions WHERE merchant_id = $1 AND id = $2 FOR UPDATE;
 
 -- name: TransactionUpdate
--- Identity columns ($2-$9, $33) are part of the shared argument list and not changed here.
-UPDATE transactions SET success = $10, status = $11, message = $12, total = $13, captured = $14,
+-- Identity columns ($2-$4, $7-$9, $33) are part of the shared argument list and not changed here;
+-- the customer and payment method are set when a terminal reads the card.
+UPDATE transactions SET customer_id = $5::text, payment_method_id = $6::text, success = $10, status = $11, message = $12, total = $13, captured = $14,
     total_refunded = $15, pending_refunds = $16, surcharge = $17, pre_auth = $18, is_captured = $19,
     is_voided = $20, cancelled = $21, pending_op = $22, last_four = $23, meta = $24, batch_id = $25,
     batched_at = $26, settled_at = $27, gateway_ref = $28, auth_code = $29, decline_code = $30,
@@ -291,6 +336,52 @@ WHERE merchant_id = $1
   AND ($8::text = '' OR invoice_id = $8)
   AND ($9::timestamptz IS NULL OR created_at >= $9) AND ($10::timestamptz IS NULL OR created_at <= $10)
 ORDER BY /*ORDER*/ LIMIT $11 OFFSET $12;
+
+-- name: TransactionPage
+-- The default list (newest first, no filter) in O(page) (migration 010):
+-- the queued, not numbered yet (the newest), first, then the numbered by
+-- position; each row carries the total. $2 limit, $3 offset.
+WITH u AS (SELECT count(*) AS n FROM transaction_position_queue WHERE merchant_id = $1),
+m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_positions WHERE merchant_id = $1),
+page AS (
+    SELECT * FROM (SELECT transaction_id, 0 AS g, 0 AS pos, created_at FROM transaction_position_queue
+        WHERE merchant_id = $1 ORDER BY created_at DESC, transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
+    UNION ALL
+    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL::timestamptz AS created_at FROM transaction_positions
+        WHERE merchant_id = $1 AND pos <= (SELECT n FROM m) - GREATEST($3 - (SELECT n FROM u), 0)
+        ORDER BY pos DESC LIMIT $2) AS numbered)
+SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
+    t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
+    t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
+    t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
+    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, (SELECT n FROM u) + (SELECT n FROM m)
+FROM page JOIN transactions t ON t.id = page.transaction_id
+ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC LIMIT $2;
+
+-- name: TransactionPageTotal
+SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
+    + (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1);
+
+-- name: TransactionPositionsLock
+-- One numberer at a time (per schema: advisory locks are database-wide).
+SELECT pg_try_advisory_xact_lock(hashtext('tender_transaction_positions:' || current_schema()));
+
+-- name: TransactionPositionsQueued
+SELECT transaction_id, merchant_id FROM transaction_position_queue
+WHERE created_at < $1 ORDER BY created_at, transaction_id LIMIT $2;
+
+-- name: TransactionPositionsMax
+SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1;
+
+-- name: TransactionPositionsSet
+-- $1: a JSON array of {"id", "merchant", "pos"}.
+INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
+SELECT j.merchant, j.pos, j.id FROM jsonb_to_recordset($1::jsonb) AS j(id uuid, merchant uuid, pos bigint);
+
+-- name: TransactionPositionsDequeue
+-- $1: a JSON array of {"id"}.
+DELETE FROM transaction_position_queue q USING jsonb_to_recordset($1::jsonb) AS j(id uuid)
+WHERE q.transaction_id = j.id;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -578,18 +669,6 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices WHERE id = $1;
 
--- name: DeliveriesForEvent
--- One statement finds the event's webhooks (the merchant's and its
--- partner's, subscribed to the name or to "*") and writes their pending
--- deliveries.
-INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
-    last_status_code, last_error, created_at, updated_at)
-SELECT gen_random_uuid()::text, w.id, m.id, $3, $2, $4, 'pending', 0, 0, '', $5, $5
-FROM webhooks w JOIN merchants m ON m.id = $1
-WHERE w.deleted_at IS NULL AND (w.event = $2 OR w.event = '*')
-  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
-ORDER BY w.created_at, w.id;
-
 -- name: TransactionsOfInvoice
 -- "invoice_id <> ''" lets the partial index transactions_invoice serve it.
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -606,22 +685,6 @@ ORDER BY created_at, id;
 -- commit and then does nothing.
 INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING;
 
--- name: EventRecord
--- EventInsert and DeliveriesForEvent in one statement (one round trip per
--- event whatever the number of webhooks).
-WITH ev AS (
-    INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-    VALUES ($1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::jsonb, $7::timestamptz)
-)
-INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
-    last_status_code, last_error, created_at, updated_at)
-SELECT gen_random_uuid()::text, w.id, m.id, $1::text, $3::text, $5::text, 'pending', 0, 0, '', $7::timestamptz,
-    $7::timestamptz
-FROM webhooks w JOIN merchants m ON m.id = $2::uuid
-WHERE w.deleted_at IS NULL AND (w.event = $3::text OR w.event = '*')
-  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
-ORDER BY w.created_at, w.id;
-
 -- name: PaymentMethodWithSecret
 -- A payment method with its sealed number, CVV and routing number (a charge: one round trip).
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
@@ -629,3 +692,154 @@ SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, c
     address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
     created_at, updated_at, deleted_at, sealed_number, sealed_cvv, bank_routing
 FROM payment_methods WHERE merchant_id = $1 AND id = $2;
+
+-- --- terminals ---
+
+-- name: RegisterCreate
+-- register_num is the merchant's next number; two concurrent creates may
+-- pick the same one, and the unique key then refuses the second.
+INSERT INTO registers (id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at)
+VALUES ($1, $2, (SELECT COALESCE(MAX(register_num), 0) + 1 FROM registers WHERE merchant_id = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+RETURNING register_num;
+
+-- name: RegisterGet
+SELECT id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at
+FROM registers WHERE merchant_id = $1 AND id = $2;
+
+-- name: RegisterGetForUpdate
+SELECT id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at
+FROM registers WHERE merchant_id = $1 AND id = $2 FOR UPDATE;
+
+-- name: RegisterGetByNum
+SELECT id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at
+FROM registers WHERE merchant_id = $1 AND register_num = $2;
+
+-- name: RegisterByDeviceToken
+SELECT id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at
+FROM registers WHERE device_token_hash = $1 AND deleted_at IS NULL;
+
+-- name: RegisterByPairingCode
+SELECT id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at
+FROM registers WHERE pairing_code_hash = $1 AND deleted_at IS NULL FOR UPDATE;
+
+-- name: RegisterUpdate
+-- $3 and $15 (register_num, created_at) are part of the shared argument list and unused here.
+UPDATE registers SET serial = $4, nickname = $5, type = $6, tip_enabled = $7, batch_time = $8, last_batch_at = $9,
+    last_seen_at = $10, paired_at = $11, device_token_hash = $12, pairing_code_hash = $13, pairing_expires_at = $14,
+    updated_at = $16, deleted_at = $17
+WHERE merchant_id = $2 AND id = $1 AND $3::integer IS NOT NULL AND $15::timestamptz IS NOT NULL;
+
+-- name: RegisterTouch
+UPDATE registers SET last_seen_at = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < $2);
+
+-- name: RegisterList
+SELECT id, merchant_id, register_num, serial, nickname, type, tip_enabled, batch_time, last_batch_at, last_seen_at, paired_at, device_token_hash, pairing_code_hash, pairing_expires_at, created_at, updated_at, deleted_at
+FROM registers WHERE merchant_id = $1 AND deleted_at IS NULL ORDER BY register_num;
+
+-- name: TerminalRequestCreate
+INSERT INTO terminal_requests (id, merchant_id, register_id, transaction_id, kind, amount, params, state, result, created_at, delivered_at, done_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: TerminalRequestGet
+SELECT id, merchant_id, register_id, transaction_id, kind, amount, params, state, result, created_at, delivered_at, done_at
+FROM terminal_requests WHERE merchant_id = $1 AND id = $2;
+
+-- name: TerminalRequestGetForUpdate
+SELECT id, merchant_id, register_id, transaction_id, kind, amount, params, state, result, created_at, delivered_at, done_at
+FROM terminal_requests WHERE merchant_id = $1 AND id = $2 FOR UPDATE;
+
+-- name: TerminalRequestByTransaction
+SELECT id, merchant_id, register_id, transaction_id, kind, amount, params, state, result, created_at, delivered_at, done_at
+FROM terminal_requests WHERE transaction_id = $1 ORDER BY created_at DESC LIMIT 1;
+
+-- name: TerminalRequestClaim
+-- The oldest queued request of the register created after $3, moved to
+-- delivered by exactly one claimant; a concurrent claimant skips the row
+-- being claimed and takes the next.
+UPDATE terminal_requests SET state = 'delivered', delivered_at = $2
+WHERE id = (SELECT id FROM terminal_requests WHERE register_id = $1 AND state = 'queued' AND created_at > $3
+            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+  AND state = 'queued'
+RETURNING id, merchant_id, register_id, transaction_id, kind, amount, params, state, result, created_at, delivered_at, done_at;
+
+-- name: TerminalRequestsOpen
+-- Requests the device has been given and not answered (resent when it
+-- reconnects), created after $2.
+SELECT id, merchant_id, register_id, transaction_id, kind, amount, params, state, result, created_at, delivered_at, done_at
+FROM terminal_requests WHERE register_id = $1 AND state IN ('delivered', 'authorizing') AND created_at > $2
+ORDER BY created_at;
+
+-- name: TerminalRequestUpdate
+UPDATE terminal_requests SET state = $3, result = $4, done_at = $5 WHERE merchant_id = $1 AND id = $2;
+
+-- name: TerminalRequestsExpire
+-- Requests not answered within the resolution window.
+UPDATE terminal_requests SET state = 'expired'
+WHERE state IN ('queued', 'delivered', 'authorizing') AND created_at <= $1;
+
+-- name: TerminalTransactionsUnsettled
+-- A register's successful, unsettled payments: driven by the small
+-- transactions_unsettled index, joined to the requests that made them.
+SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type, t.source, t.method,
+    t.success, t.status, t.message, t.total, t.captured, t.total_refunded, t.pending_refunds, t.surcharge, t.pre_auth,
+    t.is_captured, t.is_voided, t.cancelled, t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at,
+    t.gateway_ref, t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at
+FROM transactions t
+JOIN terminal_requests r ON r.transaction_id = t.id AND r.kind IN ('sale', 'pre_auth', 'credit')
+WHERE t.settled_at IS NULL AND t.success AND NOT t.is_voided AND t.pending_op = '' AND t.parent_id IS NULL
+  AND t.type IN ('charge', 'pre_auth', 'credit') AND (t.type <> 'pre_auth' OR t.is_captured)
+  AND t.merchant_id = $1::uuid AND r.register_id = $2 AND t.created_at < $3::timestamptz
+ORDER BY t.created_at, t.id LIMIT $4;
+
+-- name: DeliveriesWork
+-- DeliveryWork for a batch, in delivery order; a delivery is blocked by an
+-- earlier pending delivery of the same object to the webhook outside the
+-- batch (the batch sends its own in order).
+SELECT d.seq, d.id, d.webhook_id, d.merchant_id, d.event_id, d.event_name, d.object_id, d.status, d.attempts,
+    d.last_status_code, d.last_error, d.delivered_at, d.created_at, d.updated_at,
+    w.id, w.merchant_id, w.partner_id, w.target_url, w.event, w.secret, w.max_attempts, w.retry_base_seconds,
+    w.created_at, w.deleted_at,
+    e.payload,
+    EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id
+        AND p.seq < d.seq AND p.status = 'pending' AND p.id <> ALL (ARRAY(SELECT jsonb_array_elements_text($1::jsonb))))
+FROM webhook_deliveries d
+JOIN webhooks w ON w.id = d.webhook_id
+JOIN events e ON e.id = d.event_id::uuid
+WHERE d.id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
+ORDER BY d.seq;
+
+-- name: EventsDispatchLock
+-- One relay at a time fans events out, so deliveries keep event order.
+-- Advisory locks are database-wide: the key names the schema, so Tenders
+-- sharing a database in separate schemas do not hold up each other's relay.
+SELECT pg_try_advisory_xact_lock(hashtext('tender_webhook_relay:' || current_schema()));
+
+-- name: EventsUndispatched
+SELECT id FROM events WHERE NOT dispatched ORDER BY seq LIMIT $1;
+
+-- name: DeliveriesForEvents
+-- The deliveries of a batch of events: each event's webhooks (the
+-- merchant's and its partner's, subscribed to the name or to "*", existing
+-- when the event happened), in event order, with their jobs (enqueued).
+INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
+    last_status_code, last_error, created_at, updated_at, enqueued)
+SELECT gen_random_uuid()::text, w.id, e.merchant_id, e.id::text, e.name, e.object_id, 'pending', 0, 0, '',
+    e.created_at, e.created_at, true
+FROM events e
+JOIN merchants m ON m.id = e.merchant_id
+JOIN webhooks w ON w.deleted_at IS NULL AND (w.event = e.name OR w.event = '*') AND w.created_at <= e.created_at
+  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
+WHERE e.id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid))
+ORDER BY e.seq, w.created_at, w.id
+RETURNING id;
+
+-- name: EventsMarkDispatched
+UPDATE events SET dispatched = true WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid));
+
+-- name: DeliveriesUpdate
+-- DeliveryUpdate for a batch: $1 is a JSON array of the new values.
+UPDATE webhook_deliveries d SET status = j.status, attempts = j.attempts, last_status_code = j.code,
+    last_error = j.error, delivered_at = j.delivered_at, updated_at = j.updated_at
+FROM jsonb_to_recordset($1::jsonb) AS j(id text, status text, attempts integer, code integer, error text,
+    delivered_at timestamptz, updated_at timestamptz)
+WHERE d.id = ANY (ARRAY(SELECT jsonb_array_elements($1::jsonb) ->> 'id')) AND d.id = j.id;

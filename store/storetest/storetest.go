@@ -10,6 +10,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -263,6 +266,56 @@ func Exercise(t *testing.T, open Open) {
 		}
 		if p, _ := s.CustomerList(ctx, m.ID, tender.CustomerFilter{}, tender.ListParams{Page: 1, PerPage: 10}); p.Total != 2 {
 			t.Error("deleted customer listed")
+		}
+	})
+
+	t.Run("CustomerMatch", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		mk := func(merchantID string, i int, f func(*tender.Customer)) *tender.Customer {
+			c := newCustomer(merchantID, tender.NewTime(now.Add(time.Duration(i)*time.Minute)), f)
+			if err := s.CustomerCreate(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		bob := mk(m.ID, 0, func(c *tender.Customer) {
+			c.Firstname, c.Lastname, c.Email, c.Phone = "Bob", "Smith", "Bob@Example.com", "4075550100"
+			c.Company, c.Address1, c.AddressCity, c.AddressZip = "Acme", "123 North Way", "Orlando", "32801"
+		})
+		mk(m.ID, 1, func(c *tender.Customer) { c.Firstname, c.Lastname, c.Email = "Bob", "Smith", "bob@example.com" })
+		gone := mk(m.ID, 2, func(c *tender.Customer) { c.Firstname, c.Phone = "Gone", "111" })
+		if err := s.CustomerDelete(ctx, m.ID, gone.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		mk(other.ID, 0, func(c *tender.Customer) { c.Firstname, c.Email, c.Phone = "Bob", "other@example.com", "4075550100" })
+		for _, tc := range []struct {
+			name  string
+			g     tender.MatchGroup
+			probe tender.Customer
+			want  string // "" = no match
+		}{
+			{"email, any case, oldest first", tender.MatchEmail, tender.Customer{Email: "BOB@example.com"}, bob.ID},
+			{"email of another merchant", tender.MatchEmail, tender.Customer{Email: "other@example.com"}, ""},
+			{"company and address", tender.MatchCompanyAddress, tender.Customer{Company: "Acme", Address1: "123 North Way", AddressCity: "Orlando"}, bob.ID},
+			{"company, address abbreviated", tender.MatchCompanyAddress, tender.Customer{Company: "Acme", Address1: "123 Noth. Way", AddressCity: "Orlando"}, ""},
+			{"company without city", tender.MatchCompanyAddress, tender.Customer{Company: "Acme", Address1: "123 North Way"}, ""},
+			{"firstname and phone", tender.MatchFirstnamePhone, tender.Customer{Firstname: "Bob", Phone: "4075550100"}, bob.ID},
+			{"firstname differs", tender.MatchFirstnamePhone, tender.Customer{Firstname: "Bobby", Phone: "4075550100"}, ""},
+			{"name and address", tender.MatchNameAddress, tender.Customer{Firstname: "Bob", Lastname: "Smith", Address1: "123 North Way", AddressZip: "32801"}, bob.ID},
+			{"name case differs", tender.MatchNameAddress, tender.Customer{Firstname: "bob", Lastname: "Smith", Address1: "123 North Way", AddressZip: "32801"}, ""},
+			{"lastname and phone", tender.MatchLastnamePhone, tender.Customer{Lastname: "Smith", Phone: "4075550100"}, bob.ID},
+			{"deleted customer", tender.MatchFirstnamePhone, tender.Customer{Firstname: "Gone", Phone: "111"}, ""},
+			{"injection", tender.MatchEmail, tender.Customer{Email: "' OR 1=1 --"}, ""},
+		} {
+			got, err := s.CustomerMatch(ctx, m.ID, tc.g, &tc.probe)
+			switch {
+			case tc.want == "" && tender.ErrorCode(err) != tender.ENOTFOUND:
+				t.Errorf("%s: got %v, %v; want no match", tc.name, got, err)
+			case tc.want != "" && (err != nil || got.ID != tc.want):
+				t.Errorf("%s: got %v, %v; want %s", tc.name, got, err, tc.want)
+			}
 		}
 	})
 
@@ -745,39 +798,57 @@ func Exercise(t *testing.T, open Open) {
 		all := mk(m.ID, "", "*")
 		mk(m.ID, "", "update_item")
 		partnerHook := mk("", p.ID, "create_customer")
+		// dispatch fans the undispatched events out in one transaction.
+		dispatch := func() (ids []string, events int) {
+			t.Helper()
+			err := s.InTx(ctx, func(tx store.Executor) error {
+				var err error
+				ids, events, err = tx.EventsDispatch(ctx, 100)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ids, events
+		}
 		for _, tc := range []struct {
 			merchant, event string
 			want            int
-		}{{m.ID, "create_customer", 1}, {m.ID, "update_item", 2}, {owned.ID, "create_customer", 1}, {owned.ID, "update_item", 0}, {other.ID, "create_customer", 0}, {"nope", "x", 0}} {
+		}{{m.ID, "create_customer", 1}, {m.ID, "update_item", 2}, {owned.ID, "create_customer", 1}, {owned.ID, "update_item", 0}, {other.ID, "create_customer", 0}} {
 			// One pending delivery per webhook the event goes to: the
 			// merchant's and its partner's, subscribed to the name or to "*".
-			ev := &tender.Event{ID: uuid.NewString(), MerchantID: tc.merchant, Name: tc.event, ObjectID: "o", CreatedAt: now.Time}
-			if n, err := s.DeliveriesForEvent(ctx, ev); err != nil || n != tc.want {
-				t.Errorf("DeliveriesForEvent(%s, %s) = %d %v, want %d", tc.merchant, tc.event, n, err, tc.want)
+			ev := &tender.Event{ID: uuid.NewString(), MerchantID: tc.merchant, Name: tc.event, ObjectType: "x", ObjectID: "o",
+				Payload: json.RawMessage(`{}`), CreatedAt: now.Time}
+			if err := s.EventInsert(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+			ids, events := dispatch()
+			if events != 1 || len(ids) != tc.want {
+				t.Errorf("dispatch of %s to %s: %d events, %d deliveries; want 1, %d", tc.event, tc.merchant, events, len(ids), tc.want)
+			}
+			for _, id := range ids {
+				d, err := s.DeliveryGet(ctx, id)
+				if err != nil || len(d.ID) != 36 || d.Status != tender.DeliveryPending || d.EventID != ev.ID || d.ObjectID != "o" {
+					t.Fatalf("delivery = %+v %v", d, err)
+				}
 			}
 		}
-		if pending, err := s.DeliveriesToEnqueue(ctx, 100); err != nil || len(pending) != 4 {
-			t.Fatalf("deliveries written = %d %v", len(pending), err)
-		} else if d, err := s.DeliveryGet(ctx, pending[0].DeliveryID); err != nil || len(d.ID) != 36 || d.Status != tender.DeliveryPending {
-			t.Fatalf("delivery = %+v %v", d, err)
-		} else if err := s.DeliveriesMarkEnqueued(ctx, []string{pending[0].DeliveryID, pending[1].DeliveryID, pending[2].DeliveryID, pending[3].DeliveryID}); err != nil {
+		if ids, events := dispatch(); events != 0 || len(ids) != 0 {
+			t.Fatalf("dispatched twice: %d events", events)
+		}
+		// Dispatched deliveries have their jobs; DeliveriesToEnqueue is for
+		// those written otherwise (a replay).
+		if pending, err := s.DeliveriesToEnqueue(ctx, 100); err != nil || len(pending) != 0 {
+			t.Fatalf("dispatched deliveries to enqueue = %d %v", len(pending), err)
+		}
+		// A webhook created after an event does not receive it.
+		late := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_item", ObjectType: "item", ObjectID: "i9",
+			Payload: json.RawMessage(`{"id":"i9"}`), CreatedAt: now.Add(-time.Minute)}
+		if err := s.EventInsert(ctx, late); err != nil {
 			t.Fatal(err)
 		}
-		// EventRecord: the event and its deliveries, together.
-		rec := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_item", ObjectType: "item", ObjectID: "i9",
-			Payload: json.RawMessage(`{"id":"i9"}`), CreatedAt: now.Time}
-		if err := s.EventRecord(ctx, rec); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := s.EventGet(ctx, rec.ID); err != nil || got.ObjectID != "i9" {
-			t.Fatalf("recorded event = %+v %v", got, err)
-		}
-		if pending, err := s.DeliveriesToEnqueue(ctx, 100); err != nil || len(pending) != 2 {
-			t.Fatalf("recorded deliveries = %d %v", len(pending), err)
-		} else if d, _ := s.DeliveryGet(ctx, pending[0].DeliveryID); d.EventID != rec.ID || d.ObjectID != "i9" {
-			t.Fatalf("recorded delivery = %+v", d)
-		} else if err := s.DeliveriesMarkEnqueued(ctx, []string{pending[0].DeliveryID, pending[1].DeliveryID}); err != nil {
-			t.Fatal(err)
+		if ids, events := dispatch(); events != 1 || len(ids) != 0 {
+			t.Fatalf("an earlier event went to later webhooks: %d deliveries", len(ids))
 		}
 		if list, err := s.WebhookList(ctx, m.ID, uuid.Nil.String()); err != nil || len(list) != 2 {
 			t.Fatalf("merchant list: %d %v", len(list), err)
@@ -813,6 +884,33 @@ func Exercise(t *testing.T, open Open) {
 		if blocked, _ := s.DeliveryBlocked(ctx, w2.Delivery); !blocked {
 			t.Fatal("DeliveryBlocked disagrees")
 		}
+		// A batch holding both sends them in order: neither is blocked by
+		// the other; the second alone is blocked by the first.
+		batch, err := s.DeliveriesWork(ctx, []string{dels[1].ID, dels[0].ID, "missing"})
+		if err != nil || len(batch) != 2 || batch[0].Delivery.ID != dels[0].ID || batch[0].Blocked || batch[1].Blocked ||
+			string(compact(batch[1].Payload)) != `{"id":"c1"}` || batch[1].Webhook.ID != all.ID {
+			t.Fatalf("batch = %+v %v", batch, err)
+		}
+		if batch, err := s.DeliveriesWork(ctx, []string{dels[1].ID}); err != nil || len(batch) != 1 || !batch[0].Blocked {
+			t.Fatalf("batch of the second = %+v %v", batch, err)
+		}
+		// DeliveriesUpdate writes a batch in one statement; a missing one is
+		// an error (nothing is half-written by the caller's transaction).
+		failed := *w2.Delivery
+		failed.Attempts, failed.LastStatusCode, failed.LastError, failed.UpdatedAt = 1, 500, "receiver answered HTTP 500", tender.NewTime(now.Add(time.Second))
+		ghost := failed
+		ghost.ID = uuid.NewString()
+		if err := s.DeliveriesUpdate(ctx, []*tender.WebhookDelivery{&failed, &ghost}); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("update of a missing delivery: %v", err)
+		}
+		if err := s.DeliveriesUpdate(ctx, []*tender.WebhookDelivery{&failed}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.DeliveryGet(ctx, failed.ID); err != nil || got.Attempts != 1 || got.LastStatusCode != 500 ||
+			got.LastError != "receiver answered HTTP 500" || got.Status != tender.DeliveryPending || got.DeliveredAt != nil ||
+			!got.UpdatedAt.Equal(failed.UpdatedAt.Time) {
+			t.Fatalf("after DeliveriesUpdate = %+v %v", got, err)
+		}
 		d := w1.Delivery
 		at := tender.NewTime(now.Add(time.Second))
 		d.Status, d.Attempts, d.LastStatusCode, d.DeliveredAt, d.UpdatedAt = tender.DeliveryDelivered, 1, 200, &at, at
@@ -823,7 +921,7 @@ func Exercise(t *testing.T, open Open) {
 			t.Fatal("still blocked after the first was delivered")
 		}
 		page, err := s.DeliveryList(ctx, all.ID, tender.ListParams{Page: 1, PerPage: 10})
-		var log []*tender.WebhookDelivery // this event's (DeliveriesForEvent above wrote others)
+		var log []*tender.WebhookDelivery // this event's (the dispatches above wrote others)
 		for _, d := range page.Items {
 			if d.EventID == ev.ID {
 				log = append(log, d)
@@ -838,12 +936,311 @@ func Exercise(t *testing.T, open Open) {
 		if err := s.WebhookDelete(ctx, all.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
 			t.Fatal("deleted twice")
 		}
-		gone := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_item", ObjectID: "o", CreatedAt: now.Time}
-		if n, err := s.DeliveriesForEvent(ctx, gone); err != nil || n != 1 {
-			t.Fatalf("deleted webhook still receives: %d deliveries, %v", n, err)
+		gone := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_item", ObjectType: "item", ObjectID: "o",
+			Payload: json.RawMessage(`{}`), CreatedAt: now.Time}
+		if err := s.EventInsert(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := dispatch(); len(ids) != 1 {
+			t.Fatalf("deleted webhook still receives: %d deliveries", len(ids))
 		}
 		if got, _ := s.WebhookGet(ctx, all.ID); got.DeletedAt == nil {
 			t.Fatal("deleted_at not set")
+		}
+	})
+
+	t.Run("Terminals", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		exp := tender.NewTime(now.Add(24 * time.Hour))
+		a := &tender.Register{ID: uuid.NewString(), MerchantID: m.ID, Nickname: "front", Type: "simulator", BatchTime: "23:00",
+			PairingCodeHash: "code-a", PairingExpiresAt: &exp, CreatedAt: now, UpdatedAt: now}
+		b := &tender.Register{ID: uuid.NewString(), MerchantID: m.ID, Nickname: "back", Type: "simulator", BatchTime: "22:30", CreatedAt: now, UpdatedAt: now}
+		c := &tender.Register{ID: uuid.NewString(), MerchantID: other.ID, Type: "simulator", BatchTime: "23:00", CreatedAt: now, UpdatedAt: now}
+		for _, r := range []*tender.Register{a, b, c} {
+			if err := s.RegisterCreate(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a.RegisterNum != 1 || b.RegisterNum != 2 || c.RegisterNum != 1 {
+			t.Fatalf("register numbers %d %d %d, want 1 2 (per merchant) 1", a.RegisterNum, b.RegisterNum, c.RegisterNum)
+		}
+		if _, err := s.RegisterGet(ctx, other.ID, a.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("another merchant's register: %v", err)
+		}
+		if got, err := s.RegisterGetByNum(ctx, m.ID, 2); err != nil || got.ID != b.ID || got.BatchTime != "22:30" {
+			t.Fatalf("by num = %+v, %v", got, err)
+		}
+		// Pairing: the code finds the register (locked in InTx), the update
+		// swaps the code for a device token.
+		err := s.InTx(ctx, func(tx store.Executor) error {
+			r, err := tx.RegisterByPairingCode(ctx, "code-a")
+			if err != nil {
+				return err
+			}
+			if r.ID != a.ID || r.PairingExpiresAt == nil || !r.PairingExpiresAt.Equal(exp.Time) {
+				return fmt.Errorf("by pairing code = %+v", r)
+			}
+			r.PairingCodeHash, r.PairingExpiresAt, r.DeviceTokenHash, r.PairedAt, r.Serial = "", nil, "token-a", &now, "SIM-1"
+			return tx.RegisterUpdate(ctx, r)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RegisterByPairingCode(ctx, "code-a"); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("a used code still pairs: %v", err)
+		}
+		got, err := s.RegisterByDeviceToken(ctx, "token-a")
+		if err != nil || got.ID != a.ID || got.Serial != "SIM-1" || got.PairedAt == nil || got.RegisterNum != 1 {
+			t.Fatalf("by device token = %+v, %v", got, err)
+		}
+		seen := now.Add(time.Minute)
+		if err := s.RegisterTouch(ctx, a.ID, seen); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.RegisterGet(ctx, m.ID, a.ID); got.LastSeenAt == nil || !got.LastSeenAt.Equal(seen) {
+			t.Fatalf("touch: %+v", got.LastSeenAt)
+		}
+		if list, err := s.RegisterList(ctx, m.ID); err != nil || len(list) != 2 || list[0].ID != a.ID || list[1].ID != b.ID {
+			t.Fatalf("list = %v, %v", list, err)
+		}
+
+		// Requests: claimed oldest first, each by one claimant.
+		tx := newTransaction(m.ID, "", now)
+		tx.Status, tx.Success, tx.Captured, tx.IsCaptured, tx.Source = tender.StatusSuccess, true, tx.Total, true, "terminal"
+		if err := s.TransactionCreate(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		var reqs []*tender.TerminalRequest
+		for i := range 3 {
+			r := &tender.TerminalRequest{ID: uuid.NewString(), MerchantID: m.ID, RegisterID: a.ID, Kind: tender.TermSale,
+				Amount: tender.Amount(100 * (i + 1)), Params: json.RawMessage(`{"tip":true}`), State: tender.TermQueued,
+				CreatedAt: tender.NewTime(now.Add(time.Duration(i) * time.Second))}
+			if i == 0 {
+				r.TransactionID = tx.ID
+			}
+			if err := s.TerminalRequestCreate(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			reqs = append(reqs, r)
+		}
+		since := now.Add(-time.Hour)
+		claimed := make(chan string, 3)
+		errs := make(chan error, 3)
+		for range 3 {
+			go func() {
+				r, err := s.TerminalRequestClaim(ctx, a.ID, now.Add(time.Minute), since)
+				if err == nil && r != nil {
+					if r.State != tender.TermDelivered || r.DeliveredAt == nil {
+						err = fmt.Errorf("claimed = %+v", r)
+					}
+					claimed <- r.ID
+				}
+				errs <- err
+			}()
+		}
+		got3 := map[string]bool{}
+		for range 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		close(claimed)
+		for id := range claimed {
+			if got3[id] {
+				t.Fatalf("request %s claimed twice", id)
+			}
+			got3[id] = true
+		}
+		if len(got3) != 3 {
+			t.Fatalf("claimed %d of 3", len(got3))
+		}
+		if r, err := s.TerminalRequestClaim(ctx, a.ID, now.Time, since); err != nil || r != nil {
+			t.Fatalf("claim with nothing queued = %+v, %v", r, err)
+		}
+		open, err := s.TerminalRequestsOpen(ctx, a.ID, since)
+		if err != nil || len(open) != 3 || open[0].ID != reqs[0].ID || open[2].ID != reqs[2].ID {
+			t.Fatalf("open = %v, %v", open, err)
+		}
+		err = s.InTx(ctx, func(q store.Executor) error {
+			r, err := q.TerminalRequestGetForUpdate(ctx, m.ID, reqs[0].ID)
+			if err != nil {
+				return err
+			}
+			done := tender.NewTime(now.Add(2 * time.Minute))
+			r.State, r.Result, r.DoneAt = tender.TermDone, json.RawMessage(`{"transaction_id":"x"}`), &done
+			return q.TerminalRequestUpdate(ctx, r)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.TerminalRequestByTransaction(ctx, tx.ID); err != nil || r.ID != reqs[0].ID || r.State != tender.TermDone ||
+			string(compact(r.Result)) != `{"transaction_id":"x"}` || string(compact(r.Params)) != `{"tip":true}` || r.Amount != 100 {
+			t.Fatalf("by transaction = %+v, %v", r, err)
+		}
+		for _, c := range []struct {
+			merchant, register string
+			want               int
+		}{{m.ID, a.ID, 1}, {m.ID, b.ID, 0}, {other.ID, a.ID, 0}} {
+			ts, err := s.TerminalTransactionsUnsettled(ctx, c.merchant, c.register, now.Add(time.Hour), 10)
+			if err != nil || len(ts) != c.want || c.want == 1 && ts[0].ID != tx.ID {
+				t.Fatalf("unsettled of register %s: %v, %v; want %d", c.register, ts, err, c.want)
+			}
+		}
+		if _, err := s.TerminalRequestGet(ctx, other.ID, reqs[0].ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("another merchant's request: %v", err)
+		}
+		// Expiry takes the unanswered ones only.
+		if n, err := s.TerminalRequestsExpire(ctx, now.Add(time.Hour)); err != nil || n != 2 {
+			t.Fatalf("expired %d, %v; want 2", n, err)
+		}
+		if r, _ := s.TerminalRequestGet(ctx, m.ID, reqs[1].ID); r.State != tender.TermExpired {
+			t.Fatalf("state after expiry %q", r.State)
+		}
+
+		// A customer and a card recorded for a transaction only are created
+		// already soft-deleted.
+		cu := newCustomer(m.ID, now, func(c *tender.Customer) { c.DeletedAt = &now })
+		if err := s.CustomerCreate(ctx, cu); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.CustomerGet(ctx, m.ID, cu.ID); err != nil || got.DeletedAt == nil {
+			t.Fatalf("customer created deleted = %+v, %v", got, err)
+		}
+		pm := newPaymentMethod(m.ID, cu.ID, now)
+		pm.DeletedAt = &now
+		if err := s.PaymentMethodCreate(ctx, pm, &tender.PaymentMethodSecret{PaymentMethodID: pm.ID, SealedNumber: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.PaymentMethodGet(ctx, m.ID, pm.ID); err != nil || got.DeletedAt == nil {
+			t.Fatalf("payment method created deleted = %+v, %v", got, err)
+		}
+	})
+
+	t.Run("TransactionPositions", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		// 23 transactions a second apart (two sharing a second: the id breaks
+		// the tie), and some of another merchant's in between.
+		var want []string // newest first
+		for i := range 23 {
+			at := tender.NewTime(now.Add(time.Duration(min(i, 21)) * time.Second))
+			tx := newTransaction(m.ID, "", at)
+			if err := s.TransactionCreate(ctx, tx); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, tx.ID)
+			if i%5 == 0 {
+				if err := s.TransactionCreate(ctx, newTransaction(other.ID, "", at)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		first, _ := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 200, Sort: "created_at", Desc: true})
+		want = want[:0]
+		for _, tx := range first.Items {
+			want = append(want, tx.ID)
+		}
+		// The default list pages the same way before, during and after
+		// numbering, at every page size; totals hold; past the end is empty.
+		check := func(stage string) {
+			t.Helper()
+			for _, per := range []int{1, 4, 10, 23, 50} {
+				var got []string
+				for page := 1; page <= (23+per-1)/per+1; page++ {
+					p, err := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: page, PerPage: per, Sort: "created_at", Desc: true})
+					if err != nil || p.Total != 23 {
+						t.Fatalf("%s: per %d page %d: total %v, %v", stage, per, page, p, err)
+					}
+					for _, tx := range p.Items {
+						if tx.MerchantID != m.ID {
+							t.Fatalf("%s: another merchant's transaction listed", stage)
+						}
+						got = append(got, tx.ID)
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s: per %d: pages = %v, want %v", stage, per, got, want)
+				}
+			}
+			// A filter or another sort takes the counting path, and agrees.
+			if p, err := s.TransactionList(ctx, m.ID, tender.TransactionFilter{Type: tender.TxCharge}, tender.ListParams{Page: 2, PerPage: 10, Sort: "created_at", Desc: true}); err != nil ||
+				p.Total != 23 || len(p.Items) != 10 || p.Items[0].ID != want[10] {
+				t.Fatalf("%s: filtered list = %+v, %v", stage, p, err)
+			}
+		}
+		if len(want) != 23 || want[0] == want[1] {
+			t.Fatalf("list = %v", want)
+		}
+		check("unnumbered")
+		assign := func(before time.Time, limit int) int {
+			t.Helper()
+			var n int
+			if err := s.InTx(ctx, func(tx store.Executor) error {
+				var err error
+				n, err = tx.TransactionPositionsAssign(ctx, before, limit)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		// Only those created before the cutoff, oldest first, limit at a time.
+		if n := assign(now.Add(10*time.Second), 4); n != 4 {
+			t.Fatalf("assigned %d, want 4", n)
+		}
+		check("partly numbered")
+		if n := assign(now.Add(10*time.Second), 100); n != 6+2 { // 10 of m's + 2 of other's, 4 done
+			t.Fatalf("assigned %d, want 8", n)
+		}
+		check("numbered to the cutoff")
+		// Several at once (PostgreSQL: one numbers, the others get 0; SQLite:
+		// one after another): every transaction numbered once, no gap.
+		var wg sync.WaitGroup
+		var total atomic.Int64
+		for range 4 {
+			wg.Go(func() {
+				err := s.InTx(ctx, func(tx store.Executor) error {
+					n, err := tx.TransactionPositionsAssign(ctx, now.Add(time.Hour), 100)
+					total.Add(int64(n))
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if rest := int(total.Load()) + assign(now.Add(time.Hour), 100); rest != 13+3 {
+			t.Fatalf("numbered %d more, want 16", rest)
+		}
+		if n := assign(now.Add(time.Hour), 100); n != 0 {
+			t.Fatalf("numbered again: %d", n)
+		}
+		check("all numbered")
+		// New transactions after numbering come first, newest first.
+		late := newTransaction(m.ID, "", tender.NewTime(now.Add(-time.Hour))) // written late, stamped early
+		fresh := newTransaction(m.ID, "", tender.NewTime(now.Add(time.Minute)))
+		for _, tx := range []*tender.Transaction{late, fresh} {
+			if err := s.TransactionCreate(ctx, tx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 3, Sort: "created_at", Desc: true})
+		if err != nil || p.Total != 25 || len(p.Items) != 3 || p.Items[0].ID != fresh.ID || p.Items[1].ID != late.ID || p.Items[2].ID != want[0] {
+			t.Fatalf("after new ones = %+v, %v", p, err)
+		}
+		if p, _ := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 9, PerPage: 3, Sort: "created_at", Desc: true}); p.Total != 25 ||
+			len(p.Items) != 1 || p.Items[0].ID != want[22] {
+			t.Fatalf("last page = %+v", p)
+		}
+		if p, _ := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 10, PerPage: 3, Sort: "created_at", Desc: true}); p.Total != 25 || len(p.Items) != 0 {
+			t.Fatalf("past the end = %+v", p)
+		}
+		if p, _ := s.TransactionList(ctx, uuid.NewString(), tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 3, Sort: "created_at", Desc: true}); p.Total != 0 || len(p.Items) != 0 {
+			t.Fatalf("unknown merchant = %+v", p)
 		}
 	})
 

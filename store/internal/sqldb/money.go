@@ -14,7 +14,8 @@ var moneyQueries = []string{
 	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
 	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret",
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
-	"TransactionList", "TransactionCount", "TransactionsPending", "TransactionsUnsettled",
+	"TransactionList", "TransactionCount", "TransactionPage", "TransactionPageTotal", "TransactionsPending", "TransactionsUnsettled",
+	"TransactionPositionsQueued", "TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue",
 	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyCompleteByTransaction", "IdempotencyDelete",
 	"SandboxInsert", "SandboxGet", "SandboxGetByRef", "SandboxSums",
 }
@@ -35,7 +36,7 @@ func pmArgs(e *exec, pm *tender.PaymentMethod) []any {
 }
 
 func (e *exec) PaymentMethodCreate(ctx context.Context, pm *tender.PaymentMethod, s *tender.PaymentMethodSecret) error {
-	args := append(pmArgs(e, pm), s.SealedNumber, s.SealedCVV, s.BankRouting)
+	args := append(pmArgs(e, pm), s.SealedNumber, s.SealedCVV, s.BankRouting, e.t(tp(pm.DeletedAt)))
 	_, err := e.w.ExecContext(ctx, e.q("PaymentMethodCreate"), args...)
 	return e.d.wrap(err)
 }
@@ -267,6 +268,9 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 			success = 1
 		}
 	}
+	if f == (tender.TransactionFilter{}) && p.Sort == "created_at" && p.Desc {
+		return e.transactionPage(ctx, merchantID, p)
+	}
 	args := []any{merchantID, f.Type, f.Method, f.Status, success, f.CustomerID, f.PaymentMethodID, f.InvoiceID,
 		e.t(f.CreatedFrom), e.t(f.CreatedTo)}
 	page := &tender.Page[*tender.Transaction]{Items: []*tender.Transaction{}}
@@ -282,6 +286,85 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 	}
 	page.Items = items
 	return page, nil
+}
+
+// transactionPage reads the default list (newest first, no filter) by list
+// position (migration 010): O(page) however deep the page and however many
+// transactions the merchant has. Transactions not numbered yet (the newest)
+// come first, newest first; then the numbered, highest position first. One
+// statement, so the total and the page come from one snapshot.
+func (e *exec) transactionPage(ctx context.Context, merchantID string, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
+	page := &tender.Page[*tender.Transaction]{}
+	items, err := all(ctx, e, e.r, func(row rowScanner) (*tender.Transaction, error) {
+		return scanTransaction(withTotal{row, &page.Total})
+	}, e.q("TransactionPage"), merchantID, p.PerPage, p.Offset())
+	if err != nil {
+		return nil, err
+	}
+	page.Items = items
+	if len(items) == 0 { // past the end: the total alone
+		if err := e.r.QueryRowContext(ctx, e.q("TransactionPageTotal"), merchantID).Scan(&page.Total); err != nil {
+			return nil, e.d.wrap(err)
+		}
+	}
+	return page, nil
+}
+
+// withTotal scans a list row that carries the list's total in its last
+// column.
+type withTotal struct {
+	rowScanner
+	total *int
+}
+
+func (w withTotal) Scan(dest ...any) error { return w.rowScanner.Scan(append(dest, w.total)...) }
+
+// TransactionPositionsAssign gives list positions to up to limit
+// transactions created before before, oldest first (see transactionPage).
+// Where the dialect needs it (PostgreSQL), one transaction at a time
+// numbers; another gets 0.
+func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error) {
+	if q, ok := e.d.Queries["TransactionPositionsLock"]; ok {
+		var got bool
+		if err := e.w.QueryRowContext(ctx, q).Scan(&got); err != nil || !got {
+			return 0, e.d.wrap(err)
+		}
+	}
+	type queued struct{ id, merchant string }
+	batch, err := all(ctx, e, e.w, func(row rowScanner) (queued, error) {
+		var q queued
+		err := row.Scan((*textCol)(&q.id), (*textCol)(&q.merchant))
+		return q, err
+	}, e.q("TransactionPositionsQueued"), e.t(before), limit)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	type position struct {
+		ID       string `json:"id"`
+		Merchant string `json:"merchant"`
+		Pos      int64  `json:"pos"`
+	}
+	last := map[string]int64{}
+	set := make([]position, len(batch))
+	for i, q := range batch {
+		n, ok := last[q.merchant]
+		if !ok {
+			if err := e.w.QueryRowContext(ctx, e.q("TransactionPositionsMax"), q.merchant).Scan(&n); err != nil {
+				return 0, e.d.wrap(err)
+			}
+		}
+		n++
+		last[q.merchant] = n
+		set[i] = position{q.id, q.merchant, n}
+	}
+	ids := mustJSON(set)
+	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsSet"), ids); err != nil {
+		return 0, e.d.wrap(err)
+	}
+	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsDequeue"), ids); err != nil {
+		return 0, e.d.wrap(err)
+	}
+	return len(batch), nil
 }
 
 func (e *exec) TransactionsPending(ctx context.Context, olderThan time.Time, limit int) ([]*tender.Transaction, error) {

@@ -17,6 +17,7 @@ var requiredQueries = []string{
 	"MerchantCreate", "MerchantGet", "MerchantGetByWebToken", "MerchantList", "MerchantCountPartner", "MerchantUpdate", "MerchantCount",
 	"APIKeyCreate", "APIKeyGetByHash", "APIKeyDeleteExpired",
 	"CustomerCreate", "CustomerGet", "CustomerUpdate", "CustomerDelete", "CustomerList", "CustomerCount",
+	"CustomerMatchEmail", "CustomerMatchCompanyAddress", "CustomerMatchFirstnamePhone", "CustomerMatchNameAddress", "CustomerMatchLastnamePhone",
 	"ItemCreate", "ItemGet", "ItemUpdate", "ItemDelete", "ItemList", "ItemCount",
 	"EventInsert", "EventListSince", "OnceClaim",
 }
@@ -180,7 +181,8 @@ func customerArgs(e *exec, c *tender.Customer) []any {
 }
 
 func (e *exec) CustomerCreate(ctx context.Context, c *tender.Customer) error {
-	_, err := e.w.ExecContext(ctx, e.q("CustomerCreate"), customerArgs(e, c)...)
+	args := append(customerArgs(e, c), e.t(tp(c.DeletedAt)))
+	_, err := e.w.ExecContext(ctx, e.q("CustomerCreate"), args...)
 	return e.d.wrap(err)
 }
 
@@ -209,6 +211,31 @@ func (e *exec) CustomerGet(ctx context.Context, merchantID, id string) (*tender.
 		return nil, tender.NotFound("customer")
 	}
 	c, err := scanCustomer(e.r.QueryRowContext(ctx, e.q("CustomerGet"), merchantID, id))
+	if err != nil {
+		return nil, e.notFound(err, "customer")
+	}
+	return c, nil
+}
+
+// matchQueries names the statement of each customer-matching group.
+var matchQueries = map[tender.MatchGroup]string{
+	tender.MatchEmail:          "CustomerMatchEmail",
+	tender.MatchCompanyAddress: "CustomerMatchCompanyAddress",
+	tender.MatchFirstnamePhone: "CustomerMatchFirstnamePhone",
+	tender.MatchNameAddress:    "CustomerMatchNameAddress",
+	tender.MatchLastnamePhone:  "CustomerMatchLastnamePhone",
+}
+
+func (e *exec) CustomerMatch(ctx context.Context, merchantID string, g tender.MatchGroup, probe *tender.Customer) (*tender.Customer, error) {
+	name, ok := matchQueries[g]
+	if !ok || !validID(merchantID) || !g.Applies(probe) {
+		return nil, tender.NotFound("customer")
+	}
+	args := []any{merchantID}
+	for _, v := range g.Fields(probe) {
+		args = append(args, v)
+	}
+	c, err := scanCustomer(e.r.QueryRowContext(ctx, e.q(name), args...))
 	if err != nil {
 		return nil, e.notFound(err, "customer")
 	}

@@ -12,7 +12,7 @@ import (
 func init() {
 	requiredQueries = append(requiredQueries, "WebhookCreate", "WebhookGet", "WebhookList", "WebhookDelete",
 		"DeliveryCreate", "DeliveryGet", "DeliveryUpdate", "DeliveryCount", "DeliveryList",
-		"DeliveryBlocked", "EventGet", "DeliveryWork", "DeliveriesToEnqueue", "DeliveriesMarkEnqueued")
+		"DeliveryBlocked", "EventGet", "DeliveryWork", "DeliveriesToEnqueue", "DeliveriesMarkEnqueued", "DeliveriesWork", "DeliveriesUpdate")
 }
 
 func (e *exec) WebhookCreate(ctx context.Context, w *tender.Webhook) error {
@@ -101,6 +101,33 @@ func (e *exec) DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) er
 		e.t(delivered), e.t(d.UpdatedAt.Time))
 }
 
+func (e *exec) DeliveriesUpdate(ctx context.Context, ds []*tender.WebhookDelivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	type row struct {
+		ID          string `json:"id"`
+		Status      string `json:"status"`
+		Attempts    int    `json:"attempts"`
+		Code        int    `json:"code"`
+		Error       string `json:"error"`
+		DeliveredAt any    `json:"delivered_at"`
+		UpdatedAt   any    `json:"updated_at"`
+	}
+	rows := make([]row, len(ds))
+	for i, d := range ds {
+		rows[i] = row{d.ID, d.Status, d.Attempts, d.LastStatusCode, d.LastError, e.t(tp(d.DeliveredAt)), e.t(d.UpdatedAt.Time)}
+	}
+	res, err := e.w.ExecContext(ctx, e.q("DeliveriesUpdate"), mustJSON(rows))
+	if err != nil {
+		return e.d.wrap(err)
+	}
+	if n, err := res.RowsAffected(); err == nil && int(n) != len(ds) {
+		return tender.NotFound("delivery")
+	}
+	return nil
+}
+
 func (e *exec) DeliveryList(ctx context.Context, webhookID string, p tender.ListParams) (*tender.Page[*tender.WebhookDelivery], error) {
 	page := &tender.Page[*tender.WebhookDelivery]{Items: []*tender.WebhookDelivery{}}
 	if !validID(webhookID) {
@@ -143,6 +170,21 @@ func (e *exec) DeliveryWork(ctx context.Context, id string) (*store.DeliveryWork
 	if !validID(id) {
 		return nil, tender.NotFound("delivery")
 	}
+	w, err := scanDeliveryWork(e.r.QueryRowContext(ctx, e.q("DeliveryWork"), id))
+	if err != nil {
+		return nil, e.notFound(err, "delivery")
+	}
+	return w, nil
+}
+
+func (e *exec) DeliveriesWork(ctx context.Context, ids []string) ([]*store.DeliveryWork, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return all(ctx, e, e.r, scanDeliveryWork, e.q("DeliveriesWork"), mustJSON(ids))
+}
+
+func scanDeliveryWork(row rowScanner) (*store.DeliveryWork, error) {
 	var (
 		d                           tender.WebhookDelivery
 		w                           tender.Webhook
@@ -151,13 +193,13 @@ func (e *exec) DeliveryWork(ctx context.Context, id string) (*store.DeliveryWork
 		hookCreated, hookDeleted    timeCol
 		blocked                     bool
 	)
-	err := e.r.QueryRowContext(ctx, e.q("DeliveryWork"), id).Scan(&d.Seq, (*textCol)(&d.ID), (*textCol)(&d.WebhookID),
+	err := row.Scan(&d.Seq, (*textCol)(&d.ID), (*textCol)(&d.WebhookID),
 		(*textCol)(&d.MerchantID), &d.EventID, &d.EventName, &d.ObjectID, &d.Status, &d.Attempts, &d.LastStatusCode,
 		&d.LastError, &delivered, &created, &updated,
 		(*textCol)(&w.ID), (*textCol)(&w.MerchantID), (*textCol)(&w.PartnerID), &w.TargetURL, &w.Event, &w.Secret,
 		&w.MaxAttempts, &w.RetryBaseSeconds, &hookCreated, &hookDeleted, &payload, &blocked)
 	if err != nil {
-		return nil, e.notFound(err, "delivery")
+		return nil, err
 	}
 	d.DeliveredAt, d.CreatedAt, d.UpdatedAt = delivered.ptr(), created.tender(), updated.tender()
 	w.CreatedAt, w.DeletedAt = hookCreated.tender(), hookDeleted.ptr()
@@ -189,32 +231,39 @@ func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
 	return e.d.wrap(err)
 }
 
-func init() { requiredQueries = append(requiredQueries, "DeliveriesForEvent") }
-
-func (e *exec) DeliveriesForEvent(ctx context.Context, ev *tender.Event) (int, error) {
-	if !validID(ev.MerchantID) {
-		return 0, nil
-	}
-	res, err := e.w.ExecContext(ctx, e.q("DeliveriesForEvent"), ev.MerchantID, ev.Name, ev.ID, ev.ObjectID, e.t(ev.CreatedAt))
-	if err != nil {
-		return 0, e.d.wrap(err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), e.d.wrap(err)
+func init() {
+	requiredQueries = append(requiredQueries, "EventsUndispatched", "DeliveriesForEvents", "EventsMarkDispatched")
 }
 
-// EventRecord writes an event and its pending deliveries: in one statement
-// where the dialect has one (PostgreSQL: a data-modifying CTE), else two.
-func (e *exec) EventRecord(ctx context.Context, ev *tender.Event) error {
-	q, ok := e.d.Queries["EventRecord"]
-	if !ok || !validID(ev.MerchantID) {
-		if err := e.EventInsert(ctx, ev); err != nil {
-			return err
+func scanID(r rowScanner) (string, error) {
+	var id string
+	err := r.Scan((*textCol)(&id))
+	return id, err
+}
+
+// EventsDispatch fans out up to limit undispatched events, oldest first,
+// to their webhooks' deliveries (enqueued: the caller makes their jobs in
+// the same transaction) and marks them dispatched. Where the dialect needs
+// it (PostgreSQL), one transaction at a time dispatches; another gets
+// nothing.
+func (e *exec) EventsDispatch(ctx context.Context, limit int) ([]string, int, error) {
+	if q, ok := e.d.Queries["EventsDispatchLock"]; ok {
+		var got bool
+		if err := e.w.QueryRowContext(ctx, q).Scan(&got); err != nil || !got {
+			return nil, 0, e.d.wrap(err)
 		}
-		_, err := e.DeliveriesForEvent(ctx, ev)
-		return err
 	}
-	_, err := e.w.ExecContext(ctx, q, ev.ID, ev.MerchantID, ev.Name, ev.ObjectType, ev.ObjectID,
-		string(ev.Payload), e.t(ev.CreatedAt))
-	return e.d.wrap(err)
+	events, err := all(ctx, e, e.w, scanID, e.q("EventsUndispatched"), limit)
+	if err != nil || len(events) == 0 {
+		return nil, 0, err
+	}
+	ids := mustJSON(events)
+	deliveries, err := all(ctx, e, e.w, scanID, e.q("DeliveriesForEvents"), ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := e.w.ExecContext(ctx, e.q("EventsMarkDispatched"), ids); err != nil {
+		return nil, 0, e.d.wrap(err)
+	}
+	return deliveries, len(events), nil
 }

@@ -1,0 +1,134 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender/internal/apitest"
+)
+
+// BenchmarkTransactionList reads the default transaction list (GET
+// /transaction, newest first, 25 a page) on a merchant with 1,000
+// transactions and with 1,000,000 (TENDER_BENCH_LIST_ROWS overrides the
+// large size), page 1 and the last page: lists cost O(page), not O(table),
+// so the four figures of a store should be alike. The rows are written and
+// given their list positions by SQL (what the server's numberer,
+// Service.AssignListPositions, does in batches of 1,000).
+func BenchmarkTransactionList(b *testing.B) {
+	large := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
+		large = v
+	}
+	for _, store := range apitest.Stores {
+		b.Run(store, func(b *testing.B) {
+			for _, rows := range []int{1_000, large} {
+				b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+					e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
+					seedTransactions(b, e, store, rows)
+					last := (rows + 24) / 25
+					for _, page := range []int{1, last} {
+						name := "page=first"
+						if page == last {
+							name = "page=last"
+						}
+						b.Run(name, func(b *testing.B) {
+							url := fmt.Sprintf("%s/transaction?page=%d&per_page=25", e.URL, page)
+							run(b, func(int) {
+								var p struct {
+									Total int               `json:"total"`
+									Data  []json.RawMessage `json:"data"`
+								}
+								if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != rows || len(p.Data) == 0 {
+									b.Errorf("page %d: total %d, %d items, %v", page, p.Total, len(p.Data), err)
+								}
+							})
+						})
+					}
+				})
+			}
+		})
+	}
+}
+
+// seedTransactions writes rows successful, settled charges for e's
+// merchant, a second apart in the past, on one card of one customer, and
+// numbers them.
+func seedTransactions(b *testing.B, e *apitest.Env, store string, rows int) {
+	b.Helper()
+	var c, pm struct{ ID string }
+	_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"List"}`)), &c)
+	_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
+		`{"customer_id":%q,"person_name":"L C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+	db, ok := e.Server.Store.(interface{ SQLDB() *sql.DB })
+	if !ok {
+		b.Fatalf("store %T has no SQLDB", e.Server.Store)
+	}
+	ctx := context.Background()
+	start := time.Now()
+	var query string
+	switch store {
+	case "sqlite":
+		query = `WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $4)
+INSERT INTO transactions (id, merchant_id, customer_id, payment_method_id, type, method, success, status,
+    total, captured, last_four, meta, batched_at, settled_at, created_at, updated_at)
+SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' ||
+        substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
+    $1, $2, $3, 'charge', 'card', 1, 'SUCCESS', 1050, 1050, '1111', '{}', t, t, t, t
+FROM (SELECT strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds') || '000' AS t FROM g)`
+	case "postgres":
+		query = `INSERT INTO transactions (id, merchant_id, customer_id, payment_method_id, type, method, success, status,
+    total, captured, last_four, meta, batched_at, settled_at, created_at, updated_at)
+SELECT gen_random_uuid(), $1, $2, $3, 'charge', 'card', true, 'SUCCESS', 1050, 1050, '1111', '{}', t, t, t, t
+FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $4::int) AS i) AS g`
+	}
+	if _, err := db.SQLDB().ExecContext(ctx, query, e.MerchantID, c.ID, pm.ID, rows); err != nil {
+		b.Fatal(err)
+	}
+	// Number them as the server's numberer does (oldest first, after the
+	// merchant's highest position), in one statement: a million batches'
+	// worth would take minutes. On PostgreSQL under the numberer's lock.
+	tx, err := db.SQLDB().BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	if store == "postgres" {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('tender_transaction_positions:' || current_schema()))`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
+SELECT merchant_id, (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1)
+        + row_number() OVER (ORDER BY created_at, transaction_id), transaction_id
+FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	if store == "postgres" {
+		// What autovacuum does after such a bulk write (a million dead
+		// queue rows, a million new rows without statistics); the server's
+		// numberer, a thousand at a time, never leaves this much behind.
+		if _, err := db.SQLDB().ExecContext(ctx, `VACUUM ANALYZE transaction_position_queue, transaction_positions, transactions`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := e.Server.Service.AssignListPositions(ctx); err != nil { // the customer's and card's requests wrote none; a no-op
+		b.Fatal(err)
+	}
+	var left int
+	if err := db.SQLDB().QueryRowContext(ctx, `SELECT count(*) FROM transaction_position_queue`).Scan(&left); err != nil || left != 0 {
+		b.Fatalf("%d transactions left unnumbered (%v)", left, err)
+	}
+	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(start).Round(time.Millisecond))
+}

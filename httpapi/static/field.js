@@ -1,0 +1,168 @@
+/*
+ * One hosted field (card number or CVV), inside an iframe served by Tender.
+ * It takes commands only from the page that embeds it (its origin checked
+ * against the browser's own record of it) and tells that page only whether
+ * the field is valid. On submit the number field asks the CVV field of the
+ * same form (another Tender frame, same origin) for its value and sends the
+ * card to Tender itself; the embedding page receives the answer (a payment
+ * method or an invoice: last four digits only).
+ */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var kind = root.getAttribute("data-kind");
+  var token = root.getAttribute("data-token");
+  var sandbox = root.getAttribute("data-sandbox") === "true";
+  var params = new URLSearchParams(location.search);
+  var sid = params.get("sid") || "";
+  var declared = params.get("origin") || "";
+  var parentOrigin = declared;
+  if (location.ancestorOrigins && location.ancestorOrigins.length) {
+    // The browser's word wins; a page lying about its origin gets nothing.
+    parentOrigin = declared && declared !== location.ancestorOrigins[0] ? "" : location.ancestorOrigins[0];
+  }
+  var input = document.getElementById("field");
+  var embedded = window.parent !== window && parentOrigin !== "" && /^[0-9a-f]{24}$/.test(sid);
+  var cvvWaits = {};
+
+  function digits(s) { return String(s).replace(/\D+/g, ""); }
+
+  function luhn(n) {
+    var sum = 0, alt = false;
+    for (var i = n.length - 1; i >= 0; i--) {
+      var d = n.charCodeAt(i) - 48;
+      if (alt) { d *= 2; if (d > 9) d -= 9; }
+      sum += d;
+      alt = !alt;
+    }
+    return sum % 10 === 0;
+  }
+
+  function cardType(n) {
+    if (/^4/.test(n)) return "visa";
+    if (/^(5[1-5]|2[2-7])/.test(n)) return "mastercard";
+    if (/^3[47]/.test(n)) return "amex";
+    if (/^(6011|65|64[4-9])/.test(n)) return "discover";
+    if (/^(30[0-5]|36|38)/.test(n)) return "diners";
+    if (/^35/.test(n)) return "jcb";
+    return "";
+  }
+
+  function valid() {
+    var v = digits(input.value);
+    if (kind === "cvv") return /^\d{3,4}$/.test(v);
+    return v.length >= 13 && v.length <= 19 && luhn(v);
+  }
+
+  function send(msg) {
+    if (!embedded) return;
+    msg.tender = "field";
+    msg.sid = sid;
+    msg.kind = kind;
+    window.parent.postMessage(msg, parentOrigin);
+  }
+
+  var last = null;
+  function update() {
+    var v = digits(input.value);
+    if (kind === "number") {
+      // Groups of four (Amex 4-6-5) for reading; only digits are sent.
+      var groups = cardType(v) === "amex" ? [4, 6, 5] : [4, 4, 4, 4, 3];
+      var out = [], at = 0;
+      for (var i = 0; i < groups.length && at < v.length; i++) { out.push(v.slice(at, at + groups[i])); at += groups[i]; }
+      var formatted = out.join(" ");
+      if (formatted !== input.value) input.value = formatted;
+    } else if (v !== input.value) {
+      input.value = v;
+    }
+    var ok = valid();
+    input.classList.toggle("invalid", !ok && v.length >= (kind === "cvv" ? 4 : 16));
+    var state = ok + ":" + (kind === "number" ? cardType(v) : "");
+    if (state !== last) {
+      last = state;
+      send({type: "state", valid: ok, empty: v.length === 0, cardType: kind === "number" ? cardType(v) : ""});
+    }
+  }
+  input.addEventListener("input", update);
+
+  function askCvv() {
+    return new Promise(function (resolve, reject) {
+      var rid = Math.random().toString(36).slice(2);
+      cvvWaits[rid] = resolve;
+      var frames = window.parent.frames;
+      for (var i = 0; i < frames.length; i++) {
+        try { frames[i].postMessage({tender: "sibling", sid: sid, type: "cvv?", rid: rid}, location.origin); } catch (e) { /* another origin */ }
+      }
+      setTimeout(function () {
+        if (cvvWaits[rid]) { delete cvvWaits[rid]; reject(new Error("no cvv field")); }
+      }, 3000);
+    });
+  }
+
+  var PATHS = {
+    tokenize: function () { return "/webpayment/" + encodeURIComponent(token) + "/tokenize"; },
+    pay: function () { return "/webpayment/" + encodeURIComponent(token) + "/pay"; },
+    invoice: function (id) { return /^[0-9a-fA-F-]{36}$/.test(id) ? "/pay/invoice/" + id : ""; }
+  };
+
+  function submit(d) {
+    var path = PATHS[d.op] ? PATHS[d.op](d.invoiceId) : "";
+    var reply = function (status, body) { send({type: "result", rid: d.rid, status: status, body: body}); };
+    if (!path) { reply(422, {op: ["Unknown operation."]}); return; }
+    askCvv().then(function (cvv) {
+      var body = {};
+      var details = d.details && typeof d.details === "object" ? d.details : {};
+      for (var k in details) if (Object.prototype.hasOwnProperty.call(details, k)) body[k] = details[k];
+      body.method = "card";
+      body.card_number = digits(input.value);
+      body.card_cvv = cvv;
+      return fetch(path, {
+        method: "POST", credentials: "omit",
+        headers: {"Content-Type": "application/json", "Accept": "application/json", "Tender-Parent-Origin": parentOrigin},
+        body: JSON.stringify(body)
+      }).then(function (r) {
+        return r.text().then(function (t) {
+          var parsed;
+          try { parsed = JSON.parse(t); } catch (e) { parsed = {error: "Unexpected answer (" + r.status + ")."}; }
+          reply(r.status, parsed);
+        });
+      });
+    }).catch(function () {
+      reply(0, {error: "Network error"});
+    });
+  }
+
+  window.addEventListener("message", function (ev) {
+    var d = ev.data;
+    if (!d || d.sid !== sid) return;
+    if (d.tender === "sibling" && ev.origin === location.origin) {
+      // Another field of the same form (Tender's origin, same sid).
+      if (d.type === "cvv?" && kind === "cvv" && ev.source) {
+        ev.source.postMessage({tender: "sibling", sid: sid, type: "cvv", rid: d.rid, value: digits(input.value)}, location.origin);
+      } else if (d.type === "cvv" && kind === "number" && cvvWaits[d.rid]) {
+        var resolve = cvvWaits[d.rid];
+        delete cvvWaits[d.rid];
+        resolve(d.value);
+      }
+      return;
+    }
+    if (d.tender !== "cmd" || !embedded || ev.source !== window.parent || ev.origin !== parentOrigin) return;
+    switch (d.type) {
+      case "config":
+        if (typeof d.placeholder === "string") input.placeholder = d.placeholder;
+        if (typeof d.style === "string" && d.style) input.style.cssText = d.style;
+        break;
+      case "test":
+        if (sandbox && typeof d.value === "string") { input.value = d.value; update(); }
+        break;
+      case "submit":
+        if (kind === "number") submit(d);
+        break;
+      case "focus":
+        input.focus();
+        break;
+    }
+  });
+
+  send({type: "ready"});
+})();

@@ -1,0 +1,40 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/tenderpay/tender/store"
+)
+
+// positionLag is how old a transaction is before it gets its list
+// position: the transactions written just before it have committed by then,
+// so positions follow the order created (a later commit of an earlier
+// transaction would otherwise be numbered after it). Until then the
+// transaction is listed among the newest, which it is.
+const positionLag = time.Second
+
+// positionBatch is how many transactions one database transaction numbers.
+const positionBatch = 1000
+
+// AssignListPositions gives the transactions created more than positionLag
+// ago their positions in their merchant's list, in batches, until none is
+// left, and returns how many it numbered. Lists read numbered transactions
+// by position, in O(page) (store.Store.TransactionPositionsAssign); the
+// server runs this every ListPositionInterval. Safe on several instances:
+// one numbers at a time.
+func (s *Service) AssignListPositions(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var n int
+		err := s.Store.InTx(ctx, func(tx store.Executor) error {
+			var err error
+			n, err = tx.TransactionPositionsAssign(ctx, s.now().Add(-positionLag), positionBatch)
+			return err
+		})
+		total += n
+		if err != nil || n < positionBatch {
+			return total, err
+		}
+	}
+}

@@ -1,0 +1,388 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+// Web payments: what Stax.js does with the merchant's public web-payments
+// token (tokenize and pay), and the hosted invoice page's payment. The card
+// number arrives from Tender's own hosted fields; it is sealed in the vault
+// before anything is written and never leaves this package except to the
+// processor.
+
+// WebMerchant returns the merchant whose public web-payments token is
+// token. Returns EUNAUTHORIZED for an unknown token.
+func (s *Service) WebMerchant(ctx context.Context, token string) (*tender.Merchant, error) {
+	if token == "" || len(token) > 128 {
+		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
+	}
+	m, err := s.Store.MerchantGetByWebToken(ctx, token)
+	if tender.ErrorCode(err) == tender.ENOTFOUND {
+		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
+	}
+	return m, err
+}
+
+// webCustomer finds the customer a web payment belongs to, inside tx: the
+// explicit customer_id as it is; else, unless match_customer is false, the
+// first customer matching one of the demographic groups exactly (its stored
+// demographics are left alone); else a new customer with the given
+// demographics (address included: it goes on the customer, never to the
+// processor).
+func (s *Service) webCustomer(ctx context.Context, tx store.Executor, merchantID string, in *tender.WebPaymentInput) (*tender.Customer, error) {
+	if id := val(in.CustomerID); id != "" {
+		c, err := tx.CustomerGet(ctx, merchantID, id)
+		if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && c.DeletedAt != nil {
+			return nil, invalid("customer_id", "The selected customer id is invalid.")
+		}
+		return c, err
+	}
+	now := tender.NewTime(s.now())
+	probe := &tender.Customer{ID: uuid.NewString(), MerchantID: merchantID, AllowInvoiceCreditCardPayments: true,
+		CreatedAt: now, UpdatedAt: now}
+	in.CustomerInput().Apply(probe)
+	if err := probe.Validate(); err != nil {
+		return nil, err
+	}
+	if in.MatchCustomerEnabled() {
+		for _, g := range tender.MatchGroups {
+			if !g.Applies(probe) {
+				continue
+			}
+			c, err := tx.CustomerMatch(ctx, merchantID, g, probe)
+			if err == nil {
+				return c, nil
+			} else if tender.ErrorCode(err) != tender.ENOTFOUND {
+				return nil, err
+			}
+		}
+	}
+	if err := tx.CustomerCreate(ctx, probe); err != nil {
+		return nil, err
+	}
+	return probe, s.emit(ctx, tx, merchantID, tender.EventCreateCustomer, "customer", probe.ID, probe)
+}
+
+// WebTokenize is Stax.js tokenize(): it stores the card or bank account as
+// a payment method of the matched, given or new customer.
+func (s *Service) WebTokenize(ctx context.Context, m *tender.Merchant, in *tender.WebPaymentInput) (*tender.PaymentMethod, error) {
+	// The customer is not known yet; validate and seal with a placeholder.
+	p, err := s.preparePaymentMethod(m.ID, webMethodInput(in, "pending"))
+	if err != nil {
+		return nil, err
+	}
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		c, err := s.webCustomer(ctx, tx, m.ID, in)
+		if err != nil {
+			return err
+		}
+		p.pm.CustomerID = c.ID
+		if err := holderFromCustomer(p, c); err != nil {
+			return err
+		}
+		return s.storePaymentMethod(ctx, tx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.pm, nil
+}
+
+// WebPayResult is the answer of pay(): the invoice (PAID, ATTEMPTED, or
+// with its payment PENDING) and how the payment went.
+type WebPayResult struct {
+	Invoice *InvoiceView
+	Outcome string // as Result.Outcome
+}
+
+// WebPay is Stax.js pay(): in one database transaction it finds or creates
+// the customer, stores the payment method, creates an invoice for total
+// (with meta's line items) and reserves its payment with the idempotency
+// key; then the processor is asked, the answer recorded on the invoice, and
+// the customer emailed a receipt saying whether it succeeded (unless
+// send_receipt is false or the customer has no email). A retry with the
+// same idempotency_id returns the same invoice without a second payment.
+func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.WebPaymentInput) (*WebPayResult, error) {
+	now := tender.NewTime(s.now())
+	inv := &tender.Invoice{ID: uuid.NewString(), MerchantID: m.ID, Status: tender.InvoiceDraft, CreatedAt: now, UpdatedAt: now}
+	// The customer is found in the transaction below; a placeholder until then.
+	placeholder := "pending"
+	invIn := &tender.InvoiceInput{CustomerID: &placeholder, Total: in.Total, URL: in.URL, Meta: in.Meta}
+	lines, err := invIn.Apply(inv, true)
+	p, perr := s.preparePaymentMethod(m.ID, webMethodInput(in, "pending"))
+	if err != nil || perr != nil {
+		return nil, mergeInvalid(err, perr)
+	}
+	if inv.URL == "" {
+		inv.URL = s.InvoiceURL()
+	}
+	inv.Recompute(0, now)
+	errs := tender.FieldErrors{}
+	id := newIdem("webpayment_pay", in.IdempotencyID, struct {
+		Total       tender.Amount
+		Fingerprint string
+		Customer    *tender.CustomerInput
+		CustomerID  string
+		Meta        string
+	}{inv.Total, p.pm.Fingerprint, in.CustomerInput(), val(in.CustomerID), string(inv.Meta)}, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if s.seen(ctx, m.ID, id) {
+		return s.webPayReplay(ctx, m.ID, id)
+	}
+	t := &tender.Transaction{
+		ID: uuid.NewString(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
+		Source: SourceInvoice, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
+		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
+	}
+	var customer *tender.Customer
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, m.ID, id, t.ID); err != nil {
+			return err
+		}
+		c, err := s.webCustomer(ctx, tx, m.ID, in)
+		if err != nil {
+			return err
+		}
+		customer = c
+		p.pm.CustomerID, inv.CustomerID, inv.PaymentMethodID, t.CustomerID = c.ID, c.ID, p.pm.ID, c.ID
+		if err := holderFromCustomer(p, c); err != nil {
+			return err
+		}
+		if err := s.storePaymentMethod(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := s.refsValid(ctx, tx, inv, lines); err != nil {
+			return err
+		}
+		if err := tx.InvoiceCreate(ctx, inv); err != nil {
+			return err
+		}
+		if _, err := s.announceInvoice(ctx, tx, inv, tender.EventCreateInvoice, false); err != nil {
+			return err
+		}
+		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
+	})
+	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+		return s.webPayReplay(ctx, m.ID, id)
+	} else if err != nil {
+		return nil, err
+	}
+	receipt := customer.Email != "" && (in.SendReceipt == nil || bool(*in.SendReceipt))
+	res, err := s.authorizeInvoicePayment(ctx, t, p.pm, p.gw, nil, receipt)
+	if err != nil {
+		return nil, err
+	}
+	view, err := s.Invoice(ctx, m.ID, inv.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &WebPayResult{Invoice: view, Outcome: res.Outcome}, nil
+}
+
+// webPayReplay answers a pay() retry: the invoice its first attempt made.
+func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem) (*WebPayResult, error) {
+	res, err := s.replay(ctx, merchantID, id)
+	if err != nil {
+		return nil, err
+	}
+	var t struct {
+		InvoiceID string `json:"invoice_id"`
+	}
+	if err := json.Unmarshal(res.Replay, &t); err != nil || t.InvoiceID == "" {
+		return nil, tender.Errorf(tender.EINTERNAL, "web payment replay: no invoice in the stored response")
+	}
+	view, err := s.Invoice(ctx, merchantID, t.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	return &WebPayResult{Invoice: view, Outcome: res.Outcome}, nil
+}
+
+// holderPending stands for the account holder's name until the customer is
+// known (Stax.js sends only the customer's demographics, or a customer_id).
+const holderPending = "\x00holder"
+
+// webMethodInput is the payment-method part of a web payment; without any
+// name the holder's is taken from the customer (holderFromCustomer).
+func webMethodInput(in *tender.WebPaymentInput, customerID string) *tender.PaymentMethodInput {
+	pmIn := in.PaymentMethodInput(customerID)
+	if val(pmIn.PersonName) == "" {
+		name := holderPending
+		pmIn.PersonName = &name
+	}
+	return pmIn
+}
+
+// holderFromCustomer names the holder after the customer when the request
+// named nobody.
+func holderFromCustomer(p *preparedMethod, c *tender.Customer) error {
+	if p.pm.PersonName != holderPending {
+		return nil
+	}
+	name := strings.TrimSpace(c.Firstname + " " + c.Lastname)
+	for _, alt := range []string{c.Company, c.Email} {
+		if name == "" {
+			name = strings.TrimSpace(alt)
+		}
+	}
+	if name == "" {
+		return invalid("person_name", "The person name field is required.")
+	}
+	p.pm.PersonName = name
+	p.pm.Nickname = strings.Replace(p.pm.Nickname, holderPending, name, 1)
+	if p.gw.Card != nil {
+		p.gw.Card.Name = name
+	}
+	if p.gw.Bank != nil {
+		p.gw.Bank.Name = name
+	}
+	return nil
+}
+
+// mergeInvalid joins the field errors of two validations (either may be
+// nil); any other error wins.
+func mergeInvalid(a, b error) error {
+	out := tender.FieldErrors{}
+	for _, err := range []error{a, b} {
+		if err == nil {
+			continue
+		}
+		var te *tender.Error
+		if !errors.As(err, &te) || te.Code != tender.EINVALID || len(te.Fields) == 0 {
+			return err
+		}
+		for f, msgs := range te.Fields {
+			for _, msg := range msgs {
+				out.Add(f, msg)
+			}
+		}
+	}
+	return out.Err()
+}
+
+// HostedPayResult is what the public invoice page learns about its
+// payment: no customer or payment method details beyond the last four.
+type HostedPayResult struct {
+	Success    bool          `json:"success"`
+	Message    string        `json:"message"`
+	Status     string        `json:"status"` // the invoice's
+	Total      tender.Amount `json:"total"`  // of this payment
+	TotalPaid  tender.Amount `json:"total_paid"`
+	BalanceDue tender.Amount `json:"balance_due"`
+	LastFour   string        `json:"last_four"`
+	Method     string        `json:"method"`
+	Pending    bool          `json:"pending"`
+}
+
+// PayHostedInvoice is a payment keyed in on an invoice's hosted page (the
+// invoice id is the capability, as for viewing the page): the card or bank
+// account becomes a payment method of the invoice's customer and pays the
+// balance, or part of it when the invoice allows partial payments. The
+// customer is emailed a receipt when they have an email address.
+func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *tender.WebPaymentInput) (*HostedPayResult, error) {
+	inv, err := s.Store.InvoiceByID(ctx, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if inv.DeletedAt != nil {
+		return nil, tender.NotFound("invoice")
+	}
+	if inv.CustomerID == "" {
+		return nil, invalid("customer_id", "The invoice has no customer; it cannot be paid here.")
+	}
+	errs := tender.FieldErrors{}
+	var total tender.Amount
+	if in.Total.IsSet() {
+		total = in.Total.Parse(errs, "total", false, 1)
+	}
+	ferr := errs.Err()
+	p, perr := s.preparePaymentMethod(inv.MerchantID, webMethodInput(in, inv.CustomerID))
+	if ferr != nil || perr != nil {
+		return nil, mergeInvalid(ferr, perr)
+	}
+	id := newIdem("hosted_invoice_pay", in.IdempotencyID, struct {
+		Invoice, Fingerprint string
+		Total                tender.Amount
+	}{inv.ID, p.pm.Fingerprint, total}, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if s.seen(ctx, inv.MerchantID, id) {
+		res, err := s.replay(ctx, inv.MerchantID, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.hostedResult(ctx, inv.MerchantID, inv.ID, res)
+	}
+	c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	if p.pm.Method == tender.MethodCard && !c.AllowInvoiceCreditCardPayments {
+		return nil, invalid("method", "This invoice cannot be paid by card; pay it from a bank account.")
+	}
+	now := tender.NewTime(s.now())
+	t := &tender.Transaction{
+		ID: uuid.NewString(), MerchantID: inv.MerchantID, InvoiceID: inv.ID, CustomerID: inv.CustomerID,
+		PaymentMethodID: p.pm.ID, Type: tender.TxCharge, Source: SourceInvoice, Method: p.pm.Method,
+		Status: tender.StatusPending, LastFour: p.pm.CardLastFour, Meta: json.RawMessage("{}"),
+		IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
+	}
+	if err := holderFromCustomer(p, c); err != nil {
+		return nil, err
+	}
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, inv.MerchantID, id, t.ID); err != nil {
+			return err
+		}
+		if err := s.storePaymentMethod(ctx, tx, p); err != nil {
+			return err
+		}
+		return s.reserveInvoicePayment(ctx, tx, t, total, nil)
+	})
+	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+		res, err := s.replay(ctx, inv.MerchantID, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.hostedResult(ctx, inv.MerchantID, inv.ID, res)
+	} else if err != nil {
+		return nil, err
+	}
+	res, err := s.authorizeInvoicePayment(ctx, t, p.pm, p.gw, nil, strings.TrimSpace(c.Email) != "")
+	if err != nil {
+		return nil, err
+	}
+	return s.hostedResult(ctx, inv.MerchantID, inv.ID, res)
+}
+
+func (s *Service) hostedResult(ctx context.Context, merchantID, invoiceID string, res *Result) (*HostedPayResult, error) {
+	var t struct {
+		Success  bool          `json:"success"`
+		Message  string        `json:"message"`
+		Total    tender.Amount `json:"total"`
+		LastFour string        `json:"last_four"`
+		Method   string        `json:"method"`
+	}
+	if res.View != nil {
+		t.Success, t.Message, t.Total, t.LastFour, t.Method = res.View.Success, res.View.Message, res.View.Total, res.View.LastFour, res.View.Method
+	} else if err := json.Unmarshal(res.Replay, &t); err != nil {
+		return nil, err
+	}
+	inv, err := s.Store.InvoiceGet(ctx, merchantID, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	return &HostedPayResult{Success: t.Success, Message: t.Message, Status: inv.Status, Total: t.Total,
+		TotalPaid: inv.TotalPaid, BalanceDue: inv.BalanceDue, LastFour: t.LastFour, Method: t.Method,
+		Pending: res.Outcome == OutcomePending}, nil
+}
