@@ -93,7 +93,9 @@ func parseRule(s string) (*rrule.RRule, string) {
 	if opt.Dtstart.IsZero() {
 		return nil, "The rule must include a DTSTART."
 	}
-	if opt.Freq > rrule.DAILY {
+	if opt.Freq > rrule.DAILY || len(opt.Byhour) > 1 || len(opt.Byminute) > 1 || len(opt.Bysecond) > 1 {
+		// Several BYHOUR (BYMINUTE, BYSECOND) values run a day's invoice
+		// several times a day.
 		return nil, "The rule may repeat at most daily."
 	}
 	if opt.Interval > 1000 || opt.Count > 10000 {
