@@ -416,61 +416,54 @@ func (s *Server) Start() error {
 	return nil
 }
 
-func (s *Server) sweepKeys(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
+// every runs fn each interval until ctx is done.
+func every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := s.Service.SweepExpiredKeys(ctx); err != nil {
-				s.cfg.Logger.Warn("sweep expired keys", "error", err.Error())
-			} else if n > 0 {
-				s.cfg.Logger.Info("swept expired keys", "count", n)
-			}
+			fn(ctx)
 		}
 	}
+}
+
+func (s *Server) sweepKeys(ctx context.Context) {
+	every(ctx, time.Hour, func(ctx context.Context) {
+		if n, err := s.Service.SweepExpiredKeys(ctx); err != nil {
+			s.cfg.Logger.Warn("sweep expired keys", "error", err.Error())
+		} else if n > 0 {
+			s.cfg.Logger.Info("swept expired keys", "count", n)
+		}
+	})
 }
 
 // listPositions numbers new transactions for O(page) lists.
 func (s *Server) listPositions(ctx context.Context) {
-	t := time.NewTicker(s.cfg.ListPositionInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := s.Service.AssignListPositions(ctx); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Warn("list positions", "error", err.Error())
-			}
+	every(ctx, s.cfg.ListPositionInterval, func(ctx context.Context) {
+		if _, err := s.Service.AssignListPositions(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("list positions", "error", err.Error())
 		}
-	}
+	})
 }
 
 // janitor resolves transactions whose processor outcome is unknown.
 func (s *Server) janitor(ctx context.Context) {
-	t := time.NewTicker(s.cfg.JanitorInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := s.Service.ExpireTerminalRequests(ctx); err != nil {
-				s.cfg.Logger.Warn("janitor: expire terminal requests", "error", err.Error())
-			} else if n > 0 {
-				s.cfg.Logger.Warn("terminal requests unanswered for 3 hours; their transactions stay PENDING for manual resolution", "count", n)
-			}
-			n, err := s.Service.ResolvePending(ctx, 2*s.cfg.GatewayTimeout)
-			if err != nil {
-				s.cfg.Logger.Warn("janitor", "error", err.Error())
-			} else if n > 0 {
-				s.cfg.Logger.Info("janitor resolved pending transactions", "count", n)
-			}
+	every(ctx, s.cfg.JanitorInterval, func(ctx context.Context) {
+		if n, err := s.Service.ExpireTerminalRequests(ctx); err != nil {
+			s.cfg.Logger.Warn("janitor: expire terminal requests", "error", err.Error())
+		} else if n > 0 {
+			s.cfg.Logger.Warn("terminal requests unanswered for 3 hours; their transactions stay PENDING for manual resolution", "count", n)
 		}
-	}
+		n, err := s.Service.ResolvePending(ctx, 2*s.cfg.GatewayTimeout)
+		if err != nil {
+			s.cfg.Logger.Warn("janitor", "error", err.Error())
+		} else if n > 0 {
+			s.cfg.Logger.Info("janitor resolved pending transactions", "count", n)
+		}
+	})
 }
 
 // settleDaily closes the batch every day at SettleAt (UTC). Several
