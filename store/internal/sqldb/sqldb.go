@@ -39,14 +39,25 @@ type Dialect struct {
 	PrepareOnce bool
 }
 
-// ParseQueries splits a .sql file into statements named by "-- name: X" lines.
+// ParseQueries splits a .sql file into statements named by "-- name: X"
+// lines. Comment lines after a statement (those introducing the next one)
+// are not part of it: SQLite's driver takes text after a statement's ";"
+// for a script, which it parses afresh on every run instead of keeping
+// it prepared.
 func ParseQueries(src string) (map[string]string, error) {
 	out := map[string]string{}
 	var name string
 	var b strings.Builder
 	flush := func() {
 		if name != "" {
-			out[name] = strings.TrimSpace(b.String())
+			lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+			for len(lines) > 1 {
+				if l := strings.TrimSpace(lines[len(lines)-1]); l != "" && !strings.HasPrefix(l, "--") {
+					break
+				}
+				lines = lines[:len(lines)-1]
+			}
+			out[name] = strings.TrimSpace(strings.Join(lines, "\n"))
 		}
 		b.Reset()
 	}

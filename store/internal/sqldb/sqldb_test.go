@@ -1,0 +1,60 @@
+package sqldb
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestParseQueries(t *testing.T) {
+	q, err := ParseQueries(`-- name: A
+-- what A does
+SELECT 1
+FROM t;
+
+-- a comment about B
+-- name: B
+SELECT 2;
+-- trailing
+
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q["A"] != "-- what A does\nSELECT 1\nFROM t;" || q["B"] != "SELECT 2;" || len(q) != 2 {
+		t.Fatalf("queries = %q", q)
+	}
+	if _, err := ParseQueries("-- name: A\nSELECT 1;\n-- name: A\nSELECT 2;"); err == nil {
+		t.Fatal("a name defined twice was accepted")
+	}
+}
+
+// TestQueriesAreSingleStatements: every query of both stores is one
+// statement with nothing after its ";" (SQLite's driver keeps such a
+// statement prepared; anything after it, it re-parses on every run).
+func TestQueriesAreSingleStatements(t *testing.T) {
+	for _, f := range []string{"../../sqlite/queries.sql", "../../postgres/queries.sql"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := ParseQueries(string(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, s := range q {
+			var code strings.Builder // s without its comments
+			for line := range strings.Lines(s) {
+				line, _, _ = strings.Cut(line, "--")
+				code.WriteString(line)
+			}
+			c := code.String()
+			if i := strings.Index(c, ";"); i >= 0 && strings.TrimSpace(c[i+1:]) != "" {
+				t.Errorf("%s: %s has more after its first \";\": %.60q", f, name, c[i+1:])
+			}
+			if strings.Contains(c, ";") && !strings.HasSuffix(s, ";") {
+				t.Errorf("%s: %s has comments after it: %.60q", f, name, s[strings.LastIndex(s, ";")+1:])
+			}
+		}
+	}
+}
