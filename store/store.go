@@ -237,7 +237,7 @@ type Executor interface {
 	// DeliveriesToEnqueue takes up to limit deliveries that have no job yet,
 	// oldest first; call it in InTx (on PostgreSQL the rows stay locked, and
 	// other relays skip them).
-	DeliveriesToEnqueue(ctx context.Context, limit int) ([]*DeliveryJob, error)
+	DeliveriesToEnqueue(ctx context.Context, limit int) ([]string, error)
 	// DeliveriesMarkEnqueued records that the deliveries have their jobs.
 	DeliveriesMarkEnqueued(ctx context.Context, ids []string) error
 	// DeliveryWork loads, in one query, a delivery with its webhook, its
@@ -310,14 +310,6 @@ type Executor interface {
 
 // Ref names an object of a merchant.
 type Ref struct{ MerchantID, ID string }
-
-// DeliveryJob is a delivery waiting for its job, with its webhook's retry
-// settings.
-type DeliveryJob struct {
-	DeliveryID       string
-	MaxAttempts      int
-	RetryBaseSeconds int
-}
 
 // DeliveryWork is what a webhook worker needs to send one delivery.
 type DeliveryWork struct {

@@ -294,15 +294,11 @@ func (d *Deliverer) RelayOnce(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		jobs, err := tx.DeliveriesToEnqueue(ctx, relayBatch)
+		replays, err := tx.DeliveriesToEnqueue(ctx, relayBatch)
 		if err != nil {
 			return err
 		}
-		n = max(events, len(jobs))
-		var replays []string
-		for _, j := range jobs {
-			replays = append(replays, j.DeliveryID)
-		}
+		n = max(events, len(replays))
 		if len(ids)+len(replays) == 0 {
 			return nil
 		}

@@ -508,11 +508,10 @@ WHERE d.id = $1;
 
 -- name: DeliveriesToEnqueue
 -- SKIP LOCKED: two relays (two server processes) take disjoint batches.
-SELECT d.id, w.max_attempts, w.retry_base_seconds
-FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-WHERE NOT d.enqueued
-ORDER BY d.seq LIMIT $1
-FOR UPDATE OF d SKIP LOCKED;
+SELECT id FROM webhook_deliveries
+WHERE NOT enqueued
+ORDER BY seq LIMIT $1
+FOR UPDATE SKIP LOCKED;
 
 -- name: DeliveriesMarkEnqueued
 UPDATE webhook_deliveries SET enqueued = true WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)));

@@ -503,10 +503,9 @@ JOIN events e ON e.id = d.event_id
 WHERE d.id = $1;
 
 -- name: DeliveriesToEnqueue
-SELECT d.id, w.max_attempts, w.retry_base_seconds
-FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-WHERE d.enqueued = 0
-ORDER BY d.seq LIMIT $1;
+SELECT id FROM webhook_deliveries
+WHERE enqueued = 0
+ORDER BY seq LIMIT $1;
 
 -- name: DeliveriesMarkEnqueued
 UPDATE webhook_deliveries SET enqueued = 1 WHERE id IN (SELECT value FROM json_each($1));

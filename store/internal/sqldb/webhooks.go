@@ -206,21 +206,12 @@ func scanDeliveryWork(row rowScanner) (*store.DeliveryWork, error) {
 	return &store.DeliveryWork{Delivery: &d, Webhook: &w, Payload: payload, Blocked: blocked}, nil
 }
 
-func (e *exec) DeliveriesToEnqueue(ctx context.Context, limit int) ([]*store.DeliveryJob, error) {
-	rows, err := e.w.QueryContext(ctx, e.q("DeliveriesToEnqueue"), limit)
-	if err != nil {
-		return nil, e.d.wrap(err)
-	}
-	defer rows.Close()
-	var out []*store.DeliveryJob
-	for rows.Next() {
-		var j store.DeliveryJob
-		if err := rows.Scan((*textCol)(&j.DeliveryID), &j.MaxAttempts, &j.RetryBaseSeconds); err != nil {
-			return nil, e.d.wrap(err)
-		}
-		out = append(out, &j)
-	}
-	return out, e.d.wrap(rows.Err())
+func (e *exec) DeliveriesToEnqueue(ctx context.Context, limit int) ([]string, error) {
+	return all(ctx, e, e.w, func(row rowScanner) (string, error) {
+		var id string
+		err := row.Scan((*textCol)(&id))
+		return id, err
+	}, e.q("DeliveriesToEnqueue"), limit)
 }
 
 func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
