@@ -83,7 +83,7 @@ type Config struct {
 	SettleAt string
 	// WebhookTimeout bounds one delivery attempt (default 10 s);
 	// WebhookPollInterval is how often idle delivery workers look for work
-	// (default 1 s); WebhookAllowHosts may be private-network targets
+	// (default 250 ms); WebhookAllowHosts may be private-network targets
 	// outside sandbox mode.
 	WebhookTimeout      time.Duration
 	WebhookPollInterval time.Duration

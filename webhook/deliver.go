@@ -48,7 +48,7 @@ type Config struct {
 	// host (always, in sandbox mode); otherwise the dialer refuses them, even
 	// when a public name resolves to one.
 	AllowPrivate func(host string) bool
-	// PollInterval is how often idle workers look for jobs (default 1 s).
+	// PollInterval is how often idle workers look for jobs (default 250 ms).
 	PollInterval time.Duration
 	// Workers is the number of concurrent deliveries (default 10).
 	Workers int
@@ -105,7 +105,7 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 		cfg.Timeout = 10 * time.Second
 	}
 	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = time.Second
+		cfg.PollInterval = 250 * time.Millisecond
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 10

@@ -154,7 +154,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", 15*time.Second), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
 	fs.DurationVar(&cfg.JanitorInterval, "janitor-interval", envDuration("TENDER_JANITOR_INTERVAL", 30*time.Second), "how often PENDING transactions older than twice the gateway timeout are resolved (TENDER_JANITOR_INTERVAL)")
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", envDuration("TENDER_WEBHOOK_TIMEOUT", 10*time.Second), "timeout of one webhook delivery attempt (TENDER_WEBHOOK_TIMEOUT)")
-	fs.DurationVar(&cfg.WebhookPollInterval, "webhook-poll", envDuration("TENDER_WEBHOOK_POLL", time.Second), "how often idle webhook workers look for deliveries (TENDER_WEBHOOK_POLL)")
+	fs.DurationVar(&cfg.WebhookPollInterval, "webhook-poll", envDuration("TENDER_WEBHOOK_POLL", 250*time.Millisecond), "how often idle webhook workers look for deliveries (TENDER_WEBHOOK_POLL)")
 	fs.DurationVar(&cfg.ScheduleInterval, "schedule-interval", envDuration("TENDER_SCHEDULE_INTERVAL", time.Minute), "how often scheduled invoices are checked for due occurrences (TENDER_SCHEDULE_INTERVAL)")
 	allowHosts := fs.String("webhook-allow-hosts", env("TENDER_WEBHOOK_ALLOW_HOSTS", ""), "comma-separated hosts that webhooks may target on private networks outside sandbox (TENDER_WEBHOOK_ALLOW_HOSTS)")
 	fs.StringVar(&cfg.SettleAt, "settle-at", env("TENDER_SETTLE_AT", "02:00"), "daily settlement batch time, HH:MM UTC (TENDER_SETTLE_AT)")
