@@ -37,13 +37,9 @@ func call(t *testing.T, method, url, key string, body any) (int, map[string]any)
 // every request gets that transaction.
 func TestIdempotentChargeAcrossProcesses(t *testing.T) {
 	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}
-	a := startProc(t, dir, env, "serve")
-	b := startProc(t, dir, env, "serve")
-	keys := struct{ APIKey string }{sandboxKey(t, dir)}
-	_, cust := call(t, "POST", a.url+"/customer", keys.APIKey, map[string]any{"firstname": "Race"})
-	st, pm := call(t, "POST", b.url+"/payment-method", keys.APIKey, map[string]any{
+	a, b, key := twoInstances(t, dbURL)
+	_, cust := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Race"})
+	st, pm := call(t, "POST", b.url+"/payment-method", key, map[string]any{
 		"customer_id": cust["id"], "person_name": "Race Condition", "card_number": "4111111111111111",
 		"card_cvv": "123", "card_exp": "1230"})
 	if st != 200 {
@@ -62,7 +58,7 @@ func TestIdempotentChargeAcrossProcesses(t *testing.T) {
 				url = b.url
 			}
 			var tx map[string]any
-			statuses[i], tx = call(t, "POST", url+"/charge", keys.APIKey, body)
+			statuses[i], tx = call(t, "POST", url+"/charge", key, body)
 			if id, ok := tx["id"].(string); ok {
 				ids[i] = id
 			}

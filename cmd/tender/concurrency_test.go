@@ -18,24 +18,20 @@ import (
 // sum of its successful children.
 func TestConcurrentMoneyAcrossProcesses(t *testing.T) {
 	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}
-	a := startProc(t, dir, env, "serve")
-	b := startProc(t, dir, env, "serve")
-	keys := struct{ APIKey string }{sandboxKey(t, dir)}
-	_, c := call(t, "POST", a.url+"/customer", keys.APIKey, map[string]any{"firstname": "Conc"})
-	_, pm := call(t, "POST", a.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": c["id"],
+	a, b, key := twoInstances(t, dbURL)
+	_, c := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Conc"})
+	_, pm := call(t, "POST", a.url+"/payment-method", key, map[string]any{"customer_id": c["id"],
 		"person_name": "C C", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})
 
 	// Settled sales (refund races) and open pre-auths (capture/void races).
 	var sales, auths []string
 	for range 5 {
-		_, s := call(t, "POST", a.url+"/charge", keys.APIKey, map[string]any{"payment_method_id": pm["id"], "total": 10})
+		_, s := call(t, "POST", a.url+"/charge", key, map[string]any{"payment_method_id": pm["id"], "total": 10})
 		sales = append(sales, s["id"].(string))
 	}
-	call(t, "POST", a.url+"/sandbox/batch", keys.APIKey, nil)
+	call(t, "POST", a.url+"/sandbox/batch", key, nil)
 	for range 5 {
-		_, s := call(t, "POST", b.url+"/charge", keys.APIKey, map[string]any{"payment_method_id": pm["id"], "total": 10, "pre_auth": true})
+		_, s := call(t, "POST", b.url+"/charge", key, map[string]any{"payment_method_id": pm["id"], "total": 10, "pre_auth": true})
 		auths = append(auths, s["id"].(string))
 	}
 
@@ -48,7 +44,7 @@ func TestConcurrentMoneyAcrossProcesses(t *testing.T) {
 		if i%2 == 1 {
 			url = b.url
 		}
-		st, _ := call(t, "POST", url+path, keys.APIKey, body)
+		st, _ := call(t, "POST", url+path, key, body)
 		mu.Lock()
 		statuses[st]++
 		mu.Unlock()

@@ -16,11 +16,7 @@ import (
 // no reservation is left, and the status follows the balance.
 func TestConcurrentInvoicePaymentsAcrossProcesses(t *testing.T) {
 	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}
-	a := startProc(t, dir, env, "serve")
-	b := startProc(t, dir, env, "serve")
-	key := sandboxKey(t, dir)
+	a, b, key := twoInstances(t, dbURL)
 	_, c := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Inv", "email": "inv@example.com"})
 	_, pm := call(t, "POST", a.url+"/payment-method", key, map[string]any{"customer_id": c["id"],
 		"person_name": "I C", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})

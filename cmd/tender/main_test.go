@@ -48,6 +48,18 @@ type proc struct {
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
+// twoInstances starts two tender processes on the PostgreSQL database at
+// dbURL (rate limits off, extra env added) and returns them with the
+// sandbox merchant's API key.
+func twoInstances(t *testing.T, dbURL string, extraEnv ...string) (a, b *proc, key string) {
+	t.Helper()
+	dir := t.TempDir()
+	env := append([]string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}, extraEnv...)
+	a = startProc(t, dir, env, "serve")
+	b = startProc(t, dir, env, "serve")
+	return a, b, sandboxKey(t, dir)
+}
+
 // startProc runs "tender args..." in dir with env and waits for it to listen.
 func startProc(t *testing.T, dir string, env []string, args ...string) *proc {
 	t.Helper()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -509,12 +508,7 @@ func TestTerminalEndToEnd(t *testing.T) {
 // device is connected to A, the merchant's API calls go to B, and the
 // register works as one.
 func TestTerminalTwoInstances(t *testing.T) {
-	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}
-	a := startProc(t, dir, env, "serve")
-	b := startProc(t, dir, env, "serve")
-	key := sandboxKey(t, dir)
+	a, b, key := twoInstances(t, pgtest.URL(t))
 	tl := newTill(t, a.url, key, "shared", "--auto", "approve", "--delay", "200ms")
 
 	st, tx := call(t, "POST", b.url+"/terminal/charge", key, map[string]any{"total": 10, "register": tl.num})
@@ -563,7 +557,6 @@ func TestTerminalTwoInstances(t *testing.T) {
 	if n := tl.sim.count("— insert, tap or swipe"); n != 6 {
 		t.Fatalf("the device showed %d sales, want 6:\n%s", n, strings.Join(tl.sim.lines(), "\n"))
 	}
-	_ = os.Remove(dir)
 }
 
 // TestTerminalServerCrash: the server is killed (SIGKILL) while the device

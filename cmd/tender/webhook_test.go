@@ -99,13 +99,8 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 // TestWebhooksAcrossInstances: two server processes on one database share
 // the delivery queue: every committed event is delivered, none twice.
 func TestWebhooksAcrossInstances(t *testing.T) {
-	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	env := []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1", "TENDER_WEBHOOK_POLL=50ms"}
 	sink := newHookSink(t)
-	a := startProc(t, dir, env, "serve")
-	b := startProc(t, dir, env, "serve")
-	key := sandboxKey(t, dir)
+	a, b, key := twoInstances(t, pgtest.URL(t), "TENDER_WEBHOOK_POLL=50ms")
 	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "*"})
 	var wg sync.WaitGroup
 	var committed atomic.Int64
