@@ -261,15 +261,15 @@ func (e *exec) TransactionChildren(ctx context.Context, merchantID string, paren
 }
 
 func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.TransactionFilter, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
+	if f == (tender.TransactionFilter{}) && p.Sort == "created_at" && p.Desc {
+		return e.transactionPage(ctx, merchantID, p)
+	}
 	success := -1
 	if f.Success != nil {
 		success = 0
 		if *f.Success {
 			success = 1
 		}
-	}
-	if f == (tender.TransactionFilter{}) && p.Sort == "created_at" && p.Desc {
-		return e.transactionPage(ctx, merchantID, p)
 	}
 	args := []any{merchantID, f.Type, f.Method, f.Status, success, f.CustomerID, f.PaymentMethodID, f.InvoiceID,
 		e.t(f.CreatedFrom), e.t(f.CreatedTo)}
