@@ -487,21 +487,6 @@ SELECT EXISTS (SELECT 1 FROM webhook_deliveries
 -- name: EventGet
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events WHERE id = $1;
 
--- name: DeliveryWork
--- A delivery with what sending it needs: its webhook, its event, and
--- whether an earlier delivery of the same object to the webhook is pending.
-SELECT d.seq, d.id, d.webhook_id, d.merchant_id, d.event_id, d.event_name, d.object_id, d.status, d.attempts,
-    d.last_status_code, d.last_error, d.delivered_at, d.created_at, d.updated_at,
-    w.id, w.merchant_id, w.partner_id, w.target_url, w.event, w.secret, w.max_attempts, w.retry_base_seconds,
-    w.created_at, w.deleted_at,
-    e.payload,
-    EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id AND p.object_id = d.object_id
-        AND p.seq < d.seq AND p.status = 'pending')
-FROM webhook_deliveries d
-JOIN webhooks w ON w.id = d.webhook_id
-JOIN events e ON e.id = d.event_id
-WHERE d.id = $1;
-
 -- name: DeliveriesToEnqueue
 SELECT id FROM webhook_deliveries
 WHERE enqueued = 0
@@ -785,7 +770,7 @@ WHERE t.settled_at IS NULL AND t.success = 1 AND t.is_voided = 0 AND t.pending_o
 ORDER BY t.created_at, t.id LIMIT $4;
 
 -- name: DeliveriesWork
--- DeliveryWork for a batch, in delivery order; a delivery is blocked by an
+-- DeliveryWork for a batch (or one), in delivery order; a delivery is blocked by an
 -- earlier pending delivery of the same object to the webhook outside the
 -- batch (the batch sends its own in order).
 SELECT d.seq, d.id, d.webhook_id, d.merchant_id, d.event_id, d.event_name, d.object_id, d.status, d.attempts,
