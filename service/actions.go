@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
@@ -38,7 +37,7 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 		return nil, err
 	}
 	var parent, child *tender.Transaction
-	childID := uuid.NewString()
+	childID := tender.NewID()
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		// Claim the key first: a duplicate replays the first answer even when
 		// the parent has changed since (e.g. is now fully refunded).
@@ -296,7 +295,7 @@ func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (
 // the processor. Bank debits the processor returns (NSF) get a return child
 // that refunds them. It returns how many transactions settled.
 func (s *Service) Settle(ctx context.Context, merchantID string, before time.Time) (int, error) {
-	batchID := uuid.NewString()
+	batchID := tender.NewID()
 	settled := 0
 	skip := map[string]bool{}
 	for {
@@ -346,7 +345,7 @@ func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID 
 		if st.Returned {
 			left := cur.Captured - cur.TotalRefunded - cur.PendingRefunds
 			ret = &tender.Transaction{
-				ID: uuid.NewString(), MerchantID: cur.MerchantID, ParentID: cur.ID, InvoiceID: cur.InvoiceID,
+				ID: tender.NewID(), MerchantID: cur.MerchantID, ParentID: cur.ID, InvoiceID: cur.InvoiceID,
 				CustomerID: cur.CustomerID, PaymentMethodID: cur.PaymentMethodID, Type: tender.TxRefund,
 				Source: "ach_return", Method: cur.Method, Success: true, Status: tender.StatusSuccess,
 				Message: st.Message, Total: left, LastFour: cur.LastFour, DeclineCode: st.ReturnCode,

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
 )
@@ -11,7 +10,7 @@ import (
 // CreateCustomer validates in and stores a new customer of merchantID.
 func (s *Service) CreateCustomer(ctx context.Context, merchantID string, in *tender.CustomerInput) (*tender.Customer, error) {
 	now := tender.NewTime(s.now())
-	c := &tender.Customer{ID: uuid.NewString(), MerchantID: merchantID, AllowInvoiceCreditCardPayments: true, CreatedAt: now, UpdatedAt: now}
+	c := &tender.Customer{ID: tender.NewID(), MerchantID: merchantID, AllowInvoiceCreditCardPayments: true, CreatedAt: now, UpdatedAt: now}
 	in.Apply(c)
 	if err := c.Validate(); err != nil {
 		return nil, err

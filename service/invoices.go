@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/notify"
@@ -40,7 +39,7 @@ func InvoiceLink(inv *tender.Invoice) string { return inv.URL + inv.ID }
 // send_now).
 func (s *Service) CreateInvoice(ctx context.Context, merchantID string, in *tender.InvoiceInput) (*InvoiceView, error) {
 	now := tender.NewTime(s.now())
-	inv := &tender.Invoice{ID: uuid.NewString(), MerchantID: merchantID, Status: tender.InvoiceDraft,
+	inv := &tender.Invoice{ID: tender.NewID(), MerchantID: merchantID, Status: tender.InvoiceDraft,
 		CreatedAt: now, UpdatedAt: now}
 	lines, err := in.Apply(inv, true)
 	if err != nil {
@@ -306,7 +305,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	}
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
-		ID: uuid.NewString(), MerchantID: merchantID, InvoiceID: inv.ID, CustomerID: pm.CustomerID,
+		ID: tender.NewID(), MerchantID: merchantID, InvoiceID: inv.ID, CustomerID: pm.CustomerID,
 		PaymentMethodID: pm.ID, Type: tender.TxCharge, Source: SourceInvoice, Method: pm.Method,
 		Status: tender.StatusPending, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,
@@ -462,7 +461,7 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 	}
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
-		ID: uuid.NewString(), MerchantID: merchantID, InvoiceID: invoiceID, Type: tender.TxCharge,
+		ID: tender.NewID(), MerchantID: merchantID, InvoiceID: invoiceID, Type: tender.TxCharge,
 		Source: tender.SourceManual, Method: strings.ToLower(m), Success: true, Status: tender.StatusSuccess,
 		IsCaptured: true, Meta: meta, IdempotencyID: in.IdempotencyID, SettledAt: &now, BatchedAt: &now,
 		CreatedAt: now, UpdatedAt: now,

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
 )
@@ -11,7 +10,7 @@ import (
 // CreateItem validates in and stores a new catalog item.
 func (s *Service) CreateItem(ctx context.Context, merchantID string, in *tender.ItemInput) (*tender.Item, error) {
 	now := tender.NewTime(s.now())
-	it := &tender.Item{ID: uuid.NewString(), MerchantID: merchantID, CreatedAt: now, UpdatedAt: now}
+	it := &tender.Item{ID: tender.NewID(), MerchantID: merchantID, CreatedAt: now, UpdatedAt: now}
 	if err := in.Apply(it, true); err != nil {
 		return nil, err
 	}

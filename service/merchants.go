@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
 )
@@ -32,7 +31,7 @@ func (s *Service) CreatePartner(ctx context.Context, name string) (*tender.Partn
 		errs.Required("name")
 		return nil, nil, errs.Err()
 	}
-	p := &tender.Partner{ID: uuid.NewString(), Name: name, CreatedAt: tender.NewTime(s.now())}
+	p := &tender.Partner{ID: tender.NewID(), Name: name, CreatedAt: tender.NewTime(s.now())}
 	var key *NewKey
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.PartnerCreate(ctx, p); err != nil {
@@ -53,7 +52,7 @@ func (s *Service) CreatePartner(ctx context.Context, name string) (*tender.Partn
 func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox bool, in *tender.MerchantInput) (*CreatedMerchant, error) {
 	now := tender.NewTime(s.now())
 	m := &tender.Merchant{
-		ID: uuid.NewString(), PartnerID: partnerID, Status: "ACTIVE", Sandbox: sandbox,
+		ID: tender.NewID(), PartnerID: partnerID, Status: "ACTIVE", Sandbox: sandbox,
 		WebPaymentsToken: tender.NewSecret(tender.WebPaymentsPrefix), CreatedAt: now, UpdatedAt: now,
 	}
 	if err := in.Apply(m, true); err != nil {
@@ -80,7 +79,7 @@ func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox 
 func (s *Service) BootstrapSandbox(ctx context.Context, in *tender.MerchantInput) (*CreatedMerchant, error) {
 	now := tender.NewTime(s.now())
 	m := &tender.Merchant{
-		ID: uuid.NewString(), Status: "ACTIVE", Sandbox: true,
+		ID: tender.NewID(), Status: "ACTIVE", Sandbox: true,
 		WebPaymentsToken: tender.NewSecret(tender.WebPaymentsPrefix), CreatedAt: now, UpdatedAt: now,
 	}
 	if err := in.Apply(m, true); err != nil {
@@ -160,7 +159,7 @@ func (s *Service) createKey(ctx context.Context, tx store.Executor, kind, mercha
 	secret := tender.NewSecret(tender.SecretPrefix[kind])
 	now := s.now()
 	k := &tender.APIKey{
-		ID: uuid.NewString(), Kind: kind, MerchantID: merchantID, PartnerID: partnerID, Name: name,
+		ID: tender.NewID(), Kind: kind, MerchantID: merchantID, PartnerID: partnerID, Name: name,
 		Hash: tender.HashSecret(secret), Prefix: secret[:len(tender.SecretPrefix[kind])+4], CreatedAt: now,
 	}
 	if kind == tender.KeyEphemeral {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/store"
@@ -25,7 +24,7 @@ func (s *Service) queue(ctx context.Context, tx store.Executor, merchantID, kind
 		return nil, err
 	}
 	now := tender.NewTime(s.now())
-	m := &tender.Message{ID: uuid.NewString(), MerchantID: merchantID, Channel: channel, Kind: kind, To: to,
+	m := &tender.Message{ID: tender.NewID(), MerchantID: merchantID, Channel: channel, Kind: kind, To: to,
 		Subject: subject, Text: text, HTML: html, ObjectType: objectType, ObjectID: objectID,
 		Status: tender.MessageQueued, NextAttempt: now, CreatedAt: now}
 	if channel == ChannelEmail && !s.EmailEnabled || channel == ChannelSMS && !s.SMSEnabled {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
@@ -58,7 +57,7 @@ func (s *Service) preparePaymentMethod(merchantID string, in *tender.PaymentMeth
 	}
 	now := tender.NewTime(s.now())
 	pm := &tender.PaymentMethod{
-		ID: uuid.NewString(), MerchantID: merchantID, CustomerID: val(in.CustomerID), Method: method,
+		ID: tender.NewID(), MerchantID: merchantID, CustomerID: val(in.CustomerID), Method: method,
 		Meta: json.RawMessage("{}"), IsUsableInVT: true, CreatedAt: now, UpdatedAt: now,
 	}
 	in.ApplyAddress(pm, errs)

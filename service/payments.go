@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
@@ -75,7 +74,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
-		ID: uuid.NewString(), MerchantID: merchantID, CustomerID: pm.CustomerID, PaymentMethodID: pm.ID,
+		ID: tender.NewID(), MerchantID: merchantID, CustomerID: pm.CustomerID, PaymentMethodID: pm.ID,
 		Type: typ, Source: "api", Method: pm.Method, Status: tender.StatusPending, Total: total,
 		PreAuth: typ == tender.TxPreAuth, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
 )
@@ -29,7 +28,7 @@ func (s *Service) applySchedule(ctx context.Context, tx store.Executor, sc *tend
 // CreateSchedule stores a scheduled invoice.
 func (s *Service) CreateSchedule(ctx context.Context, merchantID string, in *tender.ScheduleInput) (*tender.Schedule, error) {
 	now := tender.NewTime(s.now())
-	sc := &tender.Schedule{ID: uuid.NewString(), MerchantID: merchantID, Active: true, CreatedAt: now, UpdatedAt: now}
+	sc := &tender.Schedule{ID: tender.NewID(), MerchantID: merchantID, Active: true, CreatedAt: now, UpdatedAt: now}
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.applySchedule(ctx, tx, sc, in, true); err != nil {
 			return err
@@ -194,7 +193,7 @@ func (s *Service) runOccurrence(ctx context.Context, ref store.Ref, now time.Tim
 			}
 			occ := *sc.NextRunAt
 			stamp := tender.NewTime(now)
-			inv := &tender.Invoice{ID: uuid.NewString(), MerchantID: sc.MerchantID, CustomerID: sc.CustomerID,
+			inv := &tender.Invoice{ID: tender.NewID(), MerchantID: sc.MerchantID, CustomerID: sc.CustomerID,
 				PaymentMethodID: sc.PaymentMethodID, Total: sc.Total, Meta: sc.Meta, Status: tender.InvoiceDraft,
 				URL: sc.URL, DueAt: &occ, ScheduleID: sc.ID, Occurrence: &occ, AutopayDone: sc.PaymentMethodID == "",
 				CreatedAt: stamp, UpdatedAt: stamp}

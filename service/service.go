@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
@@ -73,7 +72,7 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 		return err
 	}
 	ev := &tender.Event{
-		ID: uuid.NewString(), MerchantID: merchantID, Name: name,
+		ID: tender.NewID(), MerchantID: merchantID, Name: name,
 		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
 	}
 	// The event is the outbox: the webhook relay fans it out to deliveries

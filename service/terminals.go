@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
@@ -54,7 +53,7 @@ func (s *Service) registerView(r *tender.Register) *tender.Register {
 // device (or "tender terminal simulate --code") redeems.
 func (s *Service) CreateRegister(ctx context.Context, merchantID string, in *tender.RegisterInput) (*NewRegister, error) {
 	now := tender.NewTime(s.now())
-	r := &tender.Register{ID: uuid.NewString(), MerchantID: merchantID, Type: "simulator", CreatedAt: now, UpdatedAt: now}
+	r := &tender.Register{ID: tender.NewID(), MerchantID: merchantID, Type: "simulator", CreatedAt: now, UpdatedAt: now}
 	errs := tender.FieldErrors{}
 	in.Apply(r, errs)
 	if err := errs.Err(); err != nil {
@@ -279,7 +278,7 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 	}
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
-		ID: uuid.NewString(), MerchantID: merchantID, CustomerID: c.CustomerID, InvoiceID: c.InvoiceID,
+		ID: tender.NewID(), MerchantID: merchantID, CustomerID: c.CustomerID, InvoiceID: c.InvoiceID,
 		Type: typ, Source: SourceTerminal, Method: tender.MethodCard, Status: tender.StatusPending,
 		Message: tender.TerminalWaiting, Total: c.Total, PreAuth: c.PreAuth, Meta: c.Meta,
 		IdempotencyID: c.IdempotencyID, CreatedAt: now, UpdatedAt: now,
@@ -288,7 +287,7 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 		PaymentType: c.PaymentType, PrintReceipt: c.PrintReceipt,
 		Tokenize: c.Tokenize && merchant.Features.CPTokenization, Tip: reg.TipEnabled && !credit,
 	})
-	req := &tender.TerminalRequest{ID: uuid.NewString(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: t.ID,
+	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: t.ID,
 		Kind: kind, Amount: c.Total, Params: params, State: tender.TermQueued, CreatedAt: now}
 	err = s.Store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
@@ -428,7 +427,7 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	}
 	params, _ := json.Marshal(tender.TerminalParams{ParentID: parent.ID, Message: idemKey})
 	now := tender.NewTime(s.now())
-	req := &tender.TerminalRequest{ID: uuid.NewString(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: parent.ID,
+	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: parent.ID,
 		Kind: kind, Amount: amount, Params: params, State: tender.TermQueued, CreatedAt: now}
 	if err := s.Store.TerminalRequestCreate(ctx, req); err != nil {
 		return nil, err
@@ -495,7 +494,7 @@ func (s *Service) TerminalPrompt(ctx context.Context, merchantID string, in *ten
 		return nil, err
 	}
 	params, _ := json.Marshal(tender.TerminalParams{Message: msg})
-	req := &tender.TerminalRequest{ID: uuid.NewString(), MerchantID: merchantID, RegisterID: reg.ID, Kind: tender.TermPrompt,
+	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, Kind: tender.TermPrompt,
 		Amount: total, Params: params, State: tender.TermQueued, CreatedAt: tender.NewTime(s.now())}
 	if err := s.Store.TerminalRequestCreate(ctx, req); err != nil {
 		return nil, err
@@ -754,7 +753,7 @@ func (s *Service) presentCard(ctx context.Context, merchant *tender.Merchant, re
 	now := tender.NewTime(s.now())
 	tokenized := params.Tokenize && !tender.IsWallet(kind)
 	pm := &tender.PaymentMethod{
-		ID: uuid.NewString(), MerchantID: t.MerchantID, CustomerID: t.CustomerID, Method: tender.MethodCard,
+		ID: tender.NewID(), MerchantID: t.MerchantID, CustomerID: t.CustomerID, Method: tender.MethodCard,
 		PersonName: strings.TrimSpace(card.Name), CardType: tender.CardBrand(number), CardLastFour: tender.LastFour(number),
 		CardExp: tender.FormatCardExp(month, year), BinType: "CREDIT", IsUsableInVT: tokenized,
 		Fingerprint: s.Fingerprinter.Fingerprint(tender.MethodCard, number), CreatedAt: now, UpdatedAt: now,
@@ -802,7 +801,7 @@ func (s *Service) presentCard(ctx context.Context, merchant *tender.Merchant, re
 			if first == "" {
 				first = "Card"
 			}
-			cu := &tender.Customer{ID: uuid.NewString(), MerchantID: t.MerchantID, Firstname: first, Lastname: strings.TrimSpace(last),
+			cu := &tender.Customer{ID: tender.NewID(), MerchantID: t.MerchantID, Firstname: first, Lastname: strings.TrimSpace(last),
 				CCEmails: []string{}, CreatedAt: now, UpdatedAt: now}
 			if !tokenized {
 				cu.DeletedAt = &now // Stax: created from the cardholder name, then soft-deleted
@@ -976,7 +975,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 	}
 	out := &BatchResult{RegisterID: reg.ID}
 	now := s.now()
-	batchID := uuid.NewString()
+	batchID := tender.NewID()
 	skip := map[string]bool{} // the processor failed them this time
 	for {
 		ts, err := s.Store.TerminalTransactionsUnsettled(ctx, merchantID, reg.ID, now.Add(time.Second), 200)

@@ -33,7 +33,7 @@ func (s *Service) CreateWebhook(ctx context.Context, p *tender.Principal, in *te
 		return nil, err
 	}
 	m, pt := owner(p)
-	w := &tender.Webhook{ID: uuid.NewString(), MerchantID: m, PartnerID: pt, TargetURL: in.TargetURL, Event: in.Event,
+	w := &tender.Webhook{ID: tender.NewID(), MerchantID: m, PartnerID: pt, TargetURL: in.TargetURL, Event: in.Event,
 		Secret: tender.NewSecret("whsec_"), MaxAttempts: tender.DefaultWebhookAttempts,
 		RetryBaseSeconds: tender.DefaultWebhookRetryBase, CreatedAt: tender.NewTime(s.now())}
 	if in.MaxAttempts != nil {
@@ -113,7 +113,7 @@ func (s *Service) Replay(ctx context.Context, p *tender.Principal, webhookID, de
 		return nil, err
 	}
 	now := tender.NewTime(s.now())
-	d := &tender.WebhookDelivery{ID: uuid.NewString(), WebhookID: w.ID, MerchantID: ev.MerchantID, EventID: ev.ID,
+	d := &tender.WebhookDelivery{ID: tender.NewID(), WebhookID: w.ID, MerchantID: ev.MerchantID, EventID: ev.ID,
 		EventName: ev.Name, ObjectID: ev.ObjectID, Status: tender.DeliveryPending, CreatedAt: now, UpdatedAt: now}
 	if err := s.Store.DeliveryCreate(ctx, d); err != nil {
 		return nil, err

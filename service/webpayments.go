@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
 )
@@ -45,7 +44,7 @@ func (s *Service) webCustomer(ctx context.Context, tx store.Executor, merchantID
 		return c, err
 	}
 	now := tender.NewTime(s.now())
-	probe := &tender.Customer{ID: uuid.NewString(), MerchantID: merchantID, AllowInvoiceCreditCardPayments: true,
+	probe := &tender.Customer{ID: tender.NewID(), MerchantID: merchantID, AllowInvoiceCreditCardPayments: true,
 		CreatedAt: now, UpdatedAt: now}
 	in.CustomerInput().Apply(probe)
 	if err := probe.Validate(); err != nil {
@@ -111,7 +110,7 @@ type WebPayResult struct {
 // same idempotency_id returns the same invoice without a second payment.
 func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.WebPaymentInput) (*WebPayResult, error) {
 	now := tender.NewTime(s.now())
-	inv := &tender.Invoice{ID: uuid.NewString(), MerchantID: m.ID, Status: tender.InvoiceDraft, CreatedAt: now, UpdatedAt: now}
+	inv := &tender.Invoice{ID: tender.NewID(), MerchantID: m.ID, Status: tender.InvoiceDraft, CreatedAt: now, UpdatedAt: now}
 	// The customer is found in the transaction below; a placeholder until then.
 	placeholder := "pending"
 	invIn := &tender.InvoiceInput{CustomerID: &placeholder, Total: in.Total, URL: in.URL, Meta: in.Meta}
@@ -139,7 +138,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return s.webPayReplay(ctx, m.ID, id)
 	}
 	t := &tender.Transaction{
-		ID: uuid.NewString(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
+		ID: tender.NewID(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
 		Source: SourceInvoice, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
 		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 	}
@@ -332,7 +331,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	}
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
-		ID: uuid.NewString(), MerchantID: inv.MerchantID, InvoiceID: inv.ID, CustomerID: inv.CustomerID,
+		ID: tender.NewID(), MerchantID: inv.MerchantID, InvoiceID: inv.ID, CustomerID: inv.CustomerID,
 		PaymentMethodID: p.pm.ID, Type: tender.TxCharge, Source: SourceInvoice, Method: p.pm.Method,
 		Status: tender.StatusPending, LastFour: p.pm.CardLastFour, Meta: json.RawMessage("{}"),
 		IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,

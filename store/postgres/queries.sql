@@ -807,7 +807,7 @@ SELECT id FROM events WHERE NOT dispatched ORDER BY seq LIMIT $1;
 -- when the event happened), in event order, with their jobs (enqueued).
 INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
     last_status_code, last_error, created_at, updated_at, enqueued)
-SELECT gen_random_uuid()::text, w.id, e.merchant_id, e.id::text, e.name, e.object_id, 'pending', 0, 0, '',
+SELECT tender_uuid7()::text, w.id, e.merchant_id, e.id::text, e.name, e.object_id, 'pending', 0, 0, '',
     e.created_at, e.created_at, true
 FROM events e
 JOIN merchants m ON m.id = e.merchant_id

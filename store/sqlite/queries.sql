@@ -795,10 +795,7 @@ SELECT id FROM events WHERE dispatched = 0 ORDER BY seq LIMIT $1;
 -- when the event happened), in event order, with their jobs (enqueued).
 INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
     last_status_code, last_error, created_at, updated_at, enqueued)
-SELECT lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2)
-       || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-'
-       || lower(hex(randomblob(6))),
-    w.id, e.merchant_id, e.id, e.name, e.object_id, 'pending', 0, 0, '', e.created_at, e.created_at, 1
+SELECT tender_uuid7(), w.id, e.merchant_id, e.id, e.name, e.object_id, 'pending', 0, 0, '', e.created_at, e.created_at, 1
 FROM events e
 JOIN merchants m ON m.id = e.merchant_id
 JOIN webhooks w ON w.deleted_at IS NULL AND (w.event = e.name OR w.event = '*') AND w.created_at <= e.created_at

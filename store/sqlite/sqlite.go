@@ -7,6 +7,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -26,6 +27,15 @@ var queriesSQL string
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+func init() {
+	// Ids the database makes (a webhook delivery's, in the relay's fan-out)
+	// are the service's (see tender.NewID); PostgreSQL's migration 011
+	// defines the same function in SQL.
+	sqlite.MustRegisterScalarFunction("tender_uuid7", 0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+		return tender.NewID(), nil
+	})
+}
 
 // Open opens (creating if needed) the database file at path and returns the
 // store. It does not migrate; call Migrate.

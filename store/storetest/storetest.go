@@ -831,6 +831,14 @@ func Exercise(t *testing.T, open Open) {
 				if err != nil || len(d.ID) != 36 || d.Status != tender.DeliveryPending || d.EventID != ev.ID || d.ObjectID != "o" {
 					t.Fatalf("delivery = %+v %v", d, err)
 				}
+				// The database makes time-ordered ids, as tender.NewID does.
+				u, err := uuid.Parse(d.ID)
+				if err != nil || u.Version() != 7 || u.Variant() != uuid.RFC4122 {
+					t.Fatalf("delivery id %s: not a version 7 UUID (%v)", d.ID, err)
+				}
+				if sec, _ := u.Time().UnixTime(); time.Since(time.Unix(sec, 0)).Abs() > time.Hour {
+					t.Fatalf("delivery id %s: its time is %v", d.ID, time.Unix(sec, 0))
+				}
 			}
 		}
 		if ids, events := dispatch(); events != 0 || len(ids) != 0 {
