@@ -145,3 +145,9 @@ type CustomerFilter struct {
 	// CreatedFrom/CreatedTo bound created_at (inclusive), zero = open.
 	CreatedFrom, CreatedTo time.Time
 }
+
+// IsZero reports whether f filters nothing.
+func (f CustomerFilter) IsZero() bool {
+	return f.Email == "" && f.Firstname == "" && f.Lastname == "" && f.Company == "" && f.Phone == "" &&
+		f.Reference == "" && len(f.Keywords) == 0 && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero()
+}

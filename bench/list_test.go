@@ -132,3 +132,122 @@ FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != n
 	}
 	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(start).Round(time.Millisecond))
 }
+
+// BenchmarkCustomerList is BenchmarkTransactionList for GET /customer, whose
+// objects can be deleted: every tenth customer of the seed is deleted after
+// it was numbered (leaving gaps the blocks' live counts skip), so the list
+// holds nine tenths of the rows.
+func BenchmarkCustomerList(b *testing.B) {
+	large := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
+		large = v
+	}
+	for _, store := range apitest.Stores {
+		b.Run(store, func(b *testing.B) {
+			for _, rows := range []int{1_000, large} {
+				b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+					e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
+					live := seedCustomers(b, e, store, rows)
+					last := (live + 24) / 25
+					for _, page := range []int{1, last} {
+						name := "page=first"
+						if page == last {
+							name = "page=last"
+						}
+						b.Run(name, func(b *testing.B) {
+							url := fmt.Sprintf("%s/customer?page=%d&per_page=25", e.URL, page)
+							run(b, func(int) {
+								var p struct {
+									Total int               `json:"total"`
+									Data  []json.RawMessage `json:"data"`
+								}
+								if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != live || len(p.Data) == 0 {
+									b.Errorf("page %d: total %d (want %d), %d items, %v", page, p.Total, live, len(p.Data), err)
+								}
+							})
+						})
+					}
+				})
+			}
+		})
+	}
+}
+
+// seedCustomers writes rows customers for e's merchant, a second apart in
+// the past, numbers them as the server's numberer does (in one statement
+// each, not a thousand at a time), then deletes every tenth (the delete
+// trigger takes each out of its block's count), and returns how many are
+// left.
+func seedCustomers(b *testing.B, e *apitest.Env, store string, rows int) int {
+	b.Helper()
+	db, ok := e.Server.Store.(interface{ SQLDB() *sql.DB })
+	if !ok {
+		b.Fatalf("store %T has no SQLDB", e.Server.Store)
+	}
+	ctx := context.Background()
+	start := time.Now()
+	var insert string
+	switch store {
+	case "sqlite":
+		insert = `WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+INSERT INTO customers (id, merchant_id, firstname, created_at, updated_at)
+SELECT tender_uuid7(), $1, 'List', t, t
+FROM (SELECT strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds') || '000' AS t FROM g)`
+	case "postgres":
+		insert = `INSERT INTO customers (id, merchant_id, firstname, created_at, updated_at)
+SELECT tender_uuid7(), $1, 'List', t, t
+FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $2::int) AS i) AS g`
+	}
+	// Written and numbered in one transaction, so the server's numberer
+	// never sees them queued.
+	tx, err := db.SQLDB().BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	if store == "postgres" {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('tender_list_positions:' || current_schema()))`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, insert, e.MerchantID, rows); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO list_positions (list, merchant_id, pos, object_id)
+SELECT list, merchant_id, row_number() OVER (ORDER BY created_at, object_id), object_id
+FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1`,
+		`INSERT INTO list_blocks (list, merchant_id, block, live)
+SELECT list, merchant_id, pos / 1000, count(*) FROM list_positions
+WHERE list = 'customers' AND merchant_id = $1 GROUP BY list, merchant_id, pos / 1000`,
+		`DELETE FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, e.MerchantID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	res, err := db.SQLDB().ExecContext(ctx, `UPDATE customers SET deleted_at = updated_at
+WHERE merchant_id = $1 AND id IN (SELECT object_id FROM list_positions WHERE list = 'customers' AND merchant_id = $1 AND pos % 10 = 0)`, e.MerchantID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	deleted, _ := res.RowsAffected()
+	if store == "postgres" {
+		// What autovacuum does after such a bulk write (see seedTransactions).
+		if _, err := db.SQLDB().ExecContext(ctx, `VACUUM ANALYZE list_position_queue, list_positions, list_blocks, customers`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := e.Server.Service.AssignListPositions(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var live int
+	if err := db.SQLDB().QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE merchant_id = $1 AND deleted_at IS NULL`, e.MerchantID).Scan(&live); err != nil || live != rows-int(deleted) {
+		b.Fatalf("%d live customers, want %d (%v)", live, rows-int(deleted), err)
+	}
+	b.Logf("%s: wrote, numbered and deleted a tenth of %d customers in %v", store, rows, time.Since(start).Round(time.Millisecond))
+	return live
+}

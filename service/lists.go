@@ -7,7 +7,7 @@ import (
 	"github.com/tenderpay/tender/store"
 )
 
-// positionLag is how old a transaction is before it gets its list
+// positionLag is how old a transaction or customer is before it gets its list
 // position: the transactions written just before it have committed by then,
 // so positions follow the order created (a later commit of an earlier
 // transaction would otherwise be numbered after it). Until then the
@@ -17,24 +17,33 @@ const positionLag = time.Second
 // positionBatch is how many transactions one database transaction numbers.
 const positionBatch = 1000
 
-// AssignListPositions gives the transactions created more than positionLag
-// ago their positions in their merchant's list, in batches, until none is
-// left, and returns how many it numbered. Lists read numbered transactions
-// by position, in O(page) (store.Store.TransactionPositionsAssign); the
-// server runs this every ListPositionInterval. Safe on several instances:
-// one numbers at a time.
+// AssignListPositions gives the transactions and customers created more
+// than positionLag ago their positions in their merchant's lists, in
+// batches, until none is left, and returns how many it numbered. Lists read
+// numbered objects by position, in O(page) (store.Store's
+// TransactionPositionsAssign and ListPositionsAssign); the server runs this
+// every ListPositionInterval. Safe on several instances: one numbers at a
+// time.
 func (s *Service) AssignListPositions(ctx context.Context) (int, error) {
 	total := 0
-	for {
-		var n int
-		err := s.Store.InTx(ctx, func(tx store.Executor) error {
-			var err error
-			n, err = tx.TransactionPositionsAssign(ctx, s.now().Add(-positionLag), positionBatch)
-			return err
-		})
-		total += n
-		if err != nil || n < positionBatch {
-			return total, err
+	for _, assign := range []func(store.Executor, context.Context, time.Time, int) (int, error){
+		store.Executor.TransactionPositionsAssign, store.Executor.ListPositionsAssign,
+	} {
+		for {
+			var n int
+			err := s.Store.InTx(ctx, func(tx store.Executor) error {
+				var err error
+				n, err = assign(tx, ctx, s.now().Add(-positionLag), positionBatch)
+				return err
+			})
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if n < positionBatch {
+				break
+			}
 		}
 	}
+	return total, nil
 }

@@ -70,7 +70,18 @@ type Executor interface {
 	CustomerMatch(ctx context.Context, merchantID string, g tender.MatchGroup, probe *tender.Customer) (*tender.Customer, error)
 	// CustomerDelete soft-deletes; ENOTFOUND if absent or already deleted.
 	CustomerDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	// CustomerList lists a merchant's live customers. The default list
+	// (newest first, no filter) costs O(page) once the customers have list
+	// positions (ListPositionsAssign), those without one listed first; for
+	// filters and other sorts it counts and skips rows.
 	CustomerList(ctx context.Context, merchantID string, f tender.CustomerFilter, p tender.ListParams) (*tender.Page[*tender.Customer], error)
+	// ListPositionsAssign is TransactionPositionsAssign for the lists whose
+	// objects can be deleted (customers): it numbers up to limit objects
+	// created before before, oldest first, and counts them in their blocks
+	// of positions, so the default list (newest first, no filter) costs
+	// O(page) however deep. Call it in InTx; one transaction numbers at a
+	// time (another gets 0).
+	ListPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error)
 
 	ItemCreate(ctx context.Context, it *tender.Item) error
 	ItemGet(ctx context.Context, merchantID, id string) (*tender.Item, error)

@@ -133,6 +133,59 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10);
 
+-- name: CustomerPage
+-- The default list (newest first, no filter) in O(page) (migration 012):
+-- the queued, not numbered yet (the newest), first; then the numbered,
+-- starting in the block where the page begins (found by the blocks' live
+-- counts) and skipping at most a block's rows. Each row carries the total.
+-- $2 limit, $3 offset.
+WITH u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1),
+b AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum
+    FROM list_blocks WHERE list = 'customers' AND merchant_id = $1),
+s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+start AS (SELECT b.block, s.skip - (b.cum - b.live) AS within FROM b, s WHERE b.cum > s.skip ORDER BY b.block DESC LIMIT 1),
+page AS (
+    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+        WHERE list = 'customers' AND merchant_id = $1 ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+    UNION ALL
+    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
+        FROM list_positions p
+        WHERE p.list = 'customers' AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
+          AND p.live
+        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+SELECT c.id, c.merchant_id, c.firstname, c.lastname, c.company, c.email, c.cc_emails, c.phone, c.address_1, c.address_2,
+    c.address_city, c.address_state, c.address_zip, c.address_country, c.notes, c.reference, c.allow_invoice_cc,
+    c.created_at, c.updated_at, c.deleted_at,
+    (SELECT n FROM u) + coalesce((SELECT sum(live) FROM b), 0)
+FROM page JOIN customers c ON c.id = page.object_id
+ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
+
+-- name: CustomerPageTotal
+SELECT (SELECT count(*) FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1)
+    + coalesce((SELECT sum(live) FROM list_blocks WHERE list = 'customers' AND merchant_id = $1), 0);
+
+-- name: ListPositionsDequeue
+-- Takes up to $2 queued objects created before $1 out of the queue (the
+-- numberer sorts them: RETURNING keeps no order).
+DELETE FROM list_position_queue WHERE (list, object_id) IN (
+    SELECT list, object_id FROM list_position_queue WHERE created_at < $1 ORDER BY created_at, object_id LIMIT $2)
+RETURNING list, object_id, merchant_id, created_at;
+
+-- name: ListPositionsMax
+SELECT coalesce(max(pos), 0) FROM list_positions WHERE list = $1 AND merchant_id = $2;
+
+-- name: ListPositionsSet
+-- $1: a JSON array of {"list", "id", "merchant", "pos"}.
+INSERT INTO list_positions (list, merchant_id, pos, object_id)
+SELECT value ->> 'list', value ->> 'merchant', value ->> 'pos', value ->> 'id' FROM json_each($1);
+
+-- name: ListBlocksAdd
+-- The numbered objects' blocks count them live; $1 as ListPositionsSet's.
+INSERT INTO list_blocks (list, merchant_id, block, live)
+SELECT value ->> 'list', value ->> 'merchant', (value ->> 'pos') / 1000, count(*) FROM json_each($1)
+GROUP BY 1, 2, 3
+ON CONFLICT (list, merchant_id, block) DO UPDATE SET live = live + excluded.live;
+
 -- name: CustomerList
 SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
     address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,

@@ -294,20 +294,7 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 // come first, newest first; then the numbered, highest position first. One
 // statement, so the total and the page come from one snapshot.
 func (e *exec) transactionPage(ctx context.Context, merchantID string, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
-	page := &tender.Page[*tender.Transaction]{}
-	items, err := all(ctx, e, e.r, func(row rowScanner) (*tender.Transaction, error) {
-		return scanTransaction(withTotal{row, &page.Total})
-	}, e.q("TransactionPage"), merchantID, p.PerPage, p.Offset())
-	if err != nil {
-		return nil, err
-	}
-	page.Items = items
-	if len(items) == 0 { // past the end: the total alone
-		if err := e.r.QueryRowContext(ctx, e.q("TransactionPageTotal"), merchantID).Scan(&page.Total); err != nil {
-			return nil, e.d.wrap(err)
-		}
-	}
-	return page, nil
+	return positionPage(ctx, e, scanTransaction, "TransactionPage", "TransactionPageTotal", merchantID, p)
 }
 
 // withTotal scans a list row that carries the list's total in its last

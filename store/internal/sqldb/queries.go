@@ -265,6 +265,9 @@ func (e *exec) CustomerDelete(ctx context.Context, merchantID, id string, at tim
 }
 
 func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.CustomerFilter, p tender.ListParams) (*tender.Page[*tender.Customer], error) {
+	if f.IsZero() && p.Sort == "created_at" && p.Desc {
+		return positionPage(ctx, e, scanCustomer, "CustomerPage", "CustomerPageTotal", merchantID, p)
+	}
 	args := []any{merchantID, f.Email, f.Firstname, f.Lastname, f.Company, f.Phone, f.Reference,
 		likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo)}
 	page := &tender.Page[*tender.Customer]{Items: []*tender.Customer{}}
