@@ -21,6 +21,13 @@ import (
 // given their list positions by SQL (what the server's numberer,
 // Service.AssignListPositions, does in batches of 1,000).
 func BenchmarkTransactionList(b *testing.B) {
+	benchList(b, "/transaction", seedTransactions)
+}
+
+// benchList reads the default list at path, page 1 and the last page, on a
+// merchant whose list seed fills with 1,000 rows and with a million
+// (TENDER_BENCH_LIST_ROWS), on each store; seed returns the list's total.
+func benchList(b *testing.B, path string, seed func(b *testing.B, e *apitest.Env, store string, rows int) int) {
 	large := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
 		large = v
@@ -30,22 +37,22 @@ func BenchmarkTransactionList(b *testing.B) {
 			for _, rows := range []int{1_000, large} {
 				b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 					e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
-					seedTransactions(b, e, store, rows)
-					last := (rows + 24) / 25
+					total := seed(b, e, store, rows)
+					last := (total + 24) / 25
 					for _, page := range []int{1, last} {
 						name := "page=first"
 						if page == last {
 							name = "page=last"
 						}
 						b.Run(name, func(b *testing.B) {
-							url := fmt.Sprintf("%s/transaction?page=%d&per_page=25", e.URL, page)
+							url := fmt.Sprintf("%s%s?page=%d&per_page=25", e.URL, path, page)
 							run(b, func(int) {
 								var p struct {
 									Total int               `json:"total"`
 									Data  []json.RawMessage `json:"data"`
 								}
-								if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != rows || len(p.Data) == 0 {
-									b.Errorf("page %d: total %d, %d items, %v", page, p.Total, len(p.Data), err)
+								if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != total || len(p.Data) == 0 {
+									b.Errorf("page %d: total %d (want %d), %d items, %v", page, p.Total, total, len(p.Data), err)
 								}
 							})
 						})
@@ -58,8 +65,8 @@ func BenchmarkTransactionList(b *testing.B) {
 
 // seedTransactions writes rows successful, settled charges for e's
 // merchant, a second apart in the past, on one card of one customer, and
-// numbers them.
-func seedTransactions(b *testing.B, e *apitest.Env, store string, rows int) {
+// numbers them, and returns rows.
+func seedTransactions(b *testing.B, e *apitest.Env, store string, rows int) int {
 	b.Helper()
 	var c, pm struct{ ID string }
 	_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"List"}`)), &c)
@@ -131,6 +138,7 @@ FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != n
 		b.Fatalf("%d transactions left unnumbered (%v)", left, err)
 	}
 	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(start).Round(time.Millisecond))
+	return rows
 }
 
 // BenchmarkCustomerList is BenchmarkTransactionList for GET /customer, whose
@@ -138,39 +146,7 @@ FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != n
 // it was numbered (leaving gaps the blocks' live counts skip), so the list
 // holds nine tenths of the rows.
 func BenchmarkCustomerList(b *testing.B) {
-	large := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
-		large = v
-	}
-	for _, store := range apitest.Stores {
-		b.Run(store, func(b *testing.B) {
-			for _, rows := range []int{1_000, large} {
-				b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
-					e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
-					live := seedCustomers(b, e, store, rows)
-					last := (live + 24) / 25
-					for _, page := range []int{1, last} {
-						name := "page=first"
-						if page == last {
-							name = "page=last"
-						}
-						b.Run(name, func(b *testing.B) {
-							url := fmt.Sprintf("%s/customer?page=%d&per_page=25", e.URL, page)
-							run(b, func(int) {
-								var p struct {
-									Total int               `json:"total"`
-									Data  []json.RawMessage `json:"data"`
-								}
-								if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != live || len(p.Data) == 0 {
-									b.Errorf("page %d: total %d (want %d), %d items, %v", page, p.Total, live, len(p.Data), err)
-								}
-							})
-						})
-					}
-				})
-			}
-		})
-	}
+	benchList(b, "/customer", seedCustomers)
 }
 
 // seedCustomers writes rows customers for e's merchant, a second apart in
