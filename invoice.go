@@ -328,3 +328,10 @@ func SplitProportionally(alloc []Funding, total, amount Amount) []Funding {
 	}
 	return out
 }
+
+// IsZero reports whether f filters nothing (the list then holds the
+// invoices not deleted).
+func (f InvoiceFilter) IsZero() bool {
+	return f.Status == "" && f.CustomerID == "" && f.ScheduleID == "" && f.CreatedFrom.IsZero() &&
+		f.CreatedTo.IsZero() && len(f.Keywords) == 0
+}

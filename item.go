@@ -110,3 +110,8 @@ type ItemFilter struct {
 	Active   *bool
 	Keywords []string
 }
+
+// IsZero reports whether f filters nothing.
+func (f ItemFilter) IsZero() bool {
+	return f.Category == "" && f.Code == "" && f.Active == nil && len(f.Keywords) == 0
+}

@@ -116,3 +116,6 @@ type PaymentMethodFilter struct {
 	CustomerID string
 	Method     string
 }
+
+// IsZero reports whether f filters nothing.
+func (f PaymentMethodFilter) IsZero() bool { return f == PaymentMethodFilter{} }

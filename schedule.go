@@ -208,3 +208,6 @@ type ScheduleFilter struct {
 	Status     string
 	CustomerID string
 }
+
+// IsZero reports whether f filters nothing.
+func (f ScheduleFilter) IsZero() bool { return f == ScheduleFilter{} }

@@ -190,12 +190,15 @@ FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t
 		b.Fatal(err)
 	}
 	for _, q := range []string{
-		`INSERT INTO list_positions (list, merchant_id, pos, object_id)
-SELECT list, merchant_id, row_number() OVER (ORDER BY created_at, object_id), object_id
+		`INSERT INTO list_positions (list, merchant_id, pos, object_id, live)
+SELECT list, merchant_id, row_number() OVER (ORDER BY created_at, object_id), object_id, live
 FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1`,
 		`INSERT INTO list_blocks (list, merchant_id, block, live)
-SELECT list, merchant_id, pos / 1000, count(*) FROM list_positions
+SELECT list, merchant_id, pos / 1000, sum(CASE WHEN live THEN 1 ELSE 0 END) FROM list_positions
 WHERE list = 'customers' AND merchant_id = $1 GROUP BY list, merchant_id, pos / 1000`,
+		`INSERT INTO list_blocks (list, merchant_id, block, live)
+SELECT list, merchant_id, -1, sum(CASE WHEN live THEN 1 ELSE 0 END) FROM list_positions
+WHERE list = 'customers' AND merchant_id = $1 GROUP BY list, merchant_id`,
 		`DELETE FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, e.MerchantID); err != nil {

@@ -7,7 +7,7 @@ import (
 	"github.com/tenderpay/tender/store"
 )
 
-// positionLag is how old a transaction or customer is before it gets its list
+// positionLag is how old an object is before it gets its list
 // position: the transactions written just before it have committed by then,
 // so positions follow the order created (a later commit of an earlier
 // transaction would otherwise be numbered after it). Until then the
@@ -17,7 +17,8 @@ const positionLag = time.Second
 // positionBatch is how many transactions one database transaction numbers.
 const positionBatch = 1000
 
-// AssignListPositions gives the transactions and customers created more
+// AssignListPositions gives the objects of every list (transactions,
+// customers, payment methods, items, invoices, schedules) created more
 // than positionLag ago their positions in their merchant's lists, in
 // batches, until none is left, and returns how many it numbered. Lists read
 // numbered objects by position, in O(page) (store.Store's

@@ -76,17 +76,20 @@ type Executor interface {
 	// filters and other sorts it counts and skips rows.
 	CustomerList(ctx context.Context, merchantID string, f tender.CustomerFilter, p tender.ListParams) (*tender.Page[*tender.Customer], error)
 	// ListPositionsAssign is TransactionPositionsAssign for the lists whose
-	// objects can be deleted (customers): it numbers up to limit objects
-	// created before before, oldest first, and counts them in their blocks
-	// of positions, so the default list (newest first, no filter) costs
-	// O(page) however deep. Call it in InTx; one transaction numbers at a
-	// time (another gets 0).
+	// objects can be deleted (customers, payment methods, items, invoices,
+	// schedules): it numbers up to limit objects created before before,
+	// oldest first, and counts the live ones in their blocks of positions,
+	// so each default list (newest first, no filter) costs O(page) however
+	// deep. Call it in InTx; one transaction numbers at a time (another
+	// gets 0).
 	ListPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error)
 
 	ItemCreate(ctx context.Context, it *tender.Item) error
 	ItemGet(ctx context.Context, merchantID, id string) (*tender.Item, error)
 	ItemUpdate(ctx context.Context, it *tender.Item) error
 	ItemDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	// ItemList's default list (newest first, no filter) costs O(page) (see
+	// ListPositionsAssign); filters and other sorts count and skip rows.
 	ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error)
 
 	// EventInsert appends to the event outbox; call it inside the InTx that
@@ -106,6 +109,8 @@ type Executor interface {
 	PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, error)
 	PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error
 	PaymentMethodDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	// PaymentMethodList's default list (newest first, no filter) costs O(page) (see
+	// ListPositionsAssign); filters and other sorts count and skip rows.
 	PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error)
 	// PaymentMethodsOfCustomer lists a customer's live payment methods.
 	PaymentMethodsOfCustomer(ctx context.Context, merchantID, customerID string) ([]*tender.PaymentMethod, error)
@@ -180,6 +185,8 @@ type Executor interface {
 	// InvoiceByID finds an invoice of any merchant, for its public hosted
 	// page (whoever has the link may view it, as on Stax).
 	InvoiceByID(ctx context.Context, id string) (*tender.Invoice, error)
+	// InvoiceList's default list (newest first, no filter) costs O(page) (see
+	// ListPositionsAssign); filters and other sorts count and skip rows.
 	InvoiceList(ctx context.Context, merchantID string, f tender.InvoiceFilter, p tender.ListParams) (*tender.Page[*tender.Invoice], error)
 	// TransactionsOfInvoice lists an invoice's payments (not their
 	// children), oldest first.
@@ -202,6 +209,8 @@ type Executor interface {
 	// ScheduleGetForUpdate reads and locks a schedule until the end of InTx.
 	ScheduleGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Schedule, error)
 	ScheduleUpdate(ctx context.Context, s *tender.Schedule) error
+	// ScheduleList's default list (newest first, no filter) costs O(page) (see
+	// ListPositionsAssign); filters and other sorts count and skip rows.
 	ScheduleList(ctx context.Context, merchantID string, f tender.ScheduleFilter, p tender.ListParams) (*tender.Page[*tender.Schedule], error)
 	// SchedulesDue lists every merchant's active schedules due at now.
 	SchedulesDue(ctx context.Context, now time.Time, limit int) ([]Ref, error)

@@ -112,6 +112,9 @@ func (e *exec) queryPaymentMethods(ctx context.Context, query string, args ...an
 }
 
 func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error) {
+	if f.IsZero() && p.Sort == "created_at" && p.Desc {
+		return positionPage(ctx, e, scanPaymentMethod, "PaymentMethodPage", "PaymentMethodPageTotal", merchantID, p)
+	}
 	args := []any{merchantID, f.CustomerID, f.Method}
 	page := &tender.Page[*tender.PaymentMethod]{Items: []*tender.PaymentMethod{}}
 	if err := e.r.QueryRowContext(ctx, e.q("PaymentMethodCount"), args...).Scan(&page.Total); err != nil {

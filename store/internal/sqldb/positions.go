@@ -33,7 +33,7 @@ func positionPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T,
 
 // ListPositionsAssign numbers up to limit queued objects of the lists of
 // migration 012 created before before, oldest first: each gets the next
-// position in its merchant's list and counts in its block. The queue rows
+// position in its merchant's list, and the live ones count in their block. The queue rows
 // are taken out first (DELETE ... RETURNING): on PostgreSQL their row locks
 // order the numberer against a concurrent delete of the same object.
 func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error) {
@@ -46,11 +46,12 @@ func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit 
 	type queued struct {
 		list, id, merchant string
 		created            time.Time
+		live               bool
 	}
 	batch, err := all(ctx, e, e.w, func(row rowScanner) (queued, error) {
 		var q queued
 		var created timeCol
-		err := row.Scan(&q.list, (*textCol)(&q.id), (*textCol)(&q.merchant), &created)
+		err := row.Scan(&q.list, (*textCol)(&q.id), (*textCol)(&q.merchant), &created, &q.live)
 		q.created = created.t
 		return q, err
 	}, e.q("ListPositionsDequeue"), e.t(before), limit)
@@ -65,6 +66,7 @@ func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit 
 		ID       string `json:"id"`
 		Merchant string `json:"merchant"`
 		Pos      int64  `json:"pos"`
+		Live     bool   `json:"live"`
 	}
 	type key struct{ list, merchant string }
 	last := map[key]int64{}
@@ -79,7 +81,7 @@ func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit 
 		}
 		n++
 		last[k] = n
-		set[i] = position{q.list, q.id, q.merchant, n}
+		set[i] = position{q.list, q.id, q.merchant, n, q.live}
 	}
 	js := mustJSON(set)
 	if _, err := e.w.ExecContext(ctx, e.q("ListPositionsSet"), js); err != nil {

@@ -347,6 +347,9 @@ func (e *exec) ItemDelete(ctx context.Context, merchantID, id string, at time.Ti
 }
 
 func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error) {
+	if f.IsZero() && p.Sort == "created_at" && p.Desc {
+		return positionPage(ctx, e, scanItem, "ItemPage", "ItemPageTotal", merchantID, p)
+	}
 	active := -1
 	if f.Active != nil {
 		active = 0
