@@ -133,6 +133,56 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10);
 
+-- name: ListPage
+-- The default list (newest first, no filter) in O(page) (migration 012):
+-- the queued, not numbered yet (the newest), first; then the numbered: the
+-- block where the page begins is found by walking the blocks' live counts
+-- from the nearer end of the list (down from the newest block when the
+-- page is in the newer half, else up from the oldest), and at most a
+-- block's positions are skipped in it. Each row carries the total.
+-- $2 limit, $3 offset, $4 the list; the TABLE and COLUMNS markers are the
+-- list's table and the columns its scan reads (constants in sqldb).
+WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = $4 AND merchant_id = $1 AND live),
+t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = $4 AND merchant_id = $1 AND block = -1),
+s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = $4 AND merchant_id = $1),
+down(block, live, cum) AS (
+    SELECT b.block, b.live, b.live FROM list_blocks b, newest, s, t
+    WHERE b.list = $4 AND b.merchant_id = $1 AND b.block = newest.block AND s.skip < t.n AND s.skip * 2 < t.n
+    UNION ALL
+    SELECT b.block, b.live, d.cum + b.live FROM down d, list_blocks b, s
+    WHERE b.list = $4 AND b.merchant_id = $1 AND b.block = d.block - 1 AND d.cum <= s.skip),
+up(block, live, cum) AS (
+    SELECT b.block, b.live, b.live FROM list_blocks b, s, t
+    WHERE b.list = $4 AND b.merchant_id = $1 AND b.block = 0 AND s.skip < t.n AND s.skip * 2 >= t.n
+    UNION ALL
+    SELECT b.block, b.live, w.cum + b.live FROM up w, list_blocks b, s, t
+    WHERE b.list = $4 AND b.merchant_id = $1 AND b.block = w.block + 1 AND w.cum < t.n - s.skip),
+start AS (
+    SELECT * FROM (SELECT d.block, s.skip - (d.cum - d.live) AS within FROM down d, s
+        WHERE d.cum > s.skip ORDER BY d.block DESC LIMIT 1) AS fromnewest
+    UNION ALL
+    SELECT * FROM (SELECT w.block, w.cum - (t.n - s.skip) AS within FROM up w, s, t
+        WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
+page AS (
+    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+        WHERE list = $4 AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+    UNION ALL
+    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
+        FROM list_positions p
+        WHERE p.list = $4 AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
+          AND p.live
+        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+SELECT /*COLUMNS*/,
+    (SELECT n FROM u) + (SELECT n FROM t)
+FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
+ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
+
+-- name: ListPageTotal
+-- $2 the list.
+SELECT (SELECT count(*) FROM list_position_queue WHERE list = $2 AND merchant_id = $1 AND live)
+    + coalesce((SELECT live FROM list_blocks WHERE list = $2 AND merchant_id = $1 AND block = -1), 0);
+
 -- name: ListPositionsDequeue
 -- Takes up to $2 queued objects created before $1 (deleted ones too) out of
 -- the queue (the numberer sorts them: RETURNING keeps no order).
@@ -159,56 +209,6 @@ SELECT * FROM (
     SELECT value ->> 'list', value ->> 'merchant', -1, sum(value ->> 'live') FROM json_each($1)
     GROUP BY 1, 2) WHERE true
 ON CONFLICT (list, merchant_id, block) DO UPDATE SET live = live + excluded.live;
-
--- name: CustomerPage
--- The default list (newest first, no filter) in O(page) (migration 012):
--- the queued, not numbered yet (the newest), first; then the numbered: the
--- block where the page begins is found by walking the blocks' live counts
--- from the nearer end of the list (down from the newest block when the
--- page is in the newer half, else up from the oldest), and at most a
--- block's positions are skipped in it. Each row carries the total.
--- $2 limit, $3 offset.
-WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1 AND live),
-t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = 'customers' AND merchant_id = $1 AND block = -1),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = 'customers' AND merchant_id = $1),
-down(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, newest, s, t
-    WHERE b.list = 'customers' AND b.merchant_id = $1 AND b.block = newest.block AND s.skip < t.n AND s.skip * 2 < t.n
-    UNION ALL
-    SELECT b.block, b.live, d.cum + b.live FROM down d, list_blocks b, s
-    WHERE b.list = 'customers' AND b.merchant_id = $1 AND b.block = d.block - 1 AND d.cum <= s.skip),
-up(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, s, t
-    WHERE b.list = 'customers' AND b.merchant_id = $1 AND b.block = 0 AND s.skip < t.n AND s.skip * 2 >= t.n
-    UNION ALL
-    SELECT b.block, b.live, w.cum + b.live FROM up w, list_blocks b, s, t
-    WHERE b.list = 'customers' AND b.merchant_id = $1 AND b.block = w.block + 1 AND w.cum < t.n - s.skip),
-start AS (
-    SELECT * FROM (SELECT d.block, s.skip - (d.cum - d.live) AS within FROM down d, s
-        WHERE d.cum > s.skip ORDER BY d.block DESC LIMIT 1) AS fromnewest
-    UNION ALL
-    SELECT * FROM (SELECT w.block, w.cum - (t.n - s.skip) AS within FROM up w, s, t
-        WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
-page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'customers' AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = 'customers' AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
-          AND p.live
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
-SELECT o.id, o.merchant_id, o.firstname, o.lastname, o.company, o.email, o.cc_emails, o.phone, o.address_1, o.address_2,
-    o.address_city, o.address_state, o.address_zip, o.address_country, o.notes, o.reference, o.allow_invoice_cc,
-    o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN customers o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: CustomerPageTotal
-SELECT (SELECT count(*) FROM list_position_queue WHERE list = 'customers' AND merchant_id = $1 AND live)
-    + coalesce((SELECT live FROM list_blocks WHERE list = 'customers' AND merchant_id = $1 AND block = -1), 0);
 
 -- name: CustomerList
 SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
@@ -261,55 +261,6 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
         lower(item) LIKE k.value ESCAPE '\' OR lower(code) LIKE k.value ESCAPE '\'
      OR lower(category) LIKE k.value ESCAPE '\' OR lower(details) LIKE k.value ESCAPE '\'));
-
--- name: ItemPage
--- The default list (newest first, no filter) in O(page) (migration 012):
--- the queued, not numbered yet (the newest), first; then the numbered: the
--- block where the page begins is found by walking the blocks' live counts
--- from the nearer end of the list (down from the newest block when the
--- page is in the newer half, else up from the oldest), and at most a
--- block's positions are skipped in it. Each row carries the total.
--- $2 limit, $3 offset.
-WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = 'items' AND merchant_id = $1 AND live),
-t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = 'items' AND merchant_id = $1 AND block = -1),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = 'items' AND merchant_id = $1),
-down(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, newest, s, t
-    WHERE b.list = 'items' AND b.merchant_id = $1 AND b.block = newest.block AND s.skip < t.n AND s.skip * 2 < t.n
-    UNION ALL
-    SELECT b.block, b.live, d.cum + b.live FROM down d, list_blocks b, s
-    WHERE b.list = 'items' AND b.merchant_id = $1 AND b.block = d.block - 1 AND d.cum <= s.skip),
-up(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, s, t
-    WHERE b.list = 'items' AND b.merchant_id = $1 AND b.block = 0 AND s.skip < t.n AND s.skip * 2 >= t.n
-    UNION ALL
-    SELECT b.block, b.live, w.cum + b.live FROM up w, list_blocks b, s, t
-    WHERE b.list = 'items' AND b.merchant_id = $1 AND b.block = w.block + 1 AND w.cum < t.n - s.skip),
-start AS (
-    SELECT * FROM (SELECT d.block, s.skip - (d.cum - d.live) AS within FROM down d, s
-        WHERE d.cum > s.skip ORDER BY d.block DESC LIMIT 1) AS fromnewest
-    UNION ALL
-    SELECT * FROM (SELECT w.block, w.cum - (t.n - s.skip) AS within FROM up w, s, t
-        WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
-page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'items' AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = 'items' AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
-          AND p.live
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
-SELECT o.id, o.merchant_id, o.item, o.code, o.category, o.details, o.is_active, o.is_taxable, o.is_service, o.is_discount,
-    o.price, o.in_stock, o.low_stock_alert, o.meta, o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN items o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: ItemPageTotal
-SELECT (SELECT count(*) FROM list_position_queue WHERE list = 'items' AND merchant_id = $1 AND live)
-    + coalesce((SELECT live FROM list_blocks WHERE list = 'items' AND merchant_id = $1 AND block = -1), 0);
 
 -- name: ItemList
 SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
@@ -364,57 +315,6 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- name: PaymentMethodCount
 SELECT count(*) FROM payment_methods
 WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2 = '' OR customer_id = $2) AND ($3 = '' OR method = $3);
-
--- name: PaymentMethodPage
--- The default list (newest first, no filter) in O(page) (migration 012):
--- the queued, not numbered yet (the newest), first; then the numbered: the
--- block where the page begins is found by walking the blocks' live counts
--- from the nearer end of the list (down from the newest block when the
--- page is in the newer half, else up from the oldest), and at most a
--- block's positions are skipped in it. Each row carries the total.
--- $2 limit, $3 offset.
-WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = 'payment_methods' AND merchant_id = $1 AND live),
-t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = 'payment_methods' AND merchant_id = $1 AND block = -1),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = 'payment_methods' AND merchant_id = $1),
-down(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, newest, s, t
-    WHERE b.list = 'payment_methods' AND b.merchant_id = $1 AND b.block = newest.block AND s.skip < t.n AND s.skip * 2 < t.n
-    UNION ALL
-    SELECT b.block, b.live, d.cum + b.live FROM down d, list_blocks b, s
-    WHERE b.list = 'payment_methods' AND b.merchant_id = $1 AND b.block = d.block - 1 AND d.cum <= s.skip),
-up(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, s, t
-    WHERE b.list = 'payment_methods' AND b.merchant_id = $1 AND b.block = 0 AND s.skip < t.n AND s.skip * 2 >= t.n
-    UNION ALL
-    SELECT b.block, b.live, w.cum + b.live FROM up w, list_blocks b, s, t
-    WHERE b.list = 'payment_methods' AND b.merchant_id = $1 AND b.block = w.block + 1 AND w.cum < t.n - s.skip),
-start AS (
-    SELECT * FROM (SELECT d.block, s.skip - (d.cum - d.live) AS within FROM down d, s
-        WHERE d.cum > s.skip ORDER BY d.block DESC LIMIT 1) AS fromnewest
-    UNION ALL
-    SELECT * FROM (SELECT w.block, w.cum - (t.n - s.skip) AS within FROM up w, s, t
-        WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
-page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'payment_methods' AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = 'payment_methods' AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
-          AND p.live
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
-SELECT o.id, o.merchant_id, o.customer_id, o.method, o.nickname, o.person_name, o.card_type, o.card_last_four, o.card_exp,
-    o.bin_type, o.has_cvv, o.is_default, o.bank_name, o.bank_type, o.bank_holder_type, o.address_1, o.address_2,
-    o.address_city, o.address_state, o.address_zip, o.address_country, o.meta, o.is_usable_in_vt, o.fingerprint,
-    o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN payment_methods o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: PaymentMethodPageTotal
-SELECT (SELECT count(*) FROM list_position_queue WHERE list = 'payment_methods' AND merchant_id = $1 AND live)
-    + coalesce((SELECT live FROM list_blocks WHERE list = 'payment_methods' AND merchant_id = $1 AND block = -1), 0);
 
 -- name: PaymentMethodList
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
@@ -716,57 +616,6 @@ WHERE merchant_id = $1
      OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
      OR lower(status) LIKE k.value ESCAPE '\'));
 
--- name: InvoicePage
--- The default list (newest first, no filter) in O(page) (migration 012):
--- the queued, not numbered yet (the newest), first; then the numbered: the
--- block where the page begins is found by walking the blocks' live counts
--- from the nearer end of the list (down from the newest block when the
--- page is in the newer half, else up from the oldest), and at most a
--- block's positions are skipped in it. Each row carries the total.
--- $2 limit, $3 offset.
-WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = 'invoices' AND merchant_id = $1 AND live),
-t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = 'invoices' AND merchant_id = $1 AND block = -1),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = 'invoices' AND merchant_id = $1),
-down(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, newest, s, t
-    WHERE b.list = 'invoices' AND b.merchant_id = $1 AND b.block = newest.block AND s.skip < t.n AND s.skip * 2 < t.n
-    UNION ALL
-    SELECT b.block, b.live, d.cum + b.live FROM down d, list_blocks b, s
-    WHERE b.list = 'invoices' AND b.merchant_id = $1 AND b.block = d.block - 1 AND d.cum <= s.skip),
-up(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, s, t
-    WHERE b.list = 'invoices' AND b.merchant_id = $1 AND b.block = 0 AND s.skip < t.n AND s.skip * 2 >= t.n
-    UNION ALL
-    SELECT b.block, b.live, w.cum + b.live FROM up w, list_blocks b, s, t
-    WHERE b.list = 'invoices' AND b.merchant_id = $1 AND b.block = w.block + 1 AND w.cum < t.n - s.skip),
-start AS (
-    SELECT * FROM (SELECT d.block, s.skip - (d.cum - d.live) AS within FROM down d, s
-        WHERE d.cum > s.skip ORDER BY d.block DESC LIMIT 1) AS fromnewest
-    UNION ALL
-    SELECT * FROM (SELECT w.block, w.cum - (t.n - s.skip) AS within FROM up w, s, t
-        WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
-page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'invoices' AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = 'invoices' AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
-          AND p.live
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
-SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status, o.url, o.sent_at, o.viewed_at,
-    o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments, o.payment_attempt_failed,
-    o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied, o.schedule_id, o.occurrence,
-    o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN invoices o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: InvoicePageTotal
-SELECT (SELECT count(*) FROM list_position_queue WHERE list = 'invoices' AND merchant_id = $1 AND live)
-    + coalesce((SELECT live FROM list_blocks WHERE list = 'invoices' AND merchant_id = $1 AND block = -1), 0);
-
 -- name: InvoiceList
 SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
     paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
@@ -849,54 +698,6 @@ WHERE merchant_id = $2 AND id = $1 AND $15 IS NOT NULL;
 SELECT count(*) FROM schedules
 WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
   AND ($2 = 'DELETED' OR deleted_at IS NULL);
-
--- name: SchedulePage
--- The default list (newest first, no filter) in O(page) (migration 012):
--- the queued, not numbered yet (the newest), first; then the numbered: the
--- block where the page begins is found by walking the blocks' live counts
--- from the nearer end of the list (down from the newest block when the
--- page is in the newer half, else up from the oldest), and at most a
--- block's positions are skipped in it. Each row carries the total.
--- $2 limit, $3 offset.
-WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = 'schedules' AND merchant_id = $1 AND live),
-t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = 'schedules' AND merchant_id = $1 AND block = -1),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = 'schedules' AND merchant_id = $1),
-down(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, newest, s, t
-    WHERE b.list = 'schedules' AND b.merchant_id = $1 AND b.block = newest.block AND s.skip < t.n AND s.skip * 2 < t.n
-    UNION ALL
-    SELECT b.block, b.live, d.cum + b.live FROM down d, list_blocks b, s
-    WHERE b.list = 'schedules' AND b.merchant_id = $1 AND b.block = d.block - 1 AND d.cum <= s.skip),
-up(block, live, cum) AS (
-    SELECT b.block, b.live, b.live FROM list_blocks b, s, t
-    WHERE b.list = 'schedules' AND b.merchant_id = $1 AND b.block = 0 AND s.skip < t.n AND s.skip * 2 >= t.n
-    UNION ALL
-    SELECT b.block, b.live, w.cum + b.live FROM up w, list_blocks b, s, t
-    WHERE b.list = 'schedules' AND b.merchant_id = $1 AND b.block = w.block + 1 AND w.cum < t.n - s.skip),
-start AS (
-    SELECT * FROM (SELECT d.block, s.skip - (d.cum - d.live) AS within FROM down d, s
-        WHERE d.cum > s.skip ORDER BY d.block DESC LIMIT 1) AS fromnewest
-    UNION ALL
-    SELECT * FROM (SELECT w.block, w.cum - (t.n - s.skip) AS within FROM up w, s, t
-        WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
-page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'schedules' AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = 'schedules' AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
-          AND p.live
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
-SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.rule, o.total, o.url, o.meta, o.email_notification, o.active, o.status, o.next_run_at, o.last_run_at, o.runs, o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN schedules o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: SchedulePageTotal
-SELECT (SELECT count(*) FROM list_position_queue WHERE list = 'schedules' AND merchant_id = $1 AND live)
-    + coalesce((SELECT live FROM list_blocks WHERE list = 'schedules' AND merchant_id = $1 AND block = -1), 0);
 
 -- name: ScheduleList
 SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules

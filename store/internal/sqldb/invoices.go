@@ -87,7 +87,7 @@ func (e *exec) InvoiceUpdate(ctx context.Context, inv *tender.Invoice) error {
 
 func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.InvoiceFilter, p tender.ListParams) (*tender.Page[*tender.Invoice], error) {
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
-		return positionPage(ctx, e, scanInvoice, "InvoicePage", "InvoicePageTotal", merchantID, p)
+		return listPage(ctx, e, scanInvoice, "invoices", merchantID, p)
 	}
 	args := []any{merchantID, f.Status, f.CustomerID, f.ScheduleID, e.t(f.CreatedFrom), e.t(f.CreatedTo),
 		likeKeywords(f.Keywords)}

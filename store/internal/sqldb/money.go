@@ -113,7 +113,7 @@ func (e *exec) queryPaymentMethods(ctx context.Context, query string, args ...an
 
 func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error) {
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
-		return positionPage(ctx, e, scanPaymentMethod, "PaymentMethodPage", "PaymentMethodPageTotal", merchantID, p)
+		return listPage(ctx, e, scanPaymentMethod, "payment_methods", merchantID, p)
 	}
 	args := []any{merchantID, f.CustomerID, f.Method}
 	page := &tender.Page[*tender.PaymentMethod]{Items: []*tender.PaymentMethod{}}
@@ -297,7 +297,7 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 // come first, newest first; then the numbered, highest position first. One
 // statement, so the total and the page come from one snapshot.
 func (e *exec) transactionPage(ctx context.Context, merchantID string, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
-	return positionPage(ctx, e, scanTransaction, "TransactionPage", "TransactionPageTotal", merchantID, p)
+	return positionPage(ctx, e, scanTransaction, e.q("TransactionPage"), e.q("TransactionPageTotal"), merchantID, p)
 }
 
 // withTotal scans a list row that carries the list's total in its last

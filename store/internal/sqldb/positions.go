@@ -3,7 +3,9 @@ package sqldb
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -12,23 +14,57 @@ import (
 // positionPage reads a default list (newest first, no filter) by list
 // position (migrations 010 and 012) with query, whose rows are scan's
 // columns followed by the list's total; totalQuery gives the total alone
-// past the last page. One statement, so the total and the page come from
+// past the last page. Both take merchantID, then query the page's limit and
+// offset, then extra. One statement, so the total and the page come from
 // one snapshot.
-func positionPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, error), query, totalQuery, merchantID string, p tender.ListParams) (*tender.Page[T], error) {
+func positionPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, error), query, totalQuery, merchantID string, p tender.ListParams, extra ...any) (*tender.Page[T], error) {
 	page := &tender.Page[T]{}
 	items, err := all(ctx, e, e.r, func(row rowScanner) (T, error) {
 		return scan(withTotal{row, &page.Total})
-	}, e.q(query), merchantID, p.PerPage, p.Offset())
+	}, query, append([]any{merchantID, p.PerPage, p.Offset()}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
 	page.Items = items
 	if len(items) == 0 { // past the end: the total alone
-		if err := e.r.QueryRowContext(ctx, e.q(totalQuery), merchantID).Scan(&page.Total); err != nil {
+		if err := e.r.QueryRowContext(ctx, totalQuery, append([]any{merchantID}, extra...)...).Scan(&page.Total); err != nil {
 			return nil, e.d.wrap(err)
 		}
 	}
 	return page, nil
+}
+
+// listObjects gives, for each list of migration 012, its table and the
+// columns its scan function reads, in order: the TABLE and COLUMNS markers
+// of the ListPage query (constants, never request text).
+var listObjects = map[string]struct{ table, columns string }{
+	"customers": {"customers", `o.id, o.merchant_id, o.firstname, o.lastname, o.company, o.email, o.cc_emails, o.phone,
+    o.address_1, o.address_2, o.address_city, o.address_state, o.address_zip, o.address_country, o.notes,
+    o.reference, o.allow_invoice_cc, o.created_at, o.updated_at, o.deleted_at`},
+	"payment_methods": {"payment_methods", `o.id, o.merchant_id, o.customer_id, o.method, o.nickname, o.person_name,
+    o.card_type, o.card_last_four, o.card_exp, o.bin_type, o.has_cvv, o.is_default, o.bank_name, o.bank_type,
+    o.bank_holder_type, o.address_1, o.address_2, o.address_city, o.address_state, o.address_zip,
+    o.address_country, o.meta, o.is_usable_in_vt, o.fingerprint, o.created_at, o.updated_at, o.deleted_at`},
+	"items": {"items", `o.id, o.merchant_id, o.item, o.code, o.category, o.details, o.is_active, o.is_taxable,
+    o.is_service, o.is_discount, o.price, o.in_stock, o.low_stock_alert, o.meta, o.created_at, o.updated_at,
+    o.deleted_at`},
+	"invoices": {"invoices", `o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
+    o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
+    o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
+    o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at`},
+	"schedules": {"schedules", `o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.rule, o.total, o.url,
+    o.meta, o.email_notification, o.active, o.status, o.next_run_at, o.last_run_at, o.runs, o.created_at,
+    o.updated_at, o.deleted_at`},
+}
+
+// listPage is positionPage for a list of migration 012.
+func listPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, error), list, merchantID string, p tender.ListParams) (*tender.Page[T], error) {
+	obj, ok := listObjects[list]
+	if !ok {
+		return nil, fmt.Errorf("sqldb: no list %q", list)
+	}
+	query := strings.NewReplacer("/*TABLE*/", obj.table, "/*COLUMNS*/", obj.columns).Replace(e.q("ListPage"))
+	return positionPage(ctx, e, scan, query, e.q("ListPageTotal"), merchantID, p, list)
 }
 
 // ListPositionsAssign numbers up to limit queued objects of the lists of

@@ -266,7 +266,7 @@ func (e *exec) CustomerDelete(ctx context.Context, merchantID, id string, at tim
 
 func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.CustomerFilter, p tender.ListParams) (*tender.Page[*tender.Customer], error) {
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
-		return positionPage(ctx, e, scanCustomer, "CustomerPage", "CustomerPageTotal", merchantID, p)
+		return listPage(ctx, e, scanCustomer, "customers", merchantID, p)
 	}
 	args := []any{merchantID, f.Email, f.Firstname, f.Lastname, f.Company, f.Phone, f.Reference,
 		likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo)}
@@ -348,7 +348,7 @@ func (e *exec) ItemDelete(ctx context.Context, merchantID, id string, at time.Ti
 
 func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error) {
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
-		return positionPage(ctx, e, scanItem, "ItemPage", "ItemPageTotal", merchantID, p)
+		return listPage(ctx, e, scanItem, "items", merchantID, p)
 	}
 	active := -1
 	if f.Active != nil {

@@ -71,7 +71,7 @@ func (e *exec) ScheduleUpdate(ctx context.Context, s *tender.Schedule) error {
 
 func (e *exec) ScheduleList(ctx context.Context, merchantID string, f tender.ScheduleFilter, p tender.ListParams) (*tender.Page[*tender.Schedule], error) {
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
-		return positionPage(ctx, e, scanSchedule, "SchedulePage", "SchedulePageTotal", merchantID, p)
+		return listPage(ctx, e, scanSchedule, "schedules", merchantID, p)
 	}
 	args := []any{merchantID, f.Status, f.CustomerID}
 	page := &tender.Page[*tender.Schedule]{Items: []*tender.Schedule{}}
