@@ -142,7 +142,7 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
 -- block's positions are skipped in it. Each row carries the total.
 -- $2 limit, $3 offset, $4 the list; the TABLE and COLUMNS markers are the
 -- list's table and the columns its scan reads (constants in sqldb).
-WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = $4 AND merchant_id = $1 AND live),
+WITH RECURSIVE u AS (SELECT count(*) AS n FROM list_position_queue WHERE list = $4 AND merchant_id = $1 AND live = 1),
 t AS (SELECT coalesce(max(live), 0) AS n FROM list_blocks WHERE list = $4 AND merchant_id = $1 AND block = -1),
 s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
 newest AS (SELECT coalesce(max(block), -1) AS block FROM list_blocks WHERE list = $4 AND merchant_id = $1),
@@ -166,12 +166,12 @@ start AS (
         WHERE w.cum >= t.n - s.skip ORDER BY w.block LIMIT 1) AS fromoldest),
 page AS (
     SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = $4 AND merchant_id = $1 AND live ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+        WHERE list = $4 AND merchant_id = $1 AND live = 1 ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
     UNION ALL
     SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
         FROM list_positions p
         WHERE p.list = $4 AND p.merchant_id = $1 AND p.pos < (SELECT (block + 1) * 1000 FROM start)
-          AND p.live
+          AND p.live = 1
         ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
 SELECT /*COLUMNS*/,
     (SELECT n FROM u) + (SELECT n FROM t)
@@ -180,7 +180,7 @@ ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT 
 
 -- name: ListPageTotal
 -- $2 the list.
-SELECT (SELECT count(*) FROM list_position_queue WHERE list = $2 AND merchant_id = $1 AND live)
+SELECT (SELECT count(*) FROM list_position_queue WHERE list = $2 AND merchant_id = $1 AND live = 1)
     + coalesce((SELECT live FROM list_blocks WHERE list = $2 AND merchant_id = $1 AND block = -1), 0);
 
 -- name: ListPositionsDequeue

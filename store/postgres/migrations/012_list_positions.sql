@@ -41,7 +41,7 @@ CREATE TABLE list_position_queue (
     live        boolean NOT NULL,
     PRIMARY KEY (list, object_id)
 );
-CREATE INDEX list_position_queue_merchant ON list_position_queue (list, merchant_id, created_at, object_id);
+CREATE INDEX list_position_queue_merchant ON list_position_queue (list, merchant_id, live, created_at, object_id);
 CREATE INDEX list_position_queue_age ON list_position_queue (created_at, object_id);
 
 -- The trigger functions take the list's name as their argument; every

@@ -33,7 +33,7 @@ CREATE TABLE list_position_queue (
     live        INTEGER NOT NULL,
     PRIMARY KEY (list, object_id)
 ) WITHOUT ROWID;
-CREATE INDEX list_position_queue_merchant ON list_position_queue (list, merchant_id, created_at, object_id);
+CREATE INDEX list_position_queue_merchant ON list_position_queue (list, merchant_id, live, created_at, object_id);
 CREATE INDEX list_position_queue_age ON list_position_queue (created_at, object_id);
 
 INSERT INTO list_positions (list, merchant_id, pos, object_id, live)
