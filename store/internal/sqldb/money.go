@@ -314,11 +314,8 @@ func (w withTotal) Scan(dest ...any) error { return w.rowScanner.Scan(append(des
 // Where the dialect needs it (PostgreSQL), one transaction at a time
 // numbers; another gets 0.
 func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error) {
-	if q, ok := e.d.Queries["TransactionPositionsLock"]; ok {
-		var got bool
-		if err := e.w.QueryRowContext(ctx, q).Scan(&got); err != nil || !got {
-			return 0, e.d.wrap(err)
-		}
+	if got, err := e.holdsLock(ctx, "TransactionPositionsLock"); err != nil || !got {
+		return 0, err
 	}
 	type queued struct{ id, merchant string }
 	batch, err := all(ctx, e, e.w, func(row rowScanner) (queued, error) {
@@ -334,17 +331,16 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 		Merchant string `json:"merchant"`
 		Pos      int64  `json:"pos"`
 	}
-	last := map[string]int64{}
+	next := positions[string]{last: func(merchant string) (n int64, err error) {
+		err = e.w.QueryRowContext(ctx, e.q("TransactionPositionsMax"), merchant).Scan(&n)
+		return n, e.d.wrap(err)
+	}}
 	set := make([]position, len(batch))
 	for i, q := range batch {
-		n, ok := last[q.merchant]
-		if !ok {
-			if err := e.w.QueryRowContext(ctx, e.q("TransactionPositionsMax"), q.merchant).Scan(&n); err != nil {
-				return 0, e.d.wrap(err)
-			}
+		n, err := next.take(q.merchant)
+		if err != nil {
+			return 0, err
 		}
-		n++
-		last[q.merchant] = n
 		set[i] = position{q.id, q.merchant, n}
 	}
 	ids := mustJSON(set)

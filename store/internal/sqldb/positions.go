@@ -57,14 +57,73 @@ var listObjects = map[string]struct{ table, columns string }{
     o.updated_at, o.deleted_at`},
 }
 
+func init() {
+	requiredQueries = append(requiredQueries, "TransactionPage", "TransactionPageTotal", "TransactionPositionsQueued",
+		"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue", "ListPage", "ListPageTotal",
+		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd")
+}
+
+// withListPages returns queries with each list's page query ("ListPage
+// customers", ...) in place of the ListPage template: its TABLE and
+// COLUMNS markers replaced once, when the store opens, not on every page
+// (and so the statements prepared ahead are the ones run).
+func withListPages(queries map[string]string) map[string]string {
+	out := make(map[string]string, len(queries)+len(listObjects))
+	for name, q := range queries {
+		if name != "ListPage" {
+			out[name] = q
+		}
+	}
+	for list, obj := range listObjects {
+		out["ListPage "+list] = strings.NewReplacer("/*TABLE*/", obj.table, "/*COLUMNS*/", obj.columns).Replace(queries["ListPage"])
+	}
+	return out
+}
+
 // listPage is positionPage for a list of migration 012.
 func listPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, error), list, merchantID string, p tender.ListParams) (*tender.Page[T], error) {
-	obj, ok := listObjects[list]
+	query, ok := e.d.Queries["ListPage "+list]
 	if !ok {
 		return nil, fmt.Errorf("sqldb: no list %q", list)
 	}
-	query := strings.NewReplacer("/*TABLE*/", obj.table, "/*COLUMNS*/", obj.columns).Replace(e.q("ListPage"))
 	return positionPage(ctx, e, scan, query, e.q("ListPageTotal"), merchantID, p, list)
+}
+
+// holdsLock takes the dialect's transaction-scoped lock query name (one
+// relay or numberer at a time on PostgreSQL) and reports whether it got it;
+// a dialect without one (SQLite: InTx already holds the one write lock)
+// always does.
+func (e *exec) holdsLock(ctx context.Context, name string) (bool, error) {
+	q, ok := e.d.Queries[name]
+	if !ok {
+		return true, nil
+	}
+	var got bool
+	err := e.w.QueryRowContext(ctx, q).Scan(&got)
+	return got, e.d.wrap(err)
+}
+
+// positions hands out the next list positions of each key (a merchant's
+// list), after the highest one stored, which last reads once a key.
+type positions[K comparable] struct {
+	last func(K) (int64, error)
+	next map[K]int64
+}
+
+func (p *positions[K]) take(k K) (int64, error) {
+	if p.next == nil {
+		p.next = map[K]int64{}
+	}
+	n, ok := p.next[k]
+	if !ok {
+		var err error
+		if n, err = p.last(k); err != nil {
+			return 0, err
+		}
+	}
+	n++
+	p.next[k] = n
+	return n, nil
 }
 
 // ListPositionsAssign numbers up to limit queued objects of the lists of
@@ -73,11 +132,8 @@ func listPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, err
 // are taken out first (DELETE ... RETURNING): on PostgreSQL their row locks
 // order the numberer against a concurrent delete of the same object.
 func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit int) (int, error) {
-	if q, ok := e.d.Queries["ListPositionsLock"]; ok {
-		var got bool
-		if err := e.w.QueryRowContext(ctx, q).Scan(&got); err != nil || !got {
-			return 0, e.d.wrap(err)
-		}
+	if got, err := e.holdsLock(ctx, "ListPositionsLock"); err != nil || !got {
+		return 0, err
 	}
 	type queued struct {
 		list, id, merchant string
@@ -105,18 +161,16 @@ func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit 
 		Live     bool   `json:"live"`
 	}
 	type key struct{ list, merchant string }
-	last := map[key]int64{}
+	next := positions[key]{last: func(k key) (n int64, err error) {
+		err = e.w.QueryRowContext(ctx, e.q("ListPositionsMax"), k.list, k.merchant).Scan(&n)
+		return n, e.d.wrap(err)
+	}}
 	set := make([]position, len(batch))
 	for i, q := range batch {
-		k := key{q.list, q.merchant}
-		n, ok := last[k]
-		if !ok {
-			if err := e.w.QueryRowContext(ctx, e.q("ListPositionsMax"), q.list, q.merchant).Scan(&n); err != nil {
-				return 0, e.d.wrap(err)
-			}
+		n, err := next.take(key{q.list, q.merchant})
+		if err != nil {
+			return 0, err
 		}
-		n++
-		last[k] = n
 		set[i] = position{q.list, q.id, q.merchant, n, q.live}
 	}
 	js := mustJSON(set)

@@ -102,6 +102,9 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
 		}
 	}
+	expanded := *d
+	expanded.Queries = withListPages(d.Queries)
+	d = &expanded
 	db := &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}
 	if d.PrepareOnce {
 		db.stmtW, db.stmtR = newStmtDB(write), newStmtDB(read)

@@ -243,11 +243,8 @@ func scanID(r rowScanner) (string, error) {
 // it (PostgreSQL), one transaction at a time dispatches; another gets
 // nothing.
 func (e *exec) EventsDispatch(ctx context.Context, limit int) ([]string, int, error) {
-	if q, ok := e.d.Queries["EventsDispatchLock"]; ok {
-		var got bool
-		if err := e.w.QueryRowContext(ctx, q).Scan(&got); err != nil || !got {
-			return nil, 0, e.d.wrap(err)
-		}
+	if got, err := e.holdsLock(ctx, "EventsDispatchLock"); err != nil || !got {
+		return nil, 0, err
 	}
 	events, err := all(ctx, e, e.w, scanID, e.q("EventsUndispatched"), limit)
 	if err != nil || len(events) == 0 {
