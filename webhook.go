@@ -21,6 +21,15 @@ type Webhook struct {
 	DeletedAt        *Time  `json:"deleted_at"`
 }
 
+// Receives reports whether the webhook gets ev, an event of a merchant of
+// partnerID ("" for none): it is live, was created no later than the event,
+// subscribes to its name or to "*", and belongs to the merchant or to its
+// partner.
+func (w *Webhook) Receives(ev *Event, partnerID string) bool {
+	return w.DeletedAt == nil && !w.CreatedAt.After(ev.CreatedAt) && (w.Event == ev.Name || w.Event == "*") &&
+		(w.MerchantID == ev.MerchantID && w.MerchantID != "" || partnerID != "" && w.PartnerID == partnerID)
+}
+
 // Webhook retry defaults: 30 s doubling to at most 6 h, 21 attempts ≈ 3 days.
 const (
 	DefaultWebhookAttempts  = 21

@@ -95,10 +95,15 @@ func runDrained(b *testing.B, f func(i int), drain func()) {
 	rec.report(b, time.Since(start))
 }
 
+// poll is the server's default webhook poll interval (relay and retry
+// workers), in every benchmark, so that BenchmarkCharge and
+// BenchmarkChargeWebhooks differ by the webhooks alone.
+const poll = 250 * time.Millisecond
+
 func eachStore(b *testing.B, f func(b *testing.B, e *apitest.Env)) {
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
-			f(b, apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second}))
+			f(b, apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: poll}))
 		})
 	}
 }
@@ -136,13 +141,12 @@ func BenchmarkCharge(b *testing.B) {
 // BenchmarkChargeWebhooks is BenchmarkCharge with three webhooks subscribed
 // to every event (receivers answer 200 at once), so the cost of recording
 // and delivering events shows against BenchmarkCharge. The clock stops when
-// every charge's deliveries have arrived, and the relay and workers poll
-// every 100 ms (not the default second), so that what is measured is the
+// every charge's deliveries have arrived, so that what is measured is the
 // steady state, not charges whose deliveries are still waiting.
 func BenchmarkChargeWebhooks(b *testing.B) {
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
-			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: 100 * time.Millisecond})
+			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: poll})
 			var received atomic.Int64
 			sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				_, _ = io.Copy(io.Discard, r.Body)

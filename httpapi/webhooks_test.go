@@ -303,3 +303,46 @@ func TestWebhookOrderAfterFailure(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookSlowReceiver: the relay waits for a slow receiver at most a
+// window (half the attempt timeout), then records its delivery as pending
+// and moves on; the attempt finishes on its own and records its outcome, so
+// the delivery is made once and logged delivered, and a fast receiver's
+// deliveries do not wait for it.
+func TestWebhookSlowReceiver(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{WebhookTimeout: 2 * time.Second})
+		slow, fast := newReceiver(t), newReceiver(t)
+		slow.reply.Store(func(int) (int, time.Duration) { return 200, 1800 * time.Millisecond })
+		hook := e.Call("POST", "/webhook", map[string]any{"target_url": slow.URL, "event": "create_item"}, 200).Map(t)
+		e.Call("POST", "/webhook", map[string]any{"target_url": fast.URL, "event": "create_item"}, 200)
+		start := time.Now()
+		e.Call("POST", "/item", map[string]any{"item": "Slow"}, 200)
+		log := func() []any {
+			var page map[string]any
+			e.Do(apitest.Request{Method: "GET", Path: "/webhook/" + hook["id"].(string) + "/deliveries", Key: e.Key}).JSON(t, &page)
+			data, _ := page["data"].([]any)
+			return data
+		}
+		wait(t, "the fast receiver", 5*time.Second, func() bool { return len(fast.received()) == 1 })
+		// Handed off: logged pending while its attempt runs.
+		wait(t, "the slow delivery logged pending", 5*time.Second, func() bool {
+			d := log()
+			return len(d) == 1 && d[0].(map[string]any)["status"] == "pending"
+		})
+		if len(slow.received()) != 0 {
+			t.Fatal("the slow receiver answered before its delivery was handed off")
+		}
+		wait(t, "the slow delivery", 10*time.Second, func() bool {
+			d := log()
+			return len(d) == 1 && d[0].(map[string]any)["status"] == "delivered"
+		})
+		d := log()[0].(map[string]any)
+		if d["attempts"] != 1.0 || d["last_status_code"] != 200.0 || len(slow.received()) != 1 || slow.calls.Load() != 1 {
+			t.Fatalf("slow delivery = %v after %d calls", d, slow.calls.Load())
+		}
+		if took := time.Since(start); took > 8*time.Second {
+			t.Fatalf("took %v", took)
+		}
+	})
+}

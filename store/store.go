@@ -238,13 +238,19 @@ type Executor interface {
 	WebhookList(ctx context.Context, merchantID, partnerID string) ([]*tender.Webhook, error)
 	WebhookDelete(ctx context.Context, id string, at time.Time) error
 	DeliveryCreate(ctx context.Context, d *tender.WebhookDelivery) error
-	// EventsDispatch fans up to limit undispatched events, oldest first,
-	// out to their webhooks (the merchant's and its partner's, subscribed
-	// to the name or "*", existing when the event happened) as pending,
-	// enqueued deliveries, marks the events dispatched, and returns the new
-	// deliveries' ids and how many events it took. Call it in InTx and make
-	// the deliveries' jobs there. One transaction dispatches at a time.
-	EventsDispatch(ctx context.Context, limit int) (deliveryIDs []string, events int, err error)
+	// RelayLease takes, or renews, the webhook relay's lease for holder
+	// until until, if it is holder's already or expired at now, and reports
+	// whether holder holds it: one relay at a time across processes.
+	RelayLease(ctx context.Context, holder string, now, until time.Time) (bool, error)
+	// EventsToRelay returns up to limit undispatched events, oldest first,
+	// each with the webhooks it goes to (the merchant's and its partner's,
+	// subscribed to its name or to "*", existing when it happened).
+	EventsToRelay(ctx context.Context, limit int) ([]*RelayEvent, error)
+	// EventsRelayed writes the deliveries of events EventsToRelay returned
+	// (each once, with its first outcome, in order; they need no job from
+	// DeliveriesToEnqueue) and marks the events relayed. Call it in InTx
+	// with the deliveries' retry jobs.
+	EventsRelayed(ctx context.Context, events []*RelayEvent, ds []*tender.WebhookDelivery) error
 	DeliveryGet(ctx context.Context, id string) (*tender.WebhookDelivery, error)
 	DeliveryUpdate(ctx context.Context, d *tender.WebhookDelivery) error
 	// DeliveriesUpdate is DeliveryUpdate for a batch, in one statement.
@@ -330,6 +336,21 @@ type Executor interface {
 
 // Ref names an object of a merchant.
 type Ref struct{ MerchantID, ID string }
+
+// RelayEvent is an event for the webhook relay, with its targets.
+type RelayEvent struct {
+	Seq     int64 // the event's place in the outbox
+	Event   *tender.Event
+	Targets []RelayTarget
+}
+
+// RelayTarget is a webhook an event goes to; Blocked when an earlier
+// delivery of the event's object to it is still pending (deliveries are
+// ordered per object and webhook).
+type RelayTarget struct {
+	Webhook *tender.Webhook
+	Blocked bool
+}
 
 // DeliveryWork is what a webhook worker needs to send one delivery.
 type DeliveryWork struct {

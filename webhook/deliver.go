@@ -1,16 +1,19 @@
 // Package webhook delivers events to webhook URLs. An event is written in
 // the same transaction as its change (the events table is a transactional
-// outbox); a relay fans new events out to their webhooks' delivery rows and
-// durable River jobs (github.com/riverqueue/river, on the same database) in
-// batches; a batch job makes the first attempts of up to 100 deliveries
-// concurrently and records them in one transaction; a delivery that fails
-// gets its own job, which retries with exponential backoff. Deliveries are
-// signed with HMAC-SHA256, kept in order per object, and every attempt is
-// logged.
+// outbox). A relay (one at a time across processes, by a lease) reads new
+// events with their webhooks, makes the first attempts itself, concurrently
+// and in order per object, and writes each delivery once, with its outcome,
+// in the transaction that marks its events dispatched. A delivery that
+// failed, had to wait behind an earlier one of its object, or was still
+// being sent when the relay moved on gets a durable River job
+// (github.com/riverqueue/river, on the same database), which retries with
+// exponential backoff. Deliveries are signed with HMAC-SHA256, kept in order
+// per object, and every attempt is logged.
 package webhook
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -73,7 +76,19 @@ type Deliverer struct {
 	sends chan struct{}
 
 	stopRelay context.CancelFunc
+	quit      chan struct{} // closed by Stop: the relay ends after its batch
+	stopOnce  sync.Once
 	relayDone chan struct{}
+
+	// holder names this process in the relay's lease; leaseUntil is when
+	// its lease ends (the relay's goroutine only).
+	holder     string
+	leaseUntil time.Time
+	// running counts the relay's sends, handed-off ones included, so that
+	// Stop waits for them; slow counts each webhook's handed-off sends.
+	running sync.WaitGroup
+	slowMu  sync.Mutex
+	slow    map[string]int
 }
 
 // deliverArgs is one delivery's job: its retries after the first attempt
@@ -126,7 +141,7 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 	if err := migrate(ctx, cfg.DB, cfg.Dialect, driver, cfg.Logger); err != nil {
 		return nil, err
 	}
-	d := &Deliverer{cfg: cfg, sends: make(chan struct{}, cfg.Workers)}
+	d := &Deliverer{cfg: cfg, sends: make(chan struct{}, cfg.Workers), holder: tender.NewID(), slow: map[string]int{}}
 	d.guarded = &http.Client{Timeout: cfg.Timeout, Transport: transport(true), CheckRedirect: noRedirects}
 	d.open = &http.Client{Timeout: cfg.Timeout, Transport: transport(false), CheckRedirect: noRedirects}
 	workers := river.NewWorkers()
@@ -234,6 +249,7 @@ func (d *Deliverer) Start(ctx context.Context) error {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	d.stopRelay = cancel
+	d.quit = make(chan struct{})
 	d.relayDone = make(chan struct{})
 	go func() {
 		defer close(d.relayDone)
@@ -242,85 +258,176 @@ func (d *Deliverer) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the relay, waits for running deliveries (up to ctx) and stops.
+// Stop lets the relay finish its batch, waits for its sends and for
+// running retries (up to ctx, then cancels them), hands the relay's lease
+// back, and stops.
 func (d *Deliverer) Stop(ctx context.Context) error {
-	if d.stopRelay != nil {
-		d.stopRelay()
-		<-d.relayDone
-	}
+	d.stopOnce.Do(func() { d.stopRelayAndSends(ctx) })
 	return d.client.Stop(ctx)
 }
 
-// relayBatch is how many deliveries the relay turns into jobs at once, and
-// relayJobSize how many deliveries one batch job sends.
+func (d *Deliverer) stopRelayAndSends(ctx context.Context) {
+	if d.stopRelay != nil {
+		close(d.quit)
+		sent := make(chan struct{})
+		go func() { <-d.relayDone; d.running.Wait(); close(sent) }()
+		select {
+		case <-sent:
+		case <-ctx.Done():
+			d.stopRelay()
+			<-sent
+		}
+		d.stopRelay()
+		if !d.leaseUntil.IsZero() {
+			now := time.Now()
+			if _, err := d.cfg.Store.RelayLease(context.WithoutCancel(ctx), d.holder, now, now); err != nil {
+				d.cfg.Logger.Warn("webhook relay lease", "error", err.Error())
+			}
+		}
+	}
+}
+
+// relayBatch is how many events the relay takes at once, and relayJobSize
+// how many replayed deliveries one batch job sends.
 const (
 	relayBatch   = 500
 	relayJobSize = 100
 	// batchMaxAttempts: a batch job is retried only when it could not run
 	// (database errors); a delivery's own retries are its own jobs.
 	batchMaxAttempts = 5
+	// relayWindow bounds how long the relay waits for its first attempts
+	// (at most half the attempt timeout): a send still running then is
+	// handed off (recorded as pending, with a job that retries it should
+	// the process die) and finishes on its own, so a slow receiver holds up
+	// the relay once per window, not once per delivery.
+	relayWindow = 2 * time.Second
+	// relayLease is how long the relay's lease lasts; it is renewed with
+	// every batch recorded and halfway through when idle.
+	relayLease = 30 * time.Second
 )
 
-// relay turns events (written in the API's transaction: the outbox) into
-// deliveries and River jobs, in batches, in one database transaction per
-// batch: an event is fanned out exactly once, even with several processes
-// relaying (PostgreSQL: one relay at a time, by an advisory lock; SQLite:
-// one writer). Keeping this off the request path keeps the fan-out and
-// River's insert cost out of API latency whatever the number of webhooks.
+// relay makes the first attempts of new events' deliveries, in batches.
+// Keeping this off the request path keeps the fan-out, the sends and
+// their recording out of API latency whatever the number of webhooks.
 func (d *Deliverer) relay(ctx context.Context) {
 	for {
 		n, err := d.RelayOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.cfg.Logger.Warn("webhook relay", "error", err.Error())
 		}
-		if n == relayBatch && err == nil {
-			continue
+		if n == relayBatch && err == nil && ctx.Err() == nil {
+			select {
+			case <-d.quit:
+				return
+			default:
+				continue
+			}
 		}
 		select {
 		case <-ctx.Done():
+			return
+		case <-d.quit:
 			return
 		case <-time.After(d.cfg.PollInterval):
 		}
 	}
 }
 
-// RelayOnce fans one batch of events out to deliveries and enqueues them,
-// with any delivery written without a job (a replay), and returns how many
-// events and deliveries it took.
+var errLeaseLost = errors.New("webhook: the relay's lease passed to another process")
+
+// lease takes or renews the relay's lease when it is not held or half
+// spent, and reports whether this process holds it.
+func (d *Deliverer) lease(ctx context.Context, st store.Executor, force bool) (bool, error) {
+	now := time.Now()
+	if !force && now.Before(d.leaseUntil.Add(-relayLease/2)) {
+		return true, nil
+	}
+	until := now.Add(relayLease)
+	ok, err := st.RelayLease(ctx, d.holder, now, until)
+	if err != nil || !ok {
+		d.leaseUntil = time.Time{}
+		return false, err
+	}
+	d.leaseUntil = until
+	return true, nil
+}
+
+// RelayOnce relays one batch of events (when this process holds the
+// relay's lease), enqueues any delivery written without a job (a replay),
+// and returns how many events or replays it took.
 func (d *Deliverer) RelayOnce(ctx context.Context) (int, error) {
+	if ok, err := d.lease(ctx, d.cfg.Store, false); err != nil || !ok {
+		return 0, err
+	}
+	replays, err := d.enqueueReplays(ctx)
+	if err != nil {
+		return 0, err
+	}
+	events, err := d.cfg.Store.EventsToRelay(ctx, relayBatch)
+	if err != nil || len(events) == 0 {
+		return replays, err
+	}
+	var all []*outcome
+	for _, re := range events {
+		for _, t := range re.Targets {
+			ev := re.Event
+			at := tender.NewTime(ev.CreatedAt)
+			del := &tender.WebhookDelivery{ID: tender.NewID(), WebhookID: t.Webhook.ID, MerchantID: ev.MerchantID,
+				EventID: ev.ID, EventName: ev.Name, ObjectID: ev.ObjectID, Status: tender.DeliveryPending,
+				CreatedAt: at, UpdatedAt: at}
+			all = append(all, &outcome{work: &store.DeliveryWork{Delivery: del, Webhook: t.Webhook, Payload: ev.Payload,
+				Blocked: t.Blocked}})
+		}
+	}
+	sending := d.sendAll(ctx, all, min(relayWindow, d.cfg.Timeout/2), true)
+	// Recorded whatever the caller's context: the attempts were made.
+	wctx := context.WithoutCancel(ctx)
+	err = d.record(wctx, all, func(tx store.Executor, deliveries []*tender.WebhookDelivery) error {
+		if ok, err := d.lease(wctx, tx, true); err != nil || !ok {
+			return cmp.Or(err, errLeaseLost)
+		}
+		return tx.EventsRelayed(wctx, events, deliveries)
+	})
+	sending.recorded(err == nil)
+	return max(len(events), replays), err
+}
+
+// enqueueReplays gives deliveries written without a job (replays) their
+// batch jobs.
+func (d *Deliverer) enqueueReplays(ctx context.Context) (int, error) {
 	n := 0
 	err := d.cfg.Store.InTx(ctx, func(tx store.Executor) error {
-		ids, events, err := tx.EventsDispatch(ctx, relayBatch)
-		if err != nil {
-			return err
-		}
 		replays, err := tx.DeliveriesToEnqueue(ctx, relayBatch)
-		if err != nil {
+		if err != nil || len(replays) == 0 {
 			return err
 		}
-		n = max(events, len(replays))
-		if len(ids)+len(replays) == 0 {
-			return nil
-		}
+		n = len(replays)
 		var params []river.InsertManyParams
-		for _, list := range [][]string{ids, replays} {
-			for chunk := range slices.Chunk(list, relayJobSize) {
-				params = append(params, river.InsertManyParams{
-					Args:       batchArgs{DeliveryIDs: chunk},
-					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: batchMaxAttempts},
-				})
-			}
+		for chunk := range slices.Chunk(replays, relayJobSize) {
+			params = append(params, river.InsertManyParams{
+				Args:       batchArgs{DeliveryIDs: chunk},
+				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: batchMaxAttempts},
+			})
 		}
-		sqlTx, ok := tx.(interface{ SQLTx() *sql.Tx })
-		if !ok || sqlTx.SQLTx() == nil {
-			return errors.New("webhook: the store's transaction is not a database/sql transaction")
-		}
-		if _, err := d.client.InsertManyFastTx(ctx, sqlTx.SQLTx(), params); err != nil {
+		if err := d.insertJobs(ctx, tx, params); err != nil {
 			return err
 		}
 		return tx.DeliveriesMarkEnqueued(ctx, replays)
 	})
 	return n, err
+}
+
+// insertJobs inserts River jobs in the store's transaction.
+func (d *Deliverer) insertJobs(ctx context.Context, tx store.Executor, jobs []river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	sqlTx, ok := tx.(interface{ SQLTx() *sql.Tx })
+	if !ok || sqlTx.SQLTx() == nil {
+		return errors.New("webhook: the store's transaction is not a database/sql transaction")
+	}
+	_, err := d.client.InsertManyFastTx(ctx, sqlTx.SQLTx(), jobs)
+	return err
 }
 
 type worker struct {
@@ -395,122 +502,268 @@ func (w *batchWorker) Timeout(*river.Job[batchArgs]) time.Duration {
 
 // outcome is what a batch did with one delivery.
 type outcome struct {
-	work    *store.DeliveryWork
-	sent    bool // attempted (delivered or failed)
-	code    int
-	err     error
-	at      time.Time
-	deferTo bool // not attempted: to its own job (blocked, or after a failure in its group)
+	work *store.DeliveryWork
+	// state, under the sending's lock: waiting, then sending, then done;
+	// or deferred (not attempted: to its own job, as it was blocked, came
+	// after a failure in its group, or its turn came too late); or handed
+	// off (still sending when the relay recorded the batch).
+	state outcomeState
+	code  int
+	err   error
+	at    time.Time
 }
 
-// Work makes the first attempt of a batch of deliveries.
-func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error {
-	st := w.d.cfg.Store
-	works, err := st.DeliveriesWork(ctx, job.Args.DeliveryIDs)
-	if err != nil {
-		return err
-	}
-	// Groups of one object to one webhook go in delivery order, one at a
-	// time; groups go concurrently.
+type outcomeState int
+
+const (
+	waiting outcomeState = iota
+	sending
+	done
+	deferred
+	handedOff
+)
+
+// sendingBatch is a batch's first attempts in progress.
+type sendingBatch struct {
+	d  *Deliverer
+	mu sync.Mutex
+	// cut: no send starts any more.
+	cut bool
+	// written is closed once the relay's transaction ended; ok tells
+	// whether it committed, so that handed-off sends record their outcome.
+	written chan struct{}
+	ok      bool
+}
+
+// recorded tells the handed-off sends whether the batch was recorded.
+func (b *sendingBatch) recorded(ok bool) {
+	b.ok = ok
+	close(b.written)
+}
+
+// sendAll makes the first attempts of a batch: deliveries of one object to
+// one webhook in order, one at a time, after any earlier pending one;
+// groups concurrently, at most Workers at once. It returns when every
+// attempt is done or, when handoff is set, once window has passed: attempts
+// still running are then handed off, and the rest deferred. Without
+// handoff, no attempt starts after window, and sendAll waits for those
+// running.
+func (d *Deliverer) sendAll(ctx context.Context, all []*outcome, window time.Duration, handoff bool) *sendingBatch {
+	b := &sendingBatch{d: d, written: make(chan struct{})}
 	type key struct{ webhook, object string }
 	groups := map[key][]*outcome{}
 	var order []key
-	var all []*outcome
-	for _, wk := range works {
-		if wk.Delivery.Status != tender.DeliveryPending {
-			continue // recorded by an earlier run of this job
-		}
-		o := &outcome{work: wk}
-		all = append(all, o)
-		if wk.Webhook.DeletedAt != nil {
+	for _, o := range all {
+		if o.work.Webhook.DeletedAt != nil {
 			continue
 		}
-		k := key{wk.Delivery.WebhookID, wk.Delivery.ObjectID}
+		k := key{o.work.Delivery.WebhookID, o.work.Delivery.ObjectID}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
 		groups[k] = append(groups[k], o)
 	}
-	stopStarting := time.Now().Add(w.d.cfg.Timeout)
-	sem := w.d.sends
+	deadline := time.NewTimer(window)
+	defer deadline.Stop()
 	var wg sync.WaitGroup
+	finished := make(chan struct{})
+start:
 	for _, k := range order {
 		g := groups[k]
+		if g[0].work.Blocked || !d.slowAllows(k.webhook) {
+			continue // deferred below
+		}
+		select {
+		case d.sends <- struct{}{}:
+		case <-deadline.C:
+			break start
+		case <-ctx.Done():
+			break start
+		}
 		wg.Add(1)
-		sem <- struct{}{}
+		if handoff {
+			d.running.Add(1) // the relay's: Stop waits for them
+		}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			failed := false
-			for _, o := range g {
-				if failed || o.work.Blocked || time.Now().After(stopStarting) || ctx.Err() != nil {
-					failed, o.deferTo = true, true // keep the object's order: the rest wait their turn
-					continue
+			defer func() {
+				<-d.sends
+				wg.Done()
+				if handoff {
+					d.running.Done()
 				}
-				ev := &tender.Event{ID: o.work.Delivery.EventID, Name: o.work.Delivery.EventName, Payload: o.work.Payload}
-				o.code, o.err = w.d.send(ctx, o.work.Webhook, o.work.Delivery, ev)
-				o.sent, o.at = true, time.Now()
-				failed = o.err != nil
-			}
+			}()
+			b.sendGroup(ctx, g)
 		}()
 	}
-	wg.Wait()
-	return w.d.record(ctx, all)
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-deadline.C:
+	case <-ctx.Done():
+	}
+	b.mu.Lock()
+	b.cut = true
+	for _, o := range all {
+		switch o.state {
+		case waiting:
+			o.state = deferred
+		case sending:
+			if handoff {
+				o.state = handedOff
+				d.slowAdd(o.work.Delivery.WebhookID, 1)
+			}
+		}
+	}
+	b.mu.Unlock()
+	if !handoff {
+		<-finished
+	}
+	return b
 }
 
-// record writes a batch's outcomes, and the jobs of what is retried or
-// deferred, in one transaction.
-func (d *Deliverer) record(ctx context.Context, all []*outcome) error {
+// sendGroup sends one object's deliveries to one webhook in order; after a
+// failure the rest wait their turn in their own jobs.
+func (b *sendingBatch) sendGroup(ctx context.Context, g []*outcome) {
+	for _, o := range g {
+		b.mu.Lock()
+		if b.cut || ctx.Err() != nil {
+			b.mu.Unlock()
+			return
+		}
+		o.state = sending
+		b.mu.Unlock()
+		ev := &tender.Event{ID: o.work.Delivery.EventID, Name: o.work.Delivery.EventName, Payload: o.work.Payload}
+		code, err := b.d.send(ctx, o.work.Webhook, o.work.Delivery, ev)
+		b.mu.Lock()
+		o.code, o.err, o.at = code, err, time.Now()
+		if o.state == handedOff {
+			b.mu.Unlock()
+			b.finishHandedOff(o)
+			return
+		}
+		o.state = done
+		b.mu.Unlock()
+		if err != nil {
+			return
+		}
+	}
+}
+
+// finishHandedOff records a handed-off attempt's outcome once the batch
+// is recorded (its job retries it, or finds it delivered).
+func (b *sendingBatch) finishHandedOff(o *outcome) {
+	defer b.d.slowAdd(o.work.Delivery.WebhookID, -1)
+	<-b.written
+	if !b.ok {
+		return // not recorded: the events are relayed again
+	}
+	del, hook := o.work.Delivery, o.work.Webhook
+	del.Attempts, del.LastStatusCode, del.UpdatedAt = 1, o.code, tender.NewTime(o.at)
+	if o.err == nil {
+		at := tender.NewTime(o.at)
+		del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
+	} else {
+		del.LastError = truncate(o.err.Error(), 500)
+		if hook.MaxAttempts <= 1 {
+			del.Status = tender.DeliveryFailed
+		}
+	}
+	if err := b.d.cfg.Store.DeliveryUpdate(context.Background(), del); err != nil {
+		b.d.cfg.Logger.Warn("webhook delivery", "delivery_id", del.ID, "error", err.Error())
+	}
+}
+
+// slowCap is how many handed-off attempts one webhook may have running:
+// past it, the relay defers its deliveries to their jobs at once rather
+// than wait a window for them, so a slow receiver delays only its own.
+func (d *Deliverer) slowCap() int { return max(1, d.cfg.Workers/4) }
+
+func (d *Deliverer) slowAllows(webhookID string) bool {
+	d.slowMu.Lock()
+	defer d.slowMu.Unlock()
+	return d.slow[webhookID] < d.slowCap()
+}
+
+func (d *Deliverer) slowAdd(webhookID string, n int) {
+	d.slowMu.Lock()
+	defer d.slowMu.Unlock()
+	if d.slow[webhookID] += n; d.slow[webhookID] <= 0 {
+		delete(d.slow, webhookID)
+	}
+}
+
+// Work makes the first attempt of a batch of replayed deliveries.
+func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error {
+	works, err := w.d.cfg.Store.DeliveriesWork(ctx, job.Args.DeliveryIDs)
+	if err != nil {
+		return err
+	}
+	var all []*outcome
+	for _, wk := range works {
+		if wk.Delivery.Status == tender.DeliveryPending { // else recorded by an earlier run of this job
+			all = append(all, &outcome{work: wk})
+		}
+	}
 	if len(all) == 0 {
 		return nil
 	}
-	ctx = context.WithoutCancel(ctx)
-	return d.cfg.Store.InTx(ctx, func(tx store.Executor) error {
-		var jobs []river.InsertManyParams
-		var updated []*tender.WebhookDelivery
-		now := time.Now()
-		for _, o := range all {
-			del, hook := o.work.Delivery, o.work.Webhook
-			base := max(hook.RetryBaseSeconds, 1)
-			switch {
-			case hook.DeletedAt != nil:
-				del.Status, del.LastError = tender.DeliveryFailed, "The webhook was deleted."
-			case o.deferTo:
-				jobs = append(jobs, river.InsertManyParams{
-					Args:       deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts},
-					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: max(hook.MaxAttempts-del.Attempts, 1)},
-				})
-				continue
-			case o.err == nil:
-				at := tender.NewTime(o.at)
-				del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, ""
-				del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
-			default:
-				del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, truncate(o.err.Error(), 500)
-				if del.Attempts >= hook.MaxAttempts {
-					del.Status = tender.DeliveryFailed
-					break
-				}
-				jobs = append(jobs, river.InsertManyParams{
-					Args: deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts},
-					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: hook.MaxAttempts - del.Attempts,
-						ScheduledAt: now.Add(RetryDelay(time.Duration(base)*time.Second, del.Attempts, d.cfg.MaxRetryDelay))},
-				})
+	w.d.sendAll(ctx, all, w.d.cfg.Timeout, false)
+	return w.d.record(context.WithoutCancel(ctx), all, func(tx store.Executor, ds []*tender.WebhookDelivery) error {
+		return tx.DeliveriesUpdate(ctx, ds)
+	})
+}
+
+// record writes a batch's outcomes with write (which inserts or updates
+// the rows), and the jobs of what is retried, deferred or handed off, in
+// one transaction.
+func (d *Deliverer) record(ctx context.Context, all []*outcome, write func(store.Executor, []*tender.WebhookDelivery) error) error {
+	now := time.Now()
+	var jobs []river.InsertManyParams
+	deliveries := make([]*tender.WebhookDelivery, 0, len(all))
+	for _, o := range all {
+		del, hook := o.work.Delivery, o.work.Webhook
+		base := max(hook.RetryBaseSeconds, 1)
+		del.UpdatedAt = tender.NewTime(now)
+		deliveries = append(deliveries, del)
+		switch {
+		case hook.DeletedAt != nil:
+			del.Status, del.LastError = tender.DeliveryFailed, "The webhook was deleted."
+		case o.state == deferred || o.state == waiting:
+			jobs = append(jobs, river.InsertManyParams{
+				Args:       deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts},
+				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: max(hook.MaxAttempts-del.Attempts, 1)},
+			})
+		case o.state == handedOff:
+			// Its sender records the outcome; the job retries it then, or
+			// makes the attempt again should this process die first.
+			jobs = append(jobs, river.InsertManyParams{
+				Args: deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts + 1},
+				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: max(hook.MaxAttempts-del.Attempts-1, 1),
+					ScheduledAt: now.Add(max(RetryDelay(time.Duration(base)*time.Second, del.Attempts+1, d.cfg.MaxRetryDelay),
+						batchDuration(d.cfg.Timeout)))},
+			})
+		case o.err == nil:
+			at := tender.NewTime(o.at)
+			del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, ""
+			del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
+		default:
+			del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, truncate(o.err.Error(), 500)
+			if del.Attempts >= hook.MaxAttempts {
+				del.Status = tender.DeliveryFailed
+				break
 			}
-			del.UpdatedAt = tender.NewTime(now)
-			updated = append(updated, del)
+			jobs = append(jobs, river.InsertManyParams{
+				Args: deliverArgs{DeliveryID: del.ID, RetryBase: base, Offset: del.Attempts},
+				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: hook.MaxAttempts - del.Attempts,
+					ScheduledAt: now.Add(RetryDelay(time.Duration(base)*time.Second, del.Attempts, d.cfg.MaxRetryDelay))},
+			})
 		}
-		if err := tx.DeliveriesUpdate(ctx, updated); err != nil {
+	}
+	return d.cfg.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := write(tx, deliveries); err != nil {
 			return err
 		}
-		if len(jobs) == 0 {
-			return nil
-		}
-		sqlTx, ok := tx.(interface{ SQLTx() *sql.Tx })
-		if !ok || sqlTx.SQLTx() == nil {
-			return errors.New("webhook: the store's transaction is not a database/sql transaction")
-		}
-		_, err := d.client.InsertManyFastTx(ctx, sqlTx.SQLTx(), jobs)
-		return err
+		return d.insertJobs(ctx, tx, jobs)
 	})
 }
 

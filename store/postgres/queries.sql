@@ -278,9 +278,12 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
 ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;
 
 -- name: EventInsert
--- Undispatched: the webhook relay writes its deliveries (EventsDispatch).
-INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at, dispatched)
-VALUES ($1, $2, $3, $4, $5, $6, $7, false);
+-- Queued for the webhook relay (EventsToRelay) in the same statement.
+WITH e AS (
+    INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq
+)
+INSERT INTO event_outbox (seq) SELECT seq FROM e;
 
 -- name: EventListSince
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
@@ -871,33 +874,45 @@ JOIN events e ON e.id = d.event_id::uuid
 WHERE d.id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))
 ORDER BY d.seq;
 
--- name: EventsDispatchLock
--- One relay at a time fans events out, so deliveries keep event order.
--- Advisory locks are database-wide: the key names the schema, so Tenders
--- sharing a database in separate schemas do not hold up each other's relay.
-SELECT pg_try_advisory_xact_lock(hashtext('tender_webhook_relay:' || current_schema()));
+-- name: RelayLease
+-- Takes the relay's lease for holder $1 until $2 when it is $1's already or
+-- has expired (at $3); one row changed means $1 holds it.
+UPDATE webhook_relay SET holder = $1, expires_at = $2 WHERE id = 1 AND (holder = $1 OR expires_at < $3);
 
--- name: EventsUndispatched
-SELECT id FROM events WHERE NOT dispatched ORDER BY seq LIMIT $1;
+-- name: EventsToRelay
+-- By the outbox's seqs, so that the events are read by their primary key
+-- (a join let the planner scan every event from the first), each with its
+-- merchant's partner.
+SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.payload, e.created_at, m.partner_id
+FROM events e JOIN merchants m ON m.id = e.merchant_id
+WHERE e.seq = ANY (ARRAY(SELECT seq FROM event_outbox ORDER BY seq LIMIT $1))
+ORDER BY e.seq;
 
--- name: DeliveriesForEvents
--- The deliveries of a batch of events: each event's webhooks (the
--- merchant's and its partner's, subscribed to the name or to "*", existing
--- when the event happened), in event order, with their jobs (enqueued).
+-- name: WebhooksOf
+-- The live webhooks of the merchants $1 and the partners $2 (JSON arrays).
+SELECT id, merchant_id, partner_id, target_url, event, secret, max_attempts, retry_base_seconds, created_at, deleted_at
+FROM webhooks
+WHERE deleted_at IS NULL AND (merchant_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid))
+    OR partner_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)))
+ORDER BY created_at, id;
+
+-- name: DeliveriesPendingOf
+-- Which of the webhooks $1 have a pending delivery of one of the objects $2.
+SELECT DISTINCT webhook_id, object_id FROM webhook_deliveries
+WHERE status = 'pending' AND webhook_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid))
+  AND object_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)));
+
+-- name: DeliveriesInsert
+-- Deliveries written once, with their first outcome. The store runs it with
+-- several rows of VALUES at a time (see multiRow), in order: their seq keeps
+-- each object's order.
 INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
-    last_status_code, last_error, created_at, updated_at, enqueued)
-SELECT tender_uuid7()::text, w.id, e.merchant_id, e.id::text, e.name, e.object_id, 'pending', 0, 0, '',
-    e.created_at, e.created_at, true
-FROM events e
-JOIN merchants m ON m.id = e.merchant_id
-JOIN webhooks w ON w.deleted_at IS NULL AND (w.event = e.name OR w.event = '*') AND w.created_at <= e.created_at
-  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
-WHERE e.id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid))
-ORDER BY e.seq, w.created_at, w.id
-RETURNING id;
+    last_status_code, last_error, delivered_at, created_at, updated_at, enqueued)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true);
 
 -- name: EventsMarkDispatched
-UPDATE events SET dispatched = true WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::uuid));
+-- $1: the relayed events' seqs.
+DELETE FROM event_outbox WHERE seq = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint));
 
 -- name: DeliveriesUpdate
 -- DeliveryUpdate for a batch: $1 is a JSON array of the new values.

@@ -276,9 +276,9 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
 ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;
 
 -- name: EventInsert
--- Undispatched: the webhook relay writes its deliveries (EventsDispatch).
-INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at, dispatched)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 0);
+-- The webhook relay takes it after its place (webhook_relay.relayed_seq).
+INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: EventListSince
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
@@ -863,26 +863,44 @@ JOIN events e ON e.id = d.event_id
 WHERE d.id IN (SELECT value FROM json_each($1))
 ORDER BY d.seq;
 
--- name: EventsUndispatched
-SELECT id FROM events WHERE dispatched = 0 ORDER BY seq LIMIT $1;
+-- name: RelayLease
+-- Takes the relay's lease for holder $1 until $2 when it is $1's already or
+-- has expired (at $3); one row changed means $1 holds it.
+UPDATE webhook_relay SET holder = $1, expires_at = $2 WHERE id = 1 AND (holder = $1 OR expires_at < $3);
 
--- name: DeliveriesForEvents
--- The deliveries of a batch of events: each event's webhooks (the
--- merchant's and its partner's, subscribed to the name or to "*", existing
--- when the event happened), in event order, with their jobs (enqueued).
+-- name: EventsToRelay
+-- Each with its merchant's partner.
+SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.payload, e.created_at, m.partner_id
+FROM events e JOIN merchants m ON m.id = e.merchant_id
+WHERE e.seq > (SELECT relayed_seq FROM webhook_relay WHERE id = 1)
+ORDER BY e.seq LIMIT $1;
+
+-- name: WebhooksOf
+-- The live webhooks of the merchants $1 and the partners $2 (JSON arrays).
+SELECT id, merchant_id, partner_id, target_url, event, secret, max_attempts, retry_base_seconds, created_at, deleted_at
+FROM webhooks
+WHERE deleted_at IS NULL AND (merchant_id IN (SELECT value FROM json_each($1))
+    OR partner_id IN (SELECT value FROM json_each($2)))
+ORDER BY created_at, id;
+
+-- name: DeliveriesPendingOf
+-- Which of the webhooks $1 have a pending delivery of one of the objects $2.
+SELECT DISTINCT webhook_id, object_id FROM webhook_deliveries
+WHERE status = 'pending' AND webhook_id IN (SELECT value FROM json_each($1))
+  AND object_id IN (SELECT value FROM json_each($2));
+
+-- name: DeliveriesInsert
+-- Deliveries written once, with their first outcome. The store runs it with
+-- several rows of VALUES at a time (see multiRow), in order: their seq keeps
+-- each object's order. Anonymous parameters: the driver looks each numbered
+-- one up by name, in time that grows with the statement's parameters.
 INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_name, object_id, status, attempts,
-    last_status_code, last_error, created_at, updated_at, enqueued)
-SELECT tender_uuid7(), w.id, e.merchant_id, e.id, e.name, e.object_id, 'pending', 0, 0, '', e.created_at, e.created_at, 1
-FROM events e
-JOIN merchants m ON m.id = e.merchant_id
-JOIN webhooks w ON w.deleted_at IS NULL AND (w.event = e.name OR w.event = '*') AND w.created_at <= e.created_at
-  AND (w.merchant_id = m.id OR (m.partner_id IS NOT NULL AND w.partner_id = m.partner_id))
-WHERE e.id IN (SELECT value FROM json_each($1))
-ORDER BY e.seq, w.created_at, w.id
-RETURNING id;
+    last_status_code, last_error, delivered_at, created_at, updated_at, enqueued)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1);
 
 -- name: EventsMarkDispatched
-UPDATE events SET dispatched = 1 WHERE id IN (SELECT value FROM json_each($1));
+-- $1: the relayed events' seqs, the first ones after relayed_seq.
+UPDATE webhook_relay SET relayed_seq = max(relayed_seq, (SELECT max(value) FROM json_each($1))) WHERE id = 1;
 
 -- name: DeliveriesUpdate
 -- DeliveryUpdate for a batch: $1 is a JSON array of the new values.

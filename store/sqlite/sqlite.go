@@ -29,9 +29,8 @@ var queriesSQL string
 var migrations embed.FS
 
 func init() {
-	// Ids the database makes (a webhook delivery's, in the relay's fan-out)
-	// are the service's (see tender.NewID); PostgreSQL's migration 011
-	// defines the same function in SQL.
+	// Ids made in SQL (the benchmarks' bulk seeds) are the service's (see
+	// tender.NewID); PostgreSQL's migration 011 defines the same function.
 	sqlite.MustRegisterScalarFunction("tender_uuid7", 0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
 		return tender.NewID(), nil
 	})

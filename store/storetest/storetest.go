@@ -798,15 +798,29 @@ func Exercise(t *testing.T, open Open) {
 		all := mk(m.ID, "", "*")
 		mk(m.ID, "", "update_item")
 		partnerHook := mk("", p.ID, "create_customer")
-		// dispatch fans the undispatched events out in one transaction.
-		dispatch := func() (ids []string, events int) {
+		// relay takes the undispatched events with their targets and writes
+		// one delivery per target (with status as its outcome), as the
+		// webhook relay does.
+		relay := func(status string) (ids []string, events []*store.RelayEvent) {
 			t.Helper()
-			err := s.InTx(ctx, func(tx store.Executor) error {
-				var err error
-				ids, events, err = tx.EventsDispatch(ctx, 100)
-				return err
-			})
+			events, err := s.EventsToRelay(ctx, 100)
 			if err != nil {
+				t.Fatal(err)
+			}
+			var dels []*tender.WebhookDelivery
+			for _, re := range events {
+				for _, tg := range re.Targets {
+					d := &tender.WebhookDelivery{ID: tender.NewID(), WebhookID: tg.Webhook.ID, MerchantID: re.Event.MerchantID,
+						EventID: re.Event.ID, EventName: re.Event.Name, ObjectID: re.Event.ObjectID, Status: status,
+						CreatedAt: tender.NewTime(re.Event.CreatedAt), UpdatedAt: now}
+					if status == tender.DeliveryDelivered {
+						d.Attempts, d.LastStatusCode, d.DeliveredAt = 1, 200, &now
+					}
+					dels = append(dels, d)
+					ids = append(ids, d.ID)
+				}
+			}
+			if err := s.InTx(ctx, func(tx store.Executor) error { return tx.EventsRelayed(ctx, events, dels) }); err != nil {
 				t.Fatal(err)
 			}
 			return ids, events
@@ -815,39 +829,41 @@ func Exercise(t *testing.T, open Open) {
 			merchant, event string
 			want            int
 		}{{m.ID, "create_customer", 1}, {m.ID, "update_item", 2}, {owned.ID, "create_customer", 1}, {owned.ID, "update_item", 0}, {other.ID, "create_customer", 0}} {
-			// One pending delivery per webhook the event goes to: the
-			// merchant's and its partner's, subscribed to the name or to "*".
-			ev := &tender.Event{ID: uuid.NewString(), MerchantID: tc.merchant, Name: tc.event, ObjectType: "x", ObjectID: "o",
-				Payload: json.RawMessage(`{}`), CreatedAt: now.Time}
+			// One delivery per webhook the event goes to: the merchant's
+			// and its partner's, subscribed to the name or to "*".
+			ev := &tender.Event{ID: uuid.NewString(), MerchantID: tc.merchant, Name: tc.event, ObjectType: "x", ObjectID: "o" + tc.event,
+				Payload: json.RawMessage(`{"n":1}`), CreatedAt: now.Time}
 			if err := s.EventInsert(ctx, ev); err != nil {
 				t.Fatal(err)
 			}
-			ids, events := dispatch()
-			if events != 1 || len(ids) != tc.want {
-				t.Errorf("dispatch of %s to %s: %d events, %d deliveries; want 1, %d", tc.event, tc.merchant, events, len(ids), tc.want)
+			ids, events := relay(tender.DeliveryDelivered)
+			if len(events) != 1 || len(ids) != tc.want {
+				t.Fatalf("relay of %s to %s: %d events, %d deliveries; want 1, %d", tc.event, tc.merchant, len(events), len(ids), tc.want)
+			}
+			if got := events[0].Event; got.ID != ev.ID || got.ObjectID != ev.ObjectID || string(compact(got.Payload)) != `{"n":1}` ||
+				got.MerchantID != tc.merchant || !got.CreatedAt.Equal(ev.CreatedAt) {
+				t.Fatalf("relayed event = %+v", got)
+			}
+			for _, tg := range events[0].Targets {
+				if tg.Blocked || tg.Webhook.Secret != "whsec_x" || tg.Webhook.MaxAttempts != 3 {
+					t.Fatalf("target = %+v", tg)
+				}
 			}
 			for _, id := range ids {
 				d, err := s.DeliveryGet(ctx, id)
-				if err != nil || len(d.ID) != 36 || d.Status != tender.DeliveryPending || d.EventID != ev.ID || d.ObjectID != "o" {
+				if err != nil || d.Status != tender.DeliveryDelivered || d.Attempts != 1 || d.LastStatusCode != 200 ||
+					d.DeliveredAt == nil || d.EventID != ev.ID || d.ObjectID != ev.ObjectID || d.MerchantID != tc.merchant {
 					t.Fatalf("delivery = %+v %v", d, err)
-				}
-				// The database makes time-ordered ids, as tender.NewID does.
-				u, err := uuid.Parse(d.ID)
-				if err != nil || u.Version() != 7 || u.Variant() != uuid.RFC4122 {
-					t.Fatalf("delivery id %s: not a version 7 UUID (%v)", d.ID, err)
-				}
-				if sec, _ := u.Time().UnixTime(); time.Since(time.Unix(sec, 0)).Abs() > time.Hour {
-					t.Fatalf("delivery id %s: its time is %v", d.ID, time.Unix(sec, 0))
 				}
 			}
 		}
-		if ids, events := dispatch(); events != 0 || len(ids) != 0 {
-			t.Fatalf("dispatched twice: %d events", events)
+		if ids, events := relay(tender.DeliveryDelivered); len(events) != 0 || len(ids) != 0 {
+			t.Fatalf("relayed twice: %d events", len(events))
 		}
-		// Dispatched deliveries have their jobs; DeliveriesToEnqueue is for
-		// those written otherwise (a replay).
+		// Relayed deliveries need no job from DeliveriesToEnqueue, which is
+		// for those written otherwise (a replay).
 		if pending, err := s.DeliveriesToEnqueue(ctx, 100); err != nil || len(pending) != 0 {
-			t.Fatalf("dispatched deliveries to enqueue = %d %v", len(pending), err)
+			t.Fatalf("relayed deliveries to enqueue = %d %v", len(pending), err)
 		}
 		// A webhook created after an event does not receive it.
 		late := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "update_item", ObjectType: "item", ObjectID: "i9",
@@ -855,8 +871,54 @@ func Exercise(t *testing.T, open Open) {
 		if err := s.EventInsert(ctx, late); err != nil {
 			t.Fatal(err)
 		}
-		if ids, events := dispatch(); events != 1 || len(ids) != 0 {
+		if ids, events := relay(tender.DeliveryDelivered); len(events) != 1 || len(ids) != 0 {
 			t.Fatalf("an earlier event went to later webhooks: %d deliveries", len(ids))
+		}
+		// Deliveries keep their object's order: while one is pending, the
+		// next event of its object to that webhook is blocked behind it; the
+		// batch's rows are written in order.
+		for range 2 {
+			if err := s.EventInsert(ctx, &tender.Event{ID: tender.NewID(), MerchantID: m.ID, Name: "update_item", ObjectType: "item",
+				ObjectID: "i10", Payload: json.RawMessage(`{}`), CreatedAt: now.Time}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, events := relay(tender.DeliveryPending)
+		if len(events) != 2 || len(first) != 4 || events[0].Targets[0].Blocked {
+			t.Fatalf("relay of two events: %d events, %d deliveries", len(events), len(first))
+		}
+		for i := 1; i < len(first); i++ {
+			a, _ := s.DeliveryGet(ctx, first[i-1])
+			b, _ := s.DeliveryGet(ctx, first[i])
+			if a.Seq >= b.Seq {
+				t.Fatalf("deliveries written out of order: %d then %d", a.Seq, b.Seq)
+			}
+		}
+		if err := s.EventInsert(ctx, &tender.Event{ID: tender.NewID(), MerchantID: m.ID, Name: "update_item", ObjectType: "item",
+			ObjectID: "i10", Payload: json.RawMessage(`{}`), CreatedAt: now.Time}); err != nil {
+			t.Fatal(err)
+		}
+		if _, events := relay(tender.DeliveryDelivered); len(events) != 1 || len(events[0].Targets) != 2 ||
+			!events[0].Targets[0].Blocked || !events[0].Targets[1].Blocked {
+			t.Fatalf("an event behind pending deliveries of its object = %+v", events)
+		}
+		// The relay's lease: one holder at a time, renewed by its holder,
+		// taken by another once expired (or handed back).
+		lease := func(holder string, at time.Time) bool {
+			t.Helper()
+			ok, err := s.RelayLease(ctx, holder, at, at.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		t0 := time.Now()
+		if !lease("a", t0) || lease("b", t0.Add(time.Second)) || !lease("a", t0.Add(2*time.Second)) ||
+			lease("b", t0.Add(time.Minute)) || !lease("b", t0.Add(2*time.Minute)) || lease("a", t0.Add(2*time.Minute)) {
+			t.Fatal("relay lease: two holders, or a holder refused")
+		}
+		if ok, err := s.RelayLease(ctx, "b", t0.Add(2*time.Minute), t0.Add(2*time.Minute)); err != nil || !ok || !lease("a", t0.Add(3*time.Minute)) {
+			t.Fatal("a handed-back lease was not taken")
 		}
 		if list, err := s.WebhookList(ctx, m.ID, uuid.Nil.String()); err != nil || len(list) != 2 {
 			t.Fatalf("merchant list: %d %v", len(list), err)
@@ -949,7 +1011,7 @@ func Exercise(t *testing.T, open Open) {
 		if err := s.EventInsert(ctx, gone); err != nil {
 			t.Fatal(err)
 		}
-		if ids, _ := dispatch(); len(ids) != 1 {
+		if ids, _ := relay(tender.DeliveryDelivered); len(ids) != 1 {
 			t.Fatalf("deleted webhook still receives: %d deliveries", len(ids))
 		}
 		if got, _ := s.WebhookGet(ctx, all.ID); got.DeletedAt == nil {

@@ -103,7 +103,11 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 		}
 	}
 	expanded := *d
-	expanded.Queries = withListPages(d.Queries)
+	queries, err := withMultiRow(withListPages(d.Queries))
+	if err != nil {
+		return nil, err
+	}
+	expanded.Queries = queries
 	d = &expanded
 	db := &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}
 	if d.PrepareOnce {

@@ -228,35 +228,105 @@ func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
 }
 
 func init() {
-	requiredQueries = append(requiredQueries, "EventsUndispatched", "DeliveriesForEvents", "EventsMarkDispatched")
+	requiredQueries = append(requiredQueries, "RelayLease", "EventsToRelay", "WebhooksOf", "DeliveriesPendingOf",
+		"DeliveriesInsert", "EventsMarkDispatched")
 }
 
-func scanID(r rowScanner) (string, error) {
-	var id string
-	err := r.Scan((*textCol)(&id))
-	return id, err
-}
-
-// EventsDispatch fans out up to limit undispatched events, oldest first,
-// to their webhooks' deliveries (enqueued: the caller makes their jobs in
-// the same transaction) and marks them dispatched. Where the dialect needs
-// it (PostgreSQL), one transaction at a time dispatches; another gets
-// nothing.
-func (e *exec) EventsDispatch(ctx context.Context, limit int) ([]string, int, error) {
-	if got, err := e.holdsLock(ctx, "EventsDispatchLock"); err != nil || !got {
-		return nil, 0, err
-	}
-	events, err := all(ctx, e, e.w, scanID, e.q("EventsUndispatched"), limit)
-	if err != nil || len(events) == 0 {
-		return nil, 0, err
-	}
-	ids := mustJSON(events)
-	deliveries, err := all(ctx, e, e.w, scanID, e.q("DeliveriesForEvents"), ids)
+func (e *exec) RelayLease(ctx context.Context, holder string, now, until time.Time) (bool, error) {
+	res, err := e.w.ExecContext(ctx, e.q("RelayLease"), holder, e.t(until), e.t(now))
 	if err != nil {
-		return nil, 0, err
+		return false, e.d.wrap(err)
 	}
-	if _, err := e.w.ExecContext(ctx, e.q("EventsMarkDispatched"), ids); err != nil {
-		return nil, 0, e.d.wrap(err)
+	n, err := res.RowsAffected()
+	return n == 1, e.d.wrap(err)
+}
+
+func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEvent, error) {
+	partners := map[string]string{} // event id → its merchant's partner
+	events, err := all(ctx, e, e.r, func(row rowScanner) (*store.RelayEvent, error) {
+		var ev tender.Event
+		var payload jsonCol
+		var created timeCol
+		var partner string
+		re := &store.RelayEvent{Event: &ev}
+		err := row.Scan(&re.Seq, (*textCol)(&ev.ID), (*textCol)(&ev.MerchantID), &ev.Name, &ev.ObjectType,
+			(*textCol)(&ev.ObjectID), &payload, &created, (*textCol)(&partner))
+		ev.Payload, ev.CreatedAt = json.RawMessage(payload), created.t
+		partners[ev.ID] = partner
+		return re, err
+	}, e.q("EventsToRelay"), limit)
+	if err != nil || len(events) == 0 {
+		return events, err
 	}
-	return deliveries, len(events), nil
+	// The batch's webhooks (few), then which of them wait on a pending
+	// delivery of one of the batch's objects (rarely any).
+	var merchantIDs, partnerIDs, objectIDs []string
+	seen := map[string]bool{}
+	add := func(list *[]string, id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			*list = append(*list, id)
+		}
+	}
+	for _, re := range events {
+		add(&merchantIDs, re.Event.MerchantID)
+		add(&partnerIDs, partners[re.Event.ID])
+		add(&objectIDs, re.Event.ObjectID)
+	}
+	hooks, err := all(ctx, e, e.r, scanWebhook, e.q("WebhooksOf"), mustJSON(merchantIDs), mustJSON(nonNil(partnerIDs)))
+	if err != nil || len(hooks) == 0 {
+		return events, err
+	}
+	hookIDs := make([]string, len(hooks))
+	for i, h := range hooks {
+		hookIDs[i] = h.ID
+	}
+	type pair struct{ webhook, object string }
+	pending := map[pair]bool{}
+	pairs, err := all(ctx, e, e.r, func(row rowScanner) (pair, error) {
+		var p pair
+		err := row.Scan((*textCol)(&p.webhook), &p.object)
+		return p, err
+	}, e.q("DeliveriesPendingOf"), mustJSON(hookIDs), mustJSON(objectIDs))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pairs {
+		pending[p] = true
+	}
+	for _, re := range events {
+		for _, h := range hooks {
+			if h.Receives(re.Event, partners[re.Event.ID]) {
+				re.Targets = append(re.Targets, store.RelayTarget{Webhook: h, Blocked: pending[pair{h.ID, re.Event.ObjectID}]})
+			}
+		}
+	}
+	return events, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (e *exec) EventsRelayed(ctx context.Context, events []*store.RelayEvent, ds []*tender.WebhookDelivery) error {
+	rows := make([][]any, len(ds))
+	for i, d := range ds {
+		rows[i] = []any{d.ID, d.WebhookID, d.MerchantID, d.EventID, d.EventName, d.ObjectID, d.Status, d.Attempts,
+			d.LastStatusCode, d.LastError, e.t(tp(d.DeliveredAt)), e.t(d.CreatedAt.Time), e.t(d.UpdatedAt.Time)}
+	}
+	if err := e.execRows(ctx, "DeliveriesInsert", rows); err != nil {
+		return err
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	seqs := make([]int64, len(events))
+	for i, re := range events {
+		seqs[i] = re.Seq
+	}
+	_, err := e.w.ExecContext(ctx, e.q("EventsMarkDispatched"), mustJSON(seqs))
+	return e.d.wrap(err)
 }
