@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store/internal/sqldb"
@@ -64,7 +65,11 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	params.Add("_pragma", "synchronous(NORMAL)")
 	base := "file:" + path + "?" + params.Encode()
 
-	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	// The writer checkpoints the WAL itself only past checkpointFallback
+	// pages: the checkpointer below does it in the background, so that a
+	// request's commit does not copy pages and wait for fsync.
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate&"+url.Values{"_pragma": {
+		fmt.Sprintf("wal_autocheckpoint(%d)", checkpointFallback), fmt.Sprintf("journal_size_limit(%d)", 64<<20)}}.Encode())
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +89,56 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return sqldb.New(d, read, write)
+	db, err := sqldb.New(d, read, write)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	ckpt, err := sql.Open("sqlite", base)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ckpt.SetMaxOpenConns(1)
+	db.OnClose(checkpointer(ckpt, checkpointEvery))
+	return db, nil
+}
+
+// The background checkpointer's period, and the WAL size (pages) past
+// which the writer checkpoints on its own (SQLite's default is 1,000).
+const (
+	checkpointEvery    = 50 * time.Millisecond
+	checkpointFallback = 10000
+)
+
+// checkpointer copies the WAL into the database every period on its own
+// connection (PASSIVE: it waits for no reader or writer) and returns a
+// func that stops it and closes db. Commits then only append to the WAL;
+// the copying and its fsyncs happen here, off the requests' path.
+func checkpointer(db *sql.DB, every time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				// A failure (the database busy or closing) waits for the
+				// next tick; the writer's own checkpoints are the fallback.
+				_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		db.Close()
+	}
 }
 
 func interpret(err error) error {

@@ -93,7 +93,11 @@ type DB struct {
 	read, write *sql.DB
 	// stmtW, stmtR cache prepared statements (Dialect.PrepareOnce).
 	stmtW, stmtR *stmtDB
+	onClose      []func()
 }
+
+// OnClose has Close call f first (to stop a dialect's background work).
+func (db *DB) OnClose(f func()) { db.onClose = append(db.onClose, f) }
 
 // New wraps opened pools. It checks that every query the code uses exists.
 func New(d *Dialect, read, write *sql.DB) (*DB, error) {
@@ -149,6 +153,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	for _, f := range db.onClose {
+		f()
+	}
 	if db.stmtW != nil {
 		db.stmtW.close()
 		db.stmtR.close()
