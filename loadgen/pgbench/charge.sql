@@ -2,7 +2,8 @@
 -- (1) claim the idempotency key and record the PENDING transaction;
 -- (2) the processor's own ledger row (the sandbox processor's insert);
 -- (3) lock the transaction, record the outcome, its event, and the
---     idempotent response.
+--     idempotent response (the event queued for the webhook relay in the
+--     same statement).
 -- Ids derive from a random number so that every run writes new rows.
 \set n random(1, 9000000000000000000)
 BEGIN;
@@ -16,7 +17,8 @@ VALUES (md5(:n || 't')::uuid::text, 'sale', 'sbx_' || md5(:n || 'r'), 1050, true
 BEGIN;
 SELECT id, status FROM transactions WHERE merchant_id = '00000000-0000-4000-8000-000000000001' AND id = md5(:n || 't')::uuid FOR UPDATE;
 UPDATE transactions SET success = true, status = 'SUCCESS', captured = 1050, is_captured = true, gateway_ref = 'sbx_' || md5(:n || 'r'), auth_code = '123456', updated_at = now() WHERE id = md5(:n || 't')::uuid;
-INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-VALUES (md5(:n || 'e')::uuid, '00000000-0000-4000-8000-000000000001', 'create_transaction', 'transaction', md5(:n || 't'), '{"id": "x", "total": 10.5, "success": true}', now());
+WITH e AS (INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+VALUES (md5(:n || 'e')::uuid, '00000000-0000-4000-8000-000000000001', 'create_transaction', 'transaction', md5(:n || 't'), '{"id": "x", "total": 10.5, "success": true}', now()) RETURNING seq)
+INSERT INTO event_outbox (seq) SELECT seq FROM e;
 UPDATE idempotency_keys SET state = 'done', outcome = '', response = '{"id": "x"}', updated_at = now() WHERE transaction_id = md5(:n || 't')::uuid::text AND state = 'in_flight';
 COMMIT;

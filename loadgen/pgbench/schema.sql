@@ -35,6 +35,7 @@ CREATE INDEX sandbox_ledger_ref ON sandbox_ledger (ref) WHERE ref <> '';
 CREATE INDEX sandbox_ledger_parent ON sandbox_ledger (parent_ref) WHERE parent_ref <> '';
 CREATE TABLE events (
     seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, merchant_id uuid NOT NULL, name text NOT NULL,
-    object_type text NOT NULL, object_id text NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL
+    object_type text NOT NULL, object_id text NOT NULL, payload json NOT NULL, created_at timestamptz NOT NULL
 );
 CREATE INDEX events_merchant_created ON events (merchant_id, created_at);
+CREATE TABLE event_outbox (seq bigint PRIMARY KEY);
