@@ -302,8 +302,11 @@ const (
 	// the relay once per window, not once per delivery.
 	relayWindow = 2 * time.Second
 	// relayLease is how long the relay's lease lasts; it is renewed with
-	// every batch recorded and halfway through when idle.
-	relayLease = 30 * time.Second
+	// every batch recorded and halfway through when idle. A batch takes a
+	// window and its queries; an instance that dies holding the lease
+	// leaves the relay to another this long after (one stopping hands it
+	// back at once).
+	relayLease = 10 * time.Second
 )
 
 // relay makes the first attempts of new events' deliveries, in batches.

@@ -126,3 +126,31 @@ func TestWebhooksAcrossInstances(t *testing.T) {
 		t.Fatalf("%d committed events: %d delivered, %d deliveries, %d delivered twice", want, events, deliveries, dup)
 	}
 }
+
+// TestWebhookRelayFailover: the relay runs in one instance at a time (a
+// lease); when that instance is killed, the other takes the relay over once
+// the lease expires, and the events committed meanwhile are delivered, none
+// twice.
+func TestWebhookRelayFailover(t *testing.T) {
+	sink := newHookSink(t)
+	a, b, key := twoInstances(t, pgtest.URL(t), "TENDER_WEBHOOK_POLL=50ms")
+	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_customer"})
+	for i := range 5 {
+		call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("Before", i)})
+	}
+	waitFor(t, "the first deliveries", 10*time.Second, func() bool { e, _, _ := sink.counts(); return e == 5 })
+	// a started first and relays; kill it without letting it hand back
+	// the lease.
+	_ = a.cmd.Process.Kill()
+	<-a.done
+	for i := range 5 {
+		if st, _ := call(t, "POST", b.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("After", i)}); st != 200 {
+			t.Fatalf("create on the surviving instance: %d", st)
+		}
+	}
+	waitFor(t, "the deliveries by the surviving instance", 20*time.Second, func() bool { e, _, _ := sink.counts(); return e == 10 })
+	time.Sleep(300 * time.Millisecond)
+	if events, deliveries, dup := sink.counts(); events != 10 || deliveries != 10 || dup != 0 {
+		t.Fatalf("10 events: %d delivered, %d deliveries, %d twice", events, deliveries, dup)
+	}
+}
