@@ -3,7 +3,7 @@
 // outbox). A relay (one at a time across processes, by a lease) reads new
 // events with their webhooks, makes the first attempts itself, concurrently
 // and in order per object, and writes each delivery once, with its outcome,
-// in the transaction that marks its events dispatched. A delivery that
+// in the transaction that marks its events relayed. A delivery that
 // failed, had to wait behind an earlier one of its object, or was still
 // being sent when the relay moved on gets a durable River job
 // (github.com/riverqueue/river, on the same database), which retries with
@@ -372,9 +372,8 @@ func (d *Deliverer) RelayOnce(ctx context.Context) (int, error) {
 	}
 	var all []*outcome
 	for _, re := range events {
+		ev, at := re.Event, tender.NewTime(re.Event.CreatedAt)
 		for _, t := range re.Targets {
-			ev := re.Event
-			at := tender.NewTime(ev.CreatedAt)
 			del := &tender.WebhookDelivery{ID: tender.NewID(), WebhookID: t.Webhook.ID, MerchantID: ev.MerchantID,
 				EventID: ev.ID, EventName: ev.Name, ObjectID: ev.ObjectID, Status: tender.DeliveryPending,
 				CreatedAt: at, UpdatedAt: at}
@@ -570,6 +569,7 @@ func (d *Deliverer) sendAll(ctx context.Context, all []*outcome, window time.Dur
 	defer deadline.Stop()
 	var wg sync.WaitGroup
 	finished := make(chan struct{})
+	expired := false // the loop took the deadline's tick
 start:
 	for _, k := range order {
 		g := groups[k]
@@ -579,6 +579,7 @@ start:
 		select {
 		case d.sends <- struct{}{}:
 		case <-deadline.C:
+			expired = true
 			break start
 		case <-ctx.Done():
 			break start
@@ -599,10 +600,12 @@ start:
 		}()
 	}
 	go func() { wg.Wait(); close(finished) }()
-	select {
-	case <-finished:
-	case <-deadline.C:
-	case <-ctx.Done():
+	if !expired {
+		select {
+		case <-finished:
+		case <-deadline.C:
+		case <-ctx.Done():
+		}
 	}
 	b.mu.Lock()
 	b.cut = true
