@@ -242,7 +242,7 @@ type Executor interface {
 	// until until, if it is holder's already or expired at now, and reports
 	// whether holder holds it: one relay at a time across processes.
 	RelayLease(ctx context.Context, holder string, now, until time.Time) (bool, error)
-	// EventsToRelay returns up to limit undispatched events, oldest first,
+	// EventsToRelay returns up to limit events not relayed yet, oldest first,
 	// each with the webhooks it goes to (the merchant's and its partner's,
 	// subscribed to its name or to "*", existing when it happened).
 	EventsToRelay(ctx context.Context, limit int) ([]*RelayEvent, error)

@@ -910,7 +910,7 @@ INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_nam
     last_status_code, last_error, delivered_at, created_at, updated_at, enqueued)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true);
 
--- name: EventsMarkDispatched
+-- name: EventsMarkRelayed
 -- $1: the relayed events' seqs.
 DELETE FROM event_outbox WHERE seq = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint));
 

@@ -898,7 +898,7 @@ INSERT INTO webhook_deliveries (id, webhook_id, merchant_id, event_id, event_nam
     last_status_code, last_error, delivered_at, created_at, updated_at, enqueued)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1);
 
--- name: EventsMarkDispatched
+-- name: EventsMarkRelayed
 -- $1: the relayed events' seqs, the first ones after relayed_seq.
 UPDATE webhook_relay SET relayed_seq = max(relayed_seq, (SELECT max(value) FROM json_each($1))) WHERE id = 1;
 

@@ -798,7 +798,7 @@ func Exercise(t *testing.T, open Open) {
 		all := mk(m.ID, "", "*")
 		mk(m.ID, "", "update_item")
 		partnerHook := mk("", p.ID, "create_customer")
-		// relay takes the undispatched events with their targets and writes
+		// relay takes the events not relayed yet with their targets and writes
 		// one delivery per target (with status as its outcome), as the
 		// webhook relay does.
 		relay := func(status string) (ids []string, events []*store.RelayEvent) {

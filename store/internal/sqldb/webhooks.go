@@ -229,7 +229,7 @@ func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
 
 func init() {
 	requiredQueries = append(requiredQueries, "RelayLease", "EventsToRelay", "WebhooksOf", "DeliveriesPendingOf",
-		"DeliveriesInsert", "EventsMarkDispatched")
+		"DeliveriesInsert", "EventsMarkRelayed")
 }
 
 func (e *exec) RelayLease(ctx context.Context, holder string, now, until time.Time) (bool, error) {
@@ -260,20 +260,20 @@ func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEven
 	}
 	// The batch's webhooks (few), then which of them wait on a pending
 	// delivery of one of the batch's objects (rarely any).
-	var merchantIDs, partnerIDs, objectIDs []string
-	seen := map[string]bool{}
-	add := func(list *[]string, id string) {
+	merchantIDs, partnerIDs, objectIDs := []string{}, []string{}, []string{}
+	seenMerchant, seenPartner, seenObject := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	add := func(list *[]string, seen map[string]bool, id string) {
 		if id != "" && !seen[id] {
 			seen[id] = true
 			*list = append(*list, id)
 		}
 	}
 	for _, re := range events {
-		add(&merchantIDs, re.Event.MerchantID)
-		add(&partnerIDs, partners[re.Event.ID])
-		add(&objectIDs, re.Event.ObjectID)
+		add(&merchantIDs, seenMerchant, re.Event.MerchantID)
+		add(&partnerIDs, seenPartner, partners[re.Event.ID])
+		add(&objectIDs, seenObject, re.Event.ObjectID)
 	}
-	hooks, err := all(ctx, e, e.r, scanWebhook, e.q("WebhooksOf"), mustJSON(merchantIDs), mustJSON(nonNil(partnerIDs)))
+	hooks, err := all(ctx, e, e.r, scanWebhook, e.q("WebhooksOf"), mustJSON(merchantIDs), mustJSON(partnerIDs))
 	if err != nil || len(hooks) == 0 {
 		return events, err
 	}
@@ -304,13 +304,6 @@ func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEven
 	return events, nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 func (e *exec) EventsRelayed(ctx context.Context, events []*store.RelayEvent, ds []*tender.WebhookDelivery) error {
 	rows := make([][]any, len(ds))
 	for i, d := range ds {
@@ -327,6 +320,6 @@ func (e *exec) EventsRelayed(ctx context.Context, events []*store.RelayEvent, ds
 	for i, re := range events {
 		seqs[i] = re.Seq
 	}
-	_, err := e.w.ExecContext(ctx, e.q("EventsMarkDispatched"), mustJSON(seqs))
+	_, err := e.w.ExecContext(ctx, e.q("EventsMarkRelayed"), mustJSON(seqs))
 	return e.d.wrap(err)
 }
