@@ -1,11 +1,15 @@
 package httpapi_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/internal/apitest"
 )
@@ -121,6 +125,84 @@ func TestUnknownOutcome(t *testing.T) {
 					t.Fatalf("late arrival of a fenced request: %+v %v", res, err)
 				}
 			}
+		}
+	})
+}
+
+// janitorFirst runs the janitor while the processor holds a charge's
+// answer: before the processor sees the request (before) or after it has
+// approved it.
+type janitorFirst struct {
+	gateway.Gateway
+	before bool
+	env    atomic.Pointer[apitest.Env]
+}
+
+func (g *janitorFirst) Authorize(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+	resolve := func() {
+		if n, err := g.env.Load().Server.Service.ResolvePending(ctx, 0); err != nil || n != 1 {
+			panic(fmt.Sprintf("janitor resolved %d: %v", n, err))
+		}
+	}
+	if g.before {
+		resolve()
+	}
+	res, err := g.Gateway.Authorize(ctx, req)
+	if !g.before {
+		resolve()
+	}
+	return res, err
+}
+
+// TestChargeJanitorFirst: when the janitor has resolved a charge while its
+// processor call was still out, the charge answers with what the janitor
+// recorded, and the charge has one event and one outcome.
+func TestChargeJanitorFirst(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		for _, tc := range []struct {
+			name    string
+			before  bool
+			status  int
+			success bool
+		}{
+			{"after approval", false, 200, true},
+			{"before the processor", true, 400, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				g := &janitorFirst{before: tc.before}
+				e := apitest.Start(t, store, apitest.Options{WrapGateway: func(inner gateway.Gateway) gateway.Gateway {
+					g.Gateway = inner
+					return g
+				}})
+				g.env.Store(e)
+				pm := newCard(t, e, "4111111111111111")
+				body := map[string]any{"payment_method_id": pm, "total": 12.5, "idempotency_id": "janitor-first"}
+				got := e.Call("POST", "/charge", body, tc.status).Map(t)
+				if got["success"] != tc.success || got["status"] == "PENDING" {
+					t.Fatalf("charge = %v", got)
+				}
+				id := got["id"].(string)
+				stored := e.Call("GET", "/transaction/"+id, nil, 200).Map(t)
+				if stored["status"] != got["status"] || stored["success"] != tc.success {
+					t.Fatalf("stored %v, answered %v", stored["status"], got["status"])
+				}
+				events, err := e.Server.Store.EventListSince(t.Context(), e.MerchantID, time.Time{}, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, ev := range events {
+					if ev.ObjectID == id && ev.Name == tender.EventCreateTransaction {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Fatalf("%d create_transaction events, want 1", n)
+				}
+				if again := e.Call("POST", "/charge", body, tc.status).Map(t); again["id"] != id || again["status"] != got["status"] {
+					t.Fatalf("retry = %v", again)
+				}
+			})
 		}
 	})
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/riverqueue/river"
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/sandbox"
 	"github.com/tenderpay/tender/httpapi"
 	"github.com/tenderpay/tender/notify"
@@ -75,6 +76,9 @@ type Config struct {
 	MasterKeyFile string
 	// GatewayTimeout bounds each processor call (default 15 s).
 	GatewayTimeout time.Duration
+	// WrapGateway, when set, wraps the sandbox processor (tests use it to
+	// act while the processor holds its answer).
+	WrapGateway func(gateway.Gateway) gateway.Gateway
 	// JanitorInterval is how often pending transactions are resolved
 	// (default 30 s); a transaction is resolved once it is older than
 	// twice the gateway timeout.
@@ -261,6 +265,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.Vault = vault.New(keys)
 	s.Service.Fingerprinter = vault.NewFingerprinter(vault.FingerprintSecret(keys))
 	s.Service.Gateway = sandbox.New(st, cfg.Now)
+	if cfg.WrapGateway != nil {
+		s.Service.Gateway = cfg.WrapGateway(s.Service.Gateway)
+	}
 	s.Service.GatewayTimeout = cfg.GatewayTimeout
 	s.Service.Logger = cfg.Logger
 	sqlDB, ok := st.(interface{ SQLDB() *sql.DB })

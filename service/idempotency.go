@@ -50,11 +50,20 @@ func (s *Service) claim(ctx context.Context, tx store.Executor, merchantID strin
 	if id == nil {
 		return nil
 	}
+	return tx.IdempotencyInsert(ctx, s.claimOf(merchantID, id, transactionID))
+}
+
+// claimOf is the in-flight record claiming id for transactionID (nil
+// without an idempotency id).
+func (s *Service) claimOf(merchantID string, id *idem, transactionID string) *tender.IdempotencyRecord {
+	if id == nil {
+		return nil
+	}
 	now := s.now()
-	return tx.IdempotencyInsert(ctx, &tender.IdempotencyRecord{
+	return &tender.IdempotencyRecord{
 		MerchantID: merchantID, Scope: id.scope, Key: id.key, RequestHash: id.hash, State: tender.IdemInFlight,
 		TransactionID: transactionID, CreatedAt: now, UpdatedAt: now,
-	})
+	}
 }
 
 // replay answers a request whose key was already claimed: the stored

@@ -293,7 +293,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 			return refused(err)
 		}
 	}
-	pm, sec, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
 		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
 	} else if err != nil {

@@ -11,6 +11,10 @@ import (
 	"github.com/tenderpay/tender/store"
 )
 
+// errNotPending rolls back an optimistic finalisation whose transaction
+// was no longer PENDING.
+var errNotPending = errors.New("transaction no longer pending")
+
 const unknownMessage = "The processor did not confirm the outcome; it will be resolved automatically. Retry with the same idempotency_id to get the result."
 
 func (s *Service) gatewayTimeout() time.Duration {
@@ -53,7 +57,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	pm, sec, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if err != nil || pm.DeletedAt != nil {
 		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
 			return nil, err
@@ -79,12 +83,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		PreAuth: typ == tender.TxPreAuth, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
-		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
-			return err
-		}
-		return tx.TransactionCreate(ctx, t)
-	})
+	err = s.Store.TransactionCreateClaimed(ctx, s.claimOf(merchantID, id, t.ID), t)
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
 	} else if err != nil {
@@ -104,6 +103,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	cancel()
 	known := newViewCache()
 	known.methods[pm.ID] = pm
+	known.customers[cust.ID] = cust
 	return s.finalizePayment(ctx, t, res, err, known)
 }
 
@@ -176,11 +176,21 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	if known == nil {
 		known = newViewCache()
 	}
+	// The caller of a fresh payment wrote t as it is and has not let go of
+	// it, so the update needs no locked read first, only the condition that
+	// it is still PENDING; when it is not, the janitor got there first and
+	// the locked read decides.
+	optimistic := fresh
 	var out Result
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
-		cur, err := tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID)
-		if err != nil {
-			return err
+	txn := func(tx store.Executor) error {
+		cur := new(tender.Transaction)
+		if optimistic {
+			*cur = *t
+		} else {
+			var err error
+			if cur, err = tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID); err != nil {
+				return err
+			}
 		}
 		finalized := false
 		if cur.Status == tender.StatusPending {
@@ -193,18 +203,24 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 				if cur.Success && cur.Type == tender.TxCharge {
 					cur.Captured, cur.IsCaptured = cur.Total, true
 				}
-				if pm := known.methods[cur.PaymentMethodID]; cur.Method == tender.MethodCard && cur.PaymentMethodID != "" && (pm == nil || pm.HasCVV) {
-					// PCI DSS 3.2: no CVV after authorization.
-					if pm != nil {
-						pm.HasCVV = false
-					}
-					if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {
-						return err
-					}
-				}
 			}
-			if err := tx.TransactionUpdate(ctx, cur); err != nil {
+			update := tx.TransactionUpdate
+			if optimistic {
+				update = tx.TransactionUpdatePending
+			}
+			if err := update(ctx, cur); tender.ErrorCode(err) == tender.ENOTFOUND && optimistic {
+				return errNotPending
+			} else if err != nil {
 				return err
+			}
+			if pm := known.methods[cur.PaymentMethodID]; gerr == nil && cur.Method == tender.MethodCard && cur.PaymentMethodID != "" && (pm == nil || pm.HasCVV) {
+				// PCI DSS 3.2: no CVV after authorization.
+				if pm != nil {
+					pm.HasCVV = false
+				}
+				if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {
+					return err
+				}
 			}
 			switch {
 			case finalized && cur.Source == SourceInvoice:
@@ -234,7 +250,12 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			return err
 		}
 		return s.complete(ctx, tx, cur.ID, out.Outcome, view)
-	})
+	}
+	err := s.Store.InTx(ctx, txn)
+	if errors.Is(err, errNotPending) {
+		optimistic = false
+		err = s.Store.InTx(ctx, txn)
+	}
 	if err != nil {
 		return nil, err
 	}

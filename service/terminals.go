@@ -1035,7 +1035,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 // close. A decline turns the payment FAILED (flagged in meta), as the
 // device's approval did not hold.
 func (s *Service) captureOffline(ctx context.Context, t *tender.Transaction) (bool, error) {
-	pm, sec, err := s.Store.PaymentMethodWithSecret(ctx, t.MerchantID, t.PaymentMethodID)
+	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, t.MerchantID, t.PaymentMethodID)
 	if err != nil {
 		return false, err
 	}

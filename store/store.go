@@ -32,6 +32,12 @@ type Store interface {
 	Migrate(ctx context.Context) error
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
+
+	// TransactionCreateClaimed records t and, when key is not nil, claims
+	// the idempotency key for it, both or neither, in a transaction of its
+	// own: ECONFLICT when the key is taken. On PostgreSQL it is one
+	// statement (one round trip instead of BEGIN, two inserts and COMMIT).
+	TransactionCreateClaimed(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction) error
 	Close() error
 }
 
@@ -105,8 +111,9 @@ type Executor interface {
 	// included).
 	PaymentMethodGet(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, error)
 	// PaymentMethodWithSecret returns a payment method of merchantID (as
-	// PaymentMethodGet) with its sealed number, CVV and routing number.
-	PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, error)
+	// PaymentMethodGet) with its sealed number, CVV and routing number, and
+	// its customer (what a charge on it shows), in one query.
+	PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, *tender.Customer, error)
 	PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error
 	PaymentMethodDelete(ctx context.Context, merchantID, id string, at time.Time) error
 	// PaymentMethodList's default list (newest first, no filter) costs O(page) (see
@@ -138,6 +145,11 @@ type Executor interface {
 	TransactionGetForUpdate(ctx context.Context, merchantID, id string) (*tender.Transaction, error)
 	// TransactionUpdate writes the mutable fields of t.
 	TransactionUpdate(ctx context.Context, t *tender.Transaction) error
+	// TransactionUpdatePending is TransactionUpdate of a transaction that is
+	// still PENDING in the database; ENOTFOUND when it is not (any more).
+	// It lets the one who wrote the PENDING row finalise it without first
+	// reading it back under a lock.
+	TransactionUpdatePending(ctx context.Context, t *tender.Transaction) error
 	// TransactionChildren returns the children of the given parents.
 	TransactionChildren(ctx context.Context, merchantID string, parentIDs []string) ([]*tender.Transaction, error)
 	// TransactionList lists a merchant's transactions. The default list

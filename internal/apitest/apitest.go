@@ -22,6 +22,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
@@ -101,6 +102,8 @@ type Options struct {
 	ScheduleInterval time.Duration
 	// SMTPURL delivers email (default: none, messages stay in the outbox).
 	SMTPURL string
+	// WrapGateway wraps the sandbox processor (server.Config.WrapGateway).
+	WrapGateway func(gateway.Gateway) gateway.Gateway
 }
 
 // Env is one running server and a client for it.
@@ -161,7 +164,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		Sandbox: true, RateLimit: rl, WebRateLimit: orOff(opt.WebRateLimit), WebPayRateLimit: orOff(opt.WebPayRateLimit), Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
 		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
-		SMTPURL: opt.SMTPURL, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
+		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -382,6 +382,19 @@ WHERE id = $1 AND merchant_id = $2
   AND coalesce($3, '') = coalesce(parent_id, '') AND $4 IS NOT NULL AND $5 IS NOT NULL AND $6 IS NOT NULL
   AND $7 IS NOT NULL AND $8 IS NOT NULL AND $9 IS NOT NULL AND $33 IS NOT NULL;
 
+-- name: TransactionUpdatePending
+-- TransactionUpdate, when the row is still PENDING (the janitor may have
+-- resolved it since it was written).
+UPDATE transactions SET customer_id = $5, payment_method_id = $6, success = $10, status = $11, message = $12, total = $13, captured = $14,
+    total_refunded = $15, pending_refunds = $16, surcharge = $17, pre_auth = $18, is_captured = $19,
+    is_voided = $20, cancelled = $21, pending_op = $22, last_four = $23, meta = $24, batch_id = $25,
+    batched_at = $26, settled_at = $27, gateway_ref = $28, auth_code = $29, decline_code = $30,
+    gateway_unknown = $31, idempotency_id = $32, updated_at = $34
+WHERE id = $1 AND merchant_id = $2
+  AND coalesce($3, '') = coalesce(parent_id, '') AND $4 IS NOT NULL AND $5 IS NOT NULL AND $6 IS NOT NULL
+  AND $7 IS NOT NULL AND $8 IS NOT NULL AND $9 IS NOT NULL AND $33 IS NOT NULL
+  AND status = 'PENDING';
+
 -- name: TransactionChildren
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
@@ -742,12 +755,18 @@ ORDER BY created_at, id;
 INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING;
 
 -- name: PaymentMethodWithSecret
--- A payment method with its sealed number, CVV and routing number (a charge: one round trip).
-SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
-    bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
-    address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
-    created_at, updated_at, deleted_at, sealed_number, sealed_cvv, bank_routing
-FROM payment_methods WHERE merchant_id = $1 AND id = $2;
+-- A payment method with its sealed number, CVV and routing number, and its
+-- customer (a charge: one round trip). Every payment method has a customer
+-- (NOT NULL, foreign key, customers are only soft-deleted).
+SELECT p.id, p.merchant_id, p.customer_id, p.method, p.nickname, p.person_name, p.card_type, p.card_last_four,
+    p.card_exp, p.bin_type, p.has_cvv, p.is_default, p.bank_name, p.bank_type, p.bank_holder_type, p.address_1,
+    p.address_2, p.address_city, p.address_state, p.address_zip, p.address_country, p.meta, p.is_usable_in_vt,
+    p.fingerprint, p.created_at, p.updated_at, p.deleted_at, p.sealed_number, p.sealed_cvv, p.bank_routing,
+    c.id, c.merchant_id, c.firstname, c.lastname, c.company, c.email, c.cc_emails, c.phone, c.address_1,
+    c.address_2, c.address_city, c.address_state, c.address_zip, c.address_country, c.notes, c.reference,
+    c.allow_invoice_cc, c.created_at, c.updated_at, c.deleted_at
+FROM payment_methods p JOIN customers c ON c.id = p.customer_id AND c.merchant_id = p.merchant_id
+WHERE p.merchant_id = $1 AND p.id = $2;
 
 -- --- terminals ---
 

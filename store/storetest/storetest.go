@@ -410,18 +410,23 @@ func Exercise(t *testing.T, open Open) {
 		if err != nil || got.CardLastFour != "1111" || got.Fingerprint != pm.Fingerprint || !got.IsDefault || !got.HasCVV {
 			t.Fatalf("get = %+v, %v", got, err)
 		}
-		both, sec, err := s.PaymentMethodWithSecret(ctx, m.ID, pm.ID)
+		both, sec, cust, err := s.PaymentMethodWithSecret(ctx, m.ID, pm.ID)
 		if err != nil || both.CardLastFour != "1111" || sec.PaymentMethodID != pm.ID || sec.SealedNumber != "v1.k1.num" ||
 			sec.SealedCVV != "v1.k1.cvv" {
 			t.Fatalf("with secret = %+v %+v, %v", both, sec, err)
 		}
-		if _, _, err := s.PaymentMethodWithSecret(ctx, other.ID, pm.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+		if wantC, _ := s.CustomerGet(ctx, m.ID, c.ID); cust == nil || cust.ID != c.ID || cust.MerchantID != m.ID ||
+			cust.Firstname != wantC.Firstname || cust.Email != wantC.Email || !slices.Equal(cust.CCEmails, wantC.CCEmails) ||
+			!cust.CreatedAt.Equal(wantC.CreatedAt.Time) || (cust.DeletedAt == nil) != (wantC.DeletedAt == nil) {
+			t.Fatalf("with secret: customer = %+v, want %+v", cust, wantC)
+		}
+		if _, _, _, err := s.PaymentMethodWithSecret(ctx, other.ID, pm.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
 			t.Fatal("another merchant read a secret")
 		}
 		if err := s.PaymentMethodEraseCVV(ctx, pm.ID, now.Time); err != nil {
 			t.Fatal(err)
 		}
-		if _, sec, _ := s.PaymentMethodWithSecret(ctx, m.ID, pm.ID); sec.SealedCVV != "" {
+		if _, sec, _, _ := s.PaymentMethodWithSecret(ctx, m.ID, pm.ID); sec.SealedCVV != "" {
 			t.Fatal("cvv not erased")
 		}
 		if got, _ := s.PaymentMethodGet(ctx, m.ID, pm.ID); got.HasCVV {
@@ -556,6 +561,88 @@ func Exercise(t *testing.T, open Open) {
 			if u, err := s.TransactionsUnsettled(ctx, merchant, now.Add(time.Hour), 10); err != nil || len(u) != want {
 				t.Errorf("unsettled %q: %v %v", merchant, u, err)
 			}
+		}
+	})
+
+	t.Run("TransactionCreateClaimed", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		key := func(merchantID, txID string) *tender.IdempotencyRecord {
+			return &tender.IdempotencyRecord{MerchantID: merchantID, Scope: "charge", Key: "claimed", RequestHash: "h",
+				State: tender.IdemInFlight, TransactionID: txID, CreatedAt: now.Time, UpdatedAt: now.Time}
+		}
+		first := newTransaction(m.ID, "", now)
+		if err := s.TransactionCreateClaimed(ctx, key(m.ID, first.ID), first); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.TransactionGet(ctx, m.ID, first.ID); err != nil || got.Status != tender.StatusPending {
+			t.Fatalf("get = %+v, %v", got, err)
+		}
+		if k, err := s.IdempotencyGet(ctx, m.ID, "charge", "claimed"); err != nil || k.TransactionID != first.ID || k.State != tender.IdemInFlight {
+			t.Fatalf("key = %+v, %v", k, err)
+		}
+		// A taken key writes neither row.
+		second := newTransaction(m.ID, "", now)
+		if err := s.TransactionCreateClaimed(ctx, key(m.ID, second.ID), second); tender.ErrorCode(err) != tender.ECONFLICT {
+			t.Fatalf("same key: %v", err)
+		}
+		if _, err := s.TransactionGet(ctx, m.ID, second.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("the refused transaction was written: %v", err)
+		}
+		// Keys are per merchant; no key writes the transaction alone.
+		theirs, keyless := newTransaction(other.ID, "", now), newTransaction(m.ID, "", now)
+		if err := s.TransactionCreateClaimed(ctx, key(other.ID, theirs.ID), theirs); err != nil {
+			t.Fatal("the same key of another merchant:", err)
+		}
+		if err := s.TransactionCreateClaimed(ctx, nil, keyless); err != nil {
+			t.Fatal(err)
+		}
+		// Racing claims of one key: exactly one transaction is written.
+		var wg sync.WaitGroup
+		var won atomic.Int32
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tx := newTransaction(m.ID, "", now)
+				k := key(m.ID, tx.ID)
+				k.Key = "race"
+				switch err := s.TransactionCreateClaimed(ctx, k, tx); tender.ErrorCode(err) {
+				case "":
+					won.Add(1)
+				case tender.ECONFLICT:
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if won.Load() != 1 {
+			t.Fatalf("%d racing claims won", won.Load())
+		}
+		if p, _ := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 50}); p.Total != 3 {
+			t.Fatalf("%d transactions, want 3", p.Total)
+		}
+
+		// TransactionUpdatePending finalises a PENDING row once.
+		done := *first
+		done.Status, done.Success, done.Captured, done.IsCaptured, done.GatewayRef = tender.StatusSuccess, true, done.Total, true, "ref"
+		stranger := done
+		stranger.MerchantID = other.ID
+		if err := s.TransactionUpdatePending(ctx, &stranger); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("another merchant's update: %v", err)
+		}
+		if err := s.TransactionUpdatePending(ctx, &done); err != nil {
+			t.Fatal(err)
+		}
+		again := done
+		again.GatewayRef = "ref2"
+		if err := s.TransactionUpdatePending(ctx, &again); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("update of a finalised transaction: %v", err)
+		}
+		if got, _ := s.TransactionGet(ctx, m.ID, first.ID); got.Status != tender.StatusSuccess || got.GatewayRef != "ref" {
+			t.Fatalf("after = %+v", got)
 		}
 	})
 

@@ -13,7 +13,7 @@ var moneyQueries = []string{
 	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodUpdate", "PaymentMethodDelete",
 	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
 	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret",
-	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
+	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionUpdatePending", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionPage", "TransactionPageTotal", "TransactionsPending", "TransactionsUnsettled",
 	"TransactionPositionsQueued", "TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue",
 	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyCompleteByTransaction", "IdempotencyDelete",
@@ -74,17 +74,22 @@ func (e *exec) PaymentMethodGet(ctx context.Context, merchantID, id string) (*te
 	return pm, nil
 }
 
-func (e *exec) PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, error) {
+func (e *exec) PaymentMethodWithSecret(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, *tender.PaymentMethodSecret, *tender.Customer, error) {
 	if !validID(id) || !validID(merchantID) {
-		return nil, nil, tender.NotFound("payment method")
+		return nil, nil, nil, tender.NotFound("payment method")
 	}
 	sec := &tender.PaymentMethodSecret{PaymentMethodID: id}
+	var cd customerDest
 	pm, err := scanPaymentMethodAnd(e.r.QueryRowContext(ctx, e.q("PaymentMethodWithSecret"), merchantID, id),
-		&sec.SealedNumber, &sec.SealedCVV, &sec.BankRouting)
+		append([]any{&sec.SealedNumber, &sec.SealedCVV, &sec.BankRouting}, cd.dest()...)...)
 	if err != nil {
-		return nil, nil, e.notFound(err, "payment method")
+		return nil, nil, nil, e.notFound(err, "payment method")
 	}
-	return pm, sec, nil
+	c, err := cd.finish()
+	if err != nil {
+		return nil, nil, nil, e.d.wrap(err)
+	}
+	return pm, sec, c, nil
 }
 
 func (e *exec) PaymentMethodUpdate(ctx context.Context, pm *tender.PaymentMethod) error {
@@ -252,6 +257,31 @@ func (e *exec) TransactionUpdate(ctx context.Context, t *tender.Transaction) err
 	return e.execOne(ctx, "TransactionUpdate", txArgs(e, t)...)
 }
 
+func (e *exec) TransactionUpdatePending(ctx context.Context, t *tender.Transaction) error {
+	return e.execOne(ctx, "TransactionUpdatePending", txArgs(e, t)...)
+}
+
+// TransactionCreateClaimed runs the dialect's TransactionCreateClaimed
+// statement where it has one (PostgreSQL: the two inserts in one
+// statement, so no BEGIN and COMMIT round trips); otherwise the two
+// inserts in InTx.
+func (db *DB) TransactionCreateClaimed(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction) error {
+	q, ok := db.d.Queries["TransactionCreateClaimed"]
+	switch {
+	case key == nil:
+		return db.TransactionCreate(ctx, t)
+	case ok:
+		_, err := db.w.ExecContext(ctx, q, append(txArgs(db.exec, t), idemArgs(db.exec, key)...)...)
+		return db.d.wrap(err)
+	}
+	return db.InTx(ctx, func(tx store.Executor) error {
+		if err := tx.IdempotencyInsert(ctx, key); err != nil {
+			return err
+		}
+		return tx.TransactionCreate(ctx, t)
+	})
+}
+
 func (e *exec) queryTransactions(ctx context.Context, q querier, query string, args ...any) ([]*tender.Transaction, error) {
 	return all(ctx, e, q, scanTransaction, query, args...)
 }
@@ -364,9 +394,13 @@ func (e *exec) TransactionsUnsettled(ctx context.Context, merchantID string, bef
 // --- idempotency ----------------------------------------------------------
 
 func (e *exec) IdempotencyInsert(ctx context.Context, r *tender.IdempotencyRecord) error {
-	_, err := e.w.ExecContext(ctx, e.q("IdempotencyInsert"), r.MerchantID, r.Scope, r.Key, r.RequestHash, r.State,
-		r.Outcome, r.Response, r.TransactionID, e.t(r.CreatedAt), e.t(r.UpdatedAt))
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyInsert"), idemArgs(e, r)...)
 	return e.d.wrap(err)
+}
+
+func idemArgs(e *exec, r *tender.IdempotencyRecord) []any {
+	return []any{r.MerchantID, r.Scope, r.Key, r.RequestHash, r.State, r.Outcome, r.Response, r.TransactionID,
+		e.t(r.CreatedAt), e.t(r.UpdatedAt)}
 }
 
 func scanIdempotency(row rowScanner) (*tender.IdempotencyRecord, error) {

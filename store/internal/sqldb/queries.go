@@ -187,23 +187,38 @@ func (e *exec) CustomerCreate(ctx context.Context, c *tender.Customer) error {
 }
 
 func scanCustomer(row rowScanner) (*tender.Customer, error) {
-	var c tender.Customer
-	var cc jsonCol
-	var created, updated, deleted timeCol
-	err := row.Scan((*textCol)(&c.ID), (*textCol)(&c.MerchantID), &c.Firstname, &c.Lastname, &c.Company, &c.Email, &cc,
-		&c.Phone, &c.Address1, &c.Address2, &c.AddressCity, &c.AddressState, &c.AddressZip, &c.AddressCountry,
-		&c.Notes, &c.Reference, &c.AllowInvoiceCreditCardPayments, &created, &updated, &deleted)
-	if err != nil {
+	var d customerDest
+	if err := row.Scan(d.dest()...); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(cc, &c.CCEmails); err != nil {
+	return d.finish()
+}
+
+// customerDest receives a customer's columns (scanned alone, or after
+// another object's in a join).
+type customerDest struct {
+	c                         tender.Customer
+	cc                        jsonCol
+	created, updated, deleted timeCol
+}
+
+func (d *customerDest) dest() []any {
+	c := &d.c
+	return []any{(*textCol)(&c.ID), (*textCol)(&c.MerchantID), &c.Firstname, &c.Lastname, &c.Company, &c.Email, &d.cc,
+		&c.Phone, &c.Address1, &c.Address2, &c.AddressCity, &c.AddressState, &c.AddressZip, &c.AddressCountry,
+		&c.Notes, &c.Reference, &c.AllowInvoiceCreditCardPayments, &d.created, &d.updated, &d.deleted}
+}
+
+func (d *customerDest) finish() (*tender.Customer, error) {
+	c := &d.c
+	if err := json.Unmarshal(d.cc, &c.CCEmails); err != nil {
 		return nil, err
 	}
 	if c.CCEmails == nil {
 		c.CCEmails = []string{}
 	}
-	c.CreatedAt, c.UpdatedAt, c.DeletedAt = created.tender(), updated.tender(), deleted.ptr()
-	return &c, nil
+	c.CreatedAt, c.UpdatedAt, c.DeletedAt = d.created.tender(), d.updated.tender(), d.deleted.ptr()
+	return c, nil
 }
 
 func (e *exec) CustomerGet(ctx context.Context, merchantID, id string) (*tender.Customer, error) {
