@@ -28,6 +28,13 @@ func writeResult(w http.ResponseWriter, res *service.Result) {
 		_, _ = w.Write([]byte("\n"))
 		return
 	}
+	if res.Body != nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write(res.Body)
+		_, _ = w.Write([]byte("\n"))
+		return
+	}
 	writeJSON(w, status, res.View)
 }
 

@@ -20,7 +20,9 @@ const OutcomePending = "pending"
 // Replay is set: Replay is the stored body of an earlier request with the
 // same idempotency_id.
 type Result struct {
-	View    *TransactionView
+	View *TransactionView
+	// Body is View already encoded (by encodeJSON), when it was.
+	Body    json.RawMessage
 	Replay  json.RawMessage
 	Outcome string // "", tender.EDECLINED, tender.EINVALID or OutcomePending
 }
@@ -108,7 +110,7 @@ func (s *Service) idempotencyWait() time.Duration {
 // complete stores the final response of the key claimed for transactionID,
 // if any, inside tx.
 func (s *Service) complete(ctx context.Context, tx store.Executor, transactionID, outcome string, body any) error {
-	b, err := json.Marshal(body)
+	b, err := encodeJSON(body)
 	if err != nil {
 		return err
 	}

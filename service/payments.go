@@ -242,14 +242,19 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			return err
 		}
 		view := views[0]
-		out = Result{View: view, Outcome: outcomeOf(cur)}
+		// Encoded once: the response, the event's payload and the replay.
+		body, err := encodeJSON(view)
+		if err != nil {
+			return err
+		}
+		out = Result{View: view, Body: body, Outcome: outcomeOf(cur)}
 		if !finalized {
 			return nil
 		}
-		if err := s.emit(ctx, tx, cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, view); err != nil {
+		if err := s.emitJSON(ctx, tx, cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body); err != nil {
 			return err
 		}
-		return s.complete(ctx, tx, cur.ID, out.Outcome, view)
+		return tx.IdempotencyCompleteByTransaction(ctx, cur.ID, out.Outcome, string(body), s.now())
 	}
 	err := s.Store.InTx(ctx, txn)
 	if errors.Is(err, errNotPending) {

@@ -67,10 +67,15 @@ func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microseco
 
 // emit writes the event for a change inside the change's transaction.
 func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name, objectType, objectID string, obj any) error {
-	payload, err := json.Marshal(obj)
+	payload, err := encodeJSON(obj)
 	if err != nil {
 		return err
 	}
+	return s.emitJSON(ctx, tx, merchantID, name, objectType, objectID, payload)
+}
+
+// emitJSON is emit of an object already encoded (by encodeJSON).
+func (s *Service) emitJSON(ctx context.Context, tx store.Executor, merchantID, name, objectType, objectID string, payload []byte) error {
 	ev := &tender.Event{
 		ID: tender.NewID(), MerchantID: merchantID, Name: name,
 		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
@@ -78,6 +83,19 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 	// The event is the outbox: the webhook relay fans it out to deliveries
 	// and durable jobs, off the request path.
 	return tx.EventInsert(ctx, ev)
+}
+
+// encodeJSON encodes v as the API writes its responses (no HTML escaping,
+// no trailing newline), so that an event's payload and an idempotent
+// replay are the bytes of the response.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 func jsonUnmarshalNumber(b []byte, v any) error {
