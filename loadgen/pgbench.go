@@ -24,9 +24,10 @@ var pgbenchFiles embed.FS
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // PGBench measures the database's own limit for the rows a charge writes:
-// it runs pgbench with pgbench/charge.sql (the same inserts and updates, in
-// the same transactions, as one idempotent charge) against a scratch schema
-// of dbURL's database, with the given clients, for d. It returns
+// it runs pgbench with pgbench/charge.sql (the same statements, in the same
+// transactions, as one idempotent charge, with a real charge's payloads)
+// against a scratch schema of dbURL's database, with the given clients, for
+// d. Statements are prepared (-M prepared), as the server's are. It returns
 // transactions (= charges) per second.
 func PGBench(ctx context.Context, dbURL string, clients int, d time.Duration) (float64, error) {
 	if _, err := exec.LookPath("pgbench"); err != nil {
@@ -65,7 +66,7 @@ func PGBench(ctx context.Context, dbURL string, clients int, d time.Duration) (f
 	if err := os.WriteFile(path, script, 0o600); err != nil {
 		return 0, err
 	}
-	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 4)),
+	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 4)),
 		"-T", strconv.Itoa(max(1, int(d.Seconds()))), "-f", path, u.String())
 	cmd.Env = append(os.Environ(), "PGOPTIONS=-c search_path="+schema)
 	out, err := cmd.CombinedOutput()

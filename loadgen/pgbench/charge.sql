@@ -1,24 +1,27 @@
--- One idempotent charge's writes, in the same transactions Tender uses:
--- (1) claim the idempotency key and record the PENDING transaction;
+-- One idempotent charge's writes, in the same statements and transactions
+-- Tender uses:
+-- (1) claim the idempotency key and record the PENDING transaction (one
+--     statement, TransactionCreateClaimed);
 -- (2) the processor's own ledger row (the sandbox processor's insert);
--- (3) lock the transaction, record the outcome, its event, and the
---     idempotent response (the event queued for the webhook relay in the
---     same statement).
--- Ids derive from a random number so that every run writes new rows.
+-- (3) record the outcome if the transaction is still PENDING, its event
+--     (queued for the webhook relay in the same statement), and the
+--     idempotent response.
+-- The reads a charge makes (its API key, its payment method) are not here.
+-- Ids derive from a random number so that every run writes new rows. The
+-- event's payload and the stored response are a real charge's JSON (1,858
+-- bytes each), written with '#' for ':' (pgbench reads ':name' as a
+-- variable) and turned back by replace().
 \set n random(1, 9000000000000000000)
-BEGIN;
-INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, transaction_id, created_at, updated_at)
-VALUES ('00000000-0000-4000-8000-000000000001', 'charge', md5(:n || 'k'), 'h', 'in_flight', md5(:n || 't')::uuid::text, now(), now());
+WITH claim AS (INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, transaction_id, created_at, updated_at)
+VALUES ('00000000-0000-4000-8000-000000000001', 'charge', md5(:n || 'k'), 'h', 'in_flight', md5(:n || 't')::uuid::text, now(), now()))
 INSERT INTO transactions (id, merchant_id, customer_id, payment_method_id, type, source, method, status, total, last_four, meta, idempotency_id, created_at, updated_at)
 VALUES (md5(:n || 't')::uuid, '00000000-0000-4000-8000-000000000001', 'c', 'pm', 'charge', 'api', 'card', 'PENDING', 1050, '1111', '{"tax": 0.5}', md5(:n || 'k'), now(), now());
-COMMIT;
 INSERT INTO sandbox_ledger (op_key, op, ref, amount, approved, auth_code, created_at)
 VALUES (md5(:n || 't')::uuid::text, 'sale', 'sbx_' || md5(:n || 'r'), 1050, true, '123456', now()) ON CONFLICT (op_key) DO NOTHING;
 BEGIN;
-SELECT id, status FROM transactions WHERE merchant_id = '00000000-0000-4000-8000-000000000001' AND id = md5(:n || 't')::uuid FOR UPDATE;
-UPDATE transactions SET success = true, status = 'SUCCESS', captured = 1050, is_captured = true, gateway_ref = 'sbx_' || md5(:n || 'r'), auth_code = '123456', updated_at = now() WHERE id = md5(:n || 't')::uuid;
+UPDATE transactions SET success = true, status = 'SUCCESS', captured = 1050, is_captured = true, gateway_ref = 'sbx_' || md5(:n || 'r'), auth_code = '123456', updated_at = now() WHERE id = md5(:n || 't')::uuid AND merchant_id = '00000000-0000-4000-8000-000000000001' AND status = 'PENDING';
 WITH e AS (INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-VALUES (md5(:n || 'e')::uuid, '00000000-0000-4000-8000-000000000001', 'create_transaction', 'transaction', md5(:n || 't'), '{"id": "x", "total": 10.5, "success": true}', now()) RETURNING seq)
+VALUES (md5(:n || 'e')::uuid, '00000000-0000-4000-8000-000000000001', 'create_transaction', 'transaction', md5(:n || 't'), replace('{"id"#"01a235b7-907b-7650-8d5d-842aea7e7003","merchant_id"#"01a235b7-904b-7be1-b151-27fab34bdc2d","reference_id"#"","invoice_id"#"","customer_id"#"01a235b7-9064-7f24-9e3d-cfc84bc66017","payment_method_id"#"01a235b7-906b-7b4a-8999-44c887c286d4","type"#"charge","source"#"api","method"#"card","success"#true,"status"#"SUCCESS","message"#"","total"#10.5,"total_refunded"#0,"surcharge"#0,"pre_auth"#false,"is_captured"#true,"is_voided"#false,"cancelled"#false,"last_four"#"1111","meta"#{"reference"#"load","tax"#0.5},"batch_id"#"","batched_at"#null,"settled_at"#null,"created_at"#"2026-12-02 07#45#52","updated_at"#"2026-12-02 07#45#52","is_refundable"#false,"is_voidable"#true,"is_settling"#false,"funding"#[],"child_transactions"#[],"customer"#{"id"#"01a235b7-9064-7f24-9e3d-cfc84bc66017","merchant_id"#"01a235b7-904b-7be1-b151-27fab34bdc2d","firstname"#"Load","lastname"#"Test","company"#"","email"#"load@example.com","cc_emails"#[],"phone"#"","address_1"#"","address_2"#"","address_city"#"","address_state"#"","address_zip"#"","address_country"#"","notes"#"","reference"#"","allow_invoice_credit_card_payments"#true,"created_at"#"2026-12-02 07#45#52","updated_at"#"2026-12-02 07#45#52","deleted_at"#null},"payment_method"#{"id"#"01a235b7-906b-7b4a-8999-44c887c286d4","customer_id"#"01a235b7-9064-7f24-9e3d-cfc84bc66017","merchant_id"#"01a235b7-904b-7be1-b151-27fab34bdc2d","method"#"card","nickname"#"VISA# Load Test (ending in# 1111)","person_name"#"Load Test","card_type"#"visa","card_last_four"#"1111","card_exp"#"122030","bin_type"#"CREDIT","has_cvv"#false,"is_default"#true,"bank_name"#"","bank_type"#"","bank_holder_type"#"","address_1"#"","address_2"#"","address_city"#"","address_state"#"","address_zip"#"","address_country"#"","meta"#{},"is_usable_in_vt"#true,"created_at"#"2026-12-02 07#45#52","updated_at"#"2026-12-02 07#45#52","deleted_at"#null}}', '#', ':')::json, now()) RETURNING seq)
 INSERT INTO event_outbox (seq) SELECT seq FROM e;
-UPDATE idempotency_keys SET state = 'done', outcome = '', response = '{"id": "x"}', updated_at = now() WHERE transaction_id = md5(:n || 't')::uuid::text AND state = 'in_flight';
+UPDATE idempotency_keys SET state = 'done', outcome = '', response = replace('{"id"#"01a235b7-907b-7650-8d5d-842aea7e7003","merchant_id"#"01a235b7-904b-7be1-b151-27fab34bdc2d","reference_id"#"","invoice_id"#"","customer_id"#"01a235b7-9064-7f24-9e3d-cfc84bc66017","payment_method_id"#"01a235b7-906b-7b4a-8999-44c887c286d4","type"#"charge","source"#"api","method"#"card","success"#true,"status"#"SUCCESS","message"#"","total"#10.5,"total_refunded"#0,"surcharge"#0,"pre_auth"#false,"is_captured"#true,"is_voided"#false,"cancelled"#false,"last_four"#"1111","meta"#{"reference"#"load","tax"#0.5},"batch_id"#"","batched_at"#null,"settled_at"#null,"created_at"#"2026-12-02 07#45#52","updated_at"#"2026-12-02 07#45#52","is_refundable"#false,"is_voidable"#true,"is_settling"#false,"funding"#[],"child_transactions"#[],"customer"#{"id"#"01a235b7-9064-7f24-9e3d-cfc84bc66017","merchant_id"#"01a235b7-904b-7be1-b151-27fab34bdc2d","firstname"#"Load","lastname"#"Test","company"#"","email"#"load@example.com","cc_emails"#[],"phone"#"","address_1"#"","address_2"#"","address_city"#"","address_state"#"","address_zip"#"","address_country"#"","notes"#"","reference"#"","allow_invoice_credit_card_payments"#true,"created_at"#"2026-12-02 07#45#52","updated_at"#"2026-12-02 07#45#52","deleted_at"#null},"payment_method"#{"id"#"01a235b7-906b-7b4a-8999-44c887c286d4","customer_id"#"01a235b7-9064-7f24-9e3d-cfc84bc66017","merchant_id"#"01a235b7-904b-7be1-b151-27fab34bdc2d","method"#"card","nickname"#"VISA# Load Test (ending in# 1111)","person_name"#"Load Test","card_type"#"visa","card_last_four"#"1111","card_exp"#"122030","bin_type"#"CREDIT","has_cvv"#false,"is_default"#true,"bank_name"#"","bank_type"#"","bank_holder_type"#"","address_1"#"","address_2"#"","address_city"#"","address_state"#"","address_zip"#"","address_country"#"","meta"#{},"is_usable_in_vt"#true,"created_at"#"2026-12-02 07#45#52","updated_at"#"2026-12-02 07#45#52","deleted_at"#null}}', '#', ':'), updated_at = now() WHERE transaction_id = md5(:n || 't')::uuid::text AND state = 'in_flight';
 COMMIT;

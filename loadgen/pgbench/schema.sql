@@ -18,6 +18,21 @@ CREATE INDEX transactions_merchant_created ON transactions (merchant_id, created
 CREATE INDEX transactions_parent ON transactions (parent_id);
 CREATE INDEX transactions_pending ON transactions (status, created_at) WHERE status = 'PENDING';
 CREATE INDEX transactions_unsettled ON transactions (created_at) WHERE settled_at IS NULL AND success;
+CREATE INDEX transactions_invoice ON transactions (invoice_id) WHERE invoice_id <> '';
+-- Each new transaction is queued for its list position by a trigger, in the
+-- same transaction (the numbering itself runs later, in the background).
+CREATE TABLE transaction_position_queue (
+    transaction_id uuid PRIMARY KEY, merchant_id uuid NOT NULL, created_at timestamptz NOT NULL
+);
+CREATE INDEX transaction_position_queue_merchant ON transaction_position_queue (merchant_id, created_at, transaction_id);
+CREATE INDEX transaction_position_queue_age ON transaction_position_queue (created_at, transaction_id);
+CREATE FUNCTION transactions_position() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO transaction_position_queue (transaction_id, merchant_id, created_at) VALUES (NEW.id, NEW.merchant_id, NEW.created_at);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER transactions_position AFTER INSERT ON transactions
+    FOR EACH ROW EXECUTE FUNCTION transactions_position();
 CREATE TABLE idempotency_keys (
     merchant_id uuid NOT NULL, scope text NOT NULL, idem_key text NOT NULL, request_hash text NOT NULL,
     state text NOT NULL, outcome text NOT NULL DEFAULT '', response text NOT NULL DEFAULT '',
