@@ -42,7 +42,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rate := fs.Int("rate", 0, "fixed request rate per second (open loop); 0 = as fast as possible")
 	scenarios := fs.String("scenario", "all", "comma-separated: "+strings.Join(loadgen.Scenarios, ", ")+", or all")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	pgb := fs.Bool("pgbench", false, "also run pgbench with the rows a charge writes on --database-url, and print charges/s ÷ its tx/s")
+	pgb := fs.Bool("pgbench", false, "also run pgbench with the statements a charge runs on --database-url, and print charges/s ÷ its tx/s")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	loadgen.Table(stdout, results)
 	if report.PGBenchTPS > 0 {
-		fmt.Fprintf(stdout, "pgbench (a charge's rows): %.0f tx/s; charges/s ÷ pgbench tx/s = %.2f\n", report.PGBenchTPS, report.ChargeRatio)
+		fmt.Fprintf(stdout, "pgbench (a charge's statements): %.0f tx/s; charges/s ÷ pgbench tx/s = %.2f\n", report.PGBenchTPS, report.ChargeRatio)
 	}
 	return nil
 }
