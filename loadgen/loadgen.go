@@ -230,19 +230,28 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 	work := make(chan time.Time, r.cfg.Clients)
 	go func() {
 		defer close(work)
-		var tick <-chan time.Time
+		// Open loop: request i is due at begin + i/Rate. A ticker would
+		// drop the ticks it could not deliver on a busy machine and so
+		// offer less than Rate; behind schedule, requests go at once, and
+		// their latency counts from when they were due.
+		var interval time.Duration
 		if r.cfg.Rate > 0 {
-			t := time.NewTicker(time.Second / time.Duration(r.cfg.Rate))
-			defer t.Stop()
-			tick = t.C
+			interval = time.Second / time.Duration(r.cfg.Rate)
 		}
+		begin := time.Now()
+		wait := time.NewTimer(0)
+		defer wait.Stop()
 		for sent := 0; r.cfg.Requests == 0 || sent < r.cfg.Requests; sent++ {
 			at := time.Time{}
-			if tick != nil {
-				select {
-				case at = <-tick:
-				case <-runCtx.Done():
-					return
+			if interval > 0 {
+				at = begin.Add(time.Duration(sent) * interval)
+				if d := time.Until(at); d > 0 {
+					wait.Reset(d)
+					select {
+					case <-wait.C:
+					case <-runCtx.Done():
+						return
+					}
 				}
 			}
 			select {

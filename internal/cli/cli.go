@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -137,6 +138,9 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
+// defaultGOGC is the server's GOGC when the environment sets none.
+const defaultGOGC = 300
+
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -172,6 +176,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg.Logger = newLogger(stderr, *level)
 	cfg.Out = stdout
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (tens of MB) and allocation steady, so the
+		// default GOGC=100 collects often: a tenth of a charge's CPU. 300
+		// trades some tens of MB of heap for it; GOGC overrides.
+		debug.SetGCPercent(defaultGOGC)
+	}
 	for _, h := range strings.Split(*allowHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			cfg.WebhookAllowHosts = append(cfg.WebhookAllowHosts, h)
