@@ -403,20 +403,6 @@ WHERE id = $1 AND merchant_id = $2
   AND $6::text IS NOT NULL AND $7::text IS NOT NULL AND $8::text IS NOT NULL AND $9::text IS NOT NULL
   AND $33::timestamptz IS NOT NULL;
 
--- name: TransactionUpdatePending
--- TransactionUpdate, when the row is still PENDING (the janitor may have
--- resolved it since it was written).
-UPDATE transactions SET customer_id = $5::text, payment_method_id = $6::text, success = $10, status = $11, message = $12, total = $13, captured = $14,
-    total_refunded = $15, pending_refunds = $16, surcharge = $17, pre_auth = $18, is_captured = $19,
-    is_voided = $20, cancelled = $21, pending_op = $22, last_four = $23, meta = $24, batch_id = $25,
-    batched_at = $26, settled_at = $27, gateway_ref = $28, auth_code = $29, decline_code = $30,
-    gateway_unknown = $31, idempotency_id = $32, updated_at = $34
-WHERE id = $1 AND merchant_id = $2
-  AND coalesce($3::text, '') = coalesce(parent_id::text, '') AND $4::text IS NOT NULL AND $5::text IS NOT NULL
-  AND $6::text IS NOT NULL AND $7::text IS NOT NULL AND $8::text IS NOT NULL AND $9::text IS NOT NULL
-  AND $33::timestamptz IS NOT NULL
-  AND status = 'PENDING';
-
 -- name: TransactionChildren
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,

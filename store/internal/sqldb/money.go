@@ -13,7 +13,7 @@ var moneyQueries = []string{
 	"PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodUpdate", "PaymentMethodDelete",
 	"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
 	"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret",
-	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionUpdatePending", "TransactionChildren",
+	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionPage", "TransactionPageTotal", "TransactionsPending", "TransactionsUnsettled",
 	"TransactionPositionsQueued", "TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue",
 	"IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyCompleteByTransaction", "IdempotencyDelete",

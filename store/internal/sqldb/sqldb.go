@@ -111,6 +111,10 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// TransactionUpdatePending is TransactionUpdate on condition that the
+	// row is still PENDING, derived so that the two cannot drift apart.
+	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
+		"\n  AND status = 'PENDING';"
 	expanded.Queries = queries
 	d = &expanded
 	db := &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}
