@@ -171,6 +171,44 @@ func outcomeOf(t *tender.Transaction) string {
 //
 // known holds objects the caller already has (the payment method of a charge
 // just made, which then has no children yet); nil when resolving later.
+// cvvToErase tells whether t's card may still hold a CVV to erase once the
+// processor has answered.
+func cvvToErase(t *tender.Transaction, known *viewCache) bool {
+	pm := known.methods[t.PaymentMethodID]
+	return t.Method == tender.MethodCard && t.PaymentMethodID != "" && (pm == nil || pm.HasCVV)
+}
+
+// finalizeFresh records the processor's answer to a payment its caller has
+// just written PENDING, when nothing else changes with it (no CVV to erase,
+// no invoice or terminal request): the update, its event and the idempotent
+// response are one Store.TransactionFinalize (one statement on PostgreSQL).
+// errNotPending when the janitor resolved the transaction first.
+func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res *gateway.Result, known *viewCache) (*Result, error) {
+	cur := *t
+	cur.UpdatedAt = tender.NewTime(s.now())
+	apply(&cur, res)
+	if cur.Success && cur.Type == tender.TxCharge {
+		cur.Captured, cur.IsCaptured = cur.Total, true
+	}
+	views, err := s.views(ctx, s.Store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
+	if err != nil {
+		return nil, err
+	}
+	body, err := encodeJSON(views[0])
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{View: views[0], Body: body, Outcome: outcomeOf(&cur)}
+	ev := s.newEvent(cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body)
+	switch err := s.Store.TransactionFinalize(ctx, &cur, ev, out.Outcome, string(body), s.now()); {
+	case tender.ErrorCode(err) == tender.ENOTFOUND:
+		return nil, errNotPending
+	case err != nil:
+		return nil, err
+	}
+	return out, nil
+}
+
 func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, res *gateway.Result, gerr error, known *viewCache) (*Result, error) {
 	fresh := known != nil
 	if known == nil {
@@ -181,6 +219,14 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	// it is still PENDING; when it is not, the janitor got there first and
 	// the locked read decides.
 	optimistic := fresh
+	if fresh && gerr == nil && t.Source != SourceInvoice && t.Source != SourceTerminal && !cvvToErase(t, known) {
+		out, err := s.finalizeFresh(ctx, t, res, known)
+		if !errors.Is(err, errNotPending) {
+			return out, err
+		}
+		// The janitor got there first: the locked read decides.
+		optimistic = false
+	}
 	var out Result
 	txn := func(tx store.Executor) error {
 		cur := new(tender.Transaction)
@@ -213,9 +259,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			} else if err != nil {
 				return err
 			}
-			if pm := known.methods[cur.PaymentMethodID]; gerr == nil && cur.Method == tender.MethodCard && cur.PaymentMethodID != "" && (pm == nil || pm.HasCVV) {
+			if gerr == nil && cvvToErase(cur, known) {
 				// PCI DSS 3.2: no CVV after authorization.
-				if pm != nil {
+				if pm := known.methods[cur.PaymentMethodID]; pm != nil {
 					pm.HasCVV = false
 				}
 				if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {

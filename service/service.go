@@ -76,13 +76,17 @@ func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name,
 
 // emitJSON is emit of an object already encoded (by encodeJSON).
 func (s *Service) emitJSON(ctx context.Context, tx store.Executor, merchantID, name, objectType, objectID string, payload []byte) error {
-	ev := &tender.Event{
+	// The event is the outbox: the webhook relay fans it out to deliveries
+	// and durable jobs, off the request path.
+	return tx.EventInsert(ctx, s.newEvent(merchantID, name, objectType, objectID, payload))
+}
+
+// newEvent is an event of now with a new id.
+func (s *Service) newEvent(merchantID, name, objectType, objectID string, payload []byte) *tender.Event {
+	return &tender.Event{
 		ID: tender.NewID(), MerchantID: merchantID, Name: name,
 		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
 	}
-	// The event is the outbox: the webhook relay fans it out to deliveries
-	// and durable jobs, off the request path.
-	return tx.EventInsert(ctx, ev)
 }
 
 // encodeJSON encodes v as the API writes its responses (no HTML escaping,

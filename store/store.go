@@ -38,6 +38,13 @@ type Store interface {
 	// own: ECONFLICT when the key is taken. On PostgreSQL it is one
 	// statement (one round trip instead of BEGIN, two inserts and COMMIT).
 	TransactionCreateClaimed(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction) error
+	// TransactionFinalize records a payment's outcome: TransactionUpdatePending
+	// of t and, with it, ev (EventInsert) and the idempotent response
+	// (IdempotencyCompleteByTransaction), all or nothing, in a transaction of
+	// its own. ENOTFOUND, and nothing written, when t is no longer PENDING.
+	// On PostgreSQL it is one statement (one round trip instead of BEGIN,
+	// three statements and COMMIT).
+	TransactionFinalize(ctx context.Context, t *tender.Transaction, ev *tender.Event, outcome, response string, at time.Time) error
 	Close() error
 }
 

@@ -376,6 +376,28 @@ INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, p
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
     $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34);
 
+-- name: TransactionFinalize
+-- A payment's outcome in one statement (no BEGIN and COMMIT round trips):
+-- TransactionUpdatePending ($1-$34) and, only when it updated the row, the
+-- event ($35-$41, as EventInsert, queued for the relay) and the idempotent
+-- response ($42-$44, as IdempotencyCompleteByTransaction). It counts the
+-- updated rows: 0 when the row was no longer PENDING, and then nothing is
+-- written.
+WITH t AS (
+    {{TransactionUpdatePending}}
+    RETURNING id
+), e AS (
+    INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+    SELECT $35::uuid, $36::uuid, $37::text, $38::text, $39::text, $40::jsonb, $41::timestamptz FROM t
+    RETURNING seq
+), o AS (
+    INSERT INTO event_outbox (seq) SELECT seq FROM e
+), i AS (
+    UPDATE idempotency_keys SET state = 'done', outcome = $42, response = $43, updated_at = $44
+    WHERE transaction_id IN (SELECT id::text FROM t) AND state = 'in_flight'
+)
+SELECT count(*) FROM t;
+
 -- name: TransactionGet
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -643,6 +644,55 @@ func Exercise(t *testing.T, open Open) {
 		}
 		if got, _ := s.TransactionGet(ctx, m.ID, first.ID); got.Status != tender.StatusSuccess || got.GatewayRef != "ref" {
 			t.Fatalf("after = %+v", got)
+		}
+
+		// TransactionFinalize: the outcome, its event and the response, once,
+		// all or nothing; racing finalisations of one transaction: one wins.
+		event := func(tx *tender.Transaction) *tender.Event {
+			return &tender.Event{ID: uuid.NewString(), MerchantID: tx.MerchantID, Name: tender.EventCreateTransaction,
+				ObjectType: "transaction", ObjectID: tx.ID, Payload: json.RawMessage(`{"id":"` + tx.ID + `"}`), CreatedAt: now.Time}
+		}
+		final := *theirs
+		final.Status, final.Success, final.Captured, final.IsCaptured, final.GatewayRef = tender.StatusSuccess, true, final.Total, true, "fin"
+		alien := final
+		alien.MerchantID = m.ID
+		if err := s.TransactionFinalize(ctx, &alien, event(&alien), "success", `{"alien":1}`, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("another merchant's finalisation: %v", err)
+		}
+		var wins atomic.Int32
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f := final
+				f.AuthCode = strconv.Itoa(i)
+				switch err := s.TransactionFinalize(ctx, &f, event(&f), "success", `{"n":`+f.AuthCode+`}`, now.Time); tender.ErrorCode(err) {
+				case "":
+					wins.Add(1)
+				case tender.ENOTFOUND:
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d racing finalisations won", wins.Load())
+		}
+		got, err := s.TransactionGet(ctx, other.ID, theirs.ID)
+		if err != nil || got.Status != tender.StatusSuccess || got.GatewayRef != "fin" {
+			t.Fatalf("finalised = %+v, %v", got, err)
+		}
+		k, err := s.IdempotencyGet(ctx, other.ID, "charge", "claimed")
+		if err != nil || k.State != tender.IdemDone || k.Response != `{"n":`+got.AuthCode+`}` || k.Outcome != "success" {
+			t.Fatalf("key = %+v, %v (auth code %q)", k, err, got.AuthCode)
+		}
+		evs, err := s.EventListSince(ctx, other.ID, time.Time{}, 50)
+		if err != nil || len(evs) != 1 || evs[0].ObjectID != theirs.ID {
+			t.Fatalf("events = %+v, %v", evs, err)
+		}
+		if evs, _ := s.EventListSince(ctx, m.ID, time.Time{}, 50); len(evs) != 0 {
+			t.Fatalf("the refused finalisation wrote events: %+v", evs)
 		}
 	})
 

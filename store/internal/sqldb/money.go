@@ -282,6 +282,32 @@ func (db *DB) TransactionCreateClaimed(ctx context.Context, key *tender.Idempote
 	})
 }
 
+// TransactionFinalize runs the dialect's TransactionFinalize statement where
+// it has one (PostgreSQL: the update, the event and the response in one
+// statement that counts the updated rows); otherwise the three in InTx.
+func (db *DB) TransactionFinalize(ctx context.Context, t *tender.Transaction, ev *tender.Event, outcome, response string, at time.Time) error {
+	if q, ok := db.d.Queries["TransactionFinalize"]; ok {
+		args := append(txArgs(db.exec, t), eventArgs(db.exec, ev)...)
+		var n int
+		if err := db.w.QueryRowContext(ctx, q, append(args, outcome, response, db.t(at))...).Scan(&n); err != nil {
+			return db.d.wrap(err)
+		}
+		if n == 0 {
+			return tender.NotFound("transaction")
+		}
+		return nil
+	}
+	return db.InTx(ctx, func(tx store.Executor) error {
+		if err := tx.TransactionUpdatePending(ctx, t); err != nil {
+			return err
+		}
+		if err := tx.EventInsert(ctx, ev); err != nil {
+			return err
+		}
+		return tx.IdempotencyCompleteByTransaction(ctx, t.ID, outcome, response, at)
+	})
+}
+
 func (e *exec) queryTransactions(ctx context.Context, q querier, query string, args ...any) ([]*tender.Transaction, error) {
 	return all(ctx, e, q, scanTransaction, query, args...)
 }

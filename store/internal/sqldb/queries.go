@@ -391,9 +391,13 @@ func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFil
 // --- events ---------------------------------------------------------------
 
 func (e *exec) EventInsert(ctx context.Context, ev *tender.Event) error {
-	_, err := e.w.ExecContext(ctx, e.q("EventInsert"), ev.ID, ev.MerchantID, ev.Name, ev.ObjectType, ev.ObjectID,
-		string(ev.Payload), e.t(ev.CreatedAt))
+	_, err := e.w.ExecContext(ctx, e.q("EventInsert"), eventArgs(e, ev)...)
 	return e.d.wrap(err)
+}
+
+// eventArgs are EventInsert's arguments.
+func eventArgs(e *exec, ev *tender.Event) []any {
+	return []any{ev.ID, ev.MerchantID, ev.Name, ev.ObjectType, ev.ObjectID, string(ev.Payload), e.t(ev.CreatedAt)}
 }
 
 func (e *exec) EventListSince(ctx context.Context, merchantID string, after time.Time, limit int) ([]*tender.Event, error) {

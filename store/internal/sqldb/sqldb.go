@@ -115,6 +115,11 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	// row is still PENDING, derived so that the two cannot drift apart.
 	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
 		"\n  AND status = 'PENDING';"
+	// A dialect's TransactionFinalize includes it as {{TransactionUpdatePending}}.
+	if q, ok := queries["TransactionFinalize"]; ok {
+		pending := strings.TrimSuffix(queries["TransactionUpdatePending"], ";")
+		queries["TransactionFinalize"] = strings.ReplaceAll(q, "{{TransactionUpdatePending}}", pending)
+	}
 	expanded.Queries = queries
 	d = &expanded
 	db := &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}
