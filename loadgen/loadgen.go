@@ -33,7 +33,13 @@ type Config struct {
 	// Rate, when > 0, sends at this fixed rate (open loop) instead of as
 	// fast as the clients can; latency is then measured from each request's
 	// scheduled time, so a stalled server cannot hide its queueing.
-	Rate      int
+	Rate int
+	// Warmup, with Duration, runs each scenario this much longer and does
+	// not count the requests that began in its first Warmup: a just-started
+	// server (and this client) pays for new connections, statements being
+	// prepared and caches filling, which is not its steady state (wrk2
+	// leaves out a calibration period the same way).
+	Warmup    time.Duration
 	Scenarios []string
 	// ServerPID, when > 0, is sampled for resident memory (Linux /proc).
 	ServerPID int
@@ -221,8 +227,10 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 		peakRSS atomic.Int64
 	)
 	runCtx, cancel := context.WithCancel(ctx)
+	warmup := time.Duration(0)
 	if r.cfg.Requests == 0 {
-		runCtx, cancel = context.WithTimeout(ctx, r.cfg.Duration)
+		warmup = max(r.cfg.Warmup, 0)
+		runCtx, cancel = context.WithTimeout(ctx, warmup+r.cfg.Duration)
 	}
 	defer cancel()
 
@@ -263,6 +271,7 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 	}()
 
 	start := time.Now()
+	measured := start.Add(warmup)
 	var wg sync.WaitGroup
 	for range r.cfg.Clients {
 		wg.Add(1)
@@ -274,7 +283,11 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 					t0 = at
 				}
 				i := n.Add(1)
-				if err := op(i); err != nil {
+				err := op(i)
+				if t0.Before(measured) {
+					continue // warm-up
+				}
+				if err != nil {
 					if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 						continue
 					}
@@ -307,7 +320,7 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 	}()
 	wg.Wait()
 	close(done)
-	elapsed := time.Since(start)
+	elapsed := time.Since(measured)
 	if rss := rssKB(r.cfg.ServerPID); rss > peakRSS.Load() {
 		peakRSS.Store(rss)
 	}
@@ -338,7 +351,7 @@ func (r *runner) progress(s string, start time.Time, n, errs int64) {
 	if r.cfg.Requests > 0 {
 		frac = float64(n) / float64(r.cfg.Requests)
 	} else {
-		frac = elapsed.Seconds() / r.cfg.Duration.Seconds()
+		frac = elapsed.Seconds() / (max(r.cfg.Warmup, 0) + r.cfg.Duration).Seconds()
 	}
 	frac = min(max(frac, 0), 1)
 	const width = 30

@@ -33,6 +33,11 @@ func TestRunAllScenarios(t *testing.T) {
 		if err != nil || res[0].Requests < 1 || res[0].Requests > 21 || res[0].Errors != 0 {
 			t.Fatalf("rate 20/s for 1s: %+v %v", res, err)
 		}
+		// A warm-up runs first and is not counted: 20/s for 1 s after 1 s.
+		res, err = loadgen.Run(context.Background(), loadgen.Config{URL: e.URL, Key: e.Key, Clients: 4, Duration: time.Second, Warmup: time.Second, Rate: 20, Scenarios: []string{"customer"}})
+		if err != nil || res[0].Requests < 1 || res[0].Requests > 21 || res[0].Errors != 0 || res[0].Seconds < 0.9 || res[0].Seconds > 1.5 {
+			t.Fatalf("rate 20/s for 1s after a 1s warm-up: %+v %v", res, err)
+		}
 	})
 }
 

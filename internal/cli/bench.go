@@ -40,6 +40,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	duration := fs.Duration("duration", 10*time.Second, "time per scenario")
 	requests := fs.Int("requests", 0, "requests per scenario instead of a duration")
 	rate := fs.Int("rate", 0, "fixed request rate per second (open loop); 0 = as fast as possible")
+	warmup := fs.Duration("warmup", time.Second, "with --duration: run this much longer first, not counted (new connections, prepared statements, caches)")
 	scenarios := fs.String("scenario", "all", "comma-separated: "+strings.Join(loadgen.Scenarios, ", ")+", or all")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	pgb := fs.Bool("pgbench", false, "also run pgbench with the statements a charge runs on --database-url, and print charges/s ÷ its tx/s")
@@ -47,7 +48,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	cfg := loadgen.Config{URL: *url, Key: *key, Clients: *clients, Duration: *duration, Requests: *requests,
-		Rate: *rate, Scenarios: strings.Split(*scenarios, ",")}
+		Rate: *rate, Warmup: *warmup, Scenarios: strings.Split(*scenarios, ",")}
 	if !*asJSON {
 		cfg.Progress = stderr
 	}
