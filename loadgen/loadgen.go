@@ -102,7 +102,21 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 }
 
 // call sends one request and returns the decoded JSON object.
+// call makes one API request and decodes its JSON answer.
 func (r *runner) call(ctx context.Context, method, path string, body any) (map[string]any, error) {
+	var m map[string]any
+	err := r.request(ctx, method, path, body, func(raw []byte) { _ = json.Unmarshal(raw, &m) })
+	return m, err
+}
+
+// send makes one API request whose answer is not needed beyond its status:
+// the load tool shares the machine with the server, so it does not spend
+// CPU decoding what it throws away.
+func (r *runner) send(ctx context.Context, method, path string, body any) error {
+	return r.request(ctx, method, path, body, nil)
+}
+
+func (r *runner) request(ctx context.Context, method, path string, body any, decode func([]byte)) error {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -110,7 +124,7 @@ func (r *runner) call(ctx context.Context, method, path string, body any) (map[s
 	}
 	req, err := http.NewRequestWithContext(ctx, method, r.cfg.URL+path, rd)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+r.cfg.Key)
 	req.Header.Set("Accept", "application/json")
@@ -119,19 +133,22 @@ func (r *runner) call(ctx context.Context, method, path string, body any) (map[s
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusOK && decode == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s %s: HTTP %d: %.200s", method, path, resp.StatusCode, raw)
+		return fmt.Errorf("%s %s: HTTP %d: %.200s", method, path, resp.StatusCode, raw)
 	}
-	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
-	return m, nil
+	decode(raw)
+	return nil
 }
 
 func (r *runner) setup(ctx context.Context) error {
@@ -160,16 +177,14 @@ func (r *runner) op(ctx context.Context, s string) (func(i int64) error, error) 
 	switch s {
 	case "customer":
 		return func(i int64) error {
-			_, err := r.call(ctx, "POST", "/customer", map[string]any{"firstname": "Load", "lastname": fmt.Sprint("User ", i), "email": fmt.Sprintf("u%d@example.com", i)})
-			return err
+			return r.send(ctx, "POST", "/customer", map[string]any{"firstname": "Load", "lastname": fmt.Sprint("User ", i), "email": fmt.Sprintf("u%d@example.com", i)})
 		}, nil
 	case "tokenize":
-		return func(int64) error { _, err := r.call(ctx, "POST", "/payment-method", r.card()); return err }, nil
+		return func(int64) error { return r.send(ctx, "POST", "/payment-method", r.card()) }, nil
 	case "charge":
 		return func(i int64) error {
-			_, err := r.call(ctx, "POST", "/charge", map[string]any{"payment_method_id": r.cardID, "total": 10.5,
+			return r.send(ctx, "POST", "/charge", map[string]any{"payment_method_id": r.cardID, "total": 10.5,
 				"meta": map[string]any{"reference": "load", "tax": 0.5}, "idempotency_id": fmt.Sprintf("load-%s-%d", runID, i)})
-			return err
 		}, nil
 	case "preauth-capture":
 		return func(int64) error {
@@ -177,8 +192,7 @@ func (r *runner) op(ctx context.Context, s string) (func(i int64) error, error) 
 			if err != nil {
 				return err
 			}
-			_, err = r.call(ctx, "POST", "/transaction/"+fmt.Sprint(t["id"])+"/capture", map[string]any{"total": 15})
-			return err
+			return r.send(ctx, "POST", "/transaction/"+fmt.Sprint(t["id"])+"/capture", map[string]any{"total": 15})
 		}, nil
 	case "invoice-pay":
 		// An invoice with a catalog line, then its payment (two requests).
@@ -192,12 +206,11 @@ func (r *runner) op(ctx context.Context, s string) (func(i int64) error, error) 
 			if err != nil {
 				return err
 			}
-			_, err = r.call(ctx, "POST", "/invoice/"+fmt.Sprint(inv["id"])+"/pay", map[string]any{"payment_method_id": r.cardID,
+			return r.send(ctx, "POST", "/invoice/"+fmt.Sprint(inv["id"])+"/pay", map[string]any{"payment_method_id": r.cardID,
 				"idempotency_id": fmt.Sprintf("load-inv-%s-%d", runID, i)})
-			return err
 		}, nil
 	case "list":
-		return func(int64) error { _, err := r.call(ctx, "GET", "/transaction?page=1&per_page=25", nil); return err }, nil
+		return func(int64) error { return r.send(ctx, "GET", "/transaction?page=1&per_page=25", nil) }, nil
 	case "list-deep":
 		first, err := r.call(ctx, "GET", "/transaction?page=1&per_page=25", nil)
 		if err != nil {
@@ -208,7 +221,7 @@ func (r *runner) op(ctx context.Context, s string) (func(i int64) error, error) 
 			last = int(v)
 		}
 		path := fmt.Sprintf("/transaction?page=%d&per_page=25", last)
-		return func(int64) error { _, err := r.call(ctx, "GET", path, nil); return err }, nil
+		return func(int64) error { return r.send(ctx, "GET", path, nil) }, nil
 	}
 	return nil, fmt.Errorf("unknown scenario %q", s)
 }
