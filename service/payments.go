@@ -142,7 +142,8 @@ func atoi(s string) int {
 	return n
 }
 
-// apply copies a processor result onto t.
+// apply copies a processor result onto t; an approved sale is captured in
+// full.
 func apply(t *tender.Transaction, res *gateway.Result) {
 	t.Success, t.GatewayUnknown = res.Approved, false
 	t.Status, t.Message = tender.StatusFailed, res.Message
@@ -152,6 +153,9 @@ func apply(t *tender.Transaction, res *gateway.Result) {
 		t.Message = "Declined."
 	}
 	t.GatewayRef, t.AuthCode, t.DeclineCode = res.Ref, res.AuthCode, res.DeclineCode
+	if t.Success && t.Type == tender.TxCharge {
+		t.Captured, t.IsCaptured = t.Total, true
+	}
 }
 
 func outcomeOf(t *tender.Transaction) string {
@@ -187,9 +191,6 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	cur := *t
 	cur.UpdatedAt = tender.NewTime(s.now())
 	apply(&cur, res)
-	if cur.Success && cur.Type == tender.TxCharge {
-		cur.Captured, cur.IsCaptured = cur.Total, true
-	}
 	views, err := s.views(ctx, s.Store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
 	if err != nil {
 		return nil, err
@@ -246,9 +247,6 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 				cur.GatewayUnknown, cur.Message = true, unknownMessage
 			} else {
 				apply(cur, res)
-				if cur.Success && cur.Type == tender.TxCharge {
-					cur.Captured, cur.IsCaptured = cur.Total, true
-				}
 			}
 			update := tx.TransactionUpdate
 			if optimistic {
