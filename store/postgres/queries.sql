@@ -388,7 +388,7 @@ WITH t AS (
     RETURNING id
 ), e AS (
     INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-    SELECT $35::uuid, $36::uuid, $37::text, $38::text, $39::text, $40::jsonb, $41::timestamptz FROM t
+    SELECT $35::uuid, $36::uuid, $37::text, $38::text, $39::text, $40::json, $41::timestamptz FROM t
     RETURNING seq
 ), o AS (
     INSERT INTO event_outbox (seq) SELECT seq FROM e

@@ -650,7 +650,7 @@ func Exercise(t *testing.T, open Open) {
 		// all or nothing; racing finalisations of one transaction: one wins.
 		event := func(tx *tender.Transaction) *tender.Event {
 			return &tender.Event{ID: uuid.NewString(), MerchantID: tx.MerchantID, Name: tender.EventCreateTransaction,
-				ObjectType: "transaction", ObjectID: tx.ID, Payload: json.RawMessage(`{"id":"` + tx.ID + `"}`), CreatedAt: now.Time}
+				ObjectType: "transaction", ObjectID: tx.ID, Payload: json.RawMessage(`{"z": 1,"id":"` + tx.ID + `"}`), CreatedAt: now.Time}
 		}
 		final := *theirs
 		final.Status, final.Success, final.Captured, final.IsCaptured, final.GatewayRef = tender.StatusSuccess, true, final.Total, true, "fin"
@@ -690,6 +690,9 @@ func Exercise(t *testing.T, open Open) {
 		evs, err := s.EventListSince(ctx, other.ID, time.Time{}, 50)
 		if err != nil || len(evs) != 1 || evs[0].ObjectID != theirs.ID {
 			t.Fatalf("events = %+v, %v", evs, err)
+		}
+		if got, want := string(evs[0].Payload), `{"z": 1,"id":"`+theirs.ID+`"}`; got != want {
+			t.Fatalf("payload %s, want the bytes written: %s", got, want)
 		}
 		if evs, _ := s.EventListSince(ctx, m.ID, time.Time{}, 50); len(evs) != 0 {
 			t.Fatalf("the refused finalisation wrote events: %+v", evs)
