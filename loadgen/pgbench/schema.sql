@@ -1,7 +1,11 @@
 -- The tables a charge writes, as Tender's PostgreSQL migrations create them
--- (the columns and indexes that matter for the write path).
+-- (the columns, indexes and foreign keys that matter for the write path).
+-- Every row names its merchant, checked by a foreign key (each check locks
+-- the merchant's row in KEY SHARE mode, as in Tender).
+CREATE TABLE merchants (id uuid PRIMARY KEY, company_name text NOT NULL, created_at timestamptz NOT NULL);
+INSERT INTO merchants VALUES ('00000000-0000-4000-8000-000000000001', 'pgbench', now());
 CREATE TABLE transactions (
-    id uuid PRIMARY KEY, merchant_id uuid NOT NULL, parent_id uuid, invoice_id text NOT NULL DEFAULT '',
+    id uuid PRIMARY KEY, merchant_id uuid NOT NULL REFERENCES merchants (id), parent_id uuid REFERENCES transactions (id), invoice_id text NOT NULL DEFAULT '',
     customer_id text NOT NULL DEFAULT '', payment_method_id text NOT NULL DEFAULT '', type text NOT NULL,
     source text NOT NULL DEFAULT '', method text NOT NULL DEFAULT '', success boolean NOT NULL DEFAULT false,
     status text NOT NULL, message text NOT NULL DEFAULT '', total bigint NOT NULL, captured bigint NOT NULL DEFAULT 0,
@@ -34,7 +38,7 @@ END $$;
 CREATE TRIGGER transactions_position AFTER INSERT ON transactions
     FOR EACH ROW EXECUTE FUNCTION transactions_position();
 CREATE TABLE idempotency_keys (
-    merchant_id uuid NOT NULL, scope text NOT NULL, idem_key text NOT NULL, request_hash text NOT NULL,
+    merchant_id uuid NOT NULL REFERENCES merchants (id), scope text NOT NULL, idem_key text NOT NULL, request_hash text NOT NULL,
     state text NOT NULL, outcome text NOT NULL DEFAULT '', response text NOT NULL DEFAULT '',
     transaction_id text NOT NULL DEFAULT '', created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
     PRIMARY KEY (merchant_id, scope, idem_key)
@@ -49,7 +53,7 @@ CREATE TABLE sandbox_ledger (
 CREATE INDEX sandbox_ledger_ref ON sandbox_ledger (ref) WHERE ref <> '';
 CREATE INDEX sandbox_ledger_parent ON sandbox_ledger (parent_ref) WHERE parent_ref <> '';
 CREATE TABLE events (
-    seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, merchant_id uuid NOT NULL, name text NOT NULL,
+    seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE, merchant_id uuid NOT NULL REFERENCES merchants (id), name text NOT NULL,
     object_type text NOT NULL, object_id text NOT NULL, payload json NOT NULL, created_at timestamptz NOT NULL
 );
 CREATE INDEX events_merchant_created ON events (merchant_id, created_at);
