@@ -26,6 +26,27 @@ import (
 type Open func(t *testing.T) store.Store
 
 // Exercise runs the suite.
+// racing runs f(0..n-1) at once and counts the calls that succeeded; the
+// others must fail with the code loser (any other error fails the test).
+func racing(t *testing.T, n int, loser string, f func(i int) error) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	var won atomic.Int32
+	for i := range n {
+		wg.Go(func() {
+			switch err := f(i); tender.ErrorCode(err) {
+			case "":
+				won.Add(1)
+			case loser:
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	return int(won.Load())
+}
+
 func Exercise(t *testing.T, open Open) {
 	ctx := context.Background()
 	now := tender.NewTime(time.Date(2026, 3, 4, 5, 6, 7, 891234000, time.UTC))
@@ -600,27 +621,13 @@ func Exercise(t *testing.T, open Open) {
 			t.Fatal(err)
 		}
 		// Racing claims of one key: exactly one transaction is written.
-		var wg sync.WaitGroup
-		var won atomic.Int32
-		for range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				tx := newTransaction(m.ID, "", now)
-				k := key(m.ID, tx.ID)
-				k.Key = "race"
-				switch err := s.TransactionCreateClaimed(ctx, k, tx); tender.ErrorCode(err) {
-				case "":
-					won.Add(1)
-				case tender.ECONFLICT:
-				default:
-					t.Error(err)
-				}
-			}()
-		}
-		wg.Wait()
-		if won.Load() != 1 {
-			t.Fatalf("%d racing claims won", won.Load())
+		if won := racing(t, 8, tender.ECONFLICT, func(int) error {
+			tx := newTransaction(m.ID, "", now)
+			k := key(m.ID, tx.ID)
+			k.Key = "race"
+			return s.TransactionCreateClaimed(ctx, k, tx)
+		}); won != 1 {
+			t.Fatalf("%d racing claims won", won)
 		}
 		if p, _ := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 50}); p.Total != 3 {
 			t.Fatalf("%d transactions, want 3", p.Total)
@@ -659,25 +666,12 @@ func Exercise(t *testing.T, open Open) {
 		if err := s.TransactionFinalize(ctx, &alien, event(&alien), "success", `{"alien":1}`, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
 			t.Fatalf("another merchant's finalisation: %v", err)
 		}
-		var wins atomic.Int32
-		for i := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				f := final
-				f.AuthCode = strconv.Itoa(i)
-				switch err := s.TransactionFinalize(ctx, &f, event(&f), "success", `{"n":`+f.AuthCode+`}`, now.Time); tender.ErrorCode(err) {
-				case "":
-					wins.Add(1)
-				case tender.ENOTFOUND:
-				default:
-					t.Error(err)
-				}
-			}()
-		}
-		wg.Wait()
-		if wins.Load() != 1 {
-			t.Fatalf("%d racing finalisations won", wins.Load())
+		if won := racing(t, 8, tender.ENOTFOUND, func(i int) error {
+			f := final
+			f.AuthCode = strconv.Itoa(i)
+			return s.TransactionFinalize(ctx, &f, event(&f), "success", `{"n":`+f.AuthCode+`}`, now.Time)
+		}); won != 1 {
+			t.Fatalf("%d racing finalisations won", won)
 		}
 		got, err := s.TransactionGet(ctx, other.ID, theirs.ID)
 		if err != nil || got.Status != tender.StatusSuccess || got.GatewayRef != "fin" {
