@@ -76,6 +76,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	if cfg.Duration <= 0 && cfg.Requests <= 0 {
 		cfg.Duration = 10 * time.Second
 	}
+	cfg.Warmup = max(cfg.Warmup, 0)
 	if len(cfg.Scenarios) == 0 || slices.Contains(cfg.Scenarios, "all") {
 		cfg.Scenarios = Scenarios
 	}
@@ -101,7 +102,6 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	return out, nil
 }
 
-// call sends one request and returns the decoded JSON object.
 // call makes one API request and decodes its JSON answer.
 func (r *runner) call(ctx context.Context, method, path string, body any) (map[string]any, error) {
 	var m map[string]any
@@ -242,7 +242,7 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 	runCtx, cancel := context.WithCancel(ctx)
 	warmup := time.Duration(0)
 	if r.cfg.Requests == 0 {
-		warmup = max(r.cfg.Warmup, 0)
+		warmup = r.cfg.Warmup
 		runCtx, cancel = context.WithTimeout(ctx, warmup+r.cfg.Duration)
 	}
 	defer cancel()
@@ -364,7 +364,7 @@ func (r *runner) progress(s string, start time.Time, n, errs int64) {
 	if r.cfg.Requests > 0 {
 		frac = float64(n) / float64(r.cfg.Requests)
 	} else {
-		frac = elapsed.Seconds() / (max(r.cfg.Warmup, 0) + r.cfg.Duration).Seconds()
+		frac = elapsed.Seconds() / (r.cfg.Warmup + r.cfg.Duration).Seconds()
 	}
 	frac = min(max(frac, 0), 1)
 	const width = 30
