@@ -243,8 +243,11 @@ func newClient(guard bool) *fasthttp.Client {
 		}
 	}
 	return &fasthttp.Client{
-		Dial:                     func(addr string) (net.Conn, error) { return dialer.Dial("tcp", addr) },
-		MaxConnsPerHost:          64,
+		Dial:            func(addr string) (net.Conn, error) { return dialer.Dial("tcp", addr) },
+		MaxConnsPerHost: 64,
+		// Past MaxConnsPerHost a send waits for a connection rather than
+		// failing at once (sends are bounded by Workers, twice over at most).
+		MaxConnWaitTimeout:       5 * time.Second,
 		MaxIdleConnDuration:      30 * time.Second,
 		MaxResponseBodySize:      maxAnswer,
 		NoDefaultUserAgentHeader: true,
