@@ -792,6 +792,9 @@ func (d *Deliverer) record(ctx context.Context, all []*outcome, write func(store
 // returns at once when ctx ends (the server stops); the request then runs
 // on to its own deadline in the background.
 func (d *Deliverer) send(ctx context.Context, hook *tender.Webhook, del *tender.WebhookDelivery, ev *tender.Event) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	u, err := url.Parse(hook.TargetURL)
 	if err != nil {
 		return 0, err
@@ -840,11 +843,6 @@ func (d *Deliverer) send(ctx context.Context, hook *tender.Webhook, del *tender.
 	if ctx.Done() == nil {
 		a := do()
 		return a.code, a.err
-	}
-	if err := ctx.Err(); err != nil {
-		fasthttp.ReleaseRequest(req)
-		fasthttp.ReleaseResponse(resp)
-		return 0, err
 	}
 	got := make(chan answer, 1)
 	go func() { got <- do() }()
