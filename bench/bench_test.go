@@ -210,3 +210,115 @@ func receiver(b *testing.B, h fasthttp.RequestHandler) string {
 	b.Cleanup(func() { _ = srv.Shutdown() })
 	return "http://" + ln.Addr().String()
 }
+
+// BenchmarkChargeWebhooksAlternated measures the same as BenchmarkCharge
+// against BenchmarkChargeWebhooks, but on one server, in blocks of
+// alternateBlock charges with and without three webhooks subscribed (and
+// the receivers as there), so that the machine's drift in speed, which
+// here swings whole runs by a third within minutes, falls on both sides
+// alike. Every block ends when the relay has taken all of its events (and,
+// with webhooks, its deliveries have arrived), less one poll interval (see
+// runDrained); the webhooks are deleted and subscribed again between
+// blocks, off the clock. Pairs alternate which kind goes first. b.N is
+// rounded up to whole pairs of blocks; a first pair warms up and is not
+// counted. It reports charges/s with and without webhooks and the change
+// in percent.
+func BenchmarkChargeWebhooksAlternated(b *testing.B) {
+	for _, store := range apitest.Stores {
+		b.Run(store, func(b *testing.B) {
+			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: poll})
+			var received atomic.Int64
+			sinkURL := receiver(b, func(ctx *fasthttp.RequestCtx) {
+				if string(ctx.Request.Header.Peek("stax-event-name")) == "create_transaction" && len(ctx.PostBody()) > 0 {
+					received.Add(1)
+				}
+			})
+			var c, pm struct{ ID string }
+			_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
+			_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
+				`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+			var next atomic.Int64
+			var delivered int64
+			// block makes a block of charges, then waits for the relay to
+			// have delivered (with webhooks) and recorded them all, so that
+			// no block's work spills into the next one.
+			block := func(hooks bool) time.Duration {
+				start := time.Now()
+				var wg sync.WaitGroup
+				for range 8 {
+					wg.Go(func() {
+						for range alternateBlock / 8 {
+							body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bencha-%d-%d"}`, pm.ID, b.N, next.Add(1))
+							do(b, "POST", e.URL+"/charge", e.Key, body)
+						}
+					})
+				}
+				wg.Wait()
+				charged := time.Now()
+				if hooks {
+					delivered += 3 * (alternateBlock / 8 * 8)
+				}
+				for {
+					left, err := e.Server.Store.EventsToRelay(b.Context(), 1)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if received.Load() >= delivered && len(left) == 0 {
+						break
+					}
+					if time.Since(charged) > time.Minute {
+						b.Fatalf("%d of %d deliveries arrived, %d events to relay", received.Load(), delivered, len(left))
+					}
+					time.Sleep(2 * time.Millisecond)
+				}
+				return charged.Sub(start) + max(0, time.Since(charged)-poll)
+			}
+			var with, without time.Duration
+			pairs := (b.N + 2*alternateBlock - 1) / (2 * alternateBlock)
+			b.ResetTimer()
+			withHooks := func() time.Duration {
+				b.StopTimer()
+				var hooks []string
+				for i := range 3 {
+					var h struct{ ID string }
+					_ = json.Unmarshal(do(b, "POST", e.URL+"/webhook", e.Key, fmt.Appendf(nil, `{"target_url":"%s/%d","event":"*"}`, sinkURL, i)), &h)
+					hooks = append(hooks, h.ID)
+				}
+				b.StartTimer()
+				d := block(true)
+				b.StopTimer()
+				for _, id := range hooks {
+					do(b, "DELETE", e.URL+"/webhook/"+id, e.Key, nil)
+				}
+				b.StartTimer()
+				return d
+			}
+			for p := range pairs + 1 {
+				// ABBA order: what a block leaves to the database's
+				// background work (checkpoints, vacuum) falls on the next
+				// block, which is of either kind equally often.
+				var d, d0 time.Duration
+				if p%2 == 0 {
+					d = withHooks()
+					d0 = block(false)
+				} else {
+					d0 = block(false)
+					d = withHooks()
+				}
+				if p > 0 {
+					with += d
+					without += d0
+				}
+			}
+			n := float64(pairs * (alternateBlock / 8 * 8))
+			b.ReportMetric(n/without.Seconds(), "req/s")
+			b.ReportMetric(n/with.Seconds(), "webhooks-req/s")
+			b.ReportMetric((without.Seconds()/with.Seconds()-1)*100, "change-%")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// alternateBlock is how many charges a block of
+// BenchmarkChargeWebhooksAlternated makes (a second or so here).
+const alternateBlock = 800
