@@ -134,11 +134,25 @@ func TestWebhooksAcrossInstances(t *testing.T) {
 func TestWebhookRelayFailover(t *testing.T) {
 	sink := newHookSink(t)
 	a, b, key := twoInstances(t, pgtest.URL(t), "TENDER_WEBHOOK_POLL=50ms")
-	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_customer"})
+	_, hook := call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_customer"})
 	for i := range 5 {
 		call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("Before", i)})
 	}
 	waitFor(t, "the first deliveries", 10*time.Second, func() bool { e, _, _ := sink.counts(); return e == 5 })
+	// The relay records a batch's deliveries just after sending them; a
+	// kill in between is a crash mid-batch, whose sends the next relay
+	// makes again (at least once). This test is about the lease passing
+	// on, so it kills a once the first batch is recorded.
+	waitFor(t, "the first deliveries recorded", 10*time.Second, func() bool {
+		_, page := call(t, "GET", fmt.Sprintf("%s/webhook/%s/deliveries", a.url, hook["id"]), key, nil)
+		data, _ := page["data"].([]any)
+		for _, d := range data {
+			if d.(map[string]any)["status"] != "delivered" {
+				return false
+			}
+		}
+		return len(data) == 5
+	})
 	// a started first and relays; kill it without letting it hand back
 	// the lease.
 	_ = a.cmd.Process.Kill()
