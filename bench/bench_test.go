@@ -137,12 +137,9 @@ func BenchmarkCustomerGet(b *testing.B) {
 
 func BenchmarkCharge(b *testing.B) {
 	eachStore(b, func(b *testing.B, e *apitest.Env) {
-		var c, pm struct{ ID string }
-		_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
-		_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
-			`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+		pm := cardToCharge(b, e)
 		run(b, func(i int) {
-			body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bench-%d-%d"}`, pm.ID, b.N, i)
+			body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bench-%d-%d"}`, pm, b.N, i)
 			do(b, "POST", e.URL+"/charge", e.Key, body)
 		})
 	})
@@ -167,22 +164,12 @@ func BenchmarkChargeWebhooks(b *testing.B) {
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: poll})
-			var received atomic.Int64
-			sinkURL := receiver(b, func(ctx *fasthttp.RequestCtx) {
-				if string(ctx.Request.Header.Peek("stax-event-name")) == "create_transaction" && len(ctx.PostBody()) > 0 {
-					received.Add(1)
-				}
-			})
-			for i := range 3 {
-				do(b, "POST", e.URL+"/webhook", e.Key, fmt.Appendf(nil, `{"target_url":"%s/%d","event":"*"}`, sinkURL, i))
-			}
-			var c, pm struct{ ID string }
-			_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
-			_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
-				`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+			sinkURL, received := receiver(b)
+			subscribe(b, e, sinkURL)
+			pm := cardToCharge(b, e)
 			var charges atomic.Int64
 			runDrained(b, func(i int) {
-				body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"benchw-%d-%d"}`, pm.ID, b.N, i)
+				body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"benchw-%d-%d"}`, pm, b.N, i)
 				do(b, "POST", e.URL+"/charge", e.Key, body)
 				charges.Add(1)
 			}, func() {
@@ -198,17 +185,45 @@ func BenchmarkChargeWebhooks(b *testing.B) {
 	}
 }
 
-// receiver serves h on a loopback port until the benchmark ends and returns
-// its base URL.
-func receiver(b *testing.B, h fasthttp.RequestHandler) string {
+// cardToCharge creates a customer with a card and returns the card's id.
+func cardToCharge(b *testing.B, e *apitest.Env) string {
+	var c, pm struct{ ID string }
+	_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
+	_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
+		`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+	return pm.ID
+}
+
+// receiver serves webhook deliveries on a loopback port until the
+// benchmark ends; it returns its base URL and the count of
+// create_transaction deliveries received.
+func receiver(b *testing.B) (string, *atomic.Int64) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
+	received := new(atomic.Int64)
+	h := func(ctx *fasthttp.RequestCtx) {
+		if string(ctx.Request.Header.Peek("stax-event-name")) == "create_transaction" && len(ctx.PostBody()) > 0 {
+			received.Add(1)
+		}
+	}
 	srv := &fasthttp.Server{Handler: h, NoDefaultServerHeader: true, NoDefaultDate: true, ReadTimeout: 30 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	b.Cleanup(func() { _ = srv.Shutdown() })
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), received
+}
+
+// subscribe subscribes three webhooks to every event, at url/0, url/1 and
+// url/2, and returns their ids.
+func subscribe(b *testing.B, e *apitest.Env, url string) []string {
+	var ids []string
+	for i := range 3 {
+		var h struct{ ID string }
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/webhook", e.Key, fmt.Appendf(nil, `{"target_url":"%s/%d","event":"*"}`, url, i)), &h)
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
 
 // BenchmarkChargeWebhooksAlternated measures the same as BenchmarkCharge
@@ -227,16 +242,8 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: poll})
-			var received atomic.Int64
-			sinkURL := receiver(b, func(ctx *fasthttp.RequestCtx) {
-				if string(ctx.Request.Header.Peek("stax-event-name")) == "create_transaction" && len(ctx.PostBody()) > 0 {
-					received.Add(1)
-				}
-			})
-			var c, pm struct{ ID string }
-			_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Charge"}`)), &c)
-			_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
-				`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
+			sinkURL, received := receiver(b)
+			pm := cardToCharge(b, e)
 			var next atomic.Int64
 			var delivered int64
 			// block makes a block of charges, then waits for the relay to
@@ -245,10 +252,10 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 			block := func(hooks bool) time.Duration {
 				start := time.Now()
 				var wg sync.WaitGroup
-				for range 8 {
+				for range alternateClients {
 					wg.Go(func() {
-						for range alternateBlock / 8 {
-							body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bencha-%d-%d"}`, pm.ID, b.N, next.Add(1))
+						for range alternateBlock / alternateClients {
+							body := fmt.Appendf(nil, `{"payment_method_id":%q,"total":10.5,"idempotency_id":"bencha-%d-%d"}`, pm, b.N, next.Add(1))
 							do(b, "POST", e.URL+"/charge", e.Key, body)
 						}
 					})
@@ -256,7 +263,7 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 				wg.Wait()
 				charged := time.Now()
 				if hooks {
-					delivered += 3 * (alternateBlock / 8 * 8)
+					delivered += 3 * alternateBlock
 				}
 				for {
 					left, err := e.Server.Store.EventsToRelay(b.Context(), 1)
@@ -278,12 +285,7 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 			b.ResetTimer()
 			withHooks := func() time.Duration {
 				b.StopTimer()
-				var hooks []string
-				for i := range 3 {
-					var h struct{ ID string }
-					_ = json.Unmarshal(do(b, "POST", e.URL+"/webhook", e.Key, fmt.Appendf(nil, `{"target_url":"%s/%d","event":"*"}`, sinkURL, i)), &h)
-					hooks = append(hooks, h.ID)
-				}
+				hooks := subscribe(b, e, sinkURL)
 				b.StartTimer()
 				d := block(true)
 				b.StopTimer()
@@ -310,7 +312,7 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 					without += d0
 				}
 			}
-			n := float64(pairs * (alternateBlock / 8 * 8))
+			n := float64(pairs * alternateBlock)
 			b.ReportMetric(n/without.Seconds(), "req/s")
 			b.ReportMetric(n/with.Seconds(), "webhooks-req/s")
 			b.ReportMetric((without.Seconds()/with.Seconds()-1)*100, "change-%")
@@ -319,6 +321,10 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 	}
 }
 
-// alternateBlock is how many charges a block of
-// BenchmarkChargeWebhooksAlternated makes (a second or so here).
-const alternateBlock = 800
+// A block of BenchmarkChargeWebhooksAlternated is alternateBlock charges
+// (a second or so here) by alternateClients concurrent clients, as many
+// each.
+const (
+	alternateClients = 8
+	alternateBlock   = 100 * alternateClients
+)

@@ -4,7 +4,8 @@
 # 800 charges with and without three webhooks on one server, so that this
 # machine's drift in speed (a third within minutes) falls on both sides
 # alike. ROUNDS runs of CHARGES charges on each store; prints each run's
-# charges/s without and with webhooks and the change, then the median change.
+# line (charges/s without and with webhooks, change), then per store the
+# median change and every run's.
 #   bash bench/webhooks.sh            # ROUNDS=5 CHARGES=16000 STORES="sqlite postgres"
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,11 +23,7 @@ done
 awk '
   /^Benchmark/ {
     split($1, p, "/"); store = p[2]; sub(/-[0-9]+$/, "", store)
-    for (i = 2; i <= NF; i++) {
-      if ($(i) == "req/s") c = $(i-1)
-      if ($(i) == "webhooks-req/s") w = $(i-1)
-      if ($(i) == "change-%") d = $(i-1)
-    }
+    for (i = 2; i <= NF; i++) if ($(i) == "change-%") d = $(i-1)
     n[store]++; ch[store, n[store]] = d; cs[store] = cs[store] " " sprintf("%+.1f%%", d); stores[store] = 1
   }
   function median(s,   m, i, j, t, a) {
