@@ -249,12 +249,58 @@ func mainFrameID(t *testing.T, ctx context.Context) cdp.FrameID {
 	return tree.FrameTree.Frame.ID
 }
 
-// typeInField types into a hosted field: a cross-site one is its own
-// target (attached to, as a user's keystrokes reach it); a same-site one
-// (the hosted invoice page) is reached through its iframe element.
+// typeInField types into a hosted field as a user does: it clicks the
+// field, waits until the field holds the focus, types, and checks that
+// every digit landed. Keys sent before Chromium has moved the focus into a
+// cross-site frame are dropped (under load the number field was left with
+// "4" or nothing), so neither the click nor the wait is optional. A
+// cross-site field is its own target (attached to, as a user's keystrokes
+// reach it); a same-site one (the hosted invoice page) is reached through
+// its iframe element.
 func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 	t.Helper()
+	iframe := chromedp.CSS(`iframe[src*="/hosted/field/` + kind + `?"]`)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(iframe)); err != nil {
+		t.Fatalf("the %s field: %v", kind, err)
+	}
+	fctx, in, doc := hostedField(t, ctx, kind)
+	field := doc + `.getElementById("field")`
+	focused := chromedp.Evaluate[bool](doc + `.hasFocus() && ` + doc + `.activeElement === ` + field)
+	// A click that comes before Chromium can hit-test the new frame lands
+	// on the merchant's page instead; a user then clicks again.
+	for clicks := 1; ; clicks++ {
+		if err := chromedp.Do(ctx, chromedp.Click(iframe)); err != nil {
+			t.Fatalf("click the %s field: %v", kind, err)
+		}
+		var ok bool
+		for deadline := time.Now().Add(time.Second); !ok && time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+			ok, _ = chromedp.Run(fctx, focused)
+		}
+		if ok {
+			if clicks > 1 {
+				t.Logf("the %s field took %d clicks to focus", kind, clicks)
+			}
+			break
+		}
+		if clicks == 10 {
+			t.Fatalf("%d clicks on the %s field did not focus it", clicks, kind)
+		}
+	}
 	sel := chromedp.CSS("#field")
+	if err := chromedp.Do(fctx, chromedp.SetValue(sel, "", in...), chromedp.SendKeys(sel, text, in...)); err != nil {
+		t.Fatalf("type into the %s field: %v", kind, err)
+	}
+	got, err := chromedp.Run(fctx, chromedp.Evaluate[string](field+`.value.replace(/\D+/g, "")`))
+	if err != nil || got != text {
+		t.Fatalf("the %s field holds %q after typing %q (%v)", kind, got, text, err)
+	}
+}
+
+// hostedField finds a hosted field's frame: the context to run in, the
+// query options that reach into it and a JavaScript expression for its
+// document.
+func hostedField(t *testing.T, ctx context.Context, kind string) (context.Context, []chromedp.QueryOption, string) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		infos, err := chromedp.Targets(ctx)
@@ -264,24 +310,20 @@ func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 		for _, info := range infos {
 			if info.Type == "iframe" && strings.Contains(info.URL, "/hosted/field/"+kind+"?") {
 				fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel()) // cancel must not close the iframe
-				defer cancel()
-				if err := chromedp.Do(fctx, chromedp.WaitVisible(sel), chromedp.SetValue(sel, ""), chromedp.SendKeys(sel, text)); err != nil {
-					t.Fatalf("type into the %s field: %v", kind, err)
-				}
-				return
+				t.Cleanup(cancel)
+				return fctx, nil, "document"
 			}
 		}
-		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(`iframe[src*="/hosted/field/`+kind+`?"]`)))
+		css := `iframe[src*="/hosted/field/` + kind + `?"]`
+		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(css)))
 		if err == nil && len(nodes) == 1 && nodes[0].ContentDocument != nil {
-			in := chromedp.FromNode(nodes[0].ContentDocument)
-			if err := chromedp.Do(ctx, chromedp.WaitVisible(sel, in), chromedp.SetValue(sel, "", in), chromedp.SendKeys(sel, text, in)); err != nil {
-				t.Fatalf("type into the %s field: %v", kind, err)
-			}
-			return
+			return ctx, []chromedp.QueryOption{chromedp.FromNode(nodes[0].ContentDocument)},
+				`document.querySelector('` + css + `').contentDocument`
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("no hosted %s field found", kind)
+	return nil, nil, ""
 }
 
 func setValues(t *testing.T, ctx context.Context, kv ...string) {
