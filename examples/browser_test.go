@@ -259,11 +259,12 @@ func mainFrameID(t *testing.T, ctx context.Context) cdp.FrameID {
 // its iframe element.
 func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 	t.Helper()
-	iframe := chromedp.CSS(`iframe[src*="/hosted/field/` + kind + `?"]`)
+	css := `iframe[src*="/hosted/field/` + kind + `?"]`
+	iframe := chromedp.CSS(css)
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(iframe)); err != nil {
 		t.Fatalf("the %s field: %v", kind, err)
 	}
-	fctx, in, doc := hostedField(t, ctx, kind)
+	fctx, in, doc := hostedField(t, ctx, kind, css)
 	field := doc + `.getElementById("field")`
 	focused := chromedp.Evaluate[bool](doc + `.hasFocus() && ` + doc + `.activeElement === ` + field)
 	// A click that comes before Chromium can hit-test the new frame lands
@@ -296,10 +297,10 @@ func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 	}
 }
 
-// hostedField finds a hosted field's frame: the context to run in, the
-// query options that reach into it and a JavaScript expression for its
-// document.
-func hostedField(t *testing.T, ctx context.Context, kind string) (context.Context, []chromedp.QueryOption, string) {
+// hostedField finds the frame of the hosted field whose iframe css
+// selects: the context to run in, the query options that reach into it
+// and a JavaScript expression for its document.
+func hostedField(t *testing.T, ctx context.Context, kind, css string) (context.Context, []chromedp.QueryOption, string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -314,7 +315,6 @@ func hostedField(t *testing.T, ctx context.Context, kind string) (context.Contex
 				return fctx, nil, "document"
 			}
 		}
-		css := `iframe[src*="/hosted/field/` + kind + `?"]`
 		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(css)))
 		if err == nil && len(nodes) == 1 && nodes[0].ContentDocument != nil {
 			return ctx, []chromedp.QueryOption{chromedp.FromNode(nodes[0].ContentDocument)},
