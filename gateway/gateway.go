@@ -12,12 +12,31 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 
 	"github.com/tenderpay/tender"
 )
 
 // ErrUnknown means the processor may or may not have acted.
 var ErrUnknown = errors.New("gateway: outcome unknown")
+
+// ErrBadSignature is returned by Receiver.ParseEvent when an inbound event's
+// signature does not verify (or is missing, or too old).
+var ErrBadSignature = errors.New("gateway: bad event signature")
+
+// UnsupportedError is returned, before anything is sent, by a driver asked
+// for an operation its processor does not offer (an unreferenced card credit
+// on Stripe, a bank debit on a card-only processor). The service answers it
+// as a 422 naming the processor; nothing is written.
+type UnsupportedError struct {
+	Processor string // the driver's Name()
+	Operation string // e.g. "an unreferenced credit", "bank payments"
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("%s are not supported by this merchant's processor (%s)", e.Operation, e.Processor)
+}
 
 // Card is what a processor needs to charge a card. The number and CVV are
 // decrypted only for the duration of the call.
@@ -58,6 +77,12 @@ type Result struct {
 	AuthCode    string
 	Message     string // "" when approved; the decline reason otherwise
 	DeclineCode string // machine-readable: insufficient_funds, lost_card, ...
+	// AVSCode and AVSMessage are the address verification result where the
+	// processor reports one (Stax's avs_code/avs_message); CVVResult is the
+	// card security code check ("pass", "fail", "unavailable", "unchecked").
+	AVSCode    string
+	AVSMessage string
+	CVVResult  string
 }
 
 // Settlement is the outcome of settling one payment.
@@ -87,4 +112,45 @@ type Gateway interface {
 	Resolve(ctx context.Context, key string) (res *Result, found bool, err error)
 	// Settle settles the payment ref (called by the nightly batch).
 	Settle(ctx context.Context, ref string) (*Settlement, error)
+}
+
+// EventKind is what an inbound processor event reports.
+type EventKind string
+
+// Inbound event kinds.
+const (
+	// EventRefunded: the processor refunded (part of) a payment on its own
+	// side, e.g. from its dashboard. Tender records a REFUND child.
+	EventRefunded EventKind = "refunded"
+	// EventPaymentFailed: a payment accepted earlier failed afterwards (a
+	// bank debit returned). Tender records it as the sandbox's R01 return is.
+	EventPaymentFailed EventKind = "payment_failed"
+	// EventDisputeOpened and EventDisputeClosed: a chargeback.
+	EventDisputeOpened EventKind = "dispute_opened"
+	EventDisputeClosed EventKind = "dispute_closed"
+)
+
+// Event is one inbound processor event, normalised. Tender applies an event
+// id at most once per merchant.
+type Event struct {
+	ID   string // the processor's event id
+	Kind EventKind
+	// Ref is the payment's reference as Authorize returned it in Result.Ref.
+	Ref string
+	// ChildRef is the processor's id of the refund or dispute, so the same
+	// refund reported twice (or made by Tender itself) is recorded once.
+	ChildRef string
+	Amount   tender.Amount // the refund's, the return's or the dispute's amount
+	Reason   string        // machine-readable: a return code, a dispute reason
+	Message  string        // human-readable
+	Status   string        // disputes: the processor's status (won, lost, ...)
+}
+
+// Receiver is implemented by a driver whose processor pushes signed events
+// to Tender (POST /processor/{name}/webhook). ParseEvent verifies the
+// signature with the merchant's webhook secret and normalises the event;
+// it returns ErrBadSignature for a bad signature, and (nil, nil) for an event
+// kind Tender does not act on.
+type Receiver interface {
+	ParseEvent(payload []byte, header http.Header) (*Event, error)
 }
