@@ -25,6 +25,12 @@ var ErrUnknown = errors.New("gateway: outcome unknown")
 // signature does not verify (or is missing, or too old).
 var ErrBadSignature = errors.New("gateway: bad event signature")
 
+// ErrNotSettled is returned by Gateway.Settle when the processor has not
+// settled the payment yet (Stripe makes a card payment's funds available
+// days after the charge). Nothing is wrong: the payment stays unsettled and
+// the next batch asks again.
+var ErrNotSettled = errors.New("gateway: not settled yet")
+
 // UnsupportedError is returned, before anything is sent, by a driver asked
 // for an operation its processor does not offer (an unreferenced card credit
 // on Stripe, a bank debit on a card-only processor). The service answers it
@@ -110,7 +116,8 @@ type Gateway interface {
 	// that a late arrival of the lost request is refused rather than
 	// processed.
 	Resolve(ctx context.Context, key string) (res *Result, found bool, err error)
-	// Settle settles the payment ref (called by the nightly batch).
+	// Settle settles the payment ref (called by the nightly batch). It
+	// returns ErrNotSettled when the processor has not settled it yet.
 	Settle(ctx context.Context, ref string) (*Settlement, error)
 }
 
