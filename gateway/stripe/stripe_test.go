@@ -1,0 +1,367 @@
+package stripe
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/gateway/gatewaytest"
+	"github.com/tenderpay/tender/gateway/stripe/stripetest"
+)
+
+func card(n string) gateway.Card {
+	return gateway.Card{Number: n, CVV: "123", ExpMonth: 12, ExpYear: 2030, Name: "Ada Lovelace", Zip: "10001", Address: "1 Main St"}
+}
+
+// setup starts a double and a driver on it without SDK retries (a test of
+// its own keeps them).
+func setup(t testing.TB) (*Driver, *stripetest.Server) {
+	srv := stripetest.New(t)
+	d, err := newDriver(Config{SecretKey: stripetest.SecretKey, WebhookSecret: stripetest.WebhookSecret, BaseURL: srv.URL}, new(int64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, srv
+}
+
+// TestContract runs the gateway contract against the driver and the double.
+func TestContract(t *testing.T) {
+	var doubles sync.Map // *Driver -> *stripetest.Server
+	srv := func(g gateway.Gateway) *stripetest.Server { s, _ := doubles.Load(g); return s.(*stripetest.Server) }
+	codes := map[string]string{}
+	for n, d := range stripetest.Declines {
+		c, _ := declineOf(d.Code, d.DeclineCode)
+		codes[n] = c
+	}
+	var declines []gatewaytest.Decline
+	for n, c := range codes {
+		declines = append(declines, gatewaytest.Decline{Card: card(n), Code: c})
+	}
+	gatewaytest.Exercise(t, gatewaytest.Harness{
+		New: func(t *testing.T) gateway.Gateway {
+			d, s := setup(t)
+			doubles.Store(d, s)
+			return d
+		},
+		Card:     card("4242424242424242"),
+		Declines: declines,
+		LoseAnswer: func(t *testing.T, g gateway.Gateway, req *gateway.Request) {
+			srv(g).LoseAnswers(req.Key, 1)
+		},
+		LoseRequest: func(t *testing.T, g gateway.Gateway, req *gateway.Request) {
+			srv(g).DropRequests(req.Key, 1)
+		},
+		Payments:    func(t *testing.T, g gateway.Gateway, key string) int { return srv(g).Payments(key) },
+		MakeSettled: func(t *testing.T, g gateway.Gateway, ref string) { srv(g).MakeAvailable(ref) },
+	})
+	// Every decline code the contract checks is one of Tender's.
+	for _, want := range []string{"insufficient_funds", "lost_card", "stolen_card", "expired_card", "incorrect_cvc", "processing_error", "card_declined"} {
+		found := false
+		for _, c := range codes {
+			found = found || c == want
+		}
+		if !found {
+			t.Errorf("no test card declines with %s", want)
+		}
+	}
+}
+
+// TestAuthorizeDetails: auth code, AVS and CVC results, the manual capture
+// of a pre-auth, metadata and the idempotency key on the wire.
+func TestAuthorizeDetails(t *testing.T) {
+	t.Parallel()
+	d, srv := setup(t)
+	req := gateway.Request{Key: tender.NewID(), Amount: 1234, Card: ptr(card("4242424242424242"))}
+	res, err := d.Authorize(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Approved || !strings.HasPrefix(res.Ref, "pi_") || res.AuthCode == "" || res.AVSCode != "Y" || res.CVVResult != "pass" {
+		t.Fatalf("pre-auth: %+v", res)
+	}
+	if n := srv.Requests(req.Key); n != 1 {
+		t.Fatalf("%d requests carried the key, want 1", n)
+	}
+	// Not captured: a refund is refused, a capture works.
+	if r, err := d.Refund(context.Background(), tender.NewID(), res.Ref, 100); err != nil || r.Approved || r.DeclineCode != "invalid_request" {
+		t.Fatalf("refund of an uncaptured pre-auth: %+v, %v", r, err)
+	}
+	c := card("4242424242424242")
+	c.Address, c.CVV = "", ""
+	res, err = d.Authorize(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 1234, Card: &c, Capture: true})
+	if err != nil || res.AVSCode != "Z" || res.CVVResult != "" {
+		t.Fatalf("sale without address and CVV: %+v, %v", res, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestUnsupported: bank payments and unreferenced credits are refused before
+// anything is sent.
+func TestUnsupported(t *testing.T) {
+	t.Parallel()
+	d, srv := setup(t)
+	bank := &gateway.Bank{Account: "000123456789", Routing: "110000000", Type: "checking", HolderType: "personal", Name: "Ada"}
+	var ue *gateway.UnsupportedError
+	if _, err := d.Authorize(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 100, Bank: bank}); !errors.As(err, &ue) || ue.Operation != "bank payments" || ue.Processor != "stripe" {
+		t.Fatalf("bank debit: %v", err)
+	}
+	if _, err := d.Credit(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))}); !errors.As(err, &ue) || ue.Operation != "an unreferenced card credit" {
+		t.Fatalf("credit: %v", err)
+	}
+	if n := srv.Requests(""); n != 0 {
+		t.Fatalf("%d requests sent, want none", n)
+	}
+}
+
+// TestRetriesReuseKey: with the SDK's retries on, a dropped answer is
+// retried under the same Idempotency-Key and Stripe's replay answers it:
+// one payment, an approved result.
+func TestRetriesReuseKey(t *testing.T) {
+	t.Parallel()
+	srv := stripetest.New(t)
+	d, err := New(Config{SecretKey: stripetest.SecretKey, BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := gateway.Request{Key: tender.NewID(), Amount: 1000, Card: ptr(card("4242424242424242")), Capture: true}
+	srv.LoseAnswers(req.Key, 1)
+	res, err := d.Authorize(context.Background(), req)
+	if err != nil || !res.Approved {
+		t.Fatalf("authorize with a lost answer and retries: %+v, %v", res, err)
+	}
+	if n := srv.Requests(req.Key); n != 2 {
+		t.Fatalf("%d requests under the key, want 2 (the original and one retry)", n)
+	}
+	if n := srv.Payments(req.Key); n != 1 {
+		t.Fatalf("%d payments, want 1", n)
+	}
+}
+
+// TestChildLostAnswers: capture, void and refund whose answers are lost are
+// found by Resolve.
+func TestChildLostAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, srv := setup(t)
+	auth := func(capture bool) string {
+		res, err := d.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 1000, Card: ptr(card("4242424242424242")), Capture: capture})
+		if err != nil || !res.Approved {
+			t.Fatal(res, err)
+		}
+		return res.Ref
+	}
+	resolve := func(what, key string) *gateway.Result {
+		t.Helper()
+		res, found, err := d.Resolve(ctx, key)
+		if err != nil || !found || !res.Approved {
+			t.Fatalf("%s: resolve %+v found=%v err=%v", what, res, found, err)
+		}
+		return res
+	}
+	lost := func(what string, call func(key string) (*gateway.Result, error)) string {
+		t.Helper()
+		key := tender.NewID()
+		srv.LoseAnswers(key, 1)
+		if res, err := call(key); !errors.Is(err, gateway.ErrUnknown) {
+			t.Fatalf("%s: %+v, %v; want ErrUnknown", what, res, err)
+		}
+		return key
+	}
+	pre := auth(false)
+	k := lost("capture", func(key string) (*gateway.Result, error) { return d.Capture(ctx, key, pre, 700) })
+	if r := resolve("capture", k); r.Ref != pre {
+		t.Fatalf("capture resolved to %s", r.Ref)
+	}
+	k = lost("refund", func(key string) (*gateway.Result, error) { return d.Refund(ctx, key, pre, 200) })
+	if r := resolve("refund", k); !strings.HasPrefix(r.Ref, "re_") {
+		t.Fatalf("refund resolved to %s", r.Ref)
+	}
+	if got := srv.Refunded(pre); got != 200 {
+		t.Fatalf("refunded %d, want 200", got)
+	}
+	pre2 := auth(false)
+	k = lost("void", func(key string) (*gateway.Result, error) { return d.Void(ctx, key, pre2) })
+	resolve("void", k)
+	// A void whose cancel never arrived: fenced, the late cancel is refused
+	// and the pre-authorization stays capturable.
+	pre3 := auth(false)
+	k = tender.NewID()
+	srv.DropRequests(k, 1)
+	if _, err := d.Void(ctx, k, pre3); !errors.Is(err, gateway.ErrUnknown) {
+		t.Fatalf("void with a dropped cancel: %v", err)
+	}
+	if _, found, err := d.Resolve(ctx, k); err != nil || found {
+		t.Fatalf("resolve of a void never sent: found=%v err=%v", found, err)
+	}
+	if r, err := d.cancel(ctx, k, pre3); err != nil || r.Approved {
+		t.Fatalf("late cancel after the fence: %+v, %v", r, err)
+	}
+	if r, err := d.Capture(ctx, tender.NewID(), pre3, 1000); err != nil || !r.Approved {
+		t.Fatalf("capture after a fenced void: %+v, %v", r, err)
+	}
+	// A refund that never arrived is fenced: the late one is refused.
+	sale := auth(true)
+	k = tender.NewID()
+	srv.DropRequests(k, 1)
+	if _, err := d.Refund(ctx, k, sale, 300); !errors.Is(err, gateway.ErrUnknown) {
+		t.Fatalf("dropped refund: %v", err)
+	}
+	if _, found, err := d.Resolve(ctx, k); err != nil || found {
+		t.Fatalf("resolve of a refund never sent: found=%v err=%v", found, err)
+	}
+	if r, err := d.Refund(ctx, k, sale, 300); err != nil || r.Approved {
+		t.Fatalf("late refund after the fence: %+v, %v", r, err)
+	}
+	if got := srv.Refunded(sale); got != 0 {
+		t.Fatalf("refunded %d after the fence, want 0", got)
+	}
+}
+
+// TestErrors: transport failures are unknown outcomes, refused credentials
+// a plain error; none carries a secret.
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	// Nothing listens: a connection error, outcome unknown.
+	d, err := newDriver(Config{SecretKey: stripetest.SecretKey, BaseURL: "http://127.0.0.1:1"}, new(int64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))})
+	if !errors.Is(err, gateway.ErrUnknown) {
+		t.Fatalf("unreachable: %v", err)
+	}
+	// A 500: unknown.
+	five := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(500)
+		_, _ = io.WriteString(w, `{"error":{"type":"api_error","message":"An unknown error occurred"}}`)
+	})
+	d = onHandler(t, five)
+	if _, err := d.Capture(ctx, tender.NewID(), "pi_x", 100); !errors.Is(err, gateway.ErrUnknown) {
+		t.Fatalf("500: %v", err)
+	}
+	// A timeout: unknown.
+	slow := make(chan struct{})
+	d = onHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-slow:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(slow) }) // before the server's Close, which waits for the handler
+	tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := d.Refund(tctx, tender.NewID(), "pi_x", 100); !errors.Is(err, gateway.ErrUnknown) {
+		t.Fatalf("timeout: %v", err)
+	}
+	// Bad credentials: a plain error, naming no key.
+	_, srv := setup(t)
+	bad, err := newDriver(Config{SecretKey: "sk_test_wrongwrongwrong1234", BaseURL: srv.URL}, new(int64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bad.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))})
+	if err == nil || errors.Is(err, gateway.ErrUnknown) || strings.Contains(err.Error(), "sk_") || strings.Contains(err.Error(), "1234") {
+		t.Fatalf("bad key: %v", err)
+	}
+}
+
+func onHandler(t *testing.T, h http.Handler) *Driver {
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	d, err := newDriver(Config{SecretKey: stripetest.SecretKey, BaseURL: ts.URL}, new(int64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestNewValidates(t *testing.T) {
+	t.Parallel()
+	for _, c := range []Config{{}, {SecretKey: "pk_test_abc"}, {SecretKey: "sk_test_abc", WebhookSecret: "nope_secret"}} {
+		_, err := New(c)
+		if err == nil {
+			t.Fatalf("New(%+v) accepted", c)
+		}
+		for _, s := range []string{"pk_test_abc", "nope_secret"} {
+			if strings.Contains(err.Error(), s) {
+				t.Fatalf("error quotes a secret: %v", err)
+			}
+		}
+	}
+}
+
+// TestNoSecretsInErrorsOrLogs drives every failing path with the card
+// number, CVC, secret key and webhook secret in play and checks that none
+// appears in an error, in the standard logger, slog's default logger or
+// stderr.
+func TestNoSecretsInErrorsOrLogs(t *testing.T) {
+	// Not parallel: it takes over the process's loggers and stderr.
+	var logs bytes.Buffer
+	oldLog, oldSlog := log.Writer(), slog.Default()
+	log.SetOutput(&logs)
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldStderr := os.Stderr
+	os.Stderr = w
+	stderr := make(chan []byte)
+	go func() { b, _ := io.ReadAll(r); stderr <- b }()
+	defer func() { log.SetOutput(oldLog); slog.SetDefault(oldSlog) }()
+
+	const number, cvc = "4000000000009995", "987"
+	ctx := context.Background()
+	d, srv := setup(t)
+	c := card(number)
+	c.CVV = cvc
+	var errs []error
+	note := func(_ *gateway.Result, err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	note(d.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 1000, Card: &c, Capture: true})) // a decline
+	k := tender.NewID()
+	srv.LoseAnswers(k, 1)
+	note(d.Authorize(ctx, gateway.Request{Key: k, Amount: 1000, Card: ptr(card("4242424242424242")), Capture: true}))
+	bad, _ := newDriver(Config{SecretKey: "sk_test_" + number, BaseURL: srv.URL}, new(int64))
+	note(bad.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 1000, Card: &c, Capture: true}))
+	off, _ := newDriver(Config{SecretKey: stripetest.SecretKey, BaseURL: "http://127.0.0.1:1"}, new(int64))
+	note(off.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 1000, Card: &c, Capture: true}))
+	note(d.Refund(ctx, tender.NewID(), "pi_missing", 100))
+	_, err = d.ParseEvent([]byte(`{"id":"evt_1"}`), http.Header{"Stripe-Signature": {"t=1,v1=" + stripetest.WebhookSecret}})
+	errs = append(errs, err)
+	_, err = New(Config{SecretKey: "xx_" + stripetest.SecretKey})
+	errs = append(errs, err)
+
+	os.Stderr = oldStderr
+	_ = w.Close()
+	out := string(<-stderr) + logs.String()
+	for _, e := range errs {
+		out += "\n" + e.Error()
+	}
+	if len(errs) < 4 {
+		t.Fatalf("only %d errors to inspect: %v", len(errs), errs)
+	}
+	for _, secret := range []string{number, cvc, stripetest.SecretKey, stripetest.WebhookSecret, "tenderdouble"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("a secret (%q) appears in errors or logs:\n%s", secret, out)
+		}
+	}
+}
