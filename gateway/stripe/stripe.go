@@ -341,11 +341,10 @@ func (d *Driver) fence(ctx context.Context, key string) (bool, error) {
 	if pi.Status != stripe.PaymentIntentStatusCanceled {
 		cp := &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String(string(stripe.PaymentIntentCancellationReasonAbandoned))}
 		cp.SetIdempotencyKey(key + "/fence")
-		if _, err := d.api.V1PaymentIntents.Cancel(ctx, pi.ID, cp); err != nil {
-			// The fence holds the key whether or not it is cancelled; an
-			// uncancelled fence is an inert incomplete PaymentIntent.
-			_ = err
-		}
+		// The fence holds the key whether or not it is cancelled (an
+		// uncancelled fence is an inert, incomplete PaymentIntent), so a
+		// failed cancel changes nothing.
+		_, _ = d.api.V1PaymentIntents.Cancel(ctx, pi.ID, cp)
 	}
 	return true, nil
 }
