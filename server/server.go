@@ -7,7 +7,6 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,18 +17,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/riverqueue/river"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/sandbox"
 	"github.com/tenderpay/tender/httpapi"
+	"github.com/tenderpay/tender/jobs"
 	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/ratelimit"
-	"github.com/tenderpay/tender/scheduler"
 	"github.com/tenderpay/tender/service"
 	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/store/postgres"
@@ -210,12 +207,11 @@ type Server struct {
 	Sandbox *SandboxKeys
 
 	redis    *redis.Client
-	webhooks *webhook.Deliverer
+	jobs     *jobs.Client
 	relay    *notify.Relay
 	http     *http.Server
 	listener net.Listener
 	bgCancel context.CancelFunc
-	bgWG     sync.WaitGroup
 }
 
 // OpenStore opens (without migrating) the store cfg names.
@@ -251,7 +247,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	if _, _, err := parseClock(cfg.SettleAt); err != nil {
+	if _, _, err := jobs.ParseClock(cfg.SettleAt); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -270,22 +266,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.Service.GatewayTimeout = cfg.GatewayTimeout
 	s.Service.Logger = cfg.Logger
-	sqlDB, ok := st.(interface{ SQLDB() *sql.DB })
-	if !ok {
+	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval})
+	if err != nil {
 		st.Close()
-		return nil, errors.New("store does not expose its database for the job queue")
+		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	allow := webhook.AllowList(cfg.Sandbox, cfg.WebhookAllowHosts)
-	s.webhooks, err = webhook.New(ctx, webhook.Config{Store: st, DB: sqlDB.SQLDB(), Dialect: st.Dialect(),
-		Logger: cfg.Logger, Timeout: cfg.WebhookTimeout, PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow,
-		Jobs: func(w *river.Workers) []*river.PeriodicJob {
-			return scheduler.Jobs(s.Service, w, cfg.ScheduleInterval)
-		},
-		ExtraQueues: map[string]river.QueueConfig{scheduler.Queue: {MaxWorkers: 1}}})
-	if err != nil {
+	if _, err := webhook.New(ctx, webhook.Config{Store: st, Jobs: s.jobs, Logger: cfg.Logger, Timeout: cfg.WebhookTimeout,
+		PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow}); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
+	s.jobs.ScheduleTick(s.Service, cfg.ScheduleInterval)
 	s.Service.WebhookAllowPrivate = allow
 	s.Service.PublicURL = cfg.PublicURL
 	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: cfg.Now, Interval: cfg.MessageInterval}
@@ -298,6 +290,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.relay.Email = smtp
 	}
 	s.Service.EmailEnabled, s.Service.SMSEnabled = s.relay.Email != nil, cfg.SMS != nil
+	s.jobs.Add(jobs.KeySweep(s.Service, cfg.Logger),
+		jobs.Janitor(s.Service, cfg.Logger, cfg.JanitorInterval, cfg.GatewayTimeout),
+		jobs.Settlement(s.Service, cfg.Logger, cfg.Now, cfg.SettleAt),
+		jobs.ListPositions(s.Service, cfg.Logger, cfg.ListPositionInterval),
+		jobs.Messages(s.relay))
 	s.Service.TerminalWait = cfg.TerminalWait
 
 	var limiter ratelimit.Limiter
@@ -400,19 +397,12 @@ func (s *Server) Start() error {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
-	if err := s.webhooks.Start(bg); err != nil {
-		cancel()
-		return fmt.Errorf("start webhook delivery: %w", err)
-	}
 	if s.Service.PublicURL == "" {
 		s.Service.PublicURL = "http://" + localAddr(ln.Addr())
 	}
-	for _, loop := range []func(context.Context){s.sweepKeys, s.janitor, s.settleDaily, s.listPositions, s.relay.Run} {
-		s.bgWG.Add(1)
-		go func() {
-			defer s.bgWG.Done()
-			loop(bg)
-		}()
+	if err := s.jobs.Start(bg); err != nil {
+		cancel()
+		return fmt.Errorf("start background work: %w", err)
 	}
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -421,80 +411,6 @@ func (s *Server) Start() error {
 	}()
 	s.cfg.Logger.Info("listening", "addr", ln.Addr().String(), "store", s.Store.Dialect(), "sandbox", s.cfg.Sandbox)
 	return nil
-}
-
-// every runs fn each interval until ctx is done.
-func every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			fn(ctx)
-		}
-	}
-}
-
-func (s *Server) sweepKeys(ctx context.Context) {
-	every(ctx, time.Hour, func(ctx context.Context) {
-		if n, err := s.Service.SweepExpiredKeys(ctx); err != nil {
-			s.cfg.Logger.Warn("sweep expired keys", "error", err.Error())
-		} else if n > 0 {
-			s.cfg.Logger.Info("swept expired keys", "count", n)
-		}
-	})
-}
-
-// listPositions numbers new transactions for O(page) lists.
-func (s *Server) listPositions(ctx context.Context) {
-	every(ctx, s.cfg.ListPositionInterval, func(ctx context.Context) {
-		if _, err := s.Service.AssignListPositions(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logger.Warn("list positions", "error", err.Error())
-		}
-	})
-}
-
-// janitor resolves transactions whose processor outcome is unknown.
-func (s *Server) janitor(ctx context.Context) {
-	every(ctx, s.cfg.JanitorInterval, func(ctx context.Context) {
-		if n, err := s.Service.ExpireTerminalRequests(ctx); err != nil {
-			s.cfg.Logger.Warn("janitor: expire terminal requests", "error", err.Error())
-		} else if n > 0 {
-			s.cfg.Logger.Warn("terminal requests unanswered for 3 hours; their transactions stay PENDING for manual resolution", "count", n)
-		}
-		n, err := s.Service.ResolvePending(ctx, 2*s.cfg.GatewayTimeout)
-		if err != nil {
-			s.cfg.Logger.Warn("janitor", "error", err.Error())
-		} else if n > 0 {
-			s.cfg.Logger.Info("janitor resolved pending transactions", "count", n)
-		}
-	})
-}
-
-// settleDaily closes the batch every day at SettleAt (UTC). Several
-// instances may do so at once: each transaction settles once, under its row
-// lock.
-func (s *Server) settleDaily(ctx context.Context) {
-	hh, mm, _ := parseClock(s.cfg.SettleAt)
-	for {
-		now := s.cfg.Now().UTC()
-		next := time.Date(now.Year(), now.Month(), now.Day(), hh, mm, 0, 0, time.UTC)
-		if !next.After(now) {
-			next = next.Add(24 * time.Hour)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(next.Sub(now)):
-		}
-		n, err := s.Service.Settle(ctx, "", s.cfg.Now())
-		if err != nil {
-			s.cfg.Logger.Warn("settlement batch", "error", err.Error())
-		}
-		s.cfg.Logger.Info("settlement batch closed", "settled", n)
-	}
 }
 
 // localAddr names a listening address as a browser on this machine would.
@@ -507,14 +423,6 @@ func localAddr(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
-}
-
-func parseClock(v string) (hh, mm int, err error) {
-	t, err := time.Parse("15:04", v)
-	if err != nil {
-		return 0, 0, fmt.Errorf("settle time %q: want HH:MM", v)
-	}
-	return t.Hour(), t.Minute(), nil
 }
 
 // Addr is the address actually listened on (useful with ":0").
@@ -541,10 +449,9 @@ func (s *Server) Close() error {
 	}
 	if s.bgCancel != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-		err = errors.Join(err, s.webhooks.Stop(ctx))
+		err = errors.Join(err, s.jobs.Stop(ctx))
 		cancel()
 		s.bgCancel()
-		s.bgWG.Wait()
 	}
 	return errors.Join(err, s.closeDeps())
 }

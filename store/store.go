@@ -10,6 +10,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -32,6 +33,10 @@ type Store interface {
 	Migrate(ctx context.Context) error
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
+	// SQLDB is the pool that writes (the single SQLite writer, or the
+	// PostgreSQL pool). The job queue (package jobs, River) keeps its
+	// tables in the same database and works through it.
+	SQLDB() *sql.DB
 
 	// TransactionCreateClaimed records t and, when key is not nil, claims
 	// the idempotency key for it, both or neither, in a transaction of its
@@ -51,6 +56,10 @@ type Store interface {
 // Executor holds the queries; it runs either on the database directly or
 // inside a transaction from InTx.
 type Executor interface {
+	// SQLTx is the database transaction the executor runs in (nil outside
+	// InTx): jobs are inserted in it, so a rollback drops them too.
+	SQLTx() *sql.Tx
+
 	PartnerCreate(ctx context.Context, p *tender.Partner) error
 	PartnerGet(ctx context.Context, id string) (*tender.Partner, error)
 

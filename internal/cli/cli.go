@@ -5,7 +5,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,9 +19,9 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/jobs"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/service"
-	"github.com/tenderpay/tender/webhook"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -218,10 +217,8 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	if db, ok := st.(interface{ SQLDB() *sql.DB }); ok {
-		if err := webhook.Migrate(ctx, db.SQLDB(), st.Dialect()); err != nil {
-			return err
-		}
+	if err := jobs.Migrate(ctx, st); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "migrations applied (%s)\n", st.Dialect())
 	return nil

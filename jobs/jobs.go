@@ -1,0 +1,147 @@
+// Package jobs is the one home of Tender's background work, in the manner
+// of River's internal/maintenance: it owns the River client (its driver and
+// its migrations, on the store's own database, so jobs are inserted in the
+// business transaction), and the periodic tasks, one file each (janitor,
+// settlement, key sweep, list positions, schedule tick, message relay),
+// each a small Service with Start and Stop. Other packages register their
+// workers, queues and services on a Client before it starts (webhook does);
+// package server only wires them.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/tenderpay/tender/store"
+)
+
+// Config configures a Client.
+type Config struct {
+	Store  store.Store
+	Logger *slog.Logger
+	// PollInterval is how often idle workers look for jobs (default 250 ms).
+	PollInterval time.Duration
+}
+
+// Registration is what a package adds to the Client besides its workers
+// (river.AddWorker(c.Workers(), ...)).
+type Registration struct {
+	Queues   map[string]river.QueueConfig
+	Periodic []*river.PeriodicJob
+	// JobTimeout and RescueStuckJobsAfter raise the client's defaults (the
+	// largest registered wins); zero leaves them.
+	JobTimeout           time.Duration
+	RescueStuckJobsAfter time.Duration
+}
+
+// Client is the process's one River client (one client per process keeps
+// one leader election) and its periodic services.
+type Client struct {
+	cfg      Config
+	driver   riverdriver.Driver[*sql.Tx]
+	workers  *river.Workers
+	reg      Registration
+	services []Service
+	river    *river.Client[*sql.Tx]
+	started  []Service
+}
+
+// New applies River's migrations and returns a Client to register on; it
+// builds the River client in Start.
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 250 * time.Millisecond
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	driver, err := riverDriver(cfg.Store)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, cfg.Store, driver, cfg.Logger); err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, driver: driver, workers: river.NewWorkers(),
+		reg: Registration{Queues: map[string]river.QueueConfig{}}}, nil
+}
+
+// Workers is where packages add their River workers.
+func (c *Client) Workers() *river.Workers { return c.workers }
+
+// Register adds queues and periodic jobs, and raises the timeouts.
+func (c *Client) Register(r Registration) {
+	for name, q := range r.Queues {
+		c.reg.Queues[name] = q
+	}
+	c.reg.Periodic = append(c.reg.Periodic, r.Periodic...)
+	c.reg.JobTimeout = max(c.reg.JobTimeout, r.JobTimeout)
+	c.reg.RescueStuckJobsAfter = max(c.reg.RescueStuckJobsAfter, r.RescueStuckJobsAfter)
+}
+
+// Add adds services started (in order, after River) by Start and stopped
+// (in reverse order, before River) by Stop.
+func (c *Client) Add(s ...Service) { c.services = append(c.services, s...) }
+
+// Start builds and starts the River client, then the services.
+func (c *Client) Start(ctx context.Context) error {
+	var err error
+	c.river, err = river.NewClient(c.driver, &river.Config{
+		Queues:               c.reg.Queues,
+		Workers:              c.workers,
+		PeriodicJobs:         c.reg.Periodic,
+		FetchPollInterval:    c.cfg.PollInterval,
+		FetchCooldown:        min(c.cfg.PollInterval, 100*time.Millisecond),
+		Logger:               c.cfg.Logger,
+		JobTimeout:           c.reg.JobTimeout,
+		RescueStuckJobsAfter: c.reg.RescueStuckJobsAfter,
+	})
+	if err != nil {
+		return err
+	}
+	if err := c.river.Start(ctx); err != nil {
+		return err
+	}
+	for _, s := range c.services {
+		if err := s.Start(ctx); err != nil {
+			return errors.Join(err, c.Stop(context.WithoutCancel(ctx)))
+		}
+		c.started = append(c.started, s)
+	}
+	return nil
+}
+
+// Stop stops the services (each waits for its work up to ctx), then River.
+func (c *Client) Stop(ctx context.Context) error {
+	var err error
+	for i := len(c.started) - 1; i >= 0; i-- {
+		err = errors.Join(err, c.started[i].Stop(ctx))
+	}
+	c.started = nil
+	if c.river != nil {
+		err = errors.Join(err, c.river.Stop(ctx))
+	}
+	return err
+}
+
+// InsertManyTx inserts jobs in the store's transaction tx, so that they
+// exist if and only if it commits. The client must have started.
+func (c *Client) InsertManyTx(ctx context.Context, tx store.Executor, jobs []river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	sqlTx := tx.SQLTx()
+	if sqlTx == nil {
+		return errors.New("jobs: insert outside a transaction")
+	}
+	if c.river == nil {
+		return errors.New("jobs: the client has not started")
+	}
+	_, err := c.river.InsertManyFastTx(ctx, sqlTx, jobs)
+	return err
+}

@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/tenderpay/tender/store"
+)
+
+// riverDriver picks River's driver for the store's database: riversqlite on
+// SQLite, riverdatabasesql on PostgreSQL (the store's pool is database/sql
+// over pgx, and jobs are inserted in the store's *sql.Tx).
+func riverDriver(st store.Store) (riverdriver.Driver[*sql.Tx], error) {
+	switch st.Dialect() {
+	case "sqlite":
+		return riversqlite.New(st.SQLDB()), nil
+	case "postgres":
+		return riverdatabasesql.New(st.SQLDB()), nil
+	}
+	return nil, fmt.Errorf("jobs: unknown dialect %q", st.Dialect())
+}
+
+func migrate(ctx context.Context, st store.Store, driver riverdriver.Driver[*sql.Tx], logger *slog.Logger) error {
+	if st.Dialect() == "postgres" {
+		// River's migrator does not serialise concurrent runs: several
+		// instances starting at once on an empty database collide creating
+		// its types. Hold a session advisory lock around it.
+		conn, err := st.SQLDB().Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('tender_river_migrate'))`); err != nil {
+			return fmt.Errorf("river migrations lock: %w", err)
+		}
+		defer func() {
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('tender_river_migrate'))`)
+		}()
+	}
+	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: logger})
+	if err != nil {
+		return err
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	return nil
+}
+
+// Migrate applies River's own migrations (its job tables) to the store's
+// database.
+func Migrate(ctx context.Context, st store.Store) error {
+	driver, err := riverDriver(st)
+	if err != nil {
+		return err
+	}
+	return migrate(ctx, st, driver, slog.New(slog.DiscardHandler))
+}

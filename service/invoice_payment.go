@@ -1,0 +1,339 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/store"
+)
+
+// PayInvoice charges a stored payment method for an invoice (the balance,
+// or part of it when partial payments are enabled), optionally split across
+// the merchant's funding accounts. The payment is reserved on the invoice
+// under its row lock together with the PENDING transaction and the
+// idempotency key, and the invoice is updated in the same database
+// transaction that records the processor's answer.
+func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, in *tender.PayInvoiceInput) (*Result, error) {
+	errs := tender.FieldErrors{}
+	var total tender.Amount
+	if in.Total.IsSet() {
+		total = in.Total.Parse(errs, "total", false, 1)
+	}
+	meta := tender.MetaInput(in.Meta, errs)
+	funding := make([]tender.Funding, len(in.Funding))
+	for i, f := range in.Funding {
+		field := "funding." + strconv.Itoa(i)
+		funding[i].AccountID = strings.TrimSpace(f.AccountID)
+		if funding[i].AccountID == "" {
+			errs.Add(field+".account_id", "The "+field+".account_id field is required.")
+		}
+		funding[i].Amount = f.Amount.Parse(errs, field+".amount", true, 1)
+	}
+	pmID := strings.TrimSpace(in.PaymentMethodID)
+	id := newIdem("invoice_pay", in.IdempotencyID, struct {
+		Invoice, PM string
+		Total       tender.Amount
+		Funding     []tender.Funding
+	}{invoiceID, pmID, total, funding}, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	inv, err := s.Store.InvoiceGet(ctx, merchantID, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	// A refusal before the key is claimed: a retry is answered from its
+	// record instead, even if what it names has changed since (as Charge).
+	refused := func(err error) (*Result, error) {
+		if s.seen(ctx, merchantID, id) {
+			return s.replay(ctx, merchantID, id)
+		}
+		return nil, err
+	}
+	if pmID == "" {
+		pmID = inv.PaymentMethodID
+	}
+	if pmID == "" {
+		return refused(invalid("payment_method_id", "The payment method id field is required."))
+	}
+	if len(funding) > 0 {
+		if err := s.checkFunding(ctx, merchantID, funding); err != nil {
+			return refused(err)
+		}
+	}
+	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
+		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
+	} else if err != nil {
+		return nil, err
+	}
+	gwReq := gateway.Request{Capture: true}
+	if err := s.unseal(pm, sec, &gwReq); err != nil {
+		return refused(err)
+	}
+	now := tender.NewTime(s.now())
+	t := &tender.Transaction{
+		ID: tender.NewID(), MerchantID: merchantID, InvoiceID: inv.ID, CustomerID: pm.CustomerID,
+		PaymentMethodID: pm.ID, Type: tender.TxCharge, Source: SourceInvoice, Method: pm.Method,
+		Status: tender.StatusPending, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
+			return err
+		}
+		return s.reserveInvoicePayment(ctx, tx, t, total, funding)
+	})
+	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+		return s.replay(ctx, merchantID, id)
+	} else if err != nil {
+		return nil, err
+	}
+	return s.authorizeInvoicePayment(ctx, t, pm, gwReq, funding, bool(in.EmailReceipt))
+}
+
+// reserveInvoicePayment locks t's invoice, checks that amount (0: the
+// payable balance) may be paid now, reserves it on the invoice and writes
+// the PENDING transaction t with its split funding, inside tx.
+func (s *Service) reserveInvoicePayment(ctx context.Context, tx store.Executor, t *tender.Transaction, amount tender.Amount, funding []tender.Funding) error {
+	inv, err := tx.InvoiceGetForUpdate(ctx, t.MerchantID, t.InvoiceID)
+	if err != nil {
+		return err
+	}
+	if t.Total, err = payable(inv, amount); err != nil {
+		return err
+	}
+	if err := fundingSums(funding, t.Total); err != nil {
+		return err
+	}
+	inv.PendingPayments += t.Total
+	inv.UpdatedAt = t.CreatedAt
+	if err := tx.InvoiceUpdate(ctx, inv); err != nil {
+		return err
+	}
+	if err := tx.TransactionCreate(ctx, t); err != nil {
+		return err
+	}
+	return tx.FundingCreate(ctx, t.ID, funding)
+}
+
+// authorizeInvoicePayment sends a reserved invoice payment to the processor
+// and records its answer (which updates the invoice); with receipt, the
+// customer is emailed the outcome once it is known.
+func (s *Service) authorizeInvoicePayment(ctx context.Context, t *tender.Transaction, pm *tender.PaymentMethod, gwReq gateway.Request, funding []tender.Funding, receipt bool) (*Result, error) {
+	// From here on the client going away must not stop the payment half way.
+	ctx = context.WithoutCancel(ctx)
+	gwReq.Key, gwReq.Amount, gwReq.Capture = t.ID, t.Total, true
+	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
+	res, err := s.Gateway.Authorize(gctx, gwReq)
+	cancel()
+	known := newViewCache()
+	known.methods[pm.ID] = pm
+	known.funding[t.ID] = funding
+	out, err := s.finalizePayment(ctx, t, res, err, known)
+	if err == nil && receipt && out.Outcome != OutcomePending {
+		if _, rerr := s.SendReceipt(ctx, t.MerchantID, t.ID, ChannelEmail, ""); rerr != nil {
+			s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(rerr))
+		}
+	}
+	return out, err
+}
+
+// payable checks that amount (0: the whole payable balance) may be paid on
+// inv now and returns it.
+func payable(inv *tender.Invoice, amount tender.Amount) (tender.Amount, error) {
+	switch {
+	case inv.DeletedAt != nil:
+		return 0, invalid("id", "The invoice was deleted.")
+	case inv.Status == tender.InvoicePaid || inv.BalanceDue == 0:
+		return 0, invalid("id", "The invoice is already paid.")
+	case inv.Payable() <= 0:
+		return 0, tender.Errorf(tender.ECONFLICT, "A payment of this invoice is in progress.")
+	}
+	if amount == 0 {
+		amount = inv.Payable()
+	}
+	if amount > inv.Payable() {
+		return 0, invalid("total", "The total may not be greater than the balance due "+inv.Payable().String()+".")
+	}
+	if !inv.IsPartialPaymentEnabled && amount != inv.BalanceDue {
+		return 0, invalid("total", "Partial payments are not enabled for this invoice; the total must be the balance due "+inv.BalanceDue.String()+".")
+	}
+	return amount, nil
+}
+
+// checkFunding checks split-funding allocations against the merchant.
+func (s *Service) checkFunding(ctx context.Context, merchantID string, funding []tender.Funding) error {
+	m, err := s.Store.MerchantGet(ctx, merchantID)
+	if err != nil {
+		return err
+	}
+	if !m.Features.SplitFunding {
+		return invalid("funding", "The merchant is not enrolled in split funding.")
+	}
+	errs := tender.FieldErrors{}
+	for i, f := range funding {
+		if m.FundingAccount(f.AccountID) == nil {
+			errs.Add("funding."+strconv.Itoa(i)+".account_id", "The selected funding."+strconv.Itoa(i)+".account_id is invalid.")
+		}
+	}
+	return errs.Err()
+}
+
+func fundingSums(funding []tender.Funding, total tender.Amount) error {
+	if len(funding) == 0 {
+		return nil
+	}
+	var sum tender.Amount
+	for _, f := range funding {
+		sum += f.Amount
+	}
+	if sum != total {
+		return invalid("funding", "The split funding amounts ("+sum.String()+") must add up to the payment total ("+total.String()+").")
+	}
+	return nil
+}
+
+// ManualMethod normalises a manual payment method ("bank_transfer",
+// "Bank-Transfer" → "BANK TRANSFER"); ok is false for unknown ones.
+func ManualMethod(method string) (string, bool) {
+	m := strings.ToUpper(strings.NewReplacer("_", " ", "-", " ", "+", " ").Replace(strings.TrimSpace(method)))
+	for _, v := range tender.ManualMethods {
+		if v == m {
+			return m, true
+		}
+	}
+	return "", false
+}
+
+// PayInvoiceManual records a payment received outside Tender (cash, check,
+// ...) on an invoice: a settled, immutable transaction that moves the
+// invoice's balance and status.
+func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, method string, in *tender.ManualPaymentInput) (*Result, error) {
+	errs := tender.FieldErrors{}
+	m, ok := ManualMethod(method)
+	if !ok {
+		errs.Add("method", "The method must be one of "+strings.Join(tender.ManualMethods, ", ")+".")
+	}
+	var total tender.Amount
+	if in.Total.IsSet() {
+		total = in.Total.Parse(errs, "total", false, 1)
+	}
+	meta := tender.MetaInput(in.Meta, errs)
+	id := newIdem("invoice_pay_manual", in.IdempotencyID, struct {
+		Invoice, Method string
+		Total           tender.Amount
+	}{invoiceID, m, total}, errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	now := tender.NewTime(s.now())
+	t := &tender.Transaction{
+		ID: tender.NewID(), MerchantID: merchantID, InvoiceID: invoiceID, Type: tender.TxCharge,
+		Source: tender.SourceManual, Method: strings.ToLower(m), Success: true, Status: tender.StatusSuccess,
+		IsCaptured: true, Meta: meta, IdempotencyID: in.IdempotencyID, SettledAt: &now, BatchedAt: &now,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	var out Result
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
+			return err
+		}
+		inv, err := tx.InvoiceGetForUpdate(ctx, merchantID, invoiceID)
+		if err != nil {
+			return err
+		}
+		if t.Total, err = payable(inv, total); err != nil {
+			return err
+		}
+		t.Captured, t.CustomerID = t.Total, inv.CustomerID
+		if err := tx.TransactionCreate(ctx, t); err != nil {
+			return err
+		}
+		if err := s.applyToInvoice(ctx, tx, t, 0); err != nil {
+			return err
+		}
+		view, err := s.View(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		out = Result{View: view}
+		if err := s.emit(ctx, tx, merchantID, tender.EventCreateTransaction, "transaction", t.ID, view); err != nil {
+			return err
+		}
+		return s.complete(ctx, tx, t.ID, "", view)
+	})
+	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+		return s.replay(ctx, merchantID, id)
+	} else if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// applyToInvoice brings t's invoice up to date inside tx after t (a payment
+// of it, or a child of one) changed: it releases released of the reserved
+// payments, recomputes what is paid and the status, records a failed
+// attempt, takes the catalog stock on the first payment, and emits the
+// events.
+func (s *Service) applyToInvoice(ctx context.Context, tx store.Executor, t *tender.Transaction, released tender.Amount) error {
+	if t.InvoiceID == "" {
+		return nil
+	}
+	inv, err := tx.InvoiceGetForUpdate(ctx, t.MerchantID, t.InvoiceID)
+	if tender.ErrorCode(err) == tender.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	now := tender.NewTime(s.now())
+	inv.PendingPayments = max(inv.PendingPayments-released, 0)
+	if t.ParentID == "" {
+		inv.PaymentAttemptFailed, inv.PaymentAttemptMessage = !t.Success, ""
+		if !t.Success {
+			inv.PaymentAttemptMessage = t.Message
+		}
+		if t.PaymentMethodID != "" && t.Success {
+			inv.PaymentMethodID = t.PaymentMethodID
+		}
+	}
+	paid, err := tx.InvoicePaid(ctx, t.MerchantID, inv.ID)
+	if err != nil {
+		return err
+	}
+	inv.Recompute(paid, now)
+	inv.UpdatedAt = now
+	var taken []string
+	if paid > 0 && !inv.StockApplied {
+		inv.StockApplied = true
+		for _, l := range tender.InvoiceLines(inv.Meta) {
+			err := tx.ItemTakeStock(ctx, inv.MerchantID, l.ItemID, l.Quantity, now.Time)
+			if tender.ErrorCode(err) == tender.ENOTFOUND {
+				continue // deleted from the catalog since
+			} else if err != nil {
+				return err
+			}
+			taken = append(taken, l.ItemID)
+		}
+	}
+	if err := tx.InvoiceUpdate(ctx, inv); err != nil {
+		return err
+	}
+	for _, itemID := range taken {
+		it, err := tx.ItemGet(ctx, inv.MerchantID, itemID)
+		if err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, inv.MerchantID, tender.EventUpdateItem, "item", it.ID, it); err != nil {
+			return err
+		}
+	}
+	view, err := s.invoiceView(ctx, tx, inv)
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, inv.MerchantID, tender.EventUpdateInvoice, "invoice", inv.ID, view)
+}
