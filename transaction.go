@@ -105,7 +105,8 @@ func (t *Transaction) IsSettling() bool {
 	return t.Success && t.Method == MethodBank && !t.Settled() && !t.IsVoided
 }
 
-// TransactionFilter narrows GET /transaction.
+// TransactionFilter narrows GET /transaction (see filter.go). Time
+// bounds are inclusive; a zero time is open.
 type TransactionFilter struct {
 	Type            string
 	Method          string
@@ -114,8 +115,15 @@ type TransactionFilter struct {
 	CustomerID      string
 	PaymentMethodID string
 	InvoiceID       string
-	CreatedFrom     time.Time
-	CreatedTo       time.Time
+	// ScheduleID: payments of the invoices of a scheduled invoice.
+	ScheduleID             string
+	CreatedFrom, CreatedTo time.Time
+	UpdatedFrom, UpdatedTo time.Time
+	// TotalMin/TotalMax bound total (inclusive); nil is open.
+	TotalMin, TotalMax *Amount
+	// Keywords must all match (last four, message, type, method or the
+	// reference in meta).
+	Keywords []string
 }
 
 // ChargeInput is the body of POST /charge and POST /credit.

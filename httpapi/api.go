@@ -353,6 +353,12 @@ func (a *API) wrap(rt route) http.Handler {
 		ri := info(r.Context())
 		ri.route = rt.method + " " + rt.path
 		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		if rt.query != nil {
+			if err := unknownParams(rt, r.URL.Query()); err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+		}
 		if r.ContentLength > a.cfg.MaxBodyBytes {
 			a.writeError(w, r, tender.Errorf(tender.ETOOLARGE, "The request body is larger than %d bytes.", a.cfg.MaxBodyBytes))
 			return

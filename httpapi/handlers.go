@@ -146,7 +146,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 		Company: q.Get("company"), Phone: q.Get("phone"), Reference: q.Get("reference"),
 		Keywords: keywords(q, errs),
 	}
-	f.CreatedFrom, f.CreatedTo = dateRange(q.Get("startDate"), q.Get("endDate"), errs)
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func (a *API) listInvoices(w http.ResponseWriter, r *http.Request) error {
 	lp := listParams(q, store.InvoiceSorts, errs)
 	f := tender.InvoiceFilter{Status: strings.ToUpper(strings.TrimSpace(q.Get("status"))), CustomerID: q.Get("customer_id"),
 		ScheduleID: q.Get("schedule_id"), Keywords: keywords(q, errs)}
-	f.CreatedFrom, f.CreatedTo = dateRange(q.Get("startDate"), q.Get("endDate"), errs)
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -165,31 +165,19 @@ func (a *API) listTransactions(w http.ResponseWriter, r *http.Request) error {
 	f := tender.TransactionFilter{
 		Type: q.Get("type"), Method: strings.ToLower(q.Get("method")), Status: strings.ToUpper(q.Get("status")),
 		CustomerID: q.Get("customer_id"), PaymentMethodID: q.Get("payment_method_id"), InvoiceID: q.Get("invoice_id"),
+		ScheduleID: q.Get("schedule_id"), Success: boolParam(q, "success", errs), Keywords: keywords(q, errs),
 	}
-	switch strings.ToLower(q.Get("success")) {
-	case "":
-	case "true", "1":
-		t := true
-		f.Success = &t
-	case "false", "0":
-		fl := false
-		f.Success = &fl
-	default:
-		errs.Add("success", "The success field must be true or false.")
-	}
-	f.CreatedFrom, f.CreatedTo = dateRange(q.Get("startDate"), q.Get("endDate"), errs)
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = dateRange(q.Get("updated_start_date"), q.Get("updated_end_date"), "updated_start_date", "updated_end_date", errs)
+	f.TotalMin, f.TotalMax = amountParam(q, "total_min", errs), amountParam(q, "total_max", errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	page, err := a.svc.Store.TransactionList(r.Context(), merchantID(r), f, lp)
+	page, err := a.svc.Transactions(r.Context(), merchantID(r), f, lp)
 	if err != nil {
 		return err
 	}
-	views, err := a.svc.Views(r.Context(), a.svc.Store, merchantID(r), page.Items)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, paginate(a, r, lp, &tender.Page[*service.TransactionView]{Items: views, Total: page.Total}))
+	writeJSON(w, http.StatusOK, paginate(a, r, lp, page))
 	return nil
 }
 

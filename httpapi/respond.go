@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tenderpay/tender"
 )
@@ -219,28 +218,3 @@ func keywords(q url.Values, errs tender.FieldErrors) []string {
 }
 
 var _ = slog.LevelInfo
-
-// dateRange parses startDate/endDate; a bare date as endDate covers that
-// whole day.
-func dateRange(start, end string, errs tender.FieldErrors) (from, to time.Time) {
-	if start != "" {
-		t, ok := tender.ParseTime(start)
-		if !ok {
-			errs.Add("startDate", "The start date is not a valid date.")
-		}
-		from = t
-	}
-	if end != "" {
-		t, ok := tender.ParseTime(end)
-		if !ok {
-			errs.Add("endDate", "The end date is not a valid date.")
-		} else if len(end) == len("2006-01-02") {
-			t = t.Add(24*time.Hour - time.Microsecond)
-		}
-		to = t
-	}
-	if !from.IsZero() && !to.IsZero() && to.Before(from) {
-		errs.Add("endDate", "The end date must be a date after or equal to start date.")
-	}
-	return from, to
-}

@@ -45,6 +45,7 @@ var pageParams = []queryParam{
 	{"sort", "string", "sort column"},
 	{"order", "string", "asc or desc (default desc on created_at)"},
 	{"keywords[]", "string", "search terms, all must match"},
+	{"keywords", "string", "as keywords[]"},
 }
 
 func (a *API) routeTable() []route {
@@ -63,11 +64,10 @@ func (a *API) routeTable() []route {
 
 		// Customers.
 		{method: "POST", path: "/customer", tag: "customer", summary: "Create a customer", req: "CustomerInput", resp: "Customer", h: a.createCustomer},
-		{method: "GET", path: "/customer", tag: "customer", summary: "List customers", resp: "Customer", list: true, query: append([]queryParam{
+		{method: "GET", path: "/customer", tag: "customer", summary: "List customers", resp: "Customer", list: true, query: listQuery([]queryParam{
 			{"email", "string", "exact email (case-insensitive)"}, {"firstname", "string", ""}, {"lastname", "string", ""},
 			{"company", "string", ""}, {"phone", "string", ""}, {"reference", "string", ""},
-			{"startDate", "string", "created at or after (YYYY-MM-DD[ HH:MM:SS])"}, {"endDate", "string", "created at or before"},
-		}, pageParams...), h: a.listCustomers},
+		}, createdParams, pageParams), h: a.listCustomers},
 		{method: "GET", path: "/customer/{id}", tag: "customer", summary: "Get a customer", resp: "Customer", h: a.getCustomer},
 		{method: "PUT", path: "/customer/{id}", tag: "customer", summary: "Update a customer", req: "CustomerInput", resp: "Customer", h: a.updateCustomer},
 		{method: "DELETE", path: "/customer/{id}", tag: "customer", summary: "Soft-delete a customer", resp: "Customer", h: a.deleteCustomer},
@@ -85,12 +85,13 @@ func (a *API) routeTable() []route {
 		// Money.
 		{method: "POST", path: "/charge", tag: "transaction", summary: "Charge a payment method (sale, or pre-auth with pre_auth)", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(false)},
 		{method: "POST", path: "/credit", tag: "transaction", summary: "Credit (pay out to) a payment method", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(true)},
-		{method: "GET", path: "/transaction", tag: "transaction", summary: "List transactions", resp: "Transaction", list: true, query: append([]queryParam{
-			{"type", "string", "charge, pre_auth, capture, refund, void, credit"}, {"method", "string", "card or bank"},
+		{method: "GET", path: "/transaction", tag: "transaction", summary: "List transactions (a created_at range with at most one of customer_id and payment_method_id reads in O(page))", resp: "Transaction", list: true, query: listQuery([]queryParam{
+			{"type", "string", "charge, pre_auth, capture, refund, void, credit"}, {"method", "string", "card, bank, or a manual method (cash, check, ...)"},
 			{"status", "string", "PENDING, SUCCESS or FAILED"}, {"success", "string", "true or false"},
 			{"customer_id", "string", ""}, {"payment_method_id", "string", ""}, {"invoice_id", "string", ""},
-			{"startDate", "string", "created at or after"}, {"endDate", "string", "created at or before"},
-		}, pageParams[:4]...), h: a.listTransactions},
+			{"schedule_id", "string", "payments of the scheduled invoice's invoices"},
+			{"total_min", "number", "total at least (dollars)"}, {"total_max", "number", "total at most (dollars)"},
+		}, createdParams, updatedParams, pageParams), h: a.listTransactions},
 		{method: "GET", path: "/transaction/{id}", tag: "transaction", summary: "Get a transaction with its children", resp: "Transaction", h: a.getTransaction},
 		{method: "POST", path: "/transaction/{id}/capture", tag: "transaction", summary: "Capture a pre-authorization (total ≤ authorized)", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpCapture)},
 		{method: "POST", path: "/transaction/{id}/void", tag: "transaction", summary: "Void an unsettled payment", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoid)},
@@ -101,11 +102,10 @@ func (a *API) routeTable() []route {
 
 		// Invoices.
 		{method: "POST", path: "/invoice", tag: "invoice", summary: "Create an invoice (DRAFT; send_now sends it by email)", req: "InvoiceInput", resp: "Invoice", h: a.createInvoice},
-		{method: "GET", path: "/invoice", tag: "invoice", summary: "List invoices", resp: "Invoice", list: true, query: append([]queryParam{
+		{method: "GET", path: "/invoice", tag: "invoice", summary: "List invoices", resp: "Invoice", list: true, query: listQuery([]queryParam{
 			{"status", "string", "DRAFT, SENT, VIEWED, PARTIALLY APPLIED, PAID, ATTEMPTED or DELETED"},
 			{"customer_id", "string", ""}, {"schedule_id", "string", ""},
-			{"startDate", "string", "created at or after"}, {"endDate", "string", "created at or before"},
-		}, pageParams...), h: a.listInvoices},
+		}, createdParams, pageParams), h: a.listInvoices},
 		{method: "GET", path: "/invoice/{id}", tag: "invoice", summary: "Get an invoice with its payments", resp: "Invoice", h: a.getInvoice},
 		{method: "PUT", path: "/invoice/{id}", tag: "invoice", summary: "Update an invoice that has no payment yet", req: "InvoiceInput", resp: "Invoice", h: a.updateInvoice},
 		{method: "DELETE", path: "/invoice/{id}", tag: "invoice", summary: "Delete an unpaid invoice (status DELETED)", resp: "Invoice", h: a.deleteInvoice},

@@ -399,7 +399,13 @@ WHERE merchant_id = $1
   AND ($2 = '' OR type = $2) AND ($3 = '' OR method = $3) AND ($4 = '' OR status = $4)
   AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
   AND ($8 = '' OR invoice_id = $8)
-  AND ($9 IS NULL OR created_at >= $9) AND ($10 IS NULL OR created_at <= $10);
+  AND ($9 IS NULL OR created_at >= $9) AND ($10 IS NULL OR created_at <= $10)
+  AND ($11 = '' OR invoice_id IN (SELECT id FROM invoices WHERE merchant_id = $1 AND schedule_id = $11))
+  AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
+  AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
+  AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
+        lower(last_four) LIKE k.value ESCAPE '\' OR lower(message) LIKE k.value ESCAPE '\' OR lower(type) LIKE k.value ESCAPE '\'
+     OR lower(method) LIKE k.value ESCAPE '\' OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'));
 
 -- name: TransactionList
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -412,7 +418,13 @@ WHERE merchant_id = $1
   AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
   AND ($8 = '' OR invoice_id = $8)
   AND ($9 IS NULL OR created_at >= $9) AND ($10 IS NULL OR created_at <= $10)
-ORDER BY /*ORDER*/ LIMIT $11 OFFSET $12;
+  AND ($11 = '' OR invoice_id IN (SELECT id FROM invoices WHERE merchant_id = $1 AND schedule_id = $11))
+  AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
+  AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
+  AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
+        lower(last_four) LIKE k.value ESCAPE '\' OR lower(message) LIKE k.value ESCAPE '\' OR lower(type) LIKE k.value ESCAPE '\'
+     OR lower(method) LIKE k.value ESCAPE '\' OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
+ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 
 -- name: TransactionPage
 -- The default list (newest first, no filter) in O(page) (migration 010):
@@ -917,3 +929,105 @@ FROM (SELECT value ->> 'id' AS id, value ->> 'status' AS status, value ->> 'atte
         value ->> 'updated_at' AS updated_at
       FROM json_each($1)) AS j
 WHERE webhook_deliveries.id = j.id;
+
+-- name: TransactionFilterPage
+-- A list filtered by a created_at range and at most one of customer and
+-- payment method, newest first, in O(page) (migration 014): the range's
+-- first (lo) and last (hi) positions in the dimension's list are found by
+-- created_at, the queued (not numbered yet, the newest) matching ones come
+-- first, then the numbered by position. Each row carries the total.
+-- $2 limit, $3 offset, $4 dim ('', 'customer', 'payment_method'), $5 its
+-- value, $6..$7 the created_at range (closed; open ends are far dates).
+WITH u AS (SELECT count(*) AS n FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
+    WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+               OR ($4 = 'payment_method' AND t.payment_method_id = $5))),
+hi AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
+    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at <= $7
+    ORDER BY created_at DESC, pos DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
+    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at >= $6
+    ORDER BY created_at, pos LIMIT 1), 1000000000000000000) AS n),
+m AS (SELECT max((SELECT n FROM hi) - (SELECT n FROM lo) + 1, 0) AS n),
+page AS (
+    SELECT * FROM (SELECT q.transaction_id, 0 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
+        JOIN transactions t ON t.id = q.transaction_id
+        WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+               OR ($4 = 'payment_method' AND t.payment_method_id = $5))
+        ORDER BY q.created_at DESC, q.transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
+    UNION ALL
+    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+        WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo)
+          AND pos <= (SELECT n FROM hi) - max($3 - (SELECT n FROM u), 0)
+        ORDER BY pos DESC LIMIT $2) AS numbered)
+SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
+    t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
+    t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
+    t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
+    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, (SELECT n FROM u) + (SELECT n FROM m)
+FROM page JOIN transactions t ON t.id = page.transaction_id
+ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC LIMIT $2;
+
+-- name: TransactionFilterPageAsc
+-- TransactionFilterPage oldest first: the numbered by position from lo,
+-- then the queued.
+WITH u AS (SELECT count(*) AS n FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
+    WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+               OR ($4 = 'payment_method' AND t.payment_method_id = $5))),
+hi AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
+    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at <= $7
+    ORDER BY created_at DESC, pos DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
+    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at >= $6
+    ORDER BY created_at, pos LIMIT 1), 1000000000000000000) AS n),
+m AS (SELECT max((SELECT n FROM hi) - (SELECT n FROM lo) + 1, 0) AS n),
+page AS (
+    SELECT * FROM (SELECT transaction_id, 0 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+        WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo) + $3
+          AND pos <= (SELECT n FROM hi)
+        ORDER BY pos LIMIT $2) AS numbered
+    UNION ALL
+    SELECT * FROM (SELECT q.transaction_id, 1 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
+        JOIN transactions t ON t.id = q.transaction_id
+        WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+               OR ($4 = 'payment_method' AND t.payment_method_id = $5))
+        ORDER BY q.created_at, q.transaction_id LIMIT $2 OFFSET max($3 - (SELECT n FROM m), 0)) AS fresh)
+SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
+    t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
+    t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
+    t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
+    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, (SELECT n FROM u) + (SELECT n FROM m)
+FROM page JOIN transactions t ON t.id = page.transaction_id
+ORDER BY page.g, page.pos, page.created_at, page.transaction_id LIMIT $2;
+
+-- name: TransactionFilterPageTotal
+-- TransactionFilterPage's total alone; $2 dim, $3 value, $4..$5 the range.
+SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
+        WHERE q.merchant_id = $1 AND q.created_at >= $4 AND q.created_at <= $5
+          AND ($2 = '' OR ($2 = 'customer' AND t.customer_id = $3)
+               OR ($2 = 'payment_method' AND t.payment_method_id = $3)))
+    + max(coalesce((SELECT pos FROM transaction_filter_positions
+        WHERE merchant_id = $1 AND dim = $2 AND val = $3 AND created_at <= $5
+        ORDER BY created_at DESC, pos DESC LIMIT 1), 0)
+      - coalesce((SELECT pos FROM transaction_filter_positions
+        WHERE merchant_id = $1 AND dim = $2 AND val = $3 AND created_at >= $4
+        ORDER BY created_at, pos LIMIT 1), 1000000000000000000) + 1, 0);
+
+-- name: TransactionFilterPositionsSet
+-- The numbered transactions' positions in their merchant's filtered lists
+-- (migration 014): after each list's highest, in the order created. $1 as
+-- TransactionPositionsSet's.
+INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
+SELECT x.merchant_id, x.dim, x.val,
+    coalesce((SELECT max(p.pos) FROM transaction_filter_positions p
+        WHERE p.merchant_id = x.merchant_id AND p.dim = x.dim AND p.val = x.val), 0)
+    + row_number() OVER (PARTITION BY x.merchant_id, x.dim, x.val ORDER BY x.created_at, x.id),
+    x.id, x.created_at
+FROM (SELECT t.id, t.merchant_id, d.dim,
+        CASE d.dim WHEN 'customer' THEN t.customer_id WHEN 'payment_method' THEN t.payment_method_id ELSE '' END AS val,
+        t.created_at
+    FROM json_each($1) j JOIN transactions t ON t.id = json_extract(j.value, '$.id') CROSS JOIN (SELECT '' AS dim UNION ALL SELECT 'customer' UNION ALL SELECT 'payment_method') d) AS x
+WHERE x.dim = '' OR x.val <> '';

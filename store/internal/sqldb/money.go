@@ -320,8 +320,11 @@ func (e *exec) TransactionChildren(ctx context.Context, merchantID string, paren
 }
 
 func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.TransactionFilter, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
-	if f == (tender.TransactionFilter{}) && p.Sort == "created_at" && p.Desc {
+	if f.IsZero() && p.Sort == "created_at" && p.Desc {
 		return e.transactionPage(ctx, merchantID, p)
+	}
+	if dim, val, ok := f.Positioned(); ok && p.Sort == "created_at" {
+		return e.transactionFilterPage(ctx, merchantID, dim, val, f.CreatedFrom, f.CreatedTo, p)
 	}
 	success := -1
 	if f.Success != nil {
@@ -330,8 +333,16 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 			success = 1
 		}
 	}
+	totalMin, totalMax := int64(-1), int64(-1)
+	if f.TotalMin != nil {
+		totalMin = int64(*f.TotalMin)
+	}
+	if f.TotalMax != nil {
+		totalMax = int64(*f.TotalMax)
+	}
 	args := []any{merchantID, f.Type, f.Method, f.Status, success, f.CustomerID, f.PaymentMethodID, f.InvoiceID,
-		e.t(f.CreatedFrom), e.t(f.CreatedTo)}
+		e.t(f.CreatedFrom), e.t(f.CreatedTo), f.ScheduleID, e.t(f.UpdatedFrom), e.t(f.UpdatedTo), totalMin, totalMax,
+		likeKeywords(f.Keywords)}
 	page := &tender.Page[*tender.Transaction]{Items: []*tender.Transaction{}}
 	if err := e.r.QueryRowContext(ctx, e.q("TransactionCount"), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
@@ -345,6 +356,32 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 	}
 	page.Items = items
 	return page, nil
+}
+
+// Open ends of a created_at range, for the positioned lists' index probes
+// (a closed range reads the index as a range; "IS NULL OR" would not).
+var (
+	rangeStart = time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC) // not the zero time, which e.t makes NULL
+	rangeEnd   = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// transactionFilterPage reads a list filtered by a created_at range and at
+// most one of customer and payment method (dim and val), by position in
+// the dimension's list (migration 014): O(page) however deep the page and
+// however many transactions match, the total included.
+func (e *exec) transactionFilterPage(ctx context.Context, merchantID, dim, val string, from, to time.Time, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
+	if from.IsZero() {
+		from = rangeStart
+	}
+	if to.IsZero() {
+		to = rangeEnd
+	}
+	query := e.q("TransactionFilterPage")
+	if !p.Desc {
+		query = e.q("TransactionFilterPageAsc")
+	}
+	return positionPage(ctx, e, scanTransaction, query, e.q("TransactionFilterPageTotal"), merchantID, p,
+		dim, val, e.t(from), e.t(to))
 }
 
 // transactionPage reads the default list (newest first, no filter) by list
@@ -401,6 +438,9 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 	}
 	ids := mustJSON(set)
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsSet"), ids); err != nil {
+		return 0, e.d.wrap(err)
+	}
+	if _, err := e.w.ExecContext(ctx, e.q("TransactionFilterPositionsSet"), ids); err != nil {
 		return 0, e.d.wrap(err)
 	}
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsDequeue"), ids); err != nil {

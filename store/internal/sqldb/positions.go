@@ -59,6 +59,7 @@ var listObjects = map[string]struct{ table, columns string }{
 
 func init() {
 	requiredQueries = append(requiredQueries, "TransactionPage", "TransactionPageTotal", "TransactionPositionsQueued",
+		"TransactionFilterPage", "TransactionFilterPageAsc", "TransactionFilterPageTotal", "TransactionFilterPositionsSet",
 		"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue", "ListPage", "ListPageTotal",
 		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd")
 }
