@@ -158,6 +158,15 @@ func (a *API) getTransaction(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (a *API) transactionFunding(w http.ResponseWriter, r *http.Request) error {
+	f, err := a.svc.TransactionFunding(r.Context(), merchantID(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
 func (a *API) listTransactions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}

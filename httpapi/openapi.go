@@ -401,6 +401,9 @@ func transactionProps(parent bool) schema {
 	p["customer"] = schema{"oneOf": []schema{ref("Customer"), {"type": "null"}}}
 	p["payment_method"] = schema{"oneOf": []schema{ref("PaymentMethod"), {"type": "null"}}}
 	p["funding"] = arr(ref("Funding"))
+	p["currency"], p["is_manual"] = str(), boolean()
+	p["recurring_transaction_id"], p["user_id"] = schema{"type": "null"}, schema{"type": "null"}
+	p["user"] = schema{"type": "null"}
 	return p
 }
 

@@ -99,6 +99,8 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/transaction/{id}/void-or-refund", tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
 		{method: "PUT", path: "/transaction/{id}/receipt/email", tag: "transaction", summary: "Email the transaction's receipt (to the customer, or to email)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelEmail)},
 		{method: "PUT", path: "/transaction/{id}/receipt/sms", tag: "transaction", summary: "Text the transaction's receipt (to the customer, or to phone)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
+		{method: "PUT", path: "/transaction/{id}/receipt-sms", tag: "transaction", summary: "Text the transaction's receipt (Stax's spelling of /receipt/sms)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
+		{method: "GET", path: "/transaction/{id}/funding", tag: "transaction", summary: "The transaction's split-funding allocations (bare array; empty unless split)", resp: "Funding", array: true, h: a.transactionFunding},
 
 		// Invoices.
 		{method: "POST", path: "/invoice", tag: "invoice", summary: "Create an invoice (DRAFT; send_now sends it by email)", req: "InvoiceInput", resp: "Invoice", h: a.createInvoice},

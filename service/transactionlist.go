@@ -24,3 +24,20 @@ func (s *Service) Transactions(ctx context.Context, merchantID string, f tender.
 	}
 	return &tender.Page[*TransactionView]{Items: views, Total: page.Total}, nil
 }
+
+// TransactionFunding returns a transaction's split-funding allocations
+// (empty unless split); ENOTFOUND for another merchant's.
+func (s *Service) TransactionFunding(ctx context.Context, merchantID, id string) ([]tender.Funding, error) {
+	t, err := s.Store.TransactionGet(ctx, merchantID, id)
+	if err != nil {
+		return nil, err
+	}
+	funding, err := s.Store.FundingOf(ctx, []string{t.ID})
+	if err != nil {
+		return nil, err
+	}
+	if f := funding[t.ID]; f != nil {
+		return f, nil
+	}
+	return []tender.Funding{}, nil
+}

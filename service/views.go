@@ -19,11 +19,23 @@ type TransactionView struct {
 	ChildTransactions []*TransactionView    `json:"child_transactions"`
 	Customer          *tender.Customer      `json:"customer"`
 	PaymentMethod     *tender.PaymentMethod `json:"payment_method"`
+	// Currency is always USD (Stax processes US dollars only).
+	Currency string `json:"currency"`
+	// IsManual marks a payment recorded on an invoice, received outside
+	// Tender (cash, check, ...).
+	IsManual bool `json:"is_manual"`
+	// RecurringTransactionID, UserID and User are null: Tender has no
+	// recurring transactions apart from scheduled invoices, and no team
+	// users (transactions are made with keys).
+	RecurringTransactionID *string   `json:"recurring_transaction_id"`
+	UserID                 *string   `json:"user_id"`
+	User                   *struct{} `json:"user"`
 }
 
 func flags(t *tender.Transaction) *TransactionView {
 	return &TransactionView{Transaction: t, IsRefundable: t.IsRefundable(), IsVoidable: t.IsVoidable(),
-		IsSettling: t.IsSettling(), ChildTransactions: []*TransactionView{}, Funding: []tender.Funding{}}
+		IsSettling: t.IsSettling(), ChildTransactions: []*TransactionView{}, Funding: []tender.Funding{},
+		Currency: "USD", IsManual: t.Source == tender.SourceManual}
 }
 
 // viewCache memoises customers and payment methods while building views.
