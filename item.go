@@ -115,3 +115,20 @@ type ItemFilter struct {
 func (f ItemFilter) IsZero() bool {
 	return f.Category == "" && f.Code == "" && f.Active == nil && len(f.Keywords) == 0
 }
+
+// StockInput is the body of PUT /item/{id}/increment and /decrement.
+type StockInput struct {
+	Quantity *int64 `json:"quantity"`
+}
+
+// Validate checks the quantity: a whole number from 1 to 1,000,000,000.
+func (in *StockInput) Validate() error {
+	errs := FieldErrors{}
+	switch {
+	case in.Quantity == nil:
+		errs.Required("quantity")
+	case *in.Quantity < 1 || *in.Quantity > 1_000_000_000:
+		errs.Add("quantity", "The quantity must be between 1 and 1000000000.")
+	}
+	return errs.Err()
+}

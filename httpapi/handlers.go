@@ -261,3 +261,19 @@ func (a *API) deleteItem(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, it)
 	return nil
 }
+
+// adjustStock serves PUT /item/{id}/increment (take false) and /decrement.
+func (a *API) adjustStock(take bool) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in tender.StockInput
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+		it, err := a.svc.AdjustStock(r.Context(), merchantID(r), r.PathValue("id"), &in, take)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, it)
+		return nil
+	}
+}

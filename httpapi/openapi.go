@@ -157,6 +157,7 @@ func componentSchemas() schema {
 		"Schedule":           object(all(sched), sched),
 		"ScheduleInput": object(nil, schema{"rule": str(), "total": money(), "url": str(), "customer_id": str(),
 			"payment_method_id": str(), "email_notification": boolean(), "meta": schema{"type": "object"}, "active": boolean()}),
+		"StockInput":   object([]string{"quantity"}, schema{"quantity": integer()}),
 		"Funding":      object([]string{"account_id", "amount"}, schema{"account_id": str(), "amount": money()}),
 		"ReceiptInput": object(nil, schema{"email": str(), "phone": str()}),
 		"Message":      object(all(message), message),

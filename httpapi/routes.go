@@ -162,6 +162,8 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/item/{id}", tag: "item", summary: "Get a catalog item", resp: "Item", h: a.getItem},
 		{method: "PUT", path: "/item/{id}", tag: "item", summary: "Update a catalog item", req: "ItemInput", resp: "Item", h: a.updateItem},
 		{method: "DELETE", path: "/item/{id}", tag: "item", summary: "Soft-delete a catalog item", resp: "Item", h: a.deleteItem},
+		{method: "PUT", path: "/item/{id}/increment", tag: "item", summary: "Add quantity to the item's stock (atomic)", req: "StockInput", resp: "Item", h: a.adjustStock(false)},
+		{method: "PUT", path: "/item/{id}/decrement", tag: "item", summary: "Take quantity from the item's stock (atomic; never below zero: 422)", req: "StockInput", resp: "Item", h: a.adjustStock(true)},
 	}
 }
 

@@ -70,3 +70,43 @@ func (s *Service) DeleteItem(ctx context.Context, merchantID, id string) (*tende
 	}
 	return it, nil
 }
+
+// AdjustStock adds in's quantity to the item's stock (take: removes it),
+// atomically in the database: the stock never goes below zero, however many
+// requests race (a take larger than the stock is a 422). Another merchant's
+// or a deleted item is ENOTFOUND, whatever the body.
+func (s *Service) AdjustStock(ctx context.Context, merchantID, id string, in *tender.StockInput, take bool) (*tender.Item, error) {
+	var it *tender.Item
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		cur, err := tx.ItemGet(ctx, merchantID, id)
+		if err != nil {
+			return err
+		}
+		if cur.DeletedAt != nil {
+			return tender.NotFound("item")
+		}
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		delta := *in.Quantity
+		if take {
+			delta = -delta
+		}
+		// The one statement decides: a concurrent take between the read
+		// above and here is seen by its condition.
+		it, err = tx.ItemAdjustStock(ctx, merchantID, id, delta, s.now())
+		if tender.ErrorCode(err) == tender.ENOTFOUND {
+			errs := tender.FieldErrors{}
+			errs.Add("quantity", "The quantity may not be greater than the item's stock.")
+			return errs.Err()
+		}
+		if err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, merchantID, tender.EventUpdateItem, "item", it.ID, it)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return it, nil
+}

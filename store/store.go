@@ -110,6 +110,11 @@ type Executor interface {
 	ItemGet(ctx context.Context, merchantID, id string) (*tender.Item, error)
 	ItemUpdate(ctx context.Context, it *tender.Item) error
 	ItemDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	// ItemAdjustStock adds delta (negative: takes) to a live item's in_stock
+	// atomically and returns the item: ENOTFOUND when the item is absent or
+	// deleted, or when the stock would go below zero (the caller tells
+	// them apart).
+	ItemAdjustStock(ctx context.Context, merchantID, id string, delta int64, at time.Time) (*tender.Item, error)
 	// ItemList's default list (newest first, no filter) costs O(page) (see
 	// ListPositionsAssign); filters and other sorts count and skip rows.
 	ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error)

@@ -1031,3 +1031,12 @@ FROM (SELECT t.id, t.merchant_id, d.dim,
         t.created_at
     FROM json_each($1) j JOIN transactions t ON t.id = json_extract(j.value, '$.id') CROSS JOIN (SELECT '' AS dim UNION ALL SELECT 'customer' UNION ALL SELECT 'payment_method') d) AS x
 WHERE x.dim = '' OR x.val <> '';
+
+-- name: ItemAdjustStock
+-- Adds $3 (negative: takes) to a live item's in_stock in one statement,
+-- unless the stock would go below zero: no row then. Concurrent changes
+-- of one item wait on its row lock and re-check the condition.
+UPDATE items SET in_stock = in_stock + $3, updated_at = $4
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL AND in_stock + $3 >= 0
+RETURNING id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
+    price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at;

@@ -40,4 +40,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseListPositions(t, open)
 	exerciseSandboxLedger(t, open)
 	exerciseFilters(t, open)
+	exerciseStock(t, open)
 }

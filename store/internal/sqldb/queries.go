@@ -18,7 +18,7 @@ var requiredQueries = []string{
 	"APIKeyCreate", "APIKeyGetByHash", "APIKeyDeleteExpired",
 	"CustomerCreate", "CustomerGet", "CustomerUpdate", "CustomerDelete", "CustomerList", "CustomerCount",
 	"CustomerMatchEmail", "CustomerMatchCompanyAddress", "CustomerMatchFirstnamePhone", "CustomerMatchNameAddress", "CustomerMatchLastnamePhone",
-	"ItemCreate", "ItemGet", "ItemUpdate", "ItemDelete", "ItemList", "ItemCount",
+	"ItemCreate", "ItemGet", "ItemUpdate", "ItemDelete", "ItemList", "ItemCount", "ItemAdjustStock",
 	"EventInsert", "EventListSince", "OnceClaim",
 }
 
@@ -359,6 +359,17 @@ func (e *exec) ItemDelete(ctx context.Context, merchantID, id string, at time.Ti
 		return err
 	}
 	return nil
+}
+
+func (e *exec) ItemAdjustStock(ctx context.Context, merchantID, id string, delta int64, at time.Time) (*tender.Item, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, tender.NotFound("item")
+	}
+	it, err := scanItem(e.w.QueryRowContext(ctx, e.q("ItemAdjustStock"), merchantID, id, delta, e.t(at)))
+	if err != nil {
+		return nil, e.notFound(err, "item")
+	}
+	return it, nil
 }
 
 func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error) {
