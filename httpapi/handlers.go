@@ -277,3 +277,12 @@ func (a *API) adjustStock(take bool) func(w http.ResponseWriter, r *http.Request
 		return nil
 	}
 }
+
+func (a *API) itemByCode(w http.ResponseWriter, r *http.Request) error {
+	it, err := a.svc.ItemByCode(r.Context(), merchantID(r), r.URL.Query().Get("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, it)
+	return nil
+}

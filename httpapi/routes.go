@@ -159,6 +159,7 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/item", tag: "item", summary: "List catalog items", resp: "Item", list: true, query: append([]queryParam{
 			{"category", "string", ""}, {"code", "string", ""}, {"is_active", "string", "true or false"},
 		}, pageParams...), h: a.listItems},
+		{method: "GET", path: "/item/code", tag: "item", summary: "The newest live item with the code (query code)", resp: "Item", query: []queryParam{{"code", "string", "the item's code (required)"}}, h: a.itemByCode},
 		{method: "GET", path: "/item/{id}", tag: "item", summary: "Get a catalog item", resp: "Item", h: a.getItem},
 		{method: "PUT", path: "/item/{id}", tag: "item", summary: "Update a catalog item", req: "ItemInput", resp: "Item", h: a.updateItem},
 		{method: "DELETE", path: "/item/{id}", tag: "item", summary: "Soft-delete a catalog item", resp: "Item", h: a.deleteItem},

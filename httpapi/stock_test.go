@@ -46,3 +46,19 @@ func TestItemStock(t *testing.T) {
 		e.Call("PUT", "/item/"+id+"/increment", map[string]any{"quantity": 1}, 404)
 	})
 }
+
+// TestItemByCode: GET /item/code?code=... finds the item (no longer taken
+// for GET /item/{id} with the id "code").
+func TestItemByCode(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		e.Call("POST", "/item", map[string]any{"item": "Old", "code": "SKU-1", "price": 1}, 200)
+		id := e.Call("POST", "/item", map[string]any{"item": "Widget", "code": "SKU-1", "price": 5}, 200).Map(t)["id"]
+		if got := e.Call("GET", "/item/code?code=SKU-1", nil, 200).Map(t); got["id"] != id {
+			t.Fatalf("%s: by code = %v", store, got)
+		}
+		e.Call("GET", "/item/code?code=NOPE", nil, 404)
+		e.Call("GET", "/item/code", nil, 422)
+		e.Call("GET", "/item/code?sku=SKU-1", nil, 422)
+	})
+}

@@ -110,3 +110,22 @@ func (s *Service) AdjustStock(ctx context.Context, merchantID, id string, in *te
 	}
 	return it, nil
 }
+
+// ItemByCode returns the merchant's newest live item with code;
+// ENOTFOUND when there is none.
+func (s *Service) ItemByCode(ctx context.Context, merchantID, code string) (*tender.Item, error) {
+	if code == "" {
+		errs := tender.FieldErrors{}
+		errs.Required("code")
+		return nil, errs.Err()
+	}
+	page, err := s.Store.ItemList(ctx, merchantID, tender.ItemFilter{Code: code},
+		tender.ListParams{Page: 1, PerPage: 1, Sort: "created_at", Desc: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Items) == 0 {
+		return nil, tender.NotFound("item")
+	}
+	return page.Items[0], nil
+}
