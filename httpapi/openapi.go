@@ -49,6 +49,8 @@ func customerProps(input bool) schema {
 	if !input {
 		p["id"], p["merchant_id"] = str(), str()
 		p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+		p["has_address"], p["missing_address_components"] = boolean(), arr(str())
+		p["options"] = schema{"type": "object"}
 	}
 	return p
 }
@@ -376,6 +378,7 @@ func paymentMethodProps(input bool) schema {
 	}
 	p["has_cvv"], p["is_usable_in_vt"] = boolean(), boolean()
 	p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+	p["card_exp_datetime"], p["is_tokenized"] = nts(), boolean()
 	return p
 }
 

@@ -47,3 +47,23 @@ func TestTransactionBreadth(t *testing.T) {
 		}
 	})
 }
+
+// TestClientFields: customer has_address, missing_address_components and
+// options; payment method card_exp_datetime and is_tokenized.
+func TestClientFields(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		c := e.Call("POST", "/customer", map[string]any{"firstname": "Al", "address_1": "1 Main St", "address_city": "Orlando"}, 200).Map(t)
+		if c["has_address"] != false || len(c["missing_address_components"].([]any)) != 2 || c["options"] == nil {
+			t.Fatalf("%s: customer = %v", store, c)
+		}
+		c = e.Call("PUT", "/customer/"+c["id"].(string), map[string]any{"address_state": "FL", "address_zip": "32801"}, 200).Map(t)
+		if c["has_address"] != true || len(c["missing_address_components"].([]any)) != 0 {
+			t.Fatalf("%s: customer = %v", store, c)
+		}
+		pm := e.Call("GET", "/payment-method/"+newCard(t, e, "4111111111111111"), nil, 200).Map(t)
+		if pm["card_exp_datetime"] != "2030-12-31 23:59:59" || pm["is_tokenized"] != true {
+			t.Fatalf("%s: payment method = %v", store, pm)
+		}
+	})
+}
