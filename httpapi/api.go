@@ -235,8 +235,21 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 
 		r.URL.Path = normalizePath(r.URL.Path)
 		r.URL.RawPath = ""
-		if _, pattern := mux.Handler(r); pattern == "" {
+		_, pattern := mux.Handler(r)
+		if pattern == "" {
 			a.unmatched(sw, r, mux)
+			return
+		}
+		// A path or query with a NUL or invalid UTF-8 names nothing a
+		// store could hold (text.go): 404, or 422 naming the parameter.
+		if tender.TextFlaw(r.URL.Path) != "" {
+			ri.route = pattern
+			writeJSON(sw, http.StatusNotFound, ErrorBody{Error: "Not found."})
+			return
+		}
+		if err := queryTextErrors(r.URL.Query()); err != nil {
+			ri.route = pattern
+			a.writeError(sw, r, err)
 			return
 		}
 		mux.ServeHTTP(sw, r)

@@ -169,6 +169,8 @@ type RouteInfo struct {
 	// Auth is "merchant", "merchant-key", "partner", "any", "webpayment"
 	// (the public token in the path) or "public".
 	Auth string
+	// Body names the request body's schema ("" when the route takes none).
+	Body string
 }
 
 // Routes lists the route table.
@@ -188,7 +190,7 @@ func (a *API) Routes() []RouteInfo {
 		case authPublic:
 			auth = "public"
 		}
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req})
 	}
 	return out
 }
