@@ -52,7 +52,7 @@ func (a *API) routeTable() []route {
 		// Merchant self-service.
 		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key", resp: "Self", h: a.getSelf},
 		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
-		{method: "GET", path: "/ephemeral", tag: "merchant", summary: "Create a 24-hour ephemeral token", resp: "EphemeralToken", h: a.getEphemeral},
+		{method: "GET", path: "/ephemeral", auth: authMerchantKey, tag: "merchant", summary: "Create a 24-hour ephemeral token (merchant API keys only)", resp: "EphemeralToken", h: a.getEphemeral},
 
 		// Partner routes.
 		{method: "POST", path: "/merchant", auth: authPartner, tag: "partner", summary: "Create a merchant with its first API key", req: "MerchantInput", resp: "CreatedMerchant", status: 201, h: a.createMerchant},
