@@ -223,7 +223,7 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 			a.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
 			attrs := []slog.Attr{
 				slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("route", route),
-				slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.status),
+				slog.String("path", truncate(logPath(r.URL.Path), 200)), slog.Int("status", sw.status),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.Int("bytes", sw.bytes),
 				slog.String("remote_ip", a.clientIP(r)),
 			}
@@ -254,6 +254,28 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 		}
 		mux.ServeHTTP(sw, r)
 	})
+}
+
+// logPath is p as the request log shows it: a path segment that is a
+// capability (the public web-payments token of /webpayment/{token}/..., the
+// invoice id of the hosted page /pay/invoice/{id}) is cut to its first
+// characters, enough to tell requests apart, too few to reuse.
+func logPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		if segs[i-1] == "webpayment" && i == 2 || segs[i-1] == "invoice" && i == 3 && segs[1] == "pay" {
+			segs[i] = secretPrefix(segs[i])
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// secretPrefix keeps the first 10 bytes of a secret, marked as cut.
+func secretPrefix(s string) string {
+	if len(s) <= 10 {
+		return s[:len(s)/2] + "…"
+	}
+	return s[:10] + "…"
 }
 
 // unmatched answers a request no route takes: JSON 404, or 405 with Allow.
