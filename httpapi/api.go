@@ -7,6 +7,7 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -41,6 +42,9 @@ type Config struct {
 	PublicURL string
 	// TrustProxy makes the client IP the first X-Forwarded-For address.
 	TrustProxy bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (401 without it).
+	MetricsToken string
 	// Ready reports whether the server can serve (for /readyz).
 	Ready func(ctx context.Context) error
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
@@ -104,7 +108,7 @@ func New(cfg Config) *API {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	}))
 	mux.Handle("GET /readyz", a.plain("/readyz", a.readyz))
-	mux.Handle("GET /metrics", a.plain("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}).ServeHTTP))
+	mux.Handle("GET /metrics", a.plain("/metrics", a.metrics(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))))
 	mux.Handle("GET /pay/invoice/{id}", a.plain("/pay/invoice/{id}", a.hostedInvoice))
 	mux.Handle("GET /hosted/field/{kind}", a.plain("/hosted/field/{kind}", a.hostedField))
 	mux.Handle("GET /js/{file}", a.plain("/js/{file}", a.serveAsset))
@@ -122,6 +126,21 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.Serv
 
 // Registry exposes the metrics registry (for other components' collectors).
 func (a *API) Registry() *prometheus.Registry { return a.registry }
+
+// metrics serves the metrics, behind the bearer token when one is set.
+func (a *API) metrics(h http.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if want := a.cfg.MetricsToken; want != "" {
+			scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				writeJSON(w, http.StatusUnauthorized, ErrorBody{Error: "Unauthorized"})
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}
+}
 
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Ready != nil {
