@@ -293,11 +293,14 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 			return refused(err)
 		}
 	}
-	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
 		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
 	} else if err != nil {
 		return nil, err
+	}
+	if err := customerLive(cust); err != nil {
+		return refused(err)
 	}
 	gwReq := gateway.Request{Capture: true}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
