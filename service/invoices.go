@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -258,6 +259,9 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		funding[i].AccountID = strings.TrimSpace(f.AccountID)
 		if funding[i].AccountID == "" {
 			errs.Add(field+".account_id", "The "+field+".account_id field is required.")
+		} else if slices.ContainsFunc(funding[:i], func(g tender.Funding) bool { return g.AccountID == funding[i].AccountID }) {
+			// One allocation per account: two would be refunded apart.
+			errs.Add(field+".account_id", "The "+field+".account_id has a duplicate value: each funding account may appear once.")
 		}
 		funding[i].Amount = f.Amount.Parse(errs, field+".amount", true, 1)
 	}
