@@ -197,6 +197,14 @@ func TestSplitFunding(t *testing.T) {
 		if _, ok := bad["funding.0.account_id"]; !ok {
 			t.Fatalf("unknown account: %v", bad)
 		}
+		// Two allocations to one account (summing right): 422 on the second.
+		bad = pay([]any{map[string]any{"account_id": "fa_operating", "amount": 60}, map[string]any{"account_id": " fa_operating", "amount": 40}}, 422)
+		if _, ok := bad["funding.1.account_id"]; !ok || len(bad) != 1 {
+			t.Fatalf("duplicate account: %v", bad)
+		}
+		if got := e.Call("GET", "/transaction", nil, 200).Map(t)["total"]; got != 0.0 {
+			t.Fatalf("transactions after refused payments = %v", got)
+		}
 		tx := pay([]any{map[string]any{"account_id": "fa_operating", "amount": 66.67}, map[string]any{"account_id": "fa_partner", "amount": 33.33}}, 200)
 		if f := tx["funding"].([]any); len(f) != 2 || f[0].(map[string]any)["amount"] != 66.67 {
 			t.Fatalf("funding = %v", tx["funding"])

@@ -52,7 +52,7 @@ func (a *API) routeTable() []route {
 		// Merchant self-service.
 		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key", resp: "Self", h: a.getSelf},
 		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
-		{method: "GET", path: "/ephemeral", tag: "merchant", summary: "Create a 24-hour ephemeral token", resp: "EphemeralToken", h: a.getEphemeral},
+		{method: "GET", path: "/ephemeral", auth: authMerchantKey, tag: "merchant", summary: "Create a 24-hour ephemeral token (merchant API keys only)", resp: "EphemeralToken", h: a.getEphemeral},
 
 		// Partner routes.
 		{method: "POST", path: "/merchant", auth: authPartner, tag: "partner", summary: "Create a merchant with its first API key", req: "MerchantInput", resp: "CreatedMerchant", status: 201, h: a.createMerchant},
@@ -169,6 +169,8 @@ type RouteInfo struct {
 	// Auth is "merchant", "merchant-key", "partner", "any", "webpayment"
 	// (the public token in the path) or "public".
 	Auth string
+	// Body names the request body's schema ("" when the route takes none).
+	Body string
 }
 
 // Routes lists the route table.
@@ -188,7 +190,7 @@ func (a *API) Routes() []RouteInfo {
 		case authPublic:
 			auth = "public"
 		}
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req})
 	}
 	return out
 }

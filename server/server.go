@@ -56,6 +56,9 @@ type Config struct {
 	WebRateLimit, WebPayRateLimit int
 	PublicURL                     string
 	TrustProxy                    bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (MetricsTokenFile: a file holding it).
+	MetricsToken, MetricsTokenFile string
 	// DBMaxConns sizes the PostgreSQL pool.
 	DBMaxConns int
 	Logger     *slog.Logger
@@ -238,6 +241,15 @@ func OpenStore(ctx context.Context, cfg Config) (store.Store, error) {
 // database is empty, and builds the API. It does not listen yet.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.defaults()
+	if cfg.MetricsToken == "" && cfg.MetricsTokenFile != "" {
+		b, err := os.ReadFile(cfg.MetricsTokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("TENDER_METRICS_TOKEN_FILE: %w", err)
+		}
+		if cfg.MetricsToken = strings.TrimSpace(string(b)); cfg.MetricsToken == "" {
+			return nil, errors.New("TENDER_METRICS_TOKEN_FILE: the file is empty")
+		}
+	}
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -319,6 +331,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Logger:          cfg.Logger,
 		PublicURL:       cfg.PublicURL,
 		TrustProxy:      cfg.TrustProxy,
+		MetricsToken:    cfg.MetricsToken,
 		Ready:           s.ready,
 		Version:         cfg.Version,
 		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,9 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		funding[i].AccountID = strings.TrimSpace(f.AccountID)
 		if funding[i].AccountID == "" {
 			errs.Add(field+".account_id", "The "+field+".account_id field is required.")
+		} else if slices.ContainsFunc(funding[:i], func(g tender.Funding) bool { return g.AccountID == funding[i].AccountID }) {
+			// One allocation per account: two would be refunded apart.
+			errs.Add(field+".account_id", "The "+field+".account_id has a duplicate value: each funding account may appear once.")
 		}
 		funding[i].Amount = f.Amount.Parse(errs, field+".amount", true, 1)
 	}
@@ -64,11 +68,14 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 			return refused(err)
 		}
 	}
-	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
 		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
 	} else if err != nil {
 		return nil, err
+	}
+	if err := customerLive(cust); err != nil {
+		return refused(err)
 	}
 	gwReq := gateway.Request{Capture: true}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {

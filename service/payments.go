@@ -70,6 +70,9 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		errs.Add("payment_method_id", "The selected payment method id is invalid.")
 		return nil, errs.Err()
 	}
+	if err := customerLive(cust); err != nil {
+		return nil, err
+	}
 	// Decrypt before writing anything, so a vault failure leaves no record.
 	gwReq := gateway.Request{Amount: total, Capture: typ == tender.TxCharge}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
@@ -312,4 +315,13 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())
 	}
 	return &out, nil
+}
+
+// customerLive refuses a payment method whose customer was deleted: as at
+// Stax, a deleted customer's payment methods are not chargeable (422).
+func customerLive(c *tender.Customer) error {
+	if c != nil && c.DeletedAt != nil {
+		return invalid("payment_method_id", "The payment method's customer has been deleted; it cannot be charged.")
+	}
+	return nil
 }

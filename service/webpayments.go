@@ -70,7 +70,8 @@ func (s *Service) webCustomer(ctx context.Context, tx store.Executor, merchantID
 }
 
 // WebTokenize is Stax.js tokenize(): it stores the card or bank account as
-// a payment method of the matched, given or new customer.
+// a payment method of the matched, given or new customer. The answer is
+// the public view (publicview.go).
 func (s *Service) WebTokenize(ctx context.Context, m *tender.Merchant, in *tender.WebPaymentInput) (*tender.PaymentMethod, error) {
 	// The customer is not known yet; validate and seal with a placeholder.
 	p, err := s.preparePaymentMethod(m.ID, webMethodInput(in, "pending"))
@@ -91,11 +92,11 @@ func (s *Service) WebTokenize(ctx context.Context, m *tender.Merchant, in *tende
 	if err != nil {
 		return nil, err
 	}
-	return p.pm, nil
+	return newPublicView(in).PaymentMethod(p.pm), nil
 }
 
 // WebPayResult is the answer of pay(): the invoice (PAID, ATTEMPTED, or
-// with its payment PENDING) and how the payment went.
+// with its payment PENDING) in the public view, and how the payment went.
 type WebPayResult struct {
 	Invoice *InvoiceView
 	Outcome string // as Result.Outcome
@@ -135,7 +136,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return nil, err
 	}
 	if s.seen(ctx, m.ID, id) {
-		return s.webPayReplay(ctx, m.ID, id)
+		return s.webPayReplay(ctx, m.ID, id, in)
 	}
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
@@ -171,7 +172,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
-		return s.webPayReplay(ctx, m.ID, id)
+		return s.webPayReplay(ctx, m.ID, id, in)
 	} else if err != nil {
 		return nil, err
 	}
@@ -184,11 +185,11 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	if err != nil {
 		return nil, err
 	}
-	return &WebPayResult{Invoice: view, Outcome: res.Outcome}, nil
+	return &WebPayResult{Invoice: newPublicView(in).Invoice(view), Outcome: res.Outcome}, nil
 }
 
 // webPayReplay answers a pay() retry: the invoice its first attempt made.
-func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem) (*WebPayResult, error) {
+func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem, in *tender.WebPaymentInput) (*WebPayResult, error) {
 	res, err := s.replay(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
@@ -203,7 +204,7 @@ func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem)
 	if err != nil {
 		return nil, err
 	}
-	return &WebPayResult{Invoice: view, Outcome: res.Outcome}, nil
+	return &WebPayResult{Invoice: newPublicView(in).Invoice(view), Outcome: res.Outcome}, nil
 }
 
 // holderPending stands for the account holder's name until the customer is

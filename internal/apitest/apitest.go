@@ -104,6 +104,8 @@ type Options struct {
 	SMTPURL string
 	// WrapGateway wraps the sandbox processor (server.Config.WrapGateway).
 	WrapGateway func(gateway.Gateway) gateway.Gateway
+	// MetricsToken and MetricsTokenFile: server.Config's.
+	MetricsToken, MetricsTokenFile string
 }
 
 // Env is one running server and a client for it.
@@ -164,7 +166,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		Sandbox: true, RateLimit: rl, WebRateLimit: orOff(opt.WebRateLimit), WebPayRateLimit: orOff(opt.WebPayRateLimit), Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
 		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
-		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
+		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MetricsToken: opt.MetricsToken, MetricsTokenFile: opt.MetricsTokenFile, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -166,6 +166,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.WebPayRateLimit, "web-pay-rate-limit", envInt("TENDER_WEB_PAY_RATE_LIMIT", server.DefaultWebPayRateLimit), "Stax.js pay() and hosted invoice payments per minute per client IP; -1 disables (TENDER_WEB_PAY_RATE_LIMIT)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("TENDER_SMTP_URL", ""), "send email through this SMTP server: smtp://user:pass@host:587?from=billing@example.com (TENDER_SMTP_URL); unset keeps mail in the outbox")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", env("TENDER_METRICS_TOKEN", ""), "bearer token GET /metrics requires; empty leaves it open (TENDER_METRICS_TOKEN)")
+	fs.StringVar(&cfg.MetricsTokenFile, "metrics-token-file", env("TENDER_METRICS_TOKEN_FILE", ""), "file holding the metrics bearer token (TENDER_METRICS_TOKEN_FILE)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TENDER_TRUST_PROXY", false), "take the client IP from X-Forwarded-For (TENDER_TRUST_PROXY)")
 	fs.DurationVar(&cfg.TerminalWait, "terminal-wait", envDuration("TENDER_TERMINAL_WAIT", 60*time.Second), "how long POST /terminal/charge waits for the device (TENDER_TERMINAL_WAIT)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", 20), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
