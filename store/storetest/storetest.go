@@ -1854,6 +1854,8 @@ func Exercise(t *testing.T, open Open) {
 			t.Fatalf("missing: %+v %v", e, err)
 		}
 	})
+
+	exerciseProcessors(t, open)
 }
 
 func compact(b []byte) []byte {
