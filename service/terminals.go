@@ -240,6 +240,9 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.gatewayFor(ctx, merchantID); err != nil {
+		return nil, err
+	}
 	reg, err := s.resolveRegister(ctx, merchantID, c.RegisterID, c.RegisterNum)
 	if err != nil {
 		return nil, err
@@ -383,6 +386,9 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	}
 	regID, regNum, hasReg := tender.RegisterRef(in.Register)
 	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.gatewayFor(ctx, merchantID); err != nil {
 		return nil, err
 	}
 	parent, err := s.Store.TransactionGet(ctx, merchantID, parentID)
@@ -707,14 +713,21 @@ func (s *Service) answerPayment(ctx context.Context, reg *tender.Register, req *
 	}
 	gwReq := gateway.Request{Key: t.ID, Amount: t.Total, Capture: t.Type == tender.TxCharge,
 		Card: &gateway.Card{Number: number, ExpMonth: month, ExpYear: year, Name: card.Name}}
-	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
 	var res *gateway.Result
-	if t.Type == tender.TxCredit {
-		res, err = s.Gateway.Credit(gctx, gwReq)
+	gw, err := s.gatewayFor(ctx, t.MerchantID)
+	if err != nil {
+		// The processor went away since the request was queued: declined.
+		res = &gateway.Result{Message: tender.ErrorMessage(err), DeclineCode: "no_processor"}
 	} else {
-		res, err = s.Gateway.Authorize(gctx, gwReq)
+		gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
+		if t.Type == tender.TxCredit {
+			res, err = gw.Credit(gctx, gwReq)
+		} else {
+			res, err = gw.Authorize(gctx, gwReq)
+		}
+		cancel()
+		res, err, _ = declineUnsupported(res, err)
 	}
-	cancel()
 	if _, err := s.finalizePayment(ctx, t, res, err, nil); err != nil {
 		return nil, err
 	}
@@ -1002,7 +1015,11 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 					return out, err
 				}
 			}
-			st, err := s.Gateway.Settle(ctx, t.GatewayRef)
+			gw, err := s.gatewayFor(ctx, t.MerchantID)
+			if err != nil {
+				return out, err
+			}
+			st, err := gw.Settle(ctx, t.GatewayRef)
 			if err != nil {
 				s.log().Warn("batch: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue
@@ -1043,8 +1060,12 @@ func (s *Service) captureOffline(ctx context.Context, t *tender.Transaction) (bo
 	if err := s.unseal(pm, sec, &req); err != nil {
 		return false, err
 	}
+	gw, err := s.gatewayFor(ctx, t.MerchantID)
+	if err != nil {
+		return false, nil // tried again at the next batch
+	}
 	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
-	res, gerr := s.Gateway.Authorize(gctx, req)
+	res, gerr := gw.Authorize(gctx, req)
 	cancel()
 	if gerr != nil {
 		return false, nil // tried again at the next batch
