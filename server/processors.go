@@ -8,13 +8,19 @@ import (
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/gateway/sandbox"
+	"github.com/tenderpay/tender/store"
 )
 
 // processors is the registry of the processors merchants may name. Adding
 // a processor is its driver package and one Register line here.
-func (s *Server) processors() *processors.Registry {
+func (s *Server) processors() *processors.Registry { return Processors(s.Store, s.cfg) }
+
+// Processors is the registry a server on st with cfg uses (the CLI checks
+// and seals merchants' processor settings with it).
+func Processors(st store.Store, cfg Config) *processors.Registry {
+	cfg.defaults()
 	r := processors.New()
-	deps := processors.Deps{Store: s.Store, Now: s.cfg.Now}
+	deps := processors.Deps{Store: st, Now: cfg.Now}
 	r.Register(processors.Processor{Name: tender.ProcessorSandbox,
 		Open: func(_ processors.Credentials, d processors.Deps) (gateway.Gateway, error) {
 			return sandbox.New(d.Store, d.Now), nil
@@ -25,8 +31,8 @@ func (s *Server) processors() *processors.Registry {
 	//	r.Register(processors.Processor{Name: "stripe", Fields: []string{"secret_key", "webhook_secret"},
 	//		Open: func(c processors.Credentials, d processors.Deps) (gateway.Gateway, error) {
 	//			return stripe.New(stripe.Config{SecretKey: c["secret_key"], WebhookSecret: c["webhook_secret"], BaseURL: d.BaseURL})
-	//		}}, processors.Deps{BaseURL: s.cfg.StripeBaseURL})
-	for _, p := range s.cfg.Processors {
+	//		}}, processors.Deps{BaseURL: cfg.StripeBaseURL})
+	for _, p := range cfg.Processors {
 		r.Register(p, deps)
 	}
 	return r

@@ -22,6 +22,7 @@ import (
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/service"
+	"github.com/tenderpay/tender/vault"
 	"github.com/tenderpay/tender/webhook"
 )
 
@@ -34,6 +35,9 @@ Usage:
   tender serve                     run the API server (sandbox on SQLite by default)
   tender migrate                   apply database migrations and exit
   tender merchant create --name N  create a merchant, print its API key and web-payments token
+  tender merchant update --id ID   change a merchant: --processor stripe --stripe-secret-key-file F
+                                   --stripe-webhook-secret-file F (or TENDER_STRIPE_SECRET_KEY,
+                                   TENDER_STRIPE_WEBHOOK_SECRET), --test (sandbox processor when live)
   tender merchant list             list merchants
   tender merchant key --id ID      issue another API key for a merchant
   tender partner create --name N   create a partner (ISV), print its partner API key
@@ -242,7 +246,7 @@ func openService(ctx context.Context, cfg server.Config) (*service.Service, func
 
 func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("merchant: want create, list or key")
+		return fmt.Errorf("merchant: want create, update, list or key")
 	}
 	fs := flag.NewFlagSet("merchant "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -251,7 +255,8 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	name := fs.String("name", "", "company name (create)")
 	email := fs.String("email", "", "contact email (create)")
 	partnerID := fs.String("partner", "", "partner id that owns the merchant (create)")
-	id := fs.String("id", "", "merchant id (key)")
+	id := fs.String("id", "", "merchant id (key, update)")
+	proc := processorFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -260,9 +265,36 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer done()
+	in := &tender.MerchantInput{}
+	if err := proc.apply(fs, in); err != nil {
+		return err
+	}
+	if in.Processor != nil || in.ProcessorCredentials != nil {
+		keys, err := server.Keyring(cfg)
+		if err != nil {
+			return err
+		}
+		svc.Vault = vault.New(keys)
+	}
+	svc.Processors, svc.SandboxMode = server.Processors(svc.Store, cfg), cfg.Sandbox
 	switch args[0] {
+	case "update":
+		m, err := svc.Store.MerchantGet(ctx, *id)
+		if err != nil {
+			return describe(err)
+		}
+		if *name != "" {
+			in.CompanyName = name
+		}
+		if *email != "" {
+			in.ContactEmail = email
+		}
+		if m, err = svc.UpdateMerchant(ctx, m.PartnerID, m.ID, in); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "merchant %s: processor %q, configured %v, test %v\n", m.ID, m.Processor, m.ProcessorConfigured, m.IsTest)
 	case "create":
-		in := &tender.MerchantInput{CompanyName: name}
+		in.CompanyName = name
 		if *email != "" {
 			in.ContactEmail = email
 		}
