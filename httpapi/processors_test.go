@@ -312,3 +312,19 @@ func TestProcessorWebhook(t *testing.T) {
 		}
 	})
 }
+
+// TestServeWarnsAboutMerchantsWithoutProcessor: a live server lists at
+// start the merchants whose payments it will refuse.
+func TestServeWarnsAboutMerchantsWithoutProcessor(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		first := apitest.Start(t, store, apitest.Options{Live: true})
+		bare, _ := liveMerchant(t, first, map[string]any{"company_name": "No Processor"})
+		tested, _ := liveMerchant(t, first, map[string]any{"company_name": "Test", "processor": "sandbox", "is_test": true})
+		var logs syncBuffer
+		apitest.Start(t, store, apitest.Options{Live: true, DatabaseURL: first.DatabaseURL, Logs: &logs})
+		out := logs.String()
+		if !strings.Contains(out, "merchants without a usable payment processor") || !strings.Contains(out, bare) || strings.Contains(out, tested) {
+			t.Fatalf("logs: %s", out)
+		}
+	})
+}
