@@ -8,6 +8,7 @@ import (
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/gateway/sandbox"
+	"github.com/tenderpay/tender/gateway/stripe"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -25,13 +26,10 @@ func Processors(st store.Store, cfg Config) *processors.Registry {
 		Open: func(_ processors.Credentials, d processors.Deps) (gateway.Gateway, error) {
 			return sandbox.New(d.Store, d.Now), nil
 		}}, deps)
-	// Stripe, once gateway/stripe is in (the credentials it takes are
-	// secret_key and webhook_secret):
-	//
-	//	r.Register(processors.Processor{Name: "stripe", Fields: []string{"secret_key", "webhook_secret"},
-	//		Open: func(c processors.Credentials, d processors.Deps) (gateway.Gateway, error) {
-	//			return stripe.New(stripe.Config{SecretKey: c["secret_key"], WebhookSecret: c["webhook_secret"], BaseURL: d.BaseURL})
-	//		}}, processors.Deps{BaseURL: cfg.StripeBaseURL})
+	r.Register(processors.Processor{Name: "stripe", Fields: []string{"secret_key", "webhook_secret"},
+		Open: func(c processors.Credentials, d processors.Deps) (gateway.Gateway, error) {
+			return stripe.New(stripe.Config{SecretKey: c["secret_key"], WebhookSecret: c["webhook_secret"], BaseURL: d.BaseURL})
+		}}, processors.Deps{BaseURL: cfg.StripeBaseURL})
 	for _, p := range cfg.Processors {
 		r.Register(p, deps)
 	}
