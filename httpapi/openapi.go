@@ -86,6 +86,7 @@ func componentSchemas() schema {
 		"id": str(), "partner_id": str(), "company_name": str(), "contact_email": str(), "status": str(),
 		"is_sandbox": boolean(), "features": features, "hosted_payments_token": str(),
 		"allowed_origins": arr(str()), "created_at": ts(), "updated_at": ts(),
+		"processor": str(), "is_test": boolean(), "processor_configured": boolean(),
 	}
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
@@ -174,11 +175,16 @@ func componentSchemas() schema {
 		"Merchant":         object(all(merchant), merchant),
 		"MerchantInput": object(nil, schema{
 			"company_name": str(), "contact_email": str(), "features": features, "allowed_origins": arr(str()),
+			"processor": schema{"type": "string", "description": "sandbox, stripe, ... (\"\" for none)"},
+			"processor_credentials": schema{"type": "object", "additionalProperties": str(),
+				"description": "the processor's credentials (stripe: secret_key, webhook_secret); sealed, never returned"},
+			"is_test": boolean(),
 		}),
-		"CreatedMerchant": object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
-		"NewKey":          object(all(newKey), newKey),
-		"APIKeyInput":     object(nil, schema{"name": str()}),
-		"EphemeralToken":  object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
+		"ProcessorEventAck": object([]string{"received"}, schema{"received": boolean()}),
+		"CreatedMerchant":   object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
+		"NewKey":            object(all(newKey), newKey),
+		"APIKeyInput":       object(nil, schema{"name": str()}),
+		"EphemeralToken":    object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
 			"key":      object([]string{"id", "kind"}, schema{"id": str(), "kind": str()}),
@@ -261,6 +267,10 @@ func (a *API) OpenAPI() map[string]any {
 		if rt.money {
 			responses["400"] = schema{"description": "Declined: the recorded transaction (success false)", "content": jsonContent(body)}
 			responses["202"] = schema{"description": "The processor's answer is pending; the transaction (status PENDING)", "content": jsonContent(body)}
+		}
+		if rt.resp == "ProcessorEventAck" {
+			responses["400"] = errResp("The event's signature does not verify (nothing changed)")
+			responses["413"] = errResp("Body too large")
 		}
 		if rt.req != "" {
 			responses["413"] = errResp("Body too large")
@@ -383,7 +393,7 @@ func paymentMethodProps(input bool) schema {
 func transactionProps(parent bool) schema {
 	p := schema{}
 	for _, f := range []string{"id", "merchant_id", "reference_id", "invoice_id", "customer_id", "payment_method_id",
-		"type", "source", "method", "status", "message", "last_four", "batch_id"} {
+		"type", "source", "method", "status", "message", "last_four", "batch_id", "issuer_auth_code", "avs_code", "avs_message"} {
 		p[f] = str()
 	}
 	for _, f := range []string{"success", "pre_auth", "is_captured", "is_voided", "cancelled", "is_refundable",

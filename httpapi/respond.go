@@ -29,6 +29,7 @@ var statusOf = map[string]int{
 	tender.EDECLINED:     http.StatusBadRequest,
 	tender.EINFLIGHT:     http.StatusConflict,
 	tender.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	tender.EBADREQUEST:   http.StatusBadRequest,
 }
 
 // ErrorBody is the JSON of every non-validation error.

@@ -149,6 +149,7 @@ func (a *API) routeTable() []route {
 		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
 		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
 		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
+		{method: "POST", path: "/processor/{name}/webhook/{merchant_id}", auth: authPublic, tag: "processor", summary: "An event from the merchant's processor (refund, failed payment, dispute), authenticated by its signature", resp: "ProcessorEventAck", h: a.processorWebhook},
 		{method: "GET", path: "/sandbox/outbox", tag: "sandbox", summary: "Emails and SMS sent or kept for the sandbox merchant, newest first", resp: "Message", list: true, query: pageParams[:2], h: a.sandboxOutbox},
 		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},
 

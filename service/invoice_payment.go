@@ -45,6 +45,10 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	gw, err := s.gatewayFor(ctx, merchantID)
+	if err != nil {
+		return nil, err
+	}
 	inv, err := s.Store.InvoiceGet(ctx, merchantID, invoiceID)
 	if err != nil {
 		return nil, err
@@ -99,7 +103,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	} else if err != nil {
 		return nil, err
 	}
-	return s.authorizeInvoicePayment(ctx, t, pm, gwReq, funding, bool(in.EmailReceipt))
+	return s.authorizeInvoicePayment(ctx, gw, t, pm, gwReq, funding, bool(in.EmailReceipt))
 }
 
 // reserveInvoicePayment locks t's invoice, checks that amount (0: the
@@ -130,17 +134,21 @@ func (s *Service) reserveInvoicePayment(ctx context.Context, tx store.Executor, 
 // authorizeInvoicePayment sends a reserved invoice payment to the processor
 // and records its answer (which updates the invoice); with receipt, the
 // customer is emailed the outcome once it is known.
-func (s *Service) authorizeInvoicePayment(ctx context.Context, t *tender.Transaction, pm *tender.PaymentMethod, gwReq gateway.Request, funding []tender.Funding, receipt bool) (*Result, error) {
+func (s *Service) authorizeInvoicePayment(ctx context.Context, gw gateway.Gateway, t *tender.Transaction, pm *tender.PaymentMethod, gwReq gateway.Request, funding []tender.Funding, receipt bool) (*Result, error) {
 	// From here on the client going away must not stop the payment half way.
 	ctx = context.WithoutCancel(ctx)
 	gwReq.Key, gwReq.Amount, gwReq.Capture = t.ID, t.Total, true
 	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
-	res, err := s.Gateway.Authorize(gctx, gwReq)
+	res, err := gw.Authorize(gctx, gwReq)
 	cancel()
 	known := newViewCache()
 	known.methods[pm.ID] = pm
 	known.funding[t.ID] = funding
+	res, err, refusal := declineUnsupported(res, err)
 	out, err := s.finalizePayment(ctx, t, res, err, known)
+	if refusal != nil && err == nil {
+		return nil, refusal
+	}
 	if err == nil && receipt && out.Outcome != OutcomePending {
 		if _, rerr := s.SendReceipt(ctx, t.MerchantID, t.ID, ChannelEmail, ""); rerr != nil {
 			s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(rerr))

@@ -138,6 +138,10 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	if s.seen(ctx, m.ID, id) {
 		return s.webPayReplay(ctx, m.ID, id, in)
 	}
+	gw, err := s.gatewayFor(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
 		Source: SourceInvoice, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
@@ -177,7 +181,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return nil, err
 	}
 	receipt := customer.Email != "" && (in.SendReceipt == nil || bool(*in.SendReceipt))
-	res, err := s.authorizeInvoicePayment(ctx, t, p.pm, p.gw, nil, receipt)
+	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -323,6 +327,10 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 		}
 		return s.hostedResult(ctx, inv.MerchantID, inv.ID, res)
 	}
+	gw, err := s.gatewayFor(ctx, inv.MerchantID)
+	if err != nil {
+		return nil, err
+	}
 	c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID)
 	if err != nil {
 		return nil, err
@@ -358,7 +366,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	} else if err != nil {
 		return nil, err
 	}
-	res, err := s.authorizeInvoicePayment(ctx, t, p.pm, p.gw, nil, strings.TrimSpace(c.Email) != "")
+	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, strings.TrimSpace(c.Email) != "")
 	if err != nil {
 		return nil, err
 	}

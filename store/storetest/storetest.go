@@ -39,4 +39,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseTerminals(t, open)
 	exerciseListPositions(t, open)
 	exerciseSandboxLedger(t, open)
+	exerciseProcessors(t, open)
 }
