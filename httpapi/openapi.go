@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -220,6 +221,7 @@ func errResp(desc string) schema {
 // OpenAPI builds the document from the route table.
 func (a *API) OpenAPI() map[string]any {
 	paths := schema{}
+	comps := componentSchemas()
 	for _, rt := range a.routes {
 		op := schema{
 			"summary":     rt.summary,
@@ -240,8 +242,13 @@ func (a *API) OpenAPI() map[string]any {
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
+		doc := opDocs[operationID(rt)]
 		if rt.req != "" {
-			op["requestBody"] = schema{"required": true, "content": jsonContent(ref(rt.req))}
+			content := jsonContent(ref(rt.req))
+			if doc.req != nil {
+				content["application/json"].(schema)["example"] = doc.req
+			}
+			op["requestBody"] = schema{"required": true, "content": content}
 		}
 		status := rt.status
 		if status == 0 {
@@ -254,8 +261,10 @@ func (a *API) OpenAPI() map[string]any {
 		case rt.array:
 			body = arr(body)
 		}
+		ok := jsonContent(body)
+		ok["application/json"].(schema)["example"] = exampleOf(body, "", comps, 0)
 		responses := schema{
-			strconv.Itoa(status): schema{"description": "OK", "content": jsonContent(body)},
+			strconv.Itoa(status): schema{"description": "OK", "content": ok},
 			"401":                errResp("Missing or unknown API key"),
 			"403":                errResp("Key of the wrong kind for this route"),
 			"404":                errResp("Not found (or another merchant's object)"),
@@ -289,6 +298,13 @@ func (a *API) OpenAPI() map[string]any {
 		default:
 			op["security"] = []schema{{"bearer": []string{}}}
 		}
+		if doc.desc != "" {
+			if d, ok := op["description"].(string); ok {
+				op["description"] = doc.desc + "\n\n" + d
+			} else {
+				op["description"] = doc.desc
+			}
+		}
 		item, _ := paths[rt.path].(schema)
 		if item == nil {
 			item = schema{}
@@ -296,21 +312,34 @@ func (a *API) OpenAPI() map[string]any {
 		}
 		item[strings.ToLower(rt.method)] = op
 	}
-	plain := func(summary string, s schema) schema {
-		return schema{"get": schema{"summary": summary, "tags": []string{"ops"}, "operationId": strings.Trim(strings.ReplaceAll(summary, " ", ""), "."),
-			"responses": schema{"200": schema{"description": "OK", "content": s}}}}
+	// Public operations outside the route table: no key (security: []).
+	plain := func(summary string, s schema, example any) schema {
+		opID := strings.Trim(strings.ReplaceAll(summary, " ", ""), ".")
+		for _, c := range s {
+			c.(schema)["example"] = example
+		}
+		return schema{"get": schema{"summary": summary, "tags": []string{"ops"}, "operationId": opID,
+			"description": opDocs[opID].desc, "security": []schema{},
+			"responses": schema{"200": schema{"description": "OK", "content": s},
+				"405": schema{"description": "Method not allowed (GET only)"}}}}
 	}
 	status := object([]string{"status"}, schema{"status": str()})
-	paths["/healthz"] = plain("Liveness", jsonContent(status))
-	ready := plain("Readiness", jsonContent(status))
+	paths["/healthz"] = plain("Liveness", jsonContent(status), schema{"status": "ok"})
+	ready := plain("Readiness", jsonContent(status), schema{"status": "ok"})
 	ready["get"].(schema)["responses"].(schema)["503"] = schema{"description": "Not ready", "content": jsonContent(status)}
 	paths["/readyz"] = ready
-	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}})
-	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}))
+	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}},
+		"# TYPE tender_http_requests_total counter\ntender_http_requests_total{code=\"200\",method=\"GET\",route=\"/customer\"} 3\n")
+	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}), schema{"openapi": "3.1.0"})
 
 	// The browser side of web payments: pages and scripts, no key.
 	page := func(opID, summary, tag, param string, content schema) schema {
+		for typ, c := range content {
+			c.(schema)["example"] = map[string]string{"text/html": "<!doctype html>\n<html lang=\"en\">...</html>",
+				"text/javascript": "(function () { ... })();"}[typ]
+		}
 		return schema{"summary": summary, "tags": []string{tag}, "operationId": opID,
+			"description": opDocs[opID].desc, "security": []schema{},
 			"parameters": []schema{{"name": param, "in": "path", "required": true, "schema": str()}},
 			"responses": schema{"200": schema{"description": "OK", "content": content},
 				"404": schema{"description": "Not found"}}}
@@ -333,7 +362,8 @@ func (a *API) OpenAPI() map[string]any {
 			"version":     a.cfg.Version,
 			"description": "A self-hosted, Stax-compatible payments API.",
 		},
-		"paths": paths,
+		"servers": []schema{{"url": cmp.Or(a.cfg.PublicURL, "/"), "description": "this Tender server"}},
+		"paths":   paths,
 		"components": schema{
 			"schemas": componentSchemas(),
 			"securitySchemes": schema{

@@ -145,7 +145,7 @@ func (a *API) routeTable() []route {
 
 		// Webhooks (a merchant's, or with a partner key every merchant's of the partner).
 		{method: "POST", path: "/webhook", auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
-		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks (bare array)", resp: "Webhook", array: true, h: a.listWebhooks},
+		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks", resp: "Webhook", list: true, query: pageParams[:4], h: a.listWebhooks},
 		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
 		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
 		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},

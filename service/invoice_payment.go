@@ -81,6 +81,13 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	if err := customerLive(cust); err != nil {
 		return refused(err)
 	}
+	if in.EmailReceipt {
+		// Checked before the payment: a receipt asked for that cannot go
+		// out is refused, not dropped after the card was charged.
+		if err := s.receiptRecipient(ctx, merchantID, pm.CustomerID); err != nil {
+			return refused(err)
+		}
+	}
 	gwReq := gateway.Request{Capture: true}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
 		return refused(err)
@@ -155,6 +162,21 @@ func (s *Service) authorizeInvoicePayment(ctx context.Context, gw gateway.Gatewa
 		}
 	}
 	return out, err
+}
+
+// receiptRecipient checks that the customer a receipt goes to has a valid
+// email address; without one it returns EINVALID on email_receipt.
+func (s *Service) receiptRecipient(ctx context.Context, merchantID, customerID string) error {
+	if customerID != "" {
+		c, err := s.Store.CustomerGet(ctx, merchantID, customerID)
+		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
+			return err
+		}
+		if c != nil && tender.ValidEmail(c.Email) {
+			return nil
+		}
+	}
+	return invalid("email_receipt", "The receipt cannot be sent: the payment method's customer has no valid email address. Add one to the customer, or leave email_receipt out.")
 }
 
 // payable checks that amount (0: the whole payable balance) may be paid on
