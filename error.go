@@ -24,6 +24,7 @@ const (
 	EDECLINED     = "declined"     // gateway declined (400 with the transaction)
 	EINFLIGHT     = "in_flight"    // an identical idempotent request is running
 	EUNAVAILABLE  = "unavailable"  // a dependency (database, gateway) is down
+	EBADREQUEST   = "bad_request"  // a request that cannot be read (a bad processor event signature)
 )
 
 // Error is the one error type the domain returns. Message is safe to show a

@@ -36,4 +36,8 @@ const (
 	EventCreateTransaction        = "create_transaction"
 	EventUpdateTransaction        = "update_transaction"
 	EventUpdateTransactionSettled = "update_transaction_settled"
+	// A chargeback reported by the processor: opened, then closed (won or
+	// lost); the payload is the ProcessorEvent.
+	EventTransactionDisputeOpened = "update_transaction_dispute_opened"
+	EventTransactionDisputeClosed = "update_transaction_dispute_closed"
 )

@@ -232,13 +232,19 @@ func InvoiceMeta(raw json.RawMessage, errs FieldErrors) (json.RawMessage, []Invo
 			continue
 		}
 		qty, ok := int64(1), true
+		if l.ID != nil && strings.TrimSpace(*l.ID) == "" {
+			// An empty id is almost always a client's unset variable; a
+			// line that names no catalog item leaves id out.
+			errs.Add(field+".id", "The id may not be empty: name a catalog item, or leave id out.")
+			ok = false
+		}
 		if l.Quantity != nil {
 			q, err := ParseAmount(string(*l.Quantity))
 			switch {
 			case err != nil || q <= 0:
 				errs.Add(field+".quantity", "The quantity must be a positive number.")
 				ok = false
-			case l.ID != nil && *l.ID != "" && q%100 != 0:
+			case l.ID != nil && q%100 != 0:
 				errs.Add(field+".quantity", "The quantity of a catalog item must be a whole number.")
 				ok = false
 			default:

@@ -54,8 +54,29 @@ type Merchant struct {
 	Features         Features `json:"features"`
 	WebPaymentsToken string   `json:"hosted_payments_token"`
 	AllowedOrigins   []string `json:"allowed_origins"`
-	CreatedAt        Time     `json:"created_at"`
-	UpdatedAt        Time     `json:"updated_at"`
+	// Processor names the payment processor that moves the merchant's money
+	// ("sandbox", "stripe", ...; "" for none). IsTest marks a test merchant:
+	// outside sandbox mode only test merchants may use the sandbox processor.
+	Processor string `json:"processor"`
+	IsTest    bool   `json:"is_test"`
+	// ProcessorConfigured says whether the processor has the credentials it
+	// needs; the credentials themselves are never shown.
+	ProcessorConfigured bool `json:"processor_configured"`
+	CreatedAt           Time `json:"created_at"`
+	UpdatedAt           Time `json:"updated_at"`
+	// ProcessorCredentials is the processor's credentials (a JSON object)
+	// sealed by the vault; "" when none. Never shown, never logged.
+	ProcessorCredentials string `json:"-"`
+}
+
+// ProcessorSandbox is the sandbox processor's name: it needs no
+// credentials, and outside sandbox mode serves only test merchants.
+const ProcessorSandbox = "sandbox"
+
+// SetProcessorConfigured computes ProcessorConfigured (the store calls it
+// after reading a merchant).
+func (m *Merchant) SetProcessorConfigured() {
+	m.ProcessorConfigured = m.Processor == ProcessorSandbox || m.Processor != "" && m.ProcessorCredentials != ""
 }
 
 // MerchantInput is the body of POST /merchant and PUT /merchant/{id}.
@@ -64,6 +85,13 @@ type MerchantInput struct {
 	ContactEmail   *string   `json:"contact_email"`
 	Features       *Features `json:"features"`
 	AllowedOrigins *[]string `json:"allowed_origins"`
+	// Processor and ProcessorCredentials choose the payment processor and
+	// give its credentials (for stripe: secret_key and webhook_secret); the
+	// service checks the name and the credentials' fields and seals them.
+	// Credentials sent without a processor apply to the current one.
+	Processor            *string           `json:"processor"`
+	ProcessorCredentials map[string]string `json:"processor_credentials"`
+	IsTest               *bool             `json:"is_test"`
 }
 
 // Apply validates in and copies it onto m.
@@ -76,6 +104,12 @@ func (in *MerchantInput) Apply(m *Merchant, create bool) error {
 	}
 	if in.AllowedOrigins != nil {
 		m.AllowedOrigins = *in.AllowedOrigins
+	}
+	if in.IsTest != nil {
+		m.IsTest = *in.IsTest
+	}
+	if in.Processor != nil {
+		m.Processor = strings.TrimSpace(*in.Processor)
 	}
 	if m.AllowedOrigins == nil {
 		m.AllowedOrigins = []string{}

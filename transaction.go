@@ -57,11 +57,20 @@ type Transaction struct {
 	SettledAt       *Time           `json:"settled_at"`
 	CreatedAt       Time            `json:"created_at"`
 	UpdatedAt       Time            `json:"updated_at"`
+	// AuthCode is the issuer's authorization code; AVSCode and AVSMessage
+	// the address verification result, where the processor reports them.
+	AuthCode   string `json:"issuer_auth_code"`
+	AVSCode    string `json:"avs_code"`
+	AVSMessage string `json:"avs_message"`
 
-	// Processor bookkeeping, not shown to clients.
+	// Processor bookkeeping, not shown to clients. GatewayRef is the
+	// processor's reference: of the payment, or of a child's own refund,
+	// capture or void (so a refund reported by the processor is matched to
+	// the child Tender recorded).
 	GatewayRef  string `json:"-"`
-	AuthCode    string `json:"-"`
 	DeclineCode string `json:"-"`
+	// CVVResult is the card security code check ("pass", "fail", ...).
+	CVVResult string `json:"-"`
 	// Captured is the amount captured (the total for a sale); Pending holds
 	// refunds/captures reserved but not yet confirmed by the processor.
 	Captured       Amount `json:"-"`

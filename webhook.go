@@ -75,7 +75,7 @@ type WebhookInput struct {
 var Events = []string{
 	EventCreateCustomer, EventUpdateCustomer, EventDeleteCustomer, EventCreateItem, EventUpdateItem, EventDeleteItem,
 	EventCreatePaymentMethod, EventUpdatePaymentMethod, EventCreateTransaction, EventUpdateTransaction,
-	EventUpdateTransactionSettled,
+	EventUpdateTransactionSettled, EventTransactionDisputeOpened, EventTransactionDisputeClosed,
 }
 
 // Validate checks a webhook input. allowPrivate permits loopback and

@@ -18,7 +18,7 @@ import (
 // merchant with 1,000,000 transactions (TENDER_BENCH_LIST_ROWS overrides),
 // a second apart from 2026-01-01, spread over 100 customers: a one-day
 // created range (86,400 rows) and one customer (1% of the rows), the first
-// and the middle page of each. Both read by position (migration 014), so
+// and the middle page of each. Both read by position (migration 015), so
 // their figures should be like the unfiltered list's (BenchmarkTransactionList).
 //
 //	CI=true go test -run '^$' -bench TransactionListFiltered -benchtime 2000x ./bench

@@ -7,6 +7,7 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -41,6 +42,9 @@ type Config struct {
 	PublicURL string
 	// TrustProxy makes the client IP the first X-Forwarded-For address.
 	TrustProxy bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (401 without it).
+	MetricsToken string
 	// Ready reports whether the server can serve (for /readyz).
 	Ready func(ctx context.Context) error
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
@@ -104,7 +108,7 @@ func New(cfg Config) *API {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	}))
 	mux.Handle("GET /readyz", a.plain("/readyz", a.readyz))
-	mux.Handle("GET /metrics", a.plain("/metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}).ServeHTTP))
+	mux.Handle("GET /metrics", a.plain("/metrics", a.metrics(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))))
 	mux.Handle("GET /pay/invoice/{id}", a.plain("/pay/invoice/{id}", a.hostedInvoice))
 	mux.Handle("GET /hosted/field/{kind}", a.plain("/hosted/field/{kind}", a.hostedField))
 	mux.Handle("GET /js/{file}", a.plain("/js/{file}", a.serveAsset))
@@ -122,6 +126,21 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.Serv
 
 // Registry exposes the metrics registry (for other components' collectors).
 func (a *API) Registry() *prometheus.Registry { return a.registry }
+
+// metrics serves the metrics, behind the bearer token when one is set.
+func (a *API) metrics(h http.Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if want := a.cfg.MetricsToken; want != "" {
+			scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(want)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				writeJSON(w, http.StatusUnauthorized, ErrorBody{Error: "Unauthorized"})
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}
+}
 
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Ready != nil {
@@ -223,7 +242,7 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 			a.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
 			attrs := []slog.Attr{
 				slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("route", route),
-				slog.String("path", truncate(r.URL.Path, 200)), slog.Int("status", sw.status),
+				slog.String("path", truncate(logPath(r.URL.Path), 200)), slog.Int("status", sw.status),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.Int("bytes", sw.bytes),
 				slog.String("remote_ip", a.clientIP(r)),
 			}
@@ -235,12 +254,47 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 
 		r.URL.Path = normalizePath(r.URL.Path)
 		r.URL.RawPath = ""
-		if _, pattern := mux.Handler(r); pattern == "" {
+		_, pattern := mux.Handler(r)
+		if pattern == "" {
 			a.unmatched(sw, r, mux)
+			return
+		}
+		// A path or query with a NUL or invalid UTF-8 names nothing a
+		// store could hold (text.go): 404, or 422 naming the parameter.
+		if tender.TextFlaw(r.URL.Path) != "" {
+			ri.route = pattern
+			writeJSON(sw, http.StatusNotFound, ErrorBody{Error: "Not found."})
+			return
+		}
+		if err := queryTextErrors(r.URL.Query()); err != nil {
+			ri.route = pattern
+			a.writeError(sw, r, err)
 			return
 		}
 		mux.ServeHTTP(sw, r)
 	})
+}
+
+// logPath is p as the request log shows it: a path segment that is a
+// capability (the public web-payments token of /webpayment/{token}/..., the
+// invoice id of the hosted page /pay/invoice/{id}) is cut to its first
+// characters, enough to tell requests apart, too few to reuse.
+func logPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		if segs[i-1] == "webpayment" && i == 2 || segs[i-1] == "invoice" && i == 3 && segs[1] == "pay" {
+			segs[i] = secretPrefix(segs[i])
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// secretPrefix keeps the first 10 bytes of a secret, marked as cut.
+func secretPrefix(s string) string {
+	if len(s) <= 10 {
+		return s[:len(s)/2] + "…"
+	}
+	return s[:10] + "…"
 }
 
 // unmatched answers a request no route takes: JSON 404, or 405 with Allow.

@@ -57,6 +57,19 @@ func TestEphemeralToken(t *testing.T) {
 		if r := e.Do(apitest.Request{Method: "POST", Path: "/team/apikey", Key: tok, Body: map[string]any{}}); r.Status != http.StatusForbidden {
 			t.Fatalf("ephemeral → team/apikey: %d", r.Status)
 		}
+		// Nor fresh ephemeral tokens (a stolen one would never expire):
+		// only merchant API keys mint them, as Stax.
+		r := e.Do(apitest.Request{Method: "GET", Path: "/ephemeral", Key: tok})
+		if r.Status != http.StatusForbidden || r.Map(t)["error"] == nil || strings.Contains(string(r.Body), "tnd_eph_") {
+			t.Fatalf("ephemeral → ephemeral: %d %s", r.Status, r.Body)
+		}
+		_, pk, err := e.Server.Service.CreatePartner(t.Context(), "ISV")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Do(apitest.Request{Method: "GET", Path: "/ephemeral", Key: pk.Key}); r.Status != http.StatusForbidden {
+			t.Fatalf("partner key → ephemeral: %d %s", r.Status, r.Body)
+		}
 		offset.Store(int64(24*time.Hour + time.Second))
 		if r := e.Do(apitest.Request{Method: "GET", Path: "/customer", Key: tok}); r.Status != http.StatusUnauthorized {
 			t.Fatalf("expired ephemeral: %d", r.Status)

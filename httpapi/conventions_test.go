@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -121,4 +123,38 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("document lacks %s", want)
 		}
 	}
+}
+
+// TestMetricsToken: with a metrics token set (here from a file, as
+// TENDER_METRICS_TOKEN_FILE), GET /metrics answers 401 without it or with
+// another, and the metrics with it; the API keys are no substitute.
+func TestMetricsToken(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		file := filepath.Join(t.TempDir(), "metrics-token")
+		if err := os.WriteFile(file, []byte("m3tr1cs-s3cret\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e := apitest.Start(t, store, apitest.Options{MetricsTokenFile: file})
+		get := func(authz string) (int, string) {
+			req, _ := http.NewRequest("GET", e.URL+"/metrics", nil)
+			if authz != "" {
+				req.Header.Set("Authorization", authz)
+			}
+			resp, err := e.Client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(body)
+		}
+		for _, authz := range []string{"", "Bearer wrong", "Bearer " + e.Key, "Basic m3tr1cs-s3cret", "Bearer m3tr1cs-s3cre"} {
+			if code, body := get(authz); code != http.StatusUnauthorized || strings.Contains(body, "tender_http") {
+				t.Errorf("metrics with %q: %d %.100s", authz, code, body)
+			}
+		}
+		if code, body := get("Bearer m3tr1cs-s3cret"); code != 200 || !strings.Contains(body, "tender_http_requests_total") {
+			t.Errorf("metrics with the token: %d %.200s", code, body)
+		}
+	})
 }

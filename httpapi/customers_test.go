@@ -152,3 +152,41 @@ func TestCustomerValidation(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletedCustomersMethodsAreNotChargeable: as at Stax, once a customer
+// is (soft-)deleted its payment methods cannot be charged, credited or used
+// to pay an invoice: 422 on payment_method_id, and no transaction.
+func TestDeletedCustomersMethodsAreNotChargeable(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		cust := e.Call("POST", "/customer", map[string]any{"firstname": "Gone"}, 200).Map(t)["id"].(string)
+		pm := e.Call("POST", "/payment-method", map[string]any{"method": "card", "customer_id": cust, "person_name": "Gone",
+			"card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"}, 200).Map(t)["id"].(string)
+		inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 5}, 200).Map(t)["id"].(string)
+		e.Call("DELETE", "/customer/"+cust, nil, 200)
+		for _, c := range []struct {
+			path string
+			body map[string]any
+		}{
+			{"/charge", map[string]any{"payment_method_id": pm, "total": 1}},
+			{"/charge", map[string]any{"payment_method_id": pm, "total": 1, "pre_auth": true, "idempotency_id": "gone-1"}},
+			{"/credit", map[string]any{"payment_method_id": pm, "total": 1}},
+			{"/invoice/" + inv + "/pay", map[string]any{"payment_method_id": pm}},
+		} {
+			r := e.Do(apitest.Request{Method: "POST", Path: c.path, Key: e.Key, Body: c.body})
+			fields := map[string][]string{}
+			if r.Status == http.StatusUnprocessableEntity {
+				r.JSON(t, &fields)
+			}
+			if r.Status != http.StatusUnprocessableEntity || len(fields["payment_method_id"]) == 0 {
+				t.Errorf("POST %s: %d %s, want 422 on payment_method_id", c.path, r.Status, r.Body)
+			}
+		}
+		if got := e.Call("GET", "/transaction", nil, 200).Map(t)["total"]; got != 0.0 {
+			t.Errorf("transactions = %v, want none", got)
+		}
+		if got := e.Call("GET", "/invoice/"+inv, nil, 200).Map(t); got["total_paid"] != 0.0 {
+			t.Errorf("invoice = %v", got)
+		}
+	})
+}

@@ -20,11 +20,16 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) error {
-	hooks, err := a.svc.ListWebhooks(r.Context(), principal(r.Context()))
+	errs := tender.FieldErrors{}
+	lp := listParams(r.URL.Query(), []string{"created_at"}, errs)
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	page, err := a.svc.WebhookPage(r.Context(), principal(r.Context()), lp)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, hooks)
+	writeJSON(w, http.StatusOK, paginate(a, r, lp, page))
 	return nil
 }
 

@@ -120,7 +120,11 @@ func TestUnknownOutcome(t *testing.T) {
 			}
 			if !tc.success {
 				// The lost request is fenced at the processor: if it arrived now it would be refused.
-				res, err := e.Server.Service.Gateway.Authorize(t.Context(), gateway.Request{Key: id, Amount: 100, Card: &gateway.Card{Number: "4111111111111111"}, Capture: true})
+				gw, err := e.Server.Service.GatewayFor(t.Context(), e.MerchantID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := gw.Authorize(t.Context(), gateway.Request{Key: id, Amount: 100, Card: &gateway.Card{Number: "4111111111111111"}, Capture: true})
 				if err != nil || res.Approved {
 					t.Fatalf("late arrival of a fenced request: %+v %v", res, err)
 				}

@@ -197,6 +197,14 @@ func TestSplitFunding(t *testing.T) {
 		if _, ok := bad["funding.0.account_id"]; !ok {
 			t.Fatalf("unknown account: %v", bad)
 		}
+		// Two allocations to one account (summing right): 422 on the second.
+		bad = pay([]any{map[string]any{"account_id": "fa_operating", "amount": 60}, map[string]any{"account_id": " fa_operating", "amount": 40}}, 422)
+		if _, ok := bad["funding.1.account_id"]; !ok || len(bad) != 1 {
+			t.Fatalf("duplicate account: %v", bad)
+		}
+		if got := e.Call("GET", "/transaction", nil, 200).Map(t)["total"]; got != 0.0 {
+			t.Fatalf("transactions after refused payments = %v", got)
+		}
 		tx := pay([]any{map[string]any{"account_id": "fa_operating", "amount": 66.67}, map[string]any{"account_id": "fa_partner", "amount": 33.33}}, 200)
 		if f := tx["funding"].([]any); len(f) != 2 || f[0].(map[string]any)["amount"] != 66.67 {
 			t.Fatalf("funding = %v", tx["funding"])
@@ -266,4 +274,48 @@ func want(t *testing.T, got map[string]any, fields map[string]any) {
 			t.Fatalf("%s = %#v, want %#v (in %v)", k, got[k], v, got)
 		}
 	}
+}
+
+// TestInvoiceReceiptAndLineItemRefusals: an empty line-item id (a client's
+// unset variable) is a 422 naming the field, and email_receipt for a
+// customer without an email is a 422 before any charge; with an email the
+// receipt is in the outbox.
+func TestInvoiceReceiptAndLineItemRefusals(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		c := e.Call("POST", "/customer", map[string]any{"firstname": "Ada"}, 200).Map(t)["id"].(string)
+		errs := e.Call("POST", "/invoice", map[string]any{"customer_id": c, "total": 10, "meta": map[string]any{
+			"lineItems": []any{map[string]any{"id": "", "item": "Widget", "quantity": 1, "price": 10}}}}, 422).Map(t)
+		if _, ok := errs["meta.lineItems.0.id"]; !ok || len(errs) != 1 {
+			t.Fatalf("empty line-item id: %v", errs)
+		}
+		if list := e.Call("GET", "/invoice", nil, 200).Map(t); list["total"].(float64) != 0 {
+			t.Fatalf("a refused invoice was written: %v", list)
+		}
+
+		for _, email := range []string{"", "jane@example.com"} {
+			cust := e.Call("POST", "/customer", map[string]any{"firstname": "Jane", "email": email}, 200).Map(t)["id"].(string)
+			pm := e.Call("POST", "/payment-method", map[string]any{"method": "card", "customer_id": cust, "person_name": "Jane",
+				"card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"}, 200).Map(t)["id"].(string)
+			inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 10}, 200).Map(t)["id"].(string)
+			pay := map[string]any{"payment_method_id": pm, "total": 10, "email_receipt": true, "idempotency_id": "r-" + cust}
+			if email == "" {
+				errs := e.Call("POST", "/invoice/"+inv+"/pay", pay, 422).Map(t)
+				if msgs, ok := errs["email_receipt"].([]any); !ok || !strings.Contains(msgs[0].(string), "no valid email") {
+					t.Fatalf("receipt without an email: %v", errs)
+				}
+				want(t, e.Call("GET", "/invoice/"+inv, nil, 200).Map(t), map[string]any{"total_paid": 0.0, "status": "DRAFT"})
+				txs := e.Call("GET", "/transaction?invoice_id="+inv, nil, 200).Map(t)
+				if txs["total"].(float64) != 0 {
+					t.Fatalf("a refused payment reached the processor: %v", txs)
+				}
+				continue
+			}
+			tx := e.Call("POST", "/invoice/"+inv+"/pay", pay, 200).Map(t)["id"].(string)
+			out := e.Call("GET", "/sandbox/outbox", nil, 200).Map(t)["data"].([]any)
+			if len(out) == 0 || out[0].(map[string]any)["object_id"] != tx || out[0].(map[string]any)["to"] != email {
+				t.Fatalf("receipt not queued for %s: %v", tx, out)
+			}
+		}
+	})
 }

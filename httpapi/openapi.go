@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"net/http"
@@ -88,6 +89,7 @@ func componentSchemas() schema {
 		"id": str(), "partner_id": str(), "company_name": str(), "contact_email": str(), "status": str(),
 		"is_sandbox": boolean(), "features": features, "hosted_payments_token": str(),
 		"allowed_origins": arr(str()), "created_at": ts(), "updated_at": ts(),
+		"processor": str(), "is_test": boolean(), "processor_configured": boolean(),
 	}
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
@@ -177,11 +179,16 @@ func componentSchemas() schema {
 		"Merchant":         object(all(merchant), merchant),
 		"MerchantInput": object(nil, schema{
 			"company_name": str(), "contact_email": str(), "features": features, "allowed_origins": arr(str()),
+			"processor": schema{"type": "string", "description": "sandbox, stripe, ... (\"\" for none)"},
+			"processor_credentials": schema{"type": "object", "additionalProperties": str(),
+				"description": "the processor's credentials (stripe: secret_key, webhook_secret); sealed, never returned"},
+			"is_test": boolean(),
 		}),
-		"CreatedMerchant": object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
-		"NewKey":          object(all(newKey), newKey),
-		"APIKeyInput":     object(nil, schema{"name": str()}),
-		"EphemeralToken":  object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
+		"ProcessorEventAck": object([]string{"received"}, schema{"received": boolean()}),
+		"CreatedMerchant":   object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
+		"NewKey":            object(all(newKey), newKey),
+		"APIKeyInput":       object(nil, schema{"name": str()}),
+		"EphemeralToken":    object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
 			"key":      object([]string{"id", "kind"}, schema{"id": str(), "kind": str()}),
@@ -217,6 +224,7 @@ func errResp(desc string) schema {
 // OpenAPI builds the document from the route table.
 func (a *API) OpenAPI() map[string]any {
 	paths := schema{}
+	comps := componentSchemas()
 	for _, rt := range a.routes {
 		op := schema{
 			"summary":     rt.summary,
@@ -237,8 +245,13 @@ func (a *API) OpenAPI() map[string]any {
 		if len(params) > 0 {
 			op["parameters"] = params
 		}
+		doc := opDocs[operationID(rt)]
 		if rt.req != "" {
-			op["requestBody"] = schema{"required": true, "content": jsonContent(ref(rt.req))}
+			content := jsonContent(ref(rt.req))
+			if doc.req != nil {
+				content["application/json"].(schema)["example"] = doc.req
+			}
+			op["requestBody"] = schema{"required": true, "content": content}
 		}
 		status := rt.status
 		if status == 0 {
@@ -251,8 +264,10 @@ func (a *API) OpenAPI() map[string]any {
 		case rt.array:
 			body = arr(body)
 		}
+		ok := jsonContent(body)
+		ok["application/json"].(schema)["example"] = exampleOf(body, "", comps, 0)
 		responses := schema{
-			strconv.Itoa(status): schema{"description": "OK", "content": jsonContent(body)},
+			strconv.Itoa(status): schema{"description": "OK", "content": ok},
 			"401":                errResp("Missing or unknown API key"),
 			"403":                errResp("Key of the wrong kind for this route"),
 			"404":                errResp("Not found (or another merchant's object)"),
@@ -264,6 +279,10 @@ func (a *API) OpenAPI() map[string]any {
 		if rt.money {
 			responses["400"] = schema{"description": "Declined: the recorded transaction (success false)", "content": jsonContent(body)}
 			responses["202"] = schema{"description": "The processor's answer is pending; the transaction (status PENDING)", "content": jsonContent(body)}
+		}
+		if rt.resp == "ProcessorEventAck" {
+			responses["400"] = errResp("The event's signature does not verify (nothing changed)")
+			responses["413"] = errResp("Body too large")
 		}
 		if rt.req != "" {
 			responses["413"] = errResp("Body too large")
@@ -282,6 +301,13 @@ func (a *API) OpenAPI() map[string]any {
 		default:
 			op["security"] = []schema{{"bearer": []string{}}}
 		}
+		if doc.desc != "" {
+			if d, ok := op["description"].(string); ok {
+				op["description"] = doc.desc + "\n\n" + d
+			} else {
+				op["description"] = doc.desc
+			}
+		}
 		item, _ := paths[rt.path].(schema)
 		if item == nil {
 			item = schema{}
@@ -289,21 +315,34 @@ func (a *API) OpenAPI() map[string]any {
 		}
 		item[strings.ToLower(rt.method)] = op
 	}
-	plain := func(summary string, s schema) schema {
-		return schema{"get": schema{"summary": summary, "tags": []string{"ops"}, "operationId": strings.Trim(strings.ReplaceAll(summary, " ", ""), "."),
-			"responses": schema{"200": schema{"description": "OK", "content": s}}}}
+	// Public operations outside the route table: no key (security: []).
+	plain := func(summary string, s schema, example any) schema {
+		opID := strings.Trim(strings.ReplaceAll(summary, " ", ""), ".")
+		for _, c := range s {
+			c.(schema)["example"] = example
+		}
+		return schema{"get": schema{"summary": summary, "tags": []string{"ops"}, "operationId": opID,
+			"description": opDocs[opID].desc, "security": []schema{},
+			"responses": schema{"200": schema{"description": "OK", "content": s},
+				"405": schema{"description": "Method not allowed (GET only)"}}}}
 	}
 	status := object([]string{"status"}, schema{"status": str()})
-	paths["/healthz"] = plain("Liveness", jsonContent(status))
-	ready := plain("Readiness", jsonContent(status))
+	paths["/healthz"] = plain("Liveness", jsonContent(status), schema{"status": "ok"})
+	ready := plain("Readiness", jsonContent(status), schema{"status": "ok"})
 	ready["get"].(schema)["responses"].(schema)["503"] = schema{"description": "Not ready", "content": jsonContent(status)}
 	paths["/readyz"] = ready
-	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}})
-	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}))
+	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}},
+		"# TYPE tender_http_requests_total counter\ntender_http_requests_total{code=\"200\",method=\"GET\",route=\"/customer\"} 3\n")
+	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}), schema{"openapi": "3.1.0"})
 
 	// The browser side of web payments: pages and scripts, no key.
 	page := func(opID, summary, tag, param string, content schema) schema {
+		for typ, c := range content {
+			c.(schema)["example"] = map[string]string{"text/html": "<!doctype html>\n<html lang=\"en\">...</html>",
+				"text/javascript": "(function () { ... })();"}[typ]
+		}
 		return schema{"summary": summary, "tags": []string{tag}, "operationId": opID,
+			"description": opDocs[opID].desc, "security": []schema{},
 			"parameters": []schema{{"name": param, "in": "path", "required": true, "schema": str()}},
 			"responses": schema{"200": schema{"description": "OK", "content": content},
 				"404": schema{"description": "Not found"}}}
@@ -326,7 +365,8 @@ func (a *API) OpenAPI() map[string]any {
 			"version":     a.cfg.Version,
 			"description": "A self-hosted, Stax-compatible payments API.",
 		},
-		"paths": paths,
+		"servers": []schema{{"url": cmp.Or(a.cfg.PublicURL, "/"), "description": "this Tender server"}},
+		"paths":   paths,
 		"components": schema{
 			"schemas": componentSchemas(),
 			"securitySchemes": schema{
@@ -387,7 +427,7 @@ func paymentMethodProps(input bool) schema {
 func transactionProps(parent bool) schema {
 	p := schema{}
 	for _, f := range []string{"id", "merchant_id", "reference_id", "invoice_id", "customer_id", "payment_method_id",
-		"type", "source", "method", "status", "message", "last_four", "batch_id"} {
+		"type", "source", "method", "status", "message", "last_four", "batch_id", "issuer_auth_code", "avs_code", "avs_message"} {
 		p[f] = str()
 	}
 	for _, f := range []string{"success", "pre_auth", "is_captured", "is_voided", "cancelled", "is_refundable",

@@ -28,6 +28,7 @@ var statusOf = map[string]int{
 	tender.EDECLINED:     http.StatusBadRequest,
 	tender.EINFLIGHT:     http.StatusConflict,
 	tender.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	tender.EBADREQUEST:   http.StatusBadRequest,
 }
 
 // ErrorBody is the JSON of every non-validation error.
@@ -64,7 +65,8 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // decode reads a JSON body into v. An empty body decodes as {}. Bodies must be
-// declared application/json.
+// declared application/json. A string with a NUL or invalid UTF-8 anywhere
+// in the body is a 422 naming it (text.go).
 func decode(r *http.Request, v any) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -90,7 +92,8 @@ func decode(r *http.Request, v any) error {
 		errs.Add("body", "The request body must be a valid JSON object.")
 		return errs.Err()
 	}
-	return nil
+	// The body is valid JSON: now its strings (see text.go).
+	return bodyTextErrors(body)
 }
 
 func jsonKind(k string) string {

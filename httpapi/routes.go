@@ -53,7 +53,7 @@ func (a *API) routeTable() []route {
 		// Merchant self-service.
 		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key", resp: "Self", h: a.getSelf},
 		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
-		{method: "GET", path: "/ephemeral", tag: "merchant", summary: "Create a 24-hour ephemeral token", resp: "EphemeralToken", h: a.getEphemeral},
+		{method: "GET", path: "/ephemeral", auth: authMerchantKey, tag: "merchant", summary: "Create a 24-hour ephemeral token (merchant API keys only)", resp: "EphemeralToken", h: a.getEphemeral},
 
 		// Partner routes.
 		{method: "POST", path: "/merchant", auth: authPartner, tag: "partner", summary: "Create a merchant with its first API key", req: "MerchantInput", resp: "CreatedMerchant", status: 201, h: a.createMerchant},
@@ -147,10 +147,11 @@ func (a *API) routeTable() []route {
 
 		// Webhooks (a merchant's, or with a partner key every merchant's of the partner).
 		{method: "POST", path: "/webhook", auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
-		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks (bare array)", resp: "Webhook", array: true, h: a.listWebhooks},
+		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks", resp: "Webhook", list: true, query: pageParams[:4], h: a.listWebhooks},
 		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
 		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
 		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
+		{method: "POST", path: "/processor/{name}/webhook/{merchant_id}", auth: authPublic, tag: "processor", summary: "An event from the merchant's processor (refund, failed payment, dispute), authenticated by its signature", resp: "ProcessorEventAck", h: a.processorWebhook},
 		{method: "GET", path: "/sandbox/outbox", tag: "sandbox", summary: "Emails and SMS sent or kept for the sandbox merchant, newest first", resp: "Message", list: true, query: pageParams[:2], h: a.sandboxOutbox},
 		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},
 
@@ -174,6 +175,8 @@ type RouteInfo struct {
 	// Auth is "merchant", "merchant-key", "partner", "any", "webpayment"
 	// (the public token in the path) or "public".
 	Auth string
+	// Body names the request body's schema ("" when the route takes none).
+	Body string
 }
 
 // Routes lists the route table.
@@ -193,7 +196,7 @@ func (a *API) Routes() []RouteInfo {
 		case authPublic:
 			auth = "public"
 		}
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req})
 	}
 	return out
 }

@@ -180,3 +180,33 @@ func pgDump(t *testing.T, dbURL string) []byte {
 	}
 	return out
 }
+
+// TestRequestLogCutsCapabilityPaths: the request log shows the public
+// web-payments token of /webpayment/{token}/... and the invoice id of the
+// hosted page /pay/invoice/{id} (each enough to act on) only by their first
+// ten characters, on every answer (success, 422, preflight, page view).
+func TestRequestLogCutsCapabilityPaths(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		logs := &apitest.SyncBuffer{}
+		e := apitest.Start(t, store, apitest.Options{Logs: logs})
+		cust := e.Call("POST", "/customer", map[string]any{"firstname": "Log"}, 200).Map(t)["id"].(string)
+		inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 5}, 200).Map(t)["id"].(string)
+		web(e, e.WebToken, "tokenize", "", card("4111111111111111", map[string]any{"firstname": "Log"}))
+		web(e, e.WebToken, "pay", "", map[string]any{})
+		e.Do(apitest.Request{Method: "OPTIONS", Path: "/webpayment/" + e.WebToken + "/pay", Header: map[string][]string{"Origin": {"https://shop.test"}}, NoValidate: true})
+		e.Do(apitest.Request{Method: "GET", Path: "/pay/invoice/" + inv, NoValidate: true})
+		e.Do(apitest.Request{Method: "POST", Path: "/pay/invoice/" + inv, Body: map[string]any{}})
+		out := string(logs.Bytes())
+		for _, secret := range []string{e.WebToken, inv} {
+			if strings.Contains(out, secret) {
+				t.Errorf("the log holds %s whole:\n%s", secret, out)
+			}
+		}
+		for _, want := range []string{`"path":"/webpayment/` + e.WebToken[:10] + `…/tokenize"`, `"path":"/webpayment/` + e.WebToken[:10] + `…/pay"`,
+			`"path":"/pay/invoice/` + inv[:10] + `…"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the log has no %s:\n%s", want, out)
+			}
+		}
+	})
+}

@@ -167,8 +167,16 @@ func TestWebhookDeliveries(t *testing.T) {
 		if n := len(rc.received()); n != 7 {
 			t.Fatalf("%d deliveries after delete", n)
 		}
-		if list := e.Do(apitest.Request{Method: "GET", Path: "/webhook", Key: e.Key}); list.Status != 200 {
-			t.Fatal(list.Status)
+		// The list is a Laravel paginator like every other: the one left.
+		list := e.Call("GET", "/webhook", nil, 200).Map(t)
+		if list["total"] != 1.0 || list["current_page"] != 1.0 || len(list["data"].([]any)) != 1 {
+			t.Fatalf("webhook list after delete: %v", list)
+		}
+		e.Call("POST", "/webhook", map[string]any{"target_url": rc.URL, "event": "create_item"}, 200)
+		second := e.Call("GET", "/webhook?per_page=1&page=2", nil, 200).Map(t)
+		if second["total"] != 2.0 || second["last_page"] != 2.0 || second["prev_page_url"] == nil ||
+			second["data"].([]any)[0].(map[string]any)["event"] != "create_transaction" || second["data"].([]any)[0].(map[string]any)["secret"] != nil {
+			t.Fatalf("webhook list, page 2 of 2 (oldest last, no secret): %v", second)
 		}
 	})
 }

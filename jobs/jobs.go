@@ -97,7 +97,7 @@ func (c *Client) Start(ctx context.Context) error {
 		PeriodicJobs:         c.reg.Periodic,
 		FetchPollInterval:    c.cfg.PollInterval,
 		FetchCooldown:        min(c.cfg.PollInterval, 100*time.Millisecond),
-		Logger:               c.cfg.Logger,
+		Logger:               routineJobLogs(c.cfg.Logger),
 		JobTimeout:           c.reg.JobTimeout,
 		RescueStuckJobsAfter: c.reg.RescueStuckJobsAfter,
 	})

@@ -22,7 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
-	"github.com/tenderpay/tender/gateway/sandbox"
+	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/httpapi"
 	"github.com/tenderpay/tender/jobs"
 	"github.com/tenderpay/tender/notify"
@@ -56,6 +56,9 @@ type Config struct {
 	WebRateLimit, WebPayRateLimit int
 	PublicURL                     string
 	TrustProxy                    bool
+	// MetricsToken, when set, is the bearer token GET /metrics requires
+	// (MetricsTokenFile: a file holding it).
+	MetricsToken, MetricsTokenFile string
 	// DBMaxConns sizes the PostgreSQL pool.
 	DBMaxConns int
 	Logger     *slog.Logger
@@ -73,9 +76,15 @@ type Config struct {
 	MasterKeyFile string
 	// GatewayTimeout bounds each processor call (default 15 s).
 	GatewayTimeout time.Duration
-	// WrapGateway, when set, wraps the sandbox processor (tests use it to
-	// act while the processor holds its answer).
+	// WrapGateway, when set, wraps every merchant's processor driver
+	// (tests use it to act while the processor holds its answer).
 	WrapGateway func(gateway.Gateway) gateway.Gateway
+	// StripeBaseURL points the stripe processor at another API address
+	// (stripe-mock, a test double); "" for Stripe's.
+	StripeBaseURL string
+	// Processors are registered besides the built-in ones (tests add
+	// doubles).
+	Processors []processors.Processor
 	// JanitorInterval is how often pending transactions are resolved
 	// (default 30 s); a transaction is resolved once it is older than
 	// twice the gateway timeout.
@@ -238,6 +247,15 @@ func OpenStore(ctx context.Context, cfg Config) (store.Store, error) {
 // database is empty, and builds the API. It does not listen yet.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.defaults()
+	if cfg.MetricsToken == "" && cfg.MetricsTokenFile != "" {
+		b, err := os.ReadFile(cfg.MetricsTokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("TENDER_METRICS_TOKEN_FILE: %w", err)
+		}
+		if cfg.MetricsToken = strings.TrimSpace(string(b)); cfg.MetricsToken == "" {
+			return nil, errors.New("TENDER_METRICS_TOKEN_FILE: the file is empty")
+		}
+	}
 	st, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -260,10 +278,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.Now = cfg.Now
 	s.Service.Vault = vault.New(keys)
 	s.Service.Fingerprinter = vault.NewFingerprinter(vault.FingerprintSecret(keys))
-	s.Service.Gateway = sandbox.New(st, cfg.Now)
-	if cfg.WrapGateway != nil {
-		s.Service.Gateway = cfg.WrapGateway(s.Service.Gateway)
-	}
+	s.Service.Processors = s.processors()
+	s.Service.SandboxMode = cfg.Sandbox
+	s.Service.WrapGateway = cfg.WrapGateway
 	s.Service.GatewayTimeout = cfg.GatewayTimeout
 	s.Service.Logger = cfg.Logger
 	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval})
@@ -319,6 +336,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Logger:          cfg.Logger,
 		PublicURL:       cfg.PublicURL,
 		TrustProxy:      cfg.TrustProxy,
+		MetricsToken:    cfg.MetricsToken,
 		Ready:           s.ready,
 		Version:         cfg.Version,
 		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
@@ -328,6 +346,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			s.closeDeps()
 			return nil, fmt.Errorf("sandbox bootstrap: %w", err)
 		}
+	} else if err := s.warnUnusableProcessors(ctx); err != nil {
+		s.closeDeps()
+		return nil, err
 	}
 	return s, nil
 }

@@ -36,9 +36,13 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	gw, err := s.gatewayFor(ctx, merchantID)
+	if err != nil {
+		return nil, err
+	}
 	var parent, child *tender.Transaction
 	childID := tender.NewID()
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
 		// Claim the key first: a duplicate replays the first answer even when
 		// the parent has changed since (e.g. is now fully refunded).
 		if err := s.claim(ctx, tx, merchantID, id, childID); err != nil {
@@ -83,14 +87,19 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 	var res *gateway.Result
 	switch child.Type {
 	case tender.OpCapture:
-		res, err = s.Gateway.Capture(gctx, child.ID, parent.GatewayRef, amount)
+		res, err = gw.Capture(gctx, child.ID, parent.GatewayRef, amount)
 	case tender.OpVoid:
-		res, err = s.Gateway.Void(gctx, child.ID, parent.GatewayRef)
+		res, err = gw.Void(gctx, child.ID, parent.GatewayRef)
 	case tender.OpRefund:
-		res, err = s.Gateway.Refund(gctx, child.ID, parent.GatewayRef, amount)
+		res, err = gw.Refund(gctx, child.ID, parent.GatewayRef, amount)
 	}
 	cancel()
-	return s.finalizeChild(ctx, child, res, err)
+	res, err, refused := declineUnsupported(res, err)
+	out, err := s.finalizeChild(ctx, child, res, err)
+	if refused != nil && err == nil {
+		return nil, refused
+	}
+	return out, err
 }
 
 // reserve checks that kind may act on p now and marks the reservation on p.
@@ -268,7 +277,12 @@ func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (
 				continue
 			}
 		}
-		res, found, err := s.Gateway.Resolve(ctx, t.ID)
+		gw, err := s.gatewayFor(ctx, t.MerchantID)
+		if err != nil {
+			s.log().Warn("janitor: the merchant's processor is unavailable", "transaction_id", t.ID, "error", tender.ErrorMessage(err))
+			continue
+		}
+		res, found, err := gw.Resolve(ctx, t.ID)
 		if err != nil {
 			s.log().Warn("janitor: resolve failed", "transaction_id", t.ID, "error", err.Error())
 			continue
@@ -309,7 +323,12 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 				continue
 			}
 			skip[t.ID] = true
-			st, err := s.Gateway.Settle(ctx, t.GatewayRef)
+			gw, err := s.gatewayFor(ctx, t.MerchantID)
+			if err != nil {
+				s.log().Warn("settle: the merchant's processor is unavailable", "transaction_id", t.ID, "error", tender.ErrorMessage(err))
+				continue
+			}
+			st, err := gw.Settle(ctx, t.GatewayRef)
 			if err != nil {
 				s.log().Warn("settle: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,9 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		funding[i].AccountID = strings.TrimSpace(f.AccountID)
 		if funding[i].AccountID == "" {
 			errs.Add(field+".account_id", "The "+field+".account_id field is required.")
+		} else if slices.ContainsFunc(funding[:i], func(g tender.Funding) bool { return g.AccountID == funding[i].AccountID }) {
+			// One allocation per account: two would be refunded apart.
+			errs.Add(field+".account_id", "The "+field+".account_id has a duplicate value: each funding account may appear once.")
 		}
 		funding[i].Amount = f.Amount.Parse(errs, field+".amount", true, 1)
 	}
@@ -39,6 +43,10 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		Funding     []tender.Funding
 	}{invoiceID, pmID, total, funding}, errs)
 	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	gw, err := s.gatewayFor(ctx, merchantID)
+	if err != nil {
 		return nil, err
 	}
 	inv, err := s.Store.InvoiceGet(ctx, merchantID, invoiceID)
@@ -64,11 +72,21 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 			return refused(err)
 		}
 	}
-	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
 		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
 	} else if err != nil {
 		return nil, err
+	}
+	if err := customerLive(cust); err != nil {
+		return refused(err)
+	}
+	if in.EmailReceipt {
+		// Checked before the payment: a receipt asked for that cannot go
+		// out is refused, not dropped after the card was charged.
+		if err := s.receiptRecipient(ctx, merchantID, pm.CustomerID); err != nil {
+			return refused(err)
+		}
 	}
 	gwReq := gateway.Request{Capture: true}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
@@ -92,7 +110,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	} else if err != nil {
 		return nil, err
 	}
-	return s.authorizeInvoicePayment(ctx, t, pm, gwReq, funding, bool(in.EmailReceipt))
+	return s.authorizeInvoicePayment(ctx, gw, t, pm, gwReq, funding, bool(in.EmailReceipt))
 }
 
 // reserveInvoicePayment locks t's invoice, checks that amount (0: the
@@ -123,23 +141,42 @@ func (s *Service) reserveInvoicePayment(ctx context.Context, tx store.Executor, 
 // authorizeInvoicePayment sends a reserved invoice payment to the processor
 // and records its answer (which updates the invoice); with receipt, the
 // customer is emailed the outcome once it is known.
-func (s *Service) authorizeInvoicePayment(ctx context.Context, t *tender.Transaction, pm *tender.PaymentMethod, gwReq gateway.Request, funding []tender.Funding, receipt bool) (*Result, error) {
+func (s *Service) authorizeInvoicePayment(ctx context.Context, gw gateway.Gateway, t *tender.Transaction, pm *tender.PaymentMethod, gwReq gateway.Request, funding []tender.Funding, receipt bool) (*Result, error) {
 	// From here on the client going away must not stop the payment half way.
 	ctx = context.WithoutCancel(ctx)
 	gwReq.Key, gwReq.Amount, gwReq.Capture = t.ID, t.Total, true
 	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
-	res, err := s.Gateway.Authorize(gctx, gwReq)
+	res, err := gw.Authorize(gctx, gwReq)
 	cancel()
 	known := newViewCache()
 	known.methods[pm.ID] = pm
 	known.funding[t.ID] = funding
+	res, err, refusal := declineUnsupported(res, err)
 	out, err := s.finalizePayment(ctx, t, res, err, known)
+	if refusal != nil && err == nil {
+		return nil, refusal
+	}
 	if err == nil && receipt && out.Outcome != OutcomePending {
 		if _, rerr := s.SendReceipt(ctx, t.MerchantID, t.ID, ChannelEmail, ""); rerr != nil {
 			s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(rerr))
 		}
 	}
 	return out, err
+}
+
+// receiptRecipient checks that the customer a receipt goes to has a valid
+// email address; without one it returns EINVALID on email_receipt.
+func (s *Service) receiptRecipient(ctx context.Context, merchantID, customerID string) error {
+	if customerID != "" {
+		c, err := s.Store.CustomerGet(ctx, merchantID, customerID)
+		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
+			return err
+		}
+		if c != nil && tender.ValidEmail(c.Email) {
+			return nil
+		}
+	}
+	return invalid("email_receipt", "The receipt cannot be sent: the payment method's customer has no valid email address. Add one to the customer, or leave email_receipt out.")
 }
 
 // payable checks that amount (0: the whole payable balance) may be paid on

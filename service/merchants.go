@@ -58,6 +58,9 @@ func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox 
 	if err := in.Apply(m, true); err != nil {
 		return nil, err
 	}
+	if err := s.setProcessor(m, in, ""); err != nil {
+		return nil, err
+	}
 	out := &CreatedMerchant{Merchant: m}
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.MerchantCreate(ctx, m); err != nil {
@@ -79,7 +82,7 @@ func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox 
 func (s *Service) BootstrapSandbox(ctx context.Context, in *tender.MerchantInput) (*CreatedMerchant, error) {
 	now := tender.NewTime(s.now())
 	m := &tender.Merchant{
-		ID: tender.NewID(), Status: "ACTIVE", Sandbox: true,
+		ID: tender.NewID(), Status: "ACTIVE", Sandbox: true, IsTest: true,
 		WebPaymentsToken: tender.NewSecret(tender.WebPaymentsPrefix), CreatedAt: now, UpdatedAt: now,
 	}
 	if err := in.Apply(m, true); err != nil {
@@ -114,13 +117,18 @@ func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *
 		if m, err = s.PartnerMerchant(ctx, tx, partnerID, id); err != nil {
 			return err
 		}
+		before := m.Processor
 		if err := in.Apply(m, false); err != nil {
+			return err
+		}
+		if err := s.setProcessor(m, in, before); err != nil {
 			return err
 		}
 		m.UpdatedAt = tender.NewTime(s.now())
 		return tx.MerchantUpdate(ctx, m)
 	})
 	s.auth.clear()
+	s.procs.drop(id)
 	if err != nil {
 		return nil, err
 	}

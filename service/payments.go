@@ -57,6 +57,10 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	gw, err := s.gatewayFor(ctx, merchantID)
+	if err != nil {
+		return nil, err
+	}
 	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if err != nil || pm.DeletedAt != nil {
 		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
@@ -69,6 +73,9 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		}
 		errs.Add("payment_method_id", "The selected payment method id is invalid.")
 		return nil, errs.Err()
+	}
+	if err := customerLive(cust); err != nil {
+		return nil, err
 	}
 	// Decrypt before writing anything, so a vault failure leaves no record.
 	gwReq := gateway.Request{Amount: total, Capture: typ == tender.TxCharge}
@@ -96,15 +103,20 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
 	var res *gateway.Result
 	if credit {
-		res, err = s.Gateway.Credit(gctx, gwReq)
+		res, err = gw.Credit(gctx, gwReq)
 	} else {
-		res, err = s.Gateway.Authorize(gctx, gwReq)
+		res, err = gw.Authorize(gctx, gwReq)
 	}
 	cancel()
 	known := newViewCache()
 	known.methods[pm.ID] = pm
 	known.customers[cust.ID] = cust
-	return s.finalizePayment(ctx, t, res, err, known)
+	res, err, refused := declineUnsupported(res, err)
+	out, err := s.finalizePayment(ctx, t, res, err, known)
+	if refused != nil && err == nil {
+		return nil, refused
+	}
+	return out, err
 }
 
 // unseal fills req's card or bank from the vault.
@@ -153,6 +165,7 @@ func apply(t *tender.Transaction, res *gateway.Result) {
 		t.Message = "Declined."
 	}
 	t.GatewayRef, t.AuthCode, t.DeclineCode = res.Ref, res.AuthCode, res.DeclineCode
+	t.AVSCode, t.AVSMessage, t.CVVResult = res.AVSCode, res.AVSMessage, res.CVVResult
 	if t.Success && t.Type == tender.TxCharge {
 		t.Captured, t.IsCaptured = t.Total, true
 	}
@@ -312,4 +325,13 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())
 	}
 	return &out, nil
+}
+
+// customerLive refuses a payment method whose customer was deleted: as at
+// Stax, a deleted customer's payment methods are not chargeable (422).
+func customerLive(c *tender.Customer) error {
+	if c != nil && c.DeletedAt != nil {
+		return invalid("payment_method_id", "The payment method's customer has been deleted; it cannot be charged.")
+	}
+	return nil
 }

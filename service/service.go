@@ -13,6 +13,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/vault"
 )
@@ -26,8 +27,14 @@ type Service struct {
 	// same number across payment methods without decrypting.
 	Vault         *vault.Vault
 	Fingerprinter *vault.Fingerprinter
-	// Gateway is the payment processor.
-	Gateway gateway.Gateway
+	// Processors opens each merchant's processor driver; SandboxMode lets
+	// merchants without a processor use the sandbox (outside it the sandbox
+	// serves only test merchants). WrapGateway, when set, wraps every
+	// driver opened (tests use it to act while a processor holds its
+	// answer).
+	Processors  *processors.Registry
+	SandboxMode bool
+	WrapGateway func(gateway.Gateway) gateway.Gateway
 	// GatewayTimeout bounds each processor call (default 15 s).
 	GatewayTimeout time.Duration
 	// IdempotencyWait is how long a duplicate request waits for its
@@ -47,8 +54,9 @@ type Service struct {
 	// credit, prompt) waits for the device (default 60 s).
 	TerminalWait time.Duration
 
-	auth authCache
-	sig  signals
+	auth  authCache
+	procs processorCache
+	sig   signals
 }
 
 // New returns a Service on s with the real clock.

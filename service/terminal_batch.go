@@ -55,7 +55,11 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 					return out, err
 				}
 			}
-			st, err := s.Gateway.Settle(ctx, t.GatewayRef)
+			gw, err := s.gatewayFor(ctx, t.MerchantID)
+			if err != nil {
+				return out, err
+			}
+			st, err := gw.Settle(ctx, t.GatewayRef)
 			if err != nil {
 				s.log().Warn("batch: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue
@@ -96,8 +100,12 @@ func (s *Service) captureOffline(ctx context.Context, t *tender.Transaction) (bo
 	if err := s.unseal(pm, sec, &req); err != nil {
 		return false, err
 	}
+	gw, err := s.gatewayFor(ctx, t.MerchantID)
+	if err != nil {
+		return false, nil // tried again at the next batch
+	}
 	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
-	res, gerr := s.Gateway.Authorize(gctx, req)
+	res, gerr := gw.Authorize(gctx, req)
 	cancel()
 	if gerr != nil {
 		return false, nil // tried again at the next batch

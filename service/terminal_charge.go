@@ -19,6 +19,9 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.gatewayFor(ctx, merchantID); err != nil {
+		return nil, err
+	}
 	reg, err := s.resolveRegister(ctx, merchantID, c.RegisterID, c.RegisterNum)
 	if err != nil {
 		return nil, err
@@ -162,6 +165,9 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	}
 	regID, regNum, hasReg := tender.RegisterRef(in.Register)
 	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.gatewayFor(ctx, merchantID); err != nil {
 		return nil, err
 	}
 	parent, err := s.Store.TransactionGet(ctx, merchantID, parentID)

@@ -220,14 +220,21 @@ func (s *Service) answerPayment(ctx context.Context, reg *tender.Register, req *
 	}
 	gwReq := gateway.Request{Key: t.ID, Amount: t.Total, Capture: t.Type == tender.TxCharge,
 		Card: &gateway.Card{Number: number, ExpMonth: month, ExpYear: year, Name: card.Name}}
-	gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
 	var res *gateway.Result
-	if t.Type == tender.TxCredit {
-		res, err = s.Gateway.Credit(gctx, gwReq)
+	gw, err := s.gatewayFor(ctx, t.MerchantID)
+	if err != nil {
+		// The processor went away since the request was queued: declined.
+		res = &gateway.Result{Message: tender.ErrorMessage(err), DeclineCode: "no_processor"}
 	} else {
-		res, err = s.Gateway.Authorize(gctx, gwReq)
+		gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
+		if t.Type == tender.TxCredit {
+			res, err = gw.Credit(gctx, gwReq)
+		} else {
+			res, err = gw.Authorize(gctx, gwReq)
+		}
+		cancel()
+		res, err, _ = declineUnsupported(res, err)
 	}
-	cancel()
 	if _, err := s.finalizePayment(ctx, t, res, err, nil); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -48,7 +49,26 @@ func (s *Service) CreateWebhook(ctx context.Context, p *tender.Principal, in *te
 	return w, nil
 }
 
-// ListWebhooks lists the principal's live webhooks (secrets hidden).
+// WebhookPage is one page of the principal's live webhooks (secrets
+// hidden), sorted by created_at. A merchant has a handful of webhooks, so
+// the page is cut from the whole list rather than by the store.
+func (s *Service) WebhookPage(ctx context.Context, p *tender.Principal, lp tender.ListParams) (*tender.Page[*tender.Webhook], error) {
+	ws, err := s.ListWebhooks(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if lp.Desc {
+		slices.Reverse(ws)
+	}
+	page := &tender.Page[*tender.Webhook]{Total: len(ws)}
+	if off := lp.Offset(); off < len(ws) {
+		page.Items = ws[off:min(len(ws), off+lp.PerPage)]
+	}
+	return page, nil
+}
+
+// ListWebhooks lists the principal's live webhooks (secrets hidden), oldest
+// first.
 func (s *Service) ListWebhooks(ctx context.Context, p *tender.Principal) ([]*tender.Webhook, error) {
 	m, pt := owner(p)
 	if m == "" {

@@ -70,7 +70,8 @@ func (s *Service) webCustomer(ctx context.Context, tx store.Executor, merchantID
 }
 
 // WebTokenize is Stax.js tokenize(): it stores the card or bank account as
-// a payment method of the matched, given or new customer.
+// a payment method of the matched, given or new customer. The answer is
+// the public view (publicview.go).
 func (s *Service) WebTokenize(ctx context.Context, m *tender.Merchant, in *tender.WebPaymentInput) (*tender.PaymentMethod, error) {
 	// The customer is not known yet; validate and seal with a placeholder.
 	p, err := s.preparePaymentMethod(m.ID, webMethodInput(in, "pending"))
@@ -91,11 +92,11 @@ func (s *Service) WebTokenize(ctx context.Context, m *tender.Merchant, in *tende
 	if err != nil {
 		return nil, err
 	}
-	return p.pm, nil
+	return newPublicView(in).PaymentMethod(p.pm), nil
 }
 
 // WebPayResult is the answer of pay(): the invoice (PAID, ATTEMPTED, or
-// with its payment PENDING) and how the payment went.
+// with its payment PENDING) in the public view, and how the payment went.
 type WebPayResult struct {
 	Invoice *InvoiceView
 	Outcome string // as Result.Outcome
@@ -135,7 +136,11 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return nil, err
 	}
 	if s.seen(ctx, m.ID, id) {
-		return s.webPayReplay(ctx, m.ID, id)
+		return s.webPayReplay(ctx, m.ID, id, in)
+	}
+	gw, err := s.gatewayFor(ctx, m.ID)
+	if err != nil {
+		return nil, err
 	}
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
@@ -171,12 +176,12 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
-		return s.webPayReplay(ctx, m.ID, id)
+		return s.webPayReplay(ctx, m.ID, id, in)
 	} else if err != nil {
 		return nil, err
 	}
 	receipt := customer.Email != "" && (in.SendReceipt == nil || bool(*in.SendReceipt))
-	res, err := s.authorizeInvoicePayment(ctx, t, p.pm, p.gw, nil, receipt)
+	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -184,11 +189,11 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	if err != nil {
 		return nil, err
 	}
-	return &WebPayResult{Invoice: view, Outcome: res.Outcome}, nil
+	return &WebPayResult{Invoice: newPublicView(in).Invoice(view), Outcome: res.Outcome}, nil
 }
 
 // webPayReplay answers a pay() retry: the invoice its first attempt made.
-func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem) (*WebPayResult, error) {
+func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem, in *tender.WebPaymentInput) (*WebPayResult, error) {
 	res, err := s.replay(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
@@ -203,7 +208,7 @@ func (s *Service) webPayReplay(ctx context.Context, merchantID string, id *idem)
 	if err != nil {
 		return nil, err
 	}
-	return &WebPayResult{Invoice: view, Outcome: res.Outcome}, nil
+	return &WebPayResult{Invoice: newPublicView(in).Invoice(view), Outcome: res.Outcome}, nil
 }
 
 // holderPending stands for the account holder's name until the customer is
@@ -322,6 +327,10 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 		}
 		return s.hostedResult(ctx, inv.MerchantID, inv.ID, res)
 	}
+	gw, err := s.gatewayFor(ctx, inv.MerchantID)
+	if err != nil {
+		return nil, err
+	}
 	c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID)
 	if err != nil {
 		return nil, err
@@ -357,7 +366,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	} else if err != nil {
 		return nil, err
 	}
-	res, err := s.authorizeInvoicePayment(ctx, t, p.pm, p.gw, nil, strings.TrimSpace(c.Email) != "")
+	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, strings.TrimSpace(c.Email) != "")
 	if err != nil {
 		return nil, err
 	}

@@ -354,6 +354,21 @@ type Executor interface {
 	// before as expired and returns how many.
 	TerminalRequestsExpire(ctx context.Context, before time.Time) (int, error)
 
+	// --- processors ---
+
+	// TransactionByGatewayRef returns the merchant's oldest transaction
+	// whose processor reference is ref (a payment, or a child by its own
+	// refund's reference); ENOTFOUND when none. In InTx it reads on the
+	// transaction's connection; lock the row with TransactionGetForUpdate.
+	TransactionByGatewayRef(ctx context.Context, merchantID, ref string) (*tender.Transaction, error)
+	// ProcessorEventInsert records an inbound processor event applied;
+	// ECONFLICT when the merchant already has the processor's event id (a
+	// replay: the caller's transaction then rolls back).
+	ProcessorEventInsert(ctx context.Context, e *tender.ProcessorEvent) error
+	// ProcessorEventsOf lists the events recorded on a transaction, oldest
+	// first.
+	ProcessorEventsOf(ctx context.Context, merchantID, transactionID string) ([]*tender.ProcessorEvent, error)
+
 	// --- the sandbox processor's own ledger ---
 
 	// SandboxRecord inserts e unless its key exists; it returns the stored

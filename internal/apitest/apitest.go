@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,6 +25,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
@@ -104,6 +107,16 @@ type Options struct {
 	SMTPURL string
 	// WrapGateway wraps the sandbox processor (server.Config.WrapGateway).
 	WrapGateway func(gateway.Gateway) gateway.Gateway
+	// MetricsToken and MetricsTokenFile: server.Config's.
+	MetricsToken, MetricsTokenFile string
+	// Live starts the server outside sandbox mode (--sandbox=false): no
+	// sandbox merchant, a fresh vault key, the sandbox processor only for
+	// test merchants.
+	Live bool
+	// Processors are registered besides the built-in ones; StripeBaseURL
+	// is server.Config.StripeBaseURL.
+	Processors    []processors.Processor
+	StripeBaseURL string
 }
 
 // Env is one running server and a client for it.
@@ -164,7 +177,13 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		Sandbox: true, RateLimit: rl, WebRateLimit: orOff(opt.WebRateLimit), WebPayRateLimit: orOff(opt.WebPayRateLimit), Now: opt.Now, Out: io.Discard, DBMaxConns: opt.DBMaxConns,
 		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
-		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
+		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MetricsToken: opt.MetricsToken, MetricsTokenFile: opt.MetricsTokenFile, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
+		Processors: opt.Processors, StripeBaseURL: opt.StripeBaseURL,
+	}
+	if opt.Live {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		cfg.Sandbox, cfg.MasterKey = false, "k1:"+base64.StdEncoding.EncodeToString(key)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -22,6 +22,7 @@ import (
 	"github.com/tenderpay/tender/jobs"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/service"
+	"github.com/tenderpay/tender/vault"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
@@ -33,6 +34,9 @@ Usage:
   tender serve                     run the API server (sandbox on SQLite by default)
   tender migrate                   apply database migrations and exit
   tender merchant create --name N  create a merchant, print its API key and web-payments token
+  tender merchant update --id ID   change a merchant: --processor stripe --stripe-secret-key-file F
+                                   --stripe-webhook-secret-file F (or TENDER_STRIPE_SECRET_KEY,
+                                   TENDER_STRIPE_WEBHOOK_SECRET), --test (sandbox processor when live)
   tender merchant list             list merchants
   tender merchant key --id ID      issue another API key for a merchant
   tender partner create --name N   create a partner (ISV), print its partner API key
@@ -154,6 +158,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs.StringVar(&cfg.Addr, "addr", addr, "listen address (TENDER_ADDR, or PORT)")
 	fs.StringVar(&cfg.RedisURL, "redis-url", env("REDIS_URL", ""), "redis://... to share rate limits across instances (REDIS_URL)")
+	fs.StringVar(&cfg.StripeBaseURL, "stripe-base-url", os.Getenv("TENDER_STRIPE_BASE_URL"), "Stripe API address for the stripe processor (stripe-mock, a test double); empty for Stripe's (TENDER_STRIPE_BASE_URL)")
 	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", 15*time.Second), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
 	fs.DurationVar(&cfg.JanitorInterval, "janitor-interval", envDuration("TENDER_JANITOR_INTERVAL", 30*time.Second), "how often PENDING transactions older than twice the gateway timeout are resolved (TENDER_JANITOR_INTERVAL)")
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", envDuration("TENDER_WEBHOOK_TIMEOUT", 10*time.Second), "timeout of one webhook delivery attempt (TENDER_WEBHOOK_TIMEOUT)")
@@ -166,6 +171,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.WebPayRateLimit, "web-pay-rate-limit", envInt("TENDER_WEB_PAY_RATE_LIMIT", server.DefaultWebPayRateLimit), "Stax.js pay() and hosted invoice payments per minute per client IP; -1 disables (TENDER_WEB_PAY_RATE_LIMIT)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("TENDER_SMTP_URL", ""), "send email through this SMTP server: smtp://user:pass@host:587?from=billing@example.com (TENDER_SMTP_URL); unset keeps mail in the outbox")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", env("TENDER_METRICS_TOKEN", ""), "bearer token GET /metrics requires; empty leaves it open (TENDER_METRICS_TOKEN)")
+	fs.StringVar(&cfg.MetricsTokenFile, "metrics-token-file", env("TENDER_METRICS_TOKEN_FILE", ""), "file holding the metrics bearer token (TENDER_METRICS_TOKEN_FILE)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TENDER_TRUST_PROXY", false), "take the client IP from X-Forwarded-For (TENDER_TRUST_PROXY)")
 	fs.DurationVar(&cfg.TerminalWait, "terminal-wait", envDuration("TENDER_TERMINAL_WAIT", 60*time.Second), "how long POST /terminal/charge waits for the device (TENDER_TERMINAL_WAIT)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", 20), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
@@ -239,7 +246,7 @@ func openService(ctx context.Context, cfg server.Config) (*service.Service, func
 
 func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("merchant: want create, list or key")
+		return fmt.Errorf("merchant: want create, update, list or key")
 	}
 	fs := flag.NewFlagSet("merchant "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -248,7 +255,8 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	name := fs.String("name", "", "company name (create)")
 	email := fs.String("email", "", "contact email (create)")
 	partnerID := fs.String("partner", "", "partner id that owns the merchant (create)")
-	id := fs.String("id", "", "merchant id (key)")
+	id := fs.String("id", "", "merchant id (key, update)")
+	proc := processorFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -257,9 +265,36 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer done()
+	in := &tender.MerchantInput{}
+	if err := proc.apply(fs, in); err != nil {
+		return err
+	}
+	if in.Processor != nil || in.ProcessorCredentials != nil {
+		keys, err := server.Keyring(cfg)
+		if err != nil {
+			return err
+		}
+		svc.Vault = vault.New(keys)
+	}
+	svc.Processors, svc.SandboxMode = server.Processors(svc.Store, cfg), cfg.Sandbox
 	switch args[0] {
+	case "update":
+		m, err := svc.Store.MerchantGet(ctx, *id)
+		if err != nil {
+			return describe(err)
+		}
+		if *name != "" {
+			in.CompanyName = name
+		}
+		if *email != "" {
+			in.ContactEmail = email
+		}
+		if m, err = svc.UpdateMerchant(ctx, m.PartnerID, m.ID, in); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "merchant %s: processor %q, configured %v, test %v\n", m.ID, m.Processor, m.ProcessorConfigured, m.IsTest)
 	case "create":
-		in := &tender.MerchantInput{CompanyName: name}
+		in.CompanyName = name
 		if *email != "" {
 			in.ContactEmail = email
 		}

@@ -8,17 +8,17 @@ SELECT id, name, created_at FROM partners WHERE id = $1;
 
 -- name: MerchantCreate
 INSERT INTO merchants (id, partner_id, company_name, contact_email, status, sandbox, features,
-    webpayments_token, allowed_origins, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+    webpayments_token, allowed_origins, created_at, updated_at, processor, is_test, processor_credentials)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
 
 -- name: MerchantGet
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
-    allowed_origins, created_at, updated_at
+    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials
 FROM merchants WHERE id = $1;
 
 -- name: MerchantGetByWebToken
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
-    allowed_origins, created_at, updated_at
+    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials
 FROM merchants WHERE webpayments_token = $1;
 
 -- name: MerchantCountPartner
@@ -26,13 +26,13 @@ SELECT count(*) FROM merchants WHERE ($1::text = '' OR partner_id::text = $1);
 
 -- name: MerchantList
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
-    allowed_origins, created_at, updated_at
+    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials
 FROM merchants WHERE ($1::text = '' OR partner_id::text = $1)
 ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
 
 -- name: MerchantUpdate
 UPDATE merchants SET company_name = $2, contact_email = $3, status = $4, features = $5,
-    allowed_origins = $6, updated_at = $7
+    allowed_origins = $6, updated_at = $7, processor = $8, is_test = $9, processor_credentials = $10
 WHERE id = $1;
 
 -- name: MerchantCount
@@ -356,31 +356,33 @@ UPDATE payment_methods SET sealed_number = $2, sealed_cvv = $3 WHERE id = $1;
 INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type,
     source, method, success, status, message, total, captured, total_refunded, pending_refunds, surcharge,
     pre_auth, is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at,
-    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at)
+    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at,
+    avs_code, avs_message, cvv_result)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34);
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37);
 
 -- name: TransactionCreateClaimed
--- TransactionCreate ($1-$34) with the idempotency key claimed for it
--- ($35-$44, as IdempotencyInsert) in one statement: a taken key fails the
+-- TransactionCreate ($1-$37) with the idempotency key claimed for it
+-- ($38-$47, as IdempotencyInsert) in one statement: a taken key fails the
 -- whole statement with a unique violation, and then neither row is written.
 WITH claim AS (
     INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,
         transaction_id, created_at, updated_at)
-    VALUES ($35, $36, $37, $38, $39, $40, $41, $42, $43, $44)
+    VALUES ($38, $39, $40, $41, $42, $43, $44, $45, $46, $47)
 )
 INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type,
     source, method, success, status, message, total, captured, total_refunded, pending_refunds, surcharge,
     pre_auth, is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at,
-    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at)
+    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at,
+    avs_code, avs_message, cvv_result)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34);
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37);
 
 -- name: TransactionFinalize
 -- A payment's outcome in one statement (no BEGIN and COMMIT round trips):
--- TransactionUpdatePending ($1-$34) and, only when it updated the row, the
--- event ($35-$41, as EventInsert, queued for the relay) and the idempotent
--- response ($42-$44, as IdempotencyCompleteByTransaction). It counts the
+-- TransactionUpdatePending ($1-$37) and, only when it updated the row, the
+-- event ($38-$44, as EventInsert, queued for the relay) and the idempotent
+-- response ($45-$47, as IdempotencyCompleteByTransaction). It counts the
 -- updated rows: 0 when the row was no longer PENDING, and then nothing is
 -- written.
 WITH t AS (
@@ -388,12 +390,12 @@ WITH t AS (
     RETURNING id
 ), e AS (
     INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-    SELECT $35::uuid, $36::uuid, $37::text, $38::text, $39::text, $40::json, $41::timestamptz FROM t
+    SELECT $38::uuid, $39::uuid, $40::text, $41::text, $42::text, $43::json, $44::timestamptz FROM t
     RETURNING seq
 ), o AS (
     INSERT INTO event_outbox (seq) SELECT seq FROM e
 ), i AS (
-    UPDATE idempotency_keys SET state = 'done', outcome = $42, response = $43, updated_at = $44
+    UPDATE idempotency_keys SET state = 'done', outcome = $45, response = $46, updated_at = $47
     WHERE transaction_id IN (SELECT id::text FROM t) AND state = 'in_flight'
 )
 SELECT count(*) FROM t;
@@ -402,14 +404,14 @@ SELECT count(*) FROM t;
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions WHERE merchant_id = $1 AND id = $2;
 
 -- name: TransactionGetForUpdate
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions WHERE merchant_id = $1 AND id = $2 FOR UPDATE;
 
 -- name: TransactionUpdate
@@ -419,7 +421,8 @@ UPDATE transactions SET customer_id = $5::text, payment_method_id = $6::text, su
     total_refunded = $15, pending_refunds = $16, surcharge = $17, pre_auth = $18, is_captured = $19,
     is_voided = $20, cancelled = $21, pending_op = $22, last_four = $23, meta = $24, batch_id = $25,
     batched_at = $26, settled_at = $27, gateway_ref = $28, auth_code = $29, decline_code = $30,
-    gateway_unknown = $31, idempotency_id = $32, updated_at = $34
+    gateway_unknown = $31, idempotency_id = $32, updated_at = $34, avs_code = $35, avs_message = $36,
+    cvv_result = $37
 WHERE id = $1 AND merchant_id = $2
   AND coalesce($3::text, '') = coalesce(parent_id::text, '') AND $4::text IS NOT NULL AND $5::text IS NOT NULL
   AND $6::text IS NOT NULL AND $7::text IS NOT NULL AND $8::text IS NOT NULL AND $9::text IS NOT NULL
@@ -429,7 +432,7 @@ WHERE id = $1 AND merchant_id = $2
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 -- merchant_id only filters (compared as text, so the planner, even with
 -- stale statistics, cannot AND in the merchant index and scan every row).
@@ -454,7 +457,7 @@ WHERE merchant_id = $1
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE merchant_id = $1
   AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
@@ -486,7 +489,7 @@ SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
     t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
     t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
-    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, (SELECT n FROM u) + (SELECT n FROM m)
+    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
 FROM page JOIN transactions t ON t.id = page.transaction_id
 ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC LIMIT $2;
 
@@ -519,7 +522,7 @@ WHERE q.transaction_id = j.id;
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions WHERE status = 'PENDING' AND created_at < $1::timestamptz
 ORDER BY created_at LIMIT $2;
 
@@ -527,7 +530,7 @@ ORDER BY created_at LIMIT $2;
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE settled_at IS NULL AND success AND NOT is_voided AND pending_op = ''
   AND type IN ('charge', 'pre_auth', 'credit') AND (type <> 'pre_auth' OR is_captured)
@@ -790,7 +793,7 @@ FROM invoices WHERE id = $1;
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
-    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE invoice_id = $2 AND invoice_id <> '' AND merchant_id::text = $1::text AND coalesce(parent_id::text, '') = ''
 ORDER BY created_at, id;
@@ -905,7 +908,7 @@ WHERE state IN ('queued', 'delivered', 'authorizing') AND created_at <= $1;
 SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type, t.source, t.method,
     t.success, t.status, t.message, t.total, t.captured, t.total_refunded, t.pending_refunds, t.surcharge, t.pre_auth,
     t.is_captured, t.is_voided, t.cancelled, t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at,
-    t.gateway_ref, t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at
+    t.gateway_ref, t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result
 FROM transactions t
 JOIN terminal_requests r ON r.transaction_id = t.id AND r.kind IN ('sale', 'pre_auth', 'credit')
 WHERE t.settled_at IS NULL AND t.success AND NOT t.is_voided AND t.pending_op = '' AND t.parent_id IS NULL
@@ -980,7 +983,7 @@ WHERE d.id = ANY (ARRAY(SELECT jsonb_array_elements($1::jsonb) ->> 'id')) AND d.
 
 -- name: TransactionFilterPage
 -- A list filtered by a created_at range and at most one of customer and
--- payment method, newest first, in O(page) (migration 014): the range's
+-- payment method, newest first, in O(page) (migration 015): the range's
 -- first (lo) and last (hi) positions in the dimension's list are found by
 -- created_at, the queued (not numbered yet, the newest) matching ones come
 -- first, then the numbered by position. Each row carries the total.
@@ -1013,7 +1016,7 @@ SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
     t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
     t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
-    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, (SELECT n FROM u) + (SELECT n FROM m)
+    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
 FROM page JOIN transactions t ON t.id = page.transaction_id
 ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC LIMIT $2;
 
@@ -1047,7 +1050,7 @@ SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
     t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
     t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
-    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, (SELECT n FROM u) + (SELECT n FROM m)
+    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
 FROM page JOIN transactions t ON t.id = page.transaction_id
 ORDER BY page.g, page.pos, page.created_at, page.transaction_id LIMIT $2;
 
@@ -1066,7 +1069,7 @@ SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON
 
 -- name: TransactionFilterPositionsSet
 -- The numbered transactions' positions in their merchant's filtered lists
--- (migration 014): after each list's highest, in the order created. $1 as
+-- (migration 015): after each list's highest, in the order created. $1 as
 -- TransactionPositionsSet's.
 INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
 SELECT x.merchant_id, x.dim, x.val,
@@ -1088,3 +1091,24 @@ UPDATE items SET in_stock = in_stock + $3::bigint, updated_at = $4
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL AND in_stock + $3::bigint >= 0
 RETURNING id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at;
+
+-- name: TransactionByGatewayRef
+-- The payment (or child) an inbound processor event names, read on the
+-- write connection: the caller decides inside its transaction.
+SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
+    success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
+    is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
+    gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
+FROM transactions WHERE merchant_id = $1 AND gateway_ref = $2
+ORDER BY created_at, id LIMIT 1;
+
+-- name: ProcessorEventInsert
+INSERT INTO processor_events (id, merchant_id, processor, event_id, kind, transaction_id, child_ref, amount,
+    reason, status, message, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
+
+-- name: ProcessorEventsOf
+SELECT id, merchant_id, processor, event_id, kind, transaction_id, child_ref, amount, reason, status, message,
+    created_at
+FROM processor_events WHERE merchant_id = $1 AND transaction_id = $2
+ORDER BY created_at, id;

@@ -41,4 +41,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseSandboxLedger(t, open)
 	exerciseFilters(t, open)
 	exerciseStock(t, open)
+	exerciseProcessors(t, open)
 }

@@ -205,7 +205,7 @@ func txArgs(e *exec, t *tender.Transaction) []any {
 		int64(t.TotalRefunded), int64(t.PendingRefunds), int64(t.Surcharge), t.PreAuth, t.IsCaptured,
 		t.IsVoided, t.Cancelled, t.PendingOp, t.LastFour, meta, t.BatchID, e.t(batched), e.t(settled),
 		t.GatewayRef, t.AuthCode, t.DeclineCode, t.GatewayUnknown, t.IdempotencyID,
-		e.t(t.CreatedAt.Time), e.t(t.UpdatedAt.Time)}
+		e.t(t.CreatedAt.Time), e.t(t.UpdatedAt.Time), t.AVSCode, t.AVSMessage, t.CVVResult}
 }
 
 func (e *exec) TransactionCreate(ctx context.Context, t *tender.Transaction) error {
@@ -222,7 +222,8 @@ func scanTransaction(row rowScanner) (*tender.Transaction, error) {
 		&t.CustomerID, &t.PaymentMethodID, &t.Type, &t.Source, &t.Method, &t.Success, &t.Status, &t.Message,
 		&total, &captured, &refunded, &pending, &surcharge, &t.PreAuth, &t.IsCaptured, &t.IsVoided,
 		&t.Cancelled, &t.PendingOp, &t.LastFour, &meta, &t.BatchID, &batched, &settled, &t.GatewayRef,
-		&t.AuthCode, &t.DeclineCode, &t.GatewayUnknown, &t.IdempotencyID, &created, &updated)
+		&t.AuthCode, &t.DeclineCode, &t.GatewayUnknown, &t.IdempotencyID, &created, &updated, &t.AVSCode,
+		&t.AVSMessage, &t.CVVResult)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +368,7 @@ var (
 
 // transactionFilterPage reads a list filtered by a created_at range and at
 // most one of customer and payment method (dim and val), by position in
-// the dimension's list (migration 014): O(page) however deep the page and
+// the dimension's list (migration 015): O(page) however deep the page and
 // however many transactions match, the total included.
 func (e *exec) transactionFilterPage(ctx context.Context, merchantID, dim, val string, from, to time.Time, p tender.ListParams) (*tender.Page[*tender.Transaction], error) {
 	if from.IsZero() {

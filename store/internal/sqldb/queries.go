@@ -68,7 +68,7 @@ func (e *exec) MerchantCreate(ctx context.Context, m *tender.Merchant) error {
 	_, err := e.w.ExecContext(ctx, e.q("MerchantCreate"),
 		m.ID, nullable(m.PartnerID), m.CompanyName, m.ContactEmail, m.Status, m.Sandbox,
 		mustJSON(m.Features), m.WebPaymentsToken, mustJSON(m.AllowedOrigins),
-		e.t(m.CreatedAt.Time), e.t(m.UpdatedAt.Time))
+		e.t(m.CreatedAt.Time), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest, m.ProcessorCredentials)
 	return e.d.wrap(err)
 }
 
@@ -77,7 +77,8 @@ func scanMerchant(row rowScanner) (*tender.Merchant, error) {
 	var features, origins jsonCol
 	var created, updated timeCol
 	err := row.Scan((*textCol)(&m.ID), (*textCol)(&m.PartnerID), &m.CompanyName, &m.ContactEmail, &m.Status,
-		&m.Sandbox, &features, &m.WebPaymentsToken, &origins, &created, &updated)
+		&m.Sandbox, &features, &m.WebPaymentsToken, &origins, &created, &updated, &m.Processor, &m.IsTest,
+		&m.ProcessorCredentials)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +89,7 @@ func scanMerchant(row rowScanner) (*tender.Merchant, error) {
 		return nil, err
 	}
 	m.CreatedAt, m.UpdatedAt = created.tender(), updated.tender()
+	m.SetProcessorConfigured()
 	return &m, nil
 }
 
@@ -128,7 +130,8 @@ func (e *exec) MerchantUpdate(ctx context.Context, m *tender.Merchant) error {
 		return tender.NotFound("merchant")
 	}
 	return e.execOne(ctx, "MerchantUpdate", m.ID, m.CompanyName, m.ContactEmail, m.Status,
-		mustJSON(m.Features), mustJSON(m.AllowedOrigins), e.t(m.UpdatedAt.Time))
+		mustJSON(m.Features), mustJSON(m.AllowedOrigins), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest,
+		m.ProcessorCredentials)
 }
 
 func (e *exec) MerchantCount(ctx context.Context) (int, error) {

@@ -1,4 +1,4 @@
--- Filtered transaction lists in O(page) (see PostgreSQL's migration 014).
+-- Filtered transaction lists in O(page) (see PostgreSQL's migration 015).
 CREATE TABLE transaction_filter_positions (
     merchant_id    TEXT NOT NULL,
     dim            TEXT NOT NULL,

@@ -1,0 +1,156 @@
+package httpapi
+
+// What the OpenAPI document says about each operation beyond its row in the
+// route table: a description and, for an operation with a request body, an
+// example of it. Keyed by operation id, so a new route adds one entry here
+// (TestOpenAPIDocumented fails until it does). Response examples are built
+// from the response schemas (openapi_examples.go).
+
+type opDoc struct {
+	desc string
+	req  any // the request body's example; nil without a body
+}
+
+const pmExample = "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+
+var opDocs = map[string]opDoc{
+	// Merchant self-service.
+	"getSelf": {desc: "The merchant the key belongs to, with the key's id and kind (merchant, ephemeral)."},
+	"postTeamApikey": {desc: "Mints another API key for the merchant. The key is in the answer only; it is stored as a hash. An ephemeral token cannot mint keys (403).",
+		req: map[string]any{"name": "reporting"}},
+	"getEphemeral": {desc: "A token that acts as the merchant's API key for 24 hours but cannot mint other keys; hand it to a browser session."},
+
+	// Partner.
+	"postMerchant": {desc: "A partner (ISV) key creates a merchant and its first API key (shown once).",
+		req: map[string]any{"company_name": "Main Street Barbers", "contact_email": "owner@example.com"}},
+	"getMerchant":   {desc: "The partner's merchants, newest first, as a Laravel paginator."},
+	"getMerchantId": {desc: "One of the partner's merchants; another partner's is 404."},
+	"putMerchantId": {desc: "Changes only the fields named: company name, contact email, features (split funding and its funding accounts, card-present surcharging and tokenization) and the origins allowed to call the web-payments routes.",
+		req: map[string]any{"features": map[string]any{"split_funding": true, "funding_accounts": []any{map[string]any{"id": "fa_operating", "name": "Operating"}}}, "allowed_origins": []string{"https://shop.example.com"}}},
+	"postMerchantIdApikey": {desc: "Mints an API key for one of the partner's merchants (shown once).",
+		req: map[string]any{"name": "pos"}},
+
+	// Customers.
+	"postCustomer": {desc: "At least one of firstname, lastname, email or company. Emits create_customer.",
+		req: map[string]any{"firstname": "Jane", "lastname": "Doe", "email": "jane@example.com", "phone": "5555550100"}},
+	"getCustomer":   {desc: "The merchant's customers, newest first; keywords[] terms must all match name, company, email, phone or reference."},
+	"getCustomerId": {desc: "A customer, deleted ones included (deleted_at set)."},
+	"putCustomerId": {desc: "Changes only the fields named. Emits update_customer.",
+		req: map[string]any{"phone": "5555550199", "notes": "prefers SMS"}},
+	"deleteCustomerId":           {desc: "Soft delete: the customer stays readable by id with deleted_at set. Emits delete_customer."},
+	"getCustomerIdPaymentMethod": {desc: "The customer's live payment methods as a bare array (as Stax)."},
+
+	// Payment methods.
+	"postPaymentMethod": {desc: "Stores a card (number and CVV sealed in the vault; the CVV is erased after the first authorization) or a bank account on a customer. The answer shows only brand, last four and expiry.",
+		req: map[string]any{"method": "card", "customer_id": pmExample, "person_name": "Jane Doe", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"}},
+	"getPaymentMethod":   {desc: "The merchant's payment methods, newest first; filter by customer_id or method."},
+	"getPaymentMethodId": {desc: "A payment method; never its number."},
+	"putPaymentMethodId": {desc: "Billing address, nickname, holder name, expiry or the default flag; never the number.",
+		req: map[string]any{"address_zip": "10001", "is_default": true}},
+	"deletePaymentMethodId": {desc: "Soft delete: it can no longer be charged."},
+
+	// Money.
+	"postCharge": {desc: "A sale, or with pre_auth an authorization to capture later. 200 approved, 400 declined (the recorded transaction), 202 when the processor's answer is pending. The same idempotency_id with the same parameters replays the original answer.",
+		req: map[string]any{"payment_method_id": pmExample, "total": 10.5, "idempotency_id": "order-1001"}},
+	"postCredit": {desc: "Pays money out to a payment method (a refund without a parent). Answers as a charge.",
+		req: map[string]any{"payment_method_id": pmExample, "total": 5, "idempotency_id": "credit-1"}},
+	"getTransaction":   {desc: "The merchant's transactions, newest first, with filters by type, status, customer, payment method, invoice and date."},
+	"getTransactionId": {desc: "A transaction with its children (captures, voids, refunds) in child_transactions."},
+	"postTransactionIdCapture": {desc: "Captures a pre-authorization once, for at most the authorized total (default: all of it).",
+		req: map[string]any{"total": 15, "idempotency_id": "capture-1"}},
+	"postTransactionIdVoid": {desc: "Cancels an unsettled payment; a settled one needs a refund (422).",
+		req: map[string]any{"idempotency_id": "void-1"}},
+	"postTransactionIdRefund": {desc: "Refunds a settled payment, partly or fully (total ≤ captured − refunded); an invoice's balance reopens.",
+		req: map[string]any{"total": 5, "idempotency_id": "refund-1"}},
+	"postTransactionIdVoidOrRefund": {desc: "Voids an unsettled payment, else refunds it.",
+		req: map[string]any{"total": 5}},
+	"putTransactionIdReceiptEmail": {desc: "Queues the receipt email to the customer, or to email; it goes out through the relay (or waits in the outbox without SMTP).",
+		req: map[string]any{"email": "jane@example.com"}},
+	"putTransactionIdReceiptSms": {desc: "Queues the receipt text to the customer's phone, or to phone.",
+		req: map[string]any{"phone": "+15555550100"}},
+
+	// Invoices.
+	"postInvoice": {desc: "A DRAFT invoice (send_now also emails it). A line item's id, when given, names a catalog item whose stock goes down on the first payment; an empty id is a 422.",
+		req: map[string]any{"customer_id": pmExample, "total": 50, "is_partial_payment_enabled": true,
+			"meta": map[string]any{"subtotal": 50, "tax": 0, "memo": "Thanks!", "lineItems": []any{map[string]any{"item": "Labor", "quantity": 1, "price": 50}}}}},
+	"getInvoice":   {desc: "The merchant's invoices, newest first; filter by status, customer, schedule and date."},
+	"getInvoiceId": {desc: "An invoice with its payments in child_transactions."},
+	"putInvoiceId": {desc: "Changes an invoice that has no payment yet (else 422).",
+		req: map[string]any{"total": 60, "meta": map[string]any{"subtotal": 60, "tax": 0}}},
+	"deleteInvoiceId":       {desc: "Marks an invoice without payments DELETED."},
+	"putInvoiceIdSend":      {desc: "Emails the invoice (with a link to its hosted page) to the customer and its cc_emails; DRAFT becomes SENT. 422 if the customer has no email."},
+	"putInvoiceIdSendEmail": {desc: "Same as PUT /invoice/{id}/send."},
+	"putInvoiceIdSendSms":   {desc: "Texts the invoice link to the customer's phone (422 without one)."},
+	"postInvoiceIdPay": {desc: "Pays an invoice with a stored payment method: the amount is reserved under the invoice's row lock first, so concurrent payments cannot exceed the balance. Answers as a charge. email_receipt queues a receipt with the outcome; a customer without an email makes it a 422 before anything is charged.",
+		req: map[string]any{"payment_method_id": pmExample, "total": 20, "idempotency_id": "inv-1-a", "email_receipt": true}},
+	"postInvoiceIdPayMethod": {desc: "Records money received outside Tender (CASH, CHECK, BANK TRANSFER, GIFTCARD, PAYPAL, VENMO, OTHER); settled at once, never refundable.",
+		req: map[string]any{"total": 5}},
+
+	// Scheduled invoices.
+	"postInvoiceSchedule": {desc: "An invoice made on each occurrence of an RFC 5545 rule (DTSTART in the future, at most daily), emailed and, with payment_method_id, paid automatically. Each occurrence runs exactly once across instances.",
+		req: map[string]any{"customer_id": pmExample, "payment_method_id": pmExample, "total": 25, "rule": "DTSTART:20300115T090000Z\nRRULE:FREQ=MONTHLY;COUNT=12"}},
+	"getInvoiceSchedule":   {desc: "The merchant's scheduled invoices, newest first; filter by status or customer."},
+	"getInvoiceScheduleId": {desc: "A scheduled invoice with its next and last run."},
+	"putInvoiceScheduleId": {desc: "Changes the fields named; active false pauses it (occurrences while paused are skipped).",
+		req: map[string]any{"active": false}},
+	"deleteInvoiceScheduleId": {desc: "No more occurrences; the invoices already made stay."},
+
+	// Web payments.
+	"postWebpaymentTokenTokenize": {desc: "Stax.js tokenize(): stores the card from the hosted fields, or a bank account, on a given, matched or new customer. Authenticated by the merchant's public web-payments token in the path; CORS: the merchant's allowed_origins (any origin for a sandbox merchant).",
+		req: map[string]any{"firstname": "Jane", "lastname": "Doe", "email": "jane@example.com", "card_number": "4111111111111111", "card_cvv": "123", "month": "12", "year": "2030"}},
+	"postWebpaymentTokenPay": {desc: "Stax.js pay(): customer, payment method, invoice and payment in one; 200 PAID, 400 ATTEMPTED, 202 pending. idempotency_id makes a retry return the same invoice.",
+		req: map[string]any{"firstname": "Jane", "email": "jane@example.com", "total": 24.5, "card_number": "4111111111111111", "card_cvv": "123", "month": "12", "year": "2030", "idempotency_id": "order-1001"}},
+	"postPayInvoiceId": {desc: "The hosted invoice page's payment, by card or bank account, saved on the invoice's customer. No key: the invoice id is the capability. The answer holds no customer details.",
+		req: map[string]any{"method": "bank", "bank_account": "9876543210", "bank_routing": "021000021", "bank_type": "checking", "bank_holder_type": "personal", "person_name": "Jane Doe"}},
+	"getPayInvoiceId":    {desc: "The hosted invoice page (HTML, strict CSP); opening a sent invoice marks it VIEWED."},
+	"getJsFile":          {desc: "stax.js, the Stax.js-compatible library, and the hosted pages' scripts; content-hash ETag, immutable with ?v=<hash>."},
+	"getHostedFieldKind": {desc: "A hosted card field (number or cvv) to embed in an iframe; the card number never reaches the embedding page."},
+
+	// Terminals.
+	"getTerminalRegister": {desc: "The merchant's registers as a bare array, with whether each device is online."},
+	"postTerminalRegister": {desc: "Adds a register; the answer holds a one-time pairing code (valid 24 h) for the device or the simulator.",
+		req: map[string]any{"nickname": "Front counter", "tip_enabled": true}},
+	"getTerminalRegisterId": {desc: "A register."},
+	"putTerminalRegisterId": {desc: "Nickname, serial, tip prompt or daily batch time (UTC).",
+		req: map[string]any{"batch_time": "22:00"}},
+	"postTerminalRegisterIdPair":  {desc: "A new pairing code; the paired device is revoked."},
+	"postTerminalRegisterIdBatch": {desc: "Closes the device's batch now: offline approvals are captured, the batch settles."},
+	"postTerminalCharge": {desc: "A card-present sale (or pre-auth) on a register: waits up to 60 s for the device, then answers 202 terminalservice.waiting. A duplicate meta.idempotency_id returns the original and never reaches the device twice.",
+		req: map[string]any{"total": 10, "register": 1, "meta": map[string]any{"idempotency_id": "order-1"}, "printReceipt": "Both", "paymentType": "Credit"}},
+	"postTerminalChargeQueue": {desc: "As POST /terminal/charge, but answers the PENDING transaction at once; poll its status.",
+		req: map[string]any{"total": 12, "register": 1}},
+	"postTerminalCredit": {desc: "Pays out to the card presented on the device.",
+		req: map[string]any{"total": 15, "register": 1}},
+	"postTerminalRefund": {desc: "Refunds a terminal transaction; the original card must be presented unless it was card-present tokenized.",
+		req: map[string]any{"transaction_id": pmExample, "total": 5}},
+	"postTerminalVoid": {desc: "Voids a terminal transaction on its own register, before the device's batch.",
+		req: map[string]any{"transaction_id": pmExample, "register": 1}},
+	"postTerminalPrompt": {desc: "Shows a message (and a price) on the device and answers the customer's yes or no.",
+		req: map[string]any{"register": 1, "message": "Add a warranty?", "total": 5}},
+	"getTerminalRegisterIdStatusTransactionId": {desc: "SUCCESS, FAILED or PENDING for a terminal transaction (success 1 or 0, as Stax), with the transaction once done."},
+
+	// Webhooks and the sandbox.
+	"postWebhook": {desc: "Subscribes a URL to one event or * (a partner key: every merchant's of the partner). The answer is the only time the signing secret is shown. Outside sandbox, private addresses are refused.",
+		req: map[string]any{"target_url": "https://example.com/hooks/stax", "event": "create_transaction"}},
+	"getWebhook":                              {desc: "The principal's live webhooks, newest first, as a Laravel paginator; secrets are never shown again."},
+	"deleteWebhookId":                         {desc: "Unsubscribes the URL: later events are not sent to it."},
+	"getWebhookIdDeliveries":                  {desc: "The delivery log, newest first: status, attempts, last HTTP status and error."},
+	"postWebhookIdDeliveriesDeliveryIdReplay": {desc: "Sends a delivery's event again, signed anew."},
+	"getSandboxOutbox":                        {desc: "The sandbox merchant's emails and texts, newest first: those sent and those kept in the outbox when no transport is configured."},
+	"postSandboxBatch":                        {desc: "Settles the sandbox merchant's open batch now (it also closes daily at TENDER_SETTLE_AT); ACH returns happen here."},
+
+	// Item catalog.
+	"postItem": {desc: "A catalog item; price in dollars, exact to the cent. Emits create_item.",
+		req: map[string]any{"item": "Widget", "price": 10, "in_stock": 10}},
+	"getItem":   {desc: "The catalog, newest first; filter by category, code or is_active."},
+	"getItemId": {desc: "A catalog item, deleted ones included."},
+	"putItemId": {desc: "Changes only the fields named. Emits update_item.",
+		req: map[string]any{"price": 12.5}},
+	"deleteItemId": {desc: "Soft delete. Emits delete_item."},
+
+	// Operations.
+	"Liveness":          {desc: "200 while the process serves."},
+	"Readiness":         {desc: "200 when the instance is ready to take traffic, else 503."},
+	"Prometheusmetrics": {desc: "Prometheus metrics in the text exposition format."},
+	"Thisdocument":      {desc: "This OpenAPI 3.1 document, built from the route table."},
+}
