@@ -279,6 +279,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.jobs.ScheduleTick(s.Service, cfg.ScheduleInterval)
 	s.Service.WebhookAllowPrivate = allow
+	s.Service.WebhookSpecialHost = webhook.RefusedHost
 	s.Service.PublicURL = cfg.PublicURL
 	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: cfg.Now, Interval: cfg.MessageInterval}
 	if cfg.SMTPURL != "" {
