@@ -295,6 +295,16 @@ func (a *API) OpenAPI() map[string]any {
 	ready := plain("Readiness", jsonContent(status))
 	ready["get"].(schema)["responses"].(schema)["503"] = schema{"description": "Not ready", "content": jsonContent(status)}
 	paths["/readyz"] = ready
+	connect := plain("Device connection (WebSocket)", jsonContent(schema{"type": "object"}))
+	get := connect["get"].(schema)
+	get["tags"] = []string{"terminal"}
+	get["description"] = "A card-present device connects with its pairing code (header X-Tender-Pairing-Code, once) or its device token (Bearer). Pairing attempts are throttled per address and across all addresses."
+	errBody := jsonContent(object([]string{"error"}, schema{"error": str()}))
+	get["responses"] = schema{"101": schema{"description": "WebSocket"},
+		"401": schema{"description": "Bad pairing code or device token", "content": errBody},
+		"429": schema{"description": "Too many pairing attempts; see Retry-After", "content": errBody},
+		"503": schema{"description": "The server could not check the device", "content": errBody}}
+	paths["/terminal/connect"] = connect
 	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}})
 	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}))
 

@@ -298,9 +298,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		jobs.Messages(s.relay))
 	s.Service.TerminalWait = cfg.TerminalWait
 
-	var limiter ratelimit.Limiter
-	if cfg.RateLimit > 0 || cfg.WebRateLimit > 0 || cfg.WebPayRateLimit > 0 {
-		limiter = ratelimit.NewMemory(cfg.Now)
+	// The limiter exists even when the per-route budgets are off: device
+	// pairing is always throttled (httpapi/terminal_pairing.go).
+	var limiter ratelimit.Limiter = ratelimit.NewMemory(cfg.Now)
+	{
 		if cfg.RedisURL != "" {
 			opt, err := redis.ParseURL(cfg.RedisURL)
 			if err != nil {
