@@ -177,7 +177,7 @@ func componentSchemas() schema {
 		}),
 		"CreatedMerchant": object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
 		"NewKey":          object(all(newKey), newKey),
-		"APIKeyInput":     object(nil, schema{"name": str()}),
+		"APIKeyInput":     object(nil, schema{"name": str(), "expires_at": str()}),
 		"EphemeralToken":  object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
