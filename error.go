@@ -35,11 +35,19 @@ type Error struct {
 	// Fields holds per-field validation messages for EINVALID, in Stax's
 	// shape: field name → messages.
 	Fields FieldErrors
+	// Cause, if set, is the underlying error (logged, never shown).
+	Cause error
 }
+
+// Unwrap returns the underlying error, if any.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	if len(e.Fields) > 0 {
 		return fmt.Sprintf("tender error: code=%s message=%s fields=%v", e.Code, e.Message, e.Fields.Names())
+	}
+	if e.Cause != nil {
+		return fmt.Sprintf("tender error: code=%s message=%s cause=%v", e.Code, e.Message, e.Cause)
 	}
 	return fmt.Sprintf("tender error: code=%s message=%s", e.Code, e.Message)
 }

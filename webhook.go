@@ -1,7 +1,6 @@
 package tender
 
 import (
-	"net"
 	"net/url"
 	"strings"
 )
@@ -78,9 +77,10 @@ var Events = []string{
 	EventUpdateTransactionSettled, EventTransactionDisputeOpened, EventTransactionDisputeClosed,
 }
 
-// Validate checks a webhook input. allowPrivate permits loopback and
-// private-network targets (sandbox mode, or an allow-listed host).
-func (in *WebhookInput) Validate(allowPrivate func(host string) bool) error {
+// Validate checks a webhook input. refused says whether a target host may
+// not be used (outside sandbox mode: a special-purpose address, or a name
+// resolving to one; see webhook.RefusedHost).
+func (in *WebhookInput) Validate(refused func(host string) bool) error {
 	errs := FieldErrors{}
 	u, err := url.Parse(strings.TrimSpace(in.TargetURL))
 	switch {
@@ -90,8 +90,8 @@ func (in *WebhookInput) Validate(allowPrivate func(host string) bool) error {
 		errs.Add("target_url", "The target url must be an http or https URL without credentials.")
 	case len(in.TargetURL) > 2000:
 		errs.Add("target_url", "The target url may not be greater than 2000 characters.")
-	case !allowPrivate(u.Hostname()) && PrivateHost(u.Hostname()):
-		errs.Add("target_url", "The target url must not point to a private, loopback or link-local address.")
+	case refused(u.Hostname()):
+		errs.Add("target_url", "The target url must not point to a private, loopback, link-local or other special-purpose address.")
 	}
 	if in.Event == "" {
 		errs.Required("event")
@@ -111,33 +111,4 @@ func (in *WebhookInput) Validate(allowPrivate func(host string) bool) error {
 		errs.Add("retry_base_seconds", "The retry base seconds must be between 1 and 3600.")
 	}
 	return errs.Err()
-}
-
-// PrivateHost reports whether host is (or names only) a loopback, private,
-// link-local or unspecified address. Names that do not resolve are not
-// private here; the delivery dialer checks again at connect time.
-func PrivateHost(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ips := []net.IP{net.ParseIP(host)}
-	if ips[0] == nil {
-		addrs, err := net.LookupIP(host)
-		if err != nil {
-			return false
-		}
-		ips = addrs
-	}
-	for _, ip := range ips {
-		if PrivateIP(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-// PrivateIP reports whether ip must not be a webhook target.
-func PrivateIP(ip net.IP) bool {
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast()
 }

@@ -115,7 +115,7 @@ func New(cfg Config) *API {
 	mux.Handle("OPTIONS /webpayment/{token}/{action}", a.plain("OPTIONS /webpayment/{token}/{action}", a.webPreflight))
 	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
 	if cfg.Terminal != nil {
-		mux.Handle("GET /terminal/connect", a.plain("/terminal/connect", cfg.Terminal.ServeHTTP))
+		mux.Handle("GET /terminal/connect", a.plain("/terminal/connect", a.throttlePairing(cfg.Terminal.ServeHTTP)))
 	}
 	a.handler = a.outer(mux)
 	return a
@@ -466,10 +466,16 @@ func (a *API) wrap(rt route) http.Handler {
 // it has written the 429. A limiter failure lets the request through (and is
 // logged): throttling protects the service, it must not take it down.
 func (a *API) allow(w http.ResponseWriter, r *http.Request, name string, l ratelimit.Limit) bool {
+	return a.allowKey(w, r, name, a.clientIP(r), l)
+}
+
+// allowKey is allow for a budget keyed by key (a client IP, or one key for
+// a budget shared by every client).
+func (a *API) allowKey(w http.ResponseWriter, r *http.Request, name, key string, l ratelimit.Limit) bool {
 	if a.cfg.Limiter == nil || l.Rate <= 0 {
 		return true
 	}
-	res, err := a.cfg.Limiter.Allow(r.Context(), name+":"+a.clientIP(r), l)
+	res, err := a.cfg.Limiter.Allow(r.Context(), name+":"+key, l)
 	if err != nil {
 		a.log.WarnContext(r.Context(), "rate limiter unavailable; allowing", "request_id", requestID(r.Context()), "error", err.Error())
 		return true
@@ -484,7 +490,10 @@ func (a *API) allow(w http.ResponseWriter, r *http.Request, name string, l ratel
 	h.Set("Retry-After", strconv.Itoa(max(1, secs)))
 	a.throttle.WithLabelValues(name).Inc()
 	msg := "Too many requests. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
-	if name != "api" {
+	switch {
+	case strings.HasPrefix(name, "terminal_pair"):
+		msg = "Too many pairing attempts. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
+	case name != "api":
 		msg = "Too many payment requests from this address (at most " + strconv.Itoa(l.Rate) + " per " + l.Period.String() +
 			"). Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
 	}

@@ -28,7 +28,8 @@ func (a *API) getSelf(w http.ResponseWriter, r *http.Request) error {
 }
 
 type keyInput struct {
-	Name string `json:"name"`
+	Name      string `json:"name"`
+	ExpiresAt string `json:"expires_at"`
 }
 
 func (a *API) createTeamKey(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +37,7 @@ func (a *API) createTeamKey(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	k, err := a.svc.CreateMerchantKey(r.Context(), merchantID(r), strings.TrimSpace(in.Name))
+	k, err := a.svc.CreateMerchantKey(r.Context(), merchantID(r), strings.TrimSpace(in.Name), in.ExpiresAt)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func (a *API) createMerchantKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	k, err := a.svc.CreateMerchantKey(r.Context(), m.ID, strings.TrimSpace(in.Name))
+	k, err := a.svc.CreateMerchantKey(r.Context(), m.ID, strings.TrimSpace(in.Name), in.ExpiresAt)
 	if err != nil {
 		return err
 	}

@@ -187,7 +187,7 @@ func componentSchemas() schema {
 		"ProcessorEventAck": object([]string{"received"}, schema{"received": boolean()}),
 		"CreatedMerchant":   object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
 		"NewKey":            object(all(newKey), newKey),
-		"APIKeyInput":       object(nil, schema{"name": str()}),
+		"APIKeyInput":       object(nil, schema{"name": str(), "expires_at": str()}),
 		"EphemeralToken":    object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
@@ -331,6 +331,16 @@ func (a *API) OpenAPI() map[string]any {
 	ready := plain("Readiness", jsonContent(status), schema{"status": "ok"})
 	ready["get"].(schema)["responses"].(schema)["503"] = schema{"description": "Not ready", "content": jsonContent(status)}
 	paths["/readyz"] = ready
+	connect := plain("Device connection (WebSocket)", jsonContent(schema{"type": "object"}), schema{})
+	get := connect["get"].(schema)
+	get["tags"] = []string{"terminal"}
+	get["description"] = "A card-present device connects with its pairing code (header X-Tender-Pairing-Code, once) or its device token (Bearer). Pairing attempts are throttled per address and across all addresses."
+	errBody := jsonContent(object([]string{"error"}, schema{"error": str()}))
+	get["responses"] = schema{"101": schema{"description": "WebSocket"},
+		"401": schema{"description": "Bad pairing code or device token", "content": errBody},
+		"429": schema{"description": "Too many pairing attempts; see Retry-After", "content": errBody},
+		"503": schema{"description": "The server could not check the device", "content": errBody}}
+	paths["/terminal/connect"] = connect
 	paths["/metrics"] = plain("Prometheus metrics", schema{"text/plain": schema{"schema": str()}},
 		"# TYPE tender_http_requests_total counter\ntender_http_requests_total{code=\"200\",method=\"GET\",route=\"/customer\"} 3\n")
 	paths["/openapi.json"] = plain("This document", jsonContent(schema{"type": "object"}), schema{"openapi": "3.1.0"})

@@ -58,6 +58,11 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, te.Fields)
 		return
 	}
+	if status == http.StatusServiceUnavailable {
+		// The database (or a peer) is unreachable or busy: the client may
+		// retry, with the same idempotency id, after a short wait.
+		w.Header().Set("Retry-After", "1")
+	}
 	if status >= 500 {
 		a.log.ErrorContext(r.Context(), "request failed", "request_id", requestID(r.Context()), "error", err.Error())
 	}

@@ -223,12 +223,12 @@ func TestWebhookPrivateTargets(t *testing.T) {
 			t.Errorf("%s: %d %s", u, r.Status, r.Body)
 		}
 	}
-	for _, u := range []string{"https://hooks.internal/x", "https://203.0.113.10/hook"} {
+	for _, u := range []string{"https://hooks.internal/x", "https://93.184.215.14/hook"} {
 		if r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: e.Key, Body: map[string]any{"target_url": u, "event": "*"}}); r.Status != 200 {
 			t.Errorf("%s: %d %s", u, r.Status, r.Body)
 		}
 	}
-	if r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: e.Key, Body: map[string]any{"target_url": "https://203.0.113.10/", "event": "nope"}}); r.Status != 422 {
+	if r := e.Do(apitest.Request{Method: "POST", Path: "/webhook", Key: e.Key, Body: map[string]any{"target_url": "https://93.184.215.14/", "event": "nope"}}); r.Status != 422 {
 		t.Errorf("unknown event: %d", r.Status)
 	}
 }

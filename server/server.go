@@ -296,6 +296,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.jobs.ScheduleTick(s.Service, cfg.ScheduleInterval)
 	s.Service.WebhookAllowPrivate = allow
+	s.Service.WebhookSpecialHost = webhook.RefusedHost
 	s.Service.PublicURL = cfg.PublicURL
 	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: cfg.Now, Interval: cfg.MessageInterval}
 	if cfg.SMTPURL != "" {
@@ -314,9 +315,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		jobs.Messages(s.relay))
 	s.Service.TerminalWait = cfg.TerminalWait
 
-	var limiter ratelimit.Limiter
-	if cfg.RateLimit > 0 || cfg.WebRateLimit > 0 || cfg.WebPayRateLimit > 0 {
-		limiter = ratelimit.NewMemory(cfg.Now)
+	// The limiter exists even when the per-route budgets are off: device
+	// pairing is always throttled (httpapi/terminal_pairing.go).
+	var limiter ratelimit.Limiter = ratelimit.NewMemory(cfg.Now)
+	{
 		if cfg.RedisURL != "" {
 			opt, err := redis.ParseURL(cfg.RedisURL)
 			if err != nil {

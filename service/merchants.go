@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -38,7 +39,7 @@ func (s *Service) CreatePartner(ctx context.Context, name string) (*tender.Partn
 			return err
 		}
 		var err error
-		key, err = s.createKey(ctx, tx, tender.KeyPartner, "", p.ID, "default")
+		key, err = s.createKey(ctx, tx, tender.KeyPartner, "", p.ID, "default", time.Time{})
 		return err
 	})
 	if err != nil {
@@ -67,7 +68,7 @@ func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox 
 			return err
 		}
 		var err error
-		out.APIKey, err = s.createKey(ctx, tx, tender.KeyMerchant, m.ID, "", "default")
+		out.APIKey, err = s.createKey(ctx, tx, tender.KeyMerchant, m.ID, "", "default", time.Time{})
 		return err
 	})
 	if err != nil {
@@ -99,7 +100,7 @@ func (s *Service) BootstrapSandbox(ctx context.Context, in *tender.MerchantInput
 		if err := tx.MerchantCreate(ctx, m); err != nil {
 			return err
 		}
-		key, err := s.createKey(ctx, tx, tender.KeyMerchant, m.ID, "", "default")
+		key, err := s.createKey(ctx, tx, tender.KeyMerchant, m.ID, "", "default", time.Time{})
 		out = &CreatedMerchant{Merchant: m, APIKey: key}
 		return err
 	})
@@ -148,30 +149,42 @@ func (s *Service) PartnerMerchant(ctx context.Context, tx store.Executor, partne
 	return m, nil
 }
 
-// CreateMerchantKey issues another API key for a merchant.
-func (s *Service) CreateMerchantKey(ctx context.Context, merchantID, name string) (*NewKey, error) {
-	if len(name) > 255 {
-		errs := tender.FieldErrors{}
-		tender.MaxLen(errs, "name", name, 255)
-		return nil, errs.Err()
+// CreateMerchantKey issues another API key for a merchant. expiresAt ("" for
+// never) is a date-time after now; the key stops working then.
+func (s *Service) CreateMerchantKey(ctx context.Context, merchantID, name, expiresAt string) (*NewKey, error) {
+	errs := tender.FieldErrors{}
+	tender.MaxLen(errs, "name", name, 255)
+	var exp time.Time
+	if expiresAt = strings.TrimSpace(expiresAt); expiresAt != "" {
+		t, ok := tender.ParseTime(expiresAt)
+		switch {
+		case !ok:
+			errs.Add("expires_at", "The expires at is not a valid date.")
+		case !t.After(s.now()):
+			errs.Add("expires_at", "The expires at must be a date after now.")
+		default:
+			exp = t
+		}
 	}
-	return s.createKey(ctx, s.Store, tender.KeyMerchant, merchantID, "", name)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return s.createKey(ctx, s.Store, tender.KeyMerchant, merchantID, "", name, exp)
 }
 
 // CreateEphemeralKey issues a 24-hour key for a merchant.
 func (s *Service) CreateEphemeralKey(ctx context.Context, merchantID string) (*NewKey, error) {
-	return s.createKey(ctx, s.Store, tender.KeyEphemeral, merchantID, "", "ephemeral")
+	return s.createKey(ctx, s.Store, tender.KeyEphemeral, merchantID, "", "ephemeral", s.now().Add(tender.EphemeralTTL))
 }
 
-func (s *Service) createKey(ctx context.Context, tx store.Executor, kind, merchantID, partnerID, name string) (*NewKey, error) {
+// createKey issues a key of kind; expiresAt zero is never.
+func (s *Service) createKey(ctx context.Context, tx store.Executor, kind, merchantID, partnerID, name string, expiresAt time.Time) (*NewKey, error) {
 	secret := tender.NewSecret(tender.SecretPrefix[kind])
 	now := s.now()
 	k := &tender.APIKey{
 		ID: tender.NewID(), Kind: kind, MerchantID: merchantID, PartnerID: partnerID, Name: name,
 		Hash: tender.HashSecret(secret), Prefix: secret[:len(tender.SecretPrefix[kind])+4], CreatedAt: now,
-	}
-	if kind == tender.KeyEphemeral {
-		k.ExpiresAt = now.Add(tender.EphemeralTTL)
+		ExpiresAt: expiresAt,
 	}
 	if err := tx.APIKeyCreate(ctx, k); err != nil {
 		return nil, err

@@ -44,6 +44,11 @@ type Service struct {
 	// WebhookAllowPrivate says whether a webhook may target a private or
 	// loopback host (sandbox: any; otherwise an allow-list).
 	WebhookAllowPrivate func(host string) bool
+	// WebhookSpecialHost says whether a host is (or resolves to) a
+	// special-purpose address (webhook.RefusedHost, set by the server; the
+	// webhook package imports this one). Nil refuses every host that
+	// WebhookAllowPrivate does not allow.
+	WebhookSpecialHost func(host string) bool
 	// PublicURL is the server's external base URL (for invoice links).
 	PublicURL string
 	// EmailEnabled and SMSEnabled say whether a transport delivers each

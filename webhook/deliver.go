@@ -20,7 +20,6 @@ import (
 	"net/url"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -100,9 +99,9 @@ func (batchArgs) Kind() string { return "webhook_batch" }
 const queue = "webhooks"
 
 // newClient makes the HTTP client of deliveries. Its dialer has a guard
-// when guard is set: a target that resolves to a private, loopback or
-// link-local address is refused (DNS rebinding included), as the check
-// runs on the address actually connected to.
+// when guard is set: a target that resolves to a special-purpose address
+// (address.go) is refused (DNS rebinding included), as the check runs on the
+// address actually connected to.
 //
 // It is fasthttp's client, not net/http's: a delivery is the hottest
 // outbound request Tender makes (each event times each webhook), and
@@ -113,16 +112,7 @@ const queue = "webhooks"
 func newClient(guard bool) *fasthttp.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	if guard {
-		dialer.Control = func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			if ip := net.ParseIP(host); ip == nil || tender.PrivateIP(ip) {
-				return fmt.Errorf("webhook: refusing to connect to private address %s", host)
-			}
-			return nil
-		}
+		dialer.Control = DialControl
 	}
 	return &fasthttp.Client{
 		Dial:            func(addr string) (net.Conn, error) { return dialer.Dial("tcp", addr) },

@@ -322,7 +322,7 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if _, err := svc.Store.MerchantGet(ctx, *id); err != nil {
 			return describe(err)
 		}
-		k, err := svc.CreateMerchantKey(ctx, *id, "cli")
+		k, err := svc.CreateMerchantKey(ctx, *id, "cli", "")
 		if err != nil {
 			return describe(err)
 		}

@@ -47,6 +47,7 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 		Migrations:    sub,
 		MigrationLock: "SELECT pg_advisory_xact_lock(8146220511)",
 		Interpret:     interpret,
+		Unreachable:   unreachable,
 		TimeArg:       func(t time.Time) any { return t },
 	}
 	db, err := sql.Open("pgx", url)
@@ -79,7 +80,7 @@ func interpret(err error) error {
 		case "23514", "23503": // check_violation, foreign_key_violation
 			return &tender.Error{Code: tender.ECONFLICT, Message: "A constraint was violated."}
 		case "40001", "40P01": // serialization_failure, deadlock_detected
-			return &tender.Error{Code: tender.EUNAVAILABLE, Message: "A concurrent update conflicted; retry."}
+			return &tender.Error{Code: tender.EUNAVAILABLE, Message: "A concurrent update conflicted; retry. A retry with the same idempotency_id is safe: the request is applied at most once."}
 		case "22P02": // invalid_text_representation (e.g. a bad uuid)
 			return tender.Errorf(tender.ENOTFOUND, "not found")
 		}

@@ -150,7 +150,7 @@ func interpret(err error) error {
 		case sqlite3.SQLITE_CONSTRAINT_CHECK:
 			return &tender.Error{Code: tender.ECONFLICT, Message: "A constraint was violated."}
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return &tender.Error{Code: tender.EUNAVAILABLE, Message: "The database is busy; retry."}
+			return &tender.Error{Code: tender.EUNAVAILABLE, Message: "The database is busy; retry later. A retry with the same idempotency_id is safe: the request is applied at most once."}
 		}
 	}
 	return fmt.Errorf("sqlite: %w", err)

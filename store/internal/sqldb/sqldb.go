@@ -32,6 +32,10 @@ type Dialect struct {
 	// Interpret maps a driver error to a *tender.Error where it has a
 	// meaning (unique violation → ECONFLICT); others are returned wrapped.
 	Interpret func(error) error
+	// Unreachable, if set, reports whether a driver error means the
+	// database could not be reached (or dropped the connection); such
+	// errors become EUNAVAILABLE (503 with Retry-After).
+	Unreachable func(error) bool
 	// TimeArg converts a time for use as a query argument.
 	TimeArg func(time.Time) any
 	// PrepareOnce keeps statements prepared per connection (for drivers
@@ -272,11 +276,20 @@ func (d *Dialect) wrap(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return tender.Errorf(tender.ENOTFOUND, "not found")
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if d.Unreachable != nil && d.Unreachable(err) {
+		return &tender.Error{Code: tender.EUNAVAILABLE, Message: unavailableMessage, Cause: err}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return d.Interpret(err)
 }
+
+// unavailableMessage is the answer while the database is unreachable.
+const unavailableMessage = "The database is unavailable; retry later. A retry with the same idempotency_id is safe: the request is applied at most once."
 
 // exec runs queries on r (reads) and w (writes).
 type exec struct {
