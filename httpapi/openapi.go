@@ -334,6 +334,7 @@ func (a *API) OpenAPI() map[string]any {
 	connect := plain("Device connection (WebSocket)", jsonContent(schema{"type": "object"}), schema{})
 	get := connect["get"].(schema)
 	get["tags"] = []string{"terminal"}
+	get["operationId"] = "terminalConnect"
 	get["description"] = "A card-present device connects with its pairing code (header X-Tender-Pairing-Code, once) or its device token (Bearer). Pairing attempts are throttled per address and across all addresses."
 	errBody := jsonContent(object([]string{"error"}, schema{"error": str()}))
 	get["responses"] = schema{"101": schema{"description": "WebSocket"},
@@ -387,6 +388,9 @@ func (a *API) OpenAPI() map[string]any {
 }
 
 func operationID(rt route) string {
+	if rt.opID != "" {
+		return rt.opID
+	}
 	var b strings.Builder
 	b.WriteString(strings.ToLower(rt.method))
 	for _, part := range strings.Split(rt.path, "/") {

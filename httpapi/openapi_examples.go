@@ -59,6 +59,8 @@ func exampleOf(s schema, name string, comps schema, depth int) any {
 		return true
 	case "string":
 		return stringExample(name)
+	case "null":
+		return nil
 	}
 	return map[string]any{}
 }

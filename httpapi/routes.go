@@ -23,6 +23,9 @@ type route struct {
 	// outcome pending) responses of the same schema.
 	money  bool
 	status int
+	// opID overrides the operation id derived from method and path (two
+	// spellings of one path would otherwise share one).
+	opID string
 	// mux, when set, is the pattern the route is registered under instead
 	// of path: a more general one, for a path that would otherwise conflict
 	// in http.ServeMux (PUT /invoice/{id}/send and PUT
@@ -99,7 +102,7 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/transaction/{id}/void-or-refund", tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
 		{method: "PUT", path: "/transaction/{id}/receipt/email", tag: "transaction", summary: "Email the transaction's receipt (to the customer, or to email)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelEmail)},
 		{method: "PUT", path: "/transaction/{id}/receipt/sms", tag: "transaction", summary: "Text the transaction's receipt (to the customer, or to phone)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
-		{method: "PUT", path: "/transaction/{id}/receipt-sms", tag: "transaction", summary: "Text the transaction's receipt (Stax's spelling of /receipt/sms)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
+		{method: "PUT", path: "/transaction/{id}/receipt-sms", tag: "transaction", summary: "Text the transaction's receipt (Stax's spelling of /receipt/sms)", req: "ReceiptInput", resp: "Message", opID: "putTransactionIdReceiptSmsStax", h: a.sendReceipt(tender.ChannelSMS)},
 		{method: "GET", path: "/transaction/{id}/funding", tag: "transaction", summary: "The transaction's split-funding allocations (bare array; empty unless split)", resp: "Funding", array: true, h: a.transactionFunding},
 
 		// Invoices.
