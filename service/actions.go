@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -329,6 +330,12 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 				continue
 			}
 			st, err := gw.Settle(ctx, t.GatewayRef)
+			if errors.Is(err, gateway.ErrNotSettled) {
+				// The processor settles on its own schedule (Stripe: once
+				// the funds are available); the next batch asks again.
+				s.log().Debug("settle: not settled at the processor yet", "transaction_id", t.ID)
+				continue
+			}
 			if err != nil {
 				s.log().Warn("settle: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -60,6 +61,12 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 				return out, err
 			}
 			st, err := gw.Settle(ctx, t.GatewayRef)
+			if errors.Is(err, gateway.ErrNotSettled) {
+				// The processor settles on its own schedule (Stripe: once
+				// the funds are available); the next batch asks again.
+				s.log().Debug("batch: not settled at the processor yet", "transaction_id", t.ID)
+				continue
+			}
 			if err != nil {
 				s.log().Warn("batch: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue
