@@ -36,7 +36,10 @@ type Config struct {
 	// (Stax.js: 10/min); WebPayRateLimit that of payments made with them
 	// and on the hosted invoice page (Stax.js pay(): 5/min).
 	WebRateLimit, WebPayRateLimit ratelimit.Limit
-	Logger                        *slog.Logger
+	// PairRateLimit is the per-IP budget of device pairing attempts; a
+	// Rate of 0 or less turns the pairing budgets off.
+	PairRateLimit ratelimit.Limit
+	Logger        *slog.Logger
 	// PublicURL is the externally visible base URL (for pagination links);
 	// empty means derive it from the request.
 	PublicURL string

@@ -19,18 +19,17 @@ const pairingHeader = "X-Tender-Pairing-Code"
 // live codes takes about 10^7 minutes on average. Both are shared through
 // Redis when it is configured. A device pairs once, so a real one never
 // meets them.
-var (
-	pairPerAddress = ratelimit.Limit{Rate: 10, Period: 10 * time.Minute}
-	pairAll        = ratelimit.Limit{Rate: 120, Period: time.Minute}
-)
+// The per-address budget is Config.PairRateLimit (server default: 10 per
+// 10 minutes).
+var pairAll = ratelimit.Limit{Rate: 120, Period: time.Minute}
 
 // throttlePairing answers 429 with Retry-After to a pairing attempt past
 // its address's budget or the shared one; a device connecting with its
 // token is not throttled here.
 func (a *API) throttlePairing(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get(pairingHeader) != "" {
-			if !a.allow(w, r, "terminal_pair", pairPerAddress) || !a.allowKey(w, r, "terminal_pair_all", "*", pairAll) {
+		if r.Header.Get(pairingHeader) != "" && a.cfg.PairRateLimit.Rate > 0 {
+			if !a.allow(w, r, "terminal_pair", a.cfg.PairRateLimit) || !a.allowKey(w, r, "terminal_pair_all", "*", pairAll) {
 				return
 			}
 		}

@@ -61,6 +61,9 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /webhook":                         {`{"target_url":"https://example.com/h","event":"create_customer","name":"%s"}`, "name"},
 	"POST /item":                            {`{"item":"W","category":"%s"}`, "category"},
 	"PUT /item/{id}":                        {`{"code":"%s"}`, "code"},
+	"PUT /item/{id}/increment":              {`{"quantity":1,"memo":"%s"}`, "memo"},
+	"PUT /item/{id}/decrement":              {`{"quantity":1,"memo":"%s"}`, "memo"},
+	"PUT /transaction/{id}/receipt-sms":     {`{"phone":"555%s"}`, "phone"},
 }
 
 // TestTextFlawsAnswer422: a NUL or invalid UTF-8 in any string of any

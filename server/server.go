@@ -54,8 +54,12 @@ type Config struct {
 	// hosted invoice page): 0 means the defaults 10 and 5, negative
 	// disables.
 	WebRateLimit, WebPayRateLimit int
-	PublicURL                     string
-	TrustProxy                    bool
+	// PairRateLimit is the budget of device pairing attempts per client IP
+	// per 10 minutes (default DefaultPairRateLimit; -1 turns the pairing
+	// budgets off, as for tests that pair many simulators from one host).
+	PairRateLimit int
+	PublicURL     string
+	TrustProxy    bool
 	// MetricsToken, when set, is the bearer token GET /metrics requires
 	// (MetricsTokenFile: a file holding it).
 	MetricsToken, MetricsTokenFile string
@@ -128,6 +132,8 @@ const DefaultRateLimit = 150
 const (
 	DefaultWebRateLimit    = 10
 	DefaultWebPayRateLimit = 5
+	// DefaultPairRateLimit: device pairing attempts per IP per 10 minutes.
+	DefaultPairRateLimit = 10
 )
 
 func (c *Config) defaults() {
@@ -145,6 +151,9 @@ func (c *Config) defaults() {
 	}
 	if c.WebPayRateLimit == 0 {
 		c.WebPayRateLimit = DefaultWebPayRateLimit
+	}
+	if c.PairRateLimit == 0 {
+		c.PairRateLimit = DefaultPairRateLimit
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -335,6 +344,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		RateLimit:       ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
 		WebRateLimit:    ratelimit.Limit{Rate: cfg.WebRateLimit, Period: time.Minute},
 		WebPayRateLimit: ratelimit.Limit{Rate: cfg.WebPayRateLimit, Period: time.Minute},
+		PairRateLimit:   ratelimit.Limit{Rate: cfg.PairRateLimit, Period: 10 * time.Minute},
 		Logger:          cfg.Logger,
 		PublicURL:       cfg.PublicURL,
 		TrustProxy:      cfg.TrustProxy,

@@ -137,7 +137,7 @@ func metaOf(m map[string]any) map[string]any {
 func TestTerminalEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	// The device wait is injected (60 s in production) so timeouts are fast.
-	srv := startProc(t, dir, []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1", "TENDER_TERMINAL_WAIT=3s"}, "serve")
+	srv := startProc(t, dir, []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1", "TENDER_PAIR_RATE_LIMIT=-1", "TENDER_TERMINAL_WAIT=3s"}, "serve")
 	key := sandboxKey(t, dir)
 	url := srv.url
 	charge := func(t *testing.T, route string, body map[string]any) (int, map[string]any) {
@@ -571,7 +571,7 @@ func TestTerminalServerCrash(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	env := []string{"TENDER_ADDR=" + addr, "TENDER_RATE_LIMIT=-1"}
+	env := []string{"TENDER_ADDR=" + addr, "TENDER_RATE_LIMIT=-1", "TENDER_PAIR_RATE_LIMIT=-1"}
 	srv := startProc(t, dir, env, "serve")
 	key := sandboxKey(t, dir)
 	tl := newTill(t, srv.url, key, "crash", "--auto", "approve", "--delay", "1s")
