@@ -102,7 +102,8 @@ func TestBank(t *testing.T) {
 }
 
 func FuzzValidateCard(f *testing.F) {
-	for _, s := range []string{"4111111111111111", "378282246310005", "", "abc", "4111-1111"} {
+	for _, s := range []string{"4111111111111111", "378282246310005", "", "abc", "4111-1111",
+		"4111\x00111111111111", "\xff\xfe4111111111111111", "4111111111111111\xc3"} { // NUL, invalid UTF-8
 		f.Add(s, "123", "1230")
 	}
 	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)

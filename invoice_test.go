@@ -115,7 +115,8 @@ func TestInvoiceMeta(t *testing.T) {
 // FuzzInvoiceMeta: no meta panics the parser, and an accepted one parses
 // the same way again.
 func FuzzInvoiceMeta(f *testing.F) {
-	for _, s := range []string{`{}`, `{"lineItems":[{"id":"a","quantity":2}]}`, `{"tax":1e309}`, `{"lineItems":[{"quantity":"1e3"}]}`, `[]`, `{"memo":null}`} {
+	for _, s := range []string{`{}`, `{"lineItems":[{"id":"a","quantity":2}]}`, `{"tax":1e309}`, `{"lineItems":[{"quantity":"1e3"}]}`, `[]`, `{"memo":null}`,
+		`{"memo":"\u0000"}`, "{\"memo\":\"\x00\"}", "{\"lineItems\":[{\"item\":\"\xff\"}]}", `{"reference":"\ud800"}`} { // NUL, invalid UTF-8
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

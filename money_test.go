@@ -60,7 +60,7 @@ func TestAmountInput(t *testing.T) {
 }
 
 func FuzzParseAmount(f *testing.F) {
-	for _, s := range []string{"10", "10.50", "-1.25", ".5", "1e3", "99999999.99"} {
+	for _, s := range []string{"10", "10.50", "-1.25", ".5", "1e3", "99999999.99", "1\x00", "\x001.00", "1.\xff5", "\xed\xa0\x80"} { // NUL, invalid UTF-8
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

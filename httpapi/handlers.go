@@ -45,6 +45,24 @@ func (a *API) createTeamKey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (a *API) listTeamKeys(w http.ResponseWriter, r *http.Request) error {
+	keys, err := a.svc.MerchantKeys(r.Context(), merchantID(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, keys)
+	return nil
+}
+
+func (a *API) revokeTeamKey(w http.ResponseWriter, r *http.Request) error {
+	k, err := a.svc.RevokeMerchantKey(r.Context(), merchantID(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, k)
+	return nil
+}
+
 func (a *API) getEphemeral(w http.ResponseWriter, r *http.Request) error {
 	k, err := a.svc.CreateEphemeralKey(r.Context(), merchantID(r))
 	if err != nil {

@@ -91,6 +91,7 @@ func componentSchemas() schema {
 		"allowed_origins": arr(str()), "created_at": ts(), "updated_at": ts(),
 		"processor": str(), "is_test": boolean(), "processor_configured": boolean(),
 	}
+	apiKey := schema{"id": str(), "kind": str(), "name": str(), "prefix": str(), "expires_at": nts(), "created_at": ts()}
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
 		"max_attempts": integer(), "retry_base_seconds": integer(), "created_at": ts(), "deleted_at": nts()}
@@ -188,6 +189,7 @@ func componentSchemas() schema {
 		"CreatedMerchant":   object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
 		"NewKey":            object(all(newKey), newKey),
 		"APIKeyInput":       object(nil, schema{"name": str(), "expires_at": str()}),
+		"APIKey":            object([]string{"id", "kind", "name", "prefix", "expires_at", "created_at"}, apiKey),
 		"EphemeralToken":    object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),

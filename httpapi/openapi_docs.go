@@ -18,7 +18,9 @@ var opDocs = map[string]opDoc{
 	"getSelf": {desc: "The merchant the key belongs to, with the key's id and kind (merchant, ephemeral)."},
 	"postTeamApikey": {desc: "Mints another API key for the merchant. The key is in the answer only; it is stored as a hash. An ephemeral token cannot mint keys (403).",
 		req: map[string]any{"name": "reporting"}},
-	"getEphemeral": {desc: "A token that acts as the merchant's API key for 24 hours but cannot mint other keys; hand it to a browser session."},
+	"getTeamApikey":      {desc: "The merchant's API keys that still work, oldest first: id, name, the secret's prefix (as shown when it was made), expiry and creation time. Never the secret or its hash; ephemeral tokens are not listed."},
+	"deleteTeamApikeyId": {desc: "Revokes one of the merchant's API keys and answers it as listed. This server refuses it at once; another server process sharing the database may accept it from its authentication cache for up to 5 seconds. Another merchant's key, or an unknown id, is 404."},
+	"getEphemeral":       {desc: "A token that acts as the merchant's API key for 24 hours but cannot mint other keys; hand it to a browser session."},
 
 	// Partner.
 	"postMerchant": {desc: "A partner (ISV) key creates a merchant and its first API key (shown once).",

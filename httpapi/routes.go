@@ -56,6 +56,8 @@ func (a *API) routeTable() []route {
 		// Merchant self-service.
 		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key", resp: "Self", h: a.getSelf},
 		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
+		{method: "GET", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "List the merchant's API keys, without their secrets (bare array)", resp: "APIKey", array: true, h: a.listTeamKeys},
+		{method: "DELETE", path: "/team/apikey/{id}", auth: authMerchantKey, tag: "merchant", summary: "Revoke one of the merchant's API keys", resp: "APIKey", h: a.revokeTeamKey},
 		{method: "GET", path: "/ephemeral", auth: authMerchantKey, tag: "merchant", summary: "Create a 24-hour ephemeral token (merchant API keys only)", resp: "EphemeralToken", h: a.getEphemeral},
 
 		// Partner routes.

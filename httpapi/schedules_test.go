@@ -31,7 +31,7 @@ func TestScheduleTwoInstances(t *testing.T) {
 	apitest.EachStore(t, func(t *testing.T, store string) {
 		clk := newClock(time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC))
 		db := apitest.DatabaseURL(t, store)
-		opt := apitest.Options{DatabaseURL: db, Now: clk.now, ScheduleInterval: 100 * time.Millisecond}
+		opt := apitest.Options{DatabaseURL: db, DataDir: t.TempDir(), Now: clk.now, ScheduleInterval: 100 * time.Millisecond}
 		a := apitest.Start(t, store, opt)
 		b := apitest.Start(t, store, opt)
 		b.Key = a.Key

@@ -206,6 +206,25 @@ func Keyring(cfg Config) (*vault.Keyring, error) {
 	return nil, errors.New("TENDER_MASTER_KEY or TENDER_MASTER_KEY_FILE is required outside sandbox mode")
 }
 
+// noFreshKeyForSealedData refuses to generate the sandbox master key when
+// the database already holds values sealed under another key (a second
+// instance started from another directory): its key would open none of them.
+func noFreshKeyForSealedData(ctx context.Context, cfg Config, st store.Store) error {
+	if !cfg.Sandbox || cfg.MasterKey != "" || cfg.MasterKeyFile != "" {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, "master.key")
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	used, err := service.VaultInUse(ctx, st)
+	if err != nil || used == "" {
+		return err
+	}
+	return fmt.Errorf("vault: %s does not exist, and the database holds values sealed by %s: no new key is generated for it; "+
+		"copy the master.key of the server that sealed them there, or set TENDER_MASTER_KEY_FILE", path, used)
+}
+
 // SandboxKeys are the credentials of the bootstrapped sandbox merchant,
 // written to DataDir/sandbox-keys.json for scripts.
 type SandboxKeys struct {
@@ -278,6 +297,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
+	if err := noFreshKeyForSealedData(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	keys, err := Keyring(cfg)
 	if err != nil {
 		st.Close()
@@ -287,6 +310,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.Now = cfg.Now
 	s.Service.Vault = vault.New(keys)
 	s.Service.Fingerprinter = vault.NewFingerprinter(vault.FingerprintSecret(keys))
+	if err := s.Service.CheckVaultKeys(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	s.Service.Processors = s.processors()
 	s.Service.SandboxMode = cfg.Sandbox
 	s.Service.WrapGateway = cfg.WrapGateway

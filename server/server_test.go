@@ -19,6 +19,7 @@ import (
 func TestSandboxBootstrapOnce(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.URL(t)
+	dir := t.TempDir() // one deployment: one keyring (the first creates it)
 	var wg sync.WaitGroup
 	servers := make([]*server.Server, 4)
 	for i := range servers {
@@ -26,7 +27,7 @@ func TestSandboxBootstrapOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			srv, err := server.New(context.Background(), server.Config{
-				Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: dbURL, Sandbox: true, RateLimit: -1,
+				Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: dbURL, Sandbox: true, RateLimit: -1,
 				Out: io.Discard, Logger: slog.New(slog.DiscardHandler),
 			})
 			if err != nil {

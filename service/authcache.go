@@ -52,3 +52,10 @@ func (c *authCache) clear() {
 	c.m = nil
 	c.mu.Unlock()
 }
+
+// forget drops one key (revoked in this process).
+func (c *authCache) forget(hash string) {
+	c.mu.Lock()
+	delete(c.m, hash)
+	c.mu.Unlock()
+}

@@ -28,10 +28,12 @@ func (s *Service) Pair(ctx context.Context, code, serial string) (*Pairing, erro
 		return nil, invalid("code", "The code field is required.")
 	}
 	var out *Pairing
+	failed := false
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		r, err := tx.RegisterByPairingCode(ctx, hashSecret(code))
 		now := tender.NewTime(s.now())
 		if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && (r.PairingExpiresAt == nil || !now.Before(r.PairingExpiresAt.Time)) {
+			failed = true
 			return tender.Errorf(tender.EUNAUTHORIZED, "The pairing code is invalid or has expired.")
 		} else if err != nil {
 			return err
@@ -49,7 +51,29 @@ func (s *Service) Pair(ctx context.Context, code, serial string) (*Pairing, erro
 		out = &Pairing{RegisterID: r.ID, RegisterNum: r.RegisterNum, MerchantID: r.MerchantID, DeviceToken: token}
 		return nil
 	})
+	if failed {
+		// Counted in the database, so every server instance sees the same
+		// count; the answer stays the same 401 whatever was counted.
+		if ferr := s.Store.RegisterPairingFailed(ctx, pairingLocator(code), PairingMaxFailures, s.now()); ferr != nil {
+			return nil, ferr
+		}
+	}
 	return out, err
+}
+
+// PairingMaxFailures is how many wrong pairing codes aimed at one register
+// (its code's first half right, the second wrong) retire its code; the
+// merchant then issues a new one (POST /terminal/register/{id}/pair).
+const PairingMaxFailures = 5
+
+// pairingLocator is the hash of a normalized code's first half: it names
+// the register a guess was aimed at without revealing the code (the second
+// half, 20 bits, is what a guesser has PairingMaxFailures tries at).
+func pairingLocator(code string) string {
+	if i := strings.IndexByte(code, '-'); i > 0 {
+		code = code[:i]
+	}
+	return hashSecret("pairing-locator:" + code)
 }
 
 // DeviceRegister authenticates a device by its token.

@@ -66,6 +66,9 @@ func (s *Service) CreateRegister(ctx context.Context, merchantID string, in *ten
 	if err != nil {
 		return nil, err
 	}
+	if err := s.Store.RegisterSetPairingLocator(ctx, r.ID, pairingLocator(code)); err != nil {
+		return nil, err
+	}
 	return &NewRegister{Register: s.registerView(r), PairingCode: code, PairingExpiresAt: exp}, nil
 }
 
@@ -86,6 +89,9 @@ func (s *Service) RePairRegister(ctx context.Context, merchantID, id string) (*N
 		exp := tender.NewTime(now.Add(pairingTTL))
 		r.PairingCodeHash, r.PairingExpiresAt, r.DeviceTokenHash, r.PairedAt, r.UpdatedAt = hashSecret(code), &exp, "", nil, now
 		if err := tx.RegisterUpdate(ctx, r); err != nil {
+			return err
+		}
+		if err := tx.RegisterSetPairingLocator(ctx, r.ID, pairingLocator(code)); err != nil {
 			return err
 		}
 		out = &NewRegister{Register: s.registerView(r), PairingCode: code, PairingExpiresAt: exp}

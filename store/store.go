@@ -80,6 +80,12 @@ type Executor interface {
 	APIKeyGetByHash(ctx context.Context, hash string, now time.Time) (*tender.APIKey, error)
 	// APIKeyDeleteExpired removes keys that expired before now.
 	APIKeyDeleteExpired(ctx context.Context, now time.Time) (int, error)
+	// APIKeyListMerchant lists a merchant's own API keys (kind merchant,
+	// not expired at now), oldest first.
+	APIKeyListMerchant(ctx context.Context, merchantID string, now time.Time) ([]*tender.APIKey, error)
+	// APIKeyDelete revokes a merchant's API key (kind merchant); ENOTFOUND
+	// when the merchant has no such key.
+	APIKeyDelete(ctx context.Context, merchantID, id string) error
 
 	CustomerCreate(ctx context.Context, c *tender.Customer) error
 	// CustomerGet returns a customer of merchantID, deleted ones included
@@ -324,6 +330,13 @@ type Executor interface {
 	// waiting to be paired with the code hashing to hash.
 	RegisterByPairingCode(ctx context.Context, hash string) (*tender.Register, error)
 	RegisterUpdate(ctx context.Context, r *tender.Register) error
+	// RegisterSetPairingLocator records the locator (a hash of the first
+	// half) of the register's current pairing code and zeroes its failures.
+	RegisterSetPairingLocator(ctx context.Context, id, locator string) error
+	// RegisterPairingFailed counts a failed pairing against the live
+	// registers waiting with a code whose locator is locator, and retires
+	// the code of those that reach max failures.
+	RegisterPairingFailed(ctx context.Context, locator string, max int, at time.Time) error
 	// RegisterTouch records that the device was heard from at at.
 	RegisterTouch(ctx context.Context, id string, at time.Time) error
 	// RegisterList lists a merchant's live registers by register_num.
@@ -368,6 +381,19 @@ type Executor interface {
 	// ProcessorEventsOf lists the events recorded on a transaction, oldest
 	// first.
 	ProcessorEventsOf(ctx context.Context, merchantID, transactionID string) ([]*tender.ProcessorEvent, error)
+
+	// --- vault key fingerprints ---
+
+	// VaultKeys returns the recorded fingerprint of each master key id that
+	// has sealed values in this database.
+	VaultKeys(ctx context.Context) (map[string]string, error)
+	// VaultKeyRecord records kid's fingerprint; one already recorded is
+	// kept, unless it is replaces (a stale record: no stored value is
+	// wrapped by kid).
+	VaultKeyRecord(ctx context.Context, kid, fingerprint, replaces string, at time.Time) error
+	// VaultSealedSample returns one stored sealed value wrapped by master key
+	// kid ("" for any), or "" when there is none.
+	VaultSealedSample(ctx context.Context, kid string) (string, error)
 
 	// --- the sandbox processor's own ledger ---
 

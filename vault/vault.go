@@ -345,3 +345,43 @@ func (f *Fingerprinter) Fingerprint(kind, value string) string {
 	m.Write([]byte(kind + ":" + value))
 	return hex.EncodeToString(m.Sum(nil))
 }
+
+// KeyFingerprint identifies a master key without revealing it: the hex
+// HMAC-SHA256, under the key, of a fixed label and the key id. The
+// database records it for each key that sealed values there, so a server
+// started with another key under the same id is told so before it tries
+// to open anything.
+func KeyFingerprint(id string, key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("tender vault key fingerprint v1\x00" + id))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Fingerprints returns each key's id and fingerprint, current first.
+func (k *Keyring) Fingerprints() [][2]string {
+	out := make([][2]string, len(k.keys))
+	for i, mk := range k.keys {
+		out[i] = [2]string{mk.id, KeyFingerprint(mk.id, mk.key)}
+	}
+	return out
+}
+
+// Keys is the vault's keyring.
+func (v *Vault) Keys() *Keyring { return v.keys }
+
+// CanOpen reports whether the keyring unwraps the data key of a sealed
+// value (it needs the right master key, not the value's context): nil, or
+// an error naming the key id that is missing or does not match.
+func (v *Vault) CanOpen(sealed string) error {
+	p, err := parse(sealed)
+	if err != nil {
+		return err
+	}
+	if v.keys.find(p.kid) == nil {
+		return fmt.Errorf("vault: no master key %q in the keyring", p.kid)
+	}
+	if _, err := v.unwrap(p); err != nil {
+		return fmt.Errorf("vault: master key %q of the keyring is not the key that sealed the stored values", p.kid)
+	}
+	return nil
+}

@@ -163,6 +163,8 @@ func FuzzOpen(f *testing.F) {
 	s, _ := vault.Seal([]byte(pan), nil)
 	f.Add(s)
 	f.Add("v1.k1..")
+	f.Add("v1.k1\x00.AAAA.AAAA")   // NUL
+	f.Add("v1.\xff\xfe.AAAA.AAAA") // invalid UTF-8
 	f.Add("")
 	f.Fuzz(func(t *testing.T, in string) {
 		out, err := vault.Open(in, nil)

@@ -85,6 +85,11 @@ type Options struct {
 	// WebRateLimit and WebPayRateLimit: the Stax.js budgets; 0 disables.
 	WebRateLimit, WebPayRateLimit int
 	RedisURL                      string
+	// PairRateLimit is server.Config's (0: the server default; -1 off).
+	PairRateLimit int
+	// MasterKey is the vault keyring (default: the sandbox key file in
+	// DataDir, or a fresh key with Live).
+	MasterKey string
 	// DatabaseURL overrides the fresh database (to share one between servers).
 	DatabaseURL string
 	DataDir     string
@@ -178,8 +183,9 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		WebhookPollInterval: cmp.Or(opt.WebhookPollInterval, 50*time.Millisecond), WebhookTimeout: cmp.Or(opt.WebhookTimeout, 2*time.Second),
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
 		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MetricsToken: opt.MetricsToken, MetricsTokenFile: opt.MetricsTokenFile, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
-		Processors: opt.Processors, StripeBaseURL: opt.StripeBaseURL,
+		Processors: opt.Processors, StripeBaseURL: opt.StripeBaseURL, PairRateLimit: opt.PairRateLimit,
 	}
+	cfg.MasterKey = opt.MasterKey
 	if opt.Live {
 		key := make([]byte, 32)
 		_, _ = rand.Read(key)

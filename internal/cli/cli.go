@@ -40,6 +40,8 @@ Usage:
   tender merchant list             list merchants
   tender merchant key --id ID      issue another API key for a merchant
   tender partner create --name N   create a partner (ISV), print its partner API key
+  tender apikey list [--merchant ID]  list a merchant's API keys (id, name, prefix; never the secret)
+  tender apikey revoke --id KEY_ID [--merchant ID]  revoke one (running servers refuse it within 5 s)
   tender vault rotate [--generate] re-wrap stored card/account numbers under the current master key
   tender terminal pair             add a register and print its one-time pairing code
   tender terminal simulate --code C  run a terminal device (console, or --auto approve|decline|cancel|timeout|offline)
@@ -66,6 +68,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = merchant(ctx, args[1:], stdout, stderr)
 	case "partner":
 		err = partner(ctx, args[1:], stdout, stderr)
+	case "apikey":
+		err = apikeyCmd(ctx, args[1:], stdout, stderr)
 	case "vault":
 		err = vaultCmd(ctx, args[1:], stdout, stderr)
 	case "bench":

@@ -1112,3 +1112,44 @@ SELECT id, merchant_id, processor, event_id, kind, transaction_id, child_ref, am
     created_at
 FROM processor_events WHERE merchant_id = $1 AND transaction_id = $2
 ORDER BY created_at, id;
+
+-- name: APIKeyListMerchant
+SELECT id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at
+FROM api_keys WHERE merchant_id = $1 AND kind = 'merchant' AND (expires_at IS NULL OR expires_at > $2)
+ORDER BY created_at, id;
+
+-- name: APIKeyDelete
+DELETE FROM api_keys WHERE merchant_id = $1 AND id = $2 AND kind = 'merchant';
+
+-- name: RegisterSetPairingLocator
+UPDATE registers SET pairing_locator = $2, pairing_failures = 0 WHERE id = $1;
+
+-- name: RegisterPairingFailed
+-- A wrong code counts against the live registers waiting with a code of the
+-- same locator; at $2 failures the code is retired (the merchant re-pairs).
+UPDATE registers SET pairing_failures = pairing_failures + 1,
+    pairing_code_hash = CASE WHEN pairing_failures + 1 >= $2 THEN NULL ELSE pairing_code_hash END,
+    pairing_expires_at = CASE WHEN pairing_failures + 1 >= $2 THEN NULL ELSE pairing_expires_at END,
+    pairing_locator = CASE WHEN pairing_failures + 1 >= $2 THEN NULL ELSE pairing_locator END,
+    updated_at = $3
+WHERE pairing_locator = $1 AND pairing_code_hash IS NOT NULL AND deleted_at IS NULL;
+
+-- name: VaultKeys
+SELECT kid, fingerprint FROM vault_keys ORDER BY kid;
+
+-- name: VaultKeyRecord
+-- Records kid's fingerprint; a recorded one is replaced only when it is $4
+-- (a stale record the caller checked no stored value depends on).
+INSERT INTO vault_keys (kid, fingerprint, created_at) VALUES ($1, $2, $3)
+ON CONFLICT (kid) DO UPDATE SET fingerprint = excluded.fingerprint, created_at = excluded.created_at
+WHERE vault_keys.fingerprint = $4;
+
+-- name: VaultSealedSample
+-- One stored sealed value wrapped by master key $1 ('' for any key).
+SELECT v FROM (
+    SELECT sealed_number AS v FROM payment_methods
+    WHERE $1::text = '' OR substr(sealed_number, 1, length($1::text) + 4) = 'v1.' || $1::text || '.'
+    UNION ALL
+    SELECT processor_credentials AS v FROM merchants
+    WHERE processor_credentials <> '' AND ($1::text = '' OR substr(processor_credentials, 1, length($1::text) + 4) = 'v1.' || $1::text || '.')
+) AS sealed LIMIT 1;
