@@ -2,6 +2,7 @@ package vault
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,5 +189,38 @@ func BenchmarkOpen(b *testing.B) {
 	s, _ := v.Seal([]byte(pan), []byte("number:x"))
 	for b.Loop() {
 		_, _ = v.Open(s, []byte("number:x"))
+	}
+}
+
+// TestKeyFingerprint: a key's fingerprint names it (stable, different for
+// another key or id) without holding it; CanOpen tells a keyring that
+// cannot unwrap a sealed value, naming the key id.
+func TestKeyFingerprint(t *testing.T) {
+	a, _ := GenerateKey("k1")
+	b, _ := GenerateKey("k1")
+	fa, fb := a.Fingerprints()[0], b.Fingerprints()[0]
+	if fa[0] != "k1" || fa[1] == fb[1] || fa[1] != a.Fingerprints()[0][1] || len(fa[1]) != 64 {
+		t.Fatalf("fingerprints %v %v", fa, fb)
+	}
+	if KeyFingerprint("k2", a.keys[0].key) == fa[1] {
+		t.Fatal("the id is not part of the fingerprint")
+	}
+	if strings.Contains(fa[1], hex.EncodeToString(a.keys[0].key)) || strings.Contains(a.Encode(), fa[1]) {
+		t.Fatal("the fingerprint holds the key")
+	}
+	sealed, _ := New(a).Seal([]byte(pan), []byte("row"))
+	if err := New(a).CanOpen(sealed); err != nil {
+		t.Fatal(err)
+	}
+	if err := New(b).CanOpen(sealed); err == nil || !strings.Contains(err.Error(), `"k1"`) {
+		t.Fatalf("another key under k1: %v", err)
+	}
+	c, _ := GenerateKey("k9")
+	if err := New(c).CanOpen(sealed); err == nil || !strings.Contains(err.Error(), `no master key "k1"`) {
+		t.Fatalf("a keyring without k1: %v", err)
+	}
+	rotated, _ := a.WithNewCurrent("k2")
+	if err := New(rotated).CanOpen(sealed); err != nil {
+		t.Fatalf("rotated keyring: %v", err)
 	}
 }
