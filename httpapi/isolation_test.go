@@ -32,6 +32,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		sched := e.Call("POST", "/invoice/schedule", map[string]any{"customer_id": cust, "total": 7, "payment_method_id": pm,
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=MONTHLY"}, 200).Map(t)["id"].(string)
 		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "A's till"}, 201).Map(t)["id"].(string)
+		apiKey := e.Call("POST", "/team/apikey", map[string]any{"name": "A's second key"}, 201).Map(t)["id"].(string)
 		// A's webhook (to a receiver that accepts everything) and one delivery.
 		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		defer sink.Close()
@@ -77,6 +78,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			parts = append(parts, string(e.Do(apitest.Request{Method: "GET", Path: "/merchant/" + ownedID, Key: pk.Key}).Body))
 			parts = append(parts, string(e.Call("GET", "/webhook", nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/terminal/register/"+reg, nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/team/apikey", nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -99,6 +101,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return hook
 			case strings.HasPrefix(path, "/terminal/"):
 				return reg
+			case strings.HasPrefix(path, "/team/apikey/"):
+				return apiKey
 			case strings.HasPrefix(path, "/invoice/schedule/"):
 				return sched
 			case strings.HasPrefix(path, "/invoice/"):
@@ -152,13 +156,17 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					if r.Status != http.StatusForbidden {
 						t.Errorf("%s %s with %s: %d, want 403", rt.Method, path, who, r.Status)
 					}
+				case rt.Auth == "merchant-key" && who == "B's ephemeral token":
+					if r.Status != http.StatusForbidden {
+						t.Errorf("%s %s with %s: %d, want 403", rt.Method, path, who, r.Status)
+					}
 				case strings.Contains(rt.Path, "{"):
 					if r.Status != http.StatusNotFound {
 						t.Errorf("%s %s with %s: %d %s, want 404", rt.Method, path, who, r.Status, r.Body)
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg, apiKey} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}
