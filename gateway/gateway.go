@@ -31,18 +31,36 @@ var ErrBadSignature = errors.New("gateway: bad event signature")
 // the next batch asks again.
 var ErrNotSettled = errors.New("gateway: not settled yet")
 
-// UnsupportedError is returned, before anything is sent, by a driver asked
-// for an operation its processor does not offer (an unreferenced card credit
-// on Stripe, a bank debit on a card-only processor). The service answers it
-// as a 422 naming the processor; nothing is written.
+// UnsupportedError is what Gateway.Supports answers for an operation the
+// processor does not offer (an unreferenced card credit on Stripe, a bank
+// debit on a card-only processor). The service asks before it writes
+// anything and answers a 422 naming the processor. A driver asked for such
+// an operation anyway returns it too, before sending anything.
 type UnsupportedError struct {
 	Processor string // the driver's Name()
-	Operation string // e.g. "an unreferenced credit", "bank payments"
+	Operation string // plural: "unreferenced card credits", "bank payments"
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("%s are not supported by this merchant's processor (%s)", e.Operation, e.Processor)
+	return fmt.Sprintf("This merchant's processor (%s) does not support %s", e.Processor, e.Operation)
 }
+
+// Op is an operation that starts a payment, which a processor may not
+// offer for every kind of payment method. Capture, void and refund of a
+// payment the processor made are always offered.
+type Op string
+
+// Operations a Gateway declares through Supports.
+const (
+	OpAuthorize Op = "authorize" // a sale or pre-authorization (Authorize)
+	OpCredit    Op = "credit"    // an unreferenced credit (Credit)
+)
+
+// DeclineCredentials is the DeclineCode of a Result whose processor refused
+// the merchant's credentials (bad, revoked or lacking a permission): a
+// definitive answer, nothing happened there, and the operator must set new
+// credentials.
+const DeclineCredentials = "processor_credentials"
 
 // Card is what a processor needs to charge a card. The number and CVV are
 // decrypted only for the duration of the call.
@@ -99,8 +117,20 @@ type Settlement struct {
 }
 
 // Gateway is a payment processor driver.
+//
+// A call the processor answered is a Result, approved or not: a decline, a
+// refusal of the request (DeclineCode invalid_request) or of the merchant's
+// credentials (DeclineCredentials) all mean nothing happened there, and the
+// transaction is recorded FAILED. An error from a money call means the
+// outcome is unknown (ErrUnknown: timeout, lost connection, 5xx): the
+// transaction stays PENDING and the janitor asks Resolve later.
 type Gateway interface {
 	Name() string
+	// Supports tells, without calling the processor, whether it offers op
+	// on a payment method of method (tender.MethodCard, tender.MethodBank):
+	// nil, or an *UnsupportedError. The service asks before it writes
+	// anything.
+	Supports(op Op, method string) error
 	// Authorize runs a sale (Capture) or pre-auth on a card, or an ACH debit.
 	Authorize(ctx context.Context, req Request) (*Result, error)
 	// Capture captures amount (≤ authorized) of a pre-auth.

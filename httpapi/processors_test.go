@@ -41,8 +41,15 @@ func (f *fakeProcessor) Authorize(ctx context.Context, req gateway.Request) (*ga
 	return res, err
 }
 
+func (f *fakeProcessor) Supports(op gateway.Op, _ string) error {
+	if op == gateway.OpCredit {
+		return &gateway.UnsupportedError{Processor: "fake", Operation: "unreferenced credits"}
+	}
+	return nil
+}
+
 func (f *fakeProcessor) Credit(context.Context, gateway.Request) (*gateway.Result, error) {
-	return nil, &gateway.UnsupportedError{Processor: "fake", Operation: "unreferenced credits"}
+	return nil, f.Supports(gateway.OpCredit, tender.MethodCard)
 }
 
 type fakeEvent struct {
@@ -212,6 +219,21 @@ func TestProcessorCredentials(t *testing.T) {
 		responses = append(responses, cr.Body)
 		if cr.Status != 422 || !strings.Contains(string(cr.Body), "fake") {
 			t.Fatalf("credit: %d %s", cr.Status, cr.Body)
+		}
+		// Refused before anything was written: the charge is the only
+		// transaction, and no event announces a credit.
+		var page struct {
+			Total int `json:"total"`
+		}
+		e.Call("GET", "/transaction", nil, 200).JSON(t, &page)
+		evs, err := e.Server.Store.EventListSince(t.Context(), id, time.Time{}, 1000)
+		if err != nil || page.Total != 1 {
+			t.Fatalf("after the refused credit: %d transactions (%v)", page.Total, err)
+		}
+		for _, ev := range evs {
+			if strings.Contains(string(ev.Payload), `"type":"credit"`) {
+				t.Fatalf("a credit was announced: %s", ev.Payload)
+			}
 		}
 		for _, b := range append(responses, []byte(logs.String())) {
 			for _, secret := range []string{fakeAPIKey, fakeWebhookSecret, "SECRET"} {

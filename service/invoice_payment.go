@@ -81,6 +81,9 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	if err := customerLive(cust); err != nil {
 		return refused(err)
 	}
+	if err := supports(gw, gateway.OpAuthorize, pm.Method); err != nil {
+		return refused(err)
+	}
 	if in.EmailReceipt {
 		// Checked before the payment: a receipt asked for that cannot go
 		// out is refused, not dropped after the card was charged.

@@ -77,6 +77,13 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err := customerLive(cust); err != nil {
 		return nil, err
 	}
+	op := gateway.OpAuthorize
+	if credit {
+		op = gateway.OpCredit
+	}
+	if err := supports(gw, op, pm.Method); err != nil {
+		return nil, err
+	}
 	// Decrypt before writing anything, so a vault failure leaves no record.
 	gwReq := gateway.Request{Amount: total, Capture: typ == tender.TxCharge}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
@@ -324,7 +331,17 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	if gerr != nil && !errors.Is(gerr, gateway.ErrUnknown) && !errors.Is(gerr, context.DeadlineExceeded) {
 		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())
 	}
+	s.warnCredentials(t, res)
 	return &out, nil
+}
+
+// warnCredentials tells the operator when the processor refused a
+// merchant's credentials: its payments fail until a partner sets new ones.
+func (s *Service) warnCredentials(t *tender.Transaction, res *gateway.Result) {
+	if res != nil && res.DeclineCode == gateway.DeclineCredentials {
+		s.log().Warn("processor refused the merchant's credentials; its payments fail until new ones are set",
+			"merchant_id", t.MerchantID, "transaction_id", t.ID)
+	}
 }
 
 // customerLive refuses a payment method whose customer was deleted: as at

@@ -229,6 +229,19 @@ func joinNames(names []string) string {
 	return out
 }
 
+// supports is the pre-flight check of a payment: the 422 naming the
+// processor when gw does not offer op on method, asked before anything is
+// written (nil when it does).
+func supports(gw gateway.Gateway, op gateway.Op, method string) error {
+	if err := gw.Supports(op, method); err != nil {
+		if refused := unsupported(err); refused != nil {
+			return refused
+		}
+		return err
+	}
+	return nil
+}
+
 // unsupported turns a driver's UnsupportedError into the 422 the client
 // gets; nil for any other error.
 func unsupported(err error) error {
@@ -242,7 +255,10 @@ func unsupported(err error) error {
 // declineUnsupported turns a driver's UnsupportedError (returned before
 // the processor was called) into a decline of the PENDING transaction, so
 // that it is closed rather than left to the janitor, and the 422 the
-// client gets instead of the transaction.
+// client gets instead of the transaction. The money routes ask Supports
+// before writing anything, so this happens only to a payment written
+// before its merchant's processor changed (a queued terminal request) or
+// to a driver whose calls disagree with its Supports.
 func declineUnsupported(res *gateway.Result, err error) (*gateway.Result, error, error) {
 	refused := unsupported(err)
 	if refused == nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -19,7 +20,16 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.gatewayFor(ctx, merchantID); err != nil {
+	gw, err := s.gatewayFor(ctx, merchantID)
+	if err != nil {
+		return nil, err
+	}
+	op := gateway.OpAuthorize
+	if credit {
+		op = gateway.OpCredit
+	}
+	// A terminal reads cards.
+	if err := supports(gw, op, tender.MethodCard); err != nil {
 		return nil, err
 	}
 	reg, err := s.resolveRegister(ctx, merchantID, c.RegisterID, c.RegisterNum)

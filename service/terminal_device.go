@@ -249,6 +249,9 @@ func (s *Service) answerPayment(ctx context.Context, reg *tender.Register, req *
 	if err != nil {
 		// The processor went away since the request was queued: declined.
 		res = &gateway.Result{Message: tender.ErrorMessage(err), DeclineCode: "no_processor"}
+	} else if op := opOf(t); gw.Supports(op, tender.MethodCard) != nil {
+		// The merchant's processor changed since the request was queued.
+		res, _, _ = declineUnsupported(nil, gw.Supports(op, tender.MethodCard))
 	} else {
 		gctx, cancel := context.WithTimeout(ctx, s.gatewayTimeout())
 		if t.Type == tender.TxCredit {
@@ -263,6 +266,14 @@ func (s *Service) answerPayment(ctx context.Context, reg *tender.Register, req *
 		return nil, err
 	}
 	return s.outcomeOf(ctx, req)
+}
+
+// opOf is the gateway operation that makes payment t.
+func opOf(t *tender.Transaction) gateway.Op {
+	if t.Type == tender.TxCredit {
+		return gateway.OpCredit
+	}
+	return gateway.OpAuthorize
 }
 
 func (s *Service) outcomeOf(ctx context.Context, req *tender.TerminalRequest) (*tender.DeviceOutcome, error) {

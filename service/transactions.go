@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"time"
@@ -256,6 +257,7 @@ func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, 
 	if err != nil {
 		return nil, err
 	}
+	s.warnCredentials(child, res)
 	return &out, nil
 }
 
@@ -312,18 +314,17 @@ func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (
 func (s *Service) Settle(ctx context.Context, merchantID string, before time.Time) (int, error) {
 	batchID := tender.NewID()
 	settled := 0
-	skip := map[string]bool{}
+	// One pass in (created_at, id) order: a page the processor has not
+	// settled yet (ErrNotSettled) stays unsettled and is moved past, so the
+	// payments after it still settle in this batch.
+	var after *tender.Transaction
 	for {
-		ts, err := s.Store.TransactionsUnsettled(ctx, merchantID, before, 200)
-		if err != nil {
+		ts, err := s.Store.TransactionsUnsettled(ctx, merchantID, before, after, cmp.Or(s.SettlePage, 200))
+		if err != nil || len(ts) == 0 {
 			return settled, err
 		}
-		progress := false
+		after = ts[len(ts)-1]
 		for _, t := range ts {
-			if skip[t.ID] {
-				continue
-			}
-			skip[t.ID] = true
 			gw, err := s.gatewayFor(ctx, t.MerchantID)
 			if err != nil {
 				s.log().Warn("settle: the merchant's processor is unavailable", "transaction_id", t.ID, "error", tender.ErrorMessage(err))
@@ -347,10 +348,6 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 			if ok {
 				settled++
 			}
-			progress = true
-		}
-		if !progress {
-			return settled, nil
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -140,6 +141,9 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	}
 	gw, err := s.gatewayFor(ctx, m.ID)
 	if err != nil {
+		return nil, err
+	}
+	if err := supports(gw, gateway.OpAuthorize, p.pm.Method); err != nil {
 		return nil, err
 	}
 	t := &tender.Transaction{
@@ -329,6 +333,9 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	}
 	gw, err := s.gatewayFor(ctx, inv.MerchantID)
 	if err != nil {
+		return nil, err
+	}
+	if err := supports(gw, gateway.OpAuthorize, p.pm.Method); err != nil {
 		return nil, err
 	}
 	c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID)

@@ -194,8 +194,10 @@ type Executor interface {
 	// created before olderThan (for the janitor).
 	TransactionsPending(ctx context.Context, olderThan time.Time, limit int) ([]*tender.Transaction, error)
 	// TransactionsUnsettled lists successful, unsettled, unvoided payments
-	// and credits of merchantID ("" for all) created before before.
-	TransactionsUnsettled(ctx context.Context, merchantID string, before time.Time, limit int) ([]*tender.Transaction, error)
+	// and credits of merchantID ("" for all) created before before, oldest
+	// first (by created_at, then id), after the row after (the previous
+	// page's last; nil for the first page).
+	TransactionsUnsettled(ctx context.Context, merchantID string, before time.Time, after *tender.Transaction, limit int) ([]*tender.Transaction, error)
 
 	// --- idempotency ---
 

@@ -50,6 +50,7 @@ func Exercise(t *testing.T, h Harness) {
 	t.Run("NeverSent", func(t *testing.T) { t.Parallel(); testNeverSent(t, h) })
 	t.Run("IdempotentReplay", func(t *testing.T) { t.Parallel(); testReplay(t, h) })
 	t.Run("Settlement", func(t *testing.T) { t.Parallel(); testSettlement(t, h) })
+	t.Run("Supports", func(t *testing.T) { t.Parallel(); testSupports(t, h) })
 }
 
 var ctx = context.Background()
@@ -242,4 +243,31 @@ func testSettlement(t *testing.T, h Harness) {
 	}
 	// A settled payment is still refundable.
 	approved(t, "refund after settlement")(g.Refund(ctx, tender.NewID(), s.Ref, 1000))
+}
+
+// testSupports: card sales are offered by every processor; an operation the
+// driver declares unsupported is refused as such when called anyway (an
+// *UnsupportedError, nothing sent), and one it declares supported answers.
+func testSupports(t *testing.T, h Harness) {
+	g := h.New(t)
+	if err := g.Supports(gateway.OpAuthorize, tender.MethodCard); err != nil {
+		t.Fatalf("card authorizations unsupported: %v", err)
+	}
+	for _, m := range []string{tender.MethodCard, tender.MethodBank} {
+		for _, op := range []gateway.Op{gateway.OpAuthorize, gateway.OpCredit} {
+			var ue *gateway.UnsupportedError
+			if err := g.Supports(op, m); err != nil && (!errors.As(err, &ue) || ue.Processor != g.Name() || ue.Operation == "") {
+				t.Fatalf("Supports(%s, %s) = %v, want nil or an *UnsupportedError naming %s", op, m, err, g.Name())
+			}
+		}
+	}
+	req := sale(h, 1000, true)
+	res, err := g.Credit(ctx, req)
+	var ue *gateway.UnsupportedError
+	switch declared := g.Supports(gateway.OpCredit, tender.MethodCard); {
+	case declared != nil && !errors.As(err, &ue):
+		t.Fatalf("credit declared unsupported (%v) answered %+v, %v", declared, res, err)
+	case declared == nil:
+		approved(t, "credit")(res, err)
+	}
 }

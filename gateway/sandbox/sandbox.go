@@ -81,6 +81,10 @@ var _ gateway.Gateway = (*Processor)(nil)
 // Name implements gateway.Gateway.
 func (p *Processor) Name() string { return "sandbox" }
 
+// Supports implements gateway.Gateway: the sandbox offers every operation
+// on cards and bank accounts.
+func (p *Processor) Supports(gateway.Op, string) error { return nil }
+
 func newRef(prefix string) string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])

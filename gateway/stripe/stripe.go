@@ -21,26 +21,30 @@
 //
 //   - Authorize: PaymentIntent create+confirm, capture_method=manual for a
 //     pre-authorization, metadata tender_key=<key>, Idempotency-Key <key>.
-//     Bank debits are not supported: Authorize answers
-//     gateway.UnsupportedError ("bank payments") before sending anything
-//     (Stripe's us_bank_account needs a mandate collected from the customer
-//     and Financial Connections or micro-deposits, which Tender's API does
-//     not carry).
+//     Bank debits are not supported: Supports says so, and Authorize
+//     answers gateway.UnsupportedError ("bank payments") before sending
+//     anything (Stripe's us_bank_account needs a mandate collected from the
+//     customer and Financial Connections or micro-deposits, which Tender's
+//     API does not carry).
 //   - Capture: capture with amount_to_capture (partial), metadata
 //     tender_capture=<key>. Void: an uncaptured PaymentIntent is cancelled
 //     (after marking it tender_void=<key>, so Resolve can find the void); a
 //     captured one cannot be cancelled on Stripe, so it is refunded in full
 //     (Ref = the refund). Refund: a Refund of the PaymentIntent, partial or
 //     several, metadata tender_key=<key>; Ref = the refund's id.
-//   - Credit: gateway.UnsupportedError ("an unreferenced card credit"):
-//     Stripe has no payout to an arbitrary card.
-//   - Declines (HTTP 402 card_error) are answers, not errors: Result with
-//     Tender's decline code and wording. Stripe refusing a capture, void or
-//     refund (400 invalid_request_error: already captured, more than
-//     captured, cancelled) is a Result with DeclineCode invalid_request, as
-//     the sandbox processor answers. A refused Authorize (invalid request,
-//     bad credentials) is a plain error: nothing happened. Network errors,
-//     timeouts, 409, 429 and 5xx are gateway.ErrUnknown.
+//   - Credit: not supported (Supports; gateway.UnsupportedError
+//     "unreferenced card credits"): Stripe has no payout to an arbitrary card.
+//   - Answers are Results, not errors, whenever Stripe answered: a decline
+//     (402 card_error) with Tender's decline code and wording; a refused
+//     request (400 invalid_request_error: already captured, more than
+//     captured, cancelled, raw card data not enabled) with DeclineCode
+//     invalid_request and Stripe's message, secrets scrubbed; refused
+//     credentials (401, or 403 for a restricted key lacking a permission)
+//     with gateway.DeclineCredentials and a fixed message that quotes no
+//     part of the key. Nothing happened at Stripe in any of these cases, so
+//     Tender records the transaction FAILED. Only network errors, timeouts,
+//     409, 429 and 5xx are errors (gateway.ErrUnknown): the transaction
+//     stays PENDING for Resolve.
 //   - Retries: stripe-go's own retries are kept (2, its default, with
 //     backoff, within the caller's deadline); every retry carries the same
 //     Idempotency-Key, so Stripe replays rather than acts twice.
@@ -152,11 +156,23 @@ func newDriver(cfg Config, retries *int64) (*Driver, error) {
 // Name implements gateway.Gateway.
 func (d *Driver) Name() string { return "stripe" }
 
+// Supports implements gateway.Gateway: card sales and pre-authorizations;
+// no bank payments and no unreferenced credits (see the package doc).
+func (d *Driver) Supports(op gateway.Op, method string) error {
+	switch {
+	case method != tender.MethodCard:
+		return &gateway.UnsupportedError{Processor: "stripe", Operation: "bank payments"}
+	case op == gateway.OpCredit:
+		return &gateway.UnsupportedError{Processor: "stripe", Operation: "unreferenced card credits"}
+	}
+	return nil
+}
+
 // Authorize implements gateway.Gateway.
 func (d *Driver) Authorize(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
 	if req.Card == nil {
 		if req.Bank != nil {
-			return nil, &gateway.UnsupportedError{Processor: "stripe", Operation: "bank payments"}
+			return nil, d.Supports(gateway.OpAuthorize, tender.MethodBank)
 		}
 		return nil, errors.New("stripe: request has neither card nor bank")
 	}
@@ -177,11 +193,14 @@ func (d *Driver) Authorize(ctx context.Context, req gateway.Request) (*gateway.R
 }
 
 // authorizeFailed sorts a failed Authorize call: a decline is an answer
-// (with the PaymentIntent Stripe created, when the error carries it); a key
-// taken by Resolve's fence means the request was abandoned.
+// (with the PaymentIntent Stripe created, when the error carries it), and so
+// is a refused request or refused credentials; a key taken by Resolve's
+// fence means the request was abandoned.
 func (d *Driver) authorizeFailed(op string, err error) (*gateway.Result, error) {
 	kind, se := classify(err)
 	switch kind {
+	case kindRefused, kindConfig:
+		return refusal(se), nil
 	case kindDecline:
 		res := &gateway.Result{}
 		if se.PaymentIntent != nil {
@@ -202,7 +221,7 @@ func (d *Driver) authorizeFailed(op string, err error) (*gateway.Result, error) 
 func childFailed(op string, err error) (*gateway.Result, error) {
 	kind, se := classify(err)
 	switch kind {
-	case kindRefused, kindDecline:
+	case kindRefused, kindDecline, kindConfig:
 		return refusal(se), nil
 	case kindKeyTaken:
 		return abandoned(), nil
@@ -285,13 +304,14 @@ func (d *Driver) refund(ctx context.Context, key, ref string, amount tender.Amou
 	return refundResult(r), nil
 }
 
-// Credit implements gateway.Gateway: Stripe has no unreferenced card credit.
+// Credit implements gateway.Gateway: Stripe has no unreferenced card credit
+// (Supports says so; the service never calls this).
 func (d *Driver) Credit(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
-	op := "an unreferenced card credit"
+	method := tender.MethodCard
 	if req.Card == nil {
-		op = "bank payments"
+		method = tender.MethodBank
 	}
-	return nil, &gateway.UnsupportedError{Processor: "stripe", Operation: op}
+	return nil, d.Supports(gateway.OpCredit, method)
 }
 
 // Resolve implements gateway.Gateway; see the package doc.

@@ -108,8 +108,8 @@ func TestAuthorizeDetails(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
-// TestUnsupported: bank payments and unreferenced credits are refused before
-// anything is sent.
+// TestUnsupported: bank payments and unreferenced credits are declared
+// unsupported, and refused before anything is sent.
 func TestUnsupported(t *testing.T) {
 	t.Parallel()
 	d, srv := setup(t)
@@ -118,8 +118,19 @@ func TestUnsupported(t *testing.T) {
 	if _, err := d.Authorize(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 100, Bank: bank}); !errors.As(err, &ue) || ue.Operation != "bank payments" || ue.Processor != "stripe" {
 		t.Fatalf("bank debit: %v", err)
 	}
-	if _, err := d.Credit(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))}); !errors.As(err, &ue) || ue.Operation != "an unreferenced card credit" {
+	if _, err := d.Credit(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))}); !errors.As(err, &ue) || ue.Operation != "unreferenced card credits" {
 		t.Fatalf("credit: %v", err)
+	}
+	// The same answers, declared without a call: the service asks first.
+	for _, c := range []struct {
+		op     gateway.Op
+		method string
+		ok     bool
+	}{{gateway.OpAuthorize, tender.MethodCard, true}, {gateway.OpAuthorize, tender.MethodBank, false},
+		{gateway.OpCredit, tender.MethodCard, false}, {gateway.OpCredit, tender.MethodBank, false}} {
+		if err := d.Supports(c.op, c.method); (err == nil) != c.ok || err != nil && !errors.As(err, &ue) {
+			t.Errorf("Supports(%s, %s) = %v", c.op, c.method, err)
+		}
 	}
 	if n := srv.Requests(""); n != 0 {
 		t.Fatalf("%d requests sent, want none", n)
@@ -230,8 +241,9 @@ func TestChildLostAnswers(t *testing.T) {
 	}
 }
 
-// TestErrors: transport failures are unknown outcomes, refused credentials
-// a plain error; none carries a secret.
+// TestErrors: transport failures, 5xx and timeouts are unknown outcomes;
+// refused credentials and refused requests are answers (Results) that
+// carry no secret.
 func TestErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -268,15 +280,51 @@ func TestErrors(t *testing.T) {
 	if _, err := d.Refund(tctx, tender.NewID(), "pi_x", 100); !errors.Is(err, gateway.ErrUnknown) {
 		t.Fatalf("timeout: %v", err)
 	}
-	// Bad credentials: a plain error, naming no key.
+	// Bad or revoked credentials: a definitive answer (nothing happened at
+	// Stripe), a Result naming no key, on every money call.
 	_, srv := setup(t)
 	bad, err := newDriver(Config{SecretKey: "sk_test_wrongwrongwrong1234", BaseURL: srv.URL}, new(int64))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = bad.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))})
-	if err == nil || errors.Is(err, gateway.ErrUnknown) || strings.Contains(err.Error(), "sk_") || strings.Contains(err.Error(), "1234") {
-		t.Fatalf("bad key: %v", err)
+	refusedCreds := func(what string, res *gateway.Result, err error) {
+		t.Helper()
+		if err != nil || res == nil || res.Approved || res.DeclineCode != gateway.DeclineCredentials ||
+			!strings.Contains(res.Message, "401") || strings.Contains(res.Message, "sk_") || strings.Contains(res.Message, "1234") {
+			t.Fatalf("%s with a bad key: %+v, %v", what, res, err)
+		}
+	}
+	res, err := bad.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))})
+	refusedCreds("authorize", res, err)
+	res, err = bad.Capture(ctx, tender.NewID(), "pi_x", 100)
+	refusedCreds("capture", res, err)
+	res, err = bad.Refund(ctx, tender.NewID(), "pi_x", 100)
+	refusedCreds("refund", res, err)
+	res, err = bad.Void(ctx, tender.NewID(), "pi_x")
+	refusedCreds("void", res, err)
+	// Resolve cannot tell without credentials: an error, the janitor asks again.
+	if _, _, err := bad.Resolve(ctx, tender.NewID()); err == nil || strings.Contains(err.Error(), "sk_") {
+		t.Fatalf("resolve with a bad key: %v", err)
+	}
+	// A restricted key lacking a permission (403), and a request Stripe
+	// will not take (400): definitive too.
+	forbidden := onHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(403)
+		_, _ = io.WriteString(w, `{"error":{"type":"invalid_request_error","message":"The provided key 'rk_test_****1234' does not have the required permissions for this endpoint."}}`)
+	}))
+	res, err = forbidden.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))})
+	if err != nil || res.DeclineCode != gateway.DeclineCredentials || !strings.Contains(res.Message, "403") || strings.Contains(res.Message, "rk_") {
+		t.Fatalf("403: %+v, %v", res, err)
+	}
+	rawCards := onHandler(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		_, _ = io.WriteString(w, `{"error":{"type":"invalid_request_error","message":"Sending credit card numbers directly to the Stripe API is generally unsafe. To continue processing use Stripe.js."}}`)
+	}))
+	res, err = rawCards.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 100, Card: ptr(card("4242424242424242"))})
+	if err != nil || res.Approved || res.DeclineCode != "invalid_request" || !strings.Contains(res.Message, "Stripe.js") {
+		t.Fatalf("400: %+v, %v", res, err)
 	}
 }
 

@@ -294,10 +294,21 @@ func safeError(op string, err error) error {
 // cause.
 func errorText(err error) string { return err.Error() }
 
-// refusal is the answer to a capture, void or refund Stripe refused
-// (already captured, more than captured, cancelled...): nothing happened,
-// as the sandbox processor's invalid_request declines.
+// refusal is the answer to a request Stripe refused: nothing happened, as
+// the sandbox processor's invalid_request declines. A capture, void or
+// refund Stripe would not do (already captured, more than captured,
+// cancelled...) or a request it could not take answers Stripe's message
+// (scrubbed); refused credentials answer a fixed message, since Stripe's
+// quotes part of the key.
 func refusal(se *stripe.Error) *gateway.Result {
+	if se.HTTPStatusCode == http.StatusUnauthorized {
+		return &gateway.Result{DeclineCode: gateway.DeclineCredentials,
+			Message: "The processor (stripe) refused the merchant's credentials (HTTP 401): the secret key is wrong or revoked; a partner sets new ones with PUT /merchant/{id}."}
+	}
+	if se.HTTPStatusCode == http.StatusForbidden {
+		return &gateway.Result{DeclineCode: gateway.DeclineCredentials,
+			Message: "The processor (stripe) refused the merchant's credentials (HTTP 403): the restricted key lacks a permission this request needs."}
+	}
 	msg := "The processor refused the request."
 	if se.Msg != "" {
 		msg = scrub(se.Msg)

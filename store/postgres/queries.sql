@@ -527,6 +527,7 @@ FROM transactions WHERE status = 'PENDING' AND created_at < $1::timestamptz
 ORDER BY created_at LIMIT $2;
 
 -- name: TransactionsUnsettled
+-- Keyset: after the (created_at, id) of the previous page's last row ($3 = '': from the start).
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
@@ -535,7 +536,8 @@ FROM transactions
 WHERE settled_at IS NULL AND success AND NOT is_voided AND pending_op = ''
   AND type IN ('charge', 'pre_auth', 'credit') AND (type <> 'pre_auth' OR is_captured)
   AND ($1::text = '' OR merchant_id::text = $1) AND created_at < $2::timestamptz
-ORDER BY created_at LIMIT $3;
+  AND ($3::text = '' OR (created_at, id) > ($4::timestamptz, NULLIF($3::text, '')::uuid))
+ORDER BY created_at, id LIMIT $5;
 
 -- name: IdempotencyInsert
 INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,

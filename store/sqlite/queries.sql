@@ -478,6 +478,7 @@ FROM transactions WHERE status = 'PENDING' AND created_at < $1
 ORDER BY created_at LIMIT $2;
 
 -- name: TransactionsUnsettled
+-- Keyset: after the (created_at, id) of the previous page's last row ($3 = '': from the start).
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
@@ -486,7 +487,8 @@ FROM transactions
 WHERE settled_at IS NULL AND success = 1 AND is_voided = 0 AND pending_op = ''
   AND type IN ('charge', 'pre_auth', 'credit') AND (type <> 'pre_auth' OR is_captured = 1)
   AND ($1 = '' OR merchant_id = $1) AND created_at < $2
-ORDER BY created_at LIMIT $3;
+  AND ($3 = '' OR (created_at, id) > ($4, $3))
+ORDER BY created_at, id LIMIT $5;
 
 -- name: IdempotencyInsert
 INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,

@@ -99,9 +99,41 @@ func exerciseTransactions(t *testing.T, open Open) {
 			t.Fatal(err)
 		}
 		for merchant, want := range map[string]int{"": 1, m.ID: 1, other.ID: 0} {
-			if u, err := s.TransactionsUnsettled(ctx, merchant, now.Add(time.Hour), 10); err != nil || len(u) != want {
+			if u, err := s.TransactionsUnsettled(ctx, merchant, now.Add(time.Hour), nil, 10); err != nil || len(u) != want {
 				t.Errorf("unsettled %q: %v %v", merchant, u, err)
 			}
+		}
+		// Keyset pages: after the previous page's last row, ties on
+		// created_at broken by id, every row exactly once.
+		all := map[string]bool{unsettled.ID: true}
+		for i := range 4 {
+			u := newTransaction(m.ID, "", tender.NewTime(now.Add(time.Duration(i/2)*time.Second)))
+			u.Status, u.Success, u.Captured, u.IsCaptured = tender.StatusSuccess, true, u.Total, true
+			if err := s.TransactionCreate(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			all[u.ID] = true
+		}
+		seen := map[string]bool{}
+		var after *tender.Transaction
+		for pages := 0; ; pages++ {
+			page, err := s.TransactionsUnsettled(ctx, m.ID, now.Add(time.Hour), after, 2)
+			if err != nil || pages > 3 {
+				t.Fatalf("page %d: %v %v", pages, page, err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, u := range page {
+				if seen[u.ID] || !all[u.ID] {
+					t.Fatalf("page %d: %s again or unknown", pages, u.ID)
+				}
+				seen[u.ID] = true
+			}
+			after = page[len(page)-1]
+		}
+		if len(seen) != len(all) {
+			t.Fatalf("pages gave %d of %d unsettled", len(seen), len(all))
 		}
 	})
 

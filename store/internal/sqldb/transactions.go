@@ -454,8 +454,12 @@ func (e *exec) TransactionsPending(ctx context.Context, olderThan time.Time, lim
 	return e.queryTransactions(ctx, e.r, e.q("TransactionsPending"), e.t(olderThan), limit)
 }
 
-func (e *exec) TransactionsUnsettled(ctx context.Context, merchantID string, before time.Time, limit int) ([]*tender.Transaction, error) {
-	return e.queryTransactions(ctx, e.r, e.q("TransactionsUnsettled"), merchantID, e.t(before), limit)
+func (e *exec) TransactionsUnsettled(ctx context.Context, merchantID string, before time.Time, after *tender.Transaction, limit int) ([]*tender.Transaction, error) {
+	afterID, afterAt := "", e.t(before)
+	if after != nil {
+		afterID, afterAt = after.ID, e.t(after.CreatedAt.Time)
+	}
+	return e.queryTransactions(ctx, e.r, e.q("TransactionsUnsettled"), merchantID, e.t(before), afterID, afterAt, limit)
 }
 
 // --- idempotency ----------------------------------------------------------
