@@ -225,6 +225,7 @@ func errResp(desc string) schema {
 func (a *API) OpenAPI() map[string]any {
 	paths := schema{}
 	comps := componentSchemas()
+	maps.Copy(comps, querySchemas())
 	for _, rt := range a.routes {
 		op := schema{
 			"summary":     rt.summary,
