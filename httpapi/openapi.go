@@ -380,7 +380,7 @@ func (a *API) OpenAPI() map[string]any {
 		"servers": []schema{{"url": cmp.Or(a.cfg.PublicURL, "/"), "description": "this Tender server"}},
 		"paths":   paths,
 		"components": schema{
-			"schemas": componentSchemas(),
+			"schemas": comps,
 			"securitySchemes": schema{
 				"bearer": schema{"type": "http", "scheme": "bearer", "description": "merchant API key, ephemeral token or partner API key"},
 			},
