@@ -114,6 +114,9 @@ type Settlement struct {
 	Returned   bool   // an ACH return (NSF etc.) after settlement
 	ReturnCode string // R01, ...
 	Message    string
+	// Fee is what the processor kept of the payment (0 when it reports
+	// none); it lands in the batch's deposit.
+	Fee tender.Amount
 }
 
 // Gateway is a payment processor driver.

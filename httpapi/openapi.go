@@ -227,6 +227,7 @@ func errResp(desc string) schema {
 func (a *API) OpenAPI() map[string]any {
 	paths := schema{}
 	comps := componentSchemas()
+	maps.Copy(comps, querySchemas())
 	for _, rt := range a.routes {
 		op := schema{
 			"summary":     rt.summary,
@@ -381,7 +382,7 @@ func (a *API) OpenAPI() map[string]any {
 		"servers": []schema{{"url": cmp.Or(a.cfg.PublicURL, "/"), "description": "this Tender server"}},
 		"paths":   paths,
 		"components": schema{
-			"schemas": componentSchemas(),
+			"schemas": comps,
 			"securitySchemes": schema{
 				"bearer": schema{"type": "http", "scheme": "bearer", "description": "merchant API key, ephemeral token or partner API key"},
 			},

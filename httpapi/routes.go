@@ -171,6 +171,18 @@ func (a *API) routeTable() []route {
 		{method: "DELETE", path: "/item/{id}", tag: "item", summary: "Soft-delete a catalog item", resp: "Item", h: a.deleteItem},
 		{method: "PUT", path: "/item/{id}/increment", tag: "item", summary: "Add quantity to the item's stock (atomic)", req: "StockInput", resp: "Item", h: a.adjustStock(false)},
 		{method: "PUT", path: "/item/{id}/decrement", tag: "item", summary: "Take quantity from the item's stock (atomic; never below zero: 422)", req: "StockInput", resp: "Item", h: a.adjustStock(true)},
+
+		// Reporting (/query/*): deposits, statements, team summary.
+		{method: "GET", path: "/query/deposit", tag: "reporting", summary: "List deposits (settlement batches with fees), O(page)", resp: "Deposit", list: true, query: depositParams, h: a.listDeposits},
+		{method: "GET", path: "/query/depositDetail", tag: "reporting", summary: "A deposit's transactions with their fees (query id), O(page)", resp: "DepositLine", list: true, query: depositDetailParams, h: a.depositDetail},
+		{method: "GET", path: "/query/statement/v3/daily-sales", tag: "reporting", summary: "Sales and refunds per day", resp: "DailySalesReport", query: reportParams, h: a.statement(tender.ReportDailySales)},
+		{method: "GET", path: "/query/statement/v3/volumes/card-processing", tag: "reporting", summary: "Processing volume per payment method", resp: "MethodVolumeReport", query: reportParams, h: a.statement(tender.ReportMethod)},
+		{method: "GET", path: "/query/statement/v3/volumes/card-type", tag: "reporting", summary: "Card volume per card brand", resp: "CardTypeReport", query: reportParams, h: a.statement(tender.ReportCardType)},
+		{method: "GET", path: "/query/statement/v3/surcharges", tag: "reporting", summary: "Surcharges per day", resp: "SurchargeReport", query: reportParams, h: a.statement(tender.ReportSurcharges)},
+		{method: "GET", path: "/query/statement/v3/adjustments", tag: "reporting", summary: "Refunds, voids and credits per day and type", resp: "AdjustmentReport", query: reportParams, h: a.statement(tender.ReportAdjustments)},
+		{method: "GET", path: "/query/statement/v3/ach-rejects", tag: "reporting", summary: "Bank returns per day and return code", resp: "ACHRejectReport", query: reportParams, h: a.statement(tender.ReportACHRejects)},
+		{method: "GET", path: "/query/statement/v3/disputes", tag: "reporting", summary: "Processor disputes per day and status", resp: "DisputeReport", query: reportParams, h: a.statement(tender.ReportDisputes)},
+		{method: "GET", path: "/query/statistics/teamSummary", tag: "reporting", summary: "Dashboard counts: customers, invoices, scheduled invoices, ACH and hosted payments", resp: "TeamSummary", query: []queryParam{}, h: a.teamSummary},
 	}
 }
 

@@ -390,6 +390,11 @@ func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID 
 				return err
 			}
 		}
+		for _, d := range depositEntries(cur, ret, batchID, st.Fee, now) {
+			if err := tx.DepositRecord(ctx, d); err != nil {
+				return err
+			}
+		}
 		view, err := s.View(ctx, tx, cur)
 		if err != nil {
 			return err

@@ -408,6 +408,29 @@ type Executor interface {
 	SandboxGetByRef(ctx context.Context, ref string) (*SandboxEntry, error)
 	// SandboxSums totals the approved follow-up operations on ref.
 	SandboxSums(ctx context.Context, ref string) (*SandboxSums, error)
+
+	// --- deposits and reports (/query/*) ---
+
+	// DepositRecord adds a settled transaction to its batch's deposit
+	// (opening it, as the merchant's next, on its first transaction); call
+	// it in the InTx that settles the transaction. ECONFLICT when the
+	// transaction is in a deposit already.
+	DepositRecord(ctx context.Context, d *tender.DepositEntry) error
+	// DepositGet returns a deposit of merchantID by its batch id; ENOTFOUND
+	// when it has none.
+	DepositGet(ctx context.Context, merchantID, id string) (*tender.Deposit, error)
+	// DepositList lists a merchant's deposits by batched_at (newest first
+	// unless p says otherwise), in O(page) with or without a range.
+	DepositList(ctx context.Context, merchantID string, f tender.DepositFilter, p tender.ListParams) (*tender.Page[*tender.Deposit], error)
+	// DepositLines lists a deposit's transactions in the order settled
+	// (newest first when p.Desc), in O(page); ENOTFOUND for an unknown deposit.
+	DepositLines(ctx context.Context, merchantID, depositID string, p tender.ListParams) (*tender.Page[*tender.DepositLine], error)
+	// ReportSummary runs a statement report over its range (its cost is the
+	// range's rows); rows by day and/or key, in order.
+	ReportSummary(ctx context.Context, merchantID string, f tender.ReportFilter) ([]*tender.ReportRow, error)
+	// TeamSummary counts a merchant's live customers, invoices and scheduled
+	// invoices and tells whether it has taken bank or hosted-page payments.
+	TeamSummary(ctx context.Context, merchantID string) (*tender.TeamSummary, error)
 }
 
 // Ref names an object of a merchant.
@@ -445,4 +468,7 @@ var (
 	TransactionSorts   = []string{"created_at", "updated_at", "total", "type", "status"}
 	ScheduleSorts      = []string{"created_at", "updated_at", "total", "status", "next_run_at"}
 	InvoiceSorts       = []string{"created_at", "updated_at", "total", "status", "due_at", "balance_due", "paid_at"}
+	// DepositSorts: deposits and their lines are read in one order
+	// (batched_at; created_at as Stax's default name for it).
+	DepositSorts = []string{"batched_at", "created_at"}
 )

@@ -287,5 +287,26 @@ func (p *Processor) Settle(ctx context.Context, ref string) (*gateway.Settlement
 	if e.ReturnCode != "" {
 		return &gateway.Settlement{Returned: true, ReturnCode: e.ReturnCode, Message: "R01: Insufficient funds (ACH return)."}, nil
 	}
-	return &gateway.Settlement{}, nil
+	settled := e.Amount
+	if e.Op == store.SandboxAuth {
+		sums, err := p.ledger.SandboxSums(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		settled = sums.Captured
+	}
+	return &gateway.Settlement{Fee: SandboxFee(e.Op, settled)}, nil
+}
+
+// SandboxFee is the sandbox's pricing, so that deposits show fees: cards
+// 2.9% + 30¢, bank debits 0.8% capped at $5, credits free (rounded half up
+// to the cent, in integer cents).
+func SandboxFee(op string, settled tender.Amount) tender.Amount {
+	switch op {
+	case store.SandboxSale, store.SandboxAuth:
+		return (settled*29+500)/1000 + 30
+	case store.SandboxDebit:
+		return min((settled*8+500)/1000, 500)
+	}
+	return 0
 }

@@ -431,5 +431,5 @@ func (d *Driver) Settle(ctx context.Context, ref string) (*gateway.Settlement, e
 	if ch.BalanceTransaction.Status != stripe.BalanceTransactionStatusAvailable {
 		return nil, gateway.ErrNotSettled
 	}
-	return &gateway.Settlement{}, nil
+	return &gateway.Settlement{Fee: tender.Amount(ch.BalanceTransaction.Fee)}, nil
 }

@@ -22,6 +22,11 @@ import (
 //go:embed queries.sql
 var queriesSQL string
 
+// The deposits' and reports' statements (/query/*).
+//
+//go:embed queries_report.sql
+var reportQueriesSQL string
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -33,7 +38,7 @@ type Options struct {
 // Open connects to the database at url (postgres://...). It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
-	queries, err := sqldb.ParseQueries(queriesSQL)
+	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL)
 	if err != nil {
 		return nil, err
 	}

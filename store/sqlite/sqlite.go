@@ -26,6 +26,11 @@ import (
 //go:embed queries.sql
 var queriesSQL string
 
+// The deposits' and reports' statements (/query/*).
+//
+//go:embed queries_report.sql
+var reportQueriesSQL string
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -40,7 +45,7 @@ func init() {
 // Open opens (creating if needed) the database file at path and returns the
 // store. It does not migrate; call Migrate.
 func Open(ctx context.Context, path string) (*sqldb.DB, error) {
-	queries, err := sqldb.ParseQueries(queriesSQL)
+	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -43,4 +43,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseStock(t, open)
 	exerciseProcessors(t, open)
 	exerciseSecurity(t, open)
+	exerciseDeposits(t, open)
 }
