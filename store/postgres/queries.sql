@@ -1112,3 +1112,14 @@ SELECT id, merchant_id, processor, event_id, kind, transaction_id, child_ref, am
     created_at
 FROM processor_events WHERE merchant_id = $1 AND transaction_id = $2
 ORDER BY created_at, id;
+
+-- name: TransactionExtras
+-- When each transaction's newest receipts were issued, and its invoice's
+-- schedule (messages_object, migration 018, keeps it O(ids)).
+SELECT t.id,
+    (SELECT max(m.created_at) FROM messages m WHERE m.object_id = t.id::text AND m.object_type = 'transaction'
+        AND m.kind = 'receipt' AND m.channel = 'email' AND m.status <> 'FAILED'),
+    (SELECT max(m.created_at) FROM messages m WHERE m.object_id = t.id::text AND m.object_type = 'transaction'
+        AND m.kind = 'receipt' AND m.channel = 'sms' AND m.status <> 'FAILED'),
+    coalesce((SELECT i.schedule_id::text FROM invoices i WHERE i.id = nullif(t.invoice_id, '')::uuid), '')
+FROM transactions t WHERE t.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb) v(value));
