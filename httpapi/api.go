@@ -497,11 +497,30 @@ func (a *API) allowKey(w http.ResponseWriter, r *http.Request, name, key string,
 	case strings.HasPrefix(name, "terminal_pair"):
 		msg = "Too many pairing attempts. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
 	case name != "api":
-		msg = "Too many payment requests from this address (at most " + strconv.Itoa(l.Rate) + " per " + l.Period.String() +
+		// Say what was limited: the Stax.js routes together (tokenize
+		// and pay), or the payments among them.
+		what := "Stax.js requests (tokenize and pay)"
+		if name == limitWebPay {
+			what = "payments"
+		}
+		msg = "Too many " + what + " from this address (at most " + strconv.Itoa(l.Rate) + " " + perPeriod(l.Period) +
 			"). Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
 	}
 	writeJSON(w, http.StatusTooManyRequests, ErrorBody{Error: msg})
 	return false
+}
+
+// perPeriod words a throttling period: "a minute", "per 30s".
+func perPeriod(d time.Duration) string {
+	switch d {
+	case time.Minute:
+		return "a minute"
+	case time.Hour:
+		return "an hour"
+	case time.Second:
+		return "a second"
+	}
+	return "per " + d.String()
 }
 
 type authKind int

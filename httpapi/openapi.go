@@ -137,6 +137,9 @@ func componentSchemas() schema {
 			"pre_auth": schema{"type": []string{"boolean", "integer", "string"}}, "idempotency_id": str(),
 		}),
 		"ActionInput": object(nil, schema{"total": money(), "idempotency_id": str()}),
+		"TransactionUpdateInput": object(nil, schema{"meta": schema{"type": "object", "description": "replaces the meta"},
+			"notes":     schema{"type": []string{"string", "null"}, "description": "kept as meta.notes; \"\" or null removes it"},
+			"reference": schema{"type": []string{"string", "null"}, "description": "kept as meta.reference; \"\" or null removes it"}}),
 		"WebPaymentInput": object(nil, func() schema {
 			p := schema{"method": str(), "customer_id": str(), "match_customer": schema{"type": []string{"boolean", "integer", "string"}},
 				"person_name": str(), "card_number": str(), "card_cvv": str(), "card_exp": str(),
@@ -465,6 +468,7 @@ func transactionProps(parent bool) schema {
 	p["currency"], p["is_manual"] = str(), boolean()
 	p["recurring_transaction_id"], p["user_id"] = schema{"type": "null"}, schema{"type": "null"}
 	p["user"] = schema{"type": "null"}
+	p["receipt_email_at"], p["receipt_sms_at"], p["schedule_id"] = nts(), nts(), nstr()
 	return p
 }
 

@@ -71,6 +71,9 @@ var opDocs = map[string]opDoc{
 	"putTransactionIdReceiptSmsStax": {desc: "Stax's spelling of PUT /transaction/{id}/receipt/sms: queues the receipt text to the customer's phone, or to phone.",
 		req: map[string]any{"phone": "5555550100"}},
 	"getTransactionIdFunding": {desc: "How a split-funded payment was allocated across the merchant's funding accounts (an empty list when it was not split)."},
+	"putTransactionId": {desc: "A transaction's money, parties and outcome are history: only meta (replaced whole), notes and reference (kept as meta.notes and meta.reference) change; any other field is a 422 naming it. 409 while the processor's answer is pending. Emits update_transaction.",
+		req: map[string]any{"notes": "called the customer", "reference": "ORD-1042"}},
+	"getTransactionIdRelated": {desc: "The transactions of the same family, oldest first, the one asked about left out: for a payment its captures, voids and refunds; for one of those the payment (with its child_transactions) and its siblings."},
 	"putTransactionIdReceiptSms": {desc: "Queues the receipt text to the customer's phone, or to phone.",
 		req: map[string]any{"phone": "+15555550100"}},
 

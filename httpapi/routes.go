@@ -106,6 +106,8 @@ func (a *API) routeTable() []route {
 		{method: "PUT", path: "/transaction/{id}/receipt/sms", tag: "transaction", summary: "Text the transaction's receipt (to the customer, or to phone)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
 		{method: "PUT", path: "/transaction/{id}/receipt-sms", tag: "transaction", summary: "Text the transaction's receipt (Stax's spelling of /receipt/sms)", req: "ReceiptInput", resp: "Message", opID: "putTransactionIdReceiptSmsStax", h: a.sendReceipt(tender.ChannelSMS)},
 		{method: "GET", path: "/transaction/{id}/funding", tag: "transaction", summary: "The transaction's split-funding allocations (bare array; empty unless split)", resp: "Funding", array: true, h: a.transactionFunding},
+		{method: "PUT", path: "/transaction/{id}", tag: "transaction", summary: "Update a transaction's meta, notes or reference (any other field: 422 naming it)", req: "TransactionUpdateInput", resp: "Transaction", h: a.updateTransaction},
+		{method: "GET", path: "/transaction/{id}/related", tag: "transaction", summary: "The transaction's family: its payment and that payment's captures, voids and refunds, oldest first, itself left out (bare array)", resp: "Transaction", array: true, h: a.relatedTransactions},
 
 		// Invoices.
 		{method: "POST", path: "/invoice", tag: "invoice", summary: "Create an invoice (DRAFT; send_now sends it by email)", req: "InvoiceInput", resp: "Invoice", h: a.createInvoice},

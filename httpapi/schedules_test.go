@@ -97,6 +97,11 @@ func TestScheduleTwoInstances(t *testing.T) {
 			if int(charges["total"].(float64)) != month {
 				t.Fatalf("after month %d: %v charges", month, charges["total"])
 			}
+			for _, c := range charges["data"].([]any) {
+				if c.(map[string]any)["schedule_id"] != id {
+					t.Fatalf("an autopay charge's schedule_id = %v, want %s", c.(map[string]any)["schedule_id"], id)
+				}
+			}
 		}
 
 		// Before the first occurrence nothing happens.

@@ -67,3 +67,64 @@ func TestClientFields(t *testing.T) {
 		}
 	})
 }
+
+// TestTransactionEdit: PUT /transaction/{id} changes meta, notes and
+// reference only (other fields a 422 naming them); GET
+// /transaction/{id}/related lists the family; receipt_email_at,
+// receipt_sms_at and schedule_id are filled once they apply.
+func TestTransactionEdit(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		e := apitest.Start(t, store, apitest.Options{})
+		pm := newCard(t, e, "4111111111111111")
+		sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12, "meta": map[string]any{"a": 1}}, 200).Map(t)
+		id := sale["id"].(string)
+		if sale["receipt_email_at"] != nil || sale["receipt_sms_at"] != nil || sale["schedule_id"] != nil {
+			t.Fatalf("%s: fresh sale = %v", store, sale)
+		}
+		got := e.Call("PUT", "/transaction/"+id, map[string]any{"notes": "called", "reference": "ORD-1"}, 200).Map(t)
+		if m := got["meta"].(map[string]any); m["notes"] != "called" || m["reference"] != "ORD-1" || m["a"] != 1.0 {
+			t.Fatalf("%s: updated meta = %v", store, got["meta"])
+		}
+		got = e.Call("PUT", "/transaction/"+id, map[string]any{"meta": map[string]any{"b": "x"}, "notes": nil}, 200).Map(t)
+		if m := got["meta"].(map[string]any); len(m) != 1 || m["b"] != "x" {
+			t.Fatalf("%s: replaced meta = %v", store, got["meta"])
+		}
+		bad := e.Call("PUT", "/transaction/"+id, map[string]any{"total": 1, "success": false, "notes": 3}, 422).Map(t)
+		if bad["total"] == nil || bad["success"] == nil || bad["notes"] == nil || len(bad) != 3 {
+			t.Fatalf("%s: rejected fields = %v", store, bad)
+		}
+		if tot := e.Call("GET", "/transaction/"+id, nil, 200).Map(t)["total"]; tot != 12.0 {
+			t.Fatalf("%s: total changed to %v", store, tot)
+		}
+		e.Call("PUT", "/transaction/00000000-0000-4000-8000-000000000000", map[string]any{"notes": "x"}, 404)
+
+		// The family: a sale and its void.
+		var rel []map[string]any
+		e.Call("GET", "/transaction/"+id+"/related", nil, 200).JSON(t, &rel)
+		if len(rel) != 0 {
+			t.Fatalf("%s: related of a lone sale = %v", store, rel)
+		}
+		voided := e.Call("POST", "/transaction/"+id+"/void", map[string]any{}, 200).Map(t)
+		voidID := voided["child_transactions"].([]any)[0].(map[string]any)["id"].(string)
+		e.Call("GET", "/transaction/"+id+"/related", nil, 200).JSON(t, &rel)
+		if len(rel) != 1 || rel[0]["id"] != voidID || rel[0]["type"] != "void" {
+			t.Fatalf("%s: related of the sale = %v", store, rel)
+		}
+		e.Call("GET", "/transaction/"+voidID+"/related", nil, 200).JSON(t, &rel)
+		if len(rel) != 1 || rel[0]["id"] != id || len(rel[0]["child_transactions"].([]any)) != 1 {
+			t.Fatalf("%s: related of the void = %v", store, rel)
+		}
+		e.Call("GET", "/transaction/00000000-0000-4000-8000-000000000000/related", nil, 404)
+
+		// Receipts stamp their channel's time.
+		e.Call("PUT", "/transaction/"+id+"/receipt/email", map[string]any{"email": "a@example.com"}, 200)
+		got = e.Call("GET", "/transaction/"+id, nil, 200).Map(t)
+		if got["receipt_email_at"] == nil || got["receipt_sms_at"] != nil {
+			t.Fatalf("%s: after an email receipt = %v", store, got)
+		}
+		e.Call("PUT", "/transaction/"+id+"/receipt-sms", map[string]any{"phone": "4075550000"}, 200)
+		if got = e.Call("GET", "/transaction/"+id, nil, 200).Map(t); got["receipt_sms_at"] == nil {
+			t.Fatalf("%s: after an SMS receipt = %v", store, got)
+		}
+	})
+}

@@ -314,7 +314,7 @@ func TestWebPaymentsThrottle(t *testing.T) {
 			t.Fatalf("pay %d: %d %s", i+1, r.Status, r.Body)
 		}
 		if i == 5 && (r.Status != 429 || r.Header.Get("Access-Control-Allow-Origin") != "https://shop.example" ||
-			!strings.Contains(r.Map(t)["error"].(string), "at most 5 per 1m0s")) {
+			!strings.Contains(r.Map(t)["error"].(string), "Too many payments from this address (at most 5 a minute)")) {
 			t.Fatalf("6th pay: %d %v %s", r.Status, r.Header, r.Body)
 		}
 	}
@@ -324,7 +324,7 @@ func TestWebPaymentsThrottle(t *testing.T) {
 		if i < 5 && r.Status != 422 {
 			t.Fatalf("tokenize %d: %d %s", i+1, r.Status, r.Body)
 		}
-		if i == 5 && (r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Map(t)["error"].(string), "at most 10 per 1m0s")) {
+		if i == 5 && (r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Map(t)["error"].(string), "Too many Stax.js requests (tokenize and pay) from this address (at most 10 a minute)")) {
 			t.Fatalf("11th web-payments request: %d %v %s", r.Status, r.Header, r.Body)
 		}
 	}

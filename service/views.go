@@ -30,6 +30,21 @@ type TransactionView struct {
 	RecurringTransactionID *string   `json:"recurring_transaction_id"`
 	UserID                 *string   `json:"user_id"`
 	User                   *struct{} `json:"user"`
+	// ReceiptEmailAt and ReceiptSMSAt: when the newest receipt went out by
+	// each channel (null before one did); ScheduleID: the scheduled invoice
+	// whose invoice the payment paid (null otherwise).
+	ReceiptEmailAt *tender.Time `json:"receipt_email_at"`
+	ReceiptSMSAt   *tender.Time `json:"receipt_sms_at"`
+	ScheduleID     *string      `json:"schedule_id"`
+}
+
+// extras sets the fields kept beside the transaction.
+func (v *TransactionView) extras(x tender.TransactionExtras) {
+	v.ReceiptEmailAt, v.ReceiptSMSAt = x.ReceiptEmailAt, x.ReceiptSMSAt
+	if x.ScheduleID != "" {
+		id := x.ScheduleID
+		v.ScheduleID = &id
+	}
 }
 
 func flags(t *tender.Transaction) *TransactionView {
@@ -89,16 +104,32 @@ func (s *Service) views(ctx context.Context, q store.Executor, merchantID string
 			return nil, err
 		}
 	}
-	var err error
+	// A fresh transaction has no receipt yet; only an invoice's payment
+	// can have a schedule.
+	var extraIDs []string
+	for _, t := range ts {
+		if !childless || t.InvoiceID != "" {
+			extraIDs = append(extraIDs, t.ID)
+			for _, k := range byParent[t.ID] {
+				extraIDs = append(extraIDs, k.ID)
+			}
+		}
+	}
+	extras, err := q.TransactionExtras(ctx, extraIDs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*TransactionView, 0, len(ts))
 	for _, t := range ts {
 		v := flags(t)
+		v.extras(extras[t.ID])
 		if kids := byParent[t.ID]; kids != nil {
 			v.ChildTransactions = kids
 			for _, k := range kids {
 				if f := funding[k.ID]; f != nil {
 					k.Funding = f
 				}
+				k.extras(extras[k.ID])
 			}
 		}
 		if f := funding[t.ID]; f != nil {

@@ -241,6 +241,11 @@ type Executor interface {
 	FundingCreate(ctx context.Context, transactionID string, alloc []tender.Funding) error
 	// FundingOf returns the allocations of the given transactions.
 	FundingOf(ctx context.Context, transactionIDs []string) (map[string][]tender.Funding, error)
+	// TransactionExtras returns, for those of the given transactions that
+	// have any, when their newest email and SMS receipts were issued (a
+	// message that failed for good does not count) and the scheduled
+	// invoice their invoice was made by.
+	TransactionExtras(ctx context.Context, transactionIDs []string) (map[string]tender.TransactionExtras, error)
 
 	// --- scheduled invoices ---
 

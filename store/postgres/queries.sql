@@ -1155,3 +1155,14 @@ SELECT v FROM (
     SELECT processor_credentials AS v FROM merchants
     WHERE processor_credentials <> '' AND ($1::text = '' OR substr(processor_credentials, 1, length($1::text) + 4) = 'v1.' || $1::text || '.')
 ) AS sealed LIMIT 1;
+
+-- name: TransactionExtras
+-- When each transaction's newest receipts were issued, and its invoice's
+-- schedule (messages_object, migration 018, keeps it O(ids)).
+SELECT t.id,
+    (SELECT max(m.created_at) FROM messages m WHERE m.object_id = t.id::text AND m.object_type = 'transaction'
+        AND m.kind = 'receipt' AND m.channel = 'email' AND m.status <> 'FAILED'),
+    (SELECT max(m.created_at) FROM messages m WHERE m.object_id = t.id::text AND m.object_type = 'transaction'
+        AND m.kind = 'receipt' AND m.channel = 'sms' AND m.status <> 'FAILED'),
+    coalesce((SELECT i.schedule_id::text FROM invoices i WHERE i.id = nullif(t.invoice_id, '')::uuid), '')
+FROM transactions t WHERE t.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb) v(value));

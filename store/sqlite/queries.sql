@@ -1106,3 +1106,14 @@ SELECT v FROM (
     SELECT processor_credentials AS v FROM merchants
     WHERE processor_credentials <> '' AND ($1 = '' OR substr(processor_credentials, 1, length($1) + 4) = 'v1.' || $1 || '.')
 ) LIMIT 1;
+
+-- name: TransactionExtras
+-- When each transaction's newest receipts were issued, and its invoice's
+-- schedule (messages_object, migration 018, keeps it O(ids)).
+SELECT t.id,
+    (SELECT max(m.created_at) FROM messages m WHERE m.object_id = t.id AND m.object_type = 'transaction'
+        AND m.kind = 'receipt' AND m.channel = 'email' AND m.status <> 'FAILED'),
+    (SELECT max(m.created_at) FROM messages m WHERE m.object_id = t.id AND m.object_type = 'transaction'
+        AND m.kind = 'receipt' AND m.channel = 'sms' AND m.status <> 'FAILED'),
+    coalesce((SELECT i.schedule_id FROM invoices i WHERE i.id = t.invoice_id AND t.invoice_id <> ''), '')
+FROM transactions t WHERE t.id IN (SELECT value FROM json_each($1));

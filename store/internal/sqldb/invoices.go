@@ -12,6 +12,7 @@ import (
 var invoiceQueries = []string{
 	"InvoiceCreate", "InvoiceGet", "InvoiceGetForUpdate", "InvoiceUpdate", "InvoiceCount", "InvoiceList",
 	"InvoicePaid", "InvoiceByID", "TransactionsOfInvoice", "ItemTakeStock", "FundingInsert", "FundingOf",
+	"TransactionExtras",
 }
 
 func init() { requiredQueries = append(requiredQueries, invoiceQueries...) }
@@ -167,4 +168,27 @@ func (e *exec) TransactionsOfInvoice(ctx context.Context, merchantID, invoiceID 
 		return []*tender.Transaction{}, nil
 	}
 	return e.queryTransactions(ctx, e.r, e.q("TransactionsOfInvoice"), merchantID, invoiceID)
+}
+
+func (e *exec) TransactionExtras(ctx context.Context, transactionIDs []string) (map[string]tender.TransactionExtras, error) {
+	out := map[string]tender.TransactionExtras{}
+	if len(transactionIDs) == 0 {
+		return out, nil
+	}
+	rows, err := e.r.QueryContext(ctx, e.q("TransactionExtras"), mustJSON(transactionIDs))
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, schedule string
+		var email, sms timeCol
+		if err := rows.Scan((*textCol)(&id), &email, &sms, &schedule); err != nil {
+			return nil, e.d.wrap(err)
+		}
+		if x := (tender.TransactionExtras{ReceiptEmailAt: email.ptr(), ReceiptSMSAt: sms.ptr(), ScheduleID: schedule}); x != (tender.TransactionExtras{}) {
+			out[id] = x
+		}
+	}
+	return out, e.d.wrap(rows.Err())
 }
