@@ -145,7 +145,10 @@ var opDocs = map[string]opDoc{
 	"getWebhookIdDeliveries":                  {desc: "The delivery log, newest first: status, attempts, last HTTP status and error."},
 	"postWebhookIdDeliveriesDeliveryIdReplay": {desc: "Sends a delivery's event again, signed anew."},
 	"getSandboxOutbox":                        {desc: "The sandbox merchant's emails and texts, newest first: those sent and those kept in the outbox when no transport is configured."},
-	"postSandboxBatch":                        {desc: "Settles the sandbox merchant's open batch now (it also closes daily at TENDER_SETTLE_AT); ACH returns happen here."},
+	"getSandboxClock":                         {desc: "The sandbox server's clock: its time and how many seconds it runs ahead of the wall clock. One clock per server process, shared by every merchant. 404 on a server not in sandbox mode, 403 for a merchant that is not a sandbox one."},
+	"postSandboxClock": {desc: "Moves the sandbox server's clock forward by advance: a duration (\"720h\", \"30d\", \"90m\") or whole seconds. Scheduled invoices, settlement, webhook retries, message reminders and token expiry then act at the new time, without waiting. It never goes back (restart the server to reset it). 404 outside sandbox mode, 403 for a non-sandbox merchant.",
+		req: map[string]any{"advance": "720h"}},
+	"postSandboxBatch": {desc: "Settles the sandbox merchant's open batch now (it also closes daily at TENDER_SETTLE_AT); ACH returns happen here."},
 
 	// Item catalog.
 	"postItem": {desc: "A catalog item; price in dollars, exact to the cent. Emits create_item.",

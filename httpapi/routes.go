@@ -161,6 +161,8 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/processor/{name}/webhook/{merchant_id}", auth: authPublic, tag: "processor", summary: "An event from the merchant's processor (refund, failed payment, dispute), authenticated by its signature", resp: "ProcessorEventAck", h: a.processorWebhook},
 		{method: "GET", path: "/sandbox/outbox", tag: "sandbox", summary: "Emails and SMS sent or kept for the sandbox merchant, newest first", resp: "Message", list: true, query: pageParams[:2], h: a.sandboxOutbox},
 		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},
+		{method: "GET", path: "/sandbox/clock", tag: "sandbox", summary: "The sandbox server's clock", resp: "SandboxClock", h: a.getSandboxClock},
+		{method: "POST", path: "/sandbox/clock", tag: "sandbox", summary: "Advance the sandbox server's clock", req: "SandboxClockInput", resp: "SandboxClock", h: a.advanceSandboxClock},
 
 		// Item catalog.
 		{method: "POST", path: "/item", tag: "item", summary: "Create a catalog item", req: "ItemInput", resp: "Item", h: a.createItem},

@@ -17,6 +17,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -26,6 +27,9 @@ type Config struct {
 	Logger *slog.Logger
 	// PollInterval is how often idle workers look for jobs (default 250 ms).
 	PollInterval time.Duration
+	// Clock is the time River schedules and fetches jobs by (nil: the
+	// wall clock). An advance of it runs the schedule tick at once.
+	Clock *tender.Clock
 }
 
 // Registration is what a package adds to the Client besides its workers
@@ -91,7 +95,14 @@ func (c *Client) Add(s ...Service) { c.services = append(c.services, s...) }
 // Start builds and starts the River client, then the services.
 func (c *Client) Start(ctx context.Context) error {
 	var err error
+	var test river.TestConfig
+	if c.cfg.Clock != nil {
+		// River names its time source a test hook; it is how a sandbox
+		// clock's advance reaches scheduled jobs (webhook retries).
+		test.Time = c.cfg.Clock
+	}
 	c.river, err = river.NewClient(c.driver, &river.Config{
+		Test:                 test,
 		Queues:               c.reg.Queues,
 		Workers:              c.workers,
 		PeriodicJobs:         c.reg.Periodic,

@@ -6,26 +6,41 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/service"
 )
 
 // Settlement closes the batch every day at settleAt ("HH:MM", UTC; see
-// ParseClock) by the clock now. Several instances may do so at once: each
+// ParseClock) by clock. An advance of the clock wakes it to recompute its
+// wait (a jump past settleAt settles once). Several instances may do so at once: each
 // transaction settles once, under its row lock.
-func Settlement(svc *service.Service, logger *slog.Logger, now func() time.Time, settleAt string) Service {
+func Settlement(svc *service.Service, logger *slog.Logger, clock *tender.Clock, settleAt string) Service {
 	return Loop(func(ctx context.Context) {
 		hh, mm, _ := ParseClock(settleAt)
+		now := clock.Now
+		last := now().UTC()
 		for {
+			changed := clock.Changed()
 			t := now().UTC()
-			next := time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, time.UTC)
-			if !next.After(t) {
+			// The next settle time after the last look: an advance past it
+			// settles now.
+			next := time.Date(last.Year(), last.Month(), last.Day(), hh, mm, 0, 0, time.UTC)
+			if !next.After(last) {
 				next = next.Add(24 * time.Hour)
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(next.Sub(t)):
+			if next.After(t) {
+				timer := time.NewTimer(next.Sub(t))
+				select {
+				case <-ctx.Done():
+					timer.Stop()
+					return
+				case <-changed:
+					timer.Stop()
+					continue
+				case <-timer.C:
+				}
 			}
+			last = now().UTC()
 			n, err := svc.Settle(ctx, "", now())
 			if err != nil {
 				logger.Warn("settlement batch", "error", err.Error())

@@ -242,6 +242,8 @@ type Server struct {
 	// Sandbox holds the bootstrapped merchant's keys when this process
 	// created it (nil otherwise).
 	Sandbox *SandboxKeys
+	// Clock is the process's clock (advanced by POST /sandbox/clock).
+	Clock *tender.Clock
 
 	redis    *redis.Client
 	jobs     *jobs.Client
@@ -307,7 +309,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("vault: %w", err)
 	}
 	s.Service = service.New(st)
-	s.Service.Now = cfg.Now
+	// One clock for the service and every time-driven job; a sandbox
+	// server can advance it (POST /sandbox/clock).
+	s.Clock = tender.NewClock(cfg.Now)
+	s.Service.Now = s.Clock.Now
+	s.Service.Clock = s.Clock
 	s.Service.Vault = vault.New(keys)
 	s.Service.Fingerprinter = vault.NewFingerprinter(vault.FingerprintSecret(keys))
 	if err := s.Service.CheckVaultKeys(ctx); err != nil {
@@ -319,14 +325,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.WrapGateway = cfg.WrapGateway
 	s.Service.GatewayTimeout = cfg.GatewayTimeout
 	s.Service.Logger = cfg.Logger
-	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval})
+	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: s.Clock})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	allow := webhook.AllowList(cfg.Sandbox, cfg.WebhookAllowHosts)
 	if _, err := webhook.New(ctx, webhook.Config{Store: st, Jobs: s.jobs, Logger: cfg.Logger, Timeout: cfg.WebhookTimeout,
-		PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow}); err != nil {
+		PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow, Now: s.Clock.Now}); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
@@ -334,7 +340,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.WebhookAllowPrivate = allow
 	s.Service.WebhookSpecialHost = webhook.RefusedHost
 	s.Service.PublicURL = cfg.PublicURL
-	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: cfg.Now, Interval: cfg.MessageInterval}
+	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: s.Clock.Now, Interval: cfg.MessageInterval}
 	if cfg.SMTPURL != "" {
 		smtp, err := notify.NewSMTP(cfg.SMTPURL)
 		if err != nil {
@@ -346,7 +352,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.EmailEnabled, s.Service.SMSEnabled = s.relay.Email != nil, cfg.SMS != nil
 	s.jobs.Add(jobs.KeySweep(s.Service, cfg.Logger),
 		jobs.Janitor(s.Service, cfg.Logger, cfg.JanitorInterval, cfg.GatewayTimeout),
-		jobs.Settlement(s.Service, cfg.Logger, cfg.Now, cfg.SettleAt),
+		jobs.Settlement(s.Service, cfg.Logger, s.Clock, cfg.SettleAt),
 		jobs.ListPositions(s.Service, cfg.Logger, cfg.ListPositionInterval),
 		jobs.Messages(s.relay))
 	s.Service.TerminalWait = cfg.TerminalWait

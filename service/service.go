@@ -21,8 +21,10 @@ import (
 // Service holds the dependencies of every operation.
 type Service struct {
 	Store store.Store
-	// Now is the clock; tests inject their own.
-	Now func() time.Time
+	// Now is the clock; tests inject their own. Clock, when set, is the
+	// one Now reads, which a sandbox server can advance (AdvanceClock).
+	Now   func() time.Time
+	Clock *tender.Clock
 	// Vault seals card and account numbers; Fingerprinter recognises the
 	// same number across payment methods without decrypting.
 	Vault         *vault.Vault

@@ -47,6 +47,10 @@ type Config struct {
 	Workers int
 	// MaxRetryDelay caps the backoff (default tender.MaxWebhookRetryDelay s).
 	MaxRetryDelay time.Duration
+	// Now is the clock that retries are scheduled on and deliveries
+	// stamped with (default time.Now; the server's sandbox-advanceable
+	// clock). Signatures and network deadlines use the wall clock.
+	Now func() time.Time
 }
 
 // Deliverer enqueues and works webhook deliveries.

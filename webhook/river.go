@@ -30,6 +30,9 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	if cfg.AllowPrivate == nil {
 		cfg.AllowPrivate = func(string) bool { return false }
 	}

@@ -18,7 +18,7 @@ type worker struct {
 
 func (w *worker) NextRetry(job *river.Job[deliverArgs]) time.Time {
 	base := time.Duration(max(job.Args.RetryBase, 1)) * time.Second
-	return time.Now().Add(RetryDelay(base, job.Attempt+job.Args.Offset, w.d.cfg.MaxRetryDelay))
+	return w.d.cfg.Now().Add(RetryDelay(base, job.Attempt+job.Args.Offset, w.d.cfg.MaxRetryDelay))
 }
 
 func (w *worker) Timeout(*river.Job[deliverArgs]) time.Duration {
@@ -44,17 +44,17 @@ func (w *worker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 	if work.Blocked {
 		return river.JobSnooze(time.Second)
 	}
-	now := time.Now()
+	now := w.d.cfg.Now()
 	if hook.DeletedAt != nil {
 		del.Status, del.LastError, del.UpdatedAt = tender.DeliveryFailed, "The webhook was deleted.", tender.NewTime(now)
 		return st.DeliveryUpdate(ctx, del)
 	}
 	ev := &tender.Event{ID: del.EventID, Name: del.EventName, Payload: work.Payload}
 	code, sendErr := w.d.send(ctx, hook, del, ev)
-	del.Attempts, del.LastStatusCode, del.UpdatedAt = job.Attempt+job.Args.Offset, code, tender.NewTime(time.Now())
+	del.Attempts, del.LastStatusCode, del.UpdatedAt = job.Attempt+job.Args.Offset, code, tender.NewTime(w.d.cfg.Now())
 	del.LastError = ""
 	if sendErr == nil {
-		at := tender.NewTime(time.Now())
+		at := tender.NewTime(w.d.cfg.Now())
 		del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
 		return st.DeliveryUpdate(ctx, del)
 	}
@@ -220,7 +220,7 @@ func (b *sendingBatch) sendGroup(ctx context.Context, g []*outcome) {
 		ev := &tender.Event{ID: o.work.Delivery.EventID, Name: o.work.Delivery.EventName, Payload: o.work.Payload}
 		code, err := b.d.send(ctx, o.work.Webhook, o.work.Delivery, ev)
 		b.mu.Lock()
-		o.code, o.err, o.at = code, err, time.Now()
+		o.code, o.err, o.at = code, err, b.d.cfg.Now()
 		if o.state == handedOff {
 			b.mu.Unlock()
 			b.finishHandedOff(o)
@@ -302,7 +302,7 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[batchArgs]) error
 // the rows), and the jobs of what is retried, deferred or handed off, in
 // one transaction.
 func (d *Deliverer) record(ctx context.Context, all []*outcome, write func(store.Executor, []*tender.WebhookDelivery) error) error {
-	now := time.Now()
+	now := d.cfg.Now()
 	var jobs []river.InsertManyParams
 	deliveries := make([]*tender.WebhookDelivery, 0, len(all))
 	for _, o := range all {
