@@ -30,18 +30,21 @@ func migrate(ctx context.Context, st store.Store, driver riverdriver.Driver[*sql
 	if st.Dialect() == "postgres" {
 		// River's migrator does not serialise concurrent runs: several
 		// instances starting at once on an empty database collide creating
-		// its types. Hold a session advisory lock around it.
-		conn, err := st.SQLDB().Conn(ctx)
+		// its types. Hold an advisory lock around it, transaction-scoped in
+		// a transaction kept open meanwhile: through a PgBouncer in
+		// transaction pooling mode a session lock and its unlock may run on
+		// different server connections, leaving the lock held for ever on
+		// one of them (and the next instance waiting on it); an open
+		// transaction keeps its server connection, and its end releases
+		// the lock wherever it is.
+		lock, err := st.SQLDB().BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext('tender_river_migrate'))`); err != nil {
+		defer func() { _ = lock.Rollback() }()
+		if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('tender_river_migrate'))`); err != nil {
 			return fmt.Errorf("river migrations lock: %w", err)
 		}
-		defer func() {
-			_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('tender_river_migrate'))`)
-		}()
 	}
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: logger})
 	if err != nil {

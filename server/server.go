@@ -273,6 +273,26 @@ func OpenStore(ctx context.Context, cfg Config) (store.Store, error) {
 	return nil, errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite")
 }
 
+// MigrateForServe applies the migrations this build knows. A schema that a
+// newer release has migrated further is no error here (a rolling upgrade
+// runs the two releases side by side on it, see
+// docs/postgres-operations.md): it is logged and the server goes on.
+func MigrateForServe(ctx context.Context, st store.Store, logger *slog.Logger) error {
+	err := st.Migrate(ctx)
+	var ahead *store.SchemaAheadError
+	if errors.As(err, &ahead) {
+		if logger != nil {
+			logger.Warn("database schema is newer than this release (rolling upgrade: upgrade this instance next)",
+				"unknown_migrations", ahead.Unknown, "newest_known", ahead.Newest)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
 // New opens the store, migrates it, bootstraps the sandbox merchant when the
 // database is empty, and builds the API. It does not listen yet.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -291,9 +311,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, Store: st}
-	if err := st.Migrate(ctx); err != nil {
+	if err := MigrateForServe(ctx, st, cfg.Logger); err != nil {
 		st.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
+		return nil, err
 	}
 	if _, _, err := jobs.ParseClock(cfg.SettleAt); err != nil {
 		st.Close()

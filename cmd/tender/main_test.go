@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "tender")
-	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-trimpath", "-o", binary, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build tender: %v\n%s", err, out)
 		os.Exit(1)
@@ -63,7 +63,13 @@ func twoInstances(t *testing.T, dbURL string, extraEnv ...string) (a, b *proc, k
 // startProc runs "tender args..." in dir with env and waits for it to listen.
 func startProc(t *testing.T, dir string, env []string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	return startBinary(t, binary, dir, env, args...)
+}
+
+// startBinary is startProc with another tender binary (a previous release).
+func startBinary(t *testing.T, bin, dir string, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = io.Discard

@@ -226,6 +226,8 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer st.Close()
+	// A schema a newer release migrated is refused here (the error names
+	// its migrations): there are no down migrations to bring it back.
 	if err := st.Migrate(ctx); err != nil {
 		return err
 	}
@@ -242,7 +244,7 @@ func openService(ctx context.Context, cfg server.Config) (*service.Service, func
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := st.Migrate(ctx); err != nil {
+	if err := server.MigrateForServe(ctx, st, nil); err != nil {
 		st.Close()
 		return nil, nil, err
 	}

@@ -266,7 +266,42 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		db.stmtW.prepareAll(ctx, static)
 	}
-	return nil
+	return db.schemaAhead(ctx, names)
+}
+
+// schemaAhead returns a *store.SchemaAheadError when the database records
+// migrations that are not among known (a newer release applied them).
+func (db *DB) schemaAhead(ctx context.Context, known []string) error {
+	rows, err := db.write.QueryContext(ctx, `SELECT version FROM tender_migrations ORDER BY version`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	have := make(map[string]bool, len(known))
+	for _, n := range known {
+		have[n] = true
+	}
+	var unknown []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		if !have[v] {
+			unknown = append(unknown, v)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	newest := "none"
+	if len(known) > 0 {
+		newest = known[len(known)-1]
+	}
+	return &store.SchemaAheadError{Unknown: unknown, Newest: newest}
 }
 
 func (d *Dialect) wrap(err error) error {

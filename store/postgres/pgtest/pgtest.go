@@ -66,3 +66,45 @@ func URL(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Database creates an empty database on the test server and returns its
+// URL (without search_path, for what cannot take one: a PgBouncer refuses
+// unknown startup parameters, pg_dump works on databases). It is dropped,
+// with any connections left to it, when the test ends.
+func Database(t testing.TB) string {
+	t.Helper()
+	base := BaseURL()
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL unreachable at %s: %v", base, err)
+		}
+		t.Skipf("PostgreSQL unreachable at %s: %v", base, err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "tender_t_" + hex.EncodeToString(b[:])
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
