@@ -42,4 +42,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseFilters(t, open)
 	exerciseStock(t, open)
 	exerciseProcessors(t, open)
+	exerciseTeam(t, open)
 }
