@@ -134,7 +134,7 @@ func (d *Dashboard) refundForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := txPage{Tx: v, CanRefund: s.User.CanRefund(), Amount: v.Refundable().String(), IdempotencyID: tender.NewID()}
+	p := txPage{Tx: v, CanRefund: s.User.CanRefund(), Amount: amountField(v.Refundable()), IdempotencyID: tender.NewID()}
 	status := http.StatusOK
 	if !p.CanRefund {
 		status, p.Errors = http.StatusForbidden, []string{"Your role (" + s.User.Role + ") may not refund payments."}
@@ -223,4 +223,13 @@ func (d *Dashboard) events(w http.ResponseWriter, r *http.Request) error {
 		Filter tender.EventFilter
 	}{page.Items, newPager(r, lp, page.Total), f})
 	return nil
+}
+
+// amountField shows an amount as a form field's dollars, with cents.
+func amountField(a tender.Amount) string {
+	sign := ""
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return sign + strconv.FormatInt(int64(a)/100, 10) + "." + strconv.FormatInt(int64(a)%100/10, 10) + strconv.FormatInt(int64(a)%10, 10)
 }
