@@ -57,6 +57,10 @@ type Config struct {
 	// Terminal serves device connections (GET /terminal/connect, a
 	// WebSocket); nil leaves the route out.
 	Terminal http.Handler
+	// Dashboard builds the merchant dashboard served at / and
+	// /dashboard/..., given the API's rule for a request's client address
+	// (for its sign-in throttle); nil serves no dashboard.
+	Dashboard func(clientIP func(*http.Request) string) http.Handler
 }
 
 // API is the HTTP handler.
@@ -117,6 +121,11 @@ func New(cfg Config) *API {
 	mux.Handle("GET /js/{file}", a.plain("/js/{file}", a.serveAsset))
 	mux.Handle("OPTIONS /webpayment/{token}/{action}", a.plain("OPTIONS /webpayment/{token}/{action}", a.webPreflight))
 	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
+	if cfg.Dashboard != nil {
+		d := cfg.Dashboard(a.clientIP)
+		mux.Handle("GET /{$}", a.plain("/", d.ServeHTTP))
+		mux.Handle("/dashboard/", a.plain("/dashboard", d.ServeHTTP))
+	}
 	if cfg.Terminal != nil {
 		mux.Handle("GET /terminal/connect", a.plain("/terminal/connect", a.throttlePairing(cfg.Terminal.ServeHTTP)))
 	}

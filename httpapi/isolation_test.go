@@ -51,6 +51,9 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				t.Fatal("no delivery within 10 s")
 			}
 		}
+		var events struct{ Data []struct{ ID string } }
+		e.Call("GET", "/event?per_page=1", nil, 200).JSON(t, &events)
+		event := events.Data[0].ID
 		// A merchant of a partner, for partner routes.
 		_, pk, err := e.Server.Service.CreatePartner(t.Context(), "P")
 		if err != nil {
@@ -107,6 +110,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return sched
 			case strings.HasPrefix(path, "/invoice/"):
 				return inv
+			case strings.HasPrefix(path, "/event/"):
+				return event
 			}
 			return ""
 		}

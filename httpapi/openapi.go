@@ -174,6 +174,10 @@ func componentSchemas() schema {
 		"SandboxClockInput": object([]string{"advance"}, schema{"advance": schema{"oneOf": []schema{str(), integer()},
 			"description": "a duration (720h, 30d, 90m) or whole seconds"}}),
 		"Webhook": withProp(object(all(webhook), webhook), "secret", str()),
+		"Event": object([]string{"id", "merchant_id", "name", "object_type", "object_id", "data", "created_at"}, schema{
+			"id": str(), "merchant_id": str(), "name": str(), "object_type": str(), "object_id": str(),
+			"data":       schema{"type": "object", "description": "the object as the API showed it after the change"},
+			"created_at": ts()}),
 		"WebhookInput": object([]string{"target_url", "event"}, schema{"target_url": str(), "event": str(),
 			"max_attempts": integer(), "retry_base_seconds": integer()}),
 		"WebhookDelivery":  object(all(delivery), delivery),

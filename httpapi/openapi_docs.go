@@ -32,6 +32,10 @@ var opDocs = map[string]opDoc{
 	"postMerchantIdApikey": {desc: "Mints an API key for one of the partner's merchants (shown once).",
 		req: map[string]any{"name": "pos"}},
 
+	// The event log.
+	"getEvent":   {desc: "The merchant's events, newest first, as a Laravel paginator: every change's event as webhooks receive it (data is the object after the change). name and object_id filter."},
+	"getEventId": {desc: "One of the merchant's events; another merchant's is 404."},
+
 	// Customers.
 	"postCustomer": {desc: "At least one of firstname, lastname, email or company. Emits create_customer.",
 		req: map[string]any{"firstname": "Jane", "lastname": "Doe", "email": "jane@example.com", "phone": "5555550100"}},

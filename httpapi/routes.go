@@ -164,6 +164,12 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/sandbox/clock", tag: "sandbox", summary: "The sandbox server's clock", resp: "SandboxClock", h: a.getSandboxClock},
 		{method: "POST", path: "/sandbox/clock", tag: "sandbox", summary: "Advance the sandbox server's clock", req: "SandboxClockInput", resp: "SandboxClock", h: a.advanceSandboxClock},
 
+		// The event log: every change, as webhooks receive it.
+		{method: "GET", path: "/event", tag: "event", summary: "List the merchant's events, newest first (the event log webhooks are sent from)", resp: "Event", list: true, query: append([]queryParam{
+			{"name", "string", "event name, e.g. create_transaction"}, {"object_id", "string", "the id of the object the event is about"},
+		}, pageParams[:2]...), h: a.listEvents},
+		{method: "GET", path: "/event/{id}", tag: "event", summary: "Get one of the merchant's events", resp: "Event", h: a.getEvent},
+
 		// Item catalog.
 		{method: "POST", path: "/item", tag: "item", summary: "Create a catalog item", req: "ItemInput", resp: "Item", h: a.createItem},
 		{method: "GET", path: "/item", tag: "item", summary: "List catalog items", resp: "Item", list: true, query: append([]queryParam{

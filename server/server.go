@@ -21,6 +21,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/dashboard"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/httpapi"
@@ -244,6 +245,9 @@ type Server struct {
 	Sandbox *SandboxKeys
 	// Clock is the process's clock (advanced by POST /sandbox/clock).
 	Clock *tender.Clock
+	// SignInLink is the one-time dashboard sign-in link the sandbox
+	// banner printed at Start ("" outside sandbox mode).
+	SignInLink string
 
 	redis    *redis.Client
 	jobs     *jobs.Client
@@ -405,6 +409,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Ready:           s.ready,
 		Version:         cfg.Version,
 		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
+		Dashboard: func(clientIP func(*http.Request) string) http.Handler {
+			return dashboard.New(dashboard.Config{Service: s.Service, Limiter: limiter, ClientIP: clientIP,
+				Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Logger: cfg.Logger})
+		},
 	})
 	if cfg.Sandbox {
 		if err := s.bootstrap(ctx); err != nil {
@@ -447,6 +455,9 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		return err // another process bootstrapped it
 	}
 	s.Sandbox = &SandboxKeys{MerchantID: out.Merchant.ID, APIKey: out.APIKey.Key, WebPaymentsToken: out.Merchant.WebPaymentsToken}
+	if _, err := s.Service.EnsureSandboxOwner(ctx, out.Merchant.ID, SandboxOwnerEmail); err != nil {
+		return fmt.Errorf("sandbox dashboard user: %w", err)
+	}
 	path := filepath.Join(s.cfg.DataDir, "sandbox-keys.json")
 	if err := os.MkdirAll(s.cfg.DataDir, 0o700); err != nil {
 		return err
@@ -496,6 +507,43 @@ func (s *Server) Start() error {
 		}
 	}()
 	s.cfg.Logger.Info("listening", "addr", ln.Addr().String(), "store", s.Store.Dialect(), "sandbox", s.cfg.Sandbox)
+	if s.cfg.Sandbox {
+		if err := s.printSignInLink(bg); err != nil {
+			s.cfg.Logger.Warn("dashboard sign-in link", "error", err.Error())
+		}
+	}
+	return nil
+}
+
+// SandboxOwnerEmail is the sandbox merchant's dashboard owner, who signs
+// in with the one-time links the start banner prints.
+const SandboxOwnerEmail = "sandbox@example.com"
+
+// printSignInLink prints a fresh one-time dashboard sign-in link for the
+// sandbox owner (each start prints one; a link works once, for 15
+// minutes) and keeps it in SignInLink.
+func (s *Server) printSignInLink(ctx context.Context) error {
+	u, err := s.Store.TeamUserByEmail(ctx, SandboxOwnerEmail)
+	if tender.ErrorCode(err) == tender.ENOTFOUND {
+		// A sandbox database from before the dashboard: its merchant is
+		// in sandbox-keys.json.
+		b, rerr := os.ReadFile(filepath.Join(s.cfg.DataDir, "sandbox-keys.json"))
+		var keys SandboxKeys
+		if rerr != nil || json.Unmarshal(b, &keys) != nil || keys.MerchantID == "" {
+			return nil
+		}
+		u, err = s.Service.EnsureSandboxOwner(ctx, keys.MerchantID, SandboxOwnerEmail)
+	}
+	if err != nil {
+		return err
+	}
+	token, err := s.Service.CreateSignInLink(ctx, u)
+	if err != nil {
+		return err
+	}
+	s.SignInLink = strings.TrimSuffix(s.Service.PublicURL, "/") + "/dashboard/link/" + token
+	fmt.Fprintf(s.cfg.Out, "Dashboard: %s/ (one-time sign-in link, 15 minutes: %s)\n",
+		strings.TrimSuffix(s.Service.PublicURL, "/"), s.SignInLink)
 	return nil
 }
 

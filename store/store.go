@@ -401,6 +401,41 @@ type Executor interface {
 	// VaultSealedSample returns one stored sealed value wrapped by master key
 	// kid ("" for any), or "" when there is none.
 	VaultSealedSample(ctx context.Context, kid string) (string, error)
+	// --- the dashboard's team and the event log ---
+
+	// TeamUserCreate stores a team user; ECONFLICT when the email is taken
+	// (by any merchant's user).
+	TeamUserCreate(ctx context.Context, u *tender.TeamUser) error
+	// TeamUserGet returns a user of merchantID; ENOTFOUND otherwise.
+	TeamUserGet(ctx context.Context, merchantID, id string) (*tender.TeamUser, error)
+	// TeamUserByEmail finds a user by lower-cased email, of any merchant.
+	TeamUserByEmail(ctx context.Context, email string) (*tender.TeamUser, error)
+	// TeamUserUpdate writes role, password hash, disabled and updated_at;
+	// ENOTFOUND when the user is not merchantID's.
+	TeamUserUpdate(ctx context.Context, u *tender.TeamUser) error
+	// TeamSessionCreate stores a session or a one-time sign-in link.
+	TeamSessionCreate(ctx context.Context, s *tender.TeamSession) error
+	// TeamSessionGet returns the session whose token hashes to tokenHash
+	// and its user, in one query: ENOTFOUND when there is none, when it has
+	// expired at now, or when it is a sign-in link. A disabled user's
+	// session is returned (the caller refuses it).
+	TeamSessionGet(ctx context.Context, tokenHash string, now time.Time) (*tender.TeamSession, *tender.TeamUser, error)
+	// TeamLinkUse spends a one-time sign-in link and returns its user:
+	// ENOTFOUND when it is unknown, expired at now or already spent. Two
+	// concurrent callers never both spend it.
+	TeamLinkUse(ctx context.Context, tokenHash string, now time.Time) (*tender.TeamUser, error)
+	// TeamSessionDelete removes a session (sign-out); no error when absent.
+	TeamSessionDelete(ctx context.Context, tokenHash string) error
+	// TeamSessionsDeleteExpired removes sessions and links expired before
+	// now and returns how many.
+	TeamSessionsDeleteExpired(ctx context.Context, now time.Time) (int, error)
+
+	// EventList lists a merchant's events, newest first, filtered by name
+	// and object id (each "" for any).
+	EventList(ctx context.Context, merchantID string, f tender.EventFilter, p tender.ListParams) (*tender.Page[*tender.Event], error)
+	// TransactionVolume counts and sums a merchant's successful sales
+	// (charges and captures, refunds not deducted) created in [from, to).
+	TransactionVolume(ctx context.Context, merchantID string, from, to time.Time) (int, tender.Amount, error)
 
 	// --- the sandbox processor's own ledger ---
 

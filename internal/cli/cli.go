@@ -42,6 +42,9 @@ Usage:
   tender partner create --name N   create a partner (ISV), print its partner API key
   tender apikey list [--merchant ID]  list a merchant's API keys (id, name, prefix; never the secret)
   tender apikey revoke --id KEY_ID [--merchant ID]  revoke one (running servers refuse it within 5 s)
+  tender user create --merchant ID --email E --role owner|admin|staff
+                                   add a dashboard user (--password-file F, or a random password printed once)
+  tender user link --email E       print a one-time dashboard sign-in link for a user
   tender vault rotate [--generate] re-wrap stored card/account numbers under the current master key
   tender terminal pair             add a register and print its one-time pairing code
   tender terminal simulate --code C  run a terminal device (console, or --auto approve|decline|cancel|timeout|offline)
@@ -70,6 +73,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = partner(ctx, args[1:], stdout, stderr)
 	case "apikey":
 		err = apikeyCmd(ctx, args[1:], stdout, stderr)
+	case "user":
+		err = user(ctx, args[1:], stdout, stderr)
 	case "vault":
 		err = vaultCmd(ctx, args[1:], stdout, stderr)
 	case "bench":

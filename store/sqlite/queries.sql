@@ -1117,3 +1117,75 @@ SELECT t.id,
         AND m.kind = 'receipt' AND m.channel = 'sms' AND m.status <> 'FAILED'),
     coalesce((SELECT i.schedule_id FROM invoices i WHERE i.id = t.invoice_id AND t.invoice_id <> ''), '')
 FROM transactions t WHERE t.id IN (SELECT value FROM json_each($1));
+
+-- name: TeamUserCreate
+INSERT INTO team_users (id, merchant_id, email, password_hash, role, disabled, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+
+-- name: TeamUserGet
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at
+FROM team_users WHERE merchant_id = $1 AND id = $2;
+
+-- name: TeamUserByID
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at
+FROM team_users WHERE id = $1;
+
+-- name: TeamUserByEmail
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at
+FROM team_users WHERE email = $1;
+
+-- name: TeamUserUpdate
+UPDATE team_users SET role = $3, password_hash = $4, disabled = $5, updated_at = $6
+WHERE id = $1 AND merchant_id = $2;
+
+-- name: TeamSessionCreate
+INSERT INTO team_sessions (token_hash, kind, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5);
+
+-- name: TeamSessionGet
+-- The session and its user in one read (every dashboard request makes it).
+SELECT s.token_hash, s.kind, s.user_id, s.created_at, s.expires_at,
+    u.id, u.merchant_id, u.email, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at
+FROM team_sessions s JOIN team_users u ON u.id = s.user_id
+WHERE s.token_hash = $1 AND s.kind = 'session' AND s.expires_at > $2;
+
+-- name: TeamLinkUse
+-- Spent by the one UPDATE that finds it unspent: a second use finds no row.
+UPDATE team_sessions SET used_at = $2
+WHERE token_hash = $1 AND kind = 'link' AND used_at IS NULL AND expires_at > $2
+RETURNING user_id;
+
+-- name: TeamSessionDelete
+DELETE FROM team_sessions WHERE token_hash = $1 AND kind = 'session';
+
+-- name: TeamSessionsDeleteExpired
+DELETE FROM team_sessions WHERE expires_at < $1;
+
+-- name: EventCount
+SELECT count(*) FROM events WHERE merchant_id = $1;
+
+-- name: EventList
+SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
+WHERE merchant_id = $1
+ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
+
+-- name: EventCountByName
+SELECT count(*) FROM events WHERE merchant_id = $1 AND name = $2;
+
+-- name: EventListByName
+SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
+WHERE merchant_id = $1 AND name = $2
+ORDER BY /*ORDER*/ LIMIT $3 OFFSET $4;
+
+-- name: EventCountByObject
+SELECT count(*) FROM events WHERE merchant_id = $1 AND object_id = $2 AND ($3 = '' OR name = $3);
+
+-- name: EventListByObject
+SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
+WHERE merchant_id = $1 AND object_id = $2 AND ($3 = '' OR name = $3)
+ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
+
+-- name: TransactionVolume
+-- Successful sales of a day (or any range), by transactions_merchant_created.
+SELECT count(*), coalesce(sum(total), 0) FROM transactions
+WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND success = 1 AND is_voided = 0
+    AND type IN ('charge', 'capture');

@@ -44,4 +44,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseProcessors(t, open)
 	exerciseSecurity(t, open)
 	exerciseDeposits(t, open)
+	exerciseTeam(t, open)
 }

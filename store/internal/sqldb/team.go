@@ -1,0 +1,171 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/tenderpay/tender"
+)
+
+func init() {
+	requiredQueries = append(requiredQueries, "TeamUserCreate", "TeamUserGet", "TeamUserByID", "TeamUserByEmail",
+		"TeamUserUpdate", "TeamSessionCreate", "TeamSessionGet", "TeamLinkUse", "TeamSessionDelete",
+		"TeamSessionsDeleteExpired", "EventCount", "EventList", "EventCountByName", "EventListByName",
+		"EventCountByObject", "EventListByObject", "TransactionVolume")
+}
+
+// --- team users -------------------------------------------------------------
+
+func (e *exec) TeamUserCreate(ctx context.Context, u *tender.TeamUser) error {
+	_, err := e.w.ExecContext(ctx, e.q("TeamUserCreate"), u.ID, u.MerchantID, u.Email, u.PasswordHash, u.Role,
+		u.Disabled, e.t(u.CreatedAt), e.t(u.UpdatedAt))
+	return e.d.wrap(err)
+}
+
+func scanTeamUser(row rowScanner) (*tender.TeamUser, error) {
+	var u tender.TeamUser
+	var created, updated timeCol
+	if err := row.Scan((*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email, &u.PasswordHash, &u.Role, &u.Disabled,
+		&created, &updated); err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = created.t, updated.t
+	return &u, nil
+}
+
+func (e *exec) TeamUserGet(ctx context.Context, merchantID, id string) (*tender.TeamUser, error) {
+	if !validID(merchantID) || !validID(id) {
+		return nil, tender.NotFound("user")
+	}
+	u, err := scanTeamUser(e.r.QueryRowContext(ctx, e.q("TeamUserGet"), merchantID, id))
+	if err != nil {
+		return nil, e.notFound(err, "user")
+	}
+	return u, nil
+}
+
+func (e *exec) TeamUserByEmail(ctx context.Context, email string) (*tender.TeamUser, error) {
+	u, err := scanTeamUser(e.r.QueryRowContext(ctx, e.q("TeamUserByEmail"), tender.NormalizeEmail(email)))
+	if err != nil {
+		return nil, e.notFound(err, "user")
+	}
+	return u, nil
+}
+
+func (e *exec) TeamUserUpdate(ctx context.Context, u *tender.TeamUser) error {
+	if !validID(u.MerchantID) || !validID(u.ID) {
+		return tender.NotFound("user")
+	}
+	return e.execOne(ctx, "TeamUserUpdate", u.ID, u.MerchantID, u.Role, u.PasswordHash, u.Disabled, e.t(u.UpdatedAt))
+}
+
+// --- sessions and sign-in links ----------------------------------------------
+
+func (e *exec) TeamSessionCreate(ctx context.Context, s *tender.TeamSession) error {
+	_, err := e.w.ExecContext(ctx, e.q("TeamSessionCreate"), s.TokenHash, s.Kind, s.UserID, e.t(s.CreatedAt),
+		e.t(s.ExpiresAt))
+	return e.d.wrap(err)
+}
+
+func (e *exec) TeamSessionGet(ctx context.Context, tokenHash string, now time.Time) (*tender.TeamSession, *tender.TeamUser, error) {
+	var s tender.TeamSession
+	var u tender.TeamUser
+	var sCreated, sExpires, uCreated, uUpdated timeCol
+	err := e.r.QueryRowContext(ctx, e.q("TeamSessionGet"), tokenHash, e.t(now)).Scan(&s.TokenHash, &s.Kind,
+		(*textCol)(&s.UserID), &sCreated, &sExpires, (*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email,
+		&u.PasswordHash, &u.Role, &u.Disabled, &uCreated, &uUpdated)
+	if err != nil {
+		return nil, nil, e.notFound(err, "session")
+	}
+	s.CreatedAt, s.ExpiresAt, u.CreatedAt, u.UpdatedAt = sCreated.t, sExpires.t, uCreated.t, uUpdated.t
+	return &s, &u, nil
+}
+
+func (e *exec) TeamLinkUse(ctx context.Context, tokenHash string, now time.Time) (*tender.TeamUser, error) {
+	var userID string
+	if err := e.w.QueryRowContext(ctx, e.q("TeamLinkUse"), tokenHash, e.t(now)).Scan((*textCol)(&userID)); err != nil {
+		return nil, e.notFound(err, "sign-in link")
+	}
+	u, err := scanTeamUser(e.w.QueryRowContext(ctx, e.q("TeamUserByID"), userID))
+	if err != nil {
+		return nil, e.notFound(err, "user")
+	}
+	return u, nil
+}
+
+func (e *exec) TeamSessionDelete(ctx context.Context, tokenHash string) error {
+	_, err := e.w.ExecContext(ctx, e.q("TeamSessionDelete"), tokenHash)
+	return e.d.wrap(err)
+}
+
+func (e *exec) TeamSessionsDeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	res, err := e.w.ExecContext(ctx, e.q("TeamSessionsDeleteExpired"), e.t(now))
+	if err != nil {
+		return 0, e.d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), e.d.wrap(err)
+}
+
+// --- the event log -------------------------------------------------------------
+
+func scanEvent(row rowScanner) (*tender.Event, error) {
+	var ev tender.Event
+	var payload jsonCol
+	var created timeCol
+	if err := row.Scan((*textCol)(&ev.ID), (*textCol)(&ev.MerchantID), &ev.Name, &ev.ObjectType,
+		(*textCol)(&ev.ObjectID), &payload, &created); err != nil {
+		return nil, err
+	}
+	ev.Payload, ev.CreatedAt = json.RawMessage(payload), created.t
+	return &ev, nil
+}
+
+// EventList reads the events by the index that fits the filter: the
+// object's (the most selective), the name's, or the merchant's.
+func (e *exec) EventList(ctx context.Context, merchantID string, f tender.EventFilter, p tender.ListParams) (*tender.Page[*tender.Event], error) {
+	page := &tender.Page[*tender.Event]{Items: []*tender.Event{}}
+	if !validID(merchantID) {
+		return page, nil
+	}
+	count, list, args := "EventCount", "EventList", []any{merchantID}
+	switch {
+	case f.ObjectID != "":
+		// The name, when also given, is checked on the object's events
+		// ("" matches any).
+		count, list, args = "EventCountByObject", "EventListByObject", []any{merchantID, f.ObjectID, f.Name}
+	case f.Name != "":
+		count, list, args = "EventCountByName", "EventListByName", []any{merchantID, f.Name}
+	}
+	if err := e.r.QueryRowContext(ctx, e.q(count), args...).Scan(&page.Total); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	if page.Total == 0 || p.Offset() >= page.Total {
+		return page, nil
+	}
+	dir := "ASC"
+	if p.Desc {
+		dir = "DESC"
+	}
+	query := strings.Replace(e.q(list), "/*ORDER*/", "seq "+dir, 1)
+	items, err := all(ctx, e, e.r, scanEvent, query, append(args, p.PerPage, p.Offset())...)
+	if err != nil {
+		return nil, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+func (e *exec) TransactionVolume(ctx context.Context, merchantID string, from, to time.Time) (int, tender.Amount, error) {
+	if !validID(merchantID) {
+		return 0, 0, nil
+	}
+	var n int
+	var sum int64
+	if err := e.r.QueryRowContext(ctx, e.q("TransactionVolume"), merchantID, e.t(from), e.t(to)).Scan(&n, &sum); err != nil {
+		return 0, 0, e.d.wrap(err)
+	}
+	return n, tender.Amount(sum), nil
+}
