@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/tenderpay/tender/internal/apitest"
