@@ -17,6 +17,15 @@ const (
 	flawUTF8 = "must be valid UTF-8."
 )
 
+// Truncate returns s cut to at most n bytes: the one helper for bounding a
+// string kept in a log line or an error column.
+func Truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
 // TextFlaw returns why s cannot be stored as text ("" when it can).
 func TextFlaw(s string) string {
 	switch {

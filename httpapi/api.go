@@ -240,7 +240,7 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				a.log.ErrorContext(r.Context(), "panic", "request_id", ri.id, "panic", truncate(panicString(p), 500))
+				a.log.ErrorContext(r.Context(), "panic", "request_id", ri.id, "panic", tender.Truncate(panicString(p), 500))
 				if sw.status == 0 {
 					writeJSON(sw, http.StatusInternalServerError, ErrorBody{Error: "An internal error occurred."})
 				}
@@ -254,7 +254,7 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 			a.latency.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
 			attrs := []slog.Attr{
 				slog.String("request_id", ri.id), slog.String("method", r.Method), slog.String("route", route),
-				slog.String("path", truncate(logPath(r.URL.Path), 200)), slog.Int("status", sw.status),
+				slog.String("path", tender.Truncate(logPath(r.URL.Path), 200)), slog.Int("status", sw.status),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.Int("bytes", sw.bytes),
 				slog.String("remote_ip", a.clientIP(r)),
 			}
@@ -581,13 +581,6 @@ func (a *API) authenticate(r *http.Request, kind authKind) (*tender.Principal, e
 		}
 	}
 	return p, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
 
 func panicString(p any) string {

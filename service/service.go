@@ -1,7 +1,3 @@
-// Package service is Tender's application layer: it turns validated API
-// inputs into store calls, assigns ids and times, and writes each change
-// together with its event in one database transaction. It knows neither HTTP
-// nor SQL.
 package service
 
 import (
@@ -140,4 +136,11 @@ func toString(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// invalid is a 422 with one field error.
+func invalid(field, msg string) error {
+	errs := tender.FieldErrors{}
+	errs.Add(field, msg)
+	return errs.Err()
 }

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -339,7 +340,7 @@ func (s *Service) GetTerminalStatus(ctx context.Context, merchantID, registerID,
 	if err != nil {
 		return nil, err
 	}
-	if registerID != reg.ID && registerID != itoa(reg.RegisterNum) {
+	if registerID != reg.ID && registerID != strconv.Itoa(reg.RegisterNum) {
 		return nil, tender.NotFound("transaction")
 	}
 	v, err := s.View(ctx, s.Store, t)
@@ -352,18 +353,4 @@ func (s *Service) GetTerminalStatus(ctx context.Context, merchantID, registerID,
 		st.Success = 1
 	}
 	return st, nil
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

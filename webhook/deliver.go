@@ -199,13 +199,6 @@ func (d *Deliverer) send(ctx context.Context, hook *tender.Webhook, del *tender.
 	}
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
 // AllowList returns an AllowPrivate func: everything in sandbox, else the
 // listed hosts.
 func AllowList(sandbox bool, hosts []string) func(string) bool {

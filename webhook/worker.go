@@ -58,7 +58,7 @@ func (w *worker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
 		del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
 		return st.DeliveryUpdate(ctx, del)
 	}
-	del.LastError = truncate(sendErr.Error(), 500)
+	del.LastError = tender.Truncate(sendErr.Error(), 500)
 	if job.Attempt >= job.MaxAttempts {
 		del.Status = tender.DeliveryFailed
 	}
@@ -248,7 +248,7 @@ func (b *sendingBatch) finishHandedOff(o *outcome) {
 		at := tender.NewTime(o.at)
 		del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
 	} else {
-		del.LastError = truncate(o.err.Error(), 500)
+		del.LastError = tender.Truncate(o.err.Error(), 500)
 		if hook.MaxAttempts <= 1 {
 			del.Status = tender.DeliveryFailed
 		}
@@ -332,7 +332,7 @@ func (d *Deliverer) record(ctx context.Context, all []*outcome, write func(store
 			del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, ""
 			del.Status, del.DeliveredAt = tender.DeliveryDelivered, &at
 		default:
-			del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, truncate(o.err.Error(), 500)
+			del.Attempts, del.LastStatusCode, del.LastError = del.Attempts+1, o.code, tender.Truncate(o.err.Error(), 500)
 			if del.Attempts >= hook.MaxAttempts {
 				del.Status = tender.DeliveryFailed
 				break

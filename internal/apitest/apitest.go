@@ -24,6 +24,7 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
 	"github.com/tenderpay/tender/server"
@@ -340,7 +341,7 @@ func (e *Env) validate(req *http.Request, resp *http.Response, body []byte) {
 			msgs = append(msgs, msg)
 		}
 		e.T.Errorf("%s %s → %d does not match the OpenAPI document:\n  %s\n  body: %s",
-			req.Method, req.URL.Path, resp.StatusCode, strings.Join(msgs, "\n  "), truncate(body))
+			req.Method, req.URL.Path, resp.StatusCode, strings.Join(msgs, "\n  "), shown(body))
 	}
 }
 
@@ -376,9 +377,11 @@ func normalize(p string) string {
 	return p
 }
 
-func truncate(b []byte) string {
+// shown is a response body as a failure message shows it: its first 500
+// bytes.
+func shown(b []byte) string {
 	if len(b) > 500 {
-		return string(b[:500]) + "..."
+		return tender.Truncate(string(b), 500) + "..."
 	}
 	return string(b)
 }

@@ -1,7 +1,3 @@
-// Package sqldb implements store.Store over database/sql for both dialects.
-// Each dialect package (sqlite, postgres) supplies its own SQL, in embedded
-// .sql files, its migrations and its error translation; the Go code that runs
-// the queries and scans rows is shared here so the two cannot drift apart.
 package sqldb
 
 import (
@@ -356,4 +352,27 @@ func (e *exec) execOne(ctx context.Context, name string, args ...any) error {
 		return tender.Errorf(tender.ENOTFOUND, "not found")
 	}
 	return nil
+}
+
+// requiredQueries lists every named statement the Go code runs; New checks a
+// dialect defines them all. Each entity's file adds its own in an init.
+var requiredQueries = []string{"OnceClaim"}
+
+// OnceClaim records the one-time step name; false when it was already taken.
+func (e *exec) OnceClaim(ctx context.Context, name string, at time.Time) (bool, error) {
+	res, err := e.w.ExecContext(ctx, e.q("OnceClaim"), "once:"+name, at.UTC().Format(time.RFC3339))
+	if err != nil {
+		return false, e.d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, e.d.wrap(err)
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func (e *exec) notFound(err error, what string) error {
+	if err == sql.ErrNoRows {
+		return tender.NotFound(what)
+	}
+	return e.d.wrap(err)
 }

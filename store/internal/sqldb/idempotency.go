@@ -1,0 +1,57 @@
+package sqldb
+
+import (
+	"context"
+	"time"
+
+	"github.com/tenderpay/tender"
+)
+
+func init() {
+	requiredQueries = append(requiredQueries, "IdempotencyInsert", "IdempotencyGet", "IdempotencyComplete", "IdempotencyCompleteByTransaction", "IdempotencyDelete")
+}
+
+func (e *exec) IdempotencyInsert(ctx context.Context, r *tender.IdempotencyRecord) error {
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyInsert"), idemArgs(e, r)...)
+	return e.d.wrap(err)
+}
+
+func idemArgs(e *exec, r *tender.IdempotencyRecord) []any {
+	return []any{r.MerchantID, r.Scope, r.Key, r.RequestHash, r.State, r.Outcome, r.Response, r.TransactionID,
+		e.t(r.CreatedAt), e.t(r.UpdatedAt)}
+}
+
+func scanIdempotency(row rowScanner) (*tender.IdempotencyRecord, error) {
+	var r tender.IdempotencyRecord
+	var created, updated timeCol
+	err := row.Scan((*textCol)(&r.MerchantID), &r.Scope, &r.Key, &r.RequestHash, &r.State, &r.Outcome,
+		&r.Response, &r.TransactionID, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.UpdatedAt = created.t, updated.t
+	return &r, nil
+}
+
+func (e *exec) IdempotencyGet(ctx context.Context, merchantID, scope, key string) (*tender.IdempotencyRecord, error) {
+	r, err := scanIdempotency(e.r.QueryRowContext(ctx, e.q("IdempotencyGet"), merchantID, scope, key))
+	if err != nil {
+		return nil, e.notFound(err, "idempotency key")
+	}
+	return r, nil
+}
+
+func (e *exec) IdempotencyComplete(ctx context.Context, r *tender.IdempotencyRecord) error {
+	return e.execOne(ctx, "IdempotencyComplete", r.MerchantID, r.Scope, r.Key, r.Outcome, r.Response,
+		r.TransactionID, e.t(r.UpdatedAt))
+}
+
+func (e *exec) IdempotencyCompleteByTransaction(ctx context.Context, transactionID, outcome, response string, at time.Time) error {
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyCompleteByTransaction"), transactionID, outcome, response, e.t(at))
+	return e.d.wrap(err)
+}
+
+func (e *exec) IdempotencyDelete(ctx context.Context, merchantID, scope, key string) error {
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyDelete"), merchantID, scope, key)
+	return e.d.wrap(err)
+}

@@ -1,0 +1,150 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
+)
+
+func init() {
+	requiredQueries = append(requiredQueries, "PartnerCreate", "PartnerGet",
+		"MerchantCreate", "MerchantGet", "MerchantGetByWebToken", "MerchantList", "MerchantCountPartner", "MerchantUpdate", "MerchantCount",
+		"APIKeyCreate", "APIKeyGetByHash", "APIKeyDeleteExpired")
+}
+
+// --- partners -------------------------------------------------------------
+
+func (e *exec) PartnerCreate(ctx context.Context, p *tender.Partner) error {
+	_, err := e.w.ExecContext(ctx, e.q("PartnerCreate"), p.ID, p.Name, e.t(p.CreatedAt.Time))
+	return e.d.wrap(err)
+}
+
+func (e *exec) PartnerGet(ctx context.Context, id string) (*tender.Partner, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("partner")
+	}
+	var p tender.Partner
+	var created timeCol
+	err := e.r.QueryRowContext(ctx, e.q("PartnerGet"), id).Scan((*textCol)(&p.ID), &p.Name, &created)
+	if err != nil {
+		return nil, e.notFound(err, "partner")
+	}
+	p.CreatedAt = created.tender()
+	return &p, nil
+}
+
+// --- merchants ------------------------------------------------------------
+
+func (e *exec) MerchantCreate(ctx context.Context, m *tender.Merchant) error {
+	_, err := e.w.ExecContext(ctx, e.q("MerchantCreate"),
+		m.ID, nullable(m.PartnerID), m.CompanyName, m.ContactEmail, m.Status, m.Sandbox,
+		mustJSON(m.Features), m.WebPaymentsToken, mustJSON(m.AllowedOrigins),
+		e.t(m.CreatedAt.Time), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest, m.ProcessorCredentials)
+	return e.d.wrap(err)
+}
+
+func scanMerchant(row rowScanner) (*tender.Merchant, error) {
+	var m tender.Merchant
+	var features, origins jsonCol
+	var created, updated timeCol
+	err := row.Scan((*textCol)(&m.ID), (*textCol)(&m.PartnerID), &m.CompanyName, &m.ContactEmail, &m.Status,
+		&m.Sandbox, &features, &m.WebPaymentsToken, &origins, &created, &updated, &m.Processor, &m.IsTest,
+		&m.ProcessorCredentials)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(features, &m.Features); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(origins, &m.AllowedOrigins); err != nil {
+		return nil, err
+	}
+	m.CreatedAt, m.UpdatedAt = created.tender(), updated.tender()
+	m.SetProcessorConfigured()
+	return &m, nil
+}
+
+func (e *exec) MerchantGet(ctx context.Context, id string) (*tender.Merchant, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("merchant")
+	}
+	m, err := scanMerchant(e.r.QueryRowContext(ctx, e.q("MerchantGet"), id))
+	if err != nil {
+		return nil, e.notFound(err, "merchant")
+	}
+	return m, nil
+}
+
+func (e *exec) MerchantGetByWebToken(ctx context.Context, token string) (*tender.Merchant, error) {
+	m, err := scanMerchant(e.r.QueryRowContext(ctx, e.q("MerchantGetByWebToken"), token))
+	if err != nil {
+		return nil, e.notFound(err, "merchant")
+	}
+	return m, nil
+}
+
+func (e *exec) MerchantList(ctx context.Context, partnerID string, p tender.ListParams) (*tender.Page[*tender.Merchant], error) {
+	page := &tender.Page[*tender.Merchant]{Items: []*tender.Merchant{}}
+	if err := e.r.QueryRowContext(ctx, e.q("MerchantCountPartner"), partnerID).Scan(&page.Total); err != nil {
+		return nil, e.d.wrap(err)
+	}
+	items, err := all(ctx, e, e.r, scanMerchant, orderBy(e.q("MerchantList"), store.MerchantSorts, p), partnerID, p.PerPage, p.Offset())
+	if err != nil {
+		return nil, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+func (e *exec) MerchantUpdate(ctx context.Context, m *tender.Merchant) error {
+	if !validID(m.ID) {
+		return tender.NotFound("merchant")
+	}
+	return e.execOne(ctx, "MerchantUpdate", m.ID, m.CompanyName, m.ContactEmail, m.Status,
+		mustJSON(m.Features), mustJSON(m.AllowedOrigins), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest,
+		m.ProcessorCredentials)
+}
+
+func (e *exec) MerchantCount(ctx context.Context) (int, error) {
+	var n int
+	err := e.r.QueryRowContext(ctx, e.q("MerchantCount")).Scan(&n)
+	return n, e.d.wrap(err)
+}
+
+// --- API keys -------------------------------------------------------------
+
+func (e *exec) APIKeyCreate(ctx context.Context, k *tender.APIKey) error {
+	_, err := e.w.ExecContext(ctx, e.q("APIKeyCreate"), k.ID, k.Kind, nullable(k.MerchantID), nullable(k.PartnerID),
+		k.Name, k.Hash, k.Prefix, e.t(k.ExpiresAt), e.t(k.CreatedAt))
+	return e.d.wrap(err)
+}
+
+func (e *exec) APIKeyGetByHash(ctx context.Context, hash string, now time.Time) (*tender.APIKey, error) {
+	var k tender.APIKey
+	var expires, created timeCol
+	err := e.r.QueryRowContext(ctx, e.q("APIKeyGetByHash"), hash).Scan((*textCol)(&k.ID), &k.Kind,
+		(*textCol)(&k.MerchantID), (*textCol)(&k.PartnerID), &k.Name, &k.Hash, &k.Prefix, &expires, &created)
+	if err != nil {
+		return nil, e.notFound(err, "key")
+	}
+	if expires.valid && !now.Before(expires.t) {
+		return nil, tender.NotFound("key")
+	}
+	if expires.valid {
+		k.ExpiresAt = expires.t
+	}
+	k.CreatedAt = created.t
+	return &k, nil
+}
+
+func (e *exec) APIKeyDeleteExpired(ctx context.Context, now time.Time) (int, error) {
+	res, err := e.w.ExecContext(ctx, e.q("APIKeyDeleteExpired"), e.t(now))
+	if err != nil {
+		return 0, e.d.wrap(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), e.d.wrap(err)
+}
