@@ -19,9 +19,6 @@ type TransactionUpdate struct {
 	notesSet, refSet bool
 }
 
-// transactionUpdatable are the fields PUT /transaction/{id} accepts.
-var transactionUpdatable = []string{"meta", "notes", "reference"}
-
 // ParseTransactionUpdate reads the body's fields: any other field is a
 // validation error naming it (a client that believes it changed the total
 // must hear that it did not).
