@@ -38,6 +38,8 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /transaction/{id}/capture":        {`{"idempotency_id":"%s"}`, "idempotency_id"},
 	"POST /transaction/{id}/void":           {`{"idempotency_id":"%s"}`, "idempotency_id"},
 	"POST /transaction/{id}/refund":         {`{"total":1,"idempotency_id":"%s"}`, "idempotency_id"},
+	"PUT /transaction/{id}":                 {`{"notes":"%s"}`, "notes"},
+	"POST /sandbox/clock":                   {`{"advance":"1h%s"}`, "advance"},
 	"POST /transaction/{id}/void-or-refund": {`{"idempotency_id":"%s"}`, "idempotency_id"},
 	"PUT /transaction/{id}/receipt/email":   {`{"email":"x%s@example.com"}`, "email"},
 	"PUT /transaction/{id}/receipt/sms":     {`{"phone":"555%s"}`, "phone"},

@@ -349,7 +349,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.WrapGateway = cfg.WrapGateway
 	s.Service.GatewayTimeout = cfg.GatewayTimeout
 	s.Service.Logger = cfg.Logger
-	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: s.Clock})
+	// River follows the sandbox clock only on the wall clock: with a test's
+	// own base clock (cfg.Now) River would schedule jobs at the test's time
+	// yet fetch them by the database's now() until an advance, and never run
+	// them.
+	var riverClock *tender.Clock
+	if cfg.Now == nil {
+		riverClock = s.Clock
+	}
+	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: riverClock})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("jobs: %w", err)

@@ -13,13 +13,15 @@ import (
 // transaction. A payment still waiting for its processor's answer is a
 // conflict: the answer rewrites the row, and the update would be lost.
 func (s *Service) UpdateTransaction(ctx context.Context, merchantID, id string, body map[string]json.RawMessage) (*TransactionView, error) {
-	in, err := tender.ParseTransactionUpdate(body)
-	if err != nil {
-		return nil, err
-	}
 	var view *TransactionView
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		// Found first, then read: another merchant's transaction is a 404
+		// whatever the body says (nothing is written before the 422).
 		t, err := tx.TransactionGetForUpdate(ctx, merchantID, id)
+		if err != nil {
+			return err
+		}
+		in, err := tender.ParseTransactionUpdate(body)
 		if err != nil {
 			return err
 		}
