@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -29,38 +30,8 @@ func BaseURL() string {
 // URL creates an empty schema and returns a URL whose connections use it.
 func URL(t testing.TB) string {
 	t.Helper()
-	base := BaseURL()
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL unreachable at %s: %v", base, err)
-		}
-		t.Skipf("PostgreSQL unreachable at %s: %v", base, err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	schema := create(t, 5*time.Second, "t_", "CREATE SCHEMA %s", "DROP SCHEMA %s CASCADE")
+	u := parsedBase(t)
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
@@ -73,13 +44,25 @@ func URL(t testing.TB) string {
 // with any connections left to it, when the test ends.
 func Database(t testing.TB) string {
 	t.Helper()
+	name := create(t, 10*time.Second, "tender_t_", "CREATE DATABASE %s", "DROP DATABASE IF EXISTS %s WITH (FORCE)")
+	u := parsedBase(t)
+	u.Path = "/" + name
+	return u.String()
+}
+
+// create makes a randomly named object (prefix + 12 hex digits) on the
+// test server with createSQL, dropped with dropSQL when the test ends, and
+// returns its name. An unreachable server fails the test under CI=true and
+// skips it otherwise.
+func create(t testing.TB, timeout time.Duration, prefix, createSQL, dropSQL string) string {
+	t.Helper()
 	base := BaseURL()
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := db.PingContext(ctx); err != nil {
 		if os.Getenv("CI") == "true" {
@@ -89,8 +72,8 @@ func Database(t testing.TB) string {
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	name := "tender_t_" + hex.EncodeToString(b[:])
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+	name := prefix + hex.EncodeToString(b[:])
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(createSQL, name)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
@@ -99,12 +82,15 @@ func Database(t testing.TB) string {
 			return
 		}
 		defer db.Close()
-		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		_, _ = db.Exec(fmt.Sprintf(dropSQL, name))
 	})
-	u, err := url.Parse(base)
+	return name
+}
+
+func parsedBase(t testing.TB) *url.URL {
+	u, err := url.Parse(BaseURL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Path = "/" + name
-	return u.String()
+	return u
 }
