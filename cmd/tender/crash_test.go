@@ -175,12 +175,7 @@ func TestCrashRecovery(t *testing.T) {
 
 	approved, declined, voids := 0, 0, 0
 	for _, a := range acks {
-		var n int
-		var id string
-		err := db.QueryRowContext(ctx, `SELECT count(*), min(id::text) FROM transactions WHERE idempotency_id = $1 AND parent_id IS NULL`, a.idem).Scan(&n, &id)
-		if err != nil || n != 1 || id != a.txID {
-			t.Errorf("acknowledged %s (%d, tx %s): %d transactions (%s), err %v", a.idem, a.status, a.txID, n, id, err)
-		}
+		checkAcknowledgedOnce(t, db, a.idem, a.txID, a.status)
 		switch a.status {
 		case 200:
 			approved++
@@ -242,5 +237,18 @@ func checkMoneyInvariants(t *testing.T, db *sql.DB) {
 	   WHERE p.invoice_id = i.id::text AND p.parent_id IS NULL AND p.success AND NOT p.is_voided)`, &badInvoices)
 	if badInvoices != 0 {
 		t.Errorf("%d invoices disagree with their transactions", badInvoices)
+	}
+}
+
+// checkAcknowledgedOnce checks that the payment acknowledged to a client
+// (status, transaction txID) for idempotency id idem is recorded exactly
+// once, as that transaction.
+func checkAcknowledgedOnce(t *testing.T, db *sql.DB, idem, txID string, status int) {
+	t.Helper()
+	var n int
+	var id sql.NullString
+	err := db.QueryRowContext(context.Background(), `SELECT count(*), min(id::text) FROM transactions WHERE idempotency_id = $1 AND parent_id IS NULL`, idem).Scan(&n, &id)
+	if err != nil || n != 1 || id.String != txID {
+		t.Errorf("acknowledged %s (%d, tx %s): %d transactions (%s), err %v", idem, status, txID, n, id.String, err)
 	}
 }

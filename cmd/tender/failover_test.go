@@ -202,12 +202,7 @@ func TestFailoverToSyncReplica(t *testing.T) {
 		return pending == 0
 	})
 	for _, a := range acks {
-		var n int
-		var id sql.NullString
-		err := db.QueryRowContext(ctx, `SELECT count(*), min(id::text) FROM transactions WHERE idempotency_id = $1 AND parent_id IS NULL`, a.idem).Scan(&n, &id)
-		if err != nil || n != 1 || id.String != a.txID {
-			t.Errorf("acknowledged %s (%d, tx %s): %d transactions (%s) on the promoted replica, err %v", a.idem, a.status, a.txID, n, id.String, err)
-		}
+		checkAcknowledgedOnce(t, db, a.idem, a.txID, a.status)
 	}
 	checkMoneyInvariants(t, db)
 
