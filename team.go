@@ -1,9 +1,12 @@
 package tender
 
 import (
+	"encoding/json"
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // TeamUser is a person who signs in to a merchant's dashboard with an
@@ -12,6 +15,8 @@ import (
 type TeamUser struct {
 	ID         string
 	MerchantID string
+	// Name is how the team sees the person ("" when not given).
+	Name string
 	// Email is lower-cased; it is unique across merchants (sign-in starts
 	// from it alone).
 	Email string
@@ -44,6 +49,7 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // TeamUserInput is what creating a team user takes.
 type TeamUserInput struct {
+	Name     string
 	Email    string
 	Role     string
 	Password string
@@ -60,6 +66,7 @@ const (
 // of 12 to 72 bytes.
 func (in *TeamUserInput) Validate() error {
 	errs := FieldErrors{}
+	validTeamUserName(errs, in.Name)
 	email := NormalizeEmail(in.Email)
 	if email == "" {
 		errs.Required("email")
@@ -67,19 +74,82 @@ func (in *TeamUserInput) Validate() error {
 		errs.Add("email", "The email must be a valid email address.")
 	}
 	if in.Role == "" {
-		errs.Required("role")
+		errs.Required("team_role")
 	} else if !ValidRole(in.Role) {
-		errs.Add("role", "The role must be owner, admin or staff.")
+		errs.Add("team_role", "The team role must be owner, admin or staff.")
 	}
-	switch n := len(in.Password); {
-	case n == 0:
+	if in.Password == "" {
 		errs.Required("password")
+	} else {
+		validPassword(errs, in.Password)
+	}
+	return errs.Err()
+}
+
+// MaxTeamUserName bounds a team user's name, in characters.
+const MaxTeamUserName = 255
+
+func validTeamUserName(errs FieldErrors, name string) {
+	if utf8.RuneCountInString(name) > MaxTeamUserName {
+		errs.Add("name", "The name may not be greater than 255 characters.")
+	} else if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		errs.Add("name", "The name may not contain control characters.")
+	}
+}
+
+func validPassword(errs FieldErrors, password string) {
+	switch n := len(password); {
 	case n < MinPasswordLength:
 		errs.Add("password", "The password must be at least 12 characters.")
 	case n > MaxPasswordLength:
 		errs.Add("password", "The password may not be greater than 72 bytes.")
 	}
+}
+
+// TeamUserUpdate is what PUT /team/user/{id} changes; nil leaves a field
+// as it is.
+type TeamUserUpdate struct {
+	Name     *string
+	Role     *string
+	Enabled  *bool
+	Password *string
+}
+
+// Validate checks the fields given, naming them as the API does
+// (team_role, team_enabled).
+func (in *TeamUserUpdate) Validate() error {
+	errs := FieldErrors{}
+	if in.Name != nil {
+		validTeamUserName(errs, *in.Name)
+	}
+	if in.Role != nil && !ValidRole(*in.Role) {
+		errs.Add("team_role", "The team role must be owner, admin or staff.")
+	}
+	if in.Password != nil {
+		validPassword(errs, *in.Password)
+	}
+	if in.Name == nil && in.Role == nil && in.Enabled == nil && in.Password == nil {
+		errs.Add("name", "Give at least one of name, team_role, team_enabled or password.")
+	}
 	return errs.Err()
+}
+
+// MarshalJSON writes a team user in Stax's user shape. The password hash is
+// never written, whatever path the value takes.
+func (u TeamUser) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ID          string `json:"id"`
+		MerchantID  string `json:"merchant_id"`
+		Name        string `json:"name"`
+		Email       string `json:"email"`
+		TeamRole    string `json:"team_role"`
+		TeamAdmin   bool   `json:"team_admin"`
+		TeamEnabled bool   `json:"team_enabled"`
+		IsAPIKey    bool   `json:"is_api_key"`
+		CreatedAt   Time   `json:"created_at"`
+		UpdatedAt   Time   `json:"updated_at"`
+	}{u.ID, u.MerchantID, u.Name, u.Email, u.Role, u.Role == RoleOwner || u.Role == RoleAdmin, !u.Disabled, false,
+		NewTime(u.CreatedAt), NewTime(u.UpdatedAt)})
 }
 
 // TeamSession is a signed-in browser session, or a one-time sign-in link

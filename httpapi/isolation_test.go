@@ -33,6 +33,9 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=MONTHLY"}, 200).Map(t)["id"].(string)
 		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "A's till"}, 201).Map(t)["id"].(string)
 		apiKey := e.Call("POST", "/team/apikey", map[string]any{"name": "A's second key"}, 201).Map(t)["id"].(string)
+		var team []map[string]any
+		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
+		teamUser := team[0]["id"].(string)
 		// A's webhook (to a receiver that accepts everything) and one delivery.
 		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		defer sink.Close()
@@ -82,6 +85,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			parts = append(parts, string(e.Call("GET", "/webhook", nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/terminal/register/"+reg, nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/team/apikey", nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/team/user", nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -106,6 +110,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return reg
 			case strings.HasPrefix(path, "/team/apikey/"):
 				return apiKey
+			case strings.HasPrefix(path, "/team/user/"):
+				return teamUser
 			case strings.HasPrefix(path, "/invoice/schedule/"):
 				return sched
 			case strings.HasPrefix(path, "/invoice/"):

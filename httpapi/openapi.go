@@ -92,6 +92,8 @@ func componentSchemas() schema {
 		"processor": str(), "is_test": boolean(), "processor_configured": boolean(),
 	}
 	apiKey := schema{"id": str(), "kind": str(), "name": str(), "prefix": str(), "expires_at": nts(), "created_at": ts()}
+	teamUser := schema{"id": str(), "merchant_id": str(), "name": str(), "email": str(), "team_role": str(),
+		"team_admin": boolean(), "team_enabled": boolean(), "is_api_key": boolean(), "created_at": ts(), "updated_at": ts()}
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
 		"max_attempts": integer(), "retry_base_seconds": integer(), "created_at": ts(), "deleted_at": nts()}
@@ -200,7 +202,13 @@ func componentSchemas() schema {
 		"NewKey":            object(all(newKey), newKey),
 		"APIKeyInput":       object(nil, schema{"name": str(), "expires_at": str()}),
 		"APIKey":            object([]string{"id", "kind", "name", "prefix", "expires_at", "created_at"}, apiKey),
-		"EphemeralToken":    object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
+		"TeamUser":          object(all(teamUser), teamUser),
+		"TeamUserInput": object([]string{"email", "team_role", "password"}, schema{"name": str(), "email": str(),
+			"team_role": schema{"type": "string", "enum": []string{"owner", "admin", "staff"}}, "password": schema{"type": "string", "minLength": 12,
+				"description": "12 to 72 bytes; stored as a bcrypt hash, never returned"}}),
+		"TeamUserUpdate": object(nil, schema{"name": str(), "team_role": schema{"type": "string", "enum": []string{"owner", "admin", "staff"}},
+			"team_enabled": boolean(), "password": schema{"type": "string", "minLength": 12}}),
+		"EphemeralToken": object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
 			"key":      object([]string{"id", "kind"}, schema{"id": str(), "kind": str()}),

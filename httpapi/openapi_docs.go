@@ -20,7 +20,13 @@ var opDocs = map[string]opDoc{
 		req: map[string]any{"name": "reporting"}},
 	"getTeamApikey":      {desc: "The merchant's API keys that still work, oldest first: id, name, the secret's prefix (as shown when it was made), expiry and creation time. Never the secret or its hash; ephemeral tokens are not listed."},
 	"deleteTeamApikeyId": {desc: "Revokes one of the merchant's API keys and answers it as listed. This server refuses it at once; another server process sharing the database may accept it from its authentication cache for up to 5 seconds. Another merchant's key, or an unknown id, is 404."},
-	"getEphemeral":       {desc: "A token that acts as the merchant's API key for 24 hours but cannot mint other keys; hand it to a browser session."},
+	"getTeamUser":        {desc: "The people who sign in to the merchant's dashboard, oldest first, as a bare array: name, email, team_role (owner, admin or staff), team_admin (owner or admin) and team_enabled. Never a password or its hash."},
+	"postTeamUser": {desc: "Adds a team user who signs in to the dashboard with the email and password given (12 to 72 bytes, stored as a bcrypt hash). Emails are unique across merchants; a taken one is a 422 on email. Staff may look and charge but not refund, nor manage keys or settings.",
+		req: map[string]any{"name": "Grace Hopper", "email": "grace@example.com", "team_role": "admin", "password": "correct horse battery"}},
+	"getTeamUserId": {desc: "One of the merchant's team users; another merchant's is 404."},
+	"putTeamUserId": {desc: "Changes only the fields given: name, team_role, team_enabled, password. A new password or disabling ends the user's dashboard sessions and unspent sign-in links at once. The change that would leave the merchant without an enabled owner is a 422 (on team_role or team_enabled), decided with the owners locked, so concurrent demotions cannot both pass.",
+		req: map[string]any{"team_role": "staff"}},
+	"getEphemeral": {desc: "A token that acts as the merchant's API key for 24 hours but cannot mint other keys; hand it to a browser session."},
 
 	// Partner.
 	"postMerchant": {desc: "A partner (ISV) key creates a merchant and its first API key (shown once).",
@@ -29,6 +35,7 @@ var opDocs = map[string]opDoc{
 	"getMerchantId": {desc: "One of the partner's merchants; another partner's is 404."},
 	"putMerchantId": {desc: "Changes only the fields named: company name, contact email, features (split funding and its funding accounts, card-present surcharging and tokenization) and the origins allowed to call the web-payments routes.",
 		req: map[string]any{"features": map[string]any{"split_funding": true, "funding_accounts": []any{map[string]any{"id": "fa_operating", "name": "Operating"}}}, "allowed_origins": []string{"https://shop.example.com"}}},
+	"getMerchantIdApikey": {desc: "The API keys of one of the partner's merchants, as GET /team/apikey lists them: never a secret or its hash. Another partner's merchant is 404."},
 	"postMerchantIdApikey": {desc: "Mints an API key for one of the partner's merchants (shown once).",
 		req: map[string]any{"name": "pos"}},
 

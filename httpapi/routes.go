@@ -58,6 +58,10 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
 		{method: "GET", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "List the merchant's API keys, without their secrets (bare array)", resp: "APIKey", array: true, h: a.listTeamKeys},
 		{method: "DELETE", path: "/team/apikey/{id}", auth: authMerchantKey, tag: "merchant", summary: "Revoke one of the merchant's API keys", resp: "APIKey", h: a.revokeTeamKey},
+		{method: "GET", path: "/team/user", auth: authMerchantKey, tag: "merchant", summary: "List the merchant's team users, oldest first (bare array)", resp: "TeamUser", array: true, h: a.listTeamUsers},
+		{method: "POST", path: "/team/user", auth: authMerchantKey, tag: "merchant", summary: "Add a team user who signs in to the dashboard", req: "TeamUserInput", resp: "TeamUser", status: 201, h: a.createTeamUser},
+		{method: "GET", path: "/team/user/{id}", auth: authMerchantKey, tag: "merchant", summary: "Get a team user", resp: "TeamUser", h: a.getTeamUser},
+		{method: "PUT", path: "/team/user/{id}", auth: authMerchantKey, tag: "merchant", summary: "Change a team user's name, role, enabled flag or password; disabling or a new password ends their sessions; the last enabled owner stays", req: "TeamUserUpdate", resp: "TeamUser", h: a.updateTeamUser},
 		{method: "GET", path: "/ephemeral", auth: authMerchantKey, tag: "merchant", summary: "Create a 24-hour ephemeral token (merchant API keys only)", resp: "EphemeralToken", h: a.getEphemeral},
 
 		// Partner routes.
@@ -65,6 +69,7 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/merchant", auth: authPartner, tag: "partner", summary: "List the partner's merchants", resp: "Merchant", list: true, query: pageParams[:4], h: a.listMerchants},
 		{method: "GET", path: "/merchant/{id}", auth: authPartner, tag: "partner", summary: "Get one of the partner's merchants", resp: "Merchant", h: a.getMerchant},
 		{method: "PUT", path: "/merchant/{id}", auth: authPartner, tag: "partner", summary: "Update a merchant: name, features, allowed origins", req: "MerchantInput", resp: "Merchant", h: a.updateMerchant},
+		{method: "GET", path: "/merchant/{id}/apikey", auth: authPartner, tag: "partner", summary: "List a merchant's API keys, without their secrets (bare array)", resp: "APIKey", array: true, h: a.listMerchantKeys},
 		{method: "POST", path: "/merchant/{id}/apikey", auth: authPartner, tag: "partner", summary: "Create an API key for a merchant (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createMerchantKey},
 
 		// Customers.

@@ -26,6 +26,8 @@ var textPoisons = []struct {
 // gets a poison spliced in at "%s". Every such route must be listed.
 var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /team/apikey":                     {`{"name":"%s"}`, "name"},
+	"POST /team/user":                       {`{"name":"%s","email":"t@example.com","team_role":"staff","password":"long enough password"}`, "name"},
+	"PUT /team/user/{id}":                   {`{"name":"%s"}`, "name"},
 	"POST /merchant":                        {`{"company_name":"%s"}`, "company_name"},
 	"PUT /merchant/{id}":                    {`{"company_name":"%s"}`, "company_name"},
 	"POST /merchant/{id}/apikey":            {`{"name":"%s"}`, "name"},
@@ -89,12 +91,15 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=DAILY"}, 200).Map(t)["id"].(string)
 		item := e.Call("POST", "/item", map[string]any{"item": "W", "price": 1}, 200).Map(t)["id"].(string)
 		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "front"}, 201).Map(t)["id"].(string)
+		var team []map[string]any
+		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
+		owner := team[0]["id"].(string)
 
 		snapshot := func() map[string]string {
 			out := map[string]string{}
 			for _, p := range []string{"/customer/" + cust, "/payment-method/" + pm, "/transaction/" + tx, "/invoice/" + inv,
 				"/invoice/schedule/" + sched, "/item/" + item, "/terminal/register/" + reg, "/customer", "/payment-method",
-				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook"} {
+				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user"} {
 				out[p] = string(e.Call("GET", p, nil, 200).Body)
 			}
 			out["/merchant"] = string(e.Do(apitest.Request{Method: "GET", Path: "/merchant", Key: pk.Key}).Body)
@@ -137,6 +142,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				id = item
 			case strings.HasPrefix(rt.Path, "/terminal/register/"):
 				id = reg
+			case strings.HasPrefix(rt.Path, "/team/user/"):
+				id = owner
 			}
 			path := strings.NewReplacer("{id}", id, "{method}", "CHECK", "{token}", e.WebToken).Replace(rt.Path)
 			key := e.Key

@@ -63,3 +63,14 @@ func (s *Service) RevokeMerchantKey(ctx context.Context, merchantID, id string) 
 // AuthCacheBound is how long a server process may go on trusting a key it
 // resolved before another process revoked it (or changed its merchant).
 const AuthCacheBound = authCacheTTL
+
+// PartnerMerchantKeys lists the API keys of one of a partner's merchants
+// (GET /merchant/{id}/apikey), without their secrets; 404 for a merchant of
+// another partner.
+func (s *Service) PartnerMerchantKeys(ctx context.Context, partnerID, merchantID string) ([]*KeyView, error) {
+	m, err := s.PartnerMerchant(ctx, s.Store, partnerID, merchantID)
+	if err != nil {
+		return nil, err
+	}
+	return s.MerchantKeys(ctx, m.ID)
+}

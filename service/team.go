@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,13 +67,14 @@ func (s *Service) CreateTeamUser(ctx context.Context, merchantID string, in *ten
 	if err != nil {
 		return nil, err
 	}
-	return s.createTeamUser(ctx, merchantID, tender.NormalizeEmail(in.Email), in.Role, string(hash))
+	return s.createTeamUser(ctx, merchantID, strings.TrimSpace(in.Name), tender.NormalizeEmail(in.Email), in.Role,
+		string(hash))
 }
 
-func (s *Service) createTeamUser(ctx context.Context, merchantID, email, role, hash string) (*tender.TeamUser, error) {
+func (s *Service) createTeamUser(ctx context.Context, merchantID, name, email, role, hash string) (*tender.TeamUser, error) {
 	now := s.now()
-	u := &tender.TeamUser{ID: tender.NewID(), MerchantID: merchantID, Email: email, PasswordHash: hash, Role: role,
-		CreatedAt: now, UpdatedAt: now}
+	u := &tender.TeamUser{ID: tender.NewID(), MerchantID: merchantID, Name: name, Email: email, PasswordHash: hash,
+		Role: role, CreatedAt: now, UpdatedAt: now}
 	if err := s.Store.TeamUserCreate(ctx, u); err != nil {
 		if tender.ErrorCode(err) == tender.ECONFLICT {
 			errs := tender.FieldErrors{}
@@ -92,7 +94,7 @@ func (s *Service) EnsureSandboxOwner(ctx context.Context, merchantID, email stri
 	if err == nil || tender.ErrorCode(err) != tender.ENOTFOUND {
 		return u, err
 	}
-	return s.createTeamUser(ctx, merchantID, tender.NormalizeEmail(email), tender.RoleOwner, noPassword)
+	return s.createTeamUser(ctx, merchantID, "", tender.NormalizeEmail(email), tender.RoleOwner, noPassword)
 }
 
 // noPassword is the password hash of a user who signs in only by one-time

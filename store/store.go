@@ -410,9 +410,19 @@ type Executor interface {
 	TeamUserGet(ctx context.Context, merchantID, id string) (*tender.TeamUser, error)
 	// TeamUserByEmail finds a user by lower-cased email, of any merchant.
 	TeamUserByEmail(ctx context.Context, email string) (*tender.TeamUser, error)
-	// TeamUserUpdate writes role, password hash, disabled and updated_at;
-	// ENOTFOUND when the user is not merchantID's.
+	// TeamUserUpdate writes name, role, password hash, disabled and
+	// updated_at; ENOTFOUND when the user is not merchantID's.
 	TeamUserUpdate(ctx context.Context, u *tender.TeamUser) error
+	// TeamUserList lists up to limit of a merchant's users, oldest first,
+	// after the given one (nil: from the start), by (created_at, id).
+	TeamUserList(ctx context.Context, merchantID string, after *tender.TeamUser, limit int) ([]*tender.TeamUser, error)
+	// TeamOwnersLock returns the ids of the merchant's enabled owners and,
+	// inside a transaction, holds them until it ends: two transactions that
+	// each remove an owner cannot both count the other's.
+	TeamOwnersLock(ctx context.Context, merchantID string) ([]string, error)
+	// TeamSessionsDeleteUser ends every session and unspent sign-in link
+	// of a user; no error when there is none.
+	TeamSessionsDeleteUser(ctx context.Context, userID string) error
 	// TeamSessionCreate stores a session or a one-time sign-in link.
 	TeamSessionCreate(ctx context.Context, s *tender.TeamSession) error
 	// TeamSessionGet returns the session whose token hashes to tokenHash

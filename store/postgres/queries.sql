@@ -1168,24 +1168,40 @@ SELECT t.id,
 FROM transactions t WHERE t.id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb) v(value));
 
 -- name: TeamUserCreate
-INSERT INTO team_users (id, merchant_id, email, password_hash, role, disabled, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+INSERT INTO team_users (id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
 
 -- name: TeamUserGet
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
 FROM team_users WHERE merchant_id = $1 AND id = $2;
 
 -- name: TeamUserByID
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
 FROM team_users WHERE id = $1;
 
 -- name: TeamUserByEmail
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
 FROM team_users WHERE email = $1;
 
 -- name: TeamUserUpdate
-UPDATE team_users SET role = $3, password_hash = $4, disabled = $5, updated_at = $6
+UPDATE team_users SET role = $3, password_hash = $4, disabled = $5, updated_at = $6, name = $7
 WHERE id = $1 AND merchant_id = $2;
+
+-- name: TeamUserList
+-- A merchant's team, oldest first, by keyset on (created_at, id).
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
+FROM team_users WHERE merchant_id = $1 AND (created_at, id) > ($2, $3)
+ORDER BY created_at, id LIMIT $4;
+
+-- name: TeamOwnersLock
+-- The merchant's enabled owners, locked until the transaction ends, so two
+-- demotions cannot both see the other owner and leave none.
+SELECT id FROM team_users WHERE merchant_id = $1 AND role = 'owner' AND NOT disabled
+ORDER BY id FOR UPDATE;
+
+-- name: TeamSessionsDeleteUser
+-- Ends a user's sessions and unspent links (a password change or disabling).
+DELETE FROM team_sessions WHERE user_id = $1;
 
 -- name: TeamSessionCreate
 INSERT INTO team_sessions (token_hash, kind, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5);
@@ -1193,7 +1209,7 @@ INSERT INTO team_sessions (token_hash, kind, user_id, created_at, expires_at) VA
 -- name: TeamSessionGet
 -- The session and its user in one read (every dashboard request makes it).
 SELECT s.token_hash, s.kind, s.user_id, s.created_at, s.expires_at,
-    u.id, u.merchant_id, u.email, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at
+    u.id, u.merchant_id, u.email, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at, u.name
 FROM team_sessions s JOIN team_users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.kind = 'session' AND s.expires_at > $2;
 

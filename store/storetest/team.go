@@ -62,6 +62,96 @@ func exerciseTeam(t *testing.T, open Open) {
 		if err := s.TeamUserUpdate(ctx, &moved); tender.ErrorCode(err) != tender.ENOTFOUND {
 			t.Fatalf("update through another merchant: %v", err)
 		}
+		u.Name = "Ada Lovelace ✓"
+		if err := s.TeamUserUpdate(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.TeamUserGet(ctx, m.ID, u.ID); err != nil || got.Name != u.Name {
+			t.Fatalf("name = %+v, %v", got, err)
+		}
+	})
+
+	t.Run("TeamUserListAndOwners", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, suiteNow), newMerchant(t, s, suiteNow)
+		// Three users at one instant and two later: the keyset must page
+		// through identical timestamps by id.
+		var want []*tender.TeamUser
+		for i, role := range []string{tender.RoleOwner, tender.RoleStaff, tender.RoleOwner, tender.RoleAdmin, tender.RoleOwner} {
+			at := now
+			if i >= 3 {
+				at = now.Add(time.Duration(i) * time.Second)
+			}
+			want = append(want, newTeamUser(t, s, m.ID, fmt.Sprintf("u%d@example.com", i), role, at))
+		}
+		newTeamUser(t, s, other.ID, "elsewhere@example.com", tender.RoleOwner, now)
+		var got []*tender.TeamUser
+		var after *tender.TeamUser
+		for range 10 {
+			page, err := s.TeamUserList(ctx, m.ID, after, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			got, after = append(got, page...), page[len(page)-1]
+		}
+		if len(got) != len(want) {
+			t.Fatalf("listed %d users, want %d", len(got), len(want))
+		}
+		seen := map[string]bool{}
+		for i, u := range got {
+			if u.MerchantID != m.ID || seen[u.ID] || i > 0 && u.CreatedAt.Before(got[i-1].CreatedAt) {
+				t.Fatalf("list[%d] = %+v (order, duplicate or another merchant's)", i, u)
+			}
+			seen[u.ID] = true
+		}
+		want[4].Disabled = true
+		if err := s.TeamUserUpdate(ctx, want[4]); err != nil {
+			t.Fatal(err)
+		}
+		var owners []string
+		err := s.InTx(ctx, func(tx store.Executor) error {
+			var err error
+			owners, err = tx.TeamOwnersLock(ctx, m.ID)
+			return err
+		})
+		if err != nil || len(owners) != 2 || !(owners[0] == want[0].ID || owners[0] == want[2].ID) ||
+			!(owners[1] == want[0].ID || owners[1] == want[2].ID) {
+			t.Fatalf("enabled owners = %v, %v; want the two enabled owners", owners, err)
+		}
+	})
+
+	t.Run("TeamSessionsDeleteUser", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, suiteNow)
+		u := newTeamUser(t, s, m.ID, "gone@example.com", tender.RoleAdmin, now)
+		keep := newTeamUser(t, s, m.ID, "kept@example.com", tender.RoleAdmin, now)
+		for i, x := range []*tender.TeamSession{
+			{TokenHash: "d-1", Kind: tender.SessionKindSession, UserID: u.ID},
+			{TokenHash: "d-2", Kind: tender.SessionKindLink, UserID: u.ID},
+			{TokenHash: "d-3", Kind: tender.SessionKindSession, UserID: keep.ID},
+		} {
+			x.CreatedAt, x.ExpiresAt = now, now.Add(time.Hour)
+			if err := s.TeamSessionCreate(ctx, x); err != nil {
+				t.Fatal(i, err)
+			}
+		}
+		if err := s.TeamSessionsDeleteUser(ctx, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.TeamSessionGet(ctx, "d-1", now); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("deleted user's session: %v", err)
+		}
+		if _, err := s.TeamLinkUse(ctx, "d-2", now); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("deleted user's link: %v", err)
+		}
+		if _, _, err := s.TeamSessionGet(ctx, "d-3", now); err != nil {
+			t.Fatalf("another user's session: %v", err)
+		}
 	})
 
 	t.Run("TeamSessions", func(t *testing.T) {

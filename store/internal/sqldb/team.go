@@ -11,7 +11,7 @@ import (
 
 func init() {
 	requiredQueries = append(requiredQueries, "TeamUserCreate", "TeamUserGet", "TeamUserByID", "TeamUserByEmail",
-		"TeamUserUpdate", "TeamSessionCreate", "TeamSessionGet", "TeamLinkUse", "TeamSessionDelete",
+		"TeamUserUpdate", "TeamUserList", "TeamOwnersLock", "TeamSessionsDeleteUser", "TeamSessionCreate", "TeamSessionGet", "TeamLinkUse", "TeamSessionDelete",
 		"TeamSessionsDeleteExpired", "EventCount", "EventList", "EventCountByName", "EventListByName",
 		"EventCountByObject", "EventListByObject", "TransactionVolume")
 }
@@ -20,7 +20,7 @@ func init() {
 
 func (e *exec) TeamUserCreate(ctx context.Context, u *tender.TeamUser) error {
 	_, err := e.w.ExecContext(ctx, e.q("TeamUserCreate"), u.ID, u.MerchantID, u.Email, u.PasswordHash, u.Role,
-		u.Disabled, e.t(u.CreatedAt), e.t(u.UpdatedAt))
+		u.Disabled, e.t(u.CreatedAt), e.t(u.UpdatedAt), u.Name)
 	return e.d.wrap(err)
 }
 
@@ -28,7 +28,7 @@ func scanTeamUser(row rowScanner) (*tender.TeamUser, error) {
 	var u tender.TeamUser
 	var created, updated timeCol
 	if err := row.Scan((*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email, &u.PasswordHash, &u.Role, &u.Disabled,
-		&created, &updated); err != nil {
+		&created, &updated, &u.Name); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = created.t, updated.t
@@ -58,7 +58,63 @@ func (e *exec) TeamUserUpdate(ctx context.Context, u *tender.TeamUser) error {
 	if !validID(u.MerchantID) || !validID(u.ID) {
 		return tender.NotFound("user")
 	}
-	return e.execOne(ctx, "TeamUserUpdate", u.ID, u.MerchantID, u.Role, u.PasswordHash, u.Disabled, e.t(u.UpdatedAt))
+	return e.execOne(ctx, "TeamUserUpdate", u.ID, u.MerchantID, u.Role, u.PasswordHash, u.Disabled, e.t(u.UpdatedAt),
+		u.Name)
+}
+
+// firstID sorts before every id (the keyset's start).
+const firstID = "00000000-0000-0000-0000-000000000000"
+
+func (e *exec) TeamUserList(ctx context.Context, merchantID string, after *tender.TeamUser, limit int) ([]*tender.TeamUser, error) {
+	if !validID(merchantID) {
+		return nil, nil
+	}
+	at, id := time.Unix(0, 0), firstID
+	if after != nil {
+		at, id = after.CreatedAt, after.ID
+	}
+	rows, err := e.r.QueryContext(ctx, e.q("TeamUserList"), merchantID, e.t(at), id, limit)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	var out []*tender.TeamUser
+	for rows.Next() {
+		u, err := scanTeamUser(rows)
+		if err != nil {
+			return nil, e.d.wrap(err)
+		}
+		out = append(out, u)
+	}
+	return out, e.d.wrap(rows.Err())
+}
+
+func (e *exec) TeamOwnersLock(ctx context.Context, merchantID string) ([]string, error) {
+	if !validID(merchantID) {
+		return nil, nil
+	}
+	rows, err := e.w.QueryContext(ctx, e.q("TeamOwnersLock"), merchantID)
+	if err != nil {
+		return nil, e.d.wrap(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan((*textCol)(&id)); err != nil {
+			return nil, e.d.wrap(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, e.d.wrap(rows.Err())
+}
+
+func (e *exec) TeamSessionsDeleteUser(ctx context.Context, userID string) error {
+	if !validID(userID) {
+		return nil
+	}
+	_, err := e.w.ExecContext(ctx, e.q("TeamSessionsDeleteUser"), userID)
+	return e.d.wrap(err)
 }
 
 // --- sessions and sign-in links ----------------------------------------------
@@ -75,7 +131,7 @@ func (e *exec) TeamSessionGet(ctx context.Context, tokenHash string, now time.Ti
 	var sCreated, sExpires, uCreated, uUpdated timeCol
 	err := e.r.QueryRowContext(ctx, e.q("TeamSessionGet"), tokenHash, e.t(now)).Scan(&s.TokenHash, &s.Kind,
 		(*textCol)(&s.UserID), &sCreated, &sExpires, (*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email,
-		&u.PasswordHash, &u.Role, &u.Disabled, &uCreated, &uUpdated)
+		&u.PasswordHash, &u.Role, &u.Disabled, &uCreated, &uUpdated, &u.Name)
 	if err != nil {
 		return nil, nil, e.notFound(err, "session")
 	}
