@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +85,16 @@ func componentSchemas() schema {
 		sort.Strings(keys)
 		return keys
 	}
+	// except is all of p's keys but the ones named: those may be absent.
+	except := func(p schema, optional ...string) []string {
+		var keys []string
+		for _, k := range all(p) {
+			if !slices.Contains(optional, k) {
+				keys = append(keys, k)
+			}
+		}
+		return keys
+	}
 	cust, item := customerProps(false), itemProps(false)
 	merchant := schema{
 		"id": str(), "partner_id": str(), "company_name": str(), "contact_email": str(), "status": str(),
@@ -126,13 +137,15 @@ func componentSchemas() schema {
 			"invoiceId": str(), "tokenize": boolean(), "pre_auth": boolean(), "idempotency_id": str()}),
 		"TerminalActionInput": object([]string{"transaction_id"}, schema{"transaction_id": str(), "transactionId": str(),
 			"register": registerRef, "total": money(), "idempotency_id": str()}),
-		"PromptInput":         object([]string{"register"}, schema{"register": registerRef, "message": str(), "total": money()}),
-		"PromptResult":        object([]string{"id", "answered", "answer", "message"}, schema{"id": str(), "answered": boolean(), "answer": boolean(), "message": str()}),
-		"TerminalStatus":      object(all(termStatus), termStatus),
+		"PromptInput":  object([]string{"register"}, schema{"register": registerRef, "message": str(), "total": money()}),
+		"PromptResult": object([]string{"id", "answered", "answer", "message"}, schema{"id": str(), "answered": boolean(), "answer": boolean(), "message": str()}),
+		// surcharge is absent until the card is presented (a queued
+		// card-present sale: the surcharge depends on the card).
+		"TerminalStatus":      object(except(termStatus, "surcharge"), termStatus),
 		"RegisterBatchResult": object([]string{"register_id", "settled"}, schema{"register_id": str(), "settled": integer(), "offline_captured": integer(), "offline_declined": integer()}),
 		"PaymentMethod":       object(all(pm), pm),
 		"PaymentMethodInput":  object(nil, paymentMethodProps(true)),
-		"Transaction":         object(all(tx), tx),
+		"Transaction":         object(except(tx, "surcharge"), tx),
 		"ChildTransaction":    object(all(child), child),
 		"ChargeInput": object(nil, schema{
 			"payment_method_id": str(), "total": money(), "meta": schema{"type": "object"},

@@ -320,7 +320,7 @@ type TerminalStatus struct {
 	Message     string           `json:"message"`
 	Cancelled   bool             `json:"cancelled"`
 	Total       tender.Amount    `json:"total"`
-	Surcharge   tender.Amount    `json:"surcharge"`
+	Surcharge   *tender.Amount   `json:"surcharge,omitempty"` // absent until the card is presented
 	Transaction *TransactionView `json:"transaction"`
 }
 
@@ -348,7 +348,7 @@ func (s *Service) GetTerminalStatus(ctx context.Context, merchantID, registerID,
 		return nil, err
 	}
 	st := &TerminalStatus{ID: t.ID, RegisterID: reg.ID, Status: t.Status, Message: t.Message, Cancelled: t.Cancelled,
-		Total: t.Total, Surcharge: t.Surcharge, Transaction: v}
+		Total: t.Total, Surcharge: knownSurcharge(t), Transaction: v}
 	if t.Success {
 		st.Success = 1
 	}

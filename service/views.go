@@ -15,7 +15,11 @@ type TransactionView struct {
 	IsVoidable   bool `json:"is_voidable"`
 	IsSettling   bool `json:"is_settling"`
 	// Funding is the split-funding allocation (empty unless split).
-	Funding           []tender.Funding      `json:"funding"`
+	Funding []tender.Funding `json:"funding"`
+	// Surcharge shadows the transaction's: absent while a card-present sale
+	// waits for its card (the surcharge depends on the card presented, so
+	// Stax's charge/queue answer has none), else the transaction's.
+	Surcharge         *tender.Amount        `json:"surcharge,omitempty"`
 	ChildTransactions []*TransactionView    `json:"child_transactions"`
 	Customer          *tender.Customer      `json:"customer"`
 	PaymentMethod     *tender.PaymentMethod `json:"payment_method"`
@@ -50,7 +54,17 @@ func (v *TransactionView) extras(x tender.TransactionExtras) {
 func flags(t *tender.Transaction) *TransactionView {
 	return &TransactionView{Transaction: t, IsRefundable: t.IsRefundable(), IsVoidable: t.IsVoidable(),
 		IsSettling: t.IsSettling(), ChildTransactions: []*TransactionView{}, Funding: []tender.Funding{},
-		Currency: "USD", IsManual: t.Source == tender.SourceManual}
+		Currency: "USD", IsManual: t.Source == tender.SourceManual, Surcharge: knownSurcharge(t)}
+}
+
+// knownSurcharge is t's surcharge, or nil while it is not known yet: a
+// card-present sale still waiting for its card.
+func knownSurcharge(t *tender.Transaction) *tender.Amount {
+	if t.Source == SourceTerminal && t.Status == tender.StatusPending && t.PaymentMethodID == "" {
+		return nil
+	}
+	s := t.Surcharge
+	return &s
 }
 
 // viewCache memoises customers and payment methods while building views.

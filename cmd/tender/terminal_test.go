@@ -270,8 +270,8 @@ func TestTerminalEndToEnd(t *testing.T) {
 		id := tx["id"].(string)
 		// Still PENDING while the device holds it.
 		_, s := call(t, "GET", url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-		if s["status"] != "PENDING" || s["message"] != "terminalservice.waiting" {
-			t.Fatalf("status while waiting: %v", s)
+		if _, known := s["surcharge"]; s["status"] != "PENDING" || s["message"] != "terminalservice.waiting" || known {
+			t.Fatalf("status while waiting (no surcharge before the card): %v", s)
 		}
 	})
 
@@ -280,7 +280,8 @@ func TestTerminalEndToEnd(t *testing.T) {
 		tl := newTill(t, url, key, "queue", "--auto", "approve", "--delay", "300ms")
 		st, tx := charge(t, "/terminal/charge/queue", map[string]any{"total": 12.5, "register": tl.num})
 		mustStatus(t, "queue", st, 200, tx)
-		if tx["status"] != "PENDING" || tx["message"] != "terminalservice.waiting" || tx["success"] != false || tx["surcharge"] != 0.0 || tx["total"] != 12.5 {
+		// No surcharge yet: it depends on the card (Stax's charge/queue answer has none).
+		if _, known := tx["surcharge"]; tx["status"] != "PENDING" || tx["message"] != "terminalservice.waiting" || tx["success"] != false || known || tx["total"] != 12.5 {
 			t.Fatalf("queued: %v", tx)
 		}
 		id := tx["id"].(string)
