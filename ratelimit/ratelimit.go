@@ -1,32 +1,27 @@
-// Package ratelimit throttles requests per key (a client IP) with GCRA, the
-// generic cell rate algorithm: each key has a theoretical arrival time (TAT)
-// that moves forward by Period/Rate per request; a request is allowed while
-// the TAT is at most Burst intervals ahead of now. Memory keeps TATs in the
-// process; Redis keeps them in Redis (go-redis/redis_rate's Lua script), so
-// several server processes spend one shared budget.
+// Package ratelimit throttles requests per key (a client IP) with a sliding
+// log: a key may spend at most Rate requests in any Period, whichever
+// Period one looks at. Stax documents "150 requests per minute per IP"; a
+// token bucket (burst, then refill) lets about twice that through over a
+// minute, a sliding log never more than 150. Memory keeps each key's log
+// in the process; Redis keeps it in a sorted set, spent by one Lua script
+// on Redis's own clock, so several server processes share one budget.
 package ratelimit
 
 import (
 	"context"
+	_ "embed"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
 
-// Limit is Rate requests per Period with bursts up to Burst (default Rate).
+// Limit is at most Rate requests in any Period.
 type Limit struct {
 	Rate   int
 	Period time.Duration
-	Burst  int
-}
-
-func (l Limit) burst() int {
-	if l.Burst > 0 {
-		return l.Burst
-	}
-	return l.Rate
 }
 
 // Result of one Allow call.
@@ -43,21 +38,32 @@ type Limiter interface {
 	Allow(ctx context.Context, key string, l Limit) (Result, error)
 }
 
-// Memory is an in-process GCRA limiter. Idle keys are swept, so a flood of
-// distinct keys cannot grow memory without bound.
+// Memory is an in-process sliding-log limiter. Idle keys are swept, so a
+// flood of distinct keys cannot grow memory without bound.
 type Memory struct {
 	now       func() time.Time
 	mu        sync.Mutex
-	tat       map[string]time.Time
+	logs      map[string]*log
 	lastSweep time.Time
 }
+
+// log holds the times of a key's last (up to Rate) allowed requests, oldest
+// first, in a ring.
+type log struct {
+	at     []time.Time
+	start  int // index of the oldest
+	period time.Duration
+}
+
+func (g *log) oldest() time.Time { return g.at[g.start] }
+func (g *log) newest() time.Time { return g.at[(g.start+len(g.at)-1)%len(g.at)] }
 
 // NewMemory returns an in-memory limiter on the clock now (nil: time.Now).
 func NewMemory(now func() time.Time) *Memory {
 	if now == nil {
 		now = time.Now
 	}
-	return &Memory{now: now, tat: map[string]time.Time{}}
+	return &Memory{now: now, logs: map[string]*log{}}
 }
 
 // Allow implements Limiter.
@@ -66,42 +72,48 @@ func (m *Memory) Allow(_ context.Context, key string, l Limit) (Result, error) {
 		return Result{Allowed: true}, nil
 	}
 	now := m.now()
-	interval := l.Period / time.Duration(l.Rate)
-	window := interval * time.Duration(l.burst())
-
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep(now)
-	tat, ok := m.tat[key]
-	if !ok || tat.Before(now) {
-		tat = now
+	g := m.logs[key]
+	if g == nil || g.period != l.Period || cap(g.at) != l.Rate {
+		g = &log{at: make([]time.Time, 0, l.Rate), period: l.Period}
+		m.logs[key] = g
 	}
-	next := tat.Add(interval)
-	allowAt := next.Add(-window)
-	res := Result{Limit: l.Rate}
-	if now.Before(allowAt) {
-		res.RetryAfter = allowAt.Sub(now)
-		res.ResetAfter = tat.Sub(now)
-		res.Remaining = 0
+	res := Result{Limit: l.Rate, ResetAfter: l.Period}
+	switch {
+	case len(g.at) < l.Rate:
+		g.at = append(g.at, now)
+	case g.oldest().Add(l.Period).After(now):
+		// Full, and the oldest request has not left the window yet.
+		res.RetryAfter = g.oldest().Add(l.Period).Sub(now)
+		res.ResetAfter = g.newest().Add(l.Period).Sub(now)
 		return res, nil
+	default:
+		g.at[g.start] = now
+		g.start = (g.start + 1) % len(g.at)
 	}
-	m.tat[key] = next
 	res.Allowed = true
-	res.ResetAfter = next.Sub(now)
-	res.Remaining = int((window - next.Sub(now)) / interval)
+	res.Remaining = l.Rate
+	for _, t := range g.at {
+		if t.Add(l.Period).After(now) {
+			res.Remaining--
+		}
+	}
 	return res, nil
 }
 
-// sweep drops keys whose TAT has passed (their budget is full again, so
-// forgetting them changes nothing). It runs at most once a second.
+// sweep drops keys whose newest request has left its window (their budget
+// is full again, so forgetting them changes nothing). It runs at most once
+// a second.
 func (m *Memory) sweep(now time.Time) {
-	if now.Sub(m.lastSweep) < time.Second && len(m.tat) < 100_000 {
+	if now.Sub(m.lastSweep) < time.Second && len(m.logs) < 100_000 {
 		return
 	}
 	m.lastSweep = now
-	for k, t := range m.tat {
-		if !t.After(now) {
-			delete(m.tat, k)
+	for k, g := range m.logs {
+		if len(g.at) == 0 || !g.newest().Add(g.period).After(now) {
+			delete(m.logs, k)
 		}
 	}
 }
@@ -110,18 +122,26 @@ func (m *Memory) sweep(now time.Time) {
 func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.tat)
+	return len(m.logs)
 }
 
-// Redis is a GCRA limiter shared through Redis.
+// Redis is a sliding-log limiter shared through Redis.
 type Redis struct {
-	limiter *redis_rate.Limiter
-	prefix  string
+	client redis.UniversalClient
+	prefix string
+	seq    atomic.Uint64
+	nonce  string
 }
+
+//go:embed sliding_log.lua
+var slidingLogSource string
+
+var slidingLog = redis.NewScript(slidingLogSource)
 
 // NewRedis returns a limiter storing its state in client's Redis.
 func NewRedis(client redis.UniversalClient) *Redis {
-	return &Redis{limiter: redis_rate.NewLimiter(client), prefix: "tender:rl:"}
+	return &Redis{client: client, prefix: "tender:rl:",
+		nonce: strconv.FormatInt(time.Now().UnixNano(), 36)}
 }
 
 // Allow implements Limiter.
@@ -129,13 +149,18 @@ func (r *Redis) Allow(ctx context.Context, key string, l Limit) (Result, error) 
 	if l.Rate <= 0 || l.Period <= 0 {
 		return Result{Allowed: true}, nil
 	}
-	res, err := r.limiter.Allow(ctx, r.prefix+key, redis_rate.Limit{Rate: l.Rate, Period: l.Period, Burst: l.burst()})
+	// The member must be unique per request: two requests in one
+	// microsecond are two entries.
+	member := r.nonce + ":" + strconv.FormatUint(r.seq.Add(1), 36)
+	v, err := slidingLog.Run(ctx, r.client, []string{r.prefix + key},
+		l.Rate, l.Period.Microseconds(), member).Int64Slice()
 	if err != nil {
 		return Result{}, err
 	}
-	out := Result{Allowed: res.Allowed > 0, Limit: l.Rate, Remaining: res.Remaining, ResetAfter: res.ResetAfter}
+	out := Result{Allowed: v[0] == 1, Limit: l.Rate, Remaining: int(v[1]),
+		ResetAfter: time.Duration(v[3]) * time.Microsecond}
 	if !out.Allowed {
-		out.RetryAfter = res.RetryAfter
+		out.RetryAfter = time.Duration(v[2]) * time.Microsecond
 	}
 	return out, nil
 }

@@ -24,55 +24,75 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func TestMemoryGCRA(t *testing.T) {
+func TestMemorySlidingLog(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name  string
-		limit Limit
-	}{
-		{"150 per minute", Limit{Rate: 150, Period: time.Minute}},
-		{"10 per minute", Limit{Rate: 10, Period: time.Minute}},
-		{"5 per second burst 2", Limit{Rate: 5, Period: time.Second, Burst: 2}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, l := range []Limit{{Rate: 150, Period: time.Minute}, {Rate: 10, Period: time.Minute}, {Rate: 5, Period: time.Second}} {
+		t.Run(fmt.Sprintf("%d per %v", l.Rate, l.Period), func(t *testing.T) {
 			t.Parallel()
 			c := &clock{t: time.Unix(1_700_000_000, 0)}
 			m := NewMemory(c.now)
 			ctx := context.Background()
-			for i := range tc.limit.burst() {
-				r, _ := m.Allow(ctx, "ip", tc.limit)
-				if !r.Allowed {
-					t.Fatalf("request %d refused", i+1)
-				}
-				if r.Remaining != tc.limit.burst()-i-1 {
-					t.Fatalf("request %d: remaining %d", i+1, r.Remaining)
+			for i := range l.Rate {
+				r, _ := m.Allow(ctx, "ip", l)
+				if !r.Allowed || r.Remaining != l.Rate-i-1 {
+					t.Fatalf("request %d: %+v", i+1, r)
 				}
 			}
-			r, _ := m.Allow(ctx, "ip", tc.limit)
-			interval := tc.limit.Period / time.Duration(tc.limit.Rate)
-			if r.Allowed || r.RetryAfter != interval {
-				t.Fatalf("over budget: %+v, want refused with RetryAfter %v", r, interval)
+			r, _ := m.Allow(ctx, "ip", l)
+			if r.Allowed || r.RetryAfter != l.Period {
+				t.Fatalf("over budget: %+v, want refused until the first request leaves the window (%v)", r, l.Period)
 			}
-			// Another key is independent.
-			if r, _ := m.Allow(ctx, "other", tc.limit); !r.Allowed {
+			if r, _ := m.Allow(ctx, "other", l); !r.Allowed {
 				t.Fatal("other key refused")
 			}
-			// One interval later exactly one more request is allowed.
-			c.add(interval)
-			if r, _ := m.Allow(ctx, "ip", tc.limit); !r.Allowed {
-				t.Fatal("refused after refill")
+			// A token bucket would let one more through after Period/Rate;
+			// the window still holds Rate requests until Period has passed.
+			c.add(l.Period - time.Nanosecond)
+			if r, _ := m.Allow(ctx, "ip", l); r.Allowed || r.RetryAfter != time.Nanosecond {
+				t.Fatalf("just before the window moves: %+v", r)
 			}
-			if r, _ := m.Allow(ctx, "ip", tc.limit); r.Allowed {
-				t.Fatal("allowed two after one interval")
-			}
-			// After a whole period the full burst is back.
-			c.add(tc.limit.Period)
-			for range tc.limit.burst() {
-				if r, _ := m.Allow(ctx, "ip", tc.limit); !r.Allowed {
-					t.Fatal("full budget not restored")
+			c.add(time.Nanosecond)
+			for i := range l.Rate {
+				if r, _ := m.Allow(ctx, "ip", l); !r.Allowed {
+					t.Fatalf("request %d of the next window refused", i+1)
 				}
 			}
 		})
+	}
+}
+
+// TestNoMinuteHoldsMoreThanRate: random arrivals (bursts and trickles) for
+// ten minutes; among the allowed requests, no window of one Period holds
+// more than Rate, and a client that keeps asking gets Rate in each Period.
+func TestNoMinuteHoldsMoreThanRate(t *testing.T) {
+	t.Parallel()
+	l := Limit{Rate: 150, Period: time.Minute}
+	c := &clock{t: time.Unix(1_700_000_000, 0)}
+	m := NewMemory(c.now)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var allowed []time.Time
+	start := c.now()
+	for c.now().Sub(start) < 10*time.Minute {
+		if rng.IntN(100) == 0 {
+			c.add(time.Duration(rng.IntN(20)) * time.Second) // a pause
+		} else {
+			c.add(time.Duration(rng.IntN(200)) * time.Millisecond)
+		}
+		if r, _ := m.Allow(context.Background(), "ip", l); r.Allowed {
+			allowed = append(allowed, c.now())
+		}
+	}
+	for i := range allowed {
+		j := i
+		for j < len(allowed) && allowed[j].Sub(allowed[i]) < l.Period {
+			j++
+		}
+		if j-i > l.Rate {
+			t.Fatalf("%d requests allowed in the minute from %v", j-i, allowed[i].Sub(start))
+		}
+	}
+	if len(allowed) < 9*l.Rate {
+		t.Fatalf("only %d allowed over ten busy minutes", len(allowed))
 	}
 }
 
@@ -161,7 +181,8 @@ func TestRedisSharedBudget(t *testing.T) {
 	if allowed != 10 {
 		t.Fatalf("allowed %d, want 10 across both", allowed)
 	}
-	if last.Allowed || last.RetryAfter <= 0 || last.RetryAfter > 6*time.Second+time.Millisecond {
+	// Refused until the first request leaves its minute.
+	if last.Allowed || last.RetryAfter <= 50*time.Second || last.RetryAfter > time.Minute {
 		t.Fatalf("last = %+v", last)
 	}
 }
