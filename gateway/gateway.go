@@ -165,6 +165,11 @@ const (
 	// EventPaymentFailed: a payment accepted earlier failed afterwards (a
 	// bank debit returned). Tender records it as the sandbox's R01 return is.
 	EventPaymentFailed EventKind = "payment_failed"
+	// EventPaymentSucceeded: a payment was approved at the processor (a sale
+	// succeeded, a pre-authorization was authorized). Tender acts on it only
+	// to finalize a payment whose own answer was lost (Event.Key,
+	// Event.Result); for a payment already final it is a no-op.
+	EventPaymentSucceeded EventKind = "payment_succeeded"
 	// EventDisputeOpened and EventDisputeClosed: a chargeback.
 	EventDisputeOpened EventKind = "dispute_opened"
 	EventDisputeClosed EventKind = "dispute_closed"
@@ -184,6 +189,13 @@ type Event struct {
 	Reason   string        // machine-readable: a return code, a dispute reason
 	Message  string        // human-readable
 	Status   string        // disputes: the processor's status (won, lost, ...)
+	// Key is Tender's key of the payment the event reports (Request.Key,
+	// which the driver stores at the processor), when the event carries it;
+	// Result is that payment's outcome as Authorize would have answered it.
+	// With both, a payment still PENDING (its answer was lost) is finalized
+	// by the event, in the event's own database transaction.
+	Key    string
+	Result *Result
 }
 
 // Receiver is implemented by a driver whose processor pushes signed events

@@ -317,9 +317,11 @@ func (a *API) OpenAPI() map[string]any {
 		if rt.resp == "ProcessorEventAck" {
 			responses["400"] = errResp("The event's signature does not verify (nothing changed)")
 			responses["413"] = errResp("Body too large")
+			responses["503"] = errResp("Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After")
 		}
 		if rt.req != "" {
 			responses["413"] = errResp("Body too large")
+			responses["503"] = errResp("Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After")
 			responses["415"] = errResp("Body is not application/json")
 			responses["409"] = errResp("Conflict")
 		}

@@ -248,7 +248,7 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		// The janitor got there first: the locked read decides.
 		optimistic = false
 	}
-	var out Result
+	var out *Result
 	txn := func(tx store.Executor) error {
 		cur := new(tender.Transaction)
 		if optimistic {
@@ -259,66 +259,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 				return err
 			}
 		}
-		finalized := false
-		if cur.Status == tender.StatusPending {
-			finalized = gerr == nil
-			cur.UpdatedAt = tender.NewTime(s.now())
-			if gerr != nil {
-				cur.GatewayUnknown, cur.Message = true, unknownMessage
-			} else {
-				apply(cur, res)
-			}
-			update := tx.TransactionUpdate
-			if optimistic {
-				update = tx.TransactionUpdatePending
-			}
-			if err := update(ctx, cur); tender.ErrorCode(err) == tender.ENOTFOUND && optimistic {
-				return errNotPending
-			} else if err != nil {
-				return err
-			}
-			if gerr == nil && cvvToErase(cur, known) {
-				// PCI DSS 3.2: no CVV after authorization.
-				if pm := known.methods[cur.PaymentMethodID]; pm != nil {
-					pm.HasCVV = false
-				}
-				if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {
-					return err
-				}
-			}
-			switch {
-			case finalized && cur.Source == SourceInvoice:
-				// Release the reservation PayInvoice made and update the invoice.
-				if err := s.applyToInvoice(ctx, tx, cur, cur.Total); err != nil {
-					return err
-				}
-			case finalized && cur.Source == SourceTerminal:
-				if err := s.applyToInvoice(ctx, tx, cur, 0); err != nil {
-					return err
-				}
-				if err := s.finishTerminalPayment(ctx, tx, cur); err != nil {
-					return err
-				}
-			}
-		}
-		views, err := s.views(ctx, tx, cur.MerchantID, []*tender.Transaction{cur}, known, fresh)
-		if err != nil {
-			return err
-		}
-		view := views[0]
-		// Encoded once: the response, the event's payload and the replay.
-		body, err := encodeJSON(view)
-		if err != nil {
-			return err
-		}
-		out = Result{View: view, Body: body, Outcome: outcomeOf(cur)}
-		if !finalized {
-			return nil
-		}
-		if err := s.emitJSON(ctx, tx, cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body); err != nil {
-			return err
-		}
-		return tx.IdempotencyCompleteByTransaction(ctx, cur.ID, out.Outcome, string(body), s.now())
+		var err error
+		out, err = s.finalizePaymentIn(ctx, tx, cur, res, gerr, known, fresh, optimistic)
+		return err
 	}
 	err := s.Store.InTx(ctx, txn)
 	if errors.Is(err, errNotPending) {
@@ -332,7 +275,79 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())
 	}
 	s.warnCredentials(t, res)
-	return &out, nil
+	return out, nil
+}
+
+// finalizePaymentIn is finalizePayment's database half, in tx: cur is the
+// payment as read under its row lock (or, when optimistic, the caller's
+// copy, updated only if still PENDING: errNotPending otherwise). A PENDING
+// payment gets the processor's answer (gerr != nil: marked outcome-unknown),
+// its CVV erased, its invoice or terminal request updated, its
+// create_transaction event and its idempotent response; a payment already
+// final is only viewed. A processor event finalizing a payment whose answer
+// was lost calls it from the event's own transaction (processorevents.go),
+// so both paths have the same effects. known must not be nil.
+func (s *Service) finalizePaymentIn(ctx context.Context, tx store.Executor, cur *tender.Transaction, res *gateway.Result, gerr error, known *viewCache, fresh, optimistic bool) (*Result, error) {
+	finalized := false
+	if cur.Status == tender.StatusPending {
+		finalized = gerr == nil
+		cur.UpdatedAt = tender.NewTime(s.now())
+		if gerr != nil {
+			cur.GatewayUnknown, cur.Message = true, unknownMessage
+		} else {
+			apply(cur, res)
+		}
+		update := tx.TransactionUpdate
+		if optimistic {
+			update = tx.TransactionUpdatePending
+		}
+		if err := update(ctx, cur); tender.ErrorCode(err) == tender.ENOTFOUND && optimistic {
+			return nil, errNotPending
+		} else if err != nil {
+			return nil, err
+		}
+		if gerr == nil && cvvToErase(cur, known) {
+			// PCI DSS 3.2: no CVV after authorization.
+			if pm := known.methods[cur.PaymentMethodID]; pm != nil {
+				pm.HasCVV = false
+			}
+			if err := tx.PaymentMethodEraseCVV(ctx, cur.PaymentMethodID, cur.UpdatedAt.Time); err != nil {
+				return nil, err
+			}
+		}
+		switch {
+		case finalized && cur.Source == SourceInvoice:
+			// Release the reservation PayInvoice made and update the invoice.
+			if err := s.applyToInvoice(ctx, tx, cur, cur.Total); err != nil {
+				return nil, err
+			}
+		case finalized && cur.Source == SourceTerminal:
+			if err := s.applyToInvoice(ctx, tx, cur, 0); err != nil {
+				return nil, err
+			}
+			if err := s.finishTerminalPayment(ctx, tx, cur); err != nil {
+				return nil, err
+			}
+		}
+	}
+	views, err := s.views(ctx, tx, cur.MerchantID, []*tender.Transaction{cur}, known, fresh)
+	if err != nil {
+		return nil, err
+	}
+	view := views[0]
+	// Encoded once: the response, the event's payload and the replay.
+	body, err := encodeJSON(view)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{View: view, Body: body, Outcome: outcomeOf(cur)}
+	if !finalized {
+		return out, nil
+	}
+	if err := s.emitJSON(ctx, tx, cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body); err != nil {
+		return nil, err
+	}
+	return out, tx.IdempotencyCompleteByTransaction(ctx, cur.ID, out.Outcome, string(body), s.now())
 }
 
 // warnCredentials tells the operator when the processor refused a

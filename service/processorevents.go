@@ -18,13 +18,16 @@ var errReplayed = errors.New("processor event already applied")
 // merchant's own webhook secret and applies it, once per event id: a
 // refund made on the processor's side becomes a REFUND child (unless Tender
 // already recorded it, by the refund's reference), a failed payment is
-// recorded as an ACH return, a dispute is recorded and announced. Each in
-// one database transaction with its events.
+// recorded as an ACH return, a dispute is recorded and announced, and a
+// payment whose own answer was lost is finalized with the outcome the event
+// reports (finalizeFromEvent). Each in one database transaction with its
+// events.
 //
 // A bad signature is EBADREQUEST and changes nothing; a merchant that is
 // not on that processor is ENOTFOUND. While a refund of the payment is with
 // the processor, a refund event is EUNAVAILABLE, so that the processor
-// retries it once Tender knows that refund's reference.
+// retries it once Tender knows that refund's reference; so is an event
+// about a payment whose processor call may still be answered.
 func (s *Service) ApplyProcessorEvent(ctx context.Context, name, merchantID string, payload []byte, header http.Header) error {
 	m, err := s.Store.MerchantGet(ctx, merchantID)
 	if err != nil {
@@ -63,6 +66,12 @@ func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m 
 	now := tender.NewTime(s.now())
 	rec := &tender.ProcessorEvent{ID: tender.NewID(), MerchantID: m.ID, Processor: name, EventID: ev.ID, Kind: string(ev.Kind),
 		ChildRef: ev.ChildRef, Amount: ev.Amount, Reason: ev.Reason, Status: ev.Status, Message: ev.Message, CreatedAt: now}
+	if ev.Key != "" && ev.Result != nil {
+		done, err := s.finalizeFromEvent(ctx, tx, ev, rec)
+		if done || err != nil {
+			return err
+		}
+	}
 	var p *tender.Transaction
 	found, err := tx.TransactionByGatewayRef(ctx, m.ID, ev.Ref)
 	switch {
@@ -129,6 +138,43 @@ func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m 
 		return s.emit(ctx, tx, m.ID, name, "transaction_dispute", rec.ID, rec)
 	}
 	return nil
+}
+
+// finalizeFromEvent finalizes, with the event's result, the payment whose
+// key the event names when that payment is still PENDING (its processor's
+// answer was lost, or Tender crashed before recording it), exactly as
+// finalizePayment would have, in the event's transaction tx; done tells
+// that it did. A payment not PENDING is left to the usual handling (for an
+// approval, a no-op).
+//
+// While the original call may still be answered (the payment is younger
+// than the gateway timeout and not marked outcome-unknown) the event is
+// EUNAVAILABLE (503 with Retry-After) and nothing is written, so the
+// processor sends it again later: the answer, when it comes, is recorded by
+// the call as usual, and the event is then a no-op. The row lock taken here
+// is the one finalizePayment and the janitor take, so of the answer, the
+// janitor and the event exactly one finalizes.
+func (s *Service) finalizeFromEvent(ctx context.Context, tx store.Executor, ev *gateway.Event, rec *tender.ProcessorEvent) (bool, error) {
+	t, err := tx.TransactionGetForUpdate(ctx, rec.MerchantID, ev.Key)
+	switch {
+	case tender.ErrorCode(err) == tender.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return false, err
+	case t.ParentID != "" || t.Status != tender.StatusPending || !t.IsPayment():
+		return false, nil
+	}
+	if !t.GatewayUnknown && s.now().Sub(t.CreatedAt.Time) < s.gatewayTimeout() {
+		return false, tender.Errorf(tender.EUNAVAILABLE, "The payment's answer from the processor may still come; send the event again later.")
+	}
+	rec.TransactionID = t.ID
+	if err := tx.ProcessorEventInsert(ctx, rec); tender.ErrorCode(err) == tender.ECONFLICT {
+		return true, errReplayed
+	} else if err != nil {
+		return true, err
+	}
+	_, err = s.finalizePaymentIn(ctx, tx, t, ev.Result, nil, newViewCache(), false, false)
+	return true, err
 }
 
 func (s *Service) processorChild(p *tender.Transaction, now tender.Time, amount tender.Amount, source, ref, msg, code string) *tender.Transaction {

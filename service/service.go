@@ -36,7 +36,7 @@ type Service struct {
 	// GatewayTimeout bounds each processor call (default 15 s).
 	GatewayTimeout time.Duration
 	// SettlePage is how many unsettled payments the settlement batch reads
-	// at a time (default 200).
+	// at a time, and a terminal batch too (default 200).
 	SettlePage int
 	// IdempotencyWait is how long a duplicate request waits for its
 	// in-flight twin before answering 409 (default 10 s).

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,18 +31,21 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 	out := &BatchResult{RegisterID: reg.ID}
 	now := s.now()
 	batchID := tender.NewID()
-	skip := map[string]bool{} // the processor failed them this time
+	// One pass in (created_at, id) order, as Settle makes: a payment the
+	// processor has not settled yet (or failed this time) stays unsettled
+	// and is moved past, so a page of them does not end the pass before the
+	// payments after it.
+	var after *tender.Transaction
 	for {
-		ts, err := s.Store.TerminalTransactionsUnsettled(ctx, merchantID, reg.ID, now.Add(time.Second), 200)
+		ts, err := s.Store.TerminalTransactionsUnsettled(ctx, merchantID, reg.ID, now.Add(time.Second), after, cmp.Or(s.SettlePage, 200))
 		if err != nil {
 			return out, err
 		}
-		progress := false
+		if len(ts) == 0 {
+			break
+		}
+		after = ts[len(ts)-1]
 		for _, t := range ts {
-			if skip[t.ID] {
-				continue
-			}
-			skip[t.ID], progress = true, true
 			if t.GatewayRef == "" {
 				ok, err := s.captureOffline(ctx, t)
 				if err != nil {
@@ -78,9 +82,6 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 			if ok {
 				out.Settled++
 			}
-		}
-		if !progress {
-			break
 		}
 	}
 	err = s.Store.InTx(ctx, func(tx store.Executor) error {

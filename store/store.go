@@ -350,8 +350,10 @@ type Executor interface {
 	RegisterList(ctx context.Context, merchantID string) ([]*tender.Register, error)
 
 	// TerminalTransactionsUnsettled lists the successful, unsettled
-	// payments a register's device took before before, oldest first.
-	TerminalTransactionsUnsettled(ctx context.Context, merchantID, registerID string, before time.Time, limit int) ([]*tender.Transaction, error)
+	// payments a register's device took before before, oldest first (by
+	// created_at, then id), after the row after (the previous page's last;
+	// nil for the first page).
+	TerminalTransactionsUnsettled(ctx context.Context, merchantID, registerID string, before time.Time, after *tender.Transaction, limit int) ([]*tender.Transaction, error)
 
 	TerminalRequestCreate(ctx context.Context, r *tender.TerminalRequest) error
 	TerminalRequestGet(ctx context.Context, merchantID, id string) (*tender.TerminalRequest, error)

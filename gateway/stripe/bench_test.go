@@ -43,3 +43,21 @@ func BenchmarkCaptureRefund(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseEvent: an inbound event's signature check and mapping (a
+// payment_intent.succeeded carrying Tender's key), no HTTP.
+func BenchmarkParseEvent(b *testing.B) {
+	d, srv := setup(b)
+	c := card("4242424242424242")
+	res, err := d.Authorize(context.Background(), gateway.Request{Key: tender.NewID(), Amount: 1000, Card: &c, Capture: true})
+	if err != nil || !res.Approved {
+		b.Fatal(res, err)
+	}
+	payload, h := srv.PaymentIntentEvent("payment_intent.succeeded", res.Ref)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ev, err := d.ParseEvent(payload, h); err != nil || ev.Result == nil {
+			b.Fatal(ev, err)
+		}
+	}
+}

@@ -86,12 +86,21 @@ func eventOf(ev stripe.Event) (*gateway.Event, error) {
 		out.Reason, out.Status = string(dp.Reason), string(dp.Status)
 		out.Message = "Dispute " + string(dp.Status) + " (" + string(dp.Reason) + ")."
 		return out, nil
+	case "payment_intent.succeeded", "payment_intent.amount_capturable_updated":
+		var pi stripe.PaymentIntent
+		if err := json.Unmarshal(raw, &pi); err != nil {
+			return nil, errors.New("stripe event: malformed payment intent")
+		}
+		out.Kind, out.Ref, out.Amount = gateway.EventPaymentSucceeded, pi.ID, tender.Amount(pi.Amount)
+		paymentOutcome(out, &pi)
+		return out, nil
 	case "payment_intent.payment_failed":
 		var pi stripe.PaymentIntent
 		if err := json.Unmarshal(raw, &pi); err != nil {
 			return nil, errors.New("stripe event: malformed payment intent")
 		}
 		out.Kind, out.Ref, out.Amount = gateway.EventPaymentFailed, pi.ID, tender.Amount(pi.Amount)
+		paymentOutcome(out, &pi)
 		if pi.LatestCharge != nil {
 			out.ChildRef = pi.LatestCharge.ID
 		}
@@ -130,4 +139,23 @@ func refundEvent(out *gateway.Event, r *stripe.Refund) *gateway.Event {
 	}
 	out.Reason, out.Message = string(r.Reason), "Refunded at the processor."
 	return out
+}
+
+// paymentOutcome sets the Key and Result of an event about a PaymentIntent
+// Authorize made (its tender_key metadata), so that a payment whose answer
+// was lost is finalized by the event. A fence (tender_fence) or a
+// PaymentIntent made outside Tender has no tender_key and is left alone.
+//
+// Documented edges: an event's PaymentIntent does not expand its charge, so
+// a payment finalized from an event has no auth code, AVS or CVC result
+// (the janitor's Resolve, which expands it, would have them). And a
+// pre-authorization still PENDING at Tender but captured meanwhile in
+// Stripe's dashboard (payment_intent.succeeded) is finalized as authorized
+// only: Tender records no capture it did not ask for.
+func paymentOutcome(out *gateway.Event, pi *stripe.PaymentIntent) {
+	key := pi.Metadata[metaKey]
+	if key == "" {
+		return
+	}
+	out.Key, out.Result = key, paymentResult(pi)
 }

@@ -16,11 +16,19 @@ func TestParseEvent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d, srv := setup(t)
-	res, err := d.Authorize(ctx, gateway.Request{Key: tender.NewID(), Amount: 1000, Card: ptr(card("4242424242424242")), Capture: true})
+	key := tender.NewID()
+	res, err := d.Authorize(ctx, gateway.Request{Key: key, Amount: 1000, Card: ptr(card("4242424242424242")), Capture: true})
 	if err != nil || !res.Approved {
 		t.Fatal(res, err)
 	}
 	pi := res.Ref
+
+	// The payment's own outcome, with Tender's key from its metadata.
+	payload, h := srv.PaymentIntentEvent("payment_intent.succeeded", pi)
+	if ev, err := d.ParseEvent(payload, h); err != nil || ev.Kind != gateway.EventPaymentSucceeded || ev.Key != key ||
+		ev.Result == nil || !ev.Result.Approved || ev.Result.Ref != pi || ev.Amount != 1000 {
+		t.Fatalf("payment_intent.succeeded: %+v, %v", ev, err)
+	}
 
 	// A refund made in Stripe's dashboard.
 	reID, payload, h, err := srv.DashboardRefund(pi, 250)
@@ -55,7 +63,7 @@ func TestParseEvent(t *testing.T) {
 	}
 	payload, h = srv.Event("payment_intent.payment_failed", map[string]any{"id": pi, "object": "payment_intent", "amount": 1000,
 		"last_payment_error": map[string]any{"type": "card_error", "code": "card_declined", "decline_code": "lost_card"}})
-	if ev, err := d.ParseEvent(payload, h); err != nil || ev.Kind != gateway.EventPaymentFailed || ev.Reason != "lost_card" {
+	if ev, err := d.ParseEvent(payload, h); err != nil || ev.Kind != gateway.EventPaymentFailed || ev.Reason != "lost_card" || ev.Key != "" || ev.Result != nil {
 		t.Fatalf("payment_intent.payment_failed: %+v, %v", ev, err)
 	}
 	// An event Tender does not act on.

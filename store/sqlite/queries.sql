@@ -857,6 +857,7 @@ WHERE state IN ('queued', 'delivered', 'authorizing') AND created_at <= $1;
 -- name: TerminalTransactionsUnsettled
 -- A register's successful, unsettled payments: driven by the small
 -- transactions_unsettled index, joined to the requests that made them.
+-- Keyset: after the (created_at, id) of the previous page's last row ($4 = '': from the start).
 SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type, t.source, t.method,
     t.success, t.status, t.message, t.total, t.captured, t.total_refunded, t.pending_refunds, t.surcharge, t.pre_auth,
     t.is_captured, t.is_voided, t.cancelled, t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at,
@@ -866,7 +867,8 @@ JOIN terminal_requests r ON r.transaction_id = t.id AND r.kind IN ('sale', 'pre_
 WHERE t.settled_at IS NULL AND t.success = 1 AND t.is_voided = 0 AND t.pending_op = '' AND t.parent_id IS NULL
   AND t.type IN ('charge', 'pre_auth', 'credit') AND (t.type <> 'pre_auth' OR t.is_captured = 1)
   AND t.merchant_id = $1 AND r.register_id = $2 AND t.created_at < $3
-ORDER BY t.created_at, t.id LIMIT $4;
+  AND ($4 = '' OR (t.created_at, t.id) > ($5, $4))
+ORDER BY t.created_at, t.id LIMIT $6;
 
 -- name: DeliveriesWork
 -- DeliveryWork for a batch (or one), in delivery order; a delivery is blocked by an

@@ -151,10 +151,49 @@ func exerciseTerminals(t *testing.T, open Open) {
 			merchant, register string
 			want               int
 		}{{m.ID, a.ID, 1}, {m.ID, b.ID, 0}, {other.ID, a.ID, 0}} {
-			ts, err := s.TerminalTransactionsUnsettled(ctx, c.merchant, c.register, now.Add(time.Hour), 10)
+			ts, err := s.TerminalTransactionsUnsettled(ctx, c.merchant, c.register, now.Add(time.Hour), nil, 10)
 			if err != nil || len(ts) != c.want || c.want == 1 && ts[0].ID != tx.ID {
 				t.Fatalf("unsettled of register %s: %v, %v; want %d", c.register, ts, err, c.want)
 			}
+		}
+		// Keyset pages over identical timestamps: after the previous page's
+		// last row, ties on created_at broken by id, every row exactly once.
+		all := map[string]bool{tx.ID: true}
+		for i := range 5 {
+			u := newTransaction(m.ID, "", tender.NewTime(now.Add(time.Duration(i/3)*time.Second)))
+			u.Status, u.Success, u.Captured, u.IsCaptured, u.Source = tender.StatusSuccess, true, u.Total, true, "terminal"
+			if err := s.TransactionCreate(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			done := tender.NewTime(now.Add(time.Minute))
+			r := &tender.TerminalRequest{ID: uuid.NewString(), MerchantID: m.ID, RegisterID: a.ID, Kind: tender.TermSale,
+				Amount: u.Total, Params: json.RawMessage(`{}`), State: tender.TermDone, TransactionID: u.ID,
+				CreatedAt: u.CreatedAt, DoneAt: &done}
+			if err := s.TerminalRequestCreate(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			all[u.ID] = true
+		}
+		paged := map[string]bool{}
+		var after *tender.Transaction
+		for pages := 0; ; pages++ {
+			page, err := s.TerminalTransactionsUnsettled(ctx, m.ID, a.ID, now.Add(time.Hour), after, 2)
+			if err != nil || pages > 3 {
+				t.Fatalf("page %d: %v %v", pages, page, err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, u := range page {
+				if paged[u.ID] || !all[u.ID] {
+					t.Fatalf("page %d: %s again or unknown", pages, u.ID)
+				}
+				paged[u.ID] = true
+			}
+			after = page[len(page)-1]
+		}
+		if len(paged) != len(all) {
+			t.Fatalf("pages gave %d of %d unsettled", len(paged), len(all))
 		}
 		if _, err := s.TerminalRequestGet(ctx, other.ID, reqs[0].ID); tender.ErrorCode(err) != tender.ENOTFOUND {
 			t.Fatalf("another merchant's request: %v", err)

@@ -74,3 +74,22 @@ func (s *Server) PaymentFailed(pi, code, message string) (payload []byte, header
 	return s.Event("charge.failed", map[string]any{"id": ch, "object": "charge", "amount": amount, "payment_intent": pi,
 		"status": "failed", "failure_code": code, "failure_message": message})
 }
+
+// PaymentIntentEvent returns a payment_intent.* event of type typ
+// (payment_intent.succeeded, .amount_capturable_updated, .payment_failed)
+// carrying PaymentIntent id as it stands, its metadata (tender_key)
+// included and its charge not expanded, as Stripe sends it.
+func (s *Server) PaymentIntentEvent(typ, id string) (payload []byte, header http.Header) {
+	s.mu.Lock()
+	var obj map[string]any
+	if pi := s.pis[id]; pi != nil {
+		obj = s.piJSON(pi, "")
+		meta := map[string]string{}
+		for k, v := range pi.Metadata {
+			meta[k] = v
+		}
+		obj["metadata"] = meta // marshalled after the lock is let go
+	}
+	s.mu.Unlock()
+	return s.Event(typ, obj)
+}

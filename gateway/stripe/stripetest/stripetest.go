@@ -67,9 +67,14 @@ type Server struct {
 	lose    map[string]int // key: answers to drop after acting
 	drop    map[string]int // key: requests to drop before acting
 	perKey  map[string]int // key: requests received
-	total   int
-	seq     int
-	now     func() time.Time
+	// losePath: path -> answers to lose of the next new key sent there;
+	// holds: path -> the next request there, held after acting (faults.go)
+	losePath map[string]int
+	holds    map[string]*Held
+	cleanup  func(func()) // the test's Cleanup
+	total    int
+	seq      int
+	now      func() time.Time
 }
 
 type paymentMethod struct {
@@ -103,9 +108,10 @@ type idemEntry struct {
 // New starts a double, closed when tb ends.
 func New(tb testing.TB) *Server {
 	s := &Server{pms: map[string]*paymentMethod{}, pis: map[string]*paymentIntent{}, idem: map[string]*idemEntry{},
-		lose: map[string]int{}, drop: map[string]int{}, perKey: map[string]int{}, now: time.Now}
+		lose: map[string]int{}, drop: map[string]int{}, perKey: map[string]int{}, losePath: map[string]int{},
+		holds: map[string]*Held{}, now: time.Now}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.srv.URL
+	s.URL, s.cleanup = s.srv.URL, tb.Cleanup
 	tb.Cleanup(s.srv.Close)
 	return s
 }
@@ -208,6 +214,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if key != "" {
 		s.perKey[key]++
 	}
+	if n := s.losePath[r.URL.Path]; n > 0 && r.Method == http.MethodPost && key != "" && s.idem[key] == nil {
+		s.lose[key], s.losePath[r.URL.Path] = n, 0
+	}
+	held := s.holds[r.URL.Path]
+	delete(s.holds, r.URL.Path)
 	if key != "" && s.drop[key] > 0 {
 		s.drop[key]--
 		s.mu.Unlock()
@@ -256,6 +267,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.lose[key]--
 	}
 	s.mu.Unlock()
+	held.wait(r, key)
 	if lost {
 		hangUp(w)
 		return

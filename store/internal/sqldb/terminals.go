@@ -194,9 +194,13 @@ func (e *exec) TerminalRequestsExpire(ctx context.Context, before time.Time) (in
 	return int(n), e.d.wrap(err)
 }
 
-func (e *exec) TerminalTransactionsUnsettled(ctx context.Context, merchantID, registerID string, before time.Time, limit int) ([]*tender.Transaction, error) {
+func (e *exec) TerminalTransactionsUnsettled(ctx context.Context, merchantID, registerID string, before time.Time, after *tender.Transaction, limit int) ([]*tender.Transaction, error) {
 	if !validID(merchantID) || !validID(registerID) {
 		return nil, nil
 	}
-	return e.queryTransactions(ctx, e.r, e.q("TerminalTransactionsUnsettled"), merchantID, registerID, e.t(before), limit)
+	afterID, afterAt := "", e.t(before)
+	if after != nil {
+		afterID, afterAt = after.ID, e.t(after.CreatedAt.Time)
+	}
+	return e.queryTransactions(ctx, e.r, e.q("TerminalTransactionsUnsettled"), merchantID, registerID, e.t(before), afterID, afterAt, limit)
 }
