@@ -47,11 +47,11 @@ func TestSandboxClock(t *testing.T) {
 		if d := now.Sub(time.Now().UTC()); d < 30*24*time.Hour-time.Minute || d > 30*24*time.Hour+time.Minute {
 			t.Fatalf("clock now %v, %v ahead", now, d)
 		}
-		wait(t, "the scheduled invoice paid", 20*time.Second, func() bool {
+		wait(t, "the scheduled invoice paid", 60*time.Second, func() bool {
 			list := invoices()
 			return len(list) == 1 && list[0].(map[string]any)["status"] == "PAID"
 		})
-		wait(t, "the charge settled", 20*time.Second, func() bool {
+		wait(t, "the charge settled", 60*time.Second, func() bool {
 			return e.Call("GET", "/transaction/"+charge, nil, 200).Map(t)["settled_at"] != nil
 		})
 		got := e.Call("GET", "/invoice/schedule/"+sc, nil, 200).Map(t)

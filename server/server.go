@@ -300,6 +300,9 @@ func MigrateForServe(ctx context.Context, st store.Store, logger *slog.Logger) e
 // New opens the store, migrates it, bootstraps the sandbox merchant when the
 // database is empty, and builds the API. It does not listen yet.
 func New(ctx context.Context, cfg Config) (*Server, error) {
+	// Whether the caller brought its own clock, read before defaults()
+	// fills in time.Now.
+	ownClock := cfg.Now != nil
 	cfg.defaults()
 	if cfg.MetricsToken == "" && cfg.MetricsTokenFile != "" {
 		b, err := os.ReadFile(cfg.MetricsTokenFile)
@@ -354,7 +357,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// yet fetch them by the database's now() until an advance, and never run
 	// them.
 	var riverClock *tender.Clock
-	if cfg.Now == nil {
+	if !ownClock {
 		riverClock = s.Clock
 	}
 	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: riverClock})
