@@ -45,10 +45,12 @@ func (m *Merchant) FundingAccount(id string) *FundingAccount {
 
 // Merchant is one tenant: every object belongs to exactly one merchant.
 type Merchant struct {
-	ID               string   `json:"id"`
-	PartnerID        string   `json:"partner_id"`
-	CompanyName      string   `json:"company_name"`
-	ContactEmail     string   `json:"contact_email"`
+	ID           string `json:"id"`
+	PartnerID    string `json:"partner_id"`
+	CompanyName  string `json:"company_name"`
+	ContactEmail string `json:"contact_email"`
+	// The merchant's own details, options and branding (PUT /team...).
+	MerchantProfile
 	Status           string   `json:"status"`
 	Sandbox          bool     `json:"is_sandbox"`
 	Features         Features `json:"features"`
@@ -113,6 +115,9 @@ func (in *MerchantInput) Apply(m *Merchant, create bool) error {
 	}
 	if m.AllowedOrigins == nil {
 		m.AllowedOrigins = []string{}
+	}
+	if m.Options == nil {
+		m.Options = map[string]any{}
 	}
 	if create && m.CompanyName == "" {
 		errs.Required("company_name")

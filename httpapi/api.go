@@ -119,6 +119,7 @@ func New(cfg Config) *API {
 	mux.Handle("GET /pay/invoice/{id}", a.plain("/pay/invoice/{id}", a.hostedInvoice))
 	mux.Handle("GET /hosted/field/{kind}", a.plain("/hosted/field/{kind}", a.hostedField))
 	mux.Handle("GET /js/{file}", a.plain("/js/{file}", a.serveAsset))
+	mux.Handle("GET /branding/{merchant_id}/logo", a.plain("/branding/{merchant_id}/logo", a.serveLogo))
 	mux.Handle("OPTIONS /webpayment/{token}/{action}", a.plain("OPTIONS /webpayment/{token}/{action}", a.webPreflight))
 	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
 	if cfg.Dashboard != nil {

@@ -101,6 +101,10 @@ func componentSchemas() schema {
 		"is_sandbox": boolean(), "features": features, "hosted_payments_token": str(),
 		"allowed_origins": arr(str()), "created_at": ts(), "updated_at": ts(),
 		"processor": str(), "is_test": boolean(), "processor_configured": boolean(),
+		"contact_name": str(), "contact_phone": str(), "address_1": str(), "address_2": str(),
+		"address_city": str(), "address_state": str(), "address_zip": str(), "address_country": str(),
+		"options":  schema{"type": "object", "description": "the merchant's own settings (PUT /team/options): names to strings, numbers or booleans"},
+		"branding": ref("Branding"),
 	}
 	apiKey := schema{"id": str(), "kind": str(), "name": str(), "prefix": str(), "expires_at": nts(), "created_at": ts()}
 	teamUser := schema{"id": str(), "merchant_id": str(), "name": str(), "email": str(), "team_role": str(),
@@ -221,6 +225,18 @@ func componentSchemas() schema {
 				"description": "12 to 72 bytes; stored as a bcrypt hash, never returned"}}),
 		"TeamUserUpdate": object(nil, schema{"name": str(), "team_role": schema{"type": "string", "enum": []string{"owner", "admin", "staff"}},
 			"team_enabled": boolean(), "password": schema{"type": "string", "minLength": 12}}),
+		"TeamInput": object(nil, schema{"company_name": str(), "contact_name": str(), "contact_email": str(), "contact_phone": str(),
+			"address_1": str(), "address_2": str(), "address_city": str(), "address_state": str(), "address_zip": str(),
+			"address_country": schema{"type": "string", "description": "three letters, such as USA"}}),
+		"TeamOptions": schema{"type": "object", "description": "option names (a letter, then letters, digits, _ . -; at most 64) to a string (at most 1000 characters), number, boolean, or null to remove it",
+			"additionalProperties": schema{"type": []string{"string", "number", "boolean", "null"}}},
+		"Branding": object([]string{"logo_url", "primary_color", "accent_color"}, schema{
+			"logo_url":      schema{"type": "string", "description": "the public logo address (\"\" for none); it changes with each upload"},
+			"primary_color": schema{"type": "string", "description": "#rrggbb, \"\" for Tender's own"},
+			"accent_color":  schema{"type": "string", "description": "#rrggbb, \"\" for Tender's own"}}),
+		"BrandingInput": object(nil, schema{"primary_color": str(), "accent_color": str()}),
+		"LogoUpload": object([]string{"branding"}, schema{"branding": schema{"type": "string", "format": "binary",
+			"description": "the logo: PNG, JPEG, GIF or WebP (read from its bytes), at most 512 KB; also accepted as part file"}}),
 		"EphemeralToken": object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
@@ -287,6 +303,9 @@ func (a *API) OpenAPI() map[string]any {
 			}
 			op["requestBody"] = schema{"required": true, "content": content}
 		}
+		if rt.form != "" {
+			op["requestBody"] = schema{"required": true, "content": schema{"multipart/form-data": schema{"schema": ref(rt.form), "example": doc.req}}}
+		}
 		status := rt.status
 		if status == 0 {
 			status = http.StatusOK
@@ -319,7 +338,7 @@ func (a *API) OpenAPI() map[string]any {
 			responses["413"] = errResp("Body too large")
 			responses["503"] = errResp("Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After")
 		}
-		if rt.req != "" {
+		if rt.req != "" || rt.form != "" {
 			responses["413"] = errResp("Body too large")
 			responses["503"] = errResp("Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After")
 			responses["415"] = errResp("Body is not application/json")
@@ -401,6 +420,10 @@ func (a *API) OpenAPI() map[string]any {
 	paths["/js/{file}"] = schema{"get": js}
 	field := page("getHostedFieldKind", "A hosted card field (number or cvv) for an iframe; query token, sid, origin", "webpayment", "kind", html)
 	paths["/hosted/field/{kind}"] = schema{"get": field}
+	logo := page("getBrandingMerchantIdLogo", "The merchant's logo (public)", "merchant", "merchant_id", schema{
+		"image/png": schema{"schema": schema{"type": "string", "format": "binary"}}, "image/jpeg": schema{"schema": schema{"type": "string", "format": "binary"}},
+		"image/gif": schema{"schema": schema{"type": "string", "format": "binary"}}, "image/webp": schema{"schema": schema{"type": "string", "format": "binary"}}})
+	paths["/branding/{merchant_id}/logo"] = schema{"get": logo}
 	if item, ok := paths["/pay/invoice/{id}"].(schema); ok {
 		item["get"] = page("getPayInvoiceId", "The hosted invoice page (marks a sent invoice VIEWED)", "invoice", "id", html)
 	}

@@ -15,7 +15,17 @@ const pmExample = "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
 
 var opDocs = map[string]opDoc{
 	// Merchant self-service.
-	"getSelf": {desc: "The merchant the key belongs to, with the key's id and kind (merchant, ephemeral)."},
+	"putTeam": {desc: "Changes the merchant's own business details (company and contact names, contact email and phone, address); only the fields sent change. What the operator or a partner decides (status, processor, features, allowed origins) is not changed here. Answers the merchant, as GET /self shows it.",
+		req: map[string]any{"contact_name": "Ada Lovelace", "contact_phone": "8005551234", "address_1": "1 Main St", "address_city": "Orlando", "address_state": "FL", "address_zip": "32801", "address_country": "USA"}},
+	"putTeamOptions": {desc: "Merges the body into the merchant's options, a flat settings object its own integrations read back from GET /self: each name set to a string, number or boolean replaces that option, null removes it; at most 100 options.",
+		req: map[string]any{"receipt_footer": "Thank you for shopping local", "tip_prompt": true, "old_option": nil}},
+	"postTeamOptionBranding": {desc: "Uploads the merchant's logo as the multipart part branding (or file). Its type is read from its bytes: PNG, JPEG, GIF or WebP, never SVG; at most 512 KB. The hosted invoice page shows it; branding.logo_url is its public address, new with each upload.",
+		req: map[string]any{"branding": "(the image's bytes)"}},
+	"deleteTeamOptionBranding": {desc: "Removes the merchant's logo; the hosted invoice page shows the company name alone."},
+	"putTeamOptionAdvancedCustomizations": {desc: "Sets the brand colours the hosted invoice page uses: primary_color for its button and header rule, accent_color for its links, each #rrggbb; an empty string restores Tender's colour.",
+		req: map[string]any{"primary_color": "#0a66c2", "accent_color": "#5b2a86"}},
+	"getBrandingMerchantIdLogo": {desc: "The merchant's logo, public, as uploaded with POST /team/option/branding: its type as read from its bytes at upload, nosniff, cacheable for a day (the address changes with each upload). 404 when the merchant has none."},
+	"getSelf":                   {desc: "The merchant the key belongs to, with the key's id and kind (merchant, ephemeral)."},
 	"postTeamApikey": {desc: "Mints another API key for the merchant. The key is in the answer only; it is stored as a hash. An ephemeral token cannot mint keys (403).",
 		req: map[string]any{"name": "reporting"}},
 	"getTeamApikey":      {desc: "The merchant's API keys that still work, oldest first: id, name, the secret's prefix (as shown when it was made), expiry and creation time. Never the secret or its hash; ephemeral tokens are not listed."},

@@ -19,6 +19,8 @@ type route struct {
 	// it a bare array.
 	req, resp   string
 	list, array bool
+	// form names a multipart/form-data request body schema instead.
+	form string
 	// money adds 400 (declined, with the transaction) and 202 (processor
 	// outcome pending) responses of the same schema.
 	money  bool
@@ -62,6 +64,11 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/team/user", auth: authMerchantKey, tag: "merchant", summary: "Add a team user who signs in to the dashboard", req: "TeamUserInput", resp: "TeamUser", status: 201, h: a.createTeamUser},
 		{method: "GET", path: "/team/user/{id}", auth: authMerchantKey, tag: "merchant", summary: "Get a team user", resp: "TeamUser", h: a.getTeamUser},
 		{method: "PUT", path: "/team/user/{id}", auth: authMerchantKey, tag: "merchant", summary: "Change a team user's name, role, enabled flag or password; disabling or a new password ends their sessions; the last enabled owner stays", req: "TeamUserUpdate", resp: "TeamUser", h: a.updateTeamUser},
+		{method: "PUT", path: "/team", auth: authMerchantKey, tag: "merchant", summary: "Change the merchant's own business details: company and contact names, email, phone, address", req: "TeamInput", resp: "Merchant", h: a.updateTeam},
+		{method: "PUT", path: "/team/options", auth: authMerchantKey, tag: "merchant", summary: "Set the merchant's options: a flat object of names to strings, numbers or booleans merged into options; null removes one", req: "TeamOptions", resp: "Merchant", h: a.updateTeamOptions},
+		{method: "POST", path: "/team/option/branding", auth: authMerchantKey, tag: "merchant", summary: "Upload the merchant's logo (multipart/form-data, part branding: PNG, JPEG, GIF or WebP, at most 512 KB), shown on the hosted invoice page and in emails", form: "LogoUpload", resp: "Merchant", h: a.uploadLogo},
+		{method: "DELETE", path: "/team/option/branding", auth: authMerchantKey, tag: "merchant", summary: "Remove the merchant's logo", resp: "Merchant", h: a.deleteLogo},
+		{method: "PUT", path: "/team/option/advanced_customizations", auth: authMerchantKey, tag: "merchant", summary: "Set the brand colours of the hosted invoice page and emails (#rrggbb; empty restores Tender's)", req: "BrandingInput", resp: "Merchant", h: a.updateBrandingColors},
 		{method: "GET", path: "/ephemeral", auth: authMerchantKey, tag: "merchant", summary: "Create a 24-hour ephemeral token (merchant API keys only)", resp: "EphemeralToken", h: a.getEphemeral},
 
 		// Partner routes.

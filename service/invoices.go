@@ -250,6 +250,8 @@ type HostedInvoice struct {
 	WebToken string
 	// CardAllowed is false when the customer may not pay invoices by card.
 	CardAllowed bool
+	// Branding is the merchant's logo and colours.
+	Branding tender.Branding
 }
 
 // ViewInvoice loads an invoice for its hosted page by id alone and, the
@@ -289,7 +291,7 @@ func (s *Service) ViewInvoice(ctx context.Context, id string) (*HostedInvoice, e
 	if err != nil {
 		return nil, err
 	}
-	h := &HostedInvoice{Invoice: inv, Merchant: m.CompanyName, WebToken: m.WebPaymentsToken, CardAllowed: true}
+	h := &HostedInvoice{Invoice: inv, Merchant: m.CompanyName, WebToken: m.WebPaymentsToken, CardAllowed: true, Branding: m.Branding}
 	if c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID); err == nil {
 		h.Customer = strings.TrimSpace(c.Firstname + " " + c.Lastname)
 		h.CardAllowed = c.AllowInvoiceCreditCardPayments

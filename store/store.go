@@ -71,6 +71,12 @@ type Executor interface {
 	MerchantList(ctx context.Context, partnerID string, p tender.ListParams) (*tender.Page[*tender.Merchant], error)
 	MerchantUpdate(ctx context.Context, m *tender.Merchant) error
 	MerchantCount(ctx context.Context) (int, error)
+	// MerchantLogoPut stores the merchant's logo, replacing the earlier
+	// one; MerchantLogoGet reads it (ENOTFOUND for none); MerchantLogoDelete
+	// removes it. Merchant reads never carry the logo's bytes.
+	MerchantLogoPut(ctx context.Context, merchantID string, l *tender.Logo) error
+	MerchantLogoGet(ctx context.Context, merchantID string) (*tender.Logo, error)
+	MerchantLogoDelete(ctx context.Context, merchantID string) error
 	// OnceClaim claims a one-time step (call it in the InTx that performs
 	// the step); false when another process has claimed it.
 	OnceClaim(ctx context.Context, name string, at time.Time) (bool, error)

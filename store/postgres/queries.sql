@@ -8,17 +8,17 @@ SELECT id, name, created_at FROM partners WHERE id = $1;
 
 -- name: MerchantCreate
 INSERT INTO merchants (id, partner_id, company_name, contact_email, status, sandbox, features,
-    webpayments_token, allowed_origins, created_at, updated_at, processor, is_test, processor_credentials)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
+    webpayments_token, allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);
 
 -- name: MerchantGet
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
-    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials
+    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE id = $1;
 
 -- name: MerchantGetByWebToken
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
-    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials
+    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE webpayments_token = $1;
 
 -- name: MerchantCountPartner
@@ -26,17 +26,29 @@ SELECT count(*) FROM merchants WHERE ($1::text = '' OR partner_id::text = $1);
 
 -- name: MerchantList
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
-    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials
+    allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE ($1::text = '' OR partner_id::text = $1)
 ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
 
 -- name: MerchantUpdate
 UPDATE merchants SET company_name = $2, contact_email = $3, status = $4, features = $5,
-    allowed_origins = $6, updated_at = $7, processor = $8, is_test = $9, processor_credentials = $10
+    allowed_origins = $6, updated_at = $7, processor = $8, is_test = $9, processor_credentials = $10,
+    profile = $11
 WHERE id = $1;
 
 -- name: MerchantCount
 SELECT count(*) FROM merchants;
+
+-- name: MerchantLogoPut
+INSERT INTO merchant_logos (merchant_id, content_type, data, updated_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (merchant_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data,
+    updated_at = excluded.updated_at;
+
+-- name: MerchantLogoGet
+SELECT content_type, data, updated_at FROM merchant_logos WHERE merchant_id = $1;
+
+-- name: MerchantLogoDelete
+DELETE FROM merchant_logos WHERE merchant_id = $1;
 
 -- name: APIKeyCreate
 INSERT INTO api_keys (id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at)

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -97,6 +99,45 @@ func exerciseMerchants(t *testing.T, open Open) {
 		}
 		if _, err := s.APIKeyGetByHash(ctx, "h1", now.Add(48*time.Hour)); err != nil {
 			t.Fatal("non-expiring key swept")
+		}
+	})
+
+	t.Run("MerchantProfileAndLogo", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		m.ContactName, m.AddressCountry = "Ada Lovelace", "USA"
+		m.Options = map[string]any{"note": "x", "max_tip": json.Number("25"), "tips": true}
+		m.Branding = tender.Branding{PrimaryColor: "#0a66c2", LogoURL: "/branding/" + m.ID + "/logo?v=1"}
+		if err := s.MerchantUpdate(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.MerchantGet(ctx, m.ID)
+		if err != nil || got.ContactName != "Ada Lovelace" || got.AddressCountry != "USA" || got.Branding != m.Branding ||
+			got.Options["note"] != "x" || got.Options["max_tip"] != json.Number("25") || got.Options["tips"] != true {
+			t.Fatalf("profile = %+v, %v", got, err)
+		}
+		if _, err := s.MerchantLogoGet(ctx, m.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("no logo yet: %v", err)
+		}
+		for i, data := range [][]byte{{0x89, 'P', 'N', 'G', 0, 1, 2}, {0xff, 0xd8, 0xff, 3}} {
+			l := &tender.Logo{ContentType: []string{"image/png", "image/jpeg"}[i], Data: data, UpdatedAt: now}
+			if err := s.MerchantLogoPut(ctx, m.ID, l); err != nil {
+				t.Fatal(err)
+			}
+			g, err := s.MerchantLogoGet(ctx, m.ID)
+			if err != nil || g.ContentType != l.ContentType || !bytes.Equal(g.Data, data) || !g.UpdatedAt.Equal(now.Time) {
+				t.Fatalf("logo %d = %+v, %v", i, g, err)
+			}
+		}
+		if err := s.MerchantLogoDelete(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MerchantLogoGet(ctx, m.ID); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("deleted logo: %v", err)
+		}
+		if _, err := s.MerchantLogoGet(ctx, "nope"); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Fatalf("bad id: %v", err)
 		}
 	})
 }

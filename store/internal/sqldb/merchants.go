@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"time"
@@ -12,6 +13,7 @@ import (
 func init() {
 	requiredQueries = append(requiredQueries, "PartnerCreate", "PartnerGet",
 		"MerchantCreate", "MerchantGet", "MerchantGetByWebToken", "MerchantList", "MerchantCountPartner", "MerchantUpdate", "MerchantCount",
+		"MerchantLogoPut", "MerchantLogoGet", "MerchantLogoDelete",
 		"APIKeyCreate", "APIKeyGetByHash", "APIKeyDeleteExpired")
 }
 
@@ -42,17 +44,18 @@ func (e *exec) MerchantCreate(ctx context.Context, m *tender.Merchant) error {
 	_, err := e.w.ExecContext(ctx, e.q("MerchantCreate"),
 		m.ID, nullable(m.PartnerID), m.CompanyName, m.ContactEmail, m.Status, m.Sandbox,
 		mustJSON(m.Features), m.WebPaymentsToken, mustJSON(m.AllowedOrigins),
-		e.t(m.CreatedAt.Time), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest, m.ProcessorCredentials)
+		e.t(m.CreatedAt.Time), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest, m.ProcessorCredentials,
+		mustJSON(&m.MerchantProfile))
 	return e.d.wrap(err)
 }
 
 func scanMerchant(row rowScanner) (*tender.Merchant, error) {
 	var m tender.Merchant
-	var features, origins jsonCol
+	var features, origins, profile jsonCol
 	var created, updated timeCol
 	err := row.Scan((*textCol)(&m.ID), (*textCol)(&m.PartnerID), &m.CompanyName, &m.ContactEmail, &m.Status,
 		&m.Sandbox, &features, &m.WebPaymentsToken, &origins, &created, &updated, &m.Processor, &m.IsTest,
-		&m.ProcessorCredentials)
+		&m.ProcessorCredentials, &profile)
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +64,14 @@ func scanMerchant(row rowScanner) (*tender.Merchant, error) {
 	}
 	if err := json.Unmarshal(origins, &m.AllowedOrigins); err != nil {
 		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(profile))
+	dec.UseNumber() // an option's number reads back as it was written
+	if err := dec.Decode(&m.MerchantProfile); err != nil {
+		return nil, err
+	}
+	if m.Options == nil {
+		m.Options = map[string]any{}
 	}
 	m.CreatedAt, m.UpdatedAt = created.tender(), updated.tender()
 	m.SetProcessorConfigured()
@@ -105,7 +116,33 @@ func (e *exec) MerchantUpdate(ctx context.Context, m *tender.Merchant) error {
 	}
 	return e.execOne(ctx, "MerchantUpdate", m.ID, m.CompanyName, m.ContactEmail, m.Status,
 		mustJSON(m.Features), mustJSON(m.AllowedOrigins), e.t(m.UpdatedAt.Time), m.Processor, m.IsTest,
-		m.ProcessorCredentials)
+		m.ProcessorCredentials, mustJSON(&m.MerchantProfile))
+}
+
+// MerchantLogoPut stores the merchant's logo, replacing any earlier one.
+func (e *exec) MerchantLogoPut(ctx context.Context, merchantID string, l *tender.Logo) error {
+	_, err := e.w.ExecContext(ctx, e.q("MerchantLogoPut"), merchantID, l.ContentType, l.Data, e.t(l.UpdatedAt.Time))
+	return e.d.wrap(err)
+}
+
+// MerchantLogoGet returns the merchant's logo, ENOTFOUND when it has none.
+func (e *exec) MerchantLogoGet(ctx context.Context, merchantID string) (*tender.Logo, error) {
+	if !validID(merchantID) {
+		return nil, tender.NotFound("logo")
+	}
+	var l tender.Logo
+	var updated timeCol
+	if err := e.r.QueryRowContext(ctx, e.q("MerchantLogoGet"), merchantID).Scan(&l.ContentType, &l.Data, &updated); err != nil {
+		return nil, e.notFound(err, "logo")
+	}
+	l.UpdatedAt = updated.tender()
+	return &l, nil
+}
+
+// MerchantLogoDelete removes the merchant's logo (none is not an error).
+func (e *exec) MerchantLogoDelete(ctx context.Context, merchantID string) error {
+	_, err := e.w.ExecContext(ctx, e.q("MerchantLogoDelete"), merchantID)
+	return e.d.wrap(err)
 }
 
 func (e *exec) MerchantCount(ctx context.Context) (int, error) {
