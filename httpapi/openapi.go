@@ -148,9 +148,15 @@ func componentSchemas() schema {
 		"TerminalStatus":      object(except(termStatus, "surcharge"), termStatus),
 		"RegisterBatchResult": object([]string{"register_id", "settled"}, schema{"register_id": str(), "settled": integer(), "offline_captured": integer(), "offline_declined": integer()}),
 		"PaymentMethod":       object(all(pm), pm),
-		"PaymentMethodInput":  object(nil, paymentMethodProps(true)),
-		"Transaction":         object(except(tx, "surcharge"), tx),
-		"ChildTransaction":    object(all(child), child),
+		// A single payment method embeds its customer; lists do not.
+		"PaymentMethodWithCustomer": object(append(all(pm), "customer"), func() schema {
+			p := maps.Clone(pm)
+			p["customer"] = schema{"oneOf": []schema{ref("Customer"), {"type": "null"}}}
+			return p
+		}()),
+		"PaymentMethodInput": object(nil, paymentMethodProps(true)),
+		"Transaction":        object(except(tx, "surcharge"), tx),
+		"ChildTransaction":   object(all(child), child),
 		"ChargeInput": object(nil, schema{
 			"payment_method_id": str(), "total": money(), "meta": schema{"type": "object"},
 			"pre_auth": schema{"type": []string{"boolean", "integer", "string"}}, "idempotency_id": str(),

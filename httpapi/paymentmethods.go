@@ -17,7 +17,11 @@ func (a *API) createPaymentMethod(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, pm)
+	v, err := a.svc.WithCustomer(r.Context(), pm)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -29,7 +33,7 @@ func (a *API) listPaymentMethods(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	page, err := a.svc.Store.PaymentMethodList(r.Context(), merchantID(r), f, lp)
+	page, err := a.svc.PaymentMethods(r.Context(), merchantID(r), f, lp)
 	if err != nil {
 		return err
 	}
@@ -38,11 +42,11 @@ func (a *API) listPaymentMethods(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getPaymentMethod(w http.ResponseWriter, r *http.Request) error {
-	pm, err := a.svc.Store.PaymentMethodGet(r.Context(), merchantID(r), r.PathValue("id"))
+	v, err := a.svc.PaymentMethod(r.Context(), merchantID(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, pm)
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -55,7 +59,11 @@ func (a *API) updatePaymentMethod(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, pm)
+	v, err := a.svc.WithCustomer(r.Context(), pm)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -69,11 +77,7 @@ func (a *API) deletePaymentMethod(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) customerPaymentMethods(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.svc.Store.CustomerGet(r.Context(), merchantID(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	pms, err := a.svc.Store.PaymentMethodsOfCustomer(r.Context(), merchantID(r), c.ID)
+	pms, err := a.svc.CustomerPaymentMethods(r.Context(), merchantID(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

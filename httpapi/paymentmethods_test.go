@@ -66,6 +66,18 @@ func TestPaymentMethods(t *testing.T) {
 		if upd["address_zip"] != "32801" || upd["nickname"] != "work card" {
 			t.Fatalf("update = %v", upd)
 		}
+		// A single payment method embeds its customer (created, read and
+		// updated alike); lists carry customer_id alone.
+		got := e.Call("GET", "/payment-method/"+pm["id"].(string), nil, 200).Map(t)
+		for name, v := range map[string]map[string]any{"POST": pm, "PUT": upd, "GET": got} {
+			c, _ := v["customer"].(map[string]any)
+			if c == nil || c["id"] != cust || c["firstname"] != "Jane" || v["customer_id"] != cust {
+				t.Fatalf("%s /payment-method: customer %v", name, v["customer"])
+			}
+		}
+		if _, ok := arr[0]["customer"]; ok {
+			t.Fatalf("a list embeds the customer: %v", arr[0])
+		}
 
 		for name, body := range map[string]map[string]any{
 			"bad luhn":     {"customer_id": cust, "person_name": "J", "card_number": "4111111111111112", "card_cvv": "123", "card_exp": "1230"},

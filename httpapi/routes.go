@@ -91,12 +91,12 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/customer/{id}/payment-method", tag: "customer", summary: "A customer's payment methods (bare array)", resp: "PaymentMethod", array: true, h: a.customerPaymentMethods},
 
 		// Payment methods (card numbers sealed in the vault, never returned).
-		{method: "POST", path: "/payment-method", tag: "payment-method", summary: "Tokenize a card or bank account", req: "PaymentMethodInput", resp: "PaymentMethod", h: a.createPaymentMethod},
+		{method: "POST", path: "/payment-method", tag: "payment-method", summary: "Tokenize a card or bank account", req: "PaymentMethodInput", resp: "PaymentMethodWithCustomer", h: a.createPaymentMethod},
 		{method: "GET", path: "/payment-method", tag: "payment-method", summary: "List payment methods", resp: "PaymentMethod", list: true, query: append([]queryParam{
 			{"customer_id", "string", ""}, {"method", "string", "card or bank"},
 		}, pageParams[:4]...), h: a.listPaymentMethods},
-		{method: "GET", path: "/payment-method/{id}", tag: "payment-method", summary: "Get a payment method", resp: "PaymentMethod", h: a.getPaymentMethod},
-		{method: "PUT", path: "/payment-method/{id}", tag: "payment-method", summary: "Update billing address, nickname, holder name, expiry or default", req: "PaymentMethodInput", resp: "PaymentMethod", h: a.updatePaymentMethod},
+		{method: "GET", path: "/payment-method/{id}", tag: "payment-method", summary: "Get a payment method, its customer embedded", resp: "PaymentMethodWithCustomer", h: a.getPaymentMethod},
+		{method: "PUT", path: "/payment-method/{id}", tag: "payment-method", summary: "Update billing address, nickname, holder name, expiry or default", req: "PaymentMethodInput", resp: "PaymentMethodWithCustomer", h: a.updatePaymentMethod},
 		{method: "DELETE", path: "/payment-method/{id}", tag: "payment-method", summary: "Soft-delete a payment method", resp: "PaymentMethod", h: a.deletePaymentMethod},
 
 		// Money.
