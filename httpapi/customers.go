@@ -33,7 +33,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	page, err := a.svc.Store.CustomerList(r.Context(), merchantID(r), f, lp)
+	page, err := a.svc.Customers(r.Context(), merchantID(r), f, lp)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.svc.Store.CustomerGet(r.Context(), merchantID(r), r.PathValue("id"))
+	c, err := a.svc.Customer(r.Context(), merchantID(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

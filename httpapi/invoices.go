@@ -148,7 +148,7 @@ func (a *API) sandboxOutbox(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	page, err := a.svc.Store.MessageList(r.Context(), m.ID, lp)
+	page, err := a.svc.Messages(r.Context(), m.ID, lp)
 	if err != nil {
 		return err
 	}

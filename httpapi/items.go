@@ -40,7 +40,7 @@ func (a *API) listItems(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	page, err := a.svc.Store.ItemList(r.Context(), merchantID(r), f, lp)
+	page, err := a.svc.Items(r.Context(), merchantID(r), f, lp)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (a *API) listItems(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getItem(w http.ResponseWriter, r *http.Request) error {
-	it, err := a.svc.Store.ItemGet(r.Context(), merchantID(r), r.PathValue("id"))
+	it, err := a.svc.Item(r.Context(), merchantID(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func (a *API) listMerchants(w http.ResponseWriter, r *http.Request) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	page, err := a.svc.Store.MerchantList(r.Context(), principal(r.Context()).Partner.ID, lp)
+	page, err := a.svc.PartnerMerchants(r.Context(), principal(r.Context()).Partner.ID, lp)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (a *API) listMerchants(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getMerchant(w http.ResponseWriter, r *http.Request) error {
-	m, err := a.svc.PartnerMerchant(r.Context(), a.svc.Store, principal(r.Context()).Partner.ID, r.PathValue("id"))
+	m, err := a.svc.PartnerMerchant(r.Context(), principal(r.Context()).Partner.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (a *API) createMerchantKey(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	m, err := a.svc.PartnerMerchant(r.Context(), a.svc.Store, principal(r.Context()).Partner.ID, r.PathValue("id"))
+	m, err := a.svc.PartnerMerchant(r.Context(), principal(r.Context()).Partner.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

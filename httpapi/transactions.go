@@ -71,11 +71,7 @@ func (a *API) act(op string) func(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) getTransaction(w http.ResponseWriter, r *http.Request) error {
-	t, err := a.svc.Store.TransactionGet(r.Context(), merchantID(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	v, err := a.svc.View(r.Context(), a.svc.Store, t)
+	v, err := a.svc.Transaction(r.Context(), merchantID(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ const AuthCacheBound = authCacheTTL
 // (GET /merchant/{id}/apikey), without their secrets; 404 for a merchant of
 // another partner.
 func (s *Service) PartnerMerchantKeys(ctx context.Context, partnerID, merchantID string) ([]*KeyView, error) {
-	m, err := s.PartnerMerchant(ctx, s.Store, partnerID, merchantID)
+	m, err := s.PartnerMerchant(ctx, partnerID, merchantID)
 	if err != nil {
 		return nil, err
 	}

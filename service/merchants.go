@@ -115,7 +115,7 @@ func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *
 	var m *tender.Merchant
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		var err error
-		if m, err = s.PartnerMerchant(ctx, tx, partnerID, id); err != nil {
+		if m, err = s.partnerMerchant(ctx, tx, partnerID, id); err != nil {
 			return err
 		}
 		before := m.Processor
@@ -138,7 +138,12 @@ func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *
 
 // PartnerMerchant returns merchant id if it belongs to partnerID, else
 // ENOTFOUND.
-func (s *Service) PartnerMerchant(ctx context.Context, tx store.Executor, partnerID, id string) (*tender.Merchant, error) {
+func (s *Service) PartnerMerchant(ctx context.Context, partnerID, id string) (*tender.Merchant, error) {
+	return s.partnerMerchant(ctx, s.Store, partnerID, id)
+}
+
+// partnerMerchant is PartnerMerchant read through tx.
+func (s *Service) partnerMerchant(ctx context.Context, tx store.Executor, partnerID, id string) (*tender.Merchant, error) {
 	m, err := tx.MerchantGet(ctx, id)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,35 @@
+package service
+
+import (
+	"context"
+
+	"github.com/tenderpay/tender"
+)
+
+// Plain reads the API serves as they are stored. They live here so that a
+// handler's only way to data is the service.
+
+// Customer returns one of the merchant's customers.
+func (s *Service) Customer(ctx context.Context, merchantID, id string) (*tender.Customer, error) {
+	return s.Store.CustomerGet(ctx, merchantID, id)
+}
+
+// Items lists the merchant's catalog.
+func (s *Service) Items(ctx context.Context, merchantID string, f tender.ItemFilter, lp tender.ListParams) (*tender.Page[*tender.Item], error) {
+	return s.Store.ItemList(ctx, merchantID, f, lp)
+}
+
+// Item returns one catalog item.
+func (s *Service) Item(ctx context.Context, merchantID, id string) (*tender.Item, error) {
+	return s.Store.ItemGet(ctx, merchantID, id)
+}
+
+// Messages lists the merchant's outgoing emails and texts, newest first.
+func (s *Service) Messages(ctx context.Context, merchantID string, lp tender.ListParams) (*tender.Page[*tender.Message], error) {
+	return s.Store.MessageList(ctx, merchantID, lp)
+}
+
+// PartnerMerchants lists a partner's merchants.
+func (s *Service) PartnerMerchants(ctx context.Context, partnerID string, lp tender.ListParams) (*tender.Page[*tender.Merchant], error) {
+	return s.Store.MerchantList(ctx, partnerID, lp)
+}
