@@ -103,6 +103,13 @@ const (
 	TermRefund = "refund"
 	TermVoid   = "void"
 	TermPrompt = "prompt"
+	// Device requests that move no money (POST /terminal/print,
+	// /promptChoice, /promptInput, /prompt/signature, /tokenize).
+	TermPrint     = "print"
+	TermChoice    = "choice"
+	TermInput     = "input"
+	TermSignature = "signature"
+	TermTokenize  = "tokenize"
 )
 
 // Terminal request states.
@@ -149,6 +156,17 @@ type TerminalParams struct {
 	// ParentID is the original transaction of a refund or void.
 	ParentID     string `json:"parent_id,omitempty"`
 	PrintReceipt string `json:"print_receipt,omitempty"`
+	// VoidOrRefund: the request came from POST /terminal/void-or-refund.
+	VoidOrRefund bool `json:"void_or_refund,omitempty"`
+	// Text is what POST /terminal/print prints.
+	Text string `json:"text,omitempty"`
+	// Choices are the options of a choice prompt.
+	Choices []string `json:"choices,omitempty"`
+	// InputType is a free-input prompt's keyboard: text or number.
+	InputType string `json:"input_type,omitempty"`
+	MaxLength int    `json:"max_length,omitempty"`
+	// CustomerID is the customer a tokenized card is kept on.
+	CustomerID string `json:"customer_id,omitempty"`
 }
 
 // TerminalResult is what the server recorded for a request.
@@ -158,6 +176,12 @@ type TerminalResult struct {
 	Answer        *bool  `json:"answer,omitempty"` // a prompt's yes/no
 	Cancelled     bool   `json:"cancelled,omitempty"`
 	Message       string `json:"message,omitempty"`
+	// Choice (index into the choices), Input and Signature (SVG path
+	// data) answer the prompts; PaymentMethodID is the tokenized card.
+	Choice          *int   `json:"choice,omitempty"`
+	Input           string `json:"input,omitempty"`
+	Signature       string `json:"signature,omitempty"`
+	PaymentMethodID string `json:"payment_method_id,omitempty"`
 	// Error is set when the request could not be carried out (a 422 for
 	// the caller, e.g. the card presented for a refund is not the
 	// original card).
@@ -372,7 +396,8 @@ const (
 	AnswerConfirm   = "confirm"   // the operator confirmed (void)
 	AnswerCancelled = "cancelled" // the customer or operator cancelled
 	AnswerTimeout   = "timeout"   // nobody presented a card in time
-	AnswerPrompt    = "answer"    // the customer's yes/no to a prompt
+	AnswerPrompt    = "answer"    // the customer's yes/no to a prompt (or choice, input, signature)
+	AnswerPrinted   = "printed"   // the device printed the text
 )
 
 // DeviceAnswer is a terminal's answer to a request.
@@ -382,6 +407,11 @@ type DeviceAnswer struct {
 	Card      *DeviceCard `json:"card,omitempty"`
 	Tip       string      `json:"tip,omitempty"`
 	Answer    bool        `json:"answer,omitempty"`
+	// Choice is the index of the chosen option (choice prompts), Input
+	// the typed text, Signature the signature as SVG path data.
+	Choice    int    `json:"choice,omitempty"`
+	Input     string `json:"input,omitempty"`
+	Signature string `json:"signature,omitempty"`
 	// Offline: the device approved without reaching the processor
 	// (store and forward); the payment is authorized at batch close.
 	Offline bool `json:"offline,omitempty"`

@@ -143,6 +143,16 @@ func componentSchemas() schema {
 			"register": registerRef, "total": money(), "idempotency_id": str()}),
 		"PromptInput":  object([]string{"register"}, schema{"register": registerRef, "message": str(), "total": money()}),
 		"PromptResult": object([]string{"id", "answered", "answer", "message"}, schema{"id": str(), "answered": boolean(), "answer": boolean(), "message": str()}),
+		"TerminalAskInput": object(nil, schema{"register_id": registerRef, "register": registerRef,
+			"message": str(), "text": str(), "choices": arr(str()),
+			"input_type":  schema{"type": "string", "enum": []string{"text", "number"}},
+			"max_length":  integer(),
+			"customer_id": str(), "customerId": str()}),
+		"TerminalAnswer": object([]string{"id", "register_id", "kind", "answered", "cancelled", "message"}, schema{
+			"id": str(), "register_id": str(), "kind": str(), "answered": boolean(), "cancelled": boolean(), "message": str(),
+			"answer": str(), "choice_index": integer(),
+			"signature":      schema{"type": "string", "description": "SVG path data of the signature, in a 300x100 box"},
+			"payment_method": ref("PaymentMethod")}),
 		// surcharge is absent until the card is presented (a queued
 		// card-present sale: the surcharge depends on the card).
 		"TerminalStatus":      object(except(termStatus, "surcharge"), termStatus),
@@ -338,6 +348,9 @@ func (a *API) OpenAPI() map[string]any {
 		if rt.money {
 			responses["400"] = schema{"description": "Declined: the recorded transaction (success false)", "content": jsonContent(body)}
 			responses["202"] = schema{"description": "The processor's answer is pending; the transaction (status PENDING)", "content": jsonContent(body)}
+		}
+		if rt.resp == "TerminalAnswer" || rt.resp == "PromptResult" {
+			responses["202"] = schema{"description": "Still with the device (answered false, message terminalservice.waiting); the request stays queued for it", "content": jsonContent(body)}
 		}
 		if rt.resp == "ProcessorEventAck" {
 			responses["400"] = errResp("The event's signature does not verify (nothing changed)")

@@ -156,6 +156,18 @@ var opDocs = map[string]opDoc{
 		req: map[string]any{"transaction_id": pmExample, "register": 1}},
 	"postTerminalPrompt": {desc: "Shows a message (and a price) on the device and answers the customer's yes or no.",
 		req: map[string]any{"register": 1, "message": "Add a warranty?", "total": 5}},
+	"postTerminalVoidOrRefund": {desc: "Voids a terminal transaction while it is unsettled, else refunds it: the server decides from the transaction, as POST /transaction/{id}/void-or-refund. A void is confirmed on the original's register (the default), a refund needs the original card presented unless it was card-present tokenized. A repeated idempotency_id returns the transaction and reaches the device once.",
+		req: map[string]any{"transaction_id": pmExample, "idempotency_id": "return-1"}},
+	"postTerminalTokenize": {desc: "The device reads a card and Tender keeps it as a reusable payment method (card-present tokenized) on customer_id, or on a new customer named by the cardholder; no charge. The card number goes only to the vault. Wallet cards cannot be kept.",
+		req: map[string]any{"register_id": 1, "customer_id": pmExample}},
+	"postTerminalPrint": {desc: "Prints text (up to 4000 characters, lines split on newlines) on the device's printer.",
+		req: map[string]any{"register_id": 1, "text": "Thank you for shopping with us!\nReturns within 30 days."}},
+	"postTerminalPromptChoice": {desc: "Shows a question with 2 to 10 options on the device; answer is the chosen option and choice_index its position.",
+		req: map[string]any{"register_id": 1, "message": "How did you hear about us?", "choices": []string{"Friend", "Online", "Other"}}},
+	"postTerminalPromptInput": {desc: "Asks for free text (input_type text) or a number (input_type number), at most max_length characters (255); answer is what the customer typed.",
+		req: map[string]any{"register_id": 1, "message": "ZIP code?", "input_type": "number", "max_length": 5}},
+	"postTerminalPromptSignature": {desc: "Captures the customer's signature; signature is SVG path data in a 300x100 box, kept with the request's answer.",
+		req: map[string]any{"register_id": 1, "message": "Sign to accept the terms"}},
 	"getTerminalRegisterIdStatusTransactionId": {desc: "SUCCESS, FAILED or PENDING for a terminal transaction (success 1 or 0, as Stax), with the transaction once done."},
 
 	// Webhooks and the sandbox.

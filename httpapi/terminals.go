@@ -132,3 +132,26 @@ func (a *API) terminalStatus(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, st)
 	return nil
 }
+
+// terminalAsk serves the device requests that move no money: POST
+// /terminal/print, /promptChoice, /promptInput, /prompt/signature and
+// /terminal/tokenize. 200 with the device's answer, or 202 while it is
+// still with the device.
+func (a *API) terminalAsk(kind string) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in tender.TerminalAskInput
+		if err := decode(r, &in); err != nil {
+			return err
+		}
+		res, err := a.svc.TerminalAsk(r.Context(), merchantID(r), kind, &in)
+		if err != nil {
+			return err
+		}
+		status := http.StatusOK
+		if !res.Answered {
+			status = http.StatusAccepted
+		}
+		writeJSON(w, status, res)
+		return nil
+	}
+}

@@ -71,6 +71,12 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"PUT /item/{id}/increment":                 {`{"quantity":1,"memo":"%s"}`, "memo"},
 	"PUT /item/{id}/decrement":                 {`{"quantity":1,"memo":"%s"}`, "memo"},
 	"PUT /transaction/{id}/receipt-sms":        {`{"phone":"555%s"}`, "phone"},
+	"POST /terminal/void-or-refund":            {`{"transaction_id":"{tx}","idempotency_id":"%s"}`, "idempotency_id"},
+	"POST /terminal/tokenize":                  {`{"register_id":"{reg}","customer_id":"%s"}`, "customer_id"},
+	"POST /terminal/print":                     {`{"register_id":"{reg}","text":"%s"}`, "text"},
+	"POST /terminal/promptChoice":              {`{"register_id":"{reg}","message":"Q","choices":["a","%s"]}`, "choices.1"},
+	"POST /terminal/promptInput":               {`{"register_id":"{reg}","message":"%s"}`, "message"},
+	"POST /terminal/prompt/signature":          {`{"register_id":"{reg}","message":"%s"}`, "message"},
 }
 
 // TestTextFlawsAnswer422: a NUL or invalid UTF-8 in any string of any

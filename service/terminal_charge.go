@@ -161,8 +161,11 @@ func (s *Service) waitTerminal(ctx context.Context, merchantID, requestID string
 
 // TerminalAction runs POST /terminal/refund (a refund of the original
 // transaction, with the card presented again unless its payment method was
-// card-present tokenized) and POST /terminal/void (on the original's
-// register, before the device's batch). The answer is the original
+// card-present tokenized), POST /terminal/void (on the original's
+// register, before the device's batch) and POST /terminal/void-or-refund
+// (op OpVoidOrRefund: the server voids the transaction while it is
+// unsettled, else refunds it, as POST /transaction/{id}/void-or-refund;
+// the register defaults to the original's). The answer is the original
 // transaction with its new child, as POST /transaction/{id}/refund.
 func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in *tender.TerminalChargeInput) (*Result, error) {
 	errs := tender.FieldErrors{}
@@ -170,22 +173,41 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	if parentID == "" {
 		errs.Required("transaction_id")
 	}
+	either := op == tender.OpVoidOrRefund
 	var amount tender.Amount
-	if op == tender.OpRefund && in.Total.IsSet() {
+	if (op == tender.OpRefund || either) && in.Total.IsSet() {
 		amount = in.Total.Parse(errs, "total", false, 1)
 	}
 	regID, regNum, hasReg := tender.RegisterRef(in.Register)
+	idemKey := strings.TrimSpace(in.IdempotencyID)
+	var id *idem
+	if either {
+		id = newIdem("terminal_void_or_refund", idemKey, struct {
+			Parent string
+			Total  tender.Amount
+		}{parentID, amount}, errs)
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	if _, err := s.gatewayFor(ctx, merchantID); err != nil {
 		return nil, err
 	}
+	if s.seen(ctx, merchantID, id) {
+		// A retry: the original as the first request left it.
+		return s.terminalReplay(ctx, merchantID, id)
+	}
 	parent, err := s.Store.TransactionGet(ctx, merchantID, parentID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, invalid("transaction_id", "The selected transaction id is invalid.")
 	} else if err != nil {
 		return nil, err
+	}
+	if either {
+		op = tender.OpVoid
+		if parent.Settled() {
+			op = tender.OpRefund
+		}
 	}
 	if parent.Source != SourceTerminal || parent.ParentID != "" {
 		return nil, invalid("transaction_id", "Only a terminal transaction can be "+pastTense(op)+" on a terminal; use POST /transaction/{id}/"+op+".")
@@ -199,33 +221,47 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 		if reg, err = s.resolveRegister(ctx, merchantID, regID, regNum); err != nil {
 			return nil, err
 		}
-	} else if op == tender.OpVoid {
+	} else if op == tender.OpVoid && !either {
 		return nil, invalid("register", "The register field is required.")
 	} else if reg, err = s.Store.RegisterGet(ctx, merchantID, orig.RegisterID); err != nil {
 		return nil, err
+	}
+	if op == tender.OpRefund {
+		if pm, err := s.Store.PaymentMethodGet(ctx, merchantID, parent.PaymentMethodID); err == nil && cpTokenized(pm) {
+			// A card-present tokenized card is refunded without the card.
+			if either {
+				return s.Act(ctx, merchantID, parent.ID, tender.OpVoidOrRefund, &tender.ActionInput{Total: in.Total, IdempotencyID: idemKey})
+			}
+			if _, err := reserve(parent, op, amount); err != nil {
+				return nil, err
+			}
+			return s.Act(ctx, merchantID, parent.ID, op, &tender.ActionInput{Total: in.Total, IdempotencyID: idemKey})
+		}
 	}
 	// Check what Act would refuse before involving the device.
 	if _, err := reserve(parent, op, amount); err != nil {
 		return nil, err
 	}
-	idemKey := strings.TrimSpace(in.IdempotencyID)
-	if op == tender.OpVoid {
-		if reg.ID != orig.RegisterID {
-			return nil, invalid("register", "A void must use the register of the original transaction.")
-		}
-	} else if pm, err := s.Store.PaymentMethodGet(ctx, merchantID, parent.PaymentMethodID); err == nil && cpTokenized(pm) {
-		// A card-present tokenized card is refunded without the card.
-		return s.Act(ctx, merchantID, parent.ID, op, &tender.ActionInput{Total: in.Total, IdempotencyID: idemKey})
+	if op == tender.OpVoid && reg.ID != orig.RegisterID {
+		return nil, invalid("register", "A void must use the register of the original transaction.")
 	}
 	kind := tender.TermRefund
 	if op == tender.OpVoid {
 		kind = tender.TermVoid
 	}
-	params, _ := json.Marshal(tender.TerminalParams{ParentID: parent.ID, Message: idemKey})
+	params, _ := json.Marshal(tender.TerminalParams{ParentID: parent.ID, Message: idemKey, VoidOrRefund: either})
 	now := tender.NewTime(s.now())
 	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: parent.ID,
 		Kind: kind, Amount: amount, Params: params, State: tender.TermQueued, CreatedAt: now}
-	if err := s.Store.TerminalRequestCreate(ctx, req); err != nil {
+	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, merchantID, id, parent.ID); err != nil {
+			return err
+		}
+		return tx.TerminalRequestCreate(ctx, req)
+	})
+	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+		return s.terminalReplay(ctx, merchantID, id)
+	} else if err != nil {
 		return nil, err
 	}
 	s.wakeRegister(reg.ID)

@@ -145,6 +145,10 @@ func (s *Service) TerminalAnswer(ctx context.Context, reg *tender.Register, ans 
 		return s.recordedOutcome(ctx, req)
 	case tender.TermRefund, tender.TermVoid:
 		return s.answerAction(ctx, req, &params, ans)
+	case tender.TermTokenize:
+		return s.answerTokenize(ctx, req, &params, ans)
+	case tender.TermPrint, tender.TermChoice, tender.TermInput, tender.TermSignature:
+		return s.answerAsk(ctx, req, &params, ans)
 	}
 	return s.answerPayment(ctx, reg, req, &params, ans)
 }
@@ -171,6 +175,8 @@ func (s *Service) recordedOutcome(ctx context.Context, req *tender.TerminalReque
 		out.Message = res.Error
 	case res.Cancelled:
 		out.Message = "Cancelled."
+	case isAsk(req.Kind):
+		out.Approved = true
 	case req.Kind == tender.TermPrompt:
 		out.Approved, out.Message = res.Answer != nil && *res.Answer, "The customer answered no."
 		if out.Approved {
@@ -495,6 +501,11 @@ func (s *Service) answerAction(ctx context.Context, req *tender.TerminalRequest,
 		in := &tender.ActionInput{IdempotencyID: "terminal:" + req.ID}
 		if req.Amount > 0 {
 			in.Total = tender.NewAmountInput(req.Amount.String())
+		}
+		if params.VoidOrRefund && op == tender.OpVoid {
+			// Settled since it was queued: Act refunds instead, in the
+			// same database transaction as its event.
+			op = tender.OpVoidOrRefund
 		}
 		r, err := s.Act(ctx, req.MerchantID, params.ParentID, op, in)
 		switch {

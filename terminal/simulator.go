@@ -50,6 +50,7 @@ type Simulator struct {
 	Name                   string        // cardholder name
 	Tip                    string        // tip to add when the register asks (e.g. "2.00")
 	PromptAnswer           bool          // the customer's answer to prompts (scripted)
+	Input                  string        // the customer's typing for promptInput (scripted)
 	// DropOnce closes the connection once, right after sending the first
 	// answer and before its outcome arrives, then reconnects (tests the
 	// answer being sent again and recorded once).
@@ -67,6 +68,12 @@ type Simulator struct {
 	// none is up wait in pending for the next.
 	conn *websocket.Conn
 	drop context.CancelFunc
+	// queue holds the requests not yet shown, in arrival order: the device
+	// handles one at a time, so a prompt never takes the keystrokes of a
+	// sale still waiting for its card.
+	queue []*Request
+	ready chan struct{}
+	busy  bool // a request is on the screen
 }
 
 func (s *Simulator) printf(format string, args ...any) {
@@ -81,6 +88,8 @@ func (s *Simulator) Run(ctx context.Context) error {
 	if s.In != nil {
 		s.input = bufio.NewReader(s.In)
 	}
+	s.ready = make(chan struct{}, 1)
+	go s.work(ctx)
 	if s.Token == "" && s.StateFile != "" {
 		if b, err := os.ReadFile(s.StateFile); err == nil {
 			s.Token = strings.TrimSpace(string(b))
@@ -139,7 +148,6 @@ func (s *Simulator) session(ctx context.Context) (connected bool, err error) {
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(64 << 10)
-	device := ctx // the customer's interaction outlives a connection
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	// Answers still waiting for their outcome are sent again.
@@ -216,7 +224,44 @@ func (s *Simulator) session(ctx context.Context) (connected bool, err error) {
 			if busy {
 				continue // still with the customer
 			}
-			go s.handle(device, m.Request)
+			s.enqueue(m.Request)
+		}
+	}
+}
+
+// enqueue puts r behind the requests the device is already handling.
+func (s *Simulator) enqueue(r *Request) {
+	s.mu.Lock()
+	s.queue = append(s.queue, r)
+	if s.busy {
+		s.printf("terminal: %d request(s) waiting behind the one on screen\n", len(s.queue))
+	}
+	s.mu.Unlock()
+	select {
+	case s.ready <- struct{}{}:
+	default:
+	}
+}
+
+// work handles the queued requests one at a time, in order, until ctx
+// ends (the customer's interaction outlives a connection).
+func (s *Simulator) work(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		var r *Request
+		if len(s.queue) > 0 {
+			r, s.queue = s.queue[0], s.queue[1:]
+		}
+		s.busy = r != nil
+		s.mu.Unlock()
+		if r != nil {
+			s.handle(ctx, r)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.ready:
 		}
 	}
 }
@@ -254,6 +299,10 @@ func (s *Simulator) handle(ctx context.Context, r *Request) {
 func (s *Simulator) answer(ctx context.Context, r *Request) *tender.DeviceAnswer {
 	a := &tender.DeviceAnswer{RequestID: r.ID}
 	switch r.Kind {
+	case tender.TermPrint, tender.TermChoice, tender.TermInput, tender.TermSignature:
+		return s.answerAsk(ctx, r, a)
+	case tender.TermTokenize:
+		s.printf("terminal: save a card on file — insert, tap or swipe\n")
 	case tender.TermPrompt:
 		s.printf("terminal: %s %s — yes or no?\n", r.Params.Message, amountText(r.Amount))
 	case tender.TermVoid:

@@ -98,6 +98,7 @@ func terminalSimulate(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.StringVar(&s.Name, "name", "Terminal Customer", "cardholder name")
 	fs.StringVar(&s.Tip, "tip", "", "scripted: tip to add when the register asks, e.g. 2.00")
 	fs.BoolVar(&s.PromptAnswer, "prompt-answer", true, "scripted: the customer's answer to prompts")
+	fs.StringVar(&s.Input, "input", "", "scripted: what the customer types at promptInput (default: a fixed text, or 1234 for a number)")
 	fs.BoolVar(&s.DropOnce, "drop-once", false, "drop the connection once right after the first answer, then reconnect")
 	if err := fs.Parse(args); err != nil {
 		return err
