@@ -65,6 +65,8 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /webhook":                         {`{"target_url":"https://example.com/h","event":"create_customer","name":"%s"}`, "name"},
 	"POST /item":                            {`{"item":"W","category":"%s"}`, "category"},
 	"PUT /item/{id}":                        {`{"code":"%s"}`, "code"},
+	"POST /query/payment-links":             {`{"name":"%s","total":1}`, "name"},
+	"PUT /query/payment-links/{id}":         {`{"description":"%s"}`, "description"},
 	"PUT /item/{id}/increment":              {`{"quantity":1,"memo":"%s"}`, "memo"},
 	"PUT /item/{id}/decrement":              {`{"quantity":1,"memo":"%s"}`, "memo"},
 	"PUT /transaction/{id}/receipt-sms":     {`{"phone":"555%s"}`, "phone"},
@@ -91,6 +93,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=DAILY"}, 200).Map(t)["id"].(string)
 		item := e.Call("POST", "/item", map[string]any{"item": "W", "price": 1}, 200).Map(t)["id"].(string)
 		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "front"}, 201).Map(t)["id"].(string)
+		link := e.Call("POST", "/query/payment-links", map[string]any{"name": "L", "total": 1}, 200).Map(t)["id"].(string)
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		owner := team[0]["id"].(string)
@@ -99,7 +102,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			out := map[string]string{}
 			for _, p := range []string{"/customer/" + cust, "/payment-method/" + pm, "/transaction/" + tx, "/invoice/" + inv,
 				"/invoice/schedule/" + sched, "/item/" + item, "/terminal/register/" + reg, "/customer", "/payment-method",
-				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user"} {
+				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user",
+				"/query/payment-links/" + link, "/query/payment-links"} {
 				out[p] = string(e.Call("GET", p, nil, 200).Body)
 			}
 			out["/merchant"] = string(e.Do(apitest.Request{Method: "GET", Path: "/merchant", Key: pk.Key}).Body)
@@ -144,6 +148,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				id = reg
 			case strings.HasPrefix(rt.Path, "/team/user/"):
 				id = owner
+			case strings.HasPrefix(rt.Path, "/query/payment-links/"):
+				id = link
 			}
 			path := strings.NewReplacer("{id}", id, "{method}", "CHECK", "{token}", e.WebToken).Replace(rt.Path)
 			key := e.Key
