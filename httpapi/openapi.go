@@ -219,7 +219,7 @@ func componentSchemas() schema {
 		"PaymentLink":      object(all(paymentLinkProps(false)), paymentLinkProps(false)),
 		"PaymentLinkInput": object(nil, paymentLinkProps(true)),
 		"PaymentLinkStatus": object([]string{"id", "is_active", "reason"}, schema{"id": str(), "is_active": boolean(),
-			"reason": schema{"type": []string{"string", "null"}, "enum": []any{"deleted", "inactive", "expired", "max_uses_reached", nil}}}),
+			"reason": schema{"type": []string{"string", "null"}, "enum": []any{nil, "deleted", "inactive", "expired", "max_uses_reached"}}}),
 		"Merchant": object(all(merchant), merchant),
 		"MerchantInput": object(nil, schema{
 			"company_name": str(), "contact_email": str(), "features": features, "allowed_origins": arr(str()),
