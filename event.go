@@ -27,6 +27,10 @@ const (
 	EventCreateItem     = "create_item"
 	EventUpdateItem     = "update_item"
 	EventDeleteItem     = "delete_item"
+
+	EventCreatePaymentLink = "create_payment_link"
+	EventUpdatePaymentLink = "update_payment_link"
+	EventDeletePaymentLink = "delete_payment_link"
 )
 
 // Payment method and transaction events.

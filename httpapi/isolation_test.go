@@ -33,6 +33,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=MONTHLY"}, 200).Map(t)["id"].(string)
 		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "A's till"}, 201).Map(t)["id"].(string)
 		apiKey := e.Call("POST", "/team/apikey", map[string]any{"name": "A's second key"}, 201).Map(t)["id"].(string)
+		link := e.Call("POST", "/query/payment-links", map[string]any{"name": "A's link", "total": 5, "max_uses": 2}, 200).Map(t)["id"].(string)
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		teamUser := team[0]["id"].(string)
@@ -86,6 +87,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			parts = append(parts, string(e.Call("GET", "/terminal/register/"+reg, nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/team/apikey", nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/team/user", nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/query/payment-links/"+link, nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -112,6 +114,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return apiKey
 			case strings.HasPrefix(path, "/team/user/"):
 				return teamUser
+			case strings.HasPrefix(path, "/query/payment-links/"):
+				return link
 			case strings.HasPrefix(path, "/invoice/schedule/"):
 				return sched
 			case strings.HasPrefix(path, "/invoice/"):
@@ -183,7 +187,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg, apiKey} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg, apiKey, link} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

@@ -70,6 +70,20 @@ func itemProps(input bool) schema {
 	return p
 }
 
+func paymentLinkProps(input bool) schema {
+	nint := schema{"type": []string{"integer", "null"}, "minimum": 1}
+	p := schema{
+		"name": str(), "description": str(), "total": money(), "meta": schema{"type": "object"},
+		"is_active": boolean(), "expires_at": nts(), "max_uses": nint,
+	}
+	if !input {
+		p["id"], p["merchant_id"] = str(), str()
+		p["uses"], p["views"] = integer(), integer()
+		p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+	}
+	return p
+}
+
 var features = object(nil, schema{
 	"split_funding": boolean(), "cp_surcharging": boolean(), "cp_tokenization": boolean(),
 	"surcharge_rate_bps": integer(),
@@ -222,7 +236,11 @@ func componentSchemas() schema {
 		"CustomerInput":    object(nil, customerProps(true)),
 		"Item":             object(all(item), item),
 		"ItemInput":        object(nil, itemProps(true)),
-		"Merchant":         object(all(merchant), merchant),
+		"PaymentLink":      object(all(paymentLinkProps(false)), paymentLinkProps(false)),
+		"PaymentLinkInput": object(nil, paymentLinkProps(true)),
+		"PaymentLinkStatus": object([]string{"id", "is_active", "reason"}, schema{"id": str(), "is_active": boolean(),
+			"reason": schema{"type": []string{"string", "null"}, "enum": []any{nil, "deleted", "inactive", "expired", "max_uses_reached"}}}),
+		"Merchant": object(all(merchant), merchant),
 		"MerchantInput": object(nil, schema{
 			"company_name": str(), "contact_email": str(), "features": features, "allowed_origins": arr(str()),
 			"processor": schema{"type": "string", "description": "sandbox, stripe, ... (\"\" for none)"},

@@ -197,6 +197,17 @@ var opDocs = map[string]opDoc{
 		req: map[string]any{"price": 12.5}},
 	"deleteItemId": {desc: "Soft delete. Emits delete_item."},
 
+	// Payment links.
+	"postQueryPaymentLinks": {desc: "A payment link: a shareable page on which a payer pays total (dollars, exact to the cent, at least 0.01) for the product named and described, with no invoice made first. It is active at once; expires_at (after now) and max_uses (1 to 1,000,000,000) are optional limits, null for none. Emits create_payment_link.",
+		req: map[string]any{"name": "Yoga class pass", "description": "Ten classes, valid for three months", "total": 120, "max_uses": 50, "expires_at": "2031-01-01 00:00:00"}},
+	"getQueryPaymentLinks":   {desc: "The merchant's live payment links, newest first, as a Laravel paginator (O(page) in the default order); filter by is_active or keywords[] (name, description); sort by created_at, updated_at, name, total, uses, views or expires_at."},
+	"getQueryPaymentLinksId": {desc: "A payment link, deleted ones included; another merchant's is 404."},
+	"putQueryPaymentLinksId": {desc: "Changes only the fields named; expires_at or max_uses given as null removes the limit. uses and views are never written here, so an edit cannot undo a concurrent payment or view; a max_uses below the link's uses is a 422. A deleted link is 404. Emits update_payment_link.",
+		req: map[string]any{"is_active": false}},
+	"deleteQueryPaymentLinksId":         {desc: "Soft delete: the link stays readable by id but can no longer be paid or counted. Emits delete_payment_link."},
+	"getQueryPaymentLinksIdIsActive":    {desc: "Whether the link can be paid now: is_active true when it is active, not deleted, not past expires_at and, with max_uses, has uses left; otherwise reason says which of these it fails (deleted, inactive, expired, max_uses_reached)."},
+	"putQueryPaymentLinksIdUpdateStats": {desc: "Counts one view of the link's page: views goes up by one in a single statement, so concurrent calls all count. No body. The link's fields, updated_at and the event log are unchanged. A deleted link is 404."},
+
 	// Operations.
 	"Liveness":          {desc: "200 while the process serves."},
 	"Readiness":         {desc: "200 when the instance is ready to take traffic, else 503."},

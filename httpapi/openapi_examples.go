@@ -21,6 +21,13 @@ func exampleOf(s schema, name string, comps schema, depth int) any {
 		}
 		return exampleOf(alts[0], name, comps, depth)
 	}
+	// An enumerated value is its first choice.
+	if e, ok := s["enum"].([]string); ok && len(e) > 0 {
+		return e[0]
+	}
+	if e, ok := s["enum"].([]any); ok && len(e) > 0 {
+		return e[0]
+	}
 	typ := s["type"]
 	if types, ok := typ.([]string); ok {
 		if types[len(types)-1] == "null" && (strings.HasSuffix(name, "_at") || strings.HasSuffix(name, "_url") || name == "from" || name == "to") {

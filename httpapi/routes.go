@@ -200,6 +200,17 @@ func (a *API) routeTable() []route {
 		{method: "PUT", path: "/item/{id}/increment", tag: "item", summary: "Add quantity to the item's stock (atomic)", req: "StockInput", resp: "Item", h: a.adjustStock(false)},
 		{method: "PUT", path: "/item/{id}/decrement", tag: "item", summary: "Take quantity from the item's stock (atomic; never below zero: 422)", req: "StockInput", resp: "Item", h: a.adjustStock(true)},
 
+		// Payment links (Stax's /query/payment-links): a shareable page for a fixed total.
+		{method: "POST", path: "/query/payment-links", tag: "payment-link", summary: "Create a payment link", req: "PaymentLinkInput", resp: "PaymentLink", h: a.createPaymentLink},
+		{method: "GET", path: "/query/payment-links", tag: "payment-link", summary: "List payment links, O(page) by default", resp: "PaymentLink", list: true, query: append([]queryParam{
+			{"is_active", "string", "true or false"},
+		}, pageParams...), h: a.listPaymentLinks},
+		{method: "GET", path: "/query/payment-links/{id}", tag: "payment-link", summary: "Get a payment link", resp: "PaymentLink", h: a.getPaymentLink},
+		{method: "PUT", path: "/query/payment-links/{id}", tag: "payment-link", summary: "Update a payment link", req: "PaymentLinkInput", resp: "PaymentLink", h: a.updatePaymentLink},
+		{method: "DELETE", path: "/query/payment-links/{id}", tag: "payment-link", summary: "Soft-delete a payment link", resp: "PaymentLink", h: a.deletePaymentLink},
+		{method: "GET", path: "/query/payment-links/{id}/is-active", tag: "payment-link", summary: "Whether the link can be paid now, and if not why", resp: "PaymentLinkStatus", h: a.paymentLinkActive},
+		{method: "PUT", path: "/query/payment-links/{id}/update-stats", tag: "payment-link", summary: "Count one view of the link's page (atomic)", resp: "PaymentLink", h: a.recordPaymentLinkView},
+
 		// Reporting (/query/*): deposits, statements, team summary.
 		{method: "GET", path: "/query/deposit", tag: "reporting", summary: "List deposits (settlement batches with fees), O(page)", resp: "Deposit", list: true, query: depositParams, h: a.listDeposits},
 		{method: "GET", path: "/query/depositDetail", tag: "reporting", summary: "A deposit's transactions with their fees (query id), O(page)", resp: "DepositLine", list: true, query: depositDetailParams, h: a.depositDetail},

@@ -77,6 +77,8 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /terminal/promptChoice":              {`{"register_id":"{reg}","message":"Q","choices":["a","%s"]}`, "choices.1"},
 	"POST /terminal/promptInput":               {`{"register_id":"{reg}","message":"%s"}`, "message"},
 	"POST /terminal/prompt/signature":          {`{"register_id":"{reg}","message":"%s"}`, "message"},
+	"POST /query/payment-links":                {`{"name":"%s","total":1}`, "name"},
+	"PUT /query/payment-links/{id}":            {`{"description":"%s"}`, "description"},
 }
 
 // TestTextFlawsAnswer422: a NUL or invalid UTF-8 in any string of any
@@ -100,6 +102,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			"rule": "DTSTART:20990101T000000Z\nRRULE:FREQ=DAILY"}, 200).Map(t)["id"].(string)
 		item := e.Call("POST", "/item", map[string]any{"item": "W", "price": 1}, 200).Map(t)["id"].(string)
 		reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "front"}, 201).Map(t)["id"].(string)
+		link := e.Call("POST", "/query/payment-links", map[string]any{"name": "L", "total": 1}, 200).Map(t)["id"].(string)
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		owner := team[0]["id"].(string)
@@ -108,7 +111,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			out := map[string]string{}
 			for _, p := range []string{"/customer/" + cust, "/payment-method/" + pm, "/transaction/" + tx, "/invoice/" + inv,
 				"/invoice/schedule/" + sched, "/item/" + item, "/terminal/register/" + reg, "/customer", "/payment-method",
-				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user"} {
+				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user",
+				"/query/payment-links/" + link, "/query/payment-links"} {
 				out[p] = string(e.Call("GET", p, nil, 200).Body)
 			}
 			out["/merchant"] = string(e.Do(apitest.Request{Method: "GET", Path: "/merchant", Key: pk.Key}).Body)
@@ -153,6 +157,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				id = reg
 			case strings.HasPrefix(rt.Path, "/team/user/"):
 				id = owner
+			case strings.HasPrefix(rt.Path, "/query/payment-links/"):
+				id = link
 			}
 			path := strings.NewReplacer("{id}", id, "{method}", "CHECK", "{token}", e.WebToken).Replace(rt.Path)
 			key := e.Key

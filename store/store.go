@@ -131,6 +131,25 @@ type Executor interface {
 	// ListPositionsAssign); filters and other sorts count and skip rows.
 	ItemList(ctx context.Context, merchantID string, f tender.ItemFilter, p tender.ListParams) (*tender.Page[*tender.Item], error)
 
+	PaymentLinkCreate(ctx context.Context, l *tender.PaymentLink) error
+	// PaymentLinkGet returns a payment link of merchantID, deleted ones
+	// included; ENOTFOUND otherwise.
+	PaymentLinkGet(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error)
+	// PaymentLinkUpdate writes the link's own fields (never uses or views):
+	// ENOTFOUND when the link is absent or deleted, or when its max_uses
+	// would be below its uses (the caller tells them apart).
+	PaymentLinkUpdate(ctx context.Context, l *tender.PaymentLink) error
+	// PaymentLinkDelete soft-deletes; ENOTFOUND if absent or already deleted.
+	PaymentLinkDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	// PaymentLinkRecordView adds one to a live link's views in one statement
+	// (concurrent views all count) and returns the link; ENOTFOUND when it
+	// is absent or deleted.
+	PaymentLinkRecordView(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error)
+	// PaymentLinkList's default list (newest first, no filter) costs
+	// O(page) (see ListPositionsAssign); filters and other sorts count and
+	// skip rows.
+	PaymentLinkList(ctx context.Context, merchantID string, f tender.PaymentLinkFilter, p tender.ListParams) (*tender.Page[*tender.PaymentLink], error)
+
 	// EventInsert appends to the event outbox; call it inside the InTx that
 	// makes the change.
 	EventInsert(ctx context.Context, e *tender.Event) error
@@ -521,6 +540,7 @@ type DeliveryWork struct {
 var (
 	CustomerSorts      = []string{"created_at", "updated_at", "firstname", "lastname", "company", "email"}
 	ItemSorts          = []string{"created_at", "updated_at", "item", "price", "in_stock", "category"}
+	PaymentLinkSorts   = []string{"created_at", "updated_at", "name", "total", "uses", "views", "expires_at"}
 	MerchantSorts      = []string{"created_at", "company_name"}
 	PaymentMethodSorts = []string{"created_at", "updated_at", "card_type", "method"}
 	TransactionSorts   = []string{"created_at", "updated_at", "total", "type", "status"}

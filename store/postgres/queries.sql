@@ -1268,3 +1268,52 @@ ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
 SELECT count(*), coalesce(sum(total), 0)::bigint FROM transactions
 WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND success AND NOT is_voided
     AND type IN ('charge', 'capture');
+
+-- name: PaymentLinkCreate
+INSERT INTO payment_links (id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses,
+    created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+
+-- name: PaymentLinkGet
+SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
+    created_at, updated_at, deleted_at
+FROM payment_links WHERE merchant_id = $1 AND id = $2;
+
+-- name: PaymentLinkUpdate
+-- The link's own fields only: uses and views change by their own
+-- statements, so an edit never undoes a concurrent payment or view. No row
+-- when the link is deleted or the new max_uses is below uses. $10 (created_at)
+-- is part of the shared argument list and unused here.
+UPDATE payment_links SET name = $3, description = $4, total = $5, meta = $6, is_active = $7, expires_at = $8,
+    max_uses = $9, updated_at = $11
+WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL AND ($9::bigint IS NULL OR uses <= $9::bigint)
+  AND $10::timestamptz IS NOT NULL;
+
+-- name: PaymentLinkDelete
+UPDATE payment_links SET deleted_at = $3, updated_at = $3
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
+
+-- name: PaymentLinkRecordView
+-- One view, in one statement: concurrent views each count (they wait on
+-- the row's lock and add to what the last one wrote).
+UPDATE payment_links SET views = views + 1
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL
+RETURNING id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
+    created_at, updated_at, deleted_at;
+
+-- name: PaymentLinkCount
+SELECT count(*) FROM payment_links
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::int = -1 OR is_active = ($2::int = 1))
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($3::jsonb) k(value) WHERE NOT (
+        lower(name) LIKE k.value OR lower(description) LIKE k.value));
+
+-- name: PaymentLinkList
+SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
+    created_at, updated_at, deleted_at
+FROM payment_links
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::int = -1 OR is_active = ($2::int = 1))
+  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($3::jsonb) k(value) WHERE NOT (
+        lower(name) LIKE k.value OR lower(description) LIKE k.value))
+ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;

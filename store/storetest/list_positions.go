@@ -65,6 +65,26 @@ func exerciseListPositions(t *testing.T, open Open) {
 				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
 			},
 		}, {
+			name: "payment_links",
+			create: func(tx store.Executor, at tender.Time) (string, error) {
+				l := &tender.PaymentLink{ID: tender.NewID(), MerchantID: m.ID, Name: "L", Total: 100, IsActive: true,
+					Meta: json.RawMessage(`{}`), CreatedAt: at, UpdatedAt: at}
+				return l.ID, tx.PaymentLinkCreate(ctx, l)
+			},
+			del: func(id string) error { return s.PaymentLinkDelete(ctx, m.ID, id, now.Time) },
+			list: func(all bool, p tender.ListParams) ([]string, int, error) {
+				f := tender.PaymentLinkFilter{}
+				if all {
+					yes := true
+					f.Active = &yes
+				}
+				pg, err := s.PaymentLinkList(ctx, m.ID, f, p)
+				if err != nil {
+					return nil, 0, err
+				}
+				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+			},
+		}, {
 			name: "payment_methods",
 			create: func(tx store.Executor, at tender.Time) (string, error) {
 				pm := newPaymentMethod(m.ID, c.ID, at)

@@ -30,6 +30,7 @@ func Exercise(t *testing.T, open Open) {
 	exerciseMerchants(t, open)
 	exerciseCustomers(t, open)
 	exerciseItems(t, open)
+	exercisePaymentLinks(t, open)
 	exerciseEvents(t, open)
 	exercisePaymentMethods(t, open)
 	exerciseTransactions(t, open)
