@@ -276,6 +276,12 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	}
 	var res tender.TerminalResult
 	_ = json.Unmarshal(r.Result, &res)
+	if (res.Error != "" || res.Cancelled) && id != nil {
+		// Nothing moved: a retry with the key goes to the device again.
+		if err := s.Store.IdempotencyDelete(ctx, merchantID, id.scope, id.key); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case res.Error != "":
 		return nil, invalid("transaction_id", res.Error)
