@@ -217,9 +217,6 @@ func (in *FileInput) Apply(f *File, create bool, maxBytes int64) error {
 			}
 		}
 	}
-	if flaw := TextFlaw(in.FileName); flaw != "" {
-		errs.AddTextFlaw("file", flaw)
-	}
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -68,6 +68,22 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"PUT /item/{id}/increment":              {`{"quantity":1,"memo":"%s"}`, "memo"},
 	"PUT /item/{id}/decrement":              {`{"quantity":1,"memo":"%s"}`, "memo"},
 	"PUT /transaction/{id}/receipt-sms":     {`{"phone":"555%s"}`, "phone"},
+	"PUT /file/{id}":                        {`{"name":"%s"}`, "name"},
+}
+
+// formTextCases names, per route taking a multipart/form-data body (an
+// upload), the text field that gets a poison. Every such route must be
+// listed. A form has no escapes: its poisons are the raw bytes.
+var formTextCases = map[string]string{
+	"POST /file":     "name",
+	"PUT /file/{id}": "tag",
+}
+
+var formPoisons = []struct{ name, raw, flaw string }{
+	{"NUL byte", "a\x00b", "NUL"},
+	{"invalid UTF-8 byte", "a\xffb", "UTF-8"},
+	{"truncated UTF-8 sequence", "a\xe2\x82", "UTF-8"},
+	{"encoded surrogate", "a\xed\xa0\x80b", "UTF-8"},
 }
 
 // TestTextFlawsAnswer422: a NUL or invalid UTF-8 in any string of any
@@ -94,12 +110,14 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		owner := team[0]["id"].(string)
+		file := upload(t, e, e.Key, "POST", "/file", nil, "a.png", "image/png", pngBytes(t)).Map(t)["id"].(string)
 
 		snapshot := func() map[string]string {
 			out := map[string]string{}
 			for _, p := range []string{"/customer/" + cust, "/payment-method/" + pm, "/transaction/" + tx, "/invoice/" + inv,
 				"/invoice/schedule/" + sched, "/item/" + item, "/terminal/register/" + reg, "/customer", "/payment-method",
-				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user"} {
+				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user",
+				"/file/" + file, "/file"} {
 				out[p] = string(e.Call("GET", p, nil, 200).Body)
 			}
 			out["/merchant"] = string(e.Do(apitest.Request{Method: "GET", Path: "/merchant", Key: pk.Key}).Body)
@@ -144,6 +162,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				id = reg
 			case strings.HasPrefix(rt.Path, "/team/user/"):
 				id = owner
+			case strings.HasPrefix(rt.Path, "/file/"):
+				id = file
 			}
 			path := strings.NewReplacer("{id}", id, "{method}", "CHECK", "{token}", e.WebToken).Replace(rt.Path)
 			key := e.Key
@@ -172,6 +192,33 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		}
 		if covered != len(bodyTextCases) {
 			t.Errorf("bodyTextCases has %d cases, the routes %d bodies: a case names no route", len(bodyTextCases), covered)
+		}
+		// Upload forms: the poison in a text field, with a good file.
+		forms := 0
+		for _, rt := range e.Server.API.Routes() {
+			if rt.Form == "" {
+				continue
+			}
+			field, ok := formTextCases[rt.Method+" "+rt.Path]
+			if !ok {
+				t.Errorf("%s %s takes a form but has no case in formTextCases", rt.Method, rt.Path)
+				continue
+			}
+			forms++
+			path := strings.Replace(rt.Path, "{id}", file, 1)
+			for _, p := range formPoisons {
+				r := upload(t, e, e.Key, rt.Method, path, map[string]string{field: p.raw}, "b.png", "image/png", pngBytes(t))
+				fields := map[string][]string{}
+				if r.Status == http.StatusUnprocessableEntity {
+					r.JSON(t, &fields)
+				}
+				if msgs := fields[field]; r.Status != http.StatusUnprocessableEntity || len(msgs) == 0 || !strings.Contains(msgs[0], p.flaw) {
+					t.Errorf("%s %s %s in %s: %d %s, want 422 naming it", rt.Method, rt.Path, p.name, field, r.Status, r.Body)
+				}
+			}
+		}
+		if forms != len(formTextCases) {
+			t.Errorf("formTextCases has %d cases, the routes %d forms", len(formTextCases), forms)
 		}
 
 		// Query filters and parameters, on the list routes.
