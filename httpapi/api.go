@@ -418,11 +418,7 @@ func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r.Context())
 		ri.route = rt.method + " " + rt.path
-		limit := a.cfg.MaxBodyBytes
-		if rt.form != "" {
-			// An upload: the file limit, and room for the form around it.
-			limit += a.svc.MaxFileSize()
-		}
+		limit := a.bodyLimit(rt)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if rt.query != nil {
 			if err := unknownParams(rt, r.URL.Query()); err != nil {

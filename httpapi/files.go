@@ -16,6 +16,15 @@ import (
 // maxFormField bounds a text field of an upload form (name, tag, ids).
 const maxFormField = 4 << 10
 
+// bodyLimit bounds rt's request body: MaxBodyBytes, and for an upload
+// the file limit besides (room for the form around the file).
+func (a *API) bodyLimit(rt route) int64 {
+	if rt.form != "" {
+		return a.cfg.MaxBodyBytes + a.svc.MaxFileSize()
+	}
+	return a.cfg.MaxBodyBytes
+}
+
 // fileForm reads a multipart/form-data body: the text fields name, tag,
 // invoice_id, item_id and transaction_id, and the part "file" (its bytes
 // read up to the limit plus one, so a larger one is a 422 on file). It
@@ -146,8 +155,12 @@ func (a *API) updateFile(w http.ResponseWriter, r *http.Request) error {
 		if err := fileForm(r, &in, a.svc.MaxFileSize()); err != nil {
 			return err
 		}
-	} else if err := decode(r, &in); err != nil {
-		return err
+	} else {
+		// JSON carries no file: the API's usual body limit, not the upload's.
+		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		if err := decode(r, &in); err != nil {
+			return err
+		}
 	}
 	f, err := a.svc.UpdateFile(r.Context(), merchantID(r), r.PathValue("id"), &in)
 	if err != nil {
