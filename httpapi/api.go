@@ -419,15 +419,16 @@ func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := info(r.Context())
 		ri.route = rt.method + " " + rt.path
-		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		limit := a.bodyLimit(rt)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if rt.query != nil {
 			if err := unknownParams(rt, r.URL.Query()); err != nil {
 				a.writeError(w, r, err)
 				return
 			}
 		}
-		if r.ContentLength > a.cfg.MaxBodyBytes {
-			a.writeError(w, r, tender.Errorf(tender.ETOOLARGE, "The request body is larger than %d bytes.", a.cfg.MaxBodyBytes))
+		if r.ContentLength > limit {
+			a.writeError(w, r, tender.Errorf(tender.ETOOLARGE, "The request body is larger than %d bytes.", limit))
 			return
 		}
 		// A payment through the web-payments routes spends both their

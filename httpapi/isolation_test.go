@@ -37,6 +37,11 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		teamUser := team[0]["id"].(string)
+		fileUp := upload(t, e, e.Key, "POST", "/file", map[string]string{"invoice_id": inv}, "a.png", "image/png", pngBytes(t))
+		if fileUp.Status != 200 {
+			t.Fatalf("upload: %d %s", fileUp.Status, fileUp.Body)
+		}
+		file := fileUp.Map(t)["id"].(string)
 		// A's webhook (to a receiver that accepts everything) and one delivery.
 		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		defer sink.Close()
@@ -88,6 +93,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			parts = append(parts, string(e.Call("GET", "/team/apikey", nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/team/user", nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/query/payment-links/"+link, nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/file/"+file, nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/file/"+file+"/download", nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -122,6 +129,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return inv
 			case strings.HasPrefix(path, "/event/"):
 				return event
+			case strings.HasPrefix(path, "/file/"):
+				return file
 			}
 			return ""
 		}
@@ -187,7 +196,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg, apiKey, link} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg, apiKey, link, file} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

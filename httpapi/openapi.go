@@ -309,6 +309,7 @@ func (a *API) OpenAPI() map[string]any {
 	paths := schema{}
 	comps := componentSchemas()
 	maps.Copy(comps, querySchemas())
+	maps.Copy(comps, fileSchemas())
 	for _, rt := range a.routes {
 		op := schema{
 			"summary":     rt.summary,
@@ -330,15 +331,21 @@ func (a *API) OpenAPI() map[string]any {
 			op["parameters"] = params
 		}
 		doc := opDocs[operationID(rt)]
-		if rt.req != "" {
-			content := jsonContent(ref(rt.req))
-			if doc.req != nil {
-				content["application/json"].(schema)["example"] = doc.req
+		if rt.req != "" || rt.form != "" {
+			content := schema{}
+			if rt.req != "" {
+				content = jsonContent(ref(rt.req))
+				if doc.req != nil {
+					content["application/json"].(schema)["example"] = doc.req
+				}
+			}
+			if rt.form != "" {
+				content["multipart/form-data"] = schema{"schema": ref(rt.form), "example": doc.form}
+				if rt.form == "FileUpload" {
+					content["multipart/form-data"].(schema)["encoding"] = schema{"file": schema{"contentType": strings.Join(fileMimes, ", ")}}
+				}
 			}
 			op["requestBody"] = schema{"required": true, "content": content}
-		}
-		if rt.form != "" {
-			op["requestBody"] = schema{"required": true, "content": schema{"multipart/form-data": schema{"schema": ref(rt.form), "example": doc.req}}}
 		}
 		status := rt.status
 		if status == 0 {
@@ -351,8 +358,11 @@ func (a *API) OpenAPI() map[string]any {
 		case rt.array:
 			body = arr(body)
 		}
-		ok := jsonContent(body)
-		ok["application/json"].(schema)["example"] = exampleOf(body, "", comps, 0)
+		ok := downloadContent()
+		if !rt.download {
+			ok = jsonContent(body)
+			ok["application/json"].(schema)["example"] = exampleOf(body, "", comps, 0)
+		}
 		responses := schema{
 			strconv.Itoa(status): schema{"description": "OK", "content": ok},
 			"401":                errResp("Missing or unknown API key"),
@@ -375,10 +385,15 @@ func (a *API) OpenAPI() map[string]any {
 			responses["413"] = errResp("Body too large")
 			responses["503"] = errResp("Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After")
 		}
+		if rt.download {
+			responses["206"] = schema{"description": "The range asked for (Range)", "content": downloadContent()}
+			responses["304"] = schema{"description": "Not modified (If-None-Match with the ETag, the content's SHA-256)"}
+			delete(responses, "422")
+		}
 		if rt.req != "" || rt.form != "" {
 			responses["413"] = errResp("Body too large")
 			responses["503"] = errResp("Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After")
-			responses["415"] = errResp("Body is not application/json")
+			responses["415"] = errResp(mediaTypeRefused(rt))
 			responses["409"] = errResp("Conflict")
 		}
 		op["responses"] = responses

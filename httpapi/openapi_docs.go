@@ -9,6 +9,7 @@ package httpapi
 type opDoc struct {
 	desc string
 	req  any // the request body's example; nil without a body
+	form any // the multipart/form-data body's example (uploads)
 }
 
 const pmExample = "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
@@ -20,7 +21,7 @@ var opDocs = map[string]opDoc{
 	"putTeamOptions": {desc: "Merges the body into the merchant's options, a flat settings object its own integrations read back from GET /self: each name set to a string, number or boolean replaces that option, null removes it; at most 100 options.",
 		req: map[string]any{"receipt_footer": "Thank you for shopping local", "tip_prompt": true, "old_option": nil}},
 	"postTeamOptionBranding": {desc: "Uploads the merchant's logo as the multipart part branding (or file). Its type is read from its bytes: PNG, JPEG, GIF or WebP, never SVG; at most 512 KB. The hosted invoice page shows it; branding.logo_url is its public address, new with each upload.",
-		req: map[string]any{"branding": "(the image's bytes)"}},
+		form: map[string]any{"branding": "(the image's bytes)"}},
 	"deleteTeamOptionBranding": {desc: "Removes the merchant's logo; the hosted invoice page shows the company name alone."},
 	"putTeamOptionAdvancedCustomizations": {desc: "Sets the brand colours the hosted invoice page uses: primary_color for its button and header rule, accent_color for its links, each #rrggbb; an empty string restores Tender's colour.",
 		req: map[string]any{"primary_color": "#0a66c2", "accent_color": "#5b2a86"}},
@@ -207,6 +208,15 @@ var opDocs = map[string]opDoc{
 	"deleteQueryPaymentLinksId":         {desc: "Soft delete: the link stays readable by id but can no longer be paid or counted. Emits delete_payment_link."},
 	"getQueryPaymentLinksIdIsActive":    {desc: "Whether the link can be paid now: is_active true when it is active, not deleted, not past expires_at and, with max_uses, has uses left; otherwise reason says which of these it fails (deleted, inactive, expired, max_uses_reached)."},
 	"putQueryPaymentLinksIdUpdateStats": {desc: "Counts one view of the link's page: views goes up by one in a single statement, so concurrent calls all count. No body. The link's fields, updated_at and the event log are unchanged. A deleted link is 404."},
+	// Files.
+	"postFile": {desc: "Uploads a file as multipart/form-data: the part file, and optional name (default: the upload's file name, sanitized: no directories, quotes or control characters), tag, and one of invoice_id, item_id or transaction_id naming the merchant's object to attach it to (another merchant's or an unknown one is a 422). The type is sniffed from the bytes, never taken from the client: PNG, JPEG, GIF, WebP, PDF, or UTF-8 text (CSV when the name ends in .csv); anything else (HTML, SVG, executables, archives) is a 422 on file, as is a file over the server's limit (TENDER_MAX_FILE_BYTES, default 10 MiB). The bytes are kept in the database, beside the metadata.",
+		form: map[string]any{"file": "(the bytes of receipt.png)", "name": "Signed receipt", "tag": "generic", "invoice_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25499"}},
+	"getFile":   {desc: "The merchant's live files, newest first, without their bytes; filter by tag (Stax's GET /file/{tag} lists a tag's files this way) or by the attached invoice_id, item_id or transaction_id. public_url is the download route."},
+	"getFileId": {desc: "A file's metadata by id, deleted ones included (with deleted_at), as Stax shows it: name, tag, public_url (the download route, which needs the merchant's key), meta (filesize_bytes, filesize, extension, image size, mime, sha256) and the attached object. Another merchant's file is 404."},
+	"putFileId": {desc: "Changes only what is given, as multipart/form-data (Stax's form) or JSON: name, tag (\"\" clears it), an attachment (invoice_id, item_id or transaction_id; attaching to one detaches from the others, \"\" detaches) and, in a form, a new file (the same type and size checks as an upload). A deleted file is 404.",
+		req: map[string]any{"name": "Signed receipt (copy)", "tag": "itemThumbnail"}, form: map[string]any{"name": "Signed receipt (copy)", "file": "(the new bytes)"}},
+	"deleteFileId":      {desc: "Soft-deletes a file: it answers the file with deleted_at, GET /file/{id} still shows it, its bytes are dropped and the download is 404. A second delete is 404."},
+	"getFileIdDownload": {desc: "The file's bytes with the type sniffed at upload, as an attachment (Content-Disposition with the sanitized name), X-Content-Type-Options: nosniff and a sandboxing Content-Security-Policy, so a browser never renders it as a page of this server. ETag is the content's SHA-256 (If-None-Match answers 304); Range is honoured. A deleted file is 404."},
 
 	// Operations.
 	"Liveness":          {desc: "200 while the process serves."},

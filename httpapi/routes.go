@@ -19,8 +19,12 @@ type route struct {
 	// it a bare array.
 	req, resp   string
 	list, array bool
-	// form names a multipart/form-data request body schema instead.
-	form string
+	// form names the schema of a multipart/form-data request body (an
+	// upload: the body limit is the file limit plus MaxBodyBytes); with
+	// req as well, the route takes either. download says the 2xx answer
+	// is a file's bytes, not JSON.
+	form     string
+	download bool
 	// money adds 400 (declined, with the transaction) and 202 (processor
 	// outcome pending) responses of the same schema.
 	money  bool
@@ -210,6 +214,16 @@ func (a *API) routeTable() []route {
 		{method: "DELETE", path: "/query/payment-links/{id}", tag: "payment-link", summary: "Soft-delete a payment link", resp: "PaymentLink", h: a.deletePaymentLink},
 		{method: "GET", path: "/query/payment-links/{id}/is-active", tag: "payment-link", summary: "Whether the link can be paid now, and if not why", resp: "PaymentLinkStatus", h: a.paymentLinkActive},
 		{method: "PUT", path: "/query/payment-links/{id}/update-stats", tag: "payment-link", summary: "Count one view of the link's page (atomic)", resp: "PaymentLink", h: a.recordPaymentLinkView},
+		// Files: uploads attached to invoices, items or transactions, kept in the database.
+		{method: "POST", path: "/file", tag: "file", summary: "Upload a file (multipart/form-data: file, name, tag, invoice_id | item_id | transaction_id)", form: "FileUpload", resp: "File", h: a.createFile},
+		{method: "GET", path: "/file", tag: "file", summary: "List files, newest first; filter by tag or by the attached object", resp: "File", list: true, query: append([]queryParam{
+			{"tag", "string", "files with this tag"}, {"invoice_id", "string", "files attached to this invoice"},
+			{"item_id", "string", "files attached to this item"}, {"transaction_id", "string", "files attached to this transaction"},
+		}, pageParams[:4]...), h: a.listFiles},
+		{method: "GET", path: "/file/{id}", tag: "file", summary: "A file's metadata (deleted ones too)", resp: "File", h: a.getFile},
+		{method: "PUT", path: "/file/{id}", tag: "file", summary: "Rename, retag, re-attach a file or replace its bytes", req: "FileUpdate", form: "FileUpload", resp: "File", h: a.updateFile},
+		{method: "DELETE", path: "/file/{id}", tag: "file", summary: "Soft-delete a file (its bytes are dropped)", resp: "File", h: a.deleteFile},
+		{method: "GET", path: "/file/{id}/download", tag: "file", summary: "A file's bytes, as an attachment", download: true, h: a.downloadFile},
 
 		// Reporting (/query/*): deposits, statements, team summary.
 		{method: "GET", path: "/query/deposit", tag: "reporting", summary: "List deposits (settlement batches with fees), O(page)", resp: "Deposit", list: true, query: depositParams, h: a.listDeposits},
@@ -233,6 +247,9 @@ type RouteInfo struct {
 	Auth string
 	// Body names the request body's schema ("" when the route takes none).
 	Body string
+	// Form names the schema of a multipart/form-data body (an upload;
+	// "" when the route takes none).
+	Form string
 }
 
 // Routes lists the route table.
@@ -252,7 +269,7 @@ func (a *API) Routes() []RouteInfo {
 		case authPublic:
 			auth = "public"
 		}
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req, Form: rt.form})
 	}
 	return out
 }

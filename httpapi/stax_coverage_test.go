@@ -67,6 +67,12 @@ var paramRE = regexp.MustCompile(`\{[^}]*\}`)
 // staxOp normalises "METHOD /path/{name}/" to "METHOD /path/{}".
 func staxOp(op string) string {
 	method, path, _ := strings.Cut(strings.TrimSpace(op), " ")
+	// The harvest spells Stax's file deletion "DELETE /file{id}" (its
+	// operation id is delete_file{id}); Stax's route, like its GET and
+	// PUT, is /file/{id}.
+	if path == "/file{id}" {
+		path = "/file/{id}"
+	}
 	path = paramRE.ReplaceAllString(path, "{}")
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")

@@ -79,6 +79,24 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /terminal/prompt/signature":          {`{"register_id":"{reg}","message":"%s"}`, "message"},
 	"POST /query/payment-links":                {`{"name":"%s","total":1}`, "name"},
 	"PUT /query/payment-links/{id}":            {`{"description":"%s"}`, "description"},
+	"PUT /file/{id}":                           {`{"name":"%s"}`, "name"},
+}
+
+// formTextCases names, per route taking a multipart/form-data body (an
+// upload), the text field that gets a poison. Every such route must be
+// listed. A form has no escapes: its poisons are the raw bytes.
+var formTextCases = map[string]string{
+	"POST /file":     "name",
+	"PUT /file/{id}": "tag",
+	// The logo form is one image part: no text field to poison.
+	"POST /team/option/branding": "",
+}
+
+var formPoisons = []struct{ name, raw, flaw string }{
+	{"NUL byte", "a\x00b", "NUL"},
+	{"invalid UTF-8 byte", "a\xffb", "UTF-8"},
+	{"truncated UTF-8 sequence", "a\xe2\x82", "UTF-8"},
+	{"encoded surrogate", "a\xed\xa0\x80b", "UTF-8"},
 }
 
 // TestTextFlawsAnswer422: a NUL or invalid UTF-8 in any string of any
@@ -106,13 +124,14 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		owner := team[0]["id"].(string)
+		file := upload(t, e, e.Key, "POST", "/file", nil, "a.png", "image/png", pngBytes(t)).Map(t)["id"].(string)
 
 		snapshot := func() map[string]string {
 			out := map[string]string{}
 			for _, p := range []string{"/customer/" + cust, "/payment-method/" + pm, "/transaction/" + tx, "/invoice/" + inv,
 				"/invoice/schedule/" + sched, "/item/" + item, "/terminal/register/" + reg, "/customer", "/payment-method",
 				"/transaction", "/invoice", "/invoice/schedule", "/item", "/terminal/register", "/webhook", "/team/user",
-				"/query/payment-links/" + link, "/query/payment-links"} {
+				"/query/payment-links/" + link, "/query/payment-links", "/file/" + file, "/file"} {
 				out[p] = string(e.Call("GET", p, nil, 200).Body)
 			}
 			out["/merchant"] = string(e.Do(apitest.Request{Method: "GET", Path: "/merchant", Key: pk.Key}).Body)
@@ -159,6 +178,8 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				id = owner
 			case strings.HasPrefix(rt.Path, "/query/payment-links/"):
 				id = link
+			case strings.HasPrefix(rt.Path, "/file/"):
+				id = file
 			}
 			path := strings.NewReplacer("{id}", id, "{method}", "CHECK", "{token}", e.WebToken).Replace(rt.Path)
 			key := e.Key
@@ -187,6 +208,36 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		}
 		if covered != len(bodyTextCases) {
 			t.Errorf("bodyTextCases has %d cases, the routes %d bodies: a case names no route", len(bodyTextCases), covered)
+		}
+		// Upload forms: the poison in a text field, with a good file.
+		forms := 0
+		for _, rt := range e.Server.API.Routes() {
+			if rt.Form == "" {
+				continue
+			}
+			field, ok := formTextCases[rt.Method+" "+rt.Path]
+			if !ok {
+				t.Errorf("%s %s takes a form but has no case in formTextCases", rt.Method, rt.Path)
+				continue
+			}
+			forms++
+			if field == "" {
+				continue
+			}
+			path := strings.Replace(rt.Path, "{id}", file, 1)
+			for _, p := range formPoisons {
+				r := upload(t, e, e.Key, rt.Method, path, map[string]string{field: p.raw}, "b.png", "image/png", pngBytes(t))
+				fields := map[string][]string{}
+				if r.Status == http.StatusUnprocessableEntity {
+					r.JSON(t, &fields)
+				}
+				if msgs := fields[field]; r.Status != http.StatusUnprocessableEntity || len(msgs) == 0 || !strings.Contains(msgs[0], p.flaw) {
+					t.Errorf("%s %s %s in %s: %d %s, want 422 naming it", rt.Method, rt.Path, p.name, field, r.Status, r.Body)
+				}
+			}
+		}
+		if forms != len(formTextCases) {
+			t.Errorf("formTextCases has %d cases, the routes %d forms", len(formTextCases), forms)
 		}
 
 		// Query filters and parameters, on the list routes.

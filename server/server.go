@@ -118,6 +118,9 @@ type Config struct {
 	// TerminalWait is how long a synchronous terminal request waits for
 	// the device (default 60 s).
 	TerminalWait time.Duration
+	// MaxFileBytes bounds an uploaded file (POST /file, PUT /file/{id});
+	// default 10 MiB.
+	MaxFileBytes int64
 	// ListPositionInterval is how often new transactions get their list
 	// positions (default 250 ms; see Service.AssignListPositions).
 	ListPositionInterval time.Duration
@@ -391,6 +394,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		jobs.ListPositions(s.Service, cfg.Logger, cfg.ListPositionInterval),
 		jobs.Messages(s.relay))
 	s.Service.TerminalWait = cfg.TerminalWait
+	s.Service.MaxFileBytes = cfg.MaxFileBytes
 
 	// The limiter exists even when the per-route budgets are off: device
 	// pairing is always throttled (httpapi/terminal_pairing.go).

@@ -59,6 +59,9 @@ type Service struct {
 	// TerminalWait is how long POST /terminal/charge (and refund, void,
 	// credit, prompt) waits for the device (default 60 s).
 	TerminalWait time.Duration
+	// MaxFileBytes bounds an uploaded file (default
+	// tender.DefaultMaxFileBytes, 10 MiB).
+	MaxFileBytes int64
 
 	auth  authCache
 	procs processorCache

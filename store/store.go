@@ -149,6 +149,25 @@ type Executor interface {
 	// O(page) (see ListPositionsAssign); filters and other sorts count and
 	// skip rows.
 	PaymentLinkList(ctx context.Context, merchantID string, f tender.PaymentLinkFilter, p tender.ListParams) (*tender.Page[*tender.PaymentLink], error)
+	// FileCreate stores a file's metadata and its bytes; call it in InTx
+	// (two rows, both or neither).
+	FileCreate(ctx context.Context, f *tender.File, data []byte) error
+	// FileGet returns a file's metadata (never its bytes), deleted ones
+	// included; ENOTFOUND when merchantID has no such file.
+	FileGet(ctx context.Context, merchantID, id string) (*tender.File, error)
+	// FileContent returns a live file with its bytes; ENOTFOUND when
+	// merchantID has no such file or it is deleted.
+	FileContent(ctx context.Context, merchantID, id string) (*tender.File, []byte, error)
+	// FileUpdate writes a live file's metadata and, when data is not nil,
+	// replaces its bytes (call it in InTx then); ENOTFOUND when merchantID
+	// has no such live file.
+	FileUpdate(ctx context.Context, f *tender.File, data []byte) error
+	// FileDelete soft-deletes a file and drops its bytes (call it in InTx);
+	// ENOTFOUND when absent or already deleted.
+	FileDelete(ctx context.Context, merchantID, id string, at time.Time) error
+	// FileList lists a merchant's live files, filtered, without their
+	// bytes; it counts and skips rows.
+	FileList(ctx context.Context, merchantID string, f tender.FileFilter, p tender.ListParams) (*tender.Page[*tender.File], error)
 
 	// EventInsert appends to the event outbox; call it inside the InTx that
 	// makes the change.
@@ -541,6 +560,7 @@ var (
 	CustomerSorts      = []string{"created_at", "updated_at", "firstname", "lastname", "company", "email"}
 	ItemSorts          = []string{"created_at", "updated_at", "item", "price", "in_stock", "category"}
 	PaymentLinkSorts   = []string{"created_at", "updated_at", "name", "total", "uses", "views", "expires_at"}
+	FileSorts          = []string{"created_at", "updated_at", "name", "size"}
 	MerchantSorts      = []string{"created_at", "company_name"}
 	PaymentMethodSorts = []string{"created_at", "updated_at", "card_type", "method"}
 	TransactionSorts   = []string{"created_at", "updated_at", "total", "type", "status"}

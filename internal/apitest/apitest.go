@@ -123,6 +123,8 @@ type Options struct {
 	// is server.Config.StripeBaseURL.
 	Processors    []processors.Processor
 	StripeBaseURL string
+	// MaxFileBytes is server.Config's (0: the default, 10 MiB).
+	MaxFileBytes int64
 }
 
 // Env is one running server and a client for it.
@@ -185,6 +187,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
 		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MetricsToken: opt.MetricsToken, MetricsTokenFile: opt.MetricsTokenFile, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
 		Processors: opt.Processors, StripeBaseURL: opt.StripeBaseURL, PairRateLimit: opt.PairRateLimit,
+		MaxFileBytes: opt.MaxFileBytes,
 	}
 	cfg.MasterKey = opt.MasterKey
 	if opt.Live {

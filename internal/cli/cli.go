@@ -185,6 +185,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.MetricsTokenFile, "metrics-token-file", env("TENDER_METRICS_TOKEN_FILE", ""), "file holding the metrics bearer token (TENDER_METRICS_TOKEN_FILE)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TENDER_TRUST_PROXY", false), "take the client IP from X-Forwarded-For (TENDER_TRUST_PROXY)")
 	fs.DurationVar(&cfg.TerminalWait, "terminal-wait", envDuration("TENDER_TERMINAL_WAIT", 60*time.Second), "how long POST /terminal/charge waits for the device (TENDER_TERMINAL_WAIT)")
+	fs.Int64Var(&cfg.MaxFileBytes, "max-file-bytes", int64(envInt("TENDER_MAX_FILE_BYTES", tender.DefaultMaxFileBytes)), "largest file POST /file accepts, in bytes (TENDER_MAX_FILE_BYTES)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", 20), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
 	level := fs.String("log-level", env("TENDER_LOG_LEVEL", "info"), "debug, info, warn or error (TENDER_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {

@@ -1317,3 +1317,57 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($3::jsonb) k(value) WHERE NOT (
         lower(name) LIKE k.value OR lower(description) LIKE k.value))
 ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
+-- name: FileCreate
+INSERT INTO files (id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id,
+    transaction_id, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14);
+
+-- name: FileContentPut
+-- A file's bytes, new or replaced (PUT /file/{id} with a new file).
+INSERT INTO file_contents (file_id, data) VALUES ($1, $2)
+ON CONFLICT (file_id) DO UPDATE SET data = excluded.data;
+
+-- name: FileGet
+-- Metadata only: never the bytes.
+SELECT id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id, transaction_id,
+    created_at, updated_at, deleted_at
+FROM files WHERE merchant_id = $1 AND id = $2;
+
+-- name: FileContent
+-- A live file's metadata and bytes (the download).
+SELECT f.id, f.merchant_id, f.name, f.tag, f.mime, f.size, f.width, f.height, f.sha256, f.invoice_id, f.item_id,
+    f.transaction_id, f.created_at, f.updated_at, f.deleted_at, c.data
+FROM files f JOIN file_contents c ON c.file_id = f.id
+WHERE f.merchant_id = $1 AND f.id = $2 AND f.deleted_at IS NULL;
+
+-- name: FileUpdate
+UPDATE files SET name = $3, tag = $4, mime = $5, size = $6, width = $7, height = $8, sha256 = $9,
+    invoice_id = $10, item_id = $11, transaction_id = $12, updated_at = $13
+WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL;
+
+-- name: FileDelete
+UPDATE files SET deleted_at = $3, updated_at = $3
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
+
+-- name: FileContentDelete
+-- A deleted file's bytes go with it (its metadata stays, as Stax shows it).
+DELETE FROM file_contents WHERE file_id = $1;
+
+-- name: FileCount
+SELECT count(*) FROM files
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::text = '' OR tag = $2)
+  AND ($3::uuid IS NULL OR invoice_id = $3)
+  AND ($4::uuid IS NULL OR item_id = $4)
+  AND ($5::uuid IS NULL OR transaction_id = $5);
+
+-- name: FileList
+SELECT id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id, transaction_id,
+    created_at, updated_at, deleted_at
+FROM files
+WHERE merchant_id = $1 AND deleted_at IS NULL
+  AND ($2::text = '' OR tag = $2)
+  AND ($3::uuid IS NULL OR invoice_id = $3)
+  AND ($4::uuid IS NULL OR item_id = $4)
+  AND ($5::uuid IS NULL OR transaction_id = $5)
+ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;

@@ -46,4 +46,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseSecurity(t, open)
 	exerciseDeposits(t, open)
 	exerciseTeam(t, open)
+	exerciseFiles(t, open)
 }
