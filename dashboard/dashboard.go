@@ -87,6 +87,8 @@ func New(cfg Config) *Dashboard {
 	m.HandleFunc("GET /dashboard/customers", d.signedIn(d.customers))
 	m.HandleFunc("GET /dashboard/customers/{id}", d.signedIn(d.customer))
 	m.HandleFunc("GET /dashboard/events", d.signedIn(d.events))
+	m.HandleFunc("GET /dashboard/catalog", d.signedIn(d.catalog))
+	m.HandleFunc("POST /dashboard/catalog", d.signedIn(d.createItem))
 	m.HandleFunc("GET /dashboard/static/{file}", d.assets.serve)
 	m.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, nil, http.StatusNotFound, "This page does not exist.")
