@@ -99,6 +99,11 @@ func New(cfg Config) *Dashboard {
 	m.HandleFunc("POST /dashboard/invoices/{id}/pay", d.signedIn(d.payInvoice))
 	m.HandleFunc("GET /dashboard/catalog", d.signedIn(d.catalog))
 	m.HandleFunc("POST /dashboard/catalog", d.signedIn(d.createItem))
+	m.HandleFunc("GET /dashboard/keys", d.signedIn(d.keys))
+	m.HandleFunc("POST /dashboard/keys", d.signedIn(d.createKey))
+	m.HandleFunc("POST /dashboard/keys/{id}/revoke", d.signedIn(d.revokeKey))
+	m.HandleFunc("GET /dashboard/settings", d.signedIn(d.settings))
+	m.HandleFunc("POST /dashboard/settings", d.signedIn(d.saveSettings))
 	m.HandleFunc("GET /dashboard/static/{file}", d.assets.serve)
 	m.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, nil, http.StatusNotFound, "This page does not exist.")
