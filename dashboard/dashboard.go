@@ -48,6 +48,9 @@ type Config struct {
 	// included).
 	ClientIP func(*http.Request) string
 	Logger   *slog.Logger
+	// OpenAPI builds the API's OpenAPI document, which /docs renders
+	// (nil: /docs is 404).
+	OpenAPI func() map[string]any
 }
 
 // Dashboard is the http.Handler of / and /dashboard/....
@@ -58,6 +61,7 @@ type Dashboard struct {
 	pages  map[string]*template.Template
 	assets *assets
 	mux    *http.ServeMux
+	docs   docsOnce
 }
 
 // New builds the dashboard.
@@ -114,6 +118,7 @@ func New(cfg Config) *Dashboard {
 	m.HandleFunc("POST /dashboard/keys/{id}/revoke", d.signedIn(d.revokeKey))
 	m.HandleFunc("GET /dashboard/settings", d.signedIn(d.settings))
 	m.HandleFunc("POST /dashboard/settings", d.signedIn(d.saveSettings))
+	m.HandleFunc("GET /docs", d.apiDocs)
 	m.HandleFunc("GET /dashboard/static/{file}", d.assets.serve)
 	m.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, nil, http.StatusNotFound, "This page does not exist.")
