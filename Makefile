@@ -11,8 +11,13 @@ build:
 # Every package against both stores. PostgreSQL: TENDER_TEST_DATABASE_URL
 # (default postgres://postgres@127.0.0.1:5432/test); Redis: REDIS_URL
 # (default redis://127.0.0.1:6379/0). With CI=true a missing database fails.
-test:
+test: dashboard/testdata/axe/node_modules
 	go test -race -count=1 -timeout 15m ./...
+
+# axe-core for the dashboard's accessibility test, pinned by its lock file
+# (npm from Debian; without npm the test says how to install it).
+dashboard/testdata/axe/node_modules: dashboard/testdata/axe/package-lock.json
+	@if command -v npm >/dev/null; then cd dashboard/testdata/axe && npm ci --ignore-scripts --no-audit --no-fund --silent; fi
 
 bench:
 	go test -run '^$$' -bench . -benchtime 5s ./bench/...

@@ -44,6 +44,10 @@ func ValidRole(role string) bool {
 // CanRefund reports whether the user may refund or void payments.
 func (u *TeamUser) CanRefund() bool { return u.Role == RoleOwner || u.Role == RoleAdmin }
 
+// CanAdminister reports whether the user may manage API keys and the
+// merchant's settings: owners and admins, not staff.
+func (u *TeamUser) CanAdminister() bool { return u.Role == RoleOwner || u.Role == RoleAdmin }
+
 // NormalizeEmail trims and lower-cases an email for storage and lookup.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

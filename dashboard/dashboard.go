@@ -48,6 +48,9 @@ type Config struct {
 	// included).
 	ClientIP func(*http.Request) string
 	Logger   *slog.Logger
+	// OpenAPI builds the API's OpenAPI document, which /docs renders
+	// (nil: /docs is 404).
+	OpenAPI func() map[string]any
 }
 
 // Dashboard is the http.Handler of / and /dashboard/....
@@ -58,6 +61,7 @@ type Dashboard struct {
 	pages  map[string]*template.Template
 	assets *assets
 	mux    *http.ServeMux
+	docs   docsOnce
 }
 
 // New builds the dashboard.
@@ -84,9 +88,37 @@ func New(cfg Config) *Dashboard {
 	m.HandleFunc("GET /dashboard/transactions/{id}", d.signedIn(d.transaction))
 	m.HandleFunc("GET /dashboard/transactions/{id}/refund", d.signedIn(d.refundForm))
 	m.HandleFunc("POST /dashboard/transactions/{id}/refund", d.signedIn(d.refund))
+	m.HandleFunc("GET /dashboard/transactions/{id}/act/{op}", d.signedIn(d.actionForm))
+	m.HandleFunc("POST /dashboard/transactions/{id}/act/{op}", d.signedIn(d.action))
+	m.HandleFunc("POST /dashboard/transactions/{id}/receipt", d.signedIn(d.receipt))
 	m.HandleFunc("GET /dashboard/customers", d.signedIn(d.customers))
 	m.HandleFunc("GET /dashboard/customers/{id}", d.signedIn(d.customer))
 	m.HandleFunc("GET /dashboard/events", d.signedIn(d.events))
+	m.HandleFunc("GET /dashboard/invoices", d.signedIn(d.invoices))
+	m.HandleFunc("GET /dashboard/invoices/new", d.signedIn(d.newInvoiceForm))
+	m.HandleFunc("POST /dashboard/invoices/new", d.signedIn(d.createInvoice))
+	m.HandleFunc("GET /dashboard/invoices/scheduled", d.signedIn(d.schedules))
+	m.HandleFunc("GET /dashboard/invoices/{id}", d.signedIn(d.invoice))
+	m.HandleFunc("POST /dashboard/invoices/{id}/send", d.signedIn(d.sendInvoice))
+	m.HandleFunc("POST /dashboard/invoices/{id}/pay", d.signedIn(d.payInvoice))
+	m.HandleFunc("GET /dashboard/catalog", d.signedIn(d.catalog))
+	m.HandleFunc("POST /dashboard/catalog", d.signedIn(d.createItem))
+	m.HandleFunc("GET /dashboard/terminals", d.signedIn(d.terminals))
+	m.HandleFunc("POST /dashboard/terminals", d.signedIn(d.createRegister))
+	m.HandleFunc("GET /dashboard/terminals/{id}", d.signedIn(d.register))
+	m.HandleFunc("POST /dashboard/terminals/{id}/pair", d.signedIn(d.pairRegister))
+	m.HandleFunc("POST /dashboard/terminals/{id}/sale", d.signedIn(d.sale))
+	m.HandleFunc("GET /dashboard/webhooks", d.signedIn(d.webhooks))
+	m.HandleFunc("POST /dashboard/webhooks", d.signedIn(d.createWebhook))
+	m.HandleFunc("GET /dashboard/webhooks/{id}", d.signedIn(d.webhook))
+	m.HandleFunc("POST /dashboard/webhooks/{id}/delete", d.signedIn(d.deleteWebhook))
+	m.HandleFunc("POST /dashboard/webhooks/{id}/deliveries/{delivery}/replay", d.signedIn(d.replayDelivery))
+	m.HandleFunc("GET /dashboard/keys", d.signedIn(d.keys))
+	m.HandleFunc("POST /dashboard/keys", d.signedIn(d.createKey))
+	m.HandleFunc("POST /dashboard/keys/{id}/revoke", d.signedIn(d.revokeKey))
+	m.HandleFunc("GET /dashboard/settings", d.signedIn(d.settings))
+	m.HandleFunc("POST /dashboard/settings", d.signedIn(d.saveSettings))
+	m.HandleFunc("GET /docs", d.apiDocs)
 	m.HandleFunc("GET /dashboard/static/{file}", d.assets.serve)
 	m.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		d.errorPage(w, r, nil, http.StatusNotFound, "This page does not exist.")

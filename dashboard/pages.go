@@ -102,8 +102,9 @@ func pick(v string, allowed []string) string {
 }
 
 type txPage struct {
-	Tx        *service.TransactionView
-	CanRefund bool
+	Tx         *service.TransactionView
+	CanRefund  bool
+	CanCapture bool
 	// Refund form: the amount entered and what went wrong.
 	Amount string
 	Errors []string
@@ -120,11 +121,18 @@ func (d *Dashboard) transaction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	notice := ""
-	if r.URL.Query().Get("refunded") != "" {
+	switch {
+	case r.URL.Query().Get("refunded") != "":
 		notice = "Refund sent."
+	case r.URL.Query().Get("done") == tender.OpVoid:
+		notice = "Payment voided."
+	case r.URL.Query().Get("done") == tender.OpCapture:
+		notice = "Payment captured."
+	case r.URL.Query().Get("done") == "receipt":
+		notice = "Receipt sent."
 	}
 	d.render(w, r, http.StatusOK, "transaction.html", "Transaction", "transactions",
-		txPage{Tx: v, CanRefund: s.User.CanRefund(), Notice: notice})
+		txPage{Tx: v, CanRefund: s.User.CanRefund(), CanCapture: capturable(v.Transaction), Notice: notice})
 	return nil
 }
 

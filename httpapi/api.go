@@ -59,8 +59,9 @@ type Config struct {
 	Terminal http.Handler
 	// Dashboard builds the merchant dashboard served at / and
 	// /dashboard/..., given the API's rule for a request's client address
-	// (for its sign-in throttle); nil serves no dashboard.
-	Dashboard func(clientIP func(*http.Request) string) http.Handler
+	// (for its sign-in throttle) and the OpenAPI document (for /docs, the
+	// API reference it renders); nil serves no dashboard.
+	Dashboard func(clientIP func(*http.Request) string, openapi func() map[string]any) http.Handler
 }
 
 // API is the HTTP handler.
@@ -123,8 +124,9 @@ func New(cfg Config) *API {
 	mux.Handle("OPTIONS /webpayment/{token}/{action}", a.plain("OPTIONS /webpayment/{token}/{action}", a.webPreflight))
 	mux.Handle("GET /openapi.json", a.plain("/openapi.json", a.serveOpenAPI))
 	if cfg.Dashboard != nil {
-		d := cfg.Dashboard(a.clientIP)
+		d := cfg.Dashboard(a.clientIP, a.OpenAPI)
 		mux.Handle("GET /{$}", a.plain("/", d.ServeHTTP))
+		mux.Handle("GET /docs", a.plain("/docs", d.ServeHTTP))
 		mux.Handle("/dashboard/", a.plain("/dashboard", d.ServeHTTP))
 	}
 	if cfg.Terminal != nil {

@@ -424,8 +424,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Ready:           s.ready,
 		Version:         cfg.Version,
 		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
-		Dashboard: func(clientIP func(*http.Request) string) http.Handler {
-			return dashboard.New(dashboard.Config{Service: s.Service, Limiter: limiter, ClientIP: clientIP,
+		Dashboard: func(clientIP func(*http.Request) string, openapi func() map[string]any) http.Handler {
+			return dashboard.New(dashboard.Config{Service: s.Service, Limiter: limiter, ClientIP: clientIP, OpenAPI: openapi,
 				Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Logger: cfg.Logger})
 		},
 	})

@@ -56,3 +56,8 @@ func (s *Service) TransactionPage(ctx context.Context, merchantID string, f tend
 	}
 	return s.Store.TransactionList(ctx, merchantID, f, lp)
 }
+
+// Items lists a merchant's catalog items matching f.
+func (s *Service) Items(ctx context.Context, merchantID string, f tender.ItemFilter, lp tender.ListParams) (*tender.Page[*tender.Item], error) {
+	return s.Store.ItemList(ctx, merchantID, f, lp)
+}

@@ -14,11 +14,6 @@ func (s *Service) Customer(ctx context.Context, merchantID, id string) (*tender.
 	return s.Store.CustomerGet(ctx, merchantID, id)
 }
 
-// Items lists the merchant's catalog.
-func (s *Service) Items(ctx context.Context, merchantID string, f tender.ItemFilter, lp tender.ListParams) (*tender.Page[*tender.Item], error) {
-	return s.Store.ItemList(ctx, merchantID, f, lp)
-}
-
 // Item returns one catalog item.
 func (s *Service) Item(ctx context.Context, merchantID, id string) (*tender.Item, error) {
 	return s.Store.ItemGet(ctx, merchantID, id)

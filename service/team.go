@@ -211,8 +211,27 @@ func (s *Service) SweepTeamSessions(ctx context.Context) (int, error) {
 // RefundAs refunds a payment for a signed-in team user: EFORBIDDEN for
 // staff, who may not refund.
 func (s *Service) RefundAs(ctx context.Context, u *tender.TeamUser, transactionID string, in *tender.ActionInput) (*Result, error) {
-	if !u.CanRefund() {
-		return nil, tender.Errorf(tender.EFORBIDDEN, "Your role (%s) may not refund payments.", u.Role)
+	return s.ActAs(ctx, u, transactionID, tender.OpRefund, in)
+}
+
+// ActAs captures, voids or refunds a payment for a signed-in team user:
+// EFORBIDDEN for a refund or void by staff, who may not give money back.
+func (s *Service) ActAs(ctx context.Context, u *tender.TeamUser, transactionID, op string, in *tender.ActionInput) (*Result, error) {
+	if op != tender.OpCapture && !u.CanRefund() {
+		what := "refund"
+		if op == tender.OpVoid {
+			what = "void"
+		}
+		return nil, tender.Errorf(tender.EFORBIDDEN, "Your role (%s) may not %s payments.", u.Role, what)
 	}
-	return s.Act(ctx, u.MerchantID, transactionID, tender.OpRefund, in)
+	return s.Act(ctx, u.MerchantID, transactionID, op, in)
+}
+
+// mayAdminister refuses (EFORBIDDEN) a team user who is not an owner or
+// admin: API keys and the merchant's settings are theirs alone.
+func mayAdminister(u *tender.TeamUser, what string) error {
+	if !u.CanAdminister() {
+		return tender.Errorf(tender.EFORBIDDEN, "Your role (%s) may not %s.", u.Role, what)
+	}
+	return nil
 }
