@@ -26,6 +26,9 @@ type PaymentLink struct {
 	CreatedAt   Time            `json:"created_at"`
 	UpdatedAt   Time            `json:"updated_at"`
 	DeletedAt   *Time           `json:"deleted_at"`
+	// URL is the link's public payment page (not stored: the server's
+	// public URL followed by /pay/link/ and the id).
+	URL string `json:"url"`
 }
 
 // Reasons a payment link cannot be paid now (PaymentLinkStatus.Reason).

@@ -118,6 +118,7 @@ func New(cfg Config) *API {
 	mux.Handle("GET /readyz", a.plain("/readyz", a.readyz))
 	mux.Handle("GET /metrics", a.plain("/metrics", a.metrics(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))))
 	mux.Handle("GET /pay/invoice/{id}", a.plain("/pay/invoice/{id}", a.hostedInvoice))
+	mux.Handle("GET /pay/link/{id}", a.plain("/pay/link/{id}", a.hostedPaymentLink))
 	mux.Handle("GET /hosted/field/{kind}", a.plain("/hosted/field/{kind}", a.hostedField))
 	mux.Handle("GET /js/{file}", a.plain("/js/{file}", a.serveAsset))
 	mux.Handle("GET /branding/{merchant_id}/logo", a.plain("/branding/{merchant_id}/logo", a.serveLogo))

@@ -80,6 +80,7 @@ func paymentLinkProps(input bool) schema {
 		p["id"], p["merchant_id"] = str(), str()
 		p["uses"], p["views"] = integer(), integer()
 		p["created_at"], p["updated_at"], p["deleted_at"] = ts(), ts(), nts()
+		p["url"] = schema{"type": "string", "description": "the link's public payment page (GET /pay/link/{id})"}
 	}
 	return p
 }
@@ -478,6 +479,11 @@ func (a *API) OpenAPI() map[string]any {
 	paths["/branding/{merchant_id}/logo"] = schema{"get": logo}
 	if item, ok := paths["/pay/invoice/{id}"].(schema); ok {
 		item["get"] = page("getPayInvoiceId", "The hosted invoice page (marks a sent invoice VIEWED)", "invoice", "id", html)
+	}
+	if item, ok := paths["/pay/link/{id}"].(schema); ok {
+		get := page("getPayLinkId", "A payment link's public page (counts a view); 410 when the link can no longer be paid", "payment-link", "id", html)
+		get["responses"].(schema)["410"] = schema{"description": "The link is inactive, expired, used up or deleted: a page saying it is no longer available", "content": html}
+		item["get"] = get
 	}
 
 	return schema{

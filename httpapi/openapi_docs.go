@@ -132,7 +132,10 @@ var opDocs = map[string]opDoc{
 		req: map[string]any{"firstname": "Jane", "email": "jane@example.com", "total": 24.5, "card_number": "4111111111111111", "card_cvv": "123", "month": "12", "year": "2030", "idempotency_id": "order-1001"}},
 	"postPayInvoiceId": {desc: "The hosted invoice page's payment, by card or bank account, saved on the invoice's customer. No key: the invoice id is the capability. The answer holds no customer details.",
 		req: map[string]any{"method": "bank", "bank_account": "9876543210", "bank_routing": "021000021", "bank_type": "checking", "bank_holder_type": "personal", "person_name": "Jane Doe"}},
-	"getPayInvoiceId":    {desc: "The hosted invoice page (HTML, strict CSP); opening a sent invoice marks it VIEWED."},
+	"getPayInvoiceId": {desc: "The hosted invoice page (HTML, strict CSP); opening a sent invoice marks it VIEWED."},
+	"postPayLinkId": {desc: "A payment link page's payment, by card (hosted fields) or bank account. No key: the link id is the capability. Takes one of the link's uses in the transaction that creates the invoice (so concurrent payers never exceed max_uses), finds the merchant's customer by email or creates one named person_name, and pays an invoice for the link's total whose meta names the link (payment_link_id). 200 paid, 400 declined (the use is given back), 202 pending, 422 when the link is inactive, expired or used up. idempotency_id makes a retry return the first attempt's answer.",
+		req: map[string]any{"person_name": "Jane Doe", "email": "jane@example.com", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230", "idempotency_id": "link-3f9a"}},
+	"getPayLinkId":       {desc: "A payment link's public page (HTML, strict CSP, the merchant's branding): name, description, amount, payer name and email, and the hosted card fields; opening it counts a view. 410 with a \"no longer available\" page when the link is inactive, expired, used up or deleted; 404 for an unknown id."},
 	"getJsFile":          {desc: "stax.js, the Stax.js-compatible library, and the hosted pages' scripts; content-hash ETag, immutable with ?v=<hash>."},
 	"getHostedFieldKind": {desc: "A hosted card field (number or cvv) to embed in an iframe; the card number never reaches the embedding page."},
 

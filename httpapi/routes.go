@@ -152,6 +152,7 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/webpayment/{token}/tokenize", auth: authWebToken, limit: limitWeb, tag: "webpayment", summary: "Stax.js tokenize(): store a card (from the hosted fields) or bank account on a matched, given or new customer", req: "WebPaymentInput", resp: "PaymentMethod", h: a.webTokenize},
 		{method: "POST", path: "/webpayment/{token}/pay", auth: authWebToken, limit: limitWebPay, tag: "webpayment", summary: "Stax.js pay(): customer, payment method, invoice and payment in one (idempotent); the invoice PAID or ATTEMPTED", req: "WebPaymentInput", resp: "Invoice", money: true, h: a.webPay},
 		{method: "POST", path: "/pay/invoice/{id}", auth: authPublic, limit: limitWebPay, tag: "webpayment", summary: "Pay an invoice from its hosted page (card or bank, saved on the invoice's customer)", req: "WebPaymentInput", resp: "HostedPayResult", money: true, h: a.hostedPay},
+		{method: "POST", path: "/pay/link/{id}", auth: authPublic, limit: limitWebPay, tag: "payment-link", summary: "Pay a payment link from its page: takes one use, finds or creates the customer by email, creates and pays an invoice for the link's total", req: "WebPaymentInput", resp: "HostedPayResult", money: true, h: a.payPaymentLink},
 
 		// Card-present terminals (the device connects to GET /terminal/connect).
 		{method: "GET", path: "/terminal/register", tag: "terminal", summary: "List the merchant's registers (bare array)", resp: "Register", array: true, h: a.listRegisters},

@@ -56,6 +56,7 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /invoice/{id}/pay/{method}":          {`{"total":1,"meta":{"check":"%s"}}`, "meta.check"},
 	"POST /webpayment/{token}/tokenize":        {`{"firstname":"%s","card_number":"4111111111111111","card_cvv":"123","month":"12","year":"2030"}`, "firstname"},
 	"POST /webpayment/{token}/pay":             {`{"email":"p%s@example.com","total":1,"card_number":"4111111111111111","card_cvv":"123","month":"12","year":"2030"}`, "email"},
+	"POST /pay/link/{id}":                      {`{"person_name":"%s","email":"jane@example.com","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, "person_name"},
 	"POST /pay/invoice/{id}":                   {`{"person_name":"%s","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, "person_name"},
 	"POST /terminal/register":                  {`{"nickname":"%s"}`, "nickname"},
 	"PUT /terminal/register/{id}":              {`{"serial":"%s"}`, "serial"},
@@ -176,7 +177,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				id = reg
 			case strings.HasPrefix(rt.Path, "/team/user/"):
 				id = owner
-			case strings.HasPrefix(rt.Path, "/query/payment-links/"):
+			case strings.HasPrefix(rt.Path, "/query/payment-links/"), strings.HasPrefix(rt.Path, "/pay/link/"):
 				id = link
 			case strings.HasPrefix(rt.Path, "/file/"):
 				id = file

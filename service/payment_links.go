@@ -15,6 +15,7 @@ func (s *Service) CreatePaymentLink(ctx context.Context, merchantID string, in *
 	if err := in.Apply(l, true, now); err != nil {
 		return nil, err
 	}
+	s.setLinkURL(l)
 	err := s.Store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.PaymentLinkCreate(ctx, l); err != nil {
 			return err
@@ -62,6 +63,7 @@ func (s *Service) UpdatePaymentLink(ctx context.Context, merchantID, id string, 
 		if l, err = tx.PaymentLinkGet(ctx, merchantID, id); err != nil {
 			return err
 		}
+		s.setLinkURL(l)
 		return s.emit(ctx, tx, merchantID, tender.EventUpdatePaymentLink, "payment_link", l.ID, l)
 	})
 	if err != nil {
@@ -88,6 +90,7 @@ func (s *Service) DeletePaymentLink(ctx context.Context, merchantID, id string) 
 		if l, err = tx.PaymentLinkGet(ctx, merchantID, id); err != nil {
 			return err
 		}
+		s.setLinkURL(l)
 		return s.emit(ctx, tx, merchantID, tender.EventDeletePaymentLink, "payment_link", l.ID, l)
 	})
 	if err != nil {
@@ -98,12 +101,31 @@ func (s *Service) DeletePaymentLink(ctx context.Context, merchantID, id string) 
 
 // PaymentLink returns one of the merchant's links, deleted ones included.
 func (s *Service) PaymentLink(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error) {
-	return s.Store.PaymentLinkGet(ctx, merchantID, id)
+	return s.withURL(s.Store.PaymentLinkGet(ctx, merchantID, id))
+}
+
+// setLinkURL sets the link's public page address.
+func (s *Service) setLinkURL(l *tender.PaymentLink) { l.URL = s.PaymentLinkURL() + l.ID }
+
+// withURL is a store answer with the link's url set.
+func (s *Service) withURL(l *tender.PaymentLink, err error) (*tender.PaymentLink, error) {
+	if err != nil {
+		return nil, err
+	}
+	s.setLinkURL(l)
+	return l, nil
 }
 
 // PaymentLinks lists the merchant's live links.
 func (s *Service) PaymentLinks(ctx context.Context, merchantID string, f tender.PaymentLinkFilter, p tender.ListParams) (*tender.Page[*tender.PaymentLink], error) {
-	return s.Store.PaymentLinkList(ctx, merchantID, f, p)
+	page, err := s.Store.PaymentLinkList(ctx, merchantID, f, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range page.Items {
+		s.setLinkURL(l)
+	}
+	return page, nil
 }
 
 // PaymentLinkActive says whether the link can be paid now (active, not
@@ -121,5 +143,5 @@ func (s *Service) PaymentLinkActive(ctx context.Context, merchantID, id string) 
 // concurrent views all count. A view changes no field of the link itself,
 // so it emits no event and leaves updated_at alone.
 func (s *Service) RecordPaymentLinkView(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error) {
-	return s.Store.PaymentLinkRecordView(ctx, merchantID, id)
+	return s.withURL(s.Store.PaymentLinkRecordView(ctx, merchantID, id))
 }

@@ -145,6 +145,16 @@ type Executor interface {
 	// (concurrent views all count) and returns the link; ENOTFOUND when it
 	// is absent or deleted.
 	PaymentLinkRecordView(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error)
+	// PaymentLinkByID finds a link by id alone, deleted ones included, for
+	// its public page (the id is the capability).
+	PaymentLinkByID(ctx context.Context, id string) (*tender.PaymentLink, error)
+	// PaymentLinkUse adds one to the uses of a link payable at now (live,
+	// active, unexpired, uses below max_uses) in one statement and returns
+	// the link; ENOTFOUND when it is not payable. Concurrent callers never
+	// take more than max_uses between them.
+	PaymentLinkUse(ctx context.Context, merchantID, id string, now time.Time) (*tender.PaymentLink, error)
+	// PaymentLinkReleaseUse gives back one use (a declined payment's).
+	PaymentLinkReleaseUse(ctx context.Context, merchantID, id string) error
 	// PaymentLinkList's default list (newest first, no filter) costs
 	// O(page) (see ListPositionsAssign); filters and other sorts count and
 	// skip rows.

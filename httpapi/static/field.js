@@ -102,7 +102,8 @@
   var PATHS = {
     tokenize: function () { return "/webpayment/" + encodeURIComponent(token) + "/tokenize"; },
     pay: function () { return "/webpayment/" + encodeURIComponent(token) + "/pay"; },
-    invoice: function (id) { return /^[0-9a-fA-F-]{36}$/.test(id) ? "/pay/invoice/" + id : ""; }
+    invoice: function (id) { return /^[0-9a-fA-F-]{36}$/.test(id) ? "/pay/invoice/" + id : ""; },
+    link: function (id) { return /^[0-9a-fA-F-]{36}$/.test(id) ? "/pay/link/" + id : ""; }
   };
 
   function submit(d) {

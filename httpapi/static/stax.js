@@ -186,6 +186,7 @@
 
   StaxJs.prototype._direct = function (op, details, invoiceId) {
     var path = op === "invoice" ? "/pay/invoice/" + encodeURIComponent(invoiceId)
+      : op === "link" ? "/pay/link/" + encodeURIComponent(invoiceId)
       : "/webpayment/" + encodeURIComponent(this.token) + "/" + op;
     return fetch(TENDER + path, {
       method: "POST", mode: "cors", credentials: "omit",
@@ -212,6 +213,10 @@
   /* payInvoice(invoiceId, details) pays an existing invoice (Tender's hosted
      invoice page uses it) → {success, message, status, balance_due, ...}. */
   StaxJs.prototype.payInvoice = function (invoiceId, details) { return this._submit("invoice", details, invoiceId); };
+
+  /* payLink(linkId, details) pays a payment link (Tender's payment link
+     page uses it; details hold person_name and email) → as payInvoice. */
+  StaxJs.prototype.payLink = function (linkId, details) { return this._submit("link", details, linkId); };
 
   global.StaxJs = StaxJs;
   global.FattJs = StaxJs;

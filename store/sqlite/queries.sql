@@ -1253,6 +1253,26 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL
 RETURNING id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
     created_at, updated_at, deleted_at;
 
+-- name: PaymentLinkByID
+-- For the public payment page: the link id is the capability.
+SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
+    created_at, updated_at, deleted_at
+FROM payment_links WHERE id = $1;
+
+-- name: PaymentLinkUse
+-- Takes one use of a payable link, in one statement: the row's lock makes
+-- concurrent payers wait, and the condition (with the table's CHECK behind
+-- it) lets no more than max_uses of them through. No row: not payable.
+UPDATE payment_links SET uses = uses + 1
+WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL AND is_active = 1
+  AND (expires_at IS NULL OR expires_at > $3) AND (max_uses IS NULL OR uses < max_uses)
+RETURNING id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
+    created_at, updated_at, deleted_at;
+
+-- name: PaymentLinkReleaseUse
+-- Gives back the use a declined payment took.
+UPDATE payment_links SET uses = uses - 1 WHERE merchant_id = $1 AND id = $2 AND uses > 0;
+
 -- name: PaymentLinkCount
 SELECT count(*) FROM payment_links
 WHERE merchant_id = $1 AND deleted_at IS NULL

@@ -135,4 +135,68 @@ func exercisePaymentLinks(t *testing.T, open Open) {
 			t.Errorf("list after delete: %+v", p)
 		}
 	})
+
+	t.Run("PaymentLinkUses", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m := newMerchant(t, s, now)
+		other := newMerchant(t, s, now)
+		expires := tender.NewTime(now.Add(time.Hour))
+		two := int64(2)
+		l := &tender.PaymentLink{ID: tender.NewID(), MerchantID: m.ID, Name: "Class", Total: 1000,
+			Meta: json.RawMessage(`{}`), IsActive: true, ExpiresAt: &expires, MaxUses: &two, CreatedAt: now, UpdatedAt: now}
+		if err := s.PaymentLinkCreate(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.PaymentLinkByID(ctx, l.ID); err != nil || got.MerchantID != m.ID || got.Name != "Class" {
+			t.Fatalf("by id: %+v %v", got, err)
+		}
+		if _, err := s.PaymentLinkByID(ctx, tender.NewID()); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Errorf("unknown id: %v", err)
+		}
+		if _, err := s.PaymentLinkUse(ctx, other.ID, l.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Errorf("another merchant's use: %v", err)
+		}
+		if _, err := s.PaymentLinkUse(ctx, m.ID, l.ID, expires.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Errorf("use at expiry: %v", err)
+		}
+		// Eight concurrent payers of a two-use link: two get a use.
+		if won := racing(t, 8, tender.ENOTFOUND, func(int) error {
+			_, err := s.PaymentLinkUse(ctx, m.ID, l.ID, now.Time)
+			return err
+		}); won != 2 {
+			t.Fatalf("%d uses taken of 2", won)
+		}
+		if got, _ := s.PaymentLinkGet(ctx, m.ID, l.ID); got.Uses != 2 {
+			t.Fatalf("uses = %d", got.Uses)
+		}
+		if err := s.PaymentLinkReleaseUse(ctx, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.PaymentLinkUse(ctx, m.ID, l.ID, now.Time)
+		if err != nil || got.Uses != 2 {
+			t.Fatalf("use after release: %+v %v", got, err)
+		}
+		off := *got
+		off.IsActive, off.UpdatedAt = false, now
+		if err := s.PaymentLinkUpdate(ctx, &off); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PaymentLinkReleaseUse(ctx, m.ID, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PaymentLinkUse(ctx, m.ID, l.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Errorf("use of an inactive link: %v", err)
+		}
+		off.IsActive, off.MaxUses = true, nil
+		if err := s.PaymentLinkUpdate(ctx, &off); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PaymentLinkDelete(ctx, m.ID, l.ID, now.Time); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PaymentLinkUse(ctx, m.ID, l.ID, now.Time); tender.ErrorCode(err) != tender.ENOTFOUND {
+			t.Errorf("use of a deleted link: %v", err)
+		}
+	})
 }

@@ -12,7 +12,8 @@ import (
 
 func init() {
 	requiredQueries = append(requiredQueries, "PaymentLinkCreate", "PaymentLinkGet", "PaymentLinkUpdate",
-		"PaymentLinkDelete", "PaymentLinkRecordView", "PaymentLinkCount", "PaymentLinkList")
+		"PaymentLinkDelete", "PaymentLinkRecordView", "PaymentLinkCount", "PaymentLinkList", "PaymentLinkByID", "PaymentLinkUse",
+		"PaymentLinkReleaseUse")
 	listObjects["payment_links"] = struct{ table, columns string }{"payment_links", `o.id, o.merchant_id, o.name,
     o.description, o.total, o.meta, o.is_active, o.expires_at, o.max_uses, o.uses, o.views, o.created_at,
     o.updated_at, o.deleted_at`}
@@ -99,6 +100,41 @@ func (e *exec) PaymentLinkRecordView(ctx context.Context, merchantID, id string)
 		return nil, e.notFound(err, "payment link")
 	}
 	return l, nil
+}
+
+func (e *exec) PaymentLinkByID(ctx context.Context, id string) (*tender.PaymentLink, error) {
+	if !validID(id) {
+		return nil, tender.NotFound("payment link")
+	}
+	l, err := scanPaymentLink(e.r.QueryRowContext(ctx, e.q("PaymentLinkByID"), id))
+	if err != nil {
+		return nil, e.notFound(err, "payment link")
+	}
+	return l, nil
+}
+
+func (e *exec) PaymentLinkUse(ctx context.Context, merchantID, id string, now time.Time) (*tender.PaymentLink, error) {
+	if !validID(id) || !validID(merchantID) {
+		return nil, tender.NotFound("payment link")
+	}
+	l, err := scanPaymentLink(e.w.QueryRowContext(ctx, e.q("PaymentLinkUse"), merchantID, id, e.t(now)))
+	if err != nil {
+		return nil, e.notFound(err, "payment link")
+	}
+	return l, nil
+}
+
+func (e *exec) PaymentLinkReleaseUse(ctx context.Context, merchantID, id string) error {
+	if !validID(id) || !validID(merchantID) {
+		return tender.NotFound("payment link")
+	}
+	if err := e.execOne(ctx, "PaymentLinkReleaseUse", merchantID, id); err != nil {
+		if tender.ErrorCode(err) == tender.ENOTFOUND {
+			return tender.NotFound("payment link")
+		}
+		return err
+	}
+	return nil
 }
 
 func (e *exec) PaymentLinkList(ctx context.Context, merchantID string, f tender.PaymentLinkFilter, p tender.ListParams) (*tender.Page[*tender.PaymentLink], error) {

@@ -1,0 +1,61 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/notify"
+	"github.com/tenderpay/tender/service"
+)
+
+// hostedPaymentLink serves a payment link's public page (the link's url);
+// opening it counts a view. A link that can no longer be paid shows so,
+// with 410 Gone; an unknown id is a 404.
+func (a *API) hostedPaymentLink(w http.ResponseWriter, r *http.Request) {
+	pg, err := a.svc.ViewPaymentLink(r.Context(), r.PathValue("id"))
+	if err != nil {
+		if tender.ErrorCode(err) != tender.ENOTFOUND {
+			a.log.ErrorContext(r.Context(), "payment link page", "error", err.Error())
+		}
+		hostedPageHeaders(w)
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<!doctype html><title>Not found</title><p>This payment link does not exist.</p>\n"))
+		return
+	}
+	data := struct {
+		*service.PaymentLinkPage
+		Nonce, Total, Amount string
+		Payable              bool
+		Library, Script      string
+	}{PaymentLinkPage: pg, Nonce: hostedPageHeaders(w), Total: notify.Dollars(pg.Link.Total),
+		Amount: pg.Link.Total.String(), Payable: pg.Status.IsActive,
+		Library: assetURL("stax.js"), Script: assetURL("paymentlink.js")}
+	if !data.Payable {
+		w.WriteHeader(http.StatusGone)
+	}
+	if err := pages.ExecuteTemplate(w, "payment_link.html", data); err != nil {
+		a.log.ErrorContext(r.Context(), "payment link template", "error", err.Error())
+	}
+}
+
+// payPaymentLink serves POST /pay/link/{id}: the payment keyed in on the
+// link's page. Declined: 400 with success false; pending: 202.
+func (a *API) payPaymentLink(w http.ResponseWriter, r *http.Request) error {
+	var in tender.WebPaymentInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	res, err := a.svc.PayPaymentLink(r.Context(), r.PathValue("id"), &in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	switch {
+	case res.Pending:
+		status = http.StatusAccepted
+	case !res.Success:
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, res)
+	return nil
+}
