@@ -67,7 +67,10 @@ func TestDashboardAccessibility(t *testing.T) {
 		chromedp.Headless, chromedp.NoFirstRun, chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true))
-	root, cancelRoot := context.WithTimeout(context.Background(), 2*time.Minute)
+	// A bound for the whole walk (38 pages with axe in each), well inside
+	// go test's -timeout: under -race beside the other packages on two
+	// cores the walk took over two minutes.
+	root, cancelRoot := context.WithTimeout(context.Background(), 10*time.Minute)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	defer func() { cancelCtx(); cancelAlloc(); cancelRoot() }()
