@@ -17,11 +17,15 @@ var errNotPending = errors.New("transaction no longer pending")
 
 const unknownMessage = "The processor did not confirm the outcome; it will be resolved automatically. Retry with the same idempotency_id to get the result."
 
+// DefaultGatewayTimeout bounds each processor call unless configured (the
+// server's default and the serve flag's start from it).
+const DefaultGatewayTimeout = 15 * time.Second
+
 func (s *Service) gatewayTimeout() time.Duration {
 	if s.GatewayTimeout > 0 {
 		return s.GatewayTimeout
 	}
-	return 15 * time.Second
+	return DefaultGatewayTimeout
 }
 
 // Charge runs POST /charge (a sale, or a pre-authorization with pre_auth)
