@@ -21,7 +21,7 @@ export type PathsFor<M extends HttpMethod> = {
 
 type Params<O, K extends "path" | "query"> = O extends { parameters: infer PR }
   ? PR extends { [k in K]?: infer X }
-    ? [X] extends [never]
+    ? [X] extends [undefined]
       ? never
       : X
     : never
@@ -47,7 +47,11 @@ export type ResponseOf<O> = O extends { responses: infer R }
         : unknown
   : unknown;
 
-type Opt<K extends string, T> = [T] extends [never] ? { [k in K]?: never } : undefined extends T ? { [k in K]?: T } : { [k in K]: T };
+type Opt<K extends string, T> = [T] extends [never]
+  ? { [k in K]?: never }
+  : {} extends NonNullable<T>
+    ? { [k in K]?: NonNullable<T> }
+    : { [k in K]: NonNullable<T> };
 
 /** What request() takes for an operation: path parameters, query, body. */
 export type RequestOptions<O> = Opt<"path", Params<O, "path">> &

@@ -75,7 +75,8 @@ describe("API key", () => {
     const page = await tender.customers.list({ keywords: ["jane"], per_page: 10 });
     assert.ok(page.data.some((x) => x.id === c.id));
     await tender.customers.delete(c.id);
-    await assert.rejects(tender.customers.get(c.id), (err) => err instanceof TenderError && err.status === 404);
+    assert.ok((await tender.customers.get(c.id)).deleted_at, "deleted (soft, as Stax)");
+    await assert.rejects(tender.customers.get("00000000-0000-4000-8000-000000000000"), (err) => err instanceof TenderError && err.status === 404);
   });
 
   test("422 from the API: the field map of a customer without a name", async () => {
