@@ -127,6 +127,11 @@ func componentSchemas() schema {
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
 		"max_attempts": integer(), "retry_base_seconds": integer(), "created_at": ts(), "deleted_at": nts()}
+	brandWebhook := schema{"id": str(), "partner_id": str(), "merchant_id": schema{"type": "null", "description": "null: every merchant of the partner"},
+		"url": str(), "target_url": str(), "event": str(), "brand_level": schema{"type": "string", "description": "the partner's name"},
+		"meta": object([]string{"webhook_retry_count", "webhook_retry_frequency", "max_attempts", "retry_base_seconds"},
+			schema{"webhook_retry_count": integer(), "webhook_retry_frequency": integer(), "max_attempts": integer(), "retry_base_seconds": integer()}),
+		"created_at": ts(), "updated_at": ts(), "deleted_at": nts()}
 	delivery := schema{"id": str(), "webhook_id": str(), "merchant_id": str(), "event_id": str(), "event": str(),
 		"object_id": str(), "status": str(), "attempts": integer(), "last_status_code": integer(), "last_error": str(),
 		"delivered_at": nts(), "created_at": ts(), "updated_at": ts()}
@@ -230,6 +235,12 @@ func componentSchemas() schema {
 			"created_at": ts()}),
 		"WebhookInput": object([]string{"target_url", "event"}, schema{"target_url": str(), "event": str(),
 			"max_attempts": integer(), "retry_base_seconds": integer()}),
+		"BrandWebhook": withProp(object(all(brandWebhook), brandWebhook), "secret", str()),
+		"BrandWebhookInput": object([]string{"target_url", "event_name"}, schema{"target_url": str(), "event_name": str(),
+			"event": schema{"type": "string", "description": "as event_name"},
+			"meta": object(nil, schema{"webhook_retry_count": schema{"type": "integer", "description": "retries after the first attempt, 0 to 49 (default 20)"},
+				"webhook_retry_frequency": schema{"type": "integer", "description": "minutes before the first retry, doubling after (1 to 60)"},
+				"response_code":           schema{"type": []string{"string", "integer"}, "description": "a 2xx status; any 2xx counts as delivered"}})}),
 		"WebhookDelivery":  object(all(delivery), delivery),
 		"Error":            object([]string{"error"}, schema{"error": str()}),
 		"ValidationErrors": schema{"type": "object", "additionalProperties": arr(str()), "description": "field → messages"},
