@@ -70,6 +70,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		}
 		owned := e.Do(apitest.Request{Method: "POST", Path: "/merchant", Key: pk.Key, Body: map[string]any{"company_name": "Owned"}}).Map(t)
 		ownedID := owned["merchant"].(map[string]any)["id"].(string)
+		brandHook := e.Do(apitest.Request{Method: "POST", Path: "/webhookadmin/webhook/brand", Key: pk.Key,
+			Body: map[string]any{"target_url": "https://example.com/brand", "event_name": "*"}}).Map(t)["id"].(string)
 
 		name := "B"
 		b, err := e.Server.Service.CreateMerchant(t.Context(), "", true, &tender.MerchantInput{CompanyName: &name})
@@ -113,6 +115,8 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return sale
 			case strings.HasPrefix(path, "/merchant/"):
 				return ownedID
+			case strings.HasPrefix(path, "/webhookadmin/webhook/brand/"):
+				return brandHook
 			case strings.HasPrefix(path, "/webhook/"):
 				return hook
 			case strings.HasPrefix(path, "/terminal/"):
@@ -161,6 +165,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					t.Fatalf("no object for %s %s: add it to this test", rt.Method, rt.Path)
 				}
 				path = strings.Replace(path, "{id}", id, 1)
+				path = strings.Replace(path, "{webhook_id}", id, 1)
 				path = strings.Replace(path, "{deliveryId}", delivery, 1)
 				path = strings.Replace(path, "{method}", "CASH", 1)
 			}
@@ -196,7 +201,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, delivery, inv, sched, reg, apiKey, link, file} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, brandHook, delivery, inv, sched, reg, apiKey, link, file} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

@@ -127,6 +127,11 @@ func componentSchemas() schema {
 	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
 		"max_attempts": integer(), "retry_base_seconds": integer(), "created_at": ts(), "deleted_at": nts()}
+	brandWebhook := schema{"id": str(), "partner_id": str(), "merchant_id": schema{"type": "null", "description": "null: every merchant of the partner"},
+		"url": str(), "target_url": str(), "event": str(), "brand_level": schema{"type": "string", "description": "the partner's name"},
+		"meta": object([]string{"webhook_retry_count", "webhook_retry_frequency", "max_attempts", "retry_base_seconds"},
+			schema{"webhook_retry_count": integer(), "webhook_retry_frequency": integer(), "max_attempts": integer(), "retry_base_seconds": integer()}),
+		"created_at": ts(), "updated_at": ts(), "deleted_at": nts()}
 	delivery := schema{"id": str(), "webhook_id": str(), "merchant_id": str(), "event_id": str(), "event": str(),
 		"object_id": str(), "status": str(), "attempts": integer(), "last_status_code": integer(), "last_error": str(),
 		"delivered_at": nts(), "created_at": ts(), "updated_at": ts()}
@@ -206,7 +211,12 @@ func componentSchemas() schema {
 		"HostedPayResult": object([]string{"success", "message", "status", "total", "total_paid", "balance_due", "last_four", "method", "pending"},
 			schema{"success": boolean(), "message": str(), "status": str(), "total": money(), "total_paid": money(),
 				"balance_due": money(), "last_four": str(), "method": str(), "pending": boolean()}),
-		"Invoice":      object(all(invoiceProps(false)), invoiceProps(false)),
+		"Invoice": withProp(withProp(object(all(invoiceProps(false)), invoiceProps(false)),
+			"is_webpayment", schema{"type": "boolean", "description": "paid by its payer on a public page (hosted invoice page, Stax.js pay(), payment link)"}),
+			"payment_meta", schema{"oneOf": []schema{ref("InvoicePaymentMeta"), {"type": "null"}}, "description": "the newest web payment, payer side; null without one"}),
+		"InvoicePaymentMeta": object([]string{"transaction_id", "method", "card_type", "last_four", "person_name", "email", "total", "paid_at"},
+			schema{"transaction_id": str(), "method": str(), "card_type": str(), "last_four": str(), "person_name": str(),
+				"email": str(), "total": money(), "paid_at": ts()}),
 		"InvoiceInput": object(nil, invoiceProps(true)),
 		"PayInvoiceInput": object(nil, schema{"payment_method_id": str(), "total": money(), "idempotency_id": str(),
 			"email_receipt": boolean(), "meta": schema{"type": "object"},
@@ -230,6 +240,12 @@ func componentSchemas() schema {
 			"created_at": ts()}),
 		"WebhookInput": object([]string{"target_url", "event"}, schema{"target_url": str(), "event": str(),
 			"max_attempts": integer(), "retry_base_seconds": integer()}),
+		"BrandWebhook": withProp(object(all(brandWebhook), brandWebhook), "secret", str()),
+		"BrandWebhookInput": object([]string{"target_url", "event_name"}, schema{"target_url": str(), "event_name": str(),
+			"event": schema{"type": "string", "description": "as event_name"},
+			"meta": object(nil, schema{"webhook_retry_count": schema{"type": "integer", "description": "retries after the first attempt, 0 to 49 (default 20)"},
+				"webhook_retry_frequency": schema{"type": "integer", "description": "minutes before the first retry, doubling after (1 to 60)"},
+				"response_code":           schema{"type": []string{"string", "integer"}, "description": "a 2xx status; any 2xx counts as delivered"}})}),
 		"WebhookDelivery":  object(all(delivery), delivery),
 		"Error":            object([]string{"error"}, schema{"error": str()}),
 		"ValidationErrors": schema{"type": "object", "additionalProperties": arr(str()), "description": "field → messages"},

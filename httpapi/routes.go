@@ -181,6 +181,11 @@ func (a *API) routeTable() []route {
 		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
 		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
 		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
+		// Brand webhooks (Stax's partner-level ones): a partner's webhooks, in Stax's shape.
+		{method: "POST", path: "/webhookadmin/webhook/brand", auth: authPartner, tag: "webhook", summary: "Subscribe a URL to an event of every merchant of the partner (the answer holds the signing secret)", req: "BrandWebhookInput", resp: "BrandWebhook", h: a.createBrandWebhook},
+		{method: "GET", path: "/webhookadmin/webhook/brand", auth: authPartner, tag: "webhook", summary: "List the partner's brand webhooks, oldest first (bare array)", resp: "BrandWebhook", array: true, h: a.listBrandWebhooks},
+		{method: "GET", path: "/webhookadmin/webhook/brand/{webhook_id}", auth: authPartner, tag: "webhook", summary: "Get one of the partner's brand webhooks", resp: "BrandWebhook", h: a.getBrandWebhook},
+		{method: "DELETE", path: "/webhookadmin/webhook/brand/{webhook_id}", auth: authPartner, tag: "webhook", summary: "Delete one of the partner's brand webhooks", resp: "BrandWebhook", h: a.deleteBrandWebhook},
 		{method: "POST", path: "/processor/{name}/webhook/{merchant_id}", auth: authPublic, tag: "processor", summary: "An event from the merchant's processor (refund, failed payment, dispute), authenticated by its signature", resp: "ProcessorEventAck", h: a.processorWebhook},
 		{method: "GET", path: "/sandbox/outbox", tag: "sandbox", summary: "Emails and SMS sent or kept for the sandbox merchant, newest first", resp: "Message", list: true, query: pageParams[:2], h: a.sandboxOutbox},
 		{method: "POST", path: "/sandbox/batch", tag: "sandbox", summary: "Settle the sandbox merchant's open batch now", resp: "BatchResult", h: a.sandboxBatch},

@@ -67,6 +67,7 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /terminal/void":                      {`{"transaction_id":"{tx}","meta":{"k":["x","%s"]}}`, "meta.k.1"},
 	"POST /terminal/prompt":                    {`{"register":"{reg}","message":"%s"}`, "message"},
 	"POST /webhook":                            {`{"target_url":"https://example.com/h","event":"create_customer","name":"%s"}`, "name"},
+	"POST /webhookadmin/webhook/brand":         {`{"target_url":"https://example.com/h","event_name":"create_customer","name":"%s"}`, "name"},
 	"POST /item":                               {`{"item":"W","category":"%s"}`, "category"},
 	"PUT /item/{id}":                           {`{"code":"%s"}`, "code"},
 	"PUT /item/{id}/increment":                 {`{"quantity":1,"memo":"%s"}`, "memo"},

@@ -16,10 +16,59 @@ type InvoiceView struct {
 	*tender.Invoice
 	ChildTransactions []*TransactionView `json:"child_transactions"`
 	Customer          *tender.Customer   `json:"customer"`
+	// IsWebPayment: the invoice was paid (in part or whole) by its payer on
+	// a public page; PaymentMeta then describes that payment, as the payer
+	// made it (null otherwise).
+	IsWebPayment bool                `json:"is_webpayment"`
+	PaymentMeta  *InvoicePaymentMeta `json:"payment_meta"`
 }
 
-// SourceInvoice marks a payment made with POST /invoice/{id}/pay.
-const SourceInvoice = "invoice"
+// InvoicePaymentMeta is the payer-side account of an invoice's newest
+// successful web payment: what the payer paid with, never a card number.
+type InvoicePaymentMeta struct {
+	TransactionID string        `json:"transaction_id"`
+	Method        string        `json:"method"`
+	CardType      string        `json:"card_type"`
+	LastFour      string        `json:"last_four"`
+	PersonName    string        `json:"person_name"`
+	Email         string        `json:"email"`
+	Total         tender.Amount `json:"total"`
+	PaidAt        tender.Time   `json:"paid_at"`
+}
+
+// webPayment sets IsWebPayment and PaymentMeta from the invoice's payments.
+func (v *InvoiceView) webPayment() {
+	for _, t := range v.ChildTransactions {
+		if t.Source != SourceWebPayment || !t.Success || t.Type != tender.TxCharge {
+			continue
+		}
+		v.IsWebPayment = true
+		if v.PaymentMeta != nil && t.CreatedAt.Before(v.PaymentMeta.PaidAt.Time) {
+			continue
+		}
+		m := &InvoicePaymentMeta{TransactionID: t.ID, Method: t.Method, LastFour: t.LastFour, Total: t.Total, PaidAt: t.CreatedAt}
+		if pm := t.PaymentMethod; pm != nil {
+			m.CardType, m.PersonName = pm.CardType, pm.PersonName
+		}
+		if c := v.Customer; c != nil {
+			m.Email = c.Email
+		}
+		v.PaymentMeta = m
+	}
+}
+
+// SourceInvoice marks a payment made with POST /invoice/{id}/pay, and
+// SourceWebPayment one the payer made on a public page (the hosted invoice
+// page, Stax.js pay(), a payment link): Stax's is_webpayment. Both are
+// finalized alike (invoicePayment).
+const (
+	SourceInvoice    = "invoice"
+	SourceWebPayment = "webpayment"
+)
+
+// invoicePayment reports whether a transaction of source pays an invoice
+// through the invoice path (its reservation released, the invoice updated).
+func invoicePayment(source string) bool { return source == SourceInvoice || source == SourceWebPayment }
 
 // InvoiceURL is the default base of an invoice's hosted payment page: the
 // link sent to the customer is the base followed by the invoice id.
@@ -235,6 +284,7 @@ func (s *Service) invoiceView(ctx context.Context, q store.Executor, inv *tender
 		return nil, err
 	}
 	v.Customer = c
+	v.webPayment()
 	return v, nil
 }
 

@@ -144,7 +144,7 @@ func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.
 	}
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: l.MerchantID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
-		Source: SourceInvoice, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
+		Source: SourceWebPayment, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
 		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 	}
 	var customer *tender.Customer

@@ -244,7 +244,7 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	// it is still PENDING; when it is not, the janitor got there first and
 	// the locked read decides.
 	optimistic := fresh
-	if fresh && gerr == nil && t.Source != SourceInvoice && t.Source != SourceTerminal && !cvvToErase(t, known) {
+	if fresh && gerr == nil && !invoicePayment(t.Source) && t.Source != SourceTerminal && !cvvToErase(t, known) {
 		out, err := s.finalizeFresh(ctx, t, res, known)
 		if !errors.Is(err, errNotPending) {
 			return out, err
@@ -320,7 +320,7 @@ func (s *Service) finalizePaymentIn(ctx context.Context, tx store.Executor, cur 
 			}
 		}
 		switch {
-		case finalized && cur.Source == SourceInvoice:
+		case finalized && invoicePayment(cur.Source):
 			// Release the reservation PayInvoice made and update the invoice.
 			if err := s.applyToInvoice(ctx, tx, cur, cur.Total); err != nil {
 				return nil, err

@@ -100,5 +100,8 @@ func (v publicView) Invoice(inv *InvoiceView) *InvoiceView {
 	for i, k := range inv.ChildTransactions {
 		out.ChildTransactions[i] = v.Transaction(k)
 	}
+	// From the public payments and customer: only what they show.
+	out.IsWebPayment, out.PaymentMeta = false, nil
+	out.webPayment()
 	return &out
 }

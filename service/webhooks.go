@@ -22,20 +22,26 @@ func owns(p *tender.Principal, w *tender.Webhook) bool {
 	return w.DeletedAt == nil && (m != "" && w.MerchantID == m || pt != "" && w.PartnerID == pt)
 }
 
-// CreateWebhook subscribes a URL for the principal's merchant, or for every
-// merchant of a partner. The signing secret is in the answer (only there).
-func (s *Service) CreateWebhook(ctx context.Context, p *tender.Principal, in *tender.WebhookInput) (*tender.Webhook, error) {
+// webhookRefused says whether a webhook may not target host: outside the
+// allow-list (everything in sandbox mode), a special-purpose address or a
+// name resolving to one (webhook.RefusedHost).
+func (s *Service) webhookRefused() func(host string) bool {
 	allow := s.WebhookAllowPrivate
 	if allow == nil {
 		allow = func(string) bool { return false }
 	}
-	in.TargetURL = strings.TrimSpace(in.TargetURL)
 	special := s.WebhookSpecialHost
 	if special == nil {
 		special = func(string) bool { return true }
 	}
-	refused := func(host string) bool { return !allow(host) && special(host) }
-	if err := in.Validate(refused); err != nil {
+	return func(host string) bool { return !allow(host) && special(host) }
+}
+
+// CreateWebhook subscribes a URL for the principal's merchant, or for every
+// merchant of a partner. The signing secret is in the answer (only there).
+func (s *Service) CreateWebhook(ctx context.Context, p *tender.Principal, in *tender.WebhookInput) (*tender.Webhook, error) {
+	in.TargetURL = strings.TrimSpace(in.TargetURL)
+	if err := in.Validate(s.webhookRefused()); err != nil {
 		return nil, err
 	}
 	m, pt := owner(p)

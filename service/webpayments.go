@@ -148,7 +148,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	}
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
-		Source: SourceInvoice, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
+		Source: SourceWebPayment, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
 		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 	}
 	var customer *tender.Customer
@@ -348,7 +348,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: inv.MerchantID, InvoiceID: inv.ID, CustomerID: inv.CustomerID,
-		PaymentMethodID: p.pm.ID, Type: tender.TxCharge, Source: SourceInvoice, Method: p.pm.Method,
+		PaymentMethodID: p.pm.ID, Type: tender.TxCharge, Source: SourceWebPayment, Method: p.pm.Method,
 		Status: tender.StatusPending, LastFour: p.pm.CardLastFour, Meta: json.RawMessage("{}"),
 		IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 	}
