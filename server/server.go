@@ -6,6 +6,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,7 +44,11 @@ type Config struct {
 	Addr        string // listen address, default ":8080"
 	DataDir     string // SQLite file, sandbox keys; default "tender-data"
 	DatabaseURL string // postgres://... selects PostgreSQL; "" or sqlite:PATH selects SQLite
-	RedisURL    string // shares throttling budgets across instances when set
+	// DatabaseListenURL is where, on PostgreSQL, jobs and the webhook relay
+	// LISTEN for work ("": DatabaseURL; "off": they poll only). Through
+	// PgBouncer in transaction pooling mode give a direct URL, or "off".
+	DatabaseListenURL string
+	RedisURL          string // shares throttling budgets across instances when set
 	// Sandbox enables the sandbox merchant bootstrap (and, later, the sandbox
 	// processor and routes). Default true via the CLI.
 	Sandbox bool
@@ -363,7 +368,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if !ownClock {
 		riverClock = s.Clock
 	}
-	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: riverClock})
+	listenURL := cmp.Or(cfg.DatabaseListenURL, cfg.DatabaseURL)
+	if listenURL == "off" {
+		listenURL = ""
+	}
+	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: riverClock,
+		ListenURL: listenURL})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -371,6 +381,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	allow := webhook.AllowList(cfg.Sandbox, cfg.WebhookAllowHosts)
 	if _, err := webhook.New(ctx, webhook.Config{Store: st, Jobs: s.jobs, Logger: cfg.Logger, Timeout: cfg.WebhookTimeout,
 		PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow, Now: s.Clock.Now}); err != nil {
+		s.jobs.Close()
 		st.Close()
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
@@ -382,6 +393,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.SMTPURL != "" {
 		smtp, err := notify.NewSMTP(cfg.SMTPURL)
 		if err != nil {
+			s.jobs.Close()
 			st.Close()
 			return nil, err
 		}
@@ -403,6 +415,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		if cfg.RedisURL != "" {
 			opt, err := redis.ParseURL(cfg.RedisURL)
 			if err != nil {
+				s.jobs.Close()
 				st.Close()
 				return nil, fmt.Errorf("REDIS_URL: %w", err)
 			}
@@ -601,6 +614,9 @@ func (s *Server) Close() error {
 		err = errors.Join(err, s.jobs.Stop(ctx))
 		cancel()
 		s.bgCancel()
+	}
+	if s.jobs != nil {
+		s.jobs.Close()
 	}
 	return errors.Join(err, s.closeDeps())
 }
