@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -23,7 +22,7 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.CustomerSorts, errs)
+	lp := listParams(q, tender.CustomerSorts, errs)
 	f := tender.CustomerFilter{
 		Email: q.Get("email"), Firstname: q.Get("firstname"), Lastname: q.Get("lastname"),
 		Company: q.Get("company"), Phone: q.Get("phone"), Reference: q.Get("reference"),

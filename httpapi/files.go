@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // maxFormField bounds a text field of an upload form (name, tag, ids).
@@ -122,7 +121,7 @@ func (a *API) createFile(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listFiles(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.FileSorts, errs)
+	lp := listParams(q, tender.FileSorts, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

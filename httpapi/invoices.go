@@ -6,7 +6,6 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/service"
-	"github.com/tenderpay/tender/store"
 )
 
 func (a *API) createInvoice(w http.ResponseWriter, r *http.Request) error {
@@ -25,7 +24,7 @@ func (a *API) createInvoice(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listInvoices(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.InvoiceSorts, errs)
+	lp := listParams(q, tender.InvoiceSorts, errs)
 	f := tender.InvoiceFilter{Status: strings.ToUpper(strings.TrimSpace(q.Get("status"))), CustomerID: q.Get("customer_id"),
 		ScheduleID: q.Get("schedule_id"), Keywords: keywords(q, errs)}
 	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
@@ -174,7 +173,7 @@ func (a *API) createSchedule(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listSchedules(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.ScheduleSorts, errs)
+	lp := listParams(q, tender.ScheduleSorts, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

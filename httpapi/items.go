@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func (a *API) createItem(w http.ResponseWriter, r *http.Request) error {
@@ -24,7 +23,7 @@ func (a *API) createItem(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listItems(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.ItemSorts, errs)
+	lp := listParams(q, tender.ItemSorts, errs)
 	f := tender.ItemFilter{Category: q.Get("category"), Code: q.Get("code"), Keywords: keywords(q, errs)}
 	switch strings.ToLower(q.Get("is_active")) {
 	case "":

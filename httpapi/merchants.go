@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // --- self, keys ---------------------------------------------------------
@@ -90,7 +89,7 @@ func (a *API) createMerchant(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) listMerchants(w http.ResponseWriter, r *http.Request) error {
 	errs := tender.FieldErrors{}
-	lp := listParams(r.URL.Query(), store.MerchantSorts, errs)
+	lp := listParams(r.URL.Query(), tender.MerchantSorts, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func (a *API) createPaymentLink(w http.ResponseWriter, r *http.Request) error {
@@ -24,7 +23,7 @@ func (a *API) createPaymentLink(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listPaymentLinks(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.PaymentLinkSorts, errs)
+	lp := listParams(q, tender.PaymentLinkSorts, errs)
 	f := tender.PaymentLinkFilter{Keywords: keywords(q, errs)}
 	switch strings.ToLower(q.Get("is_active")) {
 	case "":

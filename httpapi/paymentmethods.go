@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func (a *API) createPaymentMethod(w http.ResponseWriter, r *http.Request) error {
@@ -28,7 +27,7 @@ func (a *API) createPaymentMethod(w http.ResponseWriter, r *http.Request) error 
 func (a *API) listPaymentMethods(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.PaymentMethodSorts, errs)
+	lp := listParams(q, tender.PaymentMethodSorts, errs)
 	f := tender.PaymentMethodFilter{CustomerID: q.Get("customer_id"), Method: strings.ToLower(q.Get("method"))}
 	if err := errs.Err(); err != nil {
 		return err

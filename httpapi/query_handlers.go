@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // The reporting routes (/query/*): deposits, their transactions, the
@@ -25,7 +24,7 @@ var reportParams = createdParams
 func (a *API) listDeposits(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.DepositSorts, errs)
+	lp := listParams(q, tender.DepositSorts, errs)
 	var f tender.DepositFilter
 	f.BatchedFrom, f.BatchedTo = createdRange(q, errs)
 	if err := errs.Err(); err != nil {
@@ -43,7 +42,7 @@ func (a *API) listDeposits(w http.ResponseWriter, r *http.Request) error {
 func (a *API) depositDetail(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.DepositSorts, errs)
+	lp := listParams(q, tender.DepositSorts, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

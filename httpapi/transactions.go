@@ -6,7 +6,6 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/service"
-	"github.com/tenderpay/tender/store"
 )
 
 // writeResult writes a money operation's answer: 200 on success, 400 with
@@ -91,7 +90,7 @@ func (a *API) transactionFunding(w http.ResponseWriter, r *http.Request) error {
 func (a *API) listTransactions(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
-	lp := listParams(q, store.TransactionSorts, errs)
+	lp := listParams(q, tender.TransactionSorts, errs)
 	f := tender.TransactionFilter{
 		Type: q.Get("type"), Method: strings.ToLower(q.Get("method")), Status: strings.ToUpper(q.Get("status")),
 		CustomerID: q.Get("customer_id"), PaymentMethodID: q.Get("payment_method_id"), InvoiceID: q.Get("invoice_id"),

@@ -25,7 +25,7 @@ func keyView(k *tender.APIKey) *KeyView {
 // MerchantKeys lists the merchant's API keys that still work (ephemeral
 // browser tokens are not listed: they expire on their own within a day).
 func (s *Service) MerchantKeys(ctx context.Context, merchantID string) ([]*KeyView, error) {
-	keys, err := s.Store.APIKeyListMerchant(ctx, merchantID, s.Now())
+	keys, err := s.store.APIKeyListMerchant(ctx, merchantID, s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Service) MerchantKeys(ctx context.Context, merchantID string) ([]*KeyVi
 // listed. This process stops accepting it at once; another server process
 // may accept it from its cache for up to AuthCacheBound more.
 func (s *Service) RevokeMerchantKey(ctx context.Context, merchantID, id string) (*KeyView, error) {
-	keys, err := s.Store.APIKeyListMerchant(ctx, merchantID, s.Now())
+	keys, err := s.store.APIKeyListMerchant(ctx, merchantID, s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (s *Service) RevokeMerchantKey(ctx context.Context, merchantID, id string) 
 	if found == nil {
 		return nil, tender.NotFound("key")
 	}
-	if err := s.Store.APIKeyDelete(ctx, merchantID, id); err != nil {
+	if err := s.store.APIKeyDelete(ctx, merchantID, id); err != nil {
 		return nil, err
 	}
 	s.auth.forget(found.Hash)

@@ -15,7 +15,7 @@ func (s *Service) CreateCustomer(ctx context.Context, merchantID string, in *ten
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.CustomerCreate(ctx, c); err != nil {
 			return err
 		}
@@ -30,7 +30,7 @@ func (s *Service) CreateCustomer(ctx context.Context, merchantID string, in *ten
 // UpdateCustomer applies the set fields of in to the customer.
 func (s *Service) UpdateCustomer(ctx context.Context, merchantID, id string, in *tender.CustomerInput) (*tender.Customer, error) {
 	var c *tender.Customer
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if c, err = tx.CustomerGet(ctx, merchantID, id); err != nil {
 			return err
@@ -57,7 +57,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, merchantID, id string, in 
 // DeleteCustomer soft-deletes the customer and returns it.
 func (s *Service) DeleteCustomer(ctx context.Context, merchantID, id string) (*tender.Customer, error) {
 	var c *tender.Customer
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.CustomerDelete(ctx, merchantID, id, s.now()); err != nil {
 			return err
 		}

@@ -18,32 +18,32 @@ type DayVolume struct {
 
 // Volume sums a merchant's successful sales created in [from, to).
 func (s *Service) Volume(ctx context.Context, merchantID string, from, to time.Time) (DayVolume, error) {
-	n, sum, err := s.Store.TransactionVolume(ctx, merchantID, from, to)
+	n, sum, err := s.store.TransactionVolume(ctx, merchantID, from, to)
 	return DayVolume{Count: n, Total: sum}, err
 }
 
 // Transaction returns one of a merchant's transactions as the API shows
 // it, with its children and funding.
 func (s *Service) Transaction(ctx context.Context, merchantID, id string) (*TransactionView, error) {
-	t, err := s.Store.TransactionGet(ctx, merchantID, id)
+	t, err := s.store.TransactionGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.View(ctx, s.Store, t)
+	return s.View(ctx, s.store, t)
 }
 
 // Customers lists a merchant's live customers.
 func (s *Service) Customers(ctx context.Context, merchantID string, f tender.CustomerFilter, lp tender.ListParams) (*tender.Page[*tender.Customer], error) {
-	return s.Store.CustomerList(ctx, merchantID, f, lp)
+	return s.store.CustomerList(ctx, merchantID, f, lp)
 }
 
 // CustomerWithMethods returns a customer with its live payment methods.
 func (s *Service) CustomerWithMethods(ctx context.Context, merchantID, id string) (*tender.Customer, []*tender.PaymentMethod, error) {
-	c, err := s.Store.CustomerGet(ctx, merchantID, id)
+	c, err := s.store.CustomerGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	pms, err := s.Store.PaymentMethodsOfCustomer(ctx, merchantID, c.ID)
+	pms, err := s.store.PaymentMethodsOfCustomer(ctx, merchantID, c.ID)
 	return c, pms, err
 }
 
@@ -54,10 +54,10 @@ func (s *Service) TransactionPage(ctx context.Context, merchantID string, f tend
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.Store.TransactionList(ctx, merchantID, f, lp)
+	return s.store.TransactionList(ctx, merchantID, f, lp)
 }
 
 // Items lists a merchant's catalog items matching f.
 func (s *Service) Items(ctx context.Context, merchantID string, f tender.ItemFilter, lp tender.ListParams) (*tender.Page[*tender.Item], error) {
-	return s.Store.ItemList(ctx, merchantID, f, lp)
+	return s.store.ItemList(ctx, merchantID, f, lp)
 }

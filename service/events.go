@@ -19,13 +19,13 @@ func (s *Service) Events(ctx context.Context, merchantID string, f tender.EventF
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return s.Store.EventList(ctx, merchantID, f, lp)
+	return s.store.EventList(ctx, merchantID, f, lp)
 }
 
 // Event returns one of a merchant's events; ENOTFOUND for another
 // merchant's.
 func (s *Service) Event(ctx context.Context, merchantID, id string) (*tender.Event, error) {
-	ev, err := s.Store.EventGet(ctx, id)
+	ev, err := s.store.EventGet(ctx, id)
 	if err != nil {
 		return nil, err
 	}

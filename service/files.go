@@ -28,7 +28,7 @@ func (s *Service) CreateFile(ctx context.Context, merchantID string, in *tender.
 	}
 	sum := sha256.Sum256(in.Data)
 	f.SHA256 = hex.EncodeToString(sum[:])
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := checkAttachment(ctx, tx, f, &tender.File{}); err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func (s *Service) CreateFile(ctx context.Context, merchantID string, in *tender.
 // file is ENOTFOUND, whatever the input.
 func (s *Service) UpdateFile(ctx context.Context, merchantID, id string, in *tender.FileInput) (*tender.File, error) {
 	var f *tender.File
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if f, err = tx.FileGet(ctx, merchantID, id); err != nil {
 			return err
@@ -115,7 +115,7 @@ func checkAttachment(ctx context.Context, tx store.Executor, f, before *tender.F
 // deleted_at); ENOTFOUND when absent or already deleted.
 func (s *Service) DeleteFile(ctx context.Context, merchantID, id string) (*tender.File, error) {
 	var f *tender.File
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.FileDelete(ctx, merchantID, id, s.now()); err != nil {
 			return err
 		}
@@ -131,15 +131,15 @@ func (s *Service) DeleteFile(ctx context.Context, merchantID, id string) (*tende
 
 // GetFile returns a file's metadata (deleted ones too, as Stax shows them).
 func (s *Service) GetFile(ctx context.Context, merchantID, id string) (*tender.File, error) {
-	return s.Store.FileGet(ctx, merchantID, id)
+	return s.store.FileGet(ctx, merchantID, id)
 }
 
 // FileContent returns a live file and its bytes; ENOTFOUND once deleted.
 func (s *Service) FileContent(ctx context.Context, merchantID, id string) (*tender.File, []byte, error) {
-	return s.Store.FileContent(ctx, merchantID, id)
+	return s.store.FileContent(ctx, merchantID, id)
 }
 
 // ListFiles lists the merchant's live files, without their bytes.
 func (s *Service) ListFiles(ctx context.Context, merchantID string, f tender.FileFilter, p tender.ListParams) (*tender.Page[*tender.File], error) {
-	return s.Store.FileList(ctx, merchantID, f, p)
+	return s.store.FileList(ctx, merchantID, f, p)
 }

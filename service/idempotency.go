@@ -74,7 +74,7 @@ func (s *Service) claimOf(merchantID string, id *idem, transactionID string) *te
 func (s *Service) replay(ctx context.Context, merchantID string, id *idem) (*Result, error) {
 	deadline := time.Now().Add(s.idempotencyWait())
 	for {
-		rec, err := s.Store.IdempotencyGet(ctx, merchantID, id.scope, id.key)
+		rec, err := s.store.IdempotencyGet(ctx, merchantID, id.scope, id.key)
 		if tender.ErrorCode(err) == tender.ENOTFOUND {
 			// Released after a failure before the processor: the caller may retry.
 			return nil, tender.Errorf(tender.EINFLIGHT, "A request with this idempotency_id failed; retry it.")
@@ -123,6 +123,6 @@ func (s *Service) seen(ctx context.Context, merchantID string, id *idem) bool {
 	if id == nil {
 		return false
 	}
-	_, err := s.Store.IdempotencyGet(ctx, merchantID, id.scope, id.key)
+	_, err := s.store.IdempotencyGet(ctx, merchantID, id.scope, id.key)
 	return err == nil
 }

@@ -49,7 +49,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 	if err != nil {
 		return nil, err
 	}
-	inv, err := s.Store.InvoiceGet(ctx, merchantID, invoiceID)
+	inv, err := s.store.InvoiceGet(ctx, merchantID, invoiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 			return refused(err)
 		}
 	}
-	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, cust, err := s.store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && pm.DeletedAt != nil {
 		return refused(invalid("payment_method_id", "The selected payment method id is invalid."))
 	} else if err != nil {
@@ -102,7 +102,7 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		Status: tender.StatusPending, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (s *Service) authorizeInvoicePayment(ctx context.Context, gw gateway.Gatewa
 // email address; without one it returns EINVALID on email_receipt.
 func (s *Service) receiptRecipient(ctx context.Context, merchantID, customerID string) error {
 	if customerID != "" {
-		c, err := s.Store.CustomerGet(ctx, merchantID, customerID)
+		c, err := s.store.CustomerGet(ctx, merchantID, customerID)
 		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
 			return err
 		}
@@ -207,7 +207,7 @@ func payable(inv *tender.Invoice, amount tender.Amount) (tender.Amount, error) {
 
 // checkFunding checks split-funding allocations against the merchant.
 func (s *Service) checkFunding(ctx context.Context, merchantID string, funding []tender.Funding) error {
-	m, err := s.Store.MerchantGet(ctx, merchantID)
+	m, err := s.store.MerchantGet(ctx, merchantID)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 		CreatedAt: now, UpdatedAt: now,
 	}
 	var out Result
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
 			return err
 		}

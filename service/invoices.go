@@ -49,7 +49,7 @@ func (s *Service) CreateInvoice(ctx context.Context, merchantID string, in *tend
 	}
 	inv.Recompute(0, now)
 	var view *InvoiceView
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.refsValid(ctx, tx, inv, lines); err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func (s *Service) refsValid(ctx context.Context, tx store.Executor, inv *tender.
 // UpdateInvoice changes an invoice that has received no money yet.
 func (s *Service) UpdateInvoice(ctx context.Context, merchantID, id string, in *tender.InvoiceInput) (*InvoiceView, error) {
 	var view *InvoiceView
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		inv, err := tx.InvoiceGetForUpdate(ctx, merchantID, id)
 		if err != nil {
 			return err
@@ -168,7 +168,7 @@ func editable(inv *tender.Invoice) error {
 // DeleteInvoice marks an unpaid invoice DELETED.
 func (s *Service) DeleteInvoice(ctx context.Context, merchantID, id string) (*InvoiceView, error) {
 	var view *InvoiceView
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		inv, err := tx.InvoiceGetForUpdate(ctx, merchantID, id)
 		if err != nil {
 			return err
@@ -194,22 +194,22 @@ func (s *Service) DeleteInvoice(ctx context.Context, merchantID, id string) (*In
 
 // Invoice returns one invoice with its payments.
 func (s *Service) Invoice(ctx context.Context, merchantID, id string) (*InvoiceView, error) {
-	inv, err := s.Store.InvoiceGet(ctx, merchantID, id)
+	inv, err := s.store.InvoiceGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.invoiceView(ctx, s.Store, inv)
+	return s.invoiceView(ctx, s.store, inv)
 }
 
 // Invoices lists invoices with their payments.
 func (s *Service) Invoices(ctx context.Context, merchantID string, f tender.InvoiceFilter, lp tender.ListParams) (*tender.Page[*InvoiceView], error) {
-	page, err := s.Store.InvoiceList(ctx, merchantID, f, lp)
+	page, err := s.store.InvoiceList(ctx, merchantID, f, lp)
 	if err != nil {
 		return nil, err
 	}
 	out := &tender.Page[*InvoiceView]{Total: page.Total, Items: make([]*InvoiceView, 0, len(page.Items))}
 	for _, inv := range page.Items {
-		v, err := s.invoiceView(ctx, s.Store, inv)
+		v, err := s.invoiceView(ctx, s.store, inv)
 		if err != nil {
 			return nil, err
 		}
@@ -257,7 +257,7 @@ type HostedInvoice struct {
 // ViewInvoice loads an invoice for its hosted page by id alone and, the
 // first time a sent invoice is opened, marks it VIEWED.
 func (s *Service) ViewInvoice(ctx context.Context, id string) (*HostedInvoice, error) {
-	inv, err := s.Store.InvoiceByID(ctx, id)
+	inv, err := s.store.InvoiceByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func (s *Service) ViewInvoice(ctx context.Context, id string) (*HostedInvoice, e
 		return nil, tender.NotFound("invoice")
 	}
 	if inv.ViewedAt == nil && inv.SentAt != nil {
-		err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		err := s.store.InTx(ctx, func(tx store.Executor) error {
 			cur, err := tx.InvoiceGetForUpdate(ctx, inv.MerchantID, inv.ID)
 			if err != nil || cur.ViewedAt != nil {
 				return err
@@ -287,12 +287,12 @@ func (s *Service) ViewInvoice(ctx context.Context, id string) (*HostedInvoice, e
 			return nil, err
 		}
 	}
-	m, err := s.Store.MerchantGet(ctx, inv.MerchantID)
+	m, err := s.store.MerchantGet(ctx, inv.MerchantID)
 	if err != nil {
 		return nil, err
 	}
 	h := &HostedInvoice{Invoice: inv, Merchant: m.CompanyName, WebToken: m.WebPaymentsToken, CardAllowed: true, Branding: m.Branding}
-	if c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID); err == nil {
+	if c, err := s.store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID); err == nil {
 		h.Customer = strings.TrimSpace(c.Firstname + " " + c.Lastname)
 		h.CardAllowed = c.AllowInvoiceCreditCardPayments
 	}

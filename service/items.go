@@ -14,7 +14,7 @@ func (s *Service) CreateItem(ctx context.Context, merchantID string, in *tender.
 	if err := in.Apply(it, true); err != nil {
 		return nil, err
 	}
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.ItemCreate(ctx, it); err != nil {
 			return err
 		}
@@ -29,7 +29,7 @@ func (s *Service) CreateItem(ctx context.Context, merchantID string, in *tender.
 // UpdateItem applies the set fields of in to the item.
 func (s *Service) UpdateItem(ctx context.Context, merchantID, id string, in *tender.ItemInput) (*tender.Item, error) {
 	var it *tender.Item
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if it, err = tx.ItemGet(ctx, merchantID, id); err != nil {
 			return err
@@ -55,7 +55,7 @@ func (s *Service) UpdateItem(ctx context.Context, merchantID, id string, in *ten
 // DeleteItem soft-deletes the item and returns it.
 func (s *Service) DeleteItem(ctx context.Context, merchantID, id string) (*tender.Item, error) {
 	var it *tender.Item
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.ItemDelete(ctx, merchantID, id, s.now()); err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Service) DeleteItem(ctx context.Context, merchantID, id string) (*tende
 // or a deleted item is ENOTFOUND, whatever the body.
 func (s *Service) AdjustStock(ctx context.Context, merchantID, id string, in *tender.StockInput, take bool) (*tender.Item, error) {
 	var it *tender.Item
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.ItemGet(ctx, merchantID, id)
 		if err != nil {
 			return err
@@ -119,7 +119,7 @@ func (s *Service) ItemByCode(ctx context.Context, merchantID, code string) (*ten
 		errs.Required("code")
 		return nil, errs.Err()
 	}
-	page, err := s.Store.ItemList(ctx, merchantID, tender.ItemFilter{Code: code},
+	page, err := s.store.ItemList(ctx, merchantID, tender.ItemFilter{Code: code},
 		tender.ListParams{Page: 1, PerPage: 1, Sort: "created_at", Desc: true})
 	if err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ func (s *Service) AssignListPositions(ctx context.Context) (int, error) {
 	} {
 		for {
 			var n int
-			err := s.Store.InTx(ctx, func(tx store.Executor) error {
+			err := s.store.InTx(ctx, func(tx store.Executor) error {
 				var err error
 				n, err = assign(tx, ctx, s.now().Add(-positionLag), positionBatch)
 				return err

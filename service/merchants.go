@@ -34,7 +34,7 @@ func (s *Service) CreatePartner(ctx context.Context, name string) (*tender.Partn
 	}
 	p := &tender.Partner{ID: tender.NewID(), Name: name, CreatedAt: tender.NewTime(s.now())}
 	var key *NewKey
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.PartnerCreate(ctx, p); err != nil {
 			return err
 		}
@@ -63,7 +63,7 @@ func (s *Service) CreateMerchant(ctx context.Context, partnerID string, sandbox 
 		return nil, err
 	}
 	out := &CreatedMerchant{Merchant: m}
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.MerchantCreate(ctx, m); err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (s *Service) BootstrapSandbox(ctx context.Context, in *tender.MerchantInput
 		return nil, err
 	}
 	var out *CreatedMerchant
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if ok, err := tx.OnceClaim(ctx, "sandbox-bootstrap", now.Time); err != nil || !ok {
 			return err
 		}
@@ -113,7 +113,7 @@ func (s *Service) BootstrapSandbox(ctx context.Context, in *tender.MerchantInput
 // UpdateMerchant changes a partner's merchant (name, features, origins).
 func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *tender.MerchantInput) (*tender.Merchant, error) {
 	var m *tender.Merchant
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if m, err = s.partnerMerchant(ctx, tx, partnerID, id); err != nil {
 			return err
@@ -139,7 +139,7 @@ func (s *Service) UpdateMerchant(ctx context.Context, partnerID, id string, in *
 // PartnerMerchant returns merchant id if it belongs to partnerID, else
 // ENOTFOUND.
 func (s *Service) PartnerMerchant(ctx context.Context, partnerID, id string) (*tender.Merchant, error) {
-	return s.partnerMerchant(ctx, s.Store, partnerID, id)
+	return s.partnerMerchant(ctx, s.store, partnerID, id)
 }
 
 // partnerMerchant is PartnerMerchant read through tx.
@@ -174,12 +174,12 @@ func (s *Service) CreateMerchantKey(ctx context.Context, merchantID, name, expir
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return s.createKey(ctx, s.Store, tender.KeyMerchant, merchantID, "", name, exp)
+	return s.createKey(ctx, s.store, tender.KeyMerchant, merchantID, "", name, exp)
 }
 
 // CreateEphemeralKey issues a 24-hour key for a merchant.
 func (s *Service) CreateEphemeralKey(ctx context.Context, merchantID string) (*NewKey, error) {
-	return s.createKey(ctx, s.Store, tender.KeyEphemeral, merchantID, "", "ephemeral", s.now().Add(tender.EphemeralTTL))
+	return s.createKey(ctx, s.store, tender.KeyEphemeral, merchantID, "", "ephemeral", s.now().Add(tender.EphemeralTTL))
 }
 
 // createKey issues a key of kind; expiresAt zero is never.
@@ -208,7 +208,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Prin
 	if p := s.auth.get(hash, now); p != nil {
 		return p, nil
 	}
-	k, err := s.Store.APIKeyGetByHash(ctx, hash, now)
+	k, err := s.store.APIKeyGetByHash(ctx, hash, now)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, unauthorized
 	} else if err != nil {
@@ -216,13 +216,13 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Prin
 	}
 	p := &tender.Principal{Kind: k.Kind, KeyID: k.ID}
 	if k.Kind == tender.KeyPartner {
-		if p.Partner, err = s.Store.PartnerGet(ctx, k.PartnerID); err != nil {
+		if p.Partner, err = s.store.PartnerGet(ctx, k.PartnerID); err != nil {
 			return nil, err
 		}
 		s.auth.put(hash, p, cacheUntil(now, k.ExpiresAt))
 		return p, nil
 	}
-	if p.Merchant, err = s.Store.MerchantGet(ctx, k.MerchantID); err != nil {
+	if p.Merchant, err = s.store.MerchantGet(ctx, k.MerchantID); err != nil {
 		return nil, err
 	}
 	if p.Merchant.Status != "ACTIVE" {
@@ -245,5 +245,5 @@ func cacheUntil(now, expires time.Time) time.Time {
 // SweepExpiredKeys deletes expired ephemeral keys; the server runs it
 // periodically.
 func (s *Service) SweepExpiredKeys(ctx context.Context) (int, error) {
-	return s.Store.APIKeyDeleteExpired(ctx, s.Now().Add(-time.Minute))
+	return s.store.APIKeyDeleteExpired(ctx, s.Now().Add(-time.Minute))
 }

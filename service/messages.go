@@ -44,7 +44,7 @@ func (s *Service) queue(ctx context.Context, tx store.Executor, merchantID, kind
 // SENT (unless it is further along).
 func (s *Service) SendInvoice(ctx context.Context, merchantID, id, channel string) (*InvoiceView, error) {
 	var view *InvoiceView
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		inv, err := tx.InvoiceGetForUpdate(ctx, merchantID, id)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (s *Service) send(ctx context.Context, tx store.Executor, inv *tender.Invoi
 // address or number, or else to the customer's.
 func (s *Service) SendReceipt(ctx context.Context, merchantID, transactionID, channel, to string) (*tender.Message, error) {
 	var m *tender.Message
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		m, err = s.receipt(ctx, tx, merchantID, transactionID, channel, to)
 		return err

@@ -40,7 +40,7 @@ type PaymentLinkPage struct {
 // the view (a deleted link's page counts none). ENOTFOUND for an unknown
 // id; a link that can no longer be paid is returned with its reason.
 func (s *Service) ViewPaymentLink(ctx context.Context, id string) (*PaymentLinkPage, error) {
-	l, err := s.Store.PaymentLinkByID(ctx, id)
+	l, err := s.store.PaymentLinkByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (s *Service) ViewPaymentLink(ctx context.Context, id string) (*PaymentLinkP
 			return nil, err
 		}
 	}
-	m, err := s.Store.MerchantGet(ctx, l.MerchantID)
+	m, err := s.store.MerchantGet(ctx, l.MerchantID)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func linkUnavailable(l *tender.PaymentLink, now tender.Time) error {
 // use back. A retry with the same idempotency_id answers the first
 // attempt's result without a second payment.
 func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.WebPaymentInput) (*HostedPayResult, error) {
-	l, err := s.Store.PaymentLinkByID(ctx, linkID)
+	l, err := s.store.PaymentLinkByID(ctx, linkID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.
 		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 	}
 	var customer *tender.Customer
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, l.MerchantID, id, t.ID); err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.
 	}
 	if code == tender.EDECLINED || code == tender.EINVALID {
 		// Only payments that went through (or may still) keep their use.
-		if rerr := s.Store.PaymentLinkReleaseUse(context.WithoutCancel(ctx), l.MerchantID, l.ID); rerr != nil {
+		if rerr := s.store.PaymentLinkReleaseUse(context.WithoutCancel(ctx), l.MerchantID, l.ID); rerr != nil {
 			s.log().Error("payment link use not given back", "payment_link_id", l.ID, "error", tender.ErrorMessage(rerr))
 		}
 	}

@@ -16,7 +16,7 @@ func (s *Service) CreatePaymentLink(ctx context.Context, merchantID string, in *
 		return nil, err
 	}
 	s.setLinkURL(l)
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.PaymentLinkCreate(ctx, l); err != nil {
 			return err
 		}
@@ -32,7 +32,7 @@ func (s *Service) CreatePaymentLink(ctx context.Context, merchantID string, in *
 // below the link's uses is a 422. Emits update_payment_link.
 func (s *Service) UpdatePaymentLink(ctx context.Context, merchantID, id string, in *tender.PaymentLinkInput) (*tender.PaymentLink, error) {
 	var l *tender.PaymentLink
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if l, err = tx.PaymentLinkGet(ctx, merchantID, id); err != nil {
 			return err
@@ -82,7 +82,7 @@ func usesAboveMax() error {
 // returns it. Emits delete_payment_link.
 func (s *Service) DeletePaymentLink(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error) {
 	var l *tender.PaymentLink
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.PaymentLinkDelete(ctx, merchantID, id, s.now()); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) DeletePaymentLink(ctx context.Context, merchantID, id string) 
 
 // PaymentLink returns one of the merchant's links, deleted ones included.
 func (s *Service) PaymentLink(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error) {
-	return s.withURL(s.Store.PaymentLinkGet(ctx, merchantID, id))
+	return s.withURL(s.store.PaymentLinkGet(ctx, merchantID, id))
 }
 
 // setLinkURL sets the link's public page address.
@@ -118,7 +118,7 @@ func (s *Service) withURL(l *tender.PaymentLink, err error) (*tender.PaymentLink
 
 // PaymentLinks lists the merchant's live links.
 func (s *Service) PaymentLinks(ctx context.Context, merchantID string, f tender.PaymentLinkFilter, p tender.ListParams) (*tender.Page[*tender.PaymentLink], error) {
-	page, err := s.Store.PaymentLinkList(ctx, merchantID, f, p)
+	page, err := s.store.PaymentLinkList(ctx, merchantID, f, p)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func (s *Service) PaymentLinks(ctx context.Context, merchantID string, f tender.
 // PaymentLinkActive says whether the link can be paid now (active, not
 // deleted, not expired, uses left), and if not, why.
 func (s *Service) PaymentLinkActive(ctx context.Context, merchantID, id string) (*tender.PaymentLinkStatus, error) {
-	l, err := s.Store.PaymentLinkGet(ctx, merchantID, id)
+	l, err := s.store.PaymentLinkGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -143,5 +143,5 @@ func (s *Service) PaymentLinkActive(ctx context.Context, merchantID, id string) 
 // concurrent views all count. A view changes no field of the link itself,
 // so it emits no event and leaves updated_at alone.
 func (s *Service) RecordPaymentLinkView(ctx context.Context, merchantID, id string) (*tender.PaymentLink, error) {
-	return s.withURL(s.Store.PaymentLinkRecordView(ctx, merchantID, id))
+	return s.withURL(s.store.PaymentLinkRecordView(ctx, merchantID, id))
 }

@@ -36,7 +36,7 @@ func (v *PaymentMethodView) MarshalJSON() ([]byte, error) {
 // WithCustomer embeds pm's customer.
 func (s *Service) WithCustomer(ctx context.Context, pm *tender.PaymentMethod) (*PaymentMethodView, error) {
 	v := &PaymentMethodView{PaymentMethod: pm}
-	c, err := s.Store.CustomerGet(ctx, pm.MerchantID, pm.CustomerID)
+	c, err := s.store.CustomerGet(ctx, pm.MerchantID, pm.CustomerID)
 	switch {
 	case err == nil:
 		v.Customer = c
@@ -49,7 +49,7 @@ func (s *Service) WithCustomer(ctx context.Context, pm *tender.PaymentMethod) (*
 // PaymentMethod returns one of the merchant's payment methods with its
 // customer.
 func (s *Service) PaymentMethod(ctx context.Context, merchantID, id string) (*PaymentMethodView, error) {
-	pm, err := s.Store.PaymentMethodGet(ctx, merchantID, id)
+	pm, err := s.store.PaymentMethodGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -58,15 +58,15 @@ func (s *Service) PaymentMethod(ctx context.Context, merchantID, id string) (*Pa
 
 // PaymentMethods lists the merchant's payment methods.
 func (s *Service) PaymentMethods(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error) {
-	return s.Store.PaymentMethodList(ctx, merchantID, f, p)
+	return s.store.PaymentMethodList(ctx, merchantID, f, p)
 }
 
 // CustomerPaymentMethods returns one customer's payment methods (404 for
 // another merchant's customer).
 func (s *Service) CustomerPaymentMethods(ctx context.Context, merchantID, customerID string) ([]*tender.PaymentMethod, error) {
-	c, err := s.Store.CustomerGet(ctx, merchantID, customerID)
+	c, err := s.store.CustomerGet(ctx, merchantID, customerID)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.PaymentMethodsOfCustomer(ctx, merchantID, c.ID)
+	return s.store.PaymentMethodsOfCustomer(ctx, merchantID, c.ID)
 }

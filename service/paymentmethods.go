@@ -24,7 +24,7 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, merchantID string, in
 	if err != nil {
 		return nil, err
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		return s.storePaymentMethod(ctx, tx, p)
 	})
 	if err != nil {
@@ -156,7 +156,7 @@ func (s *Service) storePaymentMethod(ctx context.Context, tx store.Executor, p *
 func (s *Service) UpdatePaymentMethod(ctx context.Context, merchantID, id string, in *tender.PaymentMethodInput) (*tender.PaymentMethod, error) {
 	errs := tender.FieldErrors{}
 	var pm *tender.PaymentMethod
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if pm, err = tx.PaymentMethodGet(ctx, merchantID, id); err != nil {
 			return err
@@ -200,7 +200,7 @@ func (s *Service) UpdatePaymentMethod(ctx context.Context, merchantID, id string
 // (refunds of its payments still need it).
 func (s *Service) DeletePaymentMethod(ctx context.Context, merchantID, id string) (*tender.PaymentMethod, error) {
 	var pm *tender.PaymentMethod
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := tx.PaymentMethodDelete(ctx, merchantID, id, s.now()); err != nil {
 			return err
 		}

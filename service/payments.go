@@ -17,11 +17,15 @@ var errNotPending = errors.New("transaction no longer pending")
 
 const unknownMessage = "The processor did not confirm the outcome; it will be resolved automatically. Retry with the same idempotency_id to get the result."
 
+// DefaultGatewayTimeout bounds each processor call unless configured (the
+// server's default and the serve flag's start from it).
+const DefaultGatewayTimeout = 15 * time.Second
+
 func (s *Service) gatewayTimeout() time.Duration {
 	if s.GatewayTimeout > 0 {
 		return s.GatewayTimeout
 	}
-	return 15 * time.Second
+	return DefaultGatewayTimeout
 }
 
 // Charge runs POST /charge (a sale, or a pre-authorization with pre_auth)
@@ -61,7 +65,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err != nil {
 		return nil, err
 	}
-	pm, sec, cust, err := s.Store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+	pm, sec, cust, err := s.store.PaymentMethodWithSecret(ctx, merchantID, pmID)
 	if err != nil || pm.DeletedAt != nil {
 		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
 			return nil, err
@@ -97,7 +101,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		PreAuth: typ == tender.TxPreAuth, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	err = s.Store.TransactionCreateClaimed(ctx, s.claimOf(merchantID, id, t.ID), t)
+	err = s.store.TransactionCreateClaimed(ctx, s.claimOf(merchantID, id, t.ID), t)
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
 	} else if err != nil {
@@ -211,7 +215,7 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	cur := *t
 	cur.UpdatedAt = tender.NewTime(s.now())
 	apply(&cur, res)
-	views, err := s.views(ctx, s.Store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
+	views, err := s.views(ctx, s.store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +225,7 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	}
 	out := &Result{View: views[0], Body: body, Outcome: outcomeOf(&cur)}
 	ev := s.newEvent(cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body)
-	switch err := s.Store.TransactionFinalize(ctx, &cur, ev, out.Outcome, string(body), s.now()); {
+	switch err := s.store.TransactionFinalize(ctx, &cur, ev, out.Outcome, string(body), s.now()); {
 	case tender.ErrorCode(err) == tender.ENOTFOUND:
 		return nil, errNotPending
 	case err != nil:
@@ -263,10 +267,10 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		out, err = s.finalizePaymentIn(ctx, tx, cur, res, gerr, known, fresh, optimistic)
 		return err
 	}
-	err := s.Store.InTx(ctx, txn)
+	err := s.store.InTx(ctx, txn)
 	if errors.Is(err, errNotPending) {
 		optimistic = false
-		err = s.Store.InTx(ctx, txn)
+		err = s.store.InTx(ctx, txn)
 	}
 	if err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ var errReplayed = errors.New("processor event already applied")
 // retries it once Tender knows that refund's reference; so is an event
 // about a payment whose processor call may still be answered.
 func (s *Service) ApplyProcessorEvent(ctx context.Context, name, merchantID string, payload []byte, header http.Header) error {
-	m, err := s.Store.MerchantGet(ctx, merchantID)
+	m, err := s.store.MerchantGet(ctx, merchantID)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Service) ApplyProcessorEvent(ctx context.Context, name, merchantID stri
 	case ev == nil:
 		return nil // a kind Tender does not act on
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		return s.applyProcessorEvent(ctx, tx, m, name, ev)
 	})
 	if errors.Is(err, errReplayed) {

@@ -107,7 +107,7 @@ func (s *Service) processorFor(ctx context.Context, merchantID string) (*process
 	if e != nil && now.Sub(e.checked) < processorCacheTTL {
 		return e, nil
 	}
-	m, err := s.Store.MerchantGet(ctx, merchantID)
+	m, err := s.store.MerchantGet(ctx, merchantID)
 	if err != nil {
 		return nil, err
 	}

@@ -11,20 +11,31 @@ import (
 
 // Customer returns one of the merchant's customers.
 func (s *Service) Customer(ctx context.Context, merchantID, id string) (*tender.Customer, error) {
-	return s.Store.CustomerGet(ctx, merchantID, id)
+	return s.store.CustomerGet(ctx, merchantID, id)
 }
 
 // Item returns one catalog item.
 func (s *Service) Item(ctx context.Context, merchantID, id string) (*tender.Item, error) {
-	return s.Store.ItemGet(ctx, merchantID, id)
+	return s.store.ItemGet(ctx, merchantID, id)
 }
 
 // Messages lists the merchant's outgoing emails and texts, newest first.
 func (s *Service) Messages(ctx context.Context, merchantID string, lp tender.ListParams) (*tender.Page[*tender.Message], error) {
-	return s.Store.MessageList(ctx, merchantID, lp)
+	return s.store.MessageList(ctx, merchantID, lp)
 }
 
 // PartnerMerchants lists a partner's merchants.
 func (s *Service) PartnerMerchants(ctx context.Context, partnerID string, lp tender.ListParams) (*tender.Page[*tender.Merchant], error) {
-	return s.Store.MerchantList(ctx, partnerID, lp)
+	return s.store.MerchantList(ctx, partnerID, lp)
+}
+
+// Merchant returns one merchant by id, whoever its partner (admin commands).
+func (s *Service) Merchant(ctx context.Context, id string) (*tender.Merchant, error) {
+	return s.store.MerchantGet(ctx, id)
+}
+
+// TeamUserByEmail returns the team user who signs in with email (admin
+// commands).
+func (s *Service) TeamUserByEmail(ctx context.Context, email string) (*tender.TeamUser, error) {
+	return s.store.TeamUserByEmail(ctx, email)
 }

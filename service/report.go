@@ -12,7 +12,7 @@ func (s *Service) Deposits(ctx context.Context, merchantID string, f tender.Depo
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.Store.DepositList(ctx, merchantID, f, lp)
+	return s.store.DepositList(ctx, merchantID, f, lp)
 }
 
 // DepositLines lists one deposit's transactions with their fees, in
@@ -23,7 +23,7 @@ func (s *Service) DepositLines(ctx context.Context, merchantID, depositID string
 		errs.Required("id")
 		return nil, errs.Err()
 	}
-	return s.Store.DepositLines(ctx, merchantID, depositID, lp)
+	return s.store.DepositLines(ctx, merchantID, depositID, lp)
 }
 
 // Report runs a statement report over f's range (validated here).
@@ -31,12 +31,12 @@ func (s *Service) Report(ctx context.Context, merchantID string, f tender.Report
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.Store.ReportSummary(ctx, merchantID, f)
+	return s.store.ReportSummary(ctx, merchantID, f)
 }
 
 // TeamSummary is the merchant's dashboard counts, computed now.
 func (s *Service) TeamSummary(ctx context.Context, merchantID string) (*tender.TeamSummary, error) {
-	sum, err := s.Store.TeamSummary(ctx, merchantID)
+	sum, err := s.store.TeamSummary(ctx, merchantID)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (s *Service) applySchedule(ctx context.Context, tx store.Executor, sc *tend
 func (s *Service) CreateSchedule(ctx context.Context, merchantID string, in *tender.ScheduleInput) (*tender.Schedule, error) {
 	now := tender.NewTime(s.now())
 	sc := &tender.Schedule{ID: tender.NewID(), MerchantID: merchantID, Active: true, CreatedAt: now, UpdatedAt: now}
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.applySchedule(ctx, tx, sc, in, true); err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (s *Service) CreateSchedule(ctx context.Context, merchantID string, in *ten
 // resumes it (occurrences missed while paused are skipped).
 func (s *Service) UpdateSchedule(ctx context.Context, merchantID, id string, in *tender.ScheduleInput) (*tender.Schedule, error) {
 	var sc *tender.Schedule
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if sc, err = tx.ScheduleGetForUpdate(ctx, merchantID, id); err != nil {
 			return err
@@ -84,7 +84,7 @@ func (s *Service) UpdateSchedule(ctx context.Context, merchantID, id string, in 
 // DeleteSchedule stops a schedule for good (status DELETED).
 func (s *Service) DeleteSchedule(ctx context.Context, merchantID, id string) (*tender.Schedule, error) {
 	var sc *tender.Schedule
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if sc, err = tx.ScheduleGetForUpdate(ctx, merchantID, id); err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Service) DeleteSchedule(ctx context.Context, merchantID, id string) (*t
 
 // Schedule returns a schedule with its status as of now.
 func (s *Service) Schedule(ctx context.Context, merchantID, id string) (*tender.Schedule, error) {
-	sc, err := s.Store.ScheduleGet(ctx, merchantID, id)
+	sc, err := s.store.ScheduleGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (s *Service) Schedule(ctx context.Context, merchantID, id string) (*tender.
 
 // Schedules lists schedules with their status as of now.
 func (s *Service) Schedules(ctx context.Context, merchantID string, f tender.ScheduleFilter, lp tender.ListParams) (*tender.Page[*tender.Schedule], error) {
-	page, err := s.Store.ScheduleList(ctx, merchantID, f, lp)
+	page, err := s.store.ScheduleList(ctx, merchantID, f, lp)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (s *Service) Schedules(ctx context.Context, merchantID string, f tender.Sch
 func (s *Service) RunSchedules(ctx context.Context) (created, charged int, err error) {
 	now := s.now()
 	for {
-		due, err := s.Store.SchedulesDue(ctx, now, 100)
+		due, err := s.store.SchedulesDue(ctx, now, 100)
 		if err != nil {
 			return created, charged, err
 		}
@@ -158,7 +158,7 @@ func (s *Service) RunSchedules(ctx context.Context) (created, charged int, err e
 			break
 		}
 	}
-	due, err := s.Store.InvoicesAutopayDue(ctx, now, 100)
+	due, err := s.store.InvoicesAutopayDue(ctx, now, 100)
 	if err != nil {
 		return created, charged, err
 	}
@@ -179,7 +179,7 @@ func (s *Service) runOccurrence(ctx context.Context, ref store.Ref, now time.Tim
 	n := 0
 	for {
 		done := true
-		err := s.Store.InTx(ctx, func(tx store.Executor) error {
+		err := s.store.InTx(ctx, func(tx store.Executor) error {
 			sc, err := tx.ScheduleGetForUpdate(ctx, ref.MerchantID, ref.ID)
 			if err != nil {
 				return err
@@ -236,7 +236,7 @@ func (s *Service) runOccurrence(ctx context.Context, ref store.Ref, now time.Tim
 // (the idempotency_id is derived from the invoice), and records that it was
 // attempted. It reports whether a charge was made or declined now.
 func (s *Service) autopay(ctx context.Context, ref store.Ref) (bool, error) {
-	inv, err := s.Store.InvoiceGet(ctx, ref.MerchantID, ref.ID)
+	inv, err := s.store.InvoiceGet(ctx, ref.MerchantID, ref.ID)
 	if err != nil {
 		return false, err
 	}
@@ -255,7 +255,7 @@ func (s *Service) autopay(ctx context.Context, ref store.Ref) (bool, error) {
 	default:
 		return false, err
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.InvoiceGetForUpdate(ctx, ref.MerchantID, ref.ID)
 		if err != nil || cur.AutopayDone {
 			return err

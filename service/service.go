@@ -16,7 +16,7 @@ import (
 
 // Service holds the dependencies of every operation.
 type Service struct {
-	Store store.Store
+	store store.Store
 	// Now is the clock; tests inject their own. Clock, when set, is the
 	// one Now reads, which a sandbox server can advance (AdvanceClock).
 	Now   func() time.Time
@@ -70,7 +70,7 @@ type Service struct {
 
 // New returns a Service on s with the real clock.
 func New(s store.Store) *Service {
-	return &Service{Store: s, Now: time.Now}
+	return &Service{store: s, Now: time.Now}
 }
 
 func (s *Service) log() *slog.Logger {

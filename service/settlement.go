@@ -23,7 +23,7 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 	// payments after it still settle in this batch.
 	var after *tender.Transaction
 	for {
-		ts, err := s.Store.TransactionsUnsettled(ctx, merchantID, before, after, cmp.Or(s.SettlePage, 200))
+		ts, err := s.store.TransactionsUnsettled(ctx, merchantID, before, after, cmp.Or(s.SettlePage, 200))
 		if err != nil || len(ts) == 0 {
 			return settled, err
 		}
@@ -58,7 +58,7 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 
 func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID string, st *gateway.Settlement) (bool, error) {
 	done := false
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID)
 		if err != nil {
 			return err

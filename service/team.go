@@ -60,7 +60,7 @@ func (s *Service) CreateTeamUser(ctx context.Context, merchantID string, in *ten
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if _, err := s.Store.MerchantGet(ctx, merchantID); err != nil {
+	if _, err := s.store.MerchantGet(ctx, merchantID); err != nil {
 		return nil, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcryptCost)
@@ -75,7 +75,7 @@ func (s *Service) createTeamUser(ctx context.Context, merchantID, name, email, r
 	now := s.now()
 	u := &tender.TeamUser{ID: tender.NewID(), MerchantID: merchantID, Name: name, Email: email, PasswordHash: hash,
 		Role: role, CreatedAt: now, UpdatedAt: now}
-	if err := s.Store.TeamUserCreate(ctx, u); err != nil {
+	if err := s.store.TeamUserCreate(ctx, u); err != nil {
 		if tender.ErrorCode(err) == tender.ECONFLICT {
 			errs := tender.FieldErrors{}
 			errs.Add("email", "The email has already been taken.")
@@ -90,7 +90,7 @@ func (s *Service) createTeamUser(ctx context.Context, merchantID, name, email, r
 // it with an unusable random password: the sandbox owner signs in with the
 // one-time links the start banner prints.
 func (s *Service) EnsureSandboxOwner(ctx context.Context, merchantID, email string) (*tender.TeamUser, error) {
-	u, err := s.Store.TeamUserByEmail(ctx, email)
+	u, err := s.store.TeamUserByEmail(ctx, email)
 	if err == nil || tender.ErrorCode(err) != tender.ENOTFOUND {
 		return u, err
 	}
@@ -107,7 +107,7 @@ const noPassword = "!"
 func (s *Service) CreateSignInLink(ctx context.Context, u *tender.TeamUser) (string, error) {
 	token, hash := newToken()
 	now := s.now()
-	err := s.Store.TeamSessionCreate(ctx, &tender.TeamSession{TokenHash: hash, Kind: tender.SessionKindLink,
+	err := s.store.TeamSessionCreate(ctx, &tender.TeamSession{TokenHash: hash, Kind: tender.SessionKindLink,
 		UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SignInLinkTTL)})
 	return token, err
 }
@@ -128,7 +128,7 @@ func (s *Service) dummyPasswordCheck(password string) {
 // Every failure is the same EUNAUTHORIZED, and an unknown email costs as
 // much as a wrong password.
 func (s *Service) SignIn(ctx context.Context, email, password string) (*DashboardSession, error) {
-	u, err := s.Store.TeamUserByEmail(ctx, email)
+	u, err := s.store.TeamUserByEmail(ctx, email)
 	if err != nil {
 		if tender.ErrorCode(err) != tender.ENOTFOUND {
 			return nil, err
@@ -155,7 +155,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (*Dashboar
 // SignInWithLink spends a one-time sign-in link and opens a session;
 // EUNAUTHORIZED when the link is unknown, expired or spent.
 func (s *Service) SignInWithLink(ctx context.Context, token string) (*DashboardSession, error) {
-	u, err := s.Store.TeamLinkUse(ctx, TokenHash(token), s.now())
+	u, err := s.store.TeamLinkUse(ctx, TokenHash(token), s.now())
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && u.Disabled {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "This sign-in link has expired or was already used.")
 	} else if err != nil {
@@ -165,7 +165,7 @@ func (s *Service) SignInWithLink(ctx context.Context, token string) (*DashboardS
 }
 
 func (s *Service) openSession(ctx context.Context, u *tender.TeamUser) (*DashboardSession, error) {
-	m, err := s.Store.MerchantGet(ctx, u.MerchantID)
+	m, err := s.store.MerchantGet(ctx, u.MerchantID)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func (s *Service) openSession(ctx context.Context, u *tender.TeamUser) (*Dashboa
 	now := s.now()
 	sess := &tender.TeamSession{TokenHash: hash, Kind: tender.SessionKindSession, UserID: u.ID, CreatedAt: now,
 		ExpiresAt: now.Add(SessionTTL)}
-	if err := s.Store.TeamSessionCreate(ctx, sess); err != nil {
+	if err := s.store.TeamSessionCreate(ctx, sess); err != nil {
 		return nil, err
 	}
 	return &DashboardSession{Token: token, ExpiresAt: sess.ExpiresAt, User: u, Merchant: m}, nil
@@ -185,13 +185,13 @@ func (s *Service) Session(ctx context.Context, token string) (*DashboardSession,
 	if token == "" {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
 	}
-	sess, u, err := s.Store.TeamSessionGet(ctx, TokenHash(token), s.now())
+	sess, u, err := s.store.TeamSessionGet(ctx, TokenHash(token), s.now())
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && u.Disabled {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
 	} else if err != nil {
 		return nil, err
 	}
-	m, err := s.Store.MerchantGet(ctx, u.MerchantID)
+	m, err := s.store.MerchantGet(ctx, u.MerchantID)
 	if err != nil {
 		return nil, err
 	}
@@ -200,12 +200,12 @@ func (s *Service) Session(ctx context.Context, token string) (*DashboardSession,
 
 // SignOut ends the session of token.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	return s.Store.TeamSessionDelete(ctx, TokenHash(token))
+	return s.store.TeamSessionDelete(ctx, TokenHash(token))
 }
 
 // SweepTeamSessions deletes expired sessions and sign-in links.
 func (s *Service) SweepTeamSessions(ctx context.Context) (int, error) {
-	return s.Store.TeamSessionsDeleteExpired(ctx, s.now())
+	return s.store.TeamSessionsDeleteExpired(ctx, s.now())
 }
 
 // RefundAs refunds a payment for a signed-in team user: EFORBIDDEN for

@@ -39,7 +39,7 @@ func (s *Service) MerchantSettingsAs(ctx context.Context, u *tender.TeamUser) (*
 	if err := mayAdminister(u, "change the settings"); err != nil {
 		return nil, err
 	}
-	return s.Store.MerchantGet(ctx, u.MerchantID)
+	return s.store.MerchantGet(ctx, u.MerchantID)
 }
 
 // UpdateMerchantAs changes the user's merchant's details: its name,

@@ -14,7 +14,7 @@ import (
 // in one transaction; the cached principals forget the old merchant.
 func (s *Service) updateOwnMerchant(ctx context.Context, merchantID string, change func(tx store.Executor, m *tender.Merchant) error) (*tender.Merchant, error) {
 	var m *tender.Merchant
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		var err error
 		if m, err = tx.MerchantGet(ctx, merchantID); err != nil {
 			return err
@@ -92,5 +92,5 @@ func (s *Service) SetLogo(ctx context.Context, merchantID string, data []byte) (
 // Logo returns a merchant's logo for the public logo route; ENOTFOUND when
 // it has none.
 func (s *Service) Logo(ctx context.Context, merchantID string) (*tender.Logo, error) {
-	return s.Store.MerchantLogoGet(ctx, merchantID)
+	return s.store.MerchantLogoGet(ctx, merchantID)
 }

@@ -18,7 +18,7 @@ func (s *Service) TeamUsers(ctx context.Context, merchantID string) ([]*tender.T
 	out := []*tender.TeamUser{}
 	var after *tender.TeamUser
 	for {
-		page, err := s.Store.TeamUserList(ctx, merchantID, after, teamPage)
+		page, err := s.store.TeamUserList(ctx, merchantID, after, teamPage)
 		if err != nil {
 			return nil, err
 		}
@@ -33,7 +33,7 @@ func (s *Service) TeamUsers(ctx context.Context, merchantID string) ([]*tender.T
 // TeamUser returns one of a merchant's team users; 404 for another
 // merchant's.
 func (s *Service) TeamUser(ctx context.Context, merchantID, id string) (*tender.TeamUser, error) {
-	return s.Store.TeamUserGet(ctx, merchantID, id)
+	return s.store.TeamUserGet(ctx, merchantID, id)
 }
 
 // UpdateTeamUser changes a team user's name, role, enabled flag or
@@ -55,7 +55,7 @@ func (s *Service) UpdateTeamUser(ctx context.Context, merchantID, id string, in 
 		hash = string(h)
 	}
 	var out *tender.TeamUser
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		owners, err := tx.TeamOwnersLock(ctx, merchantID)
 		if err != nil {
 			return err

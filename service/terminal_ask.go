@@ -48,7 +48,7 @@ func (s *Service) TerminalAsk(ctx context.Context, merchantID, kind string, in *
 		return nil, err
 	}
 	if kind == tender.TermTokenize {
-		merchant, err := s.Store.MerchantGet(ctx, merchantID)
+		merchant, err := s.store.MerchantGet(ctx, merchantID)
 		if err != nil {
 			return nil, err
 		}
@@ -56,7 +56,7 @@ func (s *Service) TerminalAsk(ctx context.Context, merchantID, kind string, in *
 			return nil, invalid("register_id", "Card-present tokenization is not enabled for this merchant.")
 		}
 		if id := a.Params.CustomerID; id != "" {
-			if cu, err := s.Store.CustomerGet(ctx, merchantID, id); err != nil || cu.DeletedAt != nil {
+			if cu, err := s.store.CustomerGet(ctx, merchantID, id); err != nil || cu.DeletedAt != nil {
 				return nil, invalid("customer_id", "The selected customer id is invalid.")
 			}
 		}
@@ -68,7 +68,7 @@ func (s *Service) TerminalAsk(ctx context.Context, merchantID, kind string, in *
 	params, _ := json.Marshal(a.Params)
 	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, Kind: kind,
 		Params: params, State: tender.TermQueued, CreatedAt: tender.NewTime(s.now())}
-	if err := s.Store.TerminalRequestCreate(ctx, req); err != nil {
+	if err := s.store.TerminalRequestCreate(ctx, req); err != nil {
 		return nil, err
 	}
 	s.wakeRegister(reg.ID)
@@ -97,7 +97,7 @@ func (s *Service) TerminalAsk(ctx context.Context, merchantID, kind string, in *
 	case tender.TermSignature:
 		out.Signature = res.Signature
 	case tender.TermTokenize:
-		if out.PaymentMethod, err = s.Store.PaymentMethodGet(ctx, merchantID, res.PaymentMethodID); err != nil {
+		if out.PaymentMethod, err = s.store.PaymentMethodGet(ctx, merchantID, res.PaymentMethodID); err != nil {
 			return nil, err
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Service) answerAsk(ctx context.Context, req *tender.TerminalRequest, p 
 			res.Signature, res.Message = ans.Signature, "Thank you for signing."
 		}
 	}
-	if err := s.finishRequest(ctx, s.Store, req, res); err != nil {
+	if err := s.finishRequest(ctx, s.store, req, res); err != nil {
 		return nil, err
 	}
 	return s.recordedOutcome(ctx, req)
@@ -161,7 +161,7 @@ func (s *Service) answerTokenize(ctx context.Context, req *tender.TerminalReques
 		res.Error = "A wallet card (Apple Pay, Google Pay) cannot be tokenized; present the card itself."
 	}
 	if res.Error != "" || res.Cancelled {
-		if err := s.finishRequest(ctx, s.Store, req, res); err != nil {
+		if err := s.finishRequest(ctx, s.store, req, res); err != nil {
 			return nil, err
 		}
 		return s.recordedOutcome(ctx, req)
@@ -172,7 +172,7 @@ func (s *Service) answerTokenize(ctx context.Context, req *tender.TerminalReques
 	month, year := tender.ValidateCardExp(errs, card.Exp, s.Now())
 	if errs.Err() != nil || !tender.Luhn(number) || len(number) < 12 || len(number) > 19 {
 		res.Error = "The card could not be read."
-		if err := s.finishRequest(ctx, s.Store, req, res); err != nil {
+		if err := s.finishRequest(ctx, s.store, req, res); err != nil {
 			return nil, err
 		}
 		return s.recordedOutcome(ctx, req)
@@ -195,7 +195,7 @@ func (s *Service) answerTokenize(ctx context.Context, req *tender.TerminalReques
 	if secret.SealedNumber, err = s.Vault.Seal([]byte(number), sealAAD("number", pm.ID)); err != nil {
 		return nil, err
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TerminalRequestGetForUpdate(ctx, req.MerchantID, req.ID)
 		if err != nil {
 			return err

@@ -24,7 +24,7 @@ type BatchResult struct {
 // the processor (and flagged), then its unsettled payments are settled, so
 // they can be refunded and no longer voided.
 func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID string) (*BatchResult, error) {
-	reg, err := s.Store.RegisterGet(ctx, merchantID, registerID)
+	reg, err := s.store.RegisterGet(ctx, merchantID, registerID)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 	// payments after it.
 	var after *tender.Transaction
 	for {
-		ts, err := s.Store.TerminalTransactionsUnsettled(ctx, merchantID, reg.ID, now.Add(time.Second), after, cmp.Or(s.SettlePage, 200))
+		ts, err := s.store.TerminalTransactionsUnsettled(ctx, merchantID, reg.ID, now.Add(time.Second), after, cmp.Or(s.SettlePage, 200))
 		if err != nil {
 			return out, err
 		}
@@ -56,7 +56,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 					continue
 				}
 				out.OfflineCapture++
-				if t, err = s.Store.TransactionGet(ctx, merchantID, t.ID); err != nil {
+				if t, err = s.store.TransactionGet(ctx, merchantID, t.ID); err != nil {
 					return out, err
 				}
 			}
@@ -84,7 +84,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 			}
 		}
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		r, err := tx.RegisterGetForUpdate(ctx, merchantID, reg.ID)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 // close. A decline turns the payment FAILED (flagged in meta), as the
 // device's approval did not hold.
 func (s *Service) captureOffline(ctx context.Context, t *tender.Transaction) (bool, error) {
-	pm, sec, _, err := s.Store.PaymentMethodWithSecret(ctx, t.MerchantID, t.PaymentMethodID)
+	pm, sec, _, err := s.store.PaymentMethodWithSecret(ctx, t.MerchantID, t.PaymentMethodID)
 	if err != nil {
 		return false, err
 	}
@@ -119,7 +119,7 @@ func (s *Service) captureOffline(ctx context.Context, t *tender.Transaction) (bo
 		return false, nil // tried again at the next batch
 	}
 	ok := false
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID)
 		if err != nil || cur.GatewayRef != "" {
 			return err
@@ -168,7 +168,7 @@ func (s *Service) BatchDue(ctx context.Context, reg *tender.Register) (bool, err
 	if due.After(now) {
 		due = due.AddDate(0, 0, -1)
 	}
-	cur, err := s.Store.RegisterGet(ctx, reg.MerchantID, reg.ID)
+	cur, err := s.store.RegisterGet(ctx, reg.MerchantID, reg.ID)
 	if err != nil {
 		return false, err
 	}

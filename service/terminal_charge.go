@@ -38,16 +38,16 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 		return nil, err
 	}
 	if c.CustomerID != "" {
-		if cu, err := s.Store.CustomerGet(ctx, merchantID, c.CustomerID); err != nil || cu.DeletedAt != nil {
+		if cu, err := s.store.CustomerGet(ctx, merchantID, c.CustomerID); err != nil || cu.DeletedAt != nil {
 			return nil, invalid("customer_id", "The selected customer id is invalid.")
 		}
 	}
 	if c.InvoiceID != "" {
-		if inv, err := s.Store.InvoiceGet(ctx, merchantID, c.InvoiceID); err != nil || inv.DeletedAt != nil {
+		if inv, err := s.store.InvoiceGet(ctx, merchantID, c.InvoiceID); err != nil || inv.DeletedAt != nil {
 			return nil, invalid("invoice_id", "The selected invoice id is invalid.")
 		}
 	}
-	merchant, err := s.Store.MerchantGet(ctx, merchantID)
+	merchant, err := s.store.MerchantGet(ctx, merchantID)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 	})
 	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: t.ID,
 		Kind: kind, Amount: c.Total, Params: params, State: tender.TermQueued, CreatedAt: now}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func (s *Service) TerminalCharge(ctx context.Context, merchantID string, in *ten
 // terminalReplay answers a repeated idempotency_id: the first answer when
 // it is final, else the transaction as it stands (still PENDING).
 func (s *Service) terminalReplay(ctx context.Context, merchantID string, id *idem) (*Result, error) {
-	rec, err := s.Store.IdempotencyGet(ctx, merchantID, id.scope, id.key)
+	rec, err := s.store.IdempotencyGet(ctx, merchantID, id.scope, id.key)
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +122,11 @@ func (s *Service) terminalReplay(ctx context.Context, merchantID string, id *ide
 
 // transactionResult is the current view of a transaction as a Result.
 func (s *Service) transactionResult(ctx context.Context, merchantID, id string) (*Result, error) {
-	t, err := s.Store.TransactionGet(ctx, merchantID, id)
+	t, err := s.store.TransactionGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.View(ctx, s.Store, t)
+	v, err := s.View(ctx, s.store, t)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (s *Service) waitTerminal(ctx context.Context, merchantID, requestID string
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		r, err := s.Store.TerminalRequestGet(ctx, merchantID, requestID)
+		r, err := s.store.TerminalRequestGet(ctx, merchantID, requestID)
 		if err == nil && (r.State == tender.TermDone || r.State == tender.TermExpired) {
 			return r
 		}
@@ -197,7 +197,7 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 		// A retry: the original as the first request left it.
 		return s.terminalReplay(ctx, merchantID, id)
 	}
-	parent, err := s.Store.TransactionGet(ctx, merchantID, parentID)
+	parent, err := s.store.TransactionGet(ctx, merchantID, parentID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, invalid("transaction_id", "The selected transaction id is invalid.")
 	} else if err != nil {
@@ -212,7 +212,7 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	if parent.Source != SourceTerminal || parent.ParentID != "" {
 		return nil, invalid("transaction_id", "Only a terminal transaction can be "+pastTense(op)+" on a terminal; use POST /transaction/{id}/"+op+".")
 	}
-	orig, err := s.Store.TerminalRequestByTransaction(ctx, parent.ID)
+	orig, err := s.store.TerminalRequestByTransaction(ctx, parent.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -223,11 +223,11 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 		}
 	} else if op == tender.OpVoid && !either {
 		return nil, invalid("register", "The register field is required.")
-	} else if reg, err = s.Store.RegisterGet(ctx, merchantID, orig.RegisterID); err != nil {
+	} else if reg, err = s.store.RegisterGet(ctx, merchantID, orig.RegisterID); err != nil {
 		return nil, err
 	}
 	if op == tender.OpRefund {
-		if pm, err := s.Store.PaymentMethodGet(ctx, merchantID, parent.PaymentMethodID); err == nil && cpTokenized(pm) {
+		if pm, err := s.store.PaymentMethodGet(ctx, merchantID, parent.PaymentMethodID); err == nil && cpTokenized(pm) {
 			// A card-present tokenized card is refunded without the card.
 			if either {
 				return s.Act(ctx, merchantID, parent.ID, tender.OpVoidOrRefund, &tender.ActionInput{Total: in.Total, IdempotencyID: idemKey})
@@ -253,7 +253,7 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	now := tender.NewTime(s.now())
 	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, TransactionID: parent.ID,
 		Kind: kind, Amount: amount, Params: params, State: tender.TermQueued, CreatedAt: now}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, parent.ID); err != nil {
 			return err
 		}
@@ -278,7 +278,7 @@ func (s *Service) TerminalAction(ctx context.Context, merchantID, op string, in 
 	_ = json.Unmarshal(r.Result, &res)
 	if (res.Error != "" || res.Cancelled) && id != nil {
 		// Nothing moved: a retry with the key goes to the device again.
-		if err := s.Store.IdempotencyDelete(ctx, merchantID, id.scope, id.key); err != nil {
+		if err := s.store.IdempotencyDelete(ctx, merchantID, id.scope, id.key); err != nil {
 			return nil, err
 		}
 	}
@@ -334,7 +334,7 @@ func (s *Service) TerminalPrompt(ctx context.Context, merchantID string, in *ten
 	params, _ := json.Marshal(tender.TerminalParams{Message: msg})
 	req := &tender.TerminalRequest{ID: tender.NewID(), MerchantID: merchantID, RegisterID: reg.ID, Kind: tender.TermPrompt,
 		Amount: total, Params: params, State: tender.TermQueued, CreatedAt: tender.NewTime(s.now())}
-	if err := s.Store.TerminalRequestCreate(ctx, req); err != nil {
+	if err := s.store.TerminalRequestCreate(ctx, req); err != nil {
 		return nil, err
 	}
 	s.wakeRegister(reg.ID)
@@ -368,24 +368,24 @@ type TerminalStatus struct {
 
 // GetTerminalStatus reports a terminal transaction's state.
 func (s *Service) GetTerminalStatus(ctx context.Context, merchantID, registerID, transactionID string) (*TerminalStatus, error) {
-	t, err := s.Store.TransactionGet(ctx, merchantID, transactionID)
+	t, err := s.store.TransactionGet(ctx, merchantID, transactionID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := s.Store.TerminalRequestByTransaction(ctx, t.ID)
+	req, err := s.store.TerminalRequestByTransaction(ctx, t.ID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, tender.NotFound("transaction")
 	} else if err != nil {
 		return nil, err
 	}
-	reg, err := s.Store.RegisterGet(ctx, merchantID, req.RegisterID)
+	reg, err := s.store.RegisterGet(ctx, merchantID, req.RegisterID)
 	if err != nil {
 		return nil, err
 	}
 	if registerID != reg.ID && registerID != strconv.Itoa(reg.RegisterNum) {
 		return nil, tender.NotFound("transaction")
 	}
-	v, err := s.View(ctx, s.Store, t)
+	v, err := s.View(ctx, s.store, t)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (s *Service) Pair(ctx context.Context, code, serial string) (*Pairing, erro
 	}
 	var out *Pairing
 	failed := false
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		r, err := tx.RegisterByPairingCode(ctx, hashSecret(code))
 		now := tender.NewTime(s.now())
 		if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && (r.PairingExpiresAt == nil || !now.Before(r.PairingExpiresAt.Time)) {
@@ -54,7 +54,7 @@ func (s *Service) Pair(ctx context.Context, code, serial string) (*Pairing, erro
 	if failed {
 		// Counted in the database, so every server instance sees the same
 		// count; the answer stays the same 401 whatever was counted.
-		if ferr := s.Store.RegisterPairingFailed(ctx, pairingLocator(code), PairingMaxFailures, s.now()); ferr != nil {
+		if ferr := s.store.RegisterPairingFailed(ctx, pairingLocator(code), PairingMaxFailures, s.now()); ferr != nil {
 			return nil, ferr
 		}
 	}
@@ -81,7 +81,7 @@ func (s *Service) DeviceRegister(ctx context.Context, token string) (*tender.Reg
 	if !strings.HasPrefix(token, "tnd_dev_") {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
 	}
-	r, err := s.Store.RegisterByDeviceToken(ctx, hashSecret(token))
+	r, err := s.store.RegisterByDeviceToken(ctx, hashSecret(token))
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
 	}
@@ -90,26 +90,26 @@ func (s *Service) DeviceRegister(ctx context.Context, token string) (*tender.Reg
 
 // TouchRegister records that the device was heard from now.
 func (s *Service) TouchRegister(ctx context.Context, registerID string) error {
-	return s.Store.RegisterTouch(ctx, registerID, s.now())
+	return s.store.RegisterTouch(ctx, registerID, s.now())
 }
 
 // NextTerminalRequest claims the register's oldest queued request for
 // delivery (nil when there is none).
 func (s *Service) NextTerminalRequest(ctx context.Context, registerID string) (*tender.TerminalRequest, error) {
 	now := s.now()
-	return s.Store.TerminalRequestClaim(ctx, registerID, now, now.Add(-tender.TerminalResolveWindow))
+	return s.store.TerminalRequestClaim(ctx, registerID, now, now.Add(-tender.TerminalResolveWindow))
 }
 
 // OpenTerminalRequests are the register's delivered, unanswered requests
 // (sent again when the device reconnects).
 func (s *Service) OpenTerminalRequests(ctx context.Context, registerID string) ([]*tender.TerminalRequest, error) {
-	return s.Store.TerminalRequestsOpen(ctx, registerID, s.now().Add(-tender.TerminalResolveWindow))
+	return s.store.TerminalRequestsOpen(ctx, registerID, s.now().Add(-tender.TerminalResolveWindow))
 }
 
 // ExpireTerminalRequests gives up on requests older than the resolution
 // window; their transactions stay PENDING for manual resolution.
 func (s *Service) ExpireTerminalRequests(ctx context.Context) (int, error) {
-	return s.Store.TerminalRequestsExpire(ctx, s.now().Add(-tender.TerminalResolveWindow))
+	return s.store.TerminalRequestsExpire(ctx, s.now().Add(-tender.TerminalResolveWindow))
 }
 
 // TerminalAnswer records a device's answer to a request and returns what
@@ -118,7 +118,7 @@ func (s *Service) ExpireTerminalRequests(ctx context.Context) (int, error) {
 // the recorded outcome and moves no money twice: the processor call is
 // keyed by the transaction id, refunds and voids by the request id.
 func (s *Service) TerminalAnswer(ctx context.Context, reg *tender.Register, ans *tender.DeviceAnswer) (*tender.DeviceOutcome, error) {
-	req, err := s.Store.TerminalRequestGet(ctx, reg.MerchantID, ans.RequestID)
+	req, err := s.store.TerminalRequestGet(ctx, reg.MerchantID, ans.RequestID)
 	if err != nil || req.RegisterID != reg.ID {
 		return nil, tender.NotFound("terminal request")
 	}
@@ -139,7 +139,7 @@ func (s *Service) TerminalAnswer(ctx context.Context, reg *tender.Register, ans 
 		if !res.Cancelled {
 			res.Answer = &ans.Answer
 		}
-		if err := s.finishRequest(ctx, s.Store, req, res); err != nil {
+		if err := s.finishRequest(ctx, s.store, req, res); err != nil {
 			return nil, err
 		}
 		return s.recordedOutcome(ctx, req)
@@ -183,7 +183,7 @@ func (s *Service) recordedOutcome(ctx context.Context, req *tender.TerminalReque
 			out.Message = "The customer answered yes."
 		}
 	case res.TransactionID != "":
-		t, err := s.Store.TransactionGet(ctx, req.MerchantID, res.TransactionID)
+		t, err := s.store.TransactionGet(ctx, req.MerchantID, res.TransactionID)
 		if err != nil {
 			return nil, err
 		}
@@ -220,11 +220,11 @@ func (s *Service) answerPayment(ctx context.Context, reg *tender.Register, req *
 		}
 		return s.recordedOutcome(ctx, req)
 	}
-	merchant, err := s.Store.MerchantGet(ctx, req.MerchantID)
+	merchant, err := s.store.MerchantGet(ctx, req.MerchantID)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.Store.TransactionGet(ctx, req.MerchantID, req.TransactionID)
+	t, err := s.store.TransactionGet(ctx, req.MerchantID, req.TransactionID)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +233,7 @@ func (s *Service) answerPayment(ctx context.Context, reg *tender.Register, req *
 			return nil, err
 		}
 	}
-	t, err = s.Store.TransactionGet(ctx, req.MerchantID, req.TransactionID)
+	t, err = s.store.TransactionGet(ctx, req.MerchantID, req.TransactionID)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func opOf(t *tender.Transaction) gateway.Op {
 }
 
 func (s *Service) outcomeOf(ctx context.Context, req *tender.TerminalRequest) (*tender.DeviceOutcome, error) {
-	cur, err := s.Store.TerminalRequestGet(ctx, req.MerchantID, req.ID)
+	cur, err := s.store.TerminalRequestGet(ctx, req.MerchantID, req.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +345,7 @@ func (s *Service) presentCard(ctx context.Context, merchant *tender.Merchant, re
 			tip = v
 		}
 	}
-	return s.Store.InTx(ctx, func(tx store.Executor) error {
+	return s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TerminalRequestGetForUpdate(ctx, req.MerchantID, req.ID)
 		if err != nil {
 			return err
@@ -424,7 +424,7 @@ func (s *Service) presentCard(ctx context.Context, merchant *tender.Merchant, re
 // failTerminal records a payment the device did not complete (cancelled,
 // timed out, unreadable card).
 func (s *Service) failTerminal(ctx context.Context, req *tender.TerminalRequest, msg string, cancelled bool) error {
-	return s.Store.InTx(ctx, func(tx store.Executor) error {
+	return s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TerminalRequestGetForUpdate(ctx, req.MerchantID, req.ID)
 		if err != nil || cur.State == tender.TermDone {
 			return err
@@ -487,11 +487,11 @@ func (s *Service) answerAction(ctx context.Context, req *tender.TerminalRequest,
 	case op == tender.OpRefund && (ans.Status != tender.AnswerCard || ans.Card == nil):
 		res.Error = "A refund needs the original card presented on the terminal."
 	case op == tender.OpRefund:
-		parent, err := s.Store.TransactionGet(ctx, req.MerchantID, params.ParentID)
+		parent, err := s.store.TransactionGet(ctx, req.MerchantID, params.ParentID)
 		if err != nil {
 			return nil, err
 		}
-		pm, err := s.Store.PaymentMethodGet(ctx, req.MerchantID, parent.PaymentMethodID)
+		pm, err := s.store.PaymentMethodGet(ctx, req.MerchantID, parent.PaymentMethodID)
 		fp := s.Fingerprinter.Fingerprint(tender.MethodCard, tender.NormalizeCardNumber(ans.Card.Number))
 		if err != nil || pm.Fingerprint != fp {
 			res.Error = "The card presented is not the card of the original transaction."
@@ -517,7 +517,7 @@ func (s *Service) answerAction(ctx context.Context, req *tender.TerminalRequest,
 			res.Message = "The processor declined the " + op + "."
 		}
 	}
-	if err := s.finishRequest(ctx, s.Store, req, res); err != nil {
+	if err := s.finishRequest(ctx, s.store, req, res); err != nil {
 		return nil, err
 	}
 	return s.recordedOutcome(ctx, req)

@@ -59,14 +59,14 @@ func (s *Service) CreateRegister(ctx context.Context, merchantID string, in *ten
 	r.PairingCodeHash, r.PairingExpiresAt = hashSecret(code), &exp
 	var err error
 	for range 3 { // register_num races with a concurrent create: take the next one
-		if err = s.Store.RegisterCreate(ctx, r); tender.ErrorCode(err) != tender.ECONFLICT {
+		if err = s.store.RegisterCreate(ctx, r); tender.ErrorCode(err) != tender.ECONFLICT {
 			break
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.RegisterSetPairingLocator(ctx, r.ID, pairingLocator(code)); err != nil {
+	if err := s.store.RegisterSetPairingLocator(ctx, r.ID, pairingLocator(code)); err != nil {
 		return nil, err
 	}
 	return &NewRegister{Register: s.registerView(r), PairingCode: code, PairingExpiresAt: exp}, nil
@@ -76,7 +76,7 @@ func (s *Service) CreateRegister(ctx context.Context, merchantID string, in *ten
 // token (a replaced or stolen device).
 func (s *Service) RePairRegister(ctx context.Context, merchantID, id string) (*NewRegister, error) {
 	var out *NewRegister
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		r, err := tx.RegisterGetForUpdate(ctx, merchantID, id)
 		if err != nil {
 			return err
@@ -102,7 +102,7 @@ func (s *Service) RePairRegister(ctx context.Context, merchantID, id string) (*N
 
 // ListRegisters lists the merchant's registers (GET /terminal/register).
 func (s *Service) ListRegisters(ctx context.Context, merchantID string) ([]*tender.Register, error) {
-	rs, err := s.Store.RegisterList(ctx, merchantID)
+	rs, err := s.store.RegisterList(ctx, merchantID)
 	for _, r := range rs {
 		s.registerView(r)
 	}
@@ -111,7 +111,7 @@ func (s *Service) ListRegisters(ctx context.Context, merchantID string) ([]*tend
 
 // GetRegister returns one register.
 func (s *Service) GetRegister(ctx context.Context, merchantID, id string) (*tender.Register, error) {
-	r, err := s.Store.RegisterGet(ctx, merchantID, id)
+	r, err := s.store.RegisterGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (s *Service) GetRegister(ctx context.Context, merchantID, id string) (*tend
 // UpdateRegister changes a register's nickname, serial, tip and batch time.
 func (s *Service) UpdateRegister(ctx context.Context, merchantID, id string, in *tender.RegisterInput) (*tender.Register, error) {
 	var out *tender.Register
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		r, err := tx.RegisterGetForUpdate(ctx, merchantID, id)
 		if err != nil {
 			return err
@@ -146,9 +146,9 @@ func (s *Service) resolveRegister(ctx context.Context, merchantID, id string, nu
 	var r *tender.Register
 	var err error
 	if id != "" {
-		r, err = s.Store.RegisterGet(ctx, merchantID, id)
+		r, err = s.store.RegisterGet(ctx, merchantID, id)
 	} else {
-		r, err = s.Store.RegisterGetByNum(ctx, merchantID, num)
+		r, err = s.store.RegisterGetByNum(ctx, merchantID, num)
 	}
 	if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && r.DeletedAt != nil {
 		return nil, invalid("register", "The selected register is invalid.")

@@ -36,7 +36,7 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 	}
 	var parent, child *tender.Transaction
 	childID := tender.NewID()
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		// Claim the key first: a duplicate replays the first answer even when
 		// the parent has changed since (e.g. is now fully refunded).
 		if err := s.claim(ctx, tx, merchantID, id, childID); err != nil {
@@ -174,7 +174,7 @@ func pastTense(kind string) string {
 // one database transaction with the events and the idempotent response.
 func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, res *gateway.Result, gerr error) (*Result, error) {
 	var out Result
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		c, err := tx.TransactionGetForUpdate(ctx, child.MerchantID, child.ID)
 		if err != nil {
 			return err
@@ -259,7 +259,7 @@ func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, 
 // processor never received is fenced there and recorded as failed, so it
 // can never be charged later. It returns how many it resolved.
 func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (int, error) {
-	pending, err := s.Store.TransactionsPending(ctx, s.Now().Add(-olderThan), 100)
+	pending, err := s.store.TransactionsPending(ctx, s.Now().Add(-olderThan), 100)
 	if err != nil {
 		return 0, err
 	}
@@ -267,7 +267,7 @@ func (s *Service) ResolvePending(ctx context.Context, olderThan time.Duration) (
 	for _, t := range pending {
 		if t.Source == SourceTerminal && t.ParentID == "" {
 			// A terminal payment is the device's until it presents a card.
-			req, err := s.Store.TerminalRequestByTransaction(ctx, t.ID)
+			req, err := s.store.TerminalRequestByTransaction(ctx, t.ID)
 			if err != nil || req.State != terminalAuthorizing {
 				continue
 			}
@@ -307,11 +307,11 @@ func (s *Service) Transactions(ctx context.Context, merchantID string, f tender.
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	page, err := s.Store.TransactionList(ctx, merchantID, f, lp)
+	page, err := s.store.TransactionList(ctx, merchantID, f, lp)
 	if err != nil {
 		return nil, err
 	}
-	views, err := s.Views(ctx, s.Store, merchantID, page.Items)
+	views, err := s.Views(ctx, s.store, merchantID, page.Items)
 	if err != nil {
 		return nil, err
 	}
@@ -321,11 +321,11 @@ func (s *Service) Transactions(ctx context.Context, merchantID string, f tender.
 // TransactionFunding returns a transaction's split-funding allocations
 // (empty unless split); ENOTFOUND for another merchant's.
 func (s *Service) TransactionFunding(ctx context.Context, merchantID, id string) ([]tender.Funding, error) {
-	t, err := s.Store.TransactionGet(ctx, merchantID, id)
+	t, err := s.store.TransactionGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
-	funding, err := s.Store.FundingOf(ctx, []string{t.ID})
+	funding, err := s.store.FundingOf(ctx, []string{t.ID})
 	if err != nil {
 		return nil, err
 	}

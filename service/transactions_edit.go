@@ -14,7 +14,7 @@ import (
 // conflict: the answer rewrites the row, and the update would be lost.
 func (s *Service) UpdateTransaction(ctx context.Context, merchantID, id string, body map[string]json.RawMessage) (*TransactionView, error) {
 	var view *TransactionView
-	err := s.Store.InTx(ctx, func(tx store.Executor) error {
+	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		// Found first, then read: another merchant's transaction is a 404
 		// whatever the body says (nothing is written before the 422).
 		t, err := tx.TransactionGetForUpdate(ctx, merchantID, id)
@@ -52,17 +52,17 @@ func (s *Service) UpdateTransaction(ctx context.Context, merchantID, id string, 
 // children. Each is shown as GET /transaction/{id} shows it (a payment with
 // its child_transactions).
 func (s *Service) RelatedTransactions(ctx context.Context, merchantID, id string) ([]*TransactionView, error) {
-	t, err := s.Store.TransactionGet(ctx, merchantID, id)
+	t, err := s.store.TransactionGet(ctx, merchantID, id)
 	if err != nil {
 		return nil, err
 	}
 	root := t
 	if t.ParentID != "" {
-		if root, err = s.Store.TransactionGet(ctx, merchantID, t.ParentID); err != nil {
+		if root, err = s.store.TransactionGet(ctx, merchantID, t.ParentID); err != nil {
 			return nil, err
 		}
 	}
-	children, err := s.Store.TransactionChildren(ctx, merchantID, []string{root.ID})
+	children, err := s.store.TransactionChildren(ctx, merchantID, []string{root.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -72,5 +72,5 @@ func (s *Service) RelatedTransactions(ctx context.Context, merchantID, id string
 			family = append(family, c)
 		}
 	}
-	return s.Views(ctx, s.Store, merchantID, family)
+	return s.Views(ctx, s.store, merchantID, family)
 }

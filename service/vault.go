@@ -15,7 +15,7 @@ import (
 func (s *Service) RewrapAll(ctx context.Context) (changed, seen int, err error) {
 	after := ""
 	for {
-		page, err := s.Store.PaymentMethodSecretsPage(ctx, after, 500)
+		page, err := s.store.PaymentMethodSecretsPage(ctx, after, 500)
 		if err != nil {
 			return changed, seen, err
 		}
@@ -39,7 +39,7 @@ func (s *Service) RewrapAll(ctx context.Context) (changed, seen int, err error) 
 				continue
 			}
 			sec.SealedNumber, sec.SealedCVV = number, cvv
-			if err := s.Store.PaymentMethodSetSealed(ctx, sec); err != nil {
+			if err := s.store.PaymentMethodSetSealed(ctx, sec); err != nil {
 				return changed, seen, err
 			}
 			changed++
@@ -55,7 +55,7 @@ func (s *Service) RewrapAll(ctx context.Context) (changed, seen int, err error) 
 // then records the keyring's keys. The error names key ids and fingerprints,
 // never key material.
 func (s *Service) CheckVaultKeys(ctx context.Context) error {
-	recorded, err := s.Store.VaultKeys(ctx)
+	recorded, err := s.store.VaultKeys(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Service) CheckVaultKeys(ctx context.Context) error {
 		if mine[kid] == fp {
 			continue
 		}
-		sample, err := s.Store.VaultSealedSample(ctx, kid)
+		sample, err := s.store.VaultSealedSample(ctx, kid)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Service) CheckVaultKeys(ctx context.Context) error {
 		}
 		return fmt.Errorf("vault: master key %q of the configured keyring (fingerprint %s) is not the key that sealed this database's values (fingerprint %s): start with the keyring that sealed them (TENDER_MASTER_KEY, TENDER_MASTER_KEY_FILE or the first instance's master.key)", kid, short(mine[kid]), short(fp))
 	}
-	sample, err := s.Store.VaultSealedSample(ctx, "")
+	sample, err := s.store.VaultSealedSample(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -92,13 +92,13 @@ func (s *Service) CheckVaultKeys(ctx context.Context) error {
 	}
 	now := s.now()
 	for _, k := range s.Vault.Keys().Fingerprints() {
-		if err := s.Store.VaultKeyRecord(ctx, k[0], k[1], stale[k[0]], now); err != nil {
+		if err := s.store.VaultKeyRecord(ctx, k[0], k[1], stale[k[0]], now); err != nil {
 			return err
 		}
 	}
 	// Another server starting at once on an empty database may have
 	// recorded another key under the same id first.
-	if recorded, err = s.Store.VaultKeys(ctx); err != nil {
+	if recorded, err = s.store.VaultKeys(ctx); err != nil {
 		return err
 	}
 	for kid, fp := range mine {

@@ -48,7 +48,7 @@ func (s *Service) CreateWebhook(ctx context.Context, p *tender.Principal, in *te
 	if in.RetryBaseSeconds != nil {
 		w.RetryBaseSeconds = *in.RetryBaseSeconds
 	}
-	if err := s.Store.WebhookCreate(ctx, w); err != nil {
+	if err := s.store.WebhookCreate(ctx, w); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -82,7 +82,7 @@ func (s *Service) ListWebhooks(ctx context.Context, p *tender.Principal) ([]*ten
 	if pt == "" {
 		pt = uuid.Nil.String()
 	}
-	ws, err := s.Store.WebhookList(ctx, m, pt)
+	ws, err := s.store.WebhookList(ctx, m, pt)
 	for _, w := range ws {
 		w.Secret = ""
 	}
@@ -91,7 +91,7 @@ func (s *Service) ListWebhooks(ctx context.Context, p *tender.Principal) ([]*ten
 
 // Webhook returns one of the principal's webhooks (ENOTFOUND otherwise).
 func (s *Service) Webhook(ctx context.Context, p *tender.Principal, id string) (*tender.Webhook, error) {
-	w, err := s.Store.WebhookGet(ctx, id)
+	w, err := s.store.WebhookGet(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) DeleteWebhook(ctx context.Context, p *tender.Principal, id str
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.WebhookDelete(ctx, w.ID, s.now()); err != nil {
+	if err := s.store.WebhookDelete(ctx, w.ID, s.now()); err != nil {
 		return nil, err
 	}
 	w.Secret, w.DeletedAt = "", tender.TimePtr(s.now())
@@ -120,7 +120,7 @@ func (s *Service) Deliveries(ctx context.Context, p *tender.Principal, id string
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.DeliveryList(ctx, w.ID, lp)
+	return s.store.DeliveryList(ctx, w.ID, lp)
 }
 
 // Replay sends a delivery's event again, as a new delivery.
@@ -129,19 +129,19 @@ func (s *Service) Replay(ctx context.Context, p *tender.Principal, webhookID, de
 	if err != nil {
 		return nil, err
 	}
-	old, err := s.Store.DeliveryGet(ctx, deliveryID)
+	old, err := s.store.DeliveryGet(ctx, deliveryID)
 	if err != nil || old.WebhookID != w.ID {
 		return nil, tender.NotFound("delivery")
 	}
-	ev, err := s.Store.EventGet(ctx, old.EventID)
+	ev, err := s.store.EventGet(ctx, old.EventID)
 	if err != nil {
 		return nil, err
 	}
 	now := tender.NewTime(s.now())
 	d := &tender.WebhookDelivery{ID: tender.NewID(), WebhookID: w.ID, MerchantID: ev.MerchantID, EventID: ev.ID,
 		EventName: ev.Name, ObjectID: ev.ObjectID, Status: tender.DeliveryPending, CreatedAt: now, UpdatedAt: now}
-	if err := s.Store.DeliveryCreate(ctx, d); err != nil {
+	if err := s.store.DeliveryCreate(ctx, d); err != nil {
 		return nil, err
 	}
-	return s.Store.DeliveryGet(ctx, d.ID)
+	return s.store.DeliveryGet(ctx, d.ID)
 }

@@ -23,7 +23,7 @@ func (s *Service) WebMerchant(ctx context.Context, token string) (*tender.Mercha
 	if token == "" || len(token) > 128 {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
 	}
-	m, err := s.Store.MerchantGetByWebToken(ctx, token)
+	m, err := s.store.MerchantGetByWebToken(ctx, token)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil, tender.Errorf(tender.EUNAUTHORIZED, "Unauthorized")
 	}
@@ -79,7 +79,7 @@ func (s *Service) WebTokenize(ctx context.Context, m *tender.Merchant, in *tende
 	if err != nil {
 		return nil, err
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		c, err := s.webCustomer(ctx, tx, m.ID, in)
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 	}
 	var customer *tender.Customer
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, m.ID, id, t.ID); err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ type HostedPayResult struct {
 // balance, or part of it when the invoice allows partial payments. The
 // customer is emailed a receipt when they have an email address.
 func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *tender.WebPaymentInput) (*HostedPayResult, error) {
-	inv, err := s.Store.InvoiceByID(ctx, invoiceID)
+	inv, err := s.store.InvoiceByID(ctx, invoiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +338,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	if err := supports(gw, gateway.OpAuthorize, p.pm.Method); err != nil {
 		return nil, err
 	}
-	c, err := s.Store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID)
+	c, err := s.store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID)
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +355,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	if err := holderFromCustomer(p, c); err != nil {
 		return nil, err
 	}
-	err = s.Store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, inv.MerchantID, id, t.ID); err != nil {
 			return err
 		}
@@ -393,7 +393,7 @@ func (s *Service) hostedResult(ctx context.Context, merchantID, invoiceID string
 	} else if err := json.Unmarshal(res.Replay, &t); err != nil {
 		return nil, err
 	}
-	inv, err := s.Store.InvoiceGet(ctx, merchantID, invoiceID)
+	inv, err := s.store.InvoiceGet(ctx, merchantID, invoiceID)
 	if err != nil {
 		return nil, err
 	}

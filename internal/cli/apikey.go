@@ -42,7 +42,7 @@ func apikeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer done()
-	if _, err := svc.Store.MerchantGet(ctx, *merchantID); err != nil {
+	if _, err := svc.Merchant(ctx, *merchantID); err != nil {
 		return describe(err)
 	}
 	switch args[0] {

@@ -22,6 +22,7 @@ import (
 	"github.com/tenderpay/tender/jobs"
 	"github.com/tenderpay/tender/server"
 	"github.com/tenderpay/tender/service"
+	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/vault"
 )
 
@@ -169,7 +170,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.Addr, "addr", addr, "listen address (TENDER_ADDR, or PORT)")
 	fs.StringVar(&cfg.RedisURL, "redis-url", env("REDIS_URL", ""), "redis://... to share rate limits across instances (REDIS_URL)")
 	fs.StringVar(&cfg.StripeBaseURL, "stripe-base-url", os.Getenv("TENDER_STRIPE_BASE_URL"), "Stripe API address for the stripe processor (stripe-mock, a test double); empty for Stripe's (TENDER_STRIPE_BASE_URL)")
-	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", 15*time.Second), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
+	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", service.DefaultGatewayTimeout), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
 	fs.DurationVar(&cfg.JanitorInterval, "janitor-interval", envDuration("TENDER_JANITOR_INTERVAL", 30*time.Second), "how often PENDING transactions older than twice the gateway timeout are resolved (TENDER_JANITOR_INTERVAL)")
 	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", envDuration("TENDER_WEBHOOK_TIMEOUT", 10*time.Second), "timeout of one webhook delivery attempt (TENDER_WEBHOOK_TIMEOUT)")
 	fs.DurationVar(&cfg.WebhookPollInterval, "webhook-poll", envDuration("TENDER_WEBHOOK_POLL", 250*time.Millisecond), "how often idle webhook workers look for deliveries (TENDER_WEBHOOK_POLL)")
@@ -247,6 +248,16 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // openService opens and migrates the store for an admin command.
 func openService(ctx context.Context, cfg server.Config) (*service.Service, func(), error) {
+	st, done, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return service.New(st), done, nil
+}
+
+// openStore opens and migrates the store for an admin command that wires
+// more than the service to it (the processor registry).
+func openStore(ctx context.Context, cfg server.Config) (store.Store, func(), error) {
 	st, err := server.OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
@@ -255,7 +266,7 @@ func openService(ctx context.Context, cfg server.Config) (*service.Service, func
 		st.Close()
 		return nil, nil, err
 	}
-	return service.New(st), func() { st.Close() }, nil
+	return st, func() { st.Close() }, nil
 }
 
 func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -274,11 +285,12 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	svc, done, err := openService(ctx, cfg)
+	st, done, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer done()
+	svc := service.New(st)
 	in := &tender.MerchantInput{}
 	if err := proc.apply(fs, in); err != nil {
 		return err
@@ -290,10 +302,10 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		svc.Vault = vault.New(keys)
 	}
-	svc.Processors, svc.SandboxMode = server.Processors(svc.Store, cfg), cfg.Sandbox
+	svc.Processors, svc.SandboxMode = server.Processors(st, cfg), cfg.Sandbox
 	switch args[0] {
 	case "update":
-		m, err := svc.Store.MerchantGet(ctx, *id)
+		m, err := svc.Merchant(ctx, *id)
 		if err != nil {
 			return describe(err)
 		}
@@ -319,7 +331,7 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "merchant id:        %s\nAPI key:            %s\nweb payments token: %s\n",
 			out.Merchant.ID, out.APIKey.Key, out.Merchant.WebPaymentsToken)
 	case "list":
-		page, err := svc.Store.MerchantList(ctx, "", tender.ListParams{Page: 1, PerPage: tender.MaxPerPage, Sort: "created_at"})
+		page, err := svc.PartnerMerchants(ctx, "", tender.ListParams{Page: 1, PerPage: tender.MaxPerPage, Sort: "created_at"})
 		if err != nil {
 			return err
 		}
@@ -333,7 +345,7 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "(%d of %d shown)\n", len(page.Items), page.Total)
 		}
 	case "key":
-		if _, err := svc.Store.MerchantGet(ctx, *id); err != nil {
+		if _, err := svc.Merchant(ctx, *id); err != nil {
 			return describe(err)
 		}
 		k, err := svc.CreateMerchantKey(ctx, *id, "cli", "")

@@ -40,7 +40,7 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer done()
 	if args[0] == "link" {
-		u, err := svc.Store.TeamUserByEmail(ctx, *email)
+		u, err := svc.TeamUserByEmail(ctx, *email)
 		if err != nil {
 			return describe(err)
 		}

@@ -62,7 +62,7 @@ func exerciseCustomers(t *testing.T, open Open) {
 				t.Errorf("%s: total %d items %d err %v, want %d", tc.name, page.Total, len(page.Items), err, tc.want)
 			}
 		}
-		for _, col := range store.CustomerSorts {
+		for _, col := range tender.CustomerSorts {
 			for _, desc := range []bool{false, true} {
 				page, err := s.CustomerList(ctx, m.ID, tender.CustomerFilter{}, tender.ListParams{Page: 2, PerPage: 2, Sort: col, Desc: desc})
 				if err != nil || page.Total != 3 || len(page.Items) != 1 {

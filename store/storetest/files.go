@@ -89,7 +89,7 @@ func exerciseFiles(t *testing.T, open Open) {
 		if err != nil || p.Items[0].ID != b.ID || p.Items[1].ID != a.ID {
 			t.Fatalf("newest first: %+v %v", p, err)
 		}
-		for _, col := range store.FileSorts {
+		for _, col := range tender.FileSorts {
 			if _, err := s.FileList(ctx, m.ID, tender.FileFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col}); err != nil {
 				t.Errorf("sort %s: %v", col, err)
 			}

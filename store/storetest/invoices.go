@@ -115,7 +115,7 @@ func exerciseInvoices(t *testing.T, open Open) {
 				t.Errorf("%s: %+v %v", name, p, err)
 			}
 		}
-		for _, col := range store.InvoiceSorts {
+		for _, col := range tender.InvoiceSorts {
 			if _, err := s.InvoiceList(ctx, m.ID, tender.InvoiceFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col}); err != nil {
 				t.Errorf("sort %s: %v", col, err)
 			}

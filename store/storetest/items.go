@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // exerciseItems covers catalog items.
@@ -45,7 +44,7 @@ func exerciseItems(t *testing.T, open Open) {
 				t.Errorf("%s: %+v %v", name, p, err)
 			}
 		}
-		for _, col := range store.ItemSorts {
+		for _, col := range tender.ItemSorts {
 			if _, err := s.ItemList(ctx, m.ID, tender.ItemFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col, Desc: true}); err != nil {
 				t.Errorf("sort %s: %v", col, err)
 			}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // exercisePaymentLinks covers payment links: their fields (nullable limits
@@ -103,7 +102,7 @@ func exercisePaymentLinks(t *testing.T, open Open) {
 				t.Errorf("%s: %+v %v", name, p, err)
 			}
 		}
-		for _, col := range store.PaymentLinkSorts {
+		for _, col := range tender.PaymentLinkSorts {
 			p, err := s.PaymentLinkList(ctx, m.ID, tender.PaymentLinkFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col})
 			if err != nil || p.Total != 2 {
 				t.Errorf("sort %s: %+v %v", col, p, err)

@@ -78,7 +78,7 @@ func exerciseTransactions(t *testing.T, open Open) {
 				t.Errorf("%s: %+v %v", name, p, err)
 			}
 		}
-		for _, col := range store.TransactionSorts {
+		for _, col := range tender.TransactionSorts {
 			if _, err := s.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 5, Sort: col}); err != nil {
 				t.Errorf("sort %s: %v", col, err)
 			}

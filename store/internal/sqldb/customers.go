@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func init() {
@@ -132,7 +131,7 @@ func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.Cus
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanCustomer, orderBy(e.q("CustomerList"), store.CustomerSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanCustomer, orderBy(e.q("CustomerList"), tender.CustomerSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

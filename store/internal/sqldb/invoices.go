@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 var invoiceQueries = []string{
@@ -99,7 +98,7 @@ func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.Invo
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanInvoice, orderBy(e.q("InvoiceList"), store.InvoiceSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanInvoice, orderBy(e.q("InvoiceList"), tender.InvoiceSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

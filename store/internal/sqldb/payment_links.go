@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func init() {
@@ -159,7 +158,7 @@ func (e *exec) PaymentLinkList(ctx context.Context, merchantID string, f tender.
 	if page.Total == 0 {
 		return page, nil
 	}
-	links, err := all(ctx, e, e.r, scanPaymentLink, orderBy(e.q("PaymentLinkList"), store.PaymentLinkSorts, p),
+	links, err := all(ctx, e, e.r, scanPaymentLink, orderBy(e.q("PaymentLinkList"), tender.PaymentLinkSorts, p),
 		append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 func init() {
@@ -119,7 +118,7 @@ func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tende
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryPaymentMethods(ctx, orderBy(e.q("PaymentMethodList"), store.PaymentMethodSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := e.queryPaymentMethods(ctx, orderBy(e.q("PaymentMethodList"), tender.PaymentMethodSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

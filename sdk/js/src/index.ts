@@ -1,0 +1,13 @@
+export { Tender, fillPath } from "./client.js";
+export type { TenderOptions, Schemas, Customer, PaymentMethod, Transaction, Invoice, Item, Webhook } from "./client.js";
+export { TenderWeb } from "./web.js";
+export type { TenderWebOptions, PayResult, WebPaymentInput } from "./web.js";
+export { TenderError } from "./error.js";
+export type { FieldErrors } from "./error.js";
+export { verifyWebhook, WebhookHeaders } from "./webhook.js";
+export type { VerifyWebhookOptions } from "./webhook.js";
+export { parseRetryAfter } from "./transport.js";
+export type { TransportOptions } from "./transport.js";
+export type { Fetch, FetchInit, FetchResponse } from "./platform.js";
+export type { HttpMethod, Operation, PathsFor, RequestOptions, ResponseOf, BodyOf } from "./typed.js";
+export type { paths, components, operations } from "./schema.js";
