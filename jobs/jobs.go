@@ -12,9 +12,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/tenderpay/tender"
@@ -30,6 +33,11 @@ type Config struct {
 	// Clock is the time River schedules and fetches jobs by (nil: the
 	// wall clock). An advance of it runs the schedule tick at once.
 	Clock *tender.Clock
+	// ListenURL, on PostgreSQL, is where River and the events wake-up
+	// LISTEN (a connection of their own each): the database's own URL, or
+	// a direct one when the store goes through PgBouncer in transaction
+	// pooling mode (where LISTEN does not work). "" polls only.
+	ListenURL string
 }
 
 // Registration is what a package adds to the Client besides its workers
@@ -53,6 +61,8 @@ type Client struct {
 	services []Service
 	river    *river.Client[*sql.Tx]
 	started  []Service
+	listen   *pgxpool.Pool
+	wake     *Wake
 }
 
 // New applies River's migrations and returns a Client to register on; it
@@ -64,16 +74,48 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	driver, err := riverDriver(cfg.Store)
+	var listen *pgxpool.Pool
+	if cfg.ListenURL != "" && cfg.Store.Dialect() == "postgres" {
+		pc, err := pgxpool.ParseConfig(cfg.ListenURL)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: listen URL: %w", err)
+		}
+		// River's listener, the events listener and the NOTIFY sender,
+		// named so that an operator (or a test counting PgBouncer's
+		// connections) can tell them apart.
+		pc.MaxConns = 4
+		if pc.ConnConfig.RuntimeParams["application_name"] == "" {
+			pc.ConnConfig.RuntimeParams["application_name"] = ListenApplicationName
+		}
+		if listen, err = pgxpool.NewWithConfig(ctx, pc); err != nil {
+			return nil, fmt.Errorf("jobs: listen URL: %w", err)
+		}
+	}
+	driver, err := riverDriver(cfg.Store, listen)
+	if err == nil {
+		err = migrate(ctx, cfg.Store, driver, cfg.Logger)
+	}
 	if err != nil {
+		if listen != nil {
+			listen.Close()
+		}
 		return nil, err
 	}
-	if err := migrate(ctx, cfg.Store, driver, cfg.Logger); err != nil {
-		return nil, err
-	}
-	return &Client{cfg: cfg, driver: driver, workers: river.NewWorkers(),
-		reg: Registration{Queues: map[string]river.QueueConfig{}}}, nil
+	c := &Client{cfg: cfg, driver: driver, workers: river.NewWorkers(), listen: listen,
+		reg:  Registration{Queues: map[string]river.QueueConfig{}},
+		wake: newWake(uuid.NewString(), listen, cfg.Logger)}
+	cfg.Store.OnEventsCommitted(c.wake.Committed)
+	c.services = append(c.services, c.wake)
+	return c, nil
 }
+
+// ListenApplicationName is the application_name of the LISTEN connections
+// (unless the listen URL sets one).
+const ListenApplicationName = "tender-listen"
+
+// Wake is the signal that events were committed (in any process, where
+// the database can carry it): the webhook relay subscribes to it.
+func (c *Client) Wake() *Wake { return c.wake }
 
 // Workers is where packages add their River workers.
 func (c *Client) Workers() *river.Workers { return c.workers }
@@ -138,6 +180,13 @@ func (c *Client) Stop(ctx context.Context) error {
 		err = errors.Join(err, c.river.Stop(ctx))
 	}
 	return err
+}
+
+// Close releases the listening connections (after Stop).
+func (c *Client) Close() {
+	if c.listen != nil {
+		c.listen.Close()
+	}
 }
 
 // InsertManyTx inserts jobs in the store's transaction tx, so that they

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -15,12 +16,17 @@ import (
 
 // riverDriver picks River's driver for the store's database: riversqlite on
 // SQLite, riverdatabasesql on PostgreSQL (the store's pool is database/sql
-// over pgx, and jobs are inserted in the store's *sql.Tx).
-func riverDriver(st store.Store) (riverdriver.Driver[*sql.Tx], error) {
+// over pgx, and jobs are inserted in the store's *sql.Tx), which LISTENs
+// through listen's pgx pool when there is one (jobs are then fetched when
+// notified, the poll being the fallback) and polls only otherwise.
+func riverDriver(st store.Store, listen *pgxpool.Pool) (riverdriver.Driver[*sql.Tx], error) {
 	switch st.Dialect() {
 	case "sqlite":
 		return riversqlite.New(st.SQLDB()), nil
 	case "postgres":
+		if listen != nil {
+			return riverdatabasesql.NewWithPgxListener(st.SQLDB(), listen), nil
+		}
 		return riverdatabasesql.New(st.SQLDB()), nil
 	}
 	return nil, fmt.Errorf("jobs: unknown dialect %q", st.Dialect())
@@ -59,7 +65,7 @@ func migrate(ctx context.Context, st store.Store, driver riverdriver.Driver[*sql
 // Migrate applies River's own migrations (its job tables) to the store's
 // database.
 func Migrate(ctx context.Context, st store.Store) error {
-	driver, err := riverDriver(st)
+	driver, err := riverDriver(st, nil)
 	if err != nil {
 		return err
 	}

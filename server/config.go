@@ -25,7 +25,11 @@ type Config struct {
 	Addr        string // listen address, default ":8080"
 	DataDir     string // SQLite file, sandbox keys; default "tender-data"
 	DatabaseURL string // postgres://... selects PostgreSQL; "" or sqlite:PATH selects SQLite
-	RedisURL    string // shares throttling budgets across instances when set
+	// DatabaseListenURL is where, on PostgreSQL, jobs and the webhook relay
+	// LISTEN for work ("": DatabaseURL; "off": they poll only). Through
+	// PgBouncer in transaction pooling mode give a direct URL, or "off".
+	DatabaseListenURL string
+	RedisURL          string // shares throttling budgets across instances when set
 	// Sandbox enables the sandbox merchant bootstrap (and, later, the sandbox
 	// processor and routes). Default true via the CLI.
 	Sandbox bool

@@ -6,6 +6,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -187,7 +188,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if !ownClock {
 		riverClock = s.Clock
 	}
-	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: riverClock})
+	listenURL := cmp.Or(cfg.DatabaseListenURL, cfg.DatabaseURL)
+	if listenURL == "off" {
+		listenURL = ""
+	}
+	s.jobs, err = jobs.New(ctx, jobs.Config{Store: st, Logger: cfg.Logger, PollInterval: cfg.WebhookPollInterval, Clock: riverClock,
+		ListenURL: listenURL})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -195,6 +201,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	allow := webhook.AllowList(cfg.Sandbox, cfg.WebhookAllowHosts)
 	if _, err := webhook.New(ctx, webhook.Config{Store: st, Jobs: s.jobs, Logger: cfg.Logger, Timeout: cfg.WebhookTimeout,
 		PollInterval: cfg.WebhookPollInterval, AllowPrivate: allow, Now: s.Clock.Now}); err != nil {
+		s.jobs.Close()
 		st.Close()
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
@@ -206,6 +213,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.SMTPURL != "" {
 		smtp, err := notify.NewSMTP(cfg.SMTPURL)
 		if err != nil {
+			s.jobs.Close()
 			st.Close()
 			return nil, err
 		}
@@ -227,6 +235,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		if cfg.RedisURL != "" {
 			opt, err := redis.ParseURL(cfg.RedisURL)
 			if err != nil {
+				s.jobs.Close()
 				st.Close()
 				return nil, fmt.Errorf("REDIS_URL: %w", err)
 			}
@@ -425,6 +434,9 @@ func (s *Server) Close() error {
 		err = errors.Join(err, s.jobs.Stop(ctx))
 		cancel()
 		s.bgCancel()
+	}
+	if s.jobs != nil {
+		s.jobs.Close()
 	}
 	return errors.Join(err, s.closeDeps())
 }

@@ -37,6 +37,10 @@ type Store interface {
 	// PostgreSQL pool). The job queue (package jobs, River) keeps its
 	// tables in the same database and works through it.
 	SQLDB() *sql.DB
+	// OnEventsCommitted has f called after each commit that wrote an event
+	// (never inside the transaction, never for a rollback). f must not
+	// block: it wakes the webhook relay.
+	OnEventsCommitted(f func())
 
 	// TransactionCreateClaimed records t and, when key is not nil, claims
 	// the idempotency key for it, both or neither, in a transaction of its

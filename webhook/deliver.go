@@ -65,6 +65,7 @@ type Deliverer struct {
 
 	stopRelay context.CancelFunc
 	quit      chan struct{} // closed by Stop: the relay ends after its batch
+	wake      <-chan struct{} // events were committed: relay now
 	stopOnce  sync.Once
 	relayDone chan struct{}
 

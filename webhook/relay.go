@@ -99,6 +99,7 @@ func (d *Deliverer) relay(ctx context.Context) {
 			return
 		case <-d.quit:
 			return
+		case <-d.wake: // events committed, here or in another instance
 		case <-time.After(d.cfg.PollInterval):
 		}
 	}

@@ -39,7 +39,8 @@ func New(ctx context.Context, cfg Config) (*Deliverer, error) {
 	if cfg.Jobs == nil {
 		return nil, errors.New("webhook: no job client")
 	}
-	d := &Deliverer{cfg: cfg, sends: make(chan struct{}, cfg.Workers), holder: tender.NewID(), slow: map[string]int{}}
+	d := &Deliverer{cfg: cfg, sends: make(chan struct{}, cfg.Workers), holder: tender.NewID(), slow: map[string]int{},
+		wake: cfg.Jobs.Wake().Subscribe()}
 	d.guarded, d.open = newClient(true), newClient(false)
 	river.AddWorker(cfg.Jobs.Workers(), &worker{d: d})
 	river.AddWorker(cfg.Jobs.Workers(), &batchWorker{d: d})

@@ -93,8 +93,11 @@ type Options struct {
 	MasterKey string
 	// DatabaseURL overrides the fresh database (to share one between servers).
 	DatabaseURL string
-	DataDir     string
-	Now         func() time.Time
+	// DatabaseListenURL is server.Config's ("" listens on the database;
+	// "off" polls only).
+	DatabaseListenURL string
+	DataDir           string
+	Now               func() time.Time
 	// Logs receives the server's JSON log lines (default: discarded unless
 	// TENDER_TEST_LOGS=1).
 	Logs io.Writer
@@ -187,7 +190,7 @@ func Start(t testing.TB, store string, opt Options) *Env {
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
 		SMTPURL: opt.SMTPURL, WrapGateway: opt.WrapGateway, MetricsToken: opt.MetricsToken, MetricsTokenFile: opt.MetricsTokenFile, MessageInterval: 50 * time.Millisecond, ScheduleInterval: opt.ScheduleInterval,
 		Processors: opt.Processors, StripeBaseURL: opt.StripeBaseURL, PairRateLimit: opt.PairRateLimit,
-		MaxFileBytes: opt.MaxFileBytes,
+		MaxFileBytes: opt.MaxFileBytes, DatabaseListenURL: opt.DatabaseListenURL,
 	}
 	cfg.MasterKey = opt.MasterKey
 	if opt.Live {

@@ -11,8 +11,11 @@ import (
 func init() { requiredQueries = append(requiredQueries, "EventInsert", "EventListSince") }
 
 func (e *exec) EventInsert(ctx context.Context, ev *tender.Event) error {
-	_, err := e.w.ExecContext(ctx, e.q("EventInsert"), eventArgs(e, ev)...)
-	return e.d.wrap(err)
+	if _, err := e.w.ExecContext(ctx, e.q("EventInsert"), eventArgs(e, ev)...); err != nil {
+		return e.d.wrap(err)
+	}
+	e.wroteEvent()
+	return nil
 }
 
 // eventArgs are EventInsert's arguments.

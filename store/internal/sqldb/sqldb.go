@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -94,6 +95,18 @@ type DB struct {
 	// stmtW, stmtR cache prepared statements (Dialect.PrepareOnce).
 	stmtW, stmtR *stmtDB
 	onClose      []func()
+	eventsHook   atomic.Pointer[func()]
+}
+
+// OnEventsCommitted has f called after every commit that wrote an event
+// (EventInsert or TransactionFinalize), outside the transaction: the
+// webhook relay is woken by it instead of waiting for its next poll.
+func (db *DB) OnEventsCommitted(f func()) { db.eventsHook.Store(&f) }
+
+func (db *DB) eventsCommitted() {
+	if f := db.eventsHook.Load(); f != nil {
+		(*f)()
+	}
 }
 
 // OnClose has Close call f first (to stop a dialect's background work).
@@ -122,13 +135,14 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	}
 	expanded.Queries = queries
 	d = &expanded
-	db := &DB{exec: &exec{d: d, r: read, w: write}, read: read, write: write}
+	db := &DB{read: read, write: write}
+	db.exec = &exec{d: d, r: read, w: write, wroteEvent: db.eventsCommitted}
 	if d.PrepareOnce {
 		db.stmtW, db.stmtR = newStmtDB(write), newStmtDB(read)
 		if read == write {
 			db.stmtR = db.stmtW
 		}
-		db.exec = &exec{d: d, r: db.stmtR, w: db.stmtW}
+		db.exec = &exec{d: d, r: db.stmtR, w: db.stmtW, wroteEvent: db.eventsCommitted}
 	}
 	return db, nil
 }
@@ -178,6 +192,7 @@ func (db *DB) Close() error {
 
 // InTx runs fn in a transaction on the write pool.
 func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err error) {
+	var wrote bool
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return db.d.wrap(err)
@@ -193,13 +208,17 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err e
 		}
 		if cerr := tx.Commit(); cerr != nil {
 			err = db.d.wrap(cerr)
+		} else if wrote {
+			db.eventsCommitted()
 		}
 	}()
+	// An event written in the transaction is announced after the commit.
+	mark := func() { wrote = true }
 	if db.stmtW != nil {
 		q := &stmtTx{tx: tx, db: db.stmtW}
-		return fn(&exec{d: db.d, r: q, w: q})
+		return fn(&exec{d: db.d, r: q, w: q, wroteEvent: mark})
 	}
-	return fn(&exec{d: db.d, r: tx, w: tx})
+	return fn(&exec{d: db.d, r: tx, w: tx, wroteEvent: mark})
 }
 
 // Migrate applies pending migrations, each in its own transaction.
@@ -326,6 +345,10 @@ const unavailableMessage = "The database is unavailable; retry later. A retry wi
 type exec struct {
 	d    *Dialect
 	r, w querier
+	// wroteEvent is called when a statement wrote an event: inside InTx
+	// it marks the transaction (announced after its commit), outside it
+	// announces the event at once.
+	wroteEvent func()
 }
 
 func (e *exec) q(name string) string {

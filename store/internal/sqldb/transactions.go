@@ -125,6 +125,7 @@ func (db *DB) TransactionFinalize(ctx context.Context, t *tender.Transaction, ev
 		if n == 0 {
 			return tender.NotFound("transaction")
 		}
+		db.eventsCommitted()
 		return nil
 	}
 	return db.InTx(ctx, func(tx store.Executor) error {
