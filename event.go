@@ -44,4 +44,7 @@ const (
 	// lost); the payload is the ProcessorEvent.
 	EventTransactionDisputeOpened = "update_transaction_dispute_opened"
 	EventTransactionDisputeClosed = "update_transaction_dispute_closed"
+	// A dispute's evidence was submitted (it is under review); the payload
+	// is the dispute.
+	EventTransactionDisputeUpdated = "update_transaction_dispute_updated"
 )

@@ -7,6 +7,7 @@ var (
 	CustomerSorts      = []string{"created_at", "updated_at", "firstname", "lastname", "company", "email"}
 	ItemSorts          = []string{"created_at", "updated_at", "item", "price", "in_stock", "category"}
 	PaymentLinkSorts   = []string{"created_at", "updated_at", "name", "total", "uses", "views", "expires_at"}
+	DisputeSorts       = []string{"created_at", "updated_at", "amount", "status", "due_by"}
 	FileSorts          = []string{"created_at", "updated_at", "name", "size"}
 	MerchantSorts      = []string{"created_at", "company_name"}
 	PaymentMethodSorts = []string{"created_at", "updated_at", "card_type", "method"}

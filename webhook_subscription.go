@@ -75,7 +75,7 @@ var Events = []string{
 	EventCreateCustomer, EventUpdateCustomer, EventDeleteCustomer, EventCreateItem, EventUpdateItem, EventDeleteItem,
 	EventCreatePaymentMethod, EventUpdatePaymentMethod, EventCreateTransaction, EventUpdateTransaction,
 	EventUpdateTransactionSettled, EventTransactionDisputeOpened, EventTransactionDisputeClosed,
-	EventCreatePaymentLink, EventUpdatePaymentLink, EventDeletePaymentLink,
+	EventTransactionDisputeUpdated, EventCreatePaymentLink, EventUpdatePaymentLink, EventDeletePaymentLink,
 }
 
 // Validate checks a webhook input. refused says whether a target host may

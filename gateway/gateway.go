@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/tenderpay/tender"
 )
@@ -117,6 +118,12 @@ type Settlement struct {
 	// Fee is what the processor kept of the payment (0 when it reports
 	// none); it lands in the batch's deposit.
 	Fee tender.Amount
+	// Dispute is the status of a dispute the payment drew at settlement
+	// (the sandbox's dispute cards: needs_response, or
+	// warning_needs_response for an inquiry), "" for none; DisputeReason
+	// is its reason. Tender records it as the processor's dispute event.
+	Dispute       string
+	DisputeReason string
 }
 
 // Gateway is a payment processor driver.
@@ -189,6 +196,10 @@ type Event struct {
 	Reason   string        // machine-readable: a return code, a dispute reason
 	Message  string        // human-readable
 	Status   string        // disputes: the processor's status (won, lost, ...)
+	// Currency (ISO 4217, "" for USD) and DueBy (zero when not given):
+	// a dispute's, when the evidence is due.
+	Currency string
+	DueBy    time.Time
 	// Key is Tender's key of the payment the event reports (Request.Key,
 	// which the driver stores at the processor), when the event carries it;
 	// Result is that payment's outcome as Authorize would have answered it.
@@ -206,3 +217,38 @@ type Event struct {
 type Receiver interface {
 	ParseEvent(payload []byte, header http.Header) (*Event, error)
 }
+
+// DisputeEvidence is what a merchant submits to contest a dispute: text
+// fields (tender.DisputeTextFields) and files, each of one evidence type
+// (tender.EvidenceFileTypes, one file per type).
+type DisputeEvidence struct {
+	Text  map[string]string
+	Files []EvidenceFile
+}
+
+// EvidenceFile is one evidence file with its bytes.
+type EvidenceFile struct {
+	Type string // tender.EvidenceFileTypes
+	Name string
+	Mime string
+	Data []byte
+}
+
+// DisputeResponder is implemented by a driver whose processor takes
+// dispute evidence through its API. SubmitDisputeEvidence submits ev for
+// the processor's dispute ref (Event.ChildRef) and answers the dispute's
+// status after it (under_review, or won/lost when the processor decides
+// at once). A processor that refuses the submission (the dispute is
+// closed, the evidence is malformed) answers a *DisputeRefusedError;
+// any other error means it is not known whether the evidence arrived.
+// A driver without this capability makes Tender answer a 422 naming
+// the processor.
+type DisputeResponder interface {
+	SubmitDisputeEvidence(ctx context.Context, ref string, ev DisputeEvidence) (status string, err error)
+}
+
+// DisputeRefusedError is the processor's refusal of a dispute submission,
+// with its message (safe to show).
+type DisputeRefusedError struct{ Message string }
+
+func (e *DisputeRefusedError) Error() string { return e.Message }

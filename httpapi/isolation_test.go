@@ -42,6 +42,21 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			t.Fatalf("upload: %d %s", fileUp.Status, fileUp.Body)
 		}
 		file := fileUp.Map(t)["id"].(string)
+		// A's dispute (the sandbox's dispute card, disputed at settlement) and its evidence file.
+		disputed := newCard(t, e, "4000000000000259")
+		e.Call("POST", "/charge", map[string]any{"payment_method_id": disputed, "total": 12}, 200)
+		e.Call("POST", "/sandbox/batch", nil, 200)
+		var disputes struct{ Data []struct{ ID string } }
+		e.Call("GET", "/underwriting/disputes", nil, 200).JSON(t, &disputes)
+		if len(disputes.Data) != 1 {
+			t.Fatalf("disputes: %+v", disputes)
+		}
+		dispute := disputes.Data[0].ID
+		evUp := upload(t, e, e.Key, "POST", "/file/dispute", map[string]string{"dispute_id": dispute, "evidence_type": "receipt"}, "r.png", "image/png", pngBytes(t))
+		if evUp.Status != 200 {
+			t.Fatalf("evidence upload: %d %s", evUp.Status, evUp.Body)
+		}
+		evFile := evUp.Map(t)["id"].(string)
 		// A's webhook (to a receiver that accepts everything) and one delivery.
 		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		defer sink.Close()
@@ -97,6 +112,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			parts = append(parts, string(e.Call("GET", "/query/payment-links/"+link, nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/file/"+file, nil, 200).Body))
 			parts = append(parts, string(e.Call("GET", "/file/"+file+"/download", nil, 200).Body))
+			parts = append(parts, string(e.Call("GET", "/underwriting/disputes", nil, 200).Body))
 			return strings.Join(parts, "\n")
 		}
 		before := snapshot()
@@ -133,6 +149,12 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				return inv
 			case strings.HasPrefix(path, "/event/"):
 				return event
+			case strings.HasPrefix(path, "/file/dispute/"):
+				return evFile
+			case strings.HasPrefix(path, "/underwriting/disputes/"):
+				return e.MerchantID
+			case strings.HasPrefix(path, "/underwriting/dispute/"):
+				return dispute
 			case strings.HasPrefix(path, "/file/"):
 				return file
 			}
@@ -164,8 +186,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				if id == "" {
 					t.Fatalf("no object for %s %s: add it to this test", rt.Method, rt.Path)
 				}
-				path = strings.Replace(path, "{id}", id, 1)
-				path = strings.Replace(path, "{webhook_id}", id, 1)
+				path = strings.NewReplacer("{id}", id, "{webhook_id}", id, "{merchantId}", id, "{disputeId}", id, "{evidenceFileId}", id).Replace(path)
 				path = strings.Replace(path, "{deliveryId}", delivery, 1)
 				path = strings.Replace(path, "{method}", "CASH", 1)
 			}
@@ -201,7 +222,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 					}
 				default:
 					// Collection routes act on the caller's own data: nothing of A's may show.
-					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, brandHook, delivery, inv, sched, reg, apiKey, link, file} {
+					for _, id := range []string{cust, item, pm, sale, auth, ownedID, hook, brandHook, delivery, inv, sched, reg, apiKey, link, file, dispute, evFile} {
 						if strings.Contains(string(r.Body), id) {
 							t.Errorf("%s %s with %s shows A's object %s", rt.Method, path, who, id)
 						}

@@ -1,6 +1,11 @@
 package httpapi
 
-import "github.com/tenderpay/tender"
+import (
+	"maps"
+	"slices"
+
+	"github.com/tenderpay/tender"
+)
 
 // fileMimes are the types an upload may have (sniffed from its bytes).
 var fileMimes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "text/csv"}
@@ -60,7 +65,38 @@ func fileSchemas() schema {
 	for k, v := range attach {
 		upload[k], update[k] = v, v
 	}
+	evidence := schema{"evidence_type": schema{"type": "string", "enum": tender.EvidenceFileTypes}}
+	maps.Copy(evidence, file)
+	evRequired := append(slices.Clone(required), "evidence_type")
+	textFields := schema{}
+	for _, f := range tender.DisputeTextFields {
+		textFields[f] = str()
+	}
+	dispute := schema{
+		"id": str(), "merchant_id": str(), "transaction_id": str(), "processor": str(), "processor_dispute_id": str(),
+		"amount": money(), "currency": str(), "reason": str(),
+		"status":         schema{"type": "string", "enum": tender.DisputeStatuses},
+		"due_by":         nts(),
+		"evidence":       schema{"type": "object", "description": "the text evidence submitted", "additionalProperties": str()},
+		"evidence_files": schema{"type": "array", "items": ref("EvidenceFile")},
+		"evidence_details": object([]string{"has_evidence", "past_due", "submission_count", "file_count"}, schema{
+			"has_evidence": boolean(), "past_due": boolean(), "submission_count": integer(), "file_count": integer()}),
+		"submitted_at": nts(), "created_at": ts(), "updated_at": ts(),
+	}
+	dRequired := make([]string, 0, len(dispute))
+	for k := range dispute {
+		dRequired = append(dRequired, k)
+	}
 	return schema{
+		"Dispute":            object(dRequired, dispute),
+		"DisputeSubmitInput": object(nil, textFields),
+		"EvidenceFile":       object(evRequired, evidence),
+		"EvidenceFileUpload": object([]string{"file", "dispute_id"}, schema{
+			"file":          upload["file"],
+			"dispute_id":    schema{"type": "string", "description": "the merchant's dispute"},
+			"evidence_type": schema{"type": "string", "enum": tender.EvidenceFileTypes, "description": "default uncategorized_file"},
+			"name":          upload["name"],
+		}),
 		"File":       object(required, file),
 		"FileUpload": object(nil, upload),
 		"FileUpdate": object(nil, update),

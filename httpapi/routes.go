@@ -231,6 +231,13 @@ func (a *API) routeTable() []route {
 		{method: "DELETE", path: "/file/{id}", tag: "file", summary: "Soft-delete a file (its bytes are dropped)", resp: "File", h: a.deleteFile},
 		{method: "GET", path: "/file/{id}/download", tag: "file", summary: "A file's bytes, as an attachment", download: true, h: a.downloadFile},
 
+		// Disputes: chargebacks the processor reported, and the merchant's evidence.
+		{method: "GET", path: "/underwriting/disputes", tag: "dispute", summary: "List the merchant's disputes, newest first, with their evidence", resp: "Dispute", list: true, query: disputeParams, h: a.listDisputes},
+		{method: "GET", path: "/underwriting/disputes/{merchantId}", auth: authAny, tag: "dispute", summary: "List a merchant's disputes by its id (a partner: one of its merchants'; a merchant: its own)", resp: "Dispute", list: true, query: disputeParams, h: a.merchantDisputes},
+		{method: "POST", path: "/underwriting/dispute/{disputeId}/submit", tag: "dispute", summary: "Submit the dispute's evidence (text fields and the attached files) to the processor", req: "DisputeSubmitInput", resp: "Dispute", h: a.submitDispute},
+		{method: "POST", path: "/file/dispute", tag: "dispute", summary: "Upload an evidence file for a dispute (multipart/form-data: file, dispute_id, evidence_type, name)", form: "EvidenceFileUpload", resp: "EvidenceFile", h: a.createEvidenceFile},
+		{method: "DELETE", path: "/file/dispute/{evidenceFileId}", tag: "dispute", summary: "Remove an evidence file from its dispute (and delete it)", resp: "EvidenceFile", h: a.deleteEvidenceFile},
+
 		// Reporting (/query/*): deposits, statements, team summary.
 		{method: "GET", path: "/query/deposit", tag: "reporting", summary: "List deposits (settlement batches with fees), O(page)", resp: "Deposit", list: true, query: depositParams, h: a.listDeposits},
 		{method: "GET", path: "/query/depositDetail", tag: "reporting", summary: "A deposit's transactions with their fees (query id), O(page)", resp: "DepositLine", list: true, query: depositDetailParams, h: a.depositDetail},

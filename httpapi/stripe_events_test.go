@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -305,6 +306,32 @@ func TestStripeSignedEvents(t *testing.T) {
 		}
 		if o, c := named(tender.EventTransactionDisputeOpened), named(tender.EventTransactionDisputeClosed); o != 1 || c != 1 {
 			t.Fatalf("disputes announced: %d opened, %d closed", o, c)
+		}
+		// One dispute record, closed as won. Stripe's driver takes no
+		// evidence through Tender yet: an open dispute's submission is a 422
+		// naming the processor, and nothing changes.
+		var dps struct {
+			Total int
+			Data  []struct {
+				ID, Status         string
+				ProcessorDisputeID string `json:"processor_dispute_id"`
+			}
+		}
+		e.Call("GET", "/underwriting/disputes", nil, 200).JSON(t, &dps)
+		if dps.Total != 1 || dps.Data[0].Status != "won" || dps.Data[0].ProcessorDisputeID != "dp_1" {
+			t.Fatalf("dispute records: %+v", dps)
+		}
+		opened2, oh2 := double.Dispute("dp_2", pi, "needs_response", 500)
+		if r := sendStripe(e, id, opened2, oh2); r.Status != 200 {
+			t.Fatalf("second dispute event: %d %s", r.Status, r.Body)
+		}
+		e.Call("GET", "/underwriting/disputes?status=needs_response", nil, 200).JSON(t, &dps)
+		if dps.Total != 1 {
+			t.Fatalf("open disputes: %+v", dps)
+		}
+		if r := e.Do(apitest.Request{Method: "POST", Path: "/underwriting/dispute/" + dps.Data[0].ID + "/submit", Key: e.Key,
+			Body: map[string]any{"customer_name": "Jane"}}); r.Status != 422 || !strings.Contains(string(r.Body), "(stripe)") {
+			t.Fatalf("submission on Stripe: %d %s", r.Status, r.Body)
 		}
 
 		failed, fh := double.PaymentFailed(pi, "insufficient_funds", "")

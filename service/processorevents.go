@@ -18,7 +18,8 @@ var errReplayed = errors.New("processor event already applied")
 // merchant's own webhook secret and applies it, once per event id: a
 // refund made on the processor's side becomes a REFUND child (unless Tender
 // already recorded it, by the refund's reference), a failed payment is
-// recorded as an ACH return, a dispute is recorded and announced, and a
+// recorded as an ACH return, a dispute is recorded (a Dispute, one per
+// processor dispute id) and announced, and a
 // payment whose own answer was lost is finalized with the outcome the event
 // reports (finalizeFromEvent). Each in one database transaction with its
 // events.
@@ -131,11 +132,14 @@ func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m 
 		p.TotalRefunded += left
 		return s.recordProcessorChild(ctx, tx, p, c)
 	case gateway.EventDisputeOpened, gateway.EventDisputeClosed:
-		name := tender.EventTransactionDisputeOpened
-		if ev.Kind == gateway.EventDisputeClosed {
-			name = tender.EventTransactionDisputeClosed
+		if err := s.recordDispute(ctx, tx, p, name, ev, now); err != nil {
+			return err
 		}
-		return s.emit(ctx, tx, m.ID, name, "transaction_dispute", rec.ID, rec)
+		event := tender.EventTransactionDisputeOpened
+		if ev.Kind == gateway.EventDisputeClosed {
+			event = tender.EventTransactionDisputeClosed
+		}
+		return s.emit(ctx, tx, m.ID, event, "transaction_dispute", rec.ID, rec)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -45,7 +46,7 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 				s.log().Warn("settle: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue
 			}
-			ok, err := s.settleOne(ctx, t, batchID, st)
+			ok, err := s.settleOne(ctx, t, batchID, gw.Name(), st)
 			if err != nil {
 				return settled, err
 			}
@@ -56,7 +57,9 @@ func (s *Service) Settle(ctx context.Context, merchantID string, before time.Tim
 	}
 }
 
-func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID string, st *gateway.Settlement) (bool, error) {
+// settleOne records one payment's settlement st by processor (and the
+// dispute the processor reports with it, as its dispute event would be).
+func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID, processor string, st *gateway.Settlement) (bool, error) {
 	done := false
 	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		cur, err := tx.TransactionGetForUpdate(ctx, t.MerchantID, t.ID)
@@ -82,6 +85,11 @@ func (s *Service) settleOne(ctx context.Context, t *tender.Transaction, batchID 
 		}
 		if err := tx.TransactionUpdate(ctx, cur); err != nil {
 			return err
+		}
+		if st.Dispute != "" {
+			if err := s.settlementDispute(ctx, tx, cur, processor, st, now); err != nil {
+				return err
+			}
 		}
 		if ret != nil {
 			if err := tx.TransactionCreate(ctx, ret); err != nil {
@@ -138,4 +146,23 @@ func (s *Service) reverseFunding(ctx context.Context, tx store.Executor, p, c *t
 		}
 	}
 	return tx.FundingCreate(ctx, c.ID, out)
+}
+
+// settlementDispute applies the dispute a processor reported with a
+// payment's settlement (the sandbox's dispute cards) as its
+// dispute-opened event: a processor event id derived from the payment, so
+// it is applied once, and evidence due in 7 days.
+func (s *Service) settlementDispute(ctx context.Context, tx store.Executor, p *tender.Transaction, processor string, st *gateway.Settlement, now tender.Time) error {
+	m, err := tx.MerchantGet(ctx, p.MerchantID)
+	if err != nil {
+		return err
+	}
+	ref := "dp_sbx_" + strings.ReplaceAll(p.ID, "-", "")[:24]
+	ev := &gateway.Event{ID: "evt_" + ref, Kind: gateway.EventDisputeOpened, Ref: p.GatewayRef, ChildRef: ref,
+		Amount: p.Captured - p.TotalRefunded, Reason: st.DisputeReason, Status: st.Dispute, Currency: "USD",
+		DueBy: now.Add(7 * 24 * time.Hour), Message: "Dispute " + st.Dispute + " (" + st.DisputeReason + ")."}
+	if err := s.applyProcessorEvent(ctx, tx, m, processor, ev); err != nil && !errors.Is(err, errReplayed) {
+		return err
+	}
+	return nil
 }

@@ -75,7 +75,7 @@ func (s *Service) BatchRegister(ctx context.Context, merchantID, registerID stri
 				s.log().Warn("batch: processor failed", "transaction_id", t.ID, "error", err.Error())
 				continue
 			}
-			ok, err := s.settleOne(ctx, t, batchID, st)
+			ok, err := s.settleOne(ctx, t, batchID, gw.Name(), st)
 			if err != nil {
 				return out, err
 			}

@@ -64,7 +64,7 @@ type Deliverer struct {
 	sends chan struct{}
 
 	stopRelay context.CancelFunc
-	quit      chan struct{} // closed by Stop: the relay ends after its batch
+	quit      chan struct{}   // closed by Stop: the relay ends after its batch
 	wake      <-chan struct{} // events were committed: relay now
 	stopOnce  sync.Once
 	relayDone chan struct{}

@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -41,6 +42,26 @@ var Cards = map[string]Outcome{
 	"4000000000000127": {DeclineCode: "incorrect_cvc", Message: "CVV verification failed."},
 	"4000000000000119": {DeclineCode: "processing_error", Message: "A processing error occurred."},
 }
+
+// Dispute cards (Stripe's test numbers): approved, then disputed when the
+// payment settles.
+const (
+	CardDispute = "4000000000000259" // a chargeback: fraudulent, needs_response
+	CardInquiry = "4000000000001976" // an inquiry: general, warning_needs_response
+)
+
+// ledger return codes marking a payment disputed at settlement.
+const (
+	ledgerDispute = "DISPUTE"
+	ledgerInquiry = "INQUIRY"
+)
+
+// Evidence keywords (Stripe's): submitted evidence whose text holds one
+// decides the dispute at once; other evidence leaves it under review.
+const (
+	EvidenceWinning = "winning_evidence"
+	EvidenceLosing  = "losing_evidence"
+)
 
 // Magic bank account numbers (any valid routing number).
 const (
@@ -136,6 +157,7 @@ func amountOutcome(ctx context.Context, a tender.Amount) (out Outcome, lost bool
 func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
 	out := Outcome{Approve: true}
 	op := store.SandboxSale
+	dispute := ""
 	switch {
 	case req.Card != nil:
 		if o, ok := Cards[req.Card.Number]; ok {
@@ -143,6 +165,12 @@ func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gatewa
 		}
 		if !req.Capture {
 			op = store.SandboxAuth
+		}
+		switch req.Card.Number {
+		case CardDispute:
+			dispute = ledgerDispute
+		case CardInquiry:
+			dispute = ledgerInquiry
 		}
 	case req.Bank != nil:
 		op = store.SandboxDebit
@@ -168,6 +196,9 @@ func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gatewa
 		e.Ref, e.AuthCode = newRef("sbx_"), fmt.Sprintf("%06d", time.Now().UnixNano()%1_000_000)
 		if req.Bank != nil && req.Bank.Account == BankNSFReturn {
 			e.ReturnCode = "R01"
+		}
+		if dispute != "" {
+			e.ReturnCode = dispute
 		}
 	}
 	res, err := p.record(ctx, e)
@@ -284,7 +315,14 @@ func (p *Processor) Settle(ctx context.Context, ref string) (*gateway.Settlement
 	if e == nil {
 		return nil, fmt.Errorf("sandbox: no payment %s", ref)
 	}
-	if e.ReturnCode != "" {
+	var dispute, reason string
+	switch e.ReturnCode {
+	case ledgerDispute:
+		dispute, reason = tender.DisputeNeedsResponse, "fraudulent"
+	case ledgerInquiry:
+		dispute, reason = tender.DisputeWarningNeedsResponse, "general"
+	case "":
+	default:
 		return &gateway.Settlement{Returned: true, ReturnCode: e.ReturnCode, Message: "R01: Insufficient funds (ACH return)."}, nil
 	}
 	settled := e.Amount
@@ -295,7 +333,28 @@ func (p *Processor) Settle(ctx context.Context, ref string) (*gateway.Settlement
 		}
 		settled = sums.Captured
 	}
-	return &gateway.Settlement{Fee: SandboxFee(e.Op, settled)}, nil
+	return &gateway.Settlement{Fee: SandboxFee(e.Op, settled), Dispute: dispute, DisputeReason: reason}, nil
+}
+
+var _ gateway.DisputeResponder = (*Processor)(nil)
+
+// SubmitDisputeEvidence implements gateway.DisputeResponder, decided by
+// the evidence's text as Stripe's test mode does: EvidenceWinning wins
+// the dispute, EvidenceLosing loses it, anything else leaves it under
+// review.
+func (p *Processor) SubmitDisputeEvidence(_ context.Context, ref string, ev gateway.DisputeEvidence) (string, error) {
+	if !strings.HasPrefix(ref, "dp_sbx_") {
+		return "", &gateway.DisputeRefusedError{Message: "No such dispute at the processor."}
+	}
+	for _, v := range ev.Text {
+		switch {
+		case strings.Contains(v, EvidenceWinning):
+			return tender.DisputeWon, nil
+		case strings.Contains(v, EvidenceLosing):
+			return tender.DisputeLost, nil
+		}
+	}
+	return tender.DisputeUnderReview, nil
 }
 
 // SandboxFee is the sandbox's pricing, so that deposits show fees: cards

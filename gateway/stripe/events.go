@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	stripe "github.com/stripe/stripe-go/v84"
 	"github.com/stripe/stripe-go/v84/webhook"
@@ -84,6 +86,10 @@ func eventOf(ev stripe.Event) (*gateway.Event, error) {
 		}
 		out.ChildRef, out.Amount = dp.ID, tender.Amount(dp.Amount)
 		out.Reason, out.Status = string(dp.Reason), string(dp.Status)
+		out.Currency = strings.ToUpper(string(dp.Currency))
+		if dp.EvidenceDetails != nil && dp.EvidenceDetails.DueBy > 0 {
+			out.DueBy = time.Unix(dp.EvidenceDetails.DueBy, 0).UTC()
+		}
 		out.Message = "Dispute " + string(dp.Status) + " (" + string(dp.Reason) + ")."
 		return out, nil
 	case "payment_intent.succeeded", "payment_intent.amount_capturable_updated":

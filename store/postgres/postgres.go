@@ -27,6 +27,11 @@ var queriesSQL string
 //go:embed queries_report.sql
 var reportQueriesSQL string
 
+// The disputes' statements.
+//
+//go:embed queries_disputes.sql
+var disputeQueriesSQL string
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -38,7 +43,7 @@ type Options struct {
 // Open connects to the database at url (postgres://...). It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
-	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL)
+	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL + "\n" + disputeQueriesSQL)
 	if err != nil {
 		return nil, err
 	}

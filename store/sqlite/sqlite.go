@@ -31,6 +31,11 @@ var queriesSQL string
 //go:embed queries_report.sql
 var reportQueriesSQL string
 
+// The disputes' statements.
+//
+//go:embed queries_disputes.sql
+var disputeQueriesSQL string
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -45,7 +50,7 @@ func init() {
 // Open opens (creating if needed) the database file at path and returns the
 // store. It does not migrate; call Migrate.
 func Open(ctx context.Context, path string) (*sqldb.DB, error) {
-	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL)
+	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL + "\n" + disputeQueriesSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,36 @@
+-- Disputes (GET /underwriting/disputes, POST /underwriting/dispute/{id}/submit):
+-- one row per dispute the merchant's processor reported on one of its
+-- payments, written in the transaction that applies the processor's event
+-- (unique per merchant, processor and the processor's dispute id, so a
+-- dispute reported twice is one row). evidence is what was submitted
+-- ({"text": {...}, "file_ids": [...]}).
+CREATE TABLE disputes (
+    id                    uuid PRIMARY KEY,
+    merchant_id           uuid NOT NULL REFERENCES merchants (id),
+    transaction_id        uuid NOT NULL REFERENCES transactions (id),
+    processor             text NOT NULL,
+    processor_dispute_id  text NOT NULL,
+    amount                bigint NOT NULL CHECK (amount >= 0),
+    currency              text NOT NULL,
+    reason                text NOT NULL,
+    status                text NOT NULL,
+    due_by                timestamptz,
+    evidence              jsonb,
+    submitted_at          timestamptz,
+    created_at            timestamptz NOT NULL,
+    updated_at            timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX disputes_processor_ref ON disputes (merchant_id, processor, processor_dispute_id);
+CREATE INDEX disputes_merchant_created ON disputes (merchant_id, created_at, id);
+CREATE INDEX disputes_transaction ON disputes (merchant_id, transaction_id);
+
+-- Evidence files (POST /file/dispute): a file of the files table attached
+-- to one dispute as one evidence type, at most one file per type.
+CREATE TABLE dispute_files (
+    file_id        uuid PRIMARY KEY REFERENCES files (id),
+    dispute_id     uuid NOT NULL REFERENCES disputes (id),
+    merchant_id    uuid NOT NULL REFERENCES merchants (id),
+    evidence_type  text NOT NULL,
+    created_at     timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX dispute_files_type ON dispute_files (dispute_id, evidence_type);
