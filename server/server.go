@@ -59,8 +59,13 @@ type Config struct {
 	// per 10 minutes (default DefaultPairRateLimit; -1 turns the pairing
 	// budgets off, as for tests that pair many simulators from one host).
 	PairRateLimit int
-	PublicURL     string
-	TrustProxy    bool
+	// AccountRateLimit is the budget of the password-reset routes per
+	// client IP per 10 minutes (default DefaultAccountRateLimit; -1 turns
+	// it and the per-email budget off); POST /forgot also has a budget of
+	// DefaultForgotEmailRateLimit per email per 10 minutes.
+	AccountRateLimit int
+	PublicURL        string
+	TrustProxy       bool
 	// MetricsToken, when set, is the bearer token GET /metrics requires
 	// (MetricsTokenFile: a file holding it).
 	MetricsToken, MetricsTokenFile string
@@ -138,6 +143,11 @@ const (
 	DefaultWebPayRateLimit = 5
 	// DefaultPairRateLimit: device pairing attempts per IP per 10 minutes.
 	DefaultPairRateLimit = 10
+	// DefaultAccountRateLimit: password-reset requests per IP per 10
+	// minutes; DefaultForgotEmailRateLimit: reset emails asked for one
+	// address per 10 minutes.
+	DefaultAccountRateLimit     = 30
+	DefaultForgotEmailRateLimit = 5
 )
 
 func (c *Config) defaults() {
@@ -155,6 +165,9 @@ func (c *Config) defaults() {
 	}
 	if c.WebPayRateLimit == 0 {
 		c.WebPayRateLimit = DefaultWebPayRateLimit
+	}
+	if c.AccountRateLimit == 0 {
+		c.AccountRateLimit = DefaultAccountRateLimit
 	}
 	if c.PairRateLimit == 0 {
 		c.PairRateLimit = DefaultPairRateLimit
@@ -386,6 +399,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.relay.Email = smtp
+		s.Service.AccountMail = smtp
 	}
 	s.Service.EmailEnabled, s.Service.SMSEnabled = s.relay.Email != nil, cfg.SMS != nil
 	s.jobs.Add(jobs.KeySweep(s.Service, cfg.Logger),
@@ -411,19 +425,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.API = httpapi.New(httpapi.Config{
-		Service:         s.Service,
-		Limiter:         limiter,
-		RateLimit:       ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
-		WebRateLimit:    ratelimit.Limit{Rate: cfg.WebRateLimit, Period: time.Minute},
-		WebPayRateLimit: ratelimit.Limit{Rate: cfg.WebPayRateLimit, Period: time.Minute},
-		PairRateLimit:   ratelimit.Limit{Rate: cfg.PairRateLimit, Period: 10 * time.Minute},
-		Logger:          cfg.Logger,
-		PublicURL:       cfg.PublicURL,
-		TrustProxy:      cfg.TrustProxy,
-		MetricsToken:    cfg.MetricsToken,
-		Ready:           s.ready,
-		Version:         cfg.Version,
-		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
+		Service:          s.Service,
+		Limiter:          limiter,
+		RateLimit:        ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
+		WebRateLimit:     ratelimit.Limit{Rate: cfg.WebRateLimit, Period: time.Minute},
+		WebPayRateLimit:  ratelimit.Limit{Rate: cfg.WebPayRateLimit, Period: time.Minute},
+		PairRateLimit:    ratelimit.Limit{Rate: cfg.PairRateLimit, Period: 10 * time.Minute},
+		AccountRateLimit: ratelimit.Limit{Rate: cfg.AccountRateLimit, Period: 10 * time.Minute},
+		ForgotEmailRateLimit: ratelimit.Limit{Rate: map[bool]int{true: DefaultForgotEmailRateLimit, false: -1}[cfg.AccountRateLimit > 0],
+			Period: 10 * time.Minute},
+		Logger:       cfg.Logger,
+		PublicURL:    cfg.PublicURL,
+		TrustProxy:   cfg.TrustProxy,
+		MetricsToken: cfg.MetricsToken,
+		Ready:        s.ready,
+		Version:      cfg.Version,
+		Terminal:     &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
 		Dashboard: func(clientIP func(*http.Request) string, openapi func() map[string]any) http.Handler {
 			return dashboard.New(dashboard.Config{Service: s.Service, Limiter: limiter, ClientIP: clientIP, OpenAPI: openapi,
 				Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Logger: cfg.Logger})

@@ -46,5 +46,6 @@ func Exercise(t *testing.T, open Open) {
 	exerciseSecurity(t, open)
 	exerciseDeposits(t, open)
 	exerciseTeam(t, open)
+	exerciseUserAccounts(t, open)
 	exerciseFiles(t, open)
 }
