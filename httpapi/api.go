@@ -303,7 +303,7 @@ func logPath(p string) string {
 	segs := strings.Split(p, "/")
 	for i := 1; i < len(segs); i++ {
 		if segs[i-1] == "webpayment" && i == 2 || segs[i-1] == "invoice" && i == 3 && segs[1] == "pay" ||
-			segs[i-1] == "reset" && i == 2 || segs[i-1] == "verify" && i == 3 && segs[1] == "self" {
+			segs[i-1] == "reset" && i == 2 || segs[i-1] == "verify" && i == 3 && segs[1] == "self" && segs[i] != "resend" {
 			segs[i] = secretPrefix(segs[i])
 		}
 	}

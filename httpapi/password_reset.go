@@ -58,3 +58,19 @@ func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Your password was changed; sign in with it."})
 	return nil
 }
+
+func (a *API) resendVerification(w http.ResponseWriter, r *http.Request) error {
+	if err := a.svc.ResendVerification(r.Context(), principal(r.Context()).User); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": "A verification link is on its way to your email."})
+	return nil
+}
+
+func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.svc.VerifyEmail(r.Context(), r.PathValue("token")); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"message": "Your email is verified."})
+	return nil
+}

@@ -35,8 +35,8 @@ func (s *Service) Self(ctx context.Context, u *tender.TeamUser) (*tender.TeamUse
 
 // UpdateSelf changes the signed-in user's own name, email or password
 // (PUT /self). A new email or password needs current_password; a new
-// email is unverified (email_verified_at cleared); a new password ends
-// every dashboard session of the user.
+// email is unverified until the link emailed to it is opened; a new
+// password ends every dashboard session of the user.
 func (s *Service) UpdateSelf(ctx context.Context, caller *tender.TeamUser, in *tender.SelfUpdate) (*tender.TeamUser, error) {
 	if caller == nil {
 		return nil, errNoUser
@@ -92,6 +92,9 @@ func (s *Service) UpdateSelf(ctx context.Context, caller *tender.TeamUser, in *t
 		return nil, err
 	}
 	s.auth.clear()
+	if newEmail {
+		s.sendVerification(ctx, u)
+	}
 	return u, nil
 }
 
