@@ -74,3 +74,34 @@ func (a *API) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Your email is verified."})
 	return nil
 }
+
+// signUpInput is POST /self's body.
+type signUpInput struct {
+	CompanyName string `json:"company_name"`
+	Name        string `json:"name"`
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+}
+
+func (a *API) signUp(w http.ResponseWriter, r *http.Request) error {
+	var in signUpInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	out, err := a.svc.SignUp(r.Context(), &service.SignUpInput{CompanyName: in.CompanyName, Name: in.Name,
+		Email: in.Email, Password: in.Password})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (a *API) emailExists(w http.ResponseWriter, r *http.Request) error {
+	ok, err := a.svc.EmailTaken(r.Context(), r.URL.Query().Get("email"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"exists": ok})
+	return nil
+}

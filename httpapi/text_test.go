@@ -27,6 +27,8 @@ var textPoisons = []struct {
 var bodyTextCases = map[string]struct{ body, field string }{
 	"POST /team/apikey":   {`{"name":"%s"}`, "name"},
 	"PUT /self":           {`{"name":"%s"}`, "name"},
+	"POST /self":          {`{"company_name":"%s","email":"signup@example.com","password":"long enough password"}`, "company_name"},
+	"POST /team":          {`{"company_name":"%s"}`, "company_name"},
 	"POST /forgot":        {`{"email":"%s"}`, "email"},
 	"POST /reset/{token}": {`{"password":"%s"}`, "password"},
 	"POST /team/user":     {`{"name":"%s","email":"t@example.com","team_role":"staff","password":"long enough password"}`, "name"},

@@ -64,8 +64,11 @@ type Config struct {
 	// it and the per-email budget off); POST /forgot also has a budget of
 	// DefaultForgotEmailRateLimit per email per 10 minutes.
 	AccountRateLimit int
-	PublicURL        string
-	TrustProxy       bool
+	// Signup is "open" (POST /self creates a merchant; the default in
+	// sandbox mode) or "closed" (the default otherwise: 403).
+	Signup     string
+	PublicURL  string
+	TrustProxy bool
 	// MetricsToken, when set, is the bearer token GET /metrics requires
 	// (MetricsTokenFile: a file holding it).
 	MetricsToken, MetricsTokenFile string
@@ -391,6 +394,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.WebhookAllowPrivate = allow
 	s.Service.WebhookSpecialHost = webhook.RefusedHost
 	s.Service.PublicURL = cfg.PublicURL
+	s.Service.SignupOpen = cfg.Signup == "open" || cfg.Signup == "" && cfg.Sandbox
 	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: s.Clock.Now, Interval: cfg.MessageInterval}
 	if cfg.SMTPURL != "" {
 		smtp, err := notify.NewSMTP(cfg.SMTPURL)

@@ -59,6 +59,9 @@ type Service struct {
 	// AccountMail sends account emails (password reset, email
 	// verification) directly, never through the outbox; nil sends none.
 	AccountMail notify.Sender
+	// SignupOpen lets anyone create a merchant with POST /self (and ask
+	// GET /self/exists); closed, both answer 403.
+	SignupOpen bool
 
 	// TerminalWait is how long POST /terminal/charge (and refund, void,
 	// credit, prompt) waits for the device (default 60 s).
