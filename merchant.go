@@ -171,6 +171,10 @@ type APIKey struct {
 	Prefix     string // first characters of the secret, for identification
 	ExpiresAt  time.Time
 	CreatedAt  time.Time
+	// UserID is the team user the key belongs to ("" for the merchant's
+	// own keys): it acts with that user's role, and not while the user is
+	// disabled.
+	UserID string
 }
 
 // NewSecret returns a fresh random secret for a key of kind, with a readable
@@ -206,4 +210,7 @@ type Principal struct {
 	KeyID    string
 	Merchant *Merchant // nil for partner keys
 	Partner  *Partner  // set for partner keys
+	// User is the team user a user's key acts for (nil for a merchant's
+	// own key): their role bounds what the key may do.
+	User *TeamUser
 }

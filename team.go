@@ -24,8 +24,11 @@ type TeamUser struct {
 	PasswordHash string
 	Role         string
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// EmailVerifiedAt is when the user proved they read Email (nil: not
+	// yet, or the email changed since).
+	EmailVerifiedAt *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Team roles: owners and admins may do everything; staff may look and
@@ -150,10 +153,20 @@ func (u TeamUser) MarshalJSON() ([]byte, error) {
 		TeamAdmin   bool   `json:"team_admin"`
 		TeamEnabled bool   `json:"team_enabled"`
 		IsAPIKey    bool   `json:"is_api_key"`
+		Verified    bool   `json:"email_verified"`
+		VerifiedAt  *Time  `json:"email_verified_at"`
 		CreatedAt   Time   `json:"created_at"`
 		UpdatedAt   Time   `json:"updated_at"`
 	}{u.ID, u.MerchantID, u.Name, u.Email, u.Role, u.Role == RoleOwner || u.Role == RoleAdmin, !u.Disabled, false,
-		NewTime(u.CreatedAt), NewTime(u.UpdatedAt)})
+		u.EmailVerifiedAt != nil, verifiedAt(u.EmailVerifiedAt), NewTime(u.CreatedAt), NewTime(u.UpdatedAt)})
+}
+
+func verifiedAt(t *time.Time) *Time {
+	if t == nil {
+		return nil
+	}
+	v := NewTime(*t)
+	return &v
 }
 
 // TeamSession is a signed-in browser session, or a one-time sign-in link
@@ -167,6 +180,24 @@ type TeamSession struct {
 	UsedAt    *time.Time
 }
 
+// TeamToken is a password-reset or email-verification token sent by
+// email: only the SHA-256 of the random token is stored; it is for one
+// user and the one email it was sent to, and spent once.
+type TeamToken struct {
+	TokenHash string
+	Kind      string
+	UserID    string
+	Email     string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Team token kinds.
+const (
+	TokenKindReset  = "reset"
+	TokenKindVerify = "verify"
+)
+
 // Team session kinds.
 const (
 	SessionKindSession = "session"
@@ -178,4 +209,41 @@ const (
 type EventFilter struct {
 	Name     string
 	ObjectID string
+}
+
+// SelfUpdate is PUT /self's body: the signed-in user's own name, email and
+// password; nil leaves a field as it is. A new email or password needs
+// CurrentPassword.
+type SelfUpdate struct {
+	Name            *string
+	Email           *string
+	Password        *string
+	CurrentPassword string
+}
+
+// Validate checks the fields given.
+func (in *SelfUpdate) Validate() error {
+	errs := FieldErrors{}
+	if in.Name != nil {
+		validTeamUserName(errs, *in.Name)
+	}
+	if in.Email != nil {
+		validUserEmail(errs, *in.Email)
+	}
+	if in.Password != nil {
+		validPassword(errs, *in.Password)
+	}
+	if in.Name == nil && in.Email == nil && in.Password == nil {
+		errs.Add("name", "Give at least one of name, email or password.")
+	}
+	return errs.Err()
+}
+
+func validUserEmail(errs FieldErrors, s string) {
+	email := NormalizeEmail(s)
+	if email == "" {
+		errs.Required("email")
+	} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		errs.Add("email", "The email must be a valid email address.")
+	}
 }

@@ -33,7 +33,11 @@ type Config struct {
 	// PairRateLimit is the per-IP budget of device pairing attempts; a
 	// Rate of 0 or less turns the pairing budgets off.
 	PairRateLimit ratelimit.Limit
-	Logger        *slog.Logger
+	// AccountRateLimit is the budget of the account routes (password
+	// reset) per client IP; ForgotEmailRateLimit that of POST /forgot per
+	// email.
+	AccountRateLimit, ForgotEmailRateLimit ratelimit.Limit
+	Logger                                 *slog.Logger
 	// PublicURL is the externally visible base URL (for pagination links);
 	// empty means derive it from the request.
 	PublicURL string

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/ratelimit"
+	"github.com/tenderpay/tender/service"
 )
 
 // --- request context ----------------------------------------------------
@@ -147,7 +148,8 @@ func (a *API) outer(mux *http.ServeMux) http.Handler {
 func logPath(p string) string {
 	segs := strings.Split(p, "/")
 	for i := 1; i < len(segs); i++ {
-		if segs[i-1] == "webpayment" && i == 2 || segs[i-1] == "invoice" && i == 3 && segs[1] == "pay" {
+		if segs[i-1] == "webpayment" && i == 2 || segs[i-1] == "invoice" && i == 3 && segs[1] == "pay" ||
+			segs[i-1] == "reset" && i == 2 || segs[i-1] == "verify" && i == 3 && segs[1] == "self" && segs[i] != "resend" {
 			segs[i] = secretPrefix(segs[i])
 		}
 	}
@@ -291,6 +293,8 @@ func (a *API) wrap(rt route) http.Handler {
 			budgets = []budget{{"webpayment", a.cfg.WebRateLimit}}
 		case limitWebPay:
 			budgets = []budget{{"webpayment_pay", a.cfg.WebPayRateLimit}, {"webpayment", a.cfg.WebRateLimit}}
+		case limitAccount:
+			budgets = append(budgets, budget{limitAccount, a.cfg.AccountRateLimit})
 		}
 		if rt.auth == authWebToken {
 			// The answer to a throttled browser must be readable by it;
@@ -321,6 +325,12 @@ func (a *API) wrap(rt route) http.Handler {
 				return
 			}
 			ri.principal = p
+			if rt.admin || rt.auth == authMerchantKey {
+				if err := service.MayAdminister(p.User, "use "+rt.method+" "+rt.path); err != nil {
+					a.writeError(w, r, err)
+					return
+				}
+			}
 		}
 		if err := rt.h(w, r); err != nil {
 			a.writeError(w, r, err)
@@ -359,6 +369,9 @@ func (a *API) allowKey(w http.ResponseWriter, r *http.Request, name, key string,
 	switch {
 	case strings.HasPrefix(name, "terminal_pair"):
 		msg = "Too many pairing attempts. Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
+	case strings.HasPrefix(name, limitAccount):
+		msg = "Too many account requests (password resets) " + map[bool]string{true: "for this email", false: "from this address"}[name != limitAccount] +
+			". Retry after " + strconv.Itoa(max(1, secs)) + " seconds."
 	case name != "api":
 		// Say what was limited: the Stax.js routes together (tokenize
 		// and pay), or the payments among them.
@@ -407,6 +420,9 @@ type budget struct {
 const (
 	limitWeb    = "webpayment"     // Stax.js routes, 10/min per IP
 	limitWebPay = "webpayment_pay" // payments through them, 5/min per IP
+	// limitAccount is the account routes' (password reset): per IP, and
+	// POST /forgot per email too.
+	limitAccount = "account"
 )
 
 func (a *API) authenticate(r *http.Request, kind authKind) (*tender.Principal, error) {

@@ -15,6 +15,9 @@ type selfBody struct {
 		ID   string `json:"id"`
 		Kind string `json:"kind"`
 	} `json:"key"`
+	// User is the team user a user's key acts for (absent for a
+	// merchant's own key).
+	User *tender.TeamUser `json:"user,omitempty"`
 }
 
 func (a *API) getSelf(w http.ResponseWriter, r *http.Request) error {
@@ -22,13 +25,46 @@ func (a *API) getSelf(w http.ResponseWriter, r *http.Request) error {
 	var out selfBody
 	out.Merchant = p.Merchant
 	out.Key.ID, out.Key.Kind = p.KeyID, p.Kind
+	if p.User != nil {
+		u, err := a.svc.Self(r.Context(), p.User)
+		if err != nil {
+			return err
+		}
+		out.User = u
+	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// selfUpdate is PUT /self's body.
+type selfUpdate struct {
+	Name            *string `json:"name"`
+	Email           *string `json:"email"`
+	Password        *string `json:"password"`
+	CurrentPassword string  `json:"current_password"`
+}
+
+func (a *API) putSelf(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r.Context())
+	var in selfUpdate
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := a.svc.UpdateSelf(r.Context(), p.User, &tender.SelfUpdate{Name: in.Name, Email: in.Email,
+		Password: in.Password, CurrentPassword: in.CurrentPassword})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
 	return nil
 }
 
 type keyInput struct {
 	Name      string `json:"name"`
 	ExpiresAt string `json:"expires_at"`
+	// UserID makes the key one of a team user's (it acts with the user's
+	// role).
+	UserID string `json:"user_id"`
 }
 
 func (a *API) createTeamKey(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +72,7 @@ func (a *API) createTeamKey(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	k, err := a.svc.CreateMerchantKey(r.Context(), merchantID(r), strings.TrimSpace(in.Name), in.ExpiresAt)
+	k, err := a.svc.CreateUserKey(r.Context(), merchantID(r), in.UserID, strings.TrimSpace(in.Name), in.ExpiresAt)
 	if err != nil {
 		return err
 	}
@@ -132,7 +168,7 @@ func (a *API) createMerchantKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	k, err := a.svc.CreateMerchantKey(r.Context(), m.ID, strings.TrimSpace(in.Name), in.ExpiresAt)
+	k, err := a.svc.CreateUserKey(r.Context(), m.ID, in.UserID, strings.TrimSpace(in.Name), in.ExpiresAt)
 	if err != nil {
 		return err
 	}

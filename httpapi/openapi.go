@@ -121,10 +121,12 @@ func componentSchemas() schema {
 		"options":  schema{"type": "object", "description": "the merchant's own settings (PUT /team/options): names to strings, numbers or booleans"},
 		"branding": ref("Branding"),
 	}
-	apiKey := schema{"id": str(), "kind": str(), "name": str(), "prefix": str(), "expires_at": nts(), "created_at": ts()}
+	userID := schema{"type": []string{"string", "null"}, "description": "the team user the key acts for, with their role (null: the merchant's own key)"}
+	apiKey := schema{"id": str(), "kind": str(), "name": str(), "prefix": str(), "expires_at": nts(), "created_at": ts(), "user_id": userID}
 	teamUser := schema{"id": str(), "merchant_id": str(), "name": str(), "email": str(), "team_role": str(),
-		"team_admin": boolean(), "team_enabled": boolean(), "is_api_key": boolean(), "created_at": ts(), "updated_at": ts()}
-	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts()}
+		"team_admin": boolean(), "team_enabled": boolean(), "is_api_key": boolean(), "created_at": ts(), "updated_at": ts(),
+		"email_verified": boolean(), "email_verified_at": nts()}
+	newKey := schema{"id": str(), "kind": str(), "name": str(), "api_key": str(), "expires_at": nts(), "created_at": ts(), "user_id": userID}
 	webhook := schema{"id": str(), "merchant_id": str(), "partner_id": str(), "target_url": str(), "event": str(),
 		"max_attempts": integer(), "retry_base_seconds": integer(), "created_at": ts(), "deleted_at": nts()}
 	brandWebhook := schema{"id": str(), "partner_id": str(), "merchant_id": schema{"type": "null", "description": "null: every merchant of the partner"},
@@ -268,9 +270,21 @@ func componentSchemas() schema {
 		"ProcessorEventAck": object([]string{"received"}, schema{"received": boolean()}),
 		"CreatedMerchant":   object([]string{"merchant", "api_key"}, schema{"merchant": ref("Merchant"), "api_key": ref("NewKey")}),
 		"NewKey":            object(all(newKey), newKey),
-		"APIKeyInput":       object(nil, schema{"name": str(), "expires_at": str()}),
-		"APIKey":            object([]string{"id", "kind", "name", "prefix", "expires_at", "created_at"}, apiKey),
-		"TeamUser":          object(all(teamUser), teamUser),
+		"APIKeyInput": object(nil, schema{"name": str(), "expires_at": str(),
+			"user_id": schema{"type": "string", "description": "one of the merchant's team users: the key acts for them, with their role"}}),
+		"ForgotInput":    object([]string{"email"}, schema{"email": str()}),
+		"ResetInput":     object([]string{"password"}, schema{"password": schema{"type": "string", "minLength": 12, "description": "12 to 72 bytes"}}),
+		"AccountMessage": object([]string{"message"}, schema{"message": str()}),
+		"ResetTokenStatus": object([]string{"valid", "email", "expires_at"}, schema{"valid": boolean(),
+			"email": schema{"type": []string{"string", "null"}, "description": "the email the link was sent to, masked (g***@example.com); null when not valid"}, "expires_at": nts()}),
+		"SignUpInput": object([]string{"company_name", "email", "password"}, schema{"company_name": str(), "name": str(), "email": str(),
+			"password": schema{"type": "string", "minLength": 12, "description": "12 to 72 bytes"}}),
+		"SignUp":      object([]string{"merchant", "user", "api_key"}, schema{"merchant": ref("Merchant"), "user": ref("TeamUser"), "api_key": ref("NewKey")}),
+		"EmailExists": object([]string{"exists"}, schema{"exists": boolean()}),
+		"SelfUpdate": object(nil, schema{"name": str(), "email": str(), "password": schema{"type": "string", "minLength": 12},
+			"current_password": schema{"type": "string", "description": "required with email or password"}}),
+		"APIKey":   object([]string{"id", "kind", "name", "prefix", "expires_at", "created_at", "user_id"}, apiKey),
+		"TeamUser": object(all(teamUser), teamUser),
 		"TeamUserInput": object([]string{"email", "team_role", "password"}, schema{"name": str(), "email": str(),
 			"team_role": schema{"type": "string", "enum": []string{"owner", "admin", "staff"}}, "password": schema{"type": "string", "minLength": 12,
 				"description": "12 to 72 bytes; stored as a bcrypt hash, never returned"}}),
@@ -291,6 +305,7 @@ func componentSchemas() schema {
 		"EphemeralToken": object([]string{"token", "expires_at"}, schema{"token": str(), "expires_at": ts()}),
 		"Self": object([]string{"merchant", "key"}, schema{
 			"merchant": ref("Merchant"),
+			"user":     ref("TeamUser"),
 			"key":      object([]string{"id", "kind"}, schema{"id": str(), "kind": str()}),
 		}),
 	}

@@ -41,6 +41,10 @@ type route struct {
 	query []queryParam
 	// limit picks the throttling budget (default: the API's).
 	limit string
+	// admin refuses a staff user's key (403): what only owners and admins
+	// may do (money given back, webhooks). Every merchant-key-only route
+	// (keys, team, settings) is admin too.
+	admin bool
 	h     func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -60,7 +64,17 @@ var pageParams = []queryParam{
 func (a *API) routeTable() []route {
 	return []route{
 		// Merchant self-service.
-		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key", resp: "Self", h: a.getSelf},
+		{method: "GET", path: "/self", tag: "merchant", summary: "The authenticated merchant and key, and with a user's key the user", resp: "Self", h: a.getSelf},
+		{method: "POST", path: "/forgot", auth: authPublic, limit: limitAccount, tag: "account", summary: "Email a password reset link to a team user (the same answer whether or not the email has an account)", req: "ForgotInput", resp: "AccountMessage", h: a.forgotPassword},
+		{method: "GET", path: "/reset/{token}", auth: authPublic, limit: limitAccount, tag: "account", summary: "Whether a password reset link is still valid, and its email (masked); does not spend it", resp: "ResetTokenStatus", h: a.getResetToken},
+		{method: "POST", path: "/reset/{token}", auth: authPublic, limit: limitAccount, tag: "account", summary: "Set a new password with a reset link (spends it; ends the user's sessions)", req: "ResetInput", resp: "AccountMessage", h: a.resetPassword},
+		{method: "POST", path: "/verify", limit: limitAccount, tag: "account", summary: "Email the signed-in user a link to verify their email (a user's API key)", resp: "AccountMessage", h: a.resendVerification},
+		{method: "PUT", path: "/self/verify/resend", limit: limitAccount, tag: "account", summary: "Send the signed-in user a new email verification link", resp: "AccountMessage", h: a.resendVerification},
+		{method: "GET", path: "/self/verify/{token}", auth: authPublic, limit: limitAccount, tag: "account", summary: "Verify an email with the emailed link (single use, 24 hours)", resp: "AccountMessage", h: a.verifyEmail},
+		{method: "POST", path: "/self", auth: authPublic, limit: limitAccount, tag: "account", summary: "Sign up: create a merchant, its owner and the owner's API key (shown once), when sign-up is open", req: "SignUpInput", resp: "SignUp", status: 201, h: a.signUp},
+		{method: "GET", path: "/self/exists", auth: authPublic, limit: limitAccount, tag: "account", summary: "Whether an email already has an account (only while sign-up is open)", resp: "EmailExists", query: []queryParam{{"email", "string", "the email (required)"}}, h: a.emailExists},
+		{method: "POST", path: "/team", auth: authPartner, tag: "partner", summary: "Create a merchant (team) for the partner: as POST /merchant", req: "MerchantInput", resp: "CreatedMerchant", status: 201, h: a.createMerchant},
+		{method: "PUT", path: "/self", tag: "merchant", summary: "Change the signed-in user's own name, email or password (a user's API key; current_password for email or password)", req: "SelfUpdate", resp: "TeamUser", h: a.putSelf},
 		{method: "POST", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "Create another merchant API key (shown once)", req: "APIKeyInput", resp: "NewKey", status: 201, h: a.createTeamKey},
 		{method: "GET", path: "/team/apikey", auth: authMerchantKey, tag: "merchant", summary: "List the merchant's API keys, without their secrets (bare array)", resp: "APIKey", array: true, h: a.listTeamKeys},
 		{method: "DELETE", path: "/team/apikey/{id}", auth: authMerchantKey, tag: "merchant", summary: "Revoke one of the merchant's API keys", resp: "APIKey", h: a.revokeTeamKey},
@@ -105,7 +119,7 @@ func (a *API) routeTable() []route {
 
 		// Money.
 		{method: "POST", path: "/charge", tag: "transaction", summary: "Charge a payment method (sale, or pre-auth with pre_auth)", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(false)},
-		{method: "POST", path: "/credit", tag: "transaction", summary: "Credit (pay out to) a payment method", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(true)},
+		{method: "POST", path: "/credit", admin: true, tag: "transaction", summary: "Credit (pay out to) a payment method", req: "ChargeInput", resp: "Transaction", money: true, h: a.charge(true)},
 		{method: "GET", path: "/transaction", tag: "transaction", summary: "List transactions (a created_at range with at most one of customer_id and payment_method_id reads in O(page))", resp: "Transaction", list: true, query: listQuery([]queryParam{
 			{"type", "string", "charge, pre_auth, capture, refund, void, credit"}, {"method", "string", "card, bank, or a manual method (cash, check, ...)"},
 			{"status", "string", "PENDING, SUCCESS or FAILED"}, {"success", "string", "true or false"},
@@ -115,9 +129,9 @@ func (a *API) routeTable() []route {
 		}, createdParams, updatedParams, pageParams), h: a.listTransactions},
 		{method: "GET", path: "/transaction/{id}", tag: "transaction", summary: "Get a transaction with its children", resp: "Transaction", h: a.getTransaction},
 		{method: "POST", path: "/transaction/{id}/capture", tag: "transaction", summary: "Capture a pre-authorization (total ≤ authorized)", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpCapture)},
-		{method: "POST", path: "/transaction/{id}/void", tag: "transaction", summary: "Void an unsettled payment", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoid)},
-		{method: "POST", path: "/transaction/{id}/refund", tag: "transaction", summary: "Refund a settled payment, partly or fully", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpRefund)},
-		{method: "POST", path: "/transaction/{id}/void-or-refund", tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
+		{method: "POST", path: "/transaction/{id}/void", admin: true, tag: "transaction", summary: "Void an unsettled payment", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoid)},
+		{method: "POST", path: "/transaction/{id}/refund", admin: true, tag: "transaction", summary: "Refund a settled payment, partly or fully", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpRefund)},
+		{method: "POST", path: "/transaction/{id}/void-or-refund", admin: true, tag: "transaction", summary: "Void if unsettled, else refund", req: "ActionInput", resp: "Transaction", money: true, h: a.act(tender.OpVoidOrRefund)},
 		{method: "PUT", path: "/transaction/{id}/receipt/email", tag: "transaction", summary: "Email the transaction's receipt (to the customer, or to email)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelEmail)},
 		{method: "PUT", path: "/transaction/{id}/receipt/sms", tag: "transaction", summary: "Text the transaction's receipt (to the customer, or to phone)", req: "ReceiptInput", resp: "Message", h: a.sendReceipt(tender.ChannelSMS)},
 		{method: "PUT", path: "/transaction/{id}/receipt-sms", tag: "transaction", summary: "Text the transaction's receipt (Stax's spelling of /receipt/sms)", req: "ReceiptInput", resp: "Message", opID: "putTransactionIdReceiptSmsStax", h: a.sendReceipt(tender.ChannelSMS)},
@@ -163,10 +177,10 @@ func (a *API) routeTable() []route {
 		{method: "POST", path: "/terminal/register/{id}/batch", tag: "terminal", summary: "Close the device's batch now: capture offline approvals, settle", resp: "RegisterBatchResult", h: a.batchRegister},
 		{method: "POST", path: "/terminal/charge", tag: "terminal", summary: "Card-present sale (or pre-auth); waits up to 60 s for the device, then answers terminalservice.waiting", req: "TerminalChargeInput", resp: "Transaction", money: true, h: a.terminalCharge(false, false)},
 		{method: "POST", path: "/terminal/charge/queue", tag: "terminal", summary: "Card-present sale queued to the device: the PENDING transaction at once; poll it", req: "TerminalChargeInput", resp: "Transaction", h: a.terminalCharge(true, false)},
-		{method: "POST", path: "/terminal/credit", tag: "terminal", summary: "Card-present credit (pay out to the presented card)", req: "TerminalChargeInput", resp: "Transaction", money: true, h: a.terminalCharge(false, true)},
-		{method: "POST", path: "/terminal/refund", tag: "terminal", summary: "Refund a terminal transaction (card present unless card-present tokenized)", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpRefund)},
-		{method: "POST", path: "/terminal/void", tag: "terminal", summary: "Void a terminal transaction on its register, before the device's batch", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpVoid)},
-		{method: "POST", path: "/terminal/void-or-refund", tag: "terminal", summary: "Void a terminal transaction while unsettled, else refund it (the server decides)", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpVoidOrRefund)},
+		{method: "POST", path: "/terminal/credit", admin: true, tag: "terminal", summary: "Card-present credit (pay out to the presented card)", req: "TerminalChargeInput", resp: "Transaction", money: true, h: a.terminalCharge(false, true)},
+		{method: "POST", path: "/terminal/refund", admin: true, tag: "terminal", summary: "Refund a terminal transaction (card present unless card-present tokenized)", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpRefund)},
+		{method: "POST", path: "/terminal/void", admin: true, tag: "terminal", summary: "Void a terminal transaction on its register, before the device's batch", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpVoid)},
+		{method: "POST", path: "/terminal/void-or-refund", admin: true, tag: "terminal", summary: "Void a terminal transaction while unsettled, else refund it (the server decides)", req: "TerminalActionInput", resp: "Transaction", money: true, h: a.terminalAction(tender.OpVoidOrRefund)},
 		{method: "POST", path: "/terminal/tokenize", tag: "terminal", summary: "Keep the card presented on the device as a payment method, without a charge", req: "TerminalAskInput", resp: "TerminalAnswer", h: a.terminalAsk(tender.TermTokenize)},
 		{method: "POST", path: "/terminal/print", tag: "terminal", summary: "Print text on the device's printer", req: "TerminalAskInput", resp: "TerminalAnswer", h: a.terminalAsk(tender.TermPrint)},
 		{method: "POST", path: "/terminal/promptChoice", tag: "terminal", summary: "Ask a question with options on the device; the chosen option", req: "TerminalAskInput", resp: "TerminalAnswer", h: a.terminalAsk(tender.TermChoice)},
@@ -176,11 +190,11 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/terminal/{registerId}/status/{transactionId}", mux: "/terminal/{registerId}/{action}/{transactionId}", tag: "terminal", summary: "Status of a terminal transaction: SUCCESS, FAILED or PENDING (success 1/0)", resp: "TerminalStatus", h: a.terminalStatus},
 
 		// Webhooks (a merchant's, or with a partner key every merchant's of the partner).
-		{method: "POST", path: "/webhook", auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
+		{method: "POST", path: "/webhook", admin: true, auth: authAny, tag: "webhook", summary: "Subscribe a URL to an event (the answer holds the signing secret)", req: "WebhookInput", resp: "Webhook", h: a.createWebhook},
 		{method: "GET", path: "/webhook", auth: authAny, tag: "webhook", summary: "List webhooks", resp: "Webhook", list: true, query: pageParams[:4], h: a.listWebhooks},
-		{method: "DELETE", path: "/webhook/{id}", auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
+		{method: "DELETE", path: "/webhook/{id}", admin: true, auth: authAny, tag: "webhook", summary: "Delete a webhook", resp: "Webhook", h: a.deleteWebhook},
 		{method: "GET", path: "/webhook/{id}/deliveries", auth: authAny, tag: "webhook", summary: "A webhook's delivery log, newest first", resp: "WebhookDelivery", list: true, query: pageParams[:2], h: a.listDeliveries},
-		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
+		{method: "POST", path: "/webhook/{id}/deliveries/{deliveryId}/replay", admin: true, auth: authAny, tag: "webhook", summary: "Send a delivery's event again", resp: "WebhookDelivery", h: a.replayDelivery},
 		// Brand webhooks (Stax's partner-level ones): a partner's webhooks, in Stax's shape.
 		{method: "POST", path: "/webhookadmin/webhook/brand", auth: authPartner, tag: "webhook", summary: "Subscribe a URL to an event of every merchant of the partner (the answer holds the signing secret)", req: "BrandWebhookInput", resp: "BrandWebhook", h: a.createBrandWebhook},
 		{method: "GET", path: "/webhookadmin/webhook/brand", auth: authPartner, tag: "webhook", summary: "List the partner's brand webhooks, oldest first (bare array)", resp: "BrandWebhook", array: true, h: a.listBrandWebhooks},

@@ -83,6 +83,11 @@ var bodyTextCases = map[string]struct{ body, field string }{
 	"PUT /query/payment-links/{id}":                 {`{"description":"%s"}`, "description"},
 	"PUT /file/{id}":                                {`{"name":"%s"}`, "name"},
 	"POST /underwriting/dispute/{disputeId}/submit": {`{"uncategorized_text":"%s"}`, "uncategorized_text"},
+	"PUT /self":                                     {`{"name":"%s"}`, "name"},
+	"POST /self":                                    {`{"company_name":"%s","email":"signup@example.com","password":"long enough password"}`, "company_name"},
+	"POST /team":                                    {`{"company_name":"%s"}`, "company_name"},
+	"POST /forgot":                                  {`{"email":"%s"}`, "email"},
+	"POST /reset/{token}":                           {`{"password":"%s"}`, "password"},
 }
 
 // formTextCases names, per route taking a multipart/form-data body (an

@@ -107,3 +107,9 @@ func Dollars(a tender.Amount) string {
 type Sender interface {
 	Send(ctx context.Context, m *tender.Message) error
 }
+
+// AccountData fills the account emails (account_reset, account_verify):
+// the person's name and email, the one-time link and how long it works.
+type AccountData struct {
+	Name, Email, Link, Valid string
+}

@@ -45,8 +45,16 @@ type Config struct {
 	// per 10 minutes (default DefaultPairRateLimit; -1 turns the pairing
 	// budgets off, as for tests that pair many simulators from one host).
 	PairRateLimit int
-	PublicURL     string
-	TrustProxy    bool
+	// AccountRateLimit is the budget of the password-reset routes per
+	// client IP per 10 minutes (default DefaultAccountRateLimit; -1 turns
+	// it and the per-email budget off); POST /forgot also has a budget of
+	// DefaultForgotEmailRateLimit per email per 10 minutes.
+	AccountRateLimit int
+	// Signup is "open" (POST /self creates a merchant; the default in
+	// sandbox mode) or "closed" (the default otherwise: 403).
+	Signup     string
+	PublicURL  string
+	TrustProxy bool
 	// MetricsToken, when set, is the bearer token GET /metrics requires
 	// (MetricsTokenFile: a file holding it).
 	MetricsToken, MetricsTokenFile string
@@ -124,6 +132,11 @@ const (
 	DefaultWebPayRateLimit = 5
 	// DefaultPairRateLimit: device pairing attempts per IP per 10 minutes.
 	DefaultPairRateLimit = 10
+	// DefaultAccountRateLimit: password-reset requests per IP per 10
+	// minutes; DefaultForgotEmailRateLimit: reset emails asked for one
+	// address per 10 minutes.
+	DefaultAccountRateLimit     = 30
+	DefaultForgotEmailRateLimit = 5
 )
 
 func (c *Config) defaults() {
@@ -141,6 +154,9 @@ func (c *Config) defaults() {
 	}
 	if c.WebPayRateLimit == 0 {
 		c.WebPayRateLimit = DefaultWebPayRateLimit
+	}
+	if c.AccountRateLimit == 0 {
+		c.AccountRateLimit = DefaultAccountRateLimit
 	}
 	if c.PairRateLimit == 0 {
 		c.PairRateLimit = DefaultPairRateLimit

@@ -209,6 +209,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.Service.WebhookAllowPrivate = allow
 	s.Service.WebhookSpecialHost = webhook.RefusedHost
 	s.Service.PublicURL = cfg.PublicURL
+	s.Service.SignupOpen = cfg.Signup == "open" || cfg.Signup == "" && cfg.Sandbox
 	s.relay = &notify.Relay{Store: st, SMS: cfg.SMS, Logger: cfg.Logger, Now: s.Clock.Now, Interval: cfg.MessageInterval}
 	if cfg.SMTPURL != "" {
 		smtp, err := notify.NewSMTP(cfg.SMTPURL)
@@ -218,6 +219,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.relay.Email = smtp
+		s.Service.AccountMail = smtp
 	}
 	s.Service.EmailEnabled, s.Service.SMSEnabled = s.relay.Email != nil, cfg.SMS != nil
 	s.jobs.Add(jobs.KeySweep(s.Service, cfg.Logger),
@@ -244,19 +246,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.API = httpapi.New(httpapi.Config{
-		Service:         s.Service,
-		Limiter:         limiter,
-		RateLimit:       ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
-		WebRateLimit:    ratelimit.Limit{Rate: cfg.WebRateLimit, Period: time.Minute},
-		WebPayRateLimit: ratelimit.Limit{Rate: cfg.WebPayRateLimit, Period: time.Minute},
-		PairRateLimit:   ratelimit.Limit{Rate: cfg.PairRateLimit, Period: 10 * time.Minute},
-		Logger:          cfg.Logger,
-		PublicURL:       cfg.PublicURL,
-		TrustProxy:      cfg.TrustProxy,
-		MetricsToken:    cfg.MetricsToken,
-		Ready:           s.ready,
-		Version:         cfg.Version,
-		Terminal:        &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
+		Service:          s.Service,
+		Limiter:          limiter,
+		RateLimit:        ratelimit.Limit{Rate: cfg.RateLimit, Period: time.Minute},
+		WebRateLimit:     ratelimit.Limit{Rate: cfg.WebRateLimit, Period: time.Minute},
+		WebPayRateLimit:  ratelimit.Limit{Rate: cfg.WebPayRateLimit, Period: time.Minute},
+		PairRateLimit:    ratelimit.Limit{Rate: cfg.PairRateLimit, Period: 10 * time.Minute},
+		AccountRateLimit: ratelimit.Limit{Rate: cfg.AccountRateLimit, Period: 10 * time.Minute},
+		ForgotEmailRateLimit: ratelimit.Limit{Rate: map[bool]int{true: DefaultForgotEmailRateLimit, false: -1}[cfg.AccountRateLimit > 0],
+			Period: 10 * time.Minute},
+		Logger:       cfg.Logger,
+		PublicURL:    cfg.PublicURL,
+		TrustProxy:   cfg.TrustProxy,
+		MetricsToken: cfg.MetricsToken,
+		Ready:        s.ready,
+		Version:      cfg.Version,
+		Terminal:     &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
 		Dashboard: func(clientIP func(*http.Request) string, openapi func() map[string]any) http.Handler {
 			return dashboard.New(dashboard.Config{Service: s.Service, Limiter: limiter, ClientIP: clientIP, OpenAPI: openapi,
 				Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Logger: cfg.Logger})

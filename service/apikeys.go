@@ -16,10 +16,21 @@ type KeyView struct {
 	Prefix    string       `json:"prefix"`
 	ExpiresAt *tender.Time `json:"expires_at"`
 	CreatedAt tender.Time  `json:"created_at"`
+	// UserID is the team user the key acts for (null: the merchant's own).
+	UserID *string `json:"user_id"`
 }
 
 func keyView(k *tender.APIKey) *KeyView {
-	return &KeyView{ID: k.ID, Kind: k.Kind, Name: k.Name, Prefix: k.Prefix, ExpiresAt: tender.TimePtr(k.ExpiresAt), CreatedAt: tender.NewTime(k.CreatedAt)}
+	return &KeyView{ID: k.ID, Kind: k.Kind, Name: k.Name, Prefix: k.Prefix, ExpiresAt: tender.TimePtr(k.ExpiresAt),
+		CreatedAt: tender.NewTime(k.CreatedAt), UserID: optional(k.UserID)}
+}
+
+// optional is s, or nil for "" (a JSON null).
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // MerchantKeys lists the merchant's API keys that still work (ephemeral

@@ -17,6 +17,8 @@ type NewKey struct {
 	Key       string       `json:"api_key"`
 	ExpiresAt *tender.Time `json:"expires_at"`
 	CreatedAt tender.Time  `json:"created_at"`
+	// UserID is the team user the key acts for (null: the merchant's own).
+	UserID *string `json:"user_id"`
 }
 
 // CreatedMerchant is a new merchant with its first API key.
@@ -157,7 +159,22 @@ func (s *Service) partnerMerchant(ctx context.Context, tx store.Executor, partne
 // CreateMerchantKey issues another API key for a merchant. expiresAt ("" for
 // never) is a date-time after now; the key stops working then.
 func (s *Service) CreateMerchantKey(ctx context.Context, merchantID, name, expiresAt string) (*NewKey, error) {
+	return s.CreateUserKey(ctx, merchantID, "", name, expiresAt)
+}
+
+// CreateUserKey is CreateMerchantKey for one of the merchant's team users
+// (userID; "" for a key of the merchant's own): the key acts with the
+// user's role and stops working while the user is disabled. Another
+// merchant's or an unknown user is a 422 on user_id.
+func (s *Service) CreateUserKey(ctx context.Context, merchantID, userID, name, expiresAt string) (*NewKey, error) {
 	errs := tender.FieldErrors{}
+	if userID = strings.TrimSpace(userID); userID != "" {
+		if _, err := s.store.TeamUserGet(ctx, merchantID, userID); tender.ErrorCode(err) == tender.ENOTFOUND {
+			errs.Add("user_id", "The selected user id is invalid.")
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	tender.MaxLen(errs, "name", name, 255)
 	var exp time.Time
 	if expiresAt = strings.TrimSpace(expiresAt); expiresAt != "" {
@@ -174,7 +191,7 @@ func (s *Service) CreateMerchantKey(ctx context.Context, merchantID, name, expir
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return s.createKey(ctx, s.store, tender.KeyMerchant, merchantID, "", name, exp)
+	return s.createUserKey(ctx, s.store, merchantID, userID, name, exp)
 }
 
 // CreateEphemeralKey issues a 24-hour key for a merchant.
@@ -184,17 +201,26 @@ func (s *Service) CreateEphemeralKey(ctx context.Context, merchantID string) (*N
 
 // createKey issues a key of kind; expiresAt zero is never.
 func (s *Service) createKey(ctx context.Context, tx store.Executor, kind, merchantID, partnerID, name string, expiresAt time.Time) (*NewKey, error) {
-	secret := tender.NewSecret(tender.SecretPrefix[kind])
+	return s.newKey(ctx, tx, &tender.APIKey{Kind: kind, MerchantID: merchantID, PartnerID: partnerID, Name: name,
+		ExpiresAt: expiresAt})
+}
+
+// createUserKey issues a merchant key for one of its team users ("" for
+// none).
+func (s *Service) createUserKey(ctx context.Context, tx store.Executor, merchantID, userID, name string, expiresAt time.Time) (*NewKey, error) {
+	return s.newKey(ctx, tx, &tender.APIKey{Kind: tender.KeyMerchant, MerchantID: merchantID, UserID: userID,
+		Name: name, ExpiresAt: expiresAt})
+}
+
+func (s *Service) newKey(ctx context.Context, tx store.Executor, k *tender.APIKey) (*NewKey, error) {
+	secret := tender.NewSecret(tender.SecretPrefix[k.Kind])
 	now := s.now()
-	k := &tender.APIKey{
-		ID: tender.NewID(), Kind: kind, MerchantID: merchantID, PartnerID: partnerID, Name: name,
-		Hash: tender.HashSecret(secret), Prefix: secret[:len(tender.SecretPrefix[kind])+4], CreatedAt: now,
-		ExpiresAt: expiresAt,
-	}
+	k.ID, k.Hash, k.Prefix, k.CreatedAt = tender.NewID(), tender.HashSecret(secret), secret[:len(tender.SecretPrefix[k.Kind])+4], now
 	if err := tx.APIKeyCreate(ctx, k); err != nil {
 		return nil, err
 	}
-	return &NewKey{ID: k.ID, Kind: kind, Name: name, Key: secret, ExpiresAt: tender.TimePtr(k.ExpiresAt), CreatedAt: tender.NewTime(now)}, nil
+	return &NewKey{ID: k.ID, Kind: k.Kind, Name: k.Name, Key: secret, ExpiresAt: tender.TimePtr(k.ExpiresAt),
+		CreatedAt: tender.NewTime(now), UserID: optional(k.UserID)}, nil
 }
 
 // Authenticate resolves a bearer secret to who it acts as. Unknown and
@@ -227,6 +253,15 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*tender.Prin
 	}
 	if p.Merchant.Status != "ACTIVE" {
 		return nil, unauthorized
+	}
+	if k.UserID != "" {
+		u, err := s.store.TeamUserGet(ctx, k.MerchantID, k.UserID)
+		if tender.ErrorCode(err) == tender.ENOTFOUND || err == nil && u.Disabled {
+			return nil, unauthorized
+		} else if err != nil {
+			return nil, err
+		}
+		p.User = u
 	}
 	s.auth.put(hash, p, cacheUntil(now, k.ExpiresAt))
 	return p, nil

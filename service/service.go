@@ -10,6 +10,7 @@ import (
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
+	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/vault"
 )
@@ -55,6 +56,12 @@ type Service struct {
 	// EmailEnabled and SMSEnabled say whether a transport delivers each
 	// channel; without one, messages are only kept in the outbox.
 	EmailEnabled, SMSEnabled bool
+	// AccountMail sends account emails (password reset, email
+	// verification) directly, never through the outbox; nil sends none.
+	AccountMail notify.Sender
+	// SignupOpen lets anyone create a merchant with POST /self (and ask
+	// GET /self/exists); closed, both answer 403.
+	SignupOpen bool
 
 	// TerminalWait is how long POST /terminal/charge (and refund, void,
 	// credit, prompt) waits for the device (default 60 s).

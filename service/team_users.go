@@ -100,5 +100,8 @@ func (s *Service) UpdateTeamUser(ctx context.Context, merchantID, id string, in 
 		out = u
 		return nil
 	})
+	// A user's keys act with the user's role and not while disabled:
+	// cached principals are read again.
+	s.auth.clear()
 	return out, err
 }

@@ -504,8 +504,9 @@ type Executor interface {
 	TeamUserGet(ctx context.Context, merchantID, id string) (*tender.TeamUser, error)
 	// TeamUserByEmail finds a user by lower-cased email, of any merchant.
 	TeamUserByEmail(ctx context.Context, email string) (*tender.TeamUser, error)
-	// TeamUserUpdate writes name, role, password hash, disabled and
-	// updated_at; ENOTFOUND when the user is not merchantID's.
+	// TeamUserUpdate writes name, email, email_verified_at, role, password
+	// hash, disabled and updated_at; ENOTFOUND when the user is not
+	// merchantID's, ECONFLICT when the email is another user's.
 	TeamUserUpdate(ctx context.Context, u *tender.TeamUser) error
 	// TeamUserList lists up to limit of a merchant's users, oldest first,
 	// after the given one (nil: from the start), by (created_at, id).
@@ -530,9 +531,20 @@ type Executor interface {
 	TeamLinkUse(ctx context.Context, tokenHash string, now time.Time) (*tender.TeamUser, error)
 	// TeamSessionDelete removes a session (sign-out); no error when absent.
 	TeamSessionDelete(ctx context.Context, tokenHash string) error
-	// TeamSessionsDeleteExpired removes sessions and links expired before
-	// now and returns how many.
+	// TeamSessionsDeleteExpired removes sessions, links and reset and
+	// verification tokens expired before now and returns how many.
 	TeamSessionsDeleteExpired(ctx context.Context, now time.Time) (int, error)
+	// TeamTokenCreate stores a password-reset or verification token and
+	// deletes the user's unspent older tokens of the same kind (inside a
+	// transaction, both or neither).
+	TeamTokenCreate(ctx context.Context, t *tender.TeamToken) error
+	// TeamTokenGet returns the live token of kind whose hash is tokenHash,
+	// and its user, without spending it: ENOTFOUND when it is unknown, of
+	// another kind, expired at now, spent or superseded.
+	TeamTokenGet(ctx context.Context, kind, tokenHash string, now time.Time) (*tender.TeamToken, *tender.TeamUser, error)
+	// TeamTokenUse spends a live token of kind: ENOTFOUND as TeamTokenGet.
+	// Two concurrent callers never both spend it.
+	TeamTokenUse(ctx context.Context, kind, tokenHash string, now time.Time) (*tender.TeamToken, error)
 
 	// EventList lists a merchant's events, newest first, filtered by name
 	// and object id (each "" for any).

@@ -161,3 +161,33 @@ func (x *smtpSession) Data(r io.Reader) error {
 	x.s.mu.Unlock()
 	return nil
 }
+
+// WaitForN waits up to timeout until n messages contain every one of the
+// substrings, and returns them in the order received.
+func (s *SMTPServer) WaitForN(t testing.TB, timeout time.Duration, n int, substrings ...string) []Mail {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		var got []Mail
+		for _, m := range s.mail {
+			ok := true
+			for _, sub := range substrings {
+				ok = ok && strings.Contains(m.Decoded, sub)
+			}
+			if ok {
+				got = append(got, m)
+			}
+		}
+		wait := s.wait
+		s.mu.Unlock()
+		if len(got) >= n {
+			return got
+		}
+		select {
+		case <-wait:
+		case <-deadline:
+			t.Fatalf("%d mails containing %q within %s, want %d", len(got), substrings, timeout, n)
+		}
+	}
+}

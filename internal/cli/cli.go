@@ -181,6 +181,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.WebRateLimit, "web-rate-limit", envInt("TENDER_WEB_RATE_LIMIT", server.DefaultWebRateLimit), "Stax.js (web-payments) requests per minute per client IP; -1 disables (TENDER_WEB_RATE_LIMIT)")
 	fs.IntVar(&cfg.WebPayRateLimit, "web-pay-rate-limit", envInt("TENDER_WEB_PAY_RATE_LIMIT", server.DefaultWebPayRateLimit), "Stax.js pay() and hosted invoice payments per minute per client IP; -1 disables (TENDER_WEB_PAY_RATE_LIMIT)")
 	fs.IntVar(&cfg.PairRateLimit, "pair-rate-limit", envInt("TENDER_PAIR_RATE_LIMIT", server.DefaultPairRateLimit), "device pairing attempts per client IP per 10 minutes; -1 disables the pairing budgets (TENDER_PAIR_RATE_LIMIT)")
+	fs.StringVar(&cfg.Signup, "signup", env("TENDER_SIGNUP", ""), "open lets anyone create a merchant with POST /self, closed refuses it (TENDER_SIGNUP; default open in sandbox mode, closed otherwise)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("TENDER_SMTP_URL", ""), "send email through this SMTP server: smtp://user:pass@host:587?from=billing@example.com (TENDER_SMTP_URL); unset keeps mail in the outbox")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", env("TENDER_METRICS_TOKEN", ""), "bearer token GET /metrics requires; empty leaves it open (TENDER_METRICS_TOKEN)")

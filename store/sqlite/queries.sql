@@ -51,11 +51,11 @@ SELECT content_type, data, updated_at FROM merchant_logos WHERE merchant_id = $1
 DELETE FROM merchant_logos WHERE merchant_id = $1;
 
 -- name: APIKeyCreate
-INSERT INTO api_keys (id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+INSERT INTO api_keys (id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at, user_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- name: APIKeyGetByHash
-SELECT id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at
+SELECT id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at, user_id
 FROM api_keys WHERE hash = $1;
 
 -- name: APIKeyDeleteExpired
@@ -1081,7 +1081,7 @@ FROM processor_events WHERE merchant_id = $1 AND transaction_id = $2
 ORDER BY created_at, id;
 
 -- name: APIKeyListMerchant
-SELECT id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at
+SELECT id, kind, merchant_id, partner_id, name, hash, prefix, expires_at, created_at, user_id
 FROM api_keys WHERE merchant_id = $1 AND kind = 'merchant' AND (expires_at IS NULL OR expires_at > $2)
 ORDER BY created_at, id;
 
@@ -1133,28 +1133,30 @@ SELECT t.id,
 FROM transactions t WHERE t.id IN (SELECT value FROM json_each($1));
 
 -- name: TeamUserCreate
-INSERT INTO team_users (id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+INSERT INTO team_users (id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name,
+    email_verified_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
 -- name: TeamUserGet
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name, email_verified_at
 FROM team_users WHERE merchant_id = $1 AND id = $2;
 
 -- name: TeamUserByID
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name, email_verified_at
 FROM team_users WHERE id = $1;
 
 -- name: TeamUserByEmail
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name, email_verified_at
 FROM team_users WHERE email = $1;
 
 -- name: TeamUserUpdate
-UPDATE team_users SET role = $3, password_hash = $4, disabled = $5, updated_at = $6, name = $7
+UPDATE team_users SET role = $3, password_hash = $4, disabled = $5, updated_at = $6, name = $7, email = $8,
+    email_verified_at = $9
 WHERE id = $1 AND merchant_id = $2;
 
 -- name: TeamUserList
 -- A merchant's team, oldest first, by keyset on (created_at, id).
-SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name
+SELECT id, merchant_id, email, password_hash, role, disabled, created_at, updated_at, name, email_verified_at
 FROM team_users WHERE merchant_id = $1 AND (created_at, id) > ($2, $3)
 ORDER BY created_at, id LIMIT $4;
 
@@ -1175,7 +1177,8 @@ INSERT INTO team_sessions (token_hash, kind, user_id, created_at, expires_at) VA
 -- name: TeamSessionGet
 -- The session and its user in one read (every dashboard request makes it).
 SELECT s.token_hash, s.kind, s.user_id, s.created_at, s.expires_at,
-    u.id, u.merchant_id, u.email, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at, u.name
+    u.id, u.merchant_id, u.email, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at, u.name,
+    u.email_verified_at
 FROM team_sessions s JOIN team_users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.kind = 'session' AND s.expires_at > $2;
 
@@ -1190,6 +1193,30 @@ DELETE FROM team_sessions WHERE token_hash = $1 AND kind = 'session';
 
 -- name: TeamSessionsDeleteExpired
 DELETE FROM team_sessions WHERE expires_at < $1;
+
+-- name: TeamTokensDeleteExpired
+DELETE FROM team_tokens WHERE expires_at < $1;
+
+-- name: TeamTokensSupersede
+-- A newer token of a kind replaces the user's unspent older ones.
+DELETE FROM team_tokens WHERE user_id = $1 AND kind = $2 AND used_at IS NULL;
+
+-- name: TeamTokenCreate
+INSERT INTO team_tokens (token_hash, kind, user_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6);
+
+-- name: TeamTokenGet
+-- A live token and its user, without spending it.
+SELECT t.kind, t.user_id, t.email, t.created_at, t.expires_at,
+    u.id, u.merchant_id, u.email, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at, u.name,
+    u.email_verified_at
+FROM team_tokens t JOIN team_users u ON u.id = t.user_id
+WHERE t.token_hash = $1 AND t.kind = $2 AND t.used_at IS NULL AND t.expires_at > $3;
+
+-- name: TeamTokenUse
+-- Spent by the one UPDATE that finds it live: a second use finds no row.
+UPDATE team_tokens SET used_at = $3
+WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > $3
+RETURNING user_id, email, created_at, expires_at;
 
 -- name: EventCount
 SELECT count(*) FROM events WHERE merchant_id = $1;

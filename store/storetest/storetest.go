@@ -46,6 +46,7 @@ func Exercise(t *testing.T, open Open) {
 	exerciseSecurity(t, open)
 	exerciseDeposits(t, open)
 	exerciseTeam(t, open)
+	exerciseUserAccounts(t, open)
 	exerciseFiles(t, open)
 	exerciseDisputes(t, open)
 }

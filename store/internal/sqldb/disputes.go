@@ -27,7 +27,7 @@ func evidenceArg(d *tender.Dispute) (any, error) {
 	return string(b), nil
 }
 
-func (e *exec) tp(t *tender.Time) any {
+func (e *exec) optTime(t *tender.Time) any {
 	if t == nil {
 		return nil
 	}
@@ -40,7 +40,7 @@ func (e *exec) DisputeCreate(ctx context.Context, d *tender.Dispute) error {
 		return err
 	}
 	_, err = e.w.ExecContext(ctx, e.q("DisputeCreate"), d.ID, d.MerchantID, d.TransactionID, d.Processor,
-		d.ProcessorDisputeID, int64(d.Amount), d.Currency, d.Reason, d.Status, ev, e.tp(d.DueBy), e.tp(d.SubmittedAt),
+		d.ProcessorDisputeID, int64(d.Amount), d.Currency, d.Reason, d.Status, ev, e.optTime(d.DueBy), e.optTime(d.SubmittedAt),
 		e.t(d.CreatedAt.Time), e.t(d.UpdatedAt.Time))
 	return e.d.wrap(err)
 }
@@ -115,7 +115,7 @@ func (e *exec) DisputeUpdate(ctx context.Context, d *tender.Dispute) error {
 		return err
 	}
 	err = e.execOne(ctx, "DisputeUpdate", d.MerchantID, d.ID, int64(d.Amount), d.Currency, d.Reason, d.Status,
-		e.tp(d.DueBy), e.tp(d.SubmittedAt), ev, e.t(d.UpdatedAt.Time))
+		e.optTime(d.DueBy), e.optTime(d.SubmittedAt), ev, e.t(d.UpdatedAt.Time))
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return tender.NotFound("dispute")
 	}

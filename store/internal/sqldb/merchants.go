@@ -154,26 +154,19 @@ func (e *exec) MerchantCount(ctx context.Context) (int, error) {
 
 func (e *exec) APIKeyCreate(ctx context.Context, k *tender.APIKey) error {
 	_, err := e.w.ExecContext(ctx, e.q("APIKeyCreate"), k.ID, k.Kind, nullable(k.MerchantID), nullable(k.PartnerID),
-		k.Name, k.Hash, k.Prefix, e.t(k.ExpiresAt), e.t(k.CreatedAt))
+		k.Name, k.Hash, k.Prefix, e.t(k.ExpiresAt), e.t(k.CreatedAt), nullable(k.UserID))
 	return e.d.wrap(err)
 }
 
 func (e *exec) APIKeyGetByHash(ctx context.Context, hash string, now time.Time) (*tender.APIKey, error) {
-	var k tender.APIKey
-	var expires, created timeCol
-	err := e.r.QueryRowContext(ctx, e.q("APIKeyGetByHash"), hash).Scan((*textCol)(&k.ID), &k.Kind,
-		(*textCol)(&k.MerchantID), (*textCol)(&k.PartnerID), &k.Name, &k.Hash, &k.Prefix, &expires, &created)
+	k, err := scanAPIKey(e.r.QueryRowContext(ctx, e.q("APIKeyGetByHash"), hash))
 	if err != nil {
 		return nil, e.notFound(err, "key")
 	}
-	if expires.valid && !now.Before(expires.t) {
+	if !k.ExpiresAt.IsZero() && !now.Before(k.ExpiresAt) {
 		return nil, tender.NotFound("key")
 	}
-	if expires.valid {
-		k.ExpiresAt = expires.t
-	}
-	k.CreatedAt = created.t
-	return &k, nil
+	return k, nil
 }
 
 func (e *exec) APIKeyDeleteExpired(ctx context.Context, now time.Time) (int, error) {

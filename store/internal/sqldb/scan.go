@@ -176,3 +176,12 @@ func all[T any](ctx context.Context, e *exec, q querier, scan func(rowScanner) (
 	}
 	return out, e.d.wrap(rows.Err())
 }
+
+// timePtr is the column's time, or nil for NULL.
+func (c timeCol) timePtr() *time.Time {
+	if !c.valid {
+		return nil
+	}
+	t := c.t
+	return &t
+}

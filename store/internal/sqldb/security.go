@@ -26,7 +26,7 @@ func scanAPIKey(row rowScanner) (*tender.APIKey, error) {
 	var k tender.APIKey
 	var expires, created timeCol
 	if err := row.Scan((*textCol)(&k.ID), &k.Kind, (*textCol)(&k.MerchantID), (*textCol)(&k.PartnerID), &k.Name,
-		&k.Hash, &k.Prefix, &expires, &created); err != nil {
+		&k.Hash, &k.Prefix, &expires, &created, (*textCol)(&k.UserID)); err != nil {
 		return nil, err
 	}
 	if expires.valid {

@@ -399,3 +399,11 @@ func (e *exec) notFound(err error, what string) error {
 	}
 	return e.d.wrap(err)
 }
+
+// tp is t for a nullable time column (nil: NULL).
+func (e *exec) tp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return e.t(*t)
+}

@@ -12,7 +12,8 @@ import (
 func init() {
 	requiredQueries = append(requiredQueries, "TeamUserCreate", "TeamUserGet", "TeamUserByID", "TeamUserByEmail",
 		"TeamUserUpdate", "TeamUserList", "TeamOwnersLock", "TeamSessionsDeleteUser", "TeamSessionCreate", "TeamSessionGet", "TeamLinkUse", "TeamSessionDelete",
-		"TeamSessionsDeleteExpired", "EventCount", "EventList", "EventCountByName", "EventListByName",
+		"TeamSessionsDeleteExpired", "TeamTokensDeleteExpired", "TeamTokensSupersede", "TeamTokenCreate", "TeamTokenGet",
+		"TeamTokenUse", "EventCount", "EventList", "EventCountByName", "EventListByName",
 		"EventCountByObject", "EventListByObject", "TransactionVolume")
 }
 
@@ -20,18 +21,18 @@ func init() {
 
 func (e *exec) TeamUserCreate(ctx context.Context, u *tender.TeamUser) error {
 	_, err := e.w.ExecContext(ctx, e.q("TeamUserCreate"), u.ID, u.MerchantID, u.Email, u.PasswordHash, u.Role,
-		u.Disabled, e.t(u.CreatedAt), e.t(u.UpdatedAt), u.Name)
+		u.Disabled, e.t(u.CreatedAt), e.t(u.UpdatedAt), u.Name, e.tp(u.EmailVerifiedAt))
 	return e.d.wrap(err)
 }
 
 func scanTeamUser(row rowScanner) (*tender.TeamUser, error) {
 	var u tender.TeamUser
-	var created, updated timeCol
+	var created, updated, verified timeCol
 	if err := row.Scan((*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email, &u.PasswordHash, &u.Role, &u.Disabled,
-		&created, &updated, &u.Name); err != nil {
+		&created, &updated, &u.Name, &verified); err != nil {
 		return nil, err
 	}
-	u.CreatedAt, u.UpdatedAt = created.t, updated.t
+	u.CreatedAt, u.UpdatedAt, u.EmailVerifiedAt = created.t, updated.t, verified.timePtr()
 	return &u, nil
 }
 
@@ -59,7 +60,7 @@ func (e *exec) TeamUserUpdate(ctx context.Context, u *tender.TeamUser) error {
 		return tender.NotFound("user")
 	}
 	return e.execOne(ctx, "TeamUserUpdate", u.ID, u.MerchantID, u.Role, u.PasswordHash, u.Disabled, e.t(u.UpdatedAt),
-		u.Name)
+		u.Name, tender.NormalizeEmail(u.Email), e.tp(u.EmailVerifiedAt))
 }
 
 // firstID sorts before every id (the keyset's start).
@@ -128,14 +129,15 @@ func (e *exec) TeamSessionCreate(ctx context.Context, s *tender.TeamSession) err
 func (e *exec) TeamSessionGet(ctx context.Context, tokenHash string, now time.Time) (*tender.TeamSession, *tender.TeamUser, error) {
 	var s tender.TeamSession
 	var u tender.TeamUser
-	var sCreated, sExpires, uCreated, uUpdated timeCol
+	var sCreated, sExpires, uCreated, uUpdated, uVerified timeCol
 	err := e.r.QueryRowContext(ctx, e.q("TeamSessionGet"), tokenHash, e.t(now)).Scan(&s.TokenHash, &s.Kind,
 		(*textCol)(&s.UserID), &sCreated, &sExpires, (*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email,
-		&u.PasswordHash, &u.Role, &u.Disabled, &uCreated, &uUpdated, &u.Name)
+		&u.PasswordHash, &u.Role, &u.Disabled, &uCreated, &uUpdated, &u.Name, &uVerified)
 	if err != nil {
 		return nil, nil, e.notFound(err, "session")
 	}
 	s.CreatedAt, s.ExpiresAt, u.CreatedAt, u.UpdatedAt = sCreated.t, sExpires.t, uCreated.t, uUpdated.t
+	u.EmailVerifiedAt = uVerified.timePtr()
 	return &s, &u, nil
 }
 
@@ -157,12 +159,60 @@ func (e *exec) TeamSessionDelete(ctx context.Context, tokenHash string) error {
 }
 
 func (e *exec) TeamSessionsDeleteExpired(ctx context.Context, now time.Time) (int, error) {
-	res, err := e.w.ExecContext(ctx, e.q("TeamSessionsDeleteExpired"), e.t(now))
-	if err != nil {
-		return 0, e.d.wrap(err)
+	total := 0
+	for _, q := range []string{"TeamSessionsDeleteExpired", "TeamTokensDeleteExpired"} {
+		res, err := e.w.ExecContext(ctx, e.q(q), e.t(now))
+		if err != nil {
+			return 0, e.d.wrap(err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, e.d.wrap(err)
+		}
+		total += int(n)
 	}
-	n, err := res.RowsAffected()
-	return int(n), e.d.wrap(err)
+	return total, nil
+}
+
+// --- password-reset and verification tokens ------------------------------------
+
+func (e *exec) TeamTokenCreate(ctx context.Context, t *tender.TeamToken) error {
+	if !validID(t.UserID) {
+		return tender.NotFound("user")
+	}
+	if _, err := e.w.ExecContext(ctx, e.q("TeamTokensSupersede"), t.UserID, t.Kind); err != nil {
+		return e.d.wrap(err)
+	}
+	_, err := e.w.ExecContext(ctx, e.q("TeamTokenCreate"), t.TokenHash, t.Kind, t.UserID, t.Email, e.t(t.CreatedAt),
+		e.t(t.ExpiresAt))
+	return e.d.wrap(err)
+}
+
+func (e *exec) TeamTokenGet(ctx context.Context, kind, tokenHash string, now time.Time) (*tender.TeamToken, *tender.TeamUser, error) {
+	t := tender.TeamToken{TokenHash: tokenHash}
+	var u tender.TeamUser
+	var tCreated, tExpires, uCreated, uUpdated, uVerified timeCol
+	err := e.r.QueryRowContext(ctx, e.q("TeamTokenGet"), tokenHash, kind, e.t(now)).Scan(&t.Kind,
+		(*textCol)(&t.UserID), &t.Email, &tCreated, &tExpires, (*textCol)(&u.ID), (*textCol)(&u.MerchantID), &u.Email,
+		&u.PasswordHash, &u.Role, &u.Disabled, &uCreated, &uUpdated, &u.Name, &uVerified)
+	if err != nil {
+		return nil, nil, e.notFound(err, "token")
+	}
+	t.CreatedAt, t.ExpiresAt, u.CreatedAt, u.UpdatedAt = tCreated.t, tExpires.t, uCreated.t, uUpdated.t
+	u.EmailVerifiedAt = uVerified.timePtr()
+	return &t, &u, nil
+}
+
+func (e *exec) TeamTokenUse(ctx context.Context, kind, tokenHash string, now time.Time) (*tender.TeamToken, error) {
+	t := tender.TeamToken{TokenHash: tokenHash, Kind: kind}
+	var created, expires timeCol
+	err := e.w.QueryRowContext(ctx, e.q("TeamTokenUse"), tokenHash, kind, e.t(now)).Scan((*textCol)(&t.UserID),
+		&t.Email, &created, &expires)
+	if err != nil {
+		return nil, e.notFound(err, "token")
+	}
+	t.CreatedAt, t.ExpiresAt = created.t, expires.t
+	return &t, nil
 }
 
 // --- the event log -------------------------------------------------------------
