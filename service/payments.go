@@ -227,6 +227,7 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	case err != nil:
 		return nil, err
 	}
+	s.observePayment(&cur)
 	return out, nil
 }
 
@@ -249,7 +250,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		optimistic = false
 	}
 	var out *Result
+	var finalized *tender.Transaction
 	txn := func(tx store.Executor) error {
+		finalized = nil
 		cur := new(tender.Transaction)
 		if optimistic {
 			*cur = *t
@@ -260,7 +263,11 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			}
 		}
 		var err error
+		wasPending := cur.Status == tender.StatusPending
 		out, err = s.finalizePaymentIn(ctx, tx, cur, res, gerr, known, fresh, optimistic)
+		if err == nil && wasPending && cur.Status != tender.StatusPending {
+			finalized = cur
+		}
 		return err
 	}
 	err := s.Store.InTx(ctx, txn)
@@ -270,6 +277,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	}
 	if err != nil {
 		return nil, err
+	}
+	if finalized != nil {
+		s.observePayment(finalized)
 	}
 	if gerr != nil && !errors.Is(gerr, gateway.ErrUnknown) && !errors.Is(gerr, context.DeadlineExceeded) {
 		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())

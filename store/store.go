@@ -77,6 +77,17 @@ type Executor interface {
 	MerchantLogoPut(ctx context.Context, merchantID string, l *tender.Logo) error
 	MerchantLogoGet(ctx context.Context, merchantID string) (*tender.Logo, error)
 	MerchantLogoDelete(ctx context.Context, merchantID string) error
+	// BacklogPendingTransactions, BacklogWebhookDeliveries, BacklogMessages
+	// and BacklogEventsToRelay measure Tender's queues for the operator's
+	// metrics, across merchants: the PENDING transactions, the webhook
+	// deliveries still pending (a retry to come), the messages QUEUED or
+	// SENDING, and the events the webhook relay has not yet fanned out.
+	// Each reads a partial index (or a range of a primary key) holding only
+	// the waiting entries, so its cost follows the backlog, not the table.
+	BacklogPendingTransactions(ctx context.Context) (tender.Backlog, error)
+	BacklogWebhookDeliveries(ctx context.Context) (tender.Backlog, error)
+	BacklogMessages(ctx context.Context) (tender.Backlog, error)
+	BacklogEventsToRelay(ctx context.Context) (tender.Backlog, error)
 	// OnceClaim claims a one-time step (call it in the InTx that performs
 	// the step); false when another process has claimed it.
 	OnceClaim(ctx context.Context, name string, at time.Time) (bool, error)

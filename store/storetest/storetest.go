@@ -47,4 +47,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseDeposits(t, open)
 	exerciseTeam(t, open)
 	exerciseFiles(t, open)
+	exerciseBacklog(t, open)
 }
