@@ -31,6 +31,10 @@ type Store interface {
 	// Migrate applies the embedded migrations not yet applied. It is safe to
 	// call from several processes at once.
 	Migrate(ctx context.Context) error
+	// MigrationStatus lists the migrations this build knows, applied or
+	// pending, then those the database records that it does not know (a
+	// newer release's), by version; it changes nothing.
+	MigrationStatus(ctx context.Context) ([]MigrationState, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	// SQLDB is the pool that writes (the single SQLite writer, or the

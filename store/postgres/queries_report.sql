@@ -125,3 +125,8 @@ SELECT count(*), min(created_at) FROM messages WHERE status IN ('QUEUED', 'SENDI
 -- read by its primary key.
 SELECT (SELECT count(*) FROM event_outbox),
     (SELECT created_at FROM events WHERE seq = (SELECT min(seq) FROM event_outbox));
+
+-- name: MigrationsTableExists
+-- Whether the database was ever migrated (tender migrate --status).
+SELECT count(*) FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_name = 'tender_migrations';

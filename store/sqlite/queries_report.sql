@@ -119,3 +119,7 @@ SELECT count(*), min(created_at) FROM messages WHERE status IN ('QUEUED', 'SENDI
 -- The events after the relay's place (a range of the primary key).
 SELECT count(*), min(created_at) FROM events
 WHERE seq > (SELECT relayed_seq FROM webhook_relay WHERE id = 1);
+
+-- name: MigrationsTableExists
+-- Whether the database was ever migrated (tender migrate --status).
+SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tender_migrations';

@@ -48,4 +48,5 @@ func Exercise(t *testing.T, open Open) {
 	exerciseTeam(t, open)
 	exerciseFiles(t, open)
 	exerciseBacklog(t, open)
+	exerciseMigrationStatus(t, open)
 }
