@@ -24,6 +24,7 @@ import (
 	"github.com/tenderpay/tender/dashboard"
 	"github.com/tenderpay/tender/httpapi"
 	"github.com/tenderpay/tender/jobs"
+	"github.com/tenderpay/tender/metrics"
 	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/ratelimit"
 	"github.com/tenderpay/tender/service"
@@ -267,6 +268,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 				Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Logger: cfg.Logger})
 		},
 	})
+	// Business metrics beside the HTTP ones on GET /metrics.
+	m := metrics.New(metrics.Config{Service: s.Service, Jobs: s.jobs, Now: s.Clock.Now, Logger: cfg.Logger})
+	s.Service.Payments = m
+	s.API.Registry().MustRegister(m)
 	if cfg.Sandbox {
 		if err := s.bootstrap(ctx); err != nil {
 			s.closeDeps()

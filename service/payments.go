@@ -231,6 +231,7 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	case err != nil:
 		return nil, err
 	}
+	s.observePayment(&cur)
 	return out, nil
 }
 
@@ -253,7 +254,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 		optimistic = false
 	}
 	var out *Result
+	var finalized *tender.Transaction
 	txn := func(tx store.Executor) error {
+		finalized = nil
 		cur := new(tender.Transaction)
 		if optimistic {
 			*cur = *t
@@ -264,7 +267,11 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 			}
 		}
 		var err error
+		wasPending := cur.Status == tender.StatusPending
 		out, err = s.finalizePaymentIn(ctx, tx, cur, res, gerr, known, fresh, optimistic)
+		if err == nil && wasPending && cur.Status != tender.StatusPending {
+			finalized = cur
+		}
 		return err
 	}
 	err := s.store.InTx(ctx, txn)
@@ -274,6 +281,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	}
 	if err != nil {
 		return nil, err
+	}
+	if finalized != nil {
+		s.observePayment(finalized)
 	}
 	if gerr != nil && !errors.Is(gerr, gateway.ErrUnknown) && !errors.Is(gerr, context.DeadlineExceeded) {
 		s.log().Warn("gateway call failed; outcome unknown", "transaction_id", t.ID, "error", gerr.Error())

@@ -69,6 +69,9 @@ type Service struct {
 	// MaxFileBytes bounds an uploaded file (default
 	// tender.DefaultMaxFileBytes, 10 MiB).
 	MaxFileBytes int64
+	// Payments hears of each payment's outcome once it is committed (the
+	// operator's metrics count them); nil hears nothing.
+	Payments PaymentObserver
 
 	auth  authCache
 	procs processorCache

@@ -31,6 +31,10 @@ type Store interface {
 	// Migrate applies the embedded migrations not yet applied. It is safe to
 	// call from several processes at once.
 	Migrate(ctx context.Context) error
+	// MigrationStatus lists the migrations this build knows, applied or
+	// pending, then those the database records that it does not know (a
+	// newer release's), by version; it changes nothing.
+	MigrationStatus(ctx context.Context) ([]MigrationState, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
 	// SQLDB is the pool that writes (the single SQLite writer, or the
@@ -81,6 +85,17 @@ type Executor interface {
 	MerchantLogoPut(ctx context.Context, merchantID string, l *tender.Logo) error
 	MerchantLogoGet(ctx context.Context, merchantID string) (*tender.Logo, error)
 	MerchantLogoDelete(ctx context.Context, merchantID string) error
+	// BacklogPendingTransactions, BacklogWebhookDeliveries, BacklogMessages
+	// and BacklogEventsToRelay measure Tender's queues for the operator's
+	// metrics, across merchants: the PENDING transactions, the webhook
+	// deliveries still pending (a retry to come), the messages QUEUED or
+	// SENDING, and the events the webhook relay has not yet fanned out.
+	// Each reads a partial index (or a range of a primary key) holding only
+	// the waiting entries, so its cost follows the backlog, not the table.
+	BacklogPendingTransactions(ctx context.Context) (tender.Backlog, error)
+	BacklogWebhookDeliveries(ctx context.Context) (tender.Backlog, error)
+	BacklogMessages(ctx context.Context) (tender.Backlog, error)
+	BacklogEventsToRelay(ctx context.Context) (tender.Backlog, error)
 	// OnceClaim claims a one-time step (call it in the InTx that performs
 	// the step); false when another process has claimed it.
 	OnceClaim(ctx context.Context, name string, at time.Time) (bool, error)

@@ -34,6 +34,7 @@ const usage = `tender — a self-hosted, Stax-compatible payments server
 Usage:
   tender serve                     run the API server (sandbox on SQLite by default)
   tender migrate                   apply database migrations and exit
+  tender migrate --status          list each migration, applied or pending
   tender merchant create --name N  create a merchant, print its API key and web-payments token
   tender merchant update --id ID   change a merchant: --processor stripe --stripe-secret-key-file F
                                    --stripe-webhook-secret-file F (or TENDER_STRIPE_SECRET_KEY,
@@ -227,6 +228,7 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var cfg server.Config
 	storeFlags(fs, &cfg)
+	status := fs.Bool("status", false, "list each migration, applied or pending, and change nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -235,6 +237,9 @@ func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer st.Close()
+	if *status {
+		return migrationStatus(ctx, st, stdout)
+	}
 	// A schema a newer release migrated is refused here (the error names
 	// its migrations): there are no down migrations to bring it back.
 	if err := st.Migrate(ctx); err != nil {

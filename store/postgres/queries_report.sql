@@ -105,3 +105,28 @@ SELECT (SELECT COUNT(*) FROM customers WHERE merchant_id = $1 AND deleted_at IS 
     (SELECT COUNT(*) FROM schedules WHERE merchant_id = $1 AND deleted_at IS NULL),
     EXISTS (SELECT 1 FROM transactions WHERE merchant_id = $1 AND method = 'bank'),
     EXISTS (SELECT 1 FROM transactions WHERE merchant_id = $1 AND source IN ('invoice', 'webpayment'));
+
+-- name: BacklogPendingTransactions
+-- The operator's metrics. Each backlog is read from a partial index that
+-- holds only its waiting rows (here transactions_pending), so it costs the
+-- backlog's size, however many rows the table holds.
+SELECT count(*), min(created_at) FROM transactions WHERE status = 'PENDING';
+
+-- name: BacklogWebhookDeliveries
+-- webhook_deliveries_pending.
+SELECT count(*), min(created_at) FROM webhook_deliveries WHERE status = 'pending';
+
+-- name: BacklogMessages
+-- messages_due.
+SELECT count(*), min(created_at) FROM messages WHERE status IN ('QUEUED', 'SENDING');
+
+-- name: BacklogEventsToRelay
+-- The outbox holds the seqs of the events still to relay; the oldest is
+-- read by its primary key.
+SELECT (SELECT count(*) FROM event_outbox),
+    (SELECT created_at FROM events WHERE seq = (SELECT min(seq) FROM event_outbox));
+
+-- name: MigrationsTableExists
+-- Whether the database was ever migrated (tender migrate --status).
+SELECT count(*) FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_name = 'tender_migrations';

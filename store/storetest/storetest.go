@@ -49,4 +49,6 @@ func Exercise(t *testing.T, open Open) {
 	exerciseUserAccounts(t, open)
 	exerciseFiles(t, open)
 	exerciseDisputes(t, open)
+	exerciseBacklog(t, open)
+	exerciseMigrationStatus(t, open)
 }
