@@ -95,7 +95,7 @@ var triggers = []trigger{
 		}
 		return "", err
 	}},
-	{"bank_return", "update_transaction", "a bank debit returned R01 (NSF) at settlement: a refund child with source ach_return", func(ctx context.Context, c *client.Client) (string, error) {
+	{"bank_return", "update_transaction_settled", "a bank debit returned R01 (NSF) at settlement: a refund child with source ach_return", func(ctx context.Context, c *client.Client) (string, error) {
 		cust, err := triggerCustomer(ctx, c)
 		if err != nil {
 			return "", err

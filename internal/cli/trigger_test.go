@@ -20,7 +20,7 @@ func TestTriggerCommand(t *testing.T) {
 		want := map[string]string{
 			"create_customer": "create_customer", "create_transaction": "create_transaction", "charge_declined": "create_transaction",
 			"settlement": "update_transaction_settled", "refund": "update_transaction", "void": "update_transaction",
-			"invoice_payment_declined": "update_invoice", "bank_return": "update_transaction",
+			"invoice_payment_declined": "update_invoice", "bank_return": "update_transaction_settled",
 		}
 		for name := range want {
 			if code != 0 || !strings.Contains(out, name+" ") {
