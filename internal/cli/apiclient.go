@@ -56,3 +56,18 @@ func trimSpace(b []byte) []byte {
 	}
 	return b
 }
+
+// parseInterspersed parses fs's flags wherever they stand among args and
+// returns the other arguments in order ("advance 30d --server URL").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
+	}
+}

@@ -23,12 +23,13 @@ func clockCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var af apiFlags
 	af.register(fs)
-	sub := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		sub, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
+	}
+	sub := ""
+	if len(pos) > 0 {
+		sub, pos = pos[0], pos[1:]
 	}
 	c, err := af.client()
 	if err != nil {
@@ -37,15 +38,15 @@ func clockCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var clk *client.SandboxClock
 	switch sub {
 	case "", "show":
-		if fs.NArg() != 0 {
-			return fmt.Errorf("clock: unexpected %q", fs.Arg(0))
+		if len(pos) != 0 {
+			return fmt.Errorf("clock: unexpected %q", pos[0])
 		}
 		clk, err = c.SandboxClock(ctx)
 	case "advance":
-		if fs.NArg() != 1 {
+		if len(pos) != 1 {
 			return fmt.Errorf("clock advance: want one duration, such as 30d, 12h or 1h30m")
 		}
-		d, perr := parseAdvance(fs.Arg(0))
+		d, perr := parseAdvance(pos[0])
 		if perr != nil {
 			return perr
 		}

@@ -144,15 +144,17 @@ func triggerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	list := fs.Bool("list", false, "print the supported triggers")
 	var af apiFlags
 	af.register(fs)
-	name := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if name == "" && fs.NArg() == 1 {
-		name = fs.Arg(0)
+	name := ""
+	switch len(pos) {
+	case 0:
+	case 1:
+		name = pos[0]
+	default:
+		return fmt.Errorf("trigger: want one event name, not %q", pos)
 	}
 	if *list || name == "" {
 		for _, t := range triggers {
@@ -180,13 +182,13 @@ func triggerCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("trigger %s: %w", name, err)
 	}
-	evs, err := c.Events(ctx, &client.ListParams{PerPage: 50, Order: "asc", Sort: "created_at", Filter: map[string]string{"object_id": id}})
+	evs, err := c.Events(ctx, &client.ListParams{PerPage: 50, Filter: map[string]string{"object_id": id}})
 	if err != nil {
 		return err
 	}
 	names := make([]string, 0, len(evs.Data))
-	for _, ev := range evs.Data {
-		names = append(names, ev.Name)
+	for i := len(evs.Data) - 1; i >= 0; i-- { // oldest first
+		names = append(names, evs.Data[i].Name)
 	}
 	fmt.Fprintf(stdout, "triggered %s: object %s; its events: %s\n", name, id, strings.Join(names, ", "))
 	return nil
