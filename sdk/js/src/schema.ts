@@ -265,6 +265,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/file/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an evidence file for a dispute (multipart/form-data: file, dispute_id, evidence_type, name)
+         * @description Uploads an evidence file (the files feature's type sniffing and size limit) and attaches it to one of the merchant's disputes that still needs a response: the part file, dispute_id (required; another merchant's or an unknown one is a 422), evidence_type (Stripe's file fields: receipt, customer_communication, ..., default uncategorized_file; one file per type and dispute, else a 422) and optional name. The file is also a file of GET /file (tag dispute_evidence).
+         */
+        post: operations["postFileDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/file/dispute/{evidenceFileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an evidence file from its dispute (and delete it)
+         * @description Detaches an evidence file from its dispute and soft-deletes it, while the dispute still needs a response (else a 422 on status). A file that is no evidence file of the merchant's is 404.
+         */
+        delete: operations["deleteFileDisputeEvidenceFileId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password reset link to a team user (the same answer whether or not the email has an account)
+         * @description Starts a password reset for a team user: when an enabled user has the email, a link to /reset/{token} (valid for one hour, single use, superseding earlier links) is emailed to it. The answer is the same 200 whether or not the address has an account, and the work happens after it, so neither the answer nor its timing tells. Throttled per client address and per email (429 with Retry-After). Public: no key.
+         *
+         *     No key: the invoice id is the capability, as for the hosted page itself.
+         */
+        post: operations["postForgot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1189,6 +1251,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reset/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a password reset link is still valid, and its email (masked); does not spend it
+         * @description Whether a password reset link is still valid (not expired, used or superseded), with the email it was sent to, masked, and when it expires. Does not spend the link. Public: the token is the credential; only its SHA-256 is stored.
+         *
+         *     No key: the invoice id is the capability, as for the hosted page itself.
+         */
+        get: operations["getResetToken"];
+        put?: never;
+        /**
+         * Set a new password with a reset link (spends it; ends the user's sessions)
+         * @description Sets a new password (12 to 72 bytes; 422 on password, the link stays valid) with a reset link, spends the link, counts the email as verified, and ends every dashboard session of the user. A link that is expired, used or superseded is a 422 on token. Public: the token is the credential.
+         *
+         *     No key: the invoice id is the capability, as for the hosted page itself.
+         */
+        post: operations["postResetToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sandbox/batch": {
         parameters: {
             query?: never;
@@ -1261,11 +1351,85 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The authenticated merchant and key
-         * @description The merchant the key belongs to, with the key's id and kind (merchant, ephemeral).
+         * The authenticated merchant and key, and with a user's key the user
+         * @description The merchant the key belongs to, with the key's id and kind (merchant, ephemeral); with a team user's key (POST /team/apikey with user_id) also the user it acts for.
          */
         get: operations["getSelf"];
+        /**
+         * Change the signed-in user's own name, email or password (a user's API key; current_password for email or password)
+         * @description Changes the signed-in user's own profile: name, email, password; only the fields sent change. Needs a team user's API key (a merchant's own key is a 403). A new email or password needs current_password (422 on current_password when wrong); a new email is unverified (email_verified false) until the link emailed to it (GET /self/verify/{token}) is opened; a new password ends every dashboard session of the user. Answers the user.
+         */
+        put: operations["putSelf"];
+        /**
+         * Sign up: create a merchant, its owner and the owner's API key (shown once), when sign-up is open
+         * @description Self sign-up: creates a merchant (a sandbox test merchant on a sandbox server), its owner team user and a key of the owner's (shown once, as api_key), in one transaction, and emails the owner a verification link. Only while sign-up is open (--signup / TENDER_SIGNUP; open by default in sandbox mode, closed otherwise): closed, 403. A taken email is a 422 on email. Public, throttled per client address.
+         *
+         *     No key: the invoice id is the capability, as for the hosted page itself.
+         */
+        post: operations["postSelf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/self/exists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether an email already has an account (only while sign-up is open)
+         * @description Whether a team user has the email: answered only while sign-up is open (sign-up tells it anyway, with a 422 on email); closed, 403. Throttled per client address.
+         *
+         *     No key: the invoice id is the capability, as for the hosted page itself.
+         */
+        get: operations["getSelfExists"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/self/verify/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify an email with the emailed link (single use, 24 hours)
+         * @description Verifies the email a verification link was sent to: spends the link and sets the user's email_verified_at. A link that is unknown, expired (24 hours), used, superseded, or for an email the user no longer has is a 422 on token. Public: the token in the path is the credential (only its SHA-256 is stored); request logs cut it.
+         *
+         *     No key: the invoice id is the capability, as for the hosted page itself.
+         */
+        get: operations["getSelfVerifyToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/self/verify/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Send the signed-in user a new email verification link
+         * @description Sends the signed-in team user a new email verification link (as POST /verify): older links stop working.
+         */
+        put: operations["putSelfVerifyResend"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1286,7 +1450,11 @@ export interface paths {
          * @description Changes the merchant's own business details (company and contact names, contact email and phone, address); only the fields sent change. What the operator or a partner decides (status, processor, features, allowed origins) is not changed here. Answers the merchant, as GET /self shows it.
          */
         put: operations["putTeam"];
-        post?: never;
+        /**
+         * Create a merchant (team) for the partner: as POST /merchant
+         * @description Stax's POST /team creates another merchant (team) for a brand; Tender maps it onto its partners: with a partner key it creates a merchant and its first API key, exactly as POST /merchant.
+         */
+        post: operations["postTeam"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1308,7 +1476,7 @@ export interface paths {
         put?: never;
         /**
          * Create another merchant API key (shown once)
-         * @description Mints another API key for the merchant. The key is in the answer only; it is stored as a hash. An ephemeral token cannot mint keys (403).
+         * @description Mints another API key for the merchant. The key is in the answer only; it is stored as a hash. An ephemeral token cannot mint keys (403). With user_id the key is that team user's: it acts with the user's role (a staff user's key may look and charge, but not give money back nor manage keys, the team, settings or webhooks: 403), GET /self shows the user, PUT /self changes their profile, and it stops working while the user is disabled.
          */
         post: operations["postTeamApikey"];
         delete?: never;
@@ -2041,6 +2209,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/underwriting/dispute/{disputeId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the dispute's evidence (text fields and the attached files) to the processor
+         * @description Submits the text evidence fields in the body (Stripe's: customer_name, product_description, uncategorized_text, ...; an unknown one is a 422) and the files attached with POST /file/dispute to the merchant's processor, while the dispute needs a response and before due_by (else a 422 on status or due_by). The dispute is then under_review (update_transaction_dispute_updated); the sandbox decides at once by the text, as Stripe's test mode does: winning_evidence wins, losing_evidence loses (update_transaction_dispute_closed). A processor that takes no evidence through its API is a 422 on processor naming it, and nothing is written.
+         */
+        post: operations["postUnderwritingDisputeDisputeIdSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/underwriting/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the merchant's disputes, newest first, with their evidence
+         * @description The merchant's disputes (chargebacks and inquiries its processor reported on its payments, one per processor dispute id), newest first, as a Laravel paginator; filter by status or transaction_id (another parameter is a 422). Each shows the disputed transaction_id, amount (dollars), reason, status (Stripe's: needs_response, under_review, won, lost, warning_*), due_by, the submitted text evidence, the attached evidence_files and evidence_details (has_evidence, past_due, submission_count, file_count). A sandbox payment with card 4000000000000259 is disputed when it settles.
+         */
+        get: operations["getUnderwritingDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/underwriting/disputes/{merchantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a merchant's disputes by its id (a partner: one of its merchants'; a merchant: its own)
+         * @description The same list for the merchant named in the path: with a partner key, one of the partner's merchants (another is 404); with a merchant key, only its own id (another is 404).
+         */
+        get: operations["getUnderwritingDisputesMerchantId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email the signed-in user a link to verify their email (a user's API key)
+         * @description Emails the signed-in team user (a user's API key) a link to verify their email: GET /self/verify/{token}, valid for 24 hours, single use, replacing earlier links. 422 on email when it is already verified; a merchant's own key is a 403. Stax's POST /verify, as Tender reads it; PUT /self/verify/resend does the same.
+         */
+        post: operations["postVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhook": {
         parameters: {
             query?: never;
@@ -2125,6 +2373,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhookadmin/webhook/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the partner's brand webhooks, oldest first (bare array)
+         * @description The partner's live brand webhooks, oldest first, as a bare array; secrets are never shown again. A merchant key is 403.
+         */
+        get: operations["getWebhookadminWebhookBrand"];
+        put?: never;
+        /**
+         * Subscribe a URL to an event of every merchant of the partner (the answer holds the signing secret)
+         * @description Stax's partner-level (brand) webhook: a partner key subscribes a URL to one event (event_name, or *) of every one of its merchants, present and future. Each delivery is signed with this webhook's own secret, shown only in this answer, and its body is the object with the merchant_id it is about. meta.webhook_retry_count is the retries after the first attempt, meta.webhook_retry_frequency the minutes before the first retry (doubling after). Delivered, retried, logged (GET /webhook/{id}/deliveries) and replayed like every webhook; outside sandbox, private addresses are refused. A merchant key is 403.
+         */
+        post: operations["postWebhookadminWebhookBrand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhookadmin/webhook/brand/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one of the partner's brand webhooks
+         * @description One of the partner's live brand webhooks; another partner's, a merchant's or a deleted one is 404.
+         */
+        get: operations["getWebhookadminWebhookBrandWebhookId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of the partner's brand webhooks
+         * @description Unsubscribes the brand webhook and answers it with deleted_at: later events are not sent to it and its pending deliveries are dropped. Another partner's is 404.
+         */
+        delete: operations["deleteWebhookadminWebhookBrandWebhookId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webpayment/{token}/pay": {
         parameters: {
             query?: never;
@@ -2173,6 +2469,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccountMessage: {
+            message: string;
+        };
         ACHRejectReport: {
             data: {
                 /** @description dollars, exact to the cent */
@@ -2215,10 +2514,14 @@ export interface components {
             kind: string;
             name: string;
             prefix: string;
+            /** @description the team user the key acts for, with their role (null: the merchant's own key) */
+            user_id: string | null;
         };
         APIKeyInput: {
             expires_at?: string;
             name?: string;
+            /** @description one of the merchant's team users: the key acts for them, with their role */
+            user_id?: string;
         };
         BatchResult: {
             settled: number;
@@ -2234,6 +2537,44 @@ export interface components {
         BrandingInput: {
             accent_color?: string;
             primary_color?: string;
+        };
+        BrandWebhook: {
+            /** @description the partner's name */
+            brand_level: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            created_at: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            deleted_at: string | null;
+            event: string;
+            id: string;
+            /** @description null: every merchant of the partner */
+            merchant_id: null;
+            meta: {
+                max_attempts: number;
+                retry_base_seconds: number;
+                webhook_retry_count: number;
+                webhook_retry_frequency: number;
+            };
+            partner_id: string;
+            secret?: string;
+            target_url: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            updated_at: string;
+            url: string;
+        };
+        BrandWebhookInput: {
+            /** @description as event_name */
+            event?: string;
+            event_name: string;
+            meta?: {
+                /** @description a 2xx status; any 2xx counts as delivered */
+                response_code?: string | number;
+                /** @description retries after the first attempt, 0 to 49 (default 20) */
+                webhook_retry_count?: number;
+                /** @description minutes before the first retry, doubling after (1 to 60) */
+                webhook_retry_frequency?: number;
+            };
+            target_url: string;
         };
         CardTypeReport: {
             data: {
@@ -2420,6 +2761,38 @@ export interface components {
             transactionId: string;
             type: string;
         };
+        Dispute: {
+            /** @description dollars, exact to the cent */
+            amount: number;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            created_at: string;
+            currency: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            due_by: string | null;
+            /** @description the text evidence submitted */
+            evidence: {
+                [key: string]: string;
+            };
+            evidence_details: {
+                file_count: number;
+                has_evidence: boolean;
+                past_due: boolean;
+                submission_count: number;
+            };
+            evidence_files: components["schemas"]["EvidenceFile"][];
+            id: string;
+            merchant_id: string;
+            processor: string;
+            processor_dispute_id: string;
+            reason: string;
+            /** @enum {string} */
+            status: "warning_needs_response" | "warning_under_review" | "warning_closed" | "needs_response" | "under_review" | "won" | "lost";
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            submitted_at: string | null;
+            transaction_id: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            updated_at: string;
+        };
         DisputeReport: {
             data: {
                 /** @description dollars, exact to the cent */
@@ -2433,6 +2806,29 @@ export interface components {
             endDate: string;
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
             startDate: string;
+        };
+        DisputeSubmitInput: {
+            access_activity_log?: string;
+            billing_address?: string;
+            cancellation_policy_disclosure?: string;
+            cancellation_rebuttal?: string;
+            customer_email_address?: string;
+            customer_name?: string;
+            customer_purchase_ip?: string;
+            duplicate_charge_explanation?: string;
+            duplicate_charge_id?: string;
+            product_description?: string;
+            refund_policy_disclosure?: string;
+            refund_refusal_explanation?: string;
+            service_date?: string;
+            shipping_address?: string;
+            shipping_carrier?: string;
+            shipping_date?: string;
+            shipping_tracking_number?: string;
+            uncategorized_text?: string;
+        };
+        EmailExists: {
+            exists: boolean;
         };
         EphemeralToken: {
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
@@ -2452,6 +2848,53 @@ export interface components {
             name: string;
             object_id: string;
             object_type: string;
+        };
+        EvidenceFile: {
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            created_at: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            deleted_at: string | null;
+            /** @enum {string} */
+            evidence_type: "cancellation_policy" | "customer_communication" | "customer_signature" | "duplicate_charge_documentation" | "receipt" | "refund_policy" | "service_documentation" | "shipping_documentation" | "uncategorized_file";
+            id: string;
+            invoice_id: string | null;
+            item_id: string | null;
+            merchant_id: string;
+            meta: {
+                extension: string;
+                filesize: string;
+                filesize_bytes: number;
+                mime: string;
+                sha256: string;
+                size: {
+                    height: number;
+                    width: number;
+                } | null;
+            };
+            name: string;
+            /** @description GET /file/{id}/download on this server (needs the merchant's key) */
+            public_url: string;
+            tag: string | null;
+            transaction_id: string | null;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            updated_at: string;
+            user_id: null;
+        };
+        EvidenceFileUpload: {
+            /** @description the merchant's dispute */
+            dispute_id: string;
+            /**
+             * @description default uncategorized_file
+             * @enum {string}
+             */
+            evidence_type?: "cancellation_policy" | "customer_communication" | "customer_signature" | "duplicate_charge_documentation" | "receipt" | "refund_policy" | "service_documentation" | "shipping_documentation" | "uncategorized_file";
+            /**
+             * Format: binary
+             * @description the content: PNG, JPEG, GIF, WebP, PDF, or UTF-8 text (CSV by a .csv name), as sniffed from the bytes; at most the server's limit (default 10.49 MB)
+             */
+            file: string;
+            /** @description default: the upload's file name (sanitized) */
+            name?: string;
         };
         File: {
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
@@ -2511,6 +2954,9 @@ export interface components {
             /** @description attach to this transaction */
             transaction_id?: string;
         };
+        ForgotInput: {
+            email: string;
+        };
         Funding: {
             account_id: string;
             /** @description dollars, exact to the cent */
@@ -2544,12 +2990,16 @@ export interface components {
             due_at: string | null;
             id: string;
             is_partial_payment_enabled: boolean;
+            /** @description paid by its payer on a public page (hosted invoice page, Stax.js pay(), payment link) */
+            is_webpayment?: boolean;
             merchant_id: string;
             meta: Record<string, never>;
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
             paid_at: string | null;
             payment_attempt_failed: boolean;
             payment_attempt_message: string;
+            /** @description the newest web payment, payer side; null without one */
+            payment_meta?: components["schemas"]["InvoicePaymentMeta"] | null;
             payment_method_id: string;
             schedule_id: string;
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
@@ -2590,6 +3040,18 @@ export interface components {
             /** @description dollars, exact to the cent */
             total?: number;
             url?: string;
+        };
+        InvoicePaymentMeta: {
+            card_type: string;
+            email: string;
+            last_four: string;
+            method: string;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            paid_at: string;
+            person_name: string;
+            /** @description dollars, exact to the cent */
+            total: number;
+            transaction_id: string;
         };
         Item: {
             category: string;
@@ -2746,6 +3208,8 @@ export interface components {
             id: string;
             kind: string;
             name: string;
+            /** @description the team user the key acts for, with their role (null: the merchant's own key) */
+            user_id: string | null;
         };
         NewRegister: {
             batch_time: string;
@@ -2973,6 +3437,17 @@ export interface components {
             tip_enabled?: boolean;
             type?: string;
         };
+        ResetInput: {
+            /** @description 12 to 72 bytes */
+            password: string;
+        };
+        ResetTokenStatus: {
+            /** @description the email the link was sent to, masked (g***@example.com); null when not valid */
+            email: string | null;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            expires_at: string | null;
+            valid: boolean;
+        };
         SandboxClock: {
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
             now: string;
@@ -3025,6 +3500,26 @@ export interface components {
                 kind: string;
             };
             merchant: components["schemas"]["Merchant"];
+            user?: components["schemas"]["TeamUser"];
+        };
+        SelfUpdate: {
+            /** @description required with email or password */
+            current_password?: string;
+            email?: string;
+            name?: string;
+            password?: string;
+        };
+        SignUp: {
+            api_key: components["schemas"]["NewKey"];
+            merchant: components["schemas"]["Merchant"];
+            user: components["schemas"]["TeamUser"];
+        };
+        SignUpInput: {
+            company_name: string;
+            email: string;
+            name?: string;
+            /** @description 12 to 72 bytes */
+            password: string;
         };
         StockInput: {
             quantity: number;
@@ -3072,6 +3567,9 @@ export interface components {
             /** @description YYYY-MM-DD HH:MM:SS, UTC */
             created_at: string;
             email: string;
+            email_verified: boolean;
+            /** @description YYYY-MM-DD HH:MM:SS, UTC */
+            email_verified_at: string | null;
             id: string;
             is_api_key: boolean;
             merchant_id: string;
@@ -5880,6 +6378,392 @@ export interface operations {
             };
         };
     };
+    postFileDispute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dispute_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25499",
+                 *       "evidence_type": "receipt",
+                 *       "file": "(the bytes of receipt.pdf)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["EvidenceFileUpload"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "deleted_at": null,
+                     *       "evidence_type": "cancellation_policy",
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "invoice_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "item_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "meta": {
+                     *         "extension": "text",
+                     *         "filesize": "text",
+                     *         "filesize_bytes": 1,
+                     *         "mime": "text",
+                     *         "sha256": "text",
+                     *         "size": {
+                     *           "height": 1,
+                     *           "width": 1
+                     *         }
+                     *       },
+                     *       "name": "text",
+                     *       "public_url": "https://tender.example.com/",
+                     *       "tag": "text",
+                     *       "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "updated_at": "2026-12-04 19:00:00",
+                     *       "user_id": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EvidenceFile"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not multipart/form-data */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteFileDisputeEvidenceFileId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidenceFileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "deleted_at": null,
+                     *       "evidence_type": "cancellation_policy",
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "invoice_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "item_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "meta": {
+                     *         "extension": "text",
+                     *         "filesize": "text",
+                     *         "filesize_bytes": 1,
+                     *         "mime": "text",
+                     *         "sha256": "text",
+                     *         "size": {
+                     *           "height": 1,
+                     *           "width": 1
+                     *         }
+                     *       },
+                     *       "name": "text",
+                     *       "public_url": "https://tender.example.com/",
+                     *       "tag": "text",
+                     *       "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "updated_at": "2026-12-04 19:00:00",
+                     *       "user_id": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EvidenceFile"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postForgot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "grace@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ForgotInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountMessage"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Liveness: {
         parameters: {
             query?: never;
@@ -6072,11 +6956,22 @@ export interface operations {
                      *           "due_at": null,
                      *           "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *           "is_partial_payment_enabled": true,
+                     *           "is_webpayment": true,
                      *           "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *           "meta": {},
                      *           "paid_at": null,
                      *           "payment_attempt_failed": true,
                      *           "payment_attempt_message": "text",
+                     *           "payment_meta": {
+                     *             "card_type": "visa",
+                     *             "email": "jane@example.com",
+                     *             "last_four": "1111",
+                     *             "method": "card",
+                     *             "paid_at": "2026-12-04 19:00:00",
+                     *             "person_name": "Jane Doe",
+                     *             "total": 10.5,
+                     *             "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *           },
                      *           "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *           "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *           "sent_at": null,
@@ -6305,11 +7200,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -6519,11 +7425,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -6719,11 +7636,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -6933,11 +7861,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -7698,11 +8637,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -7885,11 +8835,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -8072,11 +9033,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
@@ -10068,7 +11040,8 @@ export interface operations {
                      *         "expires_at": null,
                      *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *         "kind": "merchant",
-                     *         "name": "text"
+                     *         "name": "text",
+                     *         "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
                      *       },
                      *       "merchant": {
                      *         "address_1": "text",
@@ -10542,7 +11515,8 @@ export interface operations {
                      *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *         "kind": "merchant",
                      *         "name": "text",
-                     *         "prefix": "text"
+                     *         "prefix": "text",
+                     *         "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
                      *       }
                      *     ]
                      */
@@ -10647,7 +11621,8 @@ export interface operations {
                      *       "expires_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "kind": "merchant",
-                     *       "name": "text"
+                     *       "name": "text",
+                     *       "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
                      *     }
                      */
                     "application/json": components["schemas"]["NewKey"];
@@ -14089,6 +15064,224 @@ export interface operations {
             };
         };
     };
+    getResetToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "email": "jane@example.com",
+                     *       "expires_at": null,
+                     *       "valid": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ResetTokenStatus"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postResetToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "a new long passphrase"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResetInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountMessage"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postSandboxBatch: {
         parameters: {
             query?: never;
@@ -14591,10 +15784,622 @@ export interface operations {
                      *         "processor_configured": true,
                      *         "status": "SUCCESS",
                      *         "updated_at": "2026-12-04 19:00:00"
+                     *       },
+                     *       "user": {
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "email": "jane@example.com",
+                     *         "email_verified": true,
+                     *         "email_verified_at": null,
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "is_api_key": true,
+                     *         "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "name": "text",
+                     *         "team_admin": true,
+                     *         "team_enabled": true,
+                     *         "team_role": "text",
+                     *         "updated_at": "2026-12-04 19:00:00"
                      *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Self"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putSelf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "current_password": "correct horse battery",
+                 *       "name": "Grace Hopper",
+                 *       "password": "a new long passphrase"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SelfUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "email": "jane@example.com",
+                     *       "email_verified": true,
+                     *       "email_verified_at": null,
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "is_api_key": true,
+                     *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "name": "text",
+                     *       "team_admin": true,
+                     *       "team_enabled": true,
+                     *       "team_role": "text",
+                     *       "updated_at": "2026-12-04 19:00:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TeamUser"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSelf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "company_name": "Main Street Barbers",
+                 *       "email": "ada@example.com",
+                 *       "name": "Ada Lovelace",
+                 *       "password": "correct horse battery"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SignUpInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "api_key": {
+                     *         "api_key": "tnd_sk_...",
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "expires_at": null,
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "kind": "merchant",
+                     *         "name": "text",
+                     *         "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
+                     *       "merchant": {
+                     *         "address_1": "text",
+                     *         "address_2": "text",
+                     *         "address_city": "text",
+                     *         "address_country": "text",
+                     *         "address_state": "text",
+                     *         "address_zip": "text",
+                     *         "allowed_origins": [
+                     *           "text"
+                     *         ],
+                     *         "branding": {
+                     *           "accent_color": "text",
+                     *           "logo_url": "https://tender.example.com/",
+                     *           "primary_color": "text"
+                     *         },
+                     *         "company_name": "Main Street Barbers",
+                     *         "contact_email": "jane@example.com",
+                     *         "contact_name": "text",
+                     *         "contact_phone": "text",
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "features": {
+                     *           "cp_surcharging": true,
+                     *           "cp_tokenization": true,
+                     *           "funding_accounts": [
+                     *             {
+                     *               "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "name": "text"
+                     *             }
+                     *           ],
+                     *           "split_funding": true,
+                     *           "surcharge_rate_bps": 1
+                     *         },
+                     *         "hosted_payments_token": "tnd_wp_...",
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "is_sandbox": true,
+                     *         "is_test": true,
+                     *         "options": {},
+                     *         "partner_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "processor": "text",
+                     *         "processor_configured": true,
+                     *         "status": "SUCCESS",
+                     *         "updated_at": "2026-12-04 19:00:00"
+                     *       },
+                     *       "user": {
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "email": "jane@example.com",
+                     *         "email_verified": true,
+                     *         "email_verified_at": null,
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "is_api_key": true,
+                     *         "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "name": "text",
+                     *         "team_admin": true,
+                     *         "team_enabled": true,
+                     *         "team_role": "text",
+                     *         "updated_at": "2026-12-04 19:00:00"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SignUp"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSelfExists: {
+        parameters: {
+            query?: {
+                /** @description the email (required) */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "exists": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EmailExists"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSelfVerifyToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountMessage"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putSelfVerifyResend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountMessage"];
                 };
             };
             /** @description Missing or unknown API key */
@@ -14832,6 +16637,182 @@ export interface operations {
             };
         };
     };
+    postTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "company_name": "Main Street Barbers",
+                 *       "contact_email": "owner@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MerchantInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "api_key": {
+                     *         "api_key": "tnd_sk_...",
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "expires_at": null,
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "kind": "merchant",
+                     *         "name": "text",
+                     *         "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
+                     *       "merchant": {
+                     *         "address_1": "text",
+                     *         "address_2": "text",
+                     *         "address_city": "text",
+                     *         "address_country": "text",
+                     *         "address_state": "text",
+                     *         "address_zip": "text",
+                     *         "allowed_origins": [
+                     *           "text"
+                     *         ],
+                     *         "branding": {
+                     *           "accent_color": "text",
+                     *           "logo_url": "https://tender.example.com/",
+                     *           "primary_color": "text"
+                     *         },
+                     *         "company_name": "Main Street Barbers",
+                     *         "contact_email": "jane@example.com",
+                     *         "contact_name": "text",
+                     *         "contact_phone": "text",
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "features": {
+                     *           "cp_surcharging": true,
+                     *           "cp_tokenization": true,
+                     *           "funding_accounts": [
+                     *             {
+                     *               "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "name": "text"
+                     *             }
+                     *           ],
+                     *           "split_funding": true,
+                     *           "surcharge_rate_bps": 1
+                     *         },
+                     *         "hosted_payments_token": "tnd_wp_...",
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "is_sandbox": true,
+                     *         "is_test": true,
+                     *         "options": {},
+                     *         "partner_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "processor": "text",
+                     *         "processor_configured": true,
+                     *         "status": "SUCCESS",
+                     *         "updated_at": "2026-12-04 19:00:00"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedMerchant"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getTeamApikey: {
         parameters: {
             query?: never;
@@ -14855,7 +16836,8 @@ export interface operations {
                      *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *         "kind": "merchant",
                      *         "name": "text",
-                     *         "prefix": "text"
+                     *         "prefix": "text",
+                     *         "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
                      *       }
                      *     ]
                      */
@@ -14958,7 +16940,8 @@ export interface operations {
                      *       "expires_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "kind": "merchant",
-                     *       "name": "text"
+                     *       "name": "text",
+                     *       "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
                      *     }
                      */
                     "application/json": components["schemas"]["NewKey"];
@@ -15080,7 +17063,8 @@ export interface operations {
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "kind": "merchant",
                      *       "name": "text",
-                     *       "prefix": "text"
+                     *       "prefix": "text",
+                     *       "user_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
                      *     }
                      */
                     "application/json": components["schemas"]["APIKey"];
@@ -15794,6 +17778,8 @@ export interface operations {
                      *       {
                      *         "created_at": "2026-12-04 19:00:00",
                      *         "email": "jane@example.com",
+                     *         "email_verified": true,
+                     *         "email_verified_at": null,
                      *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *         "is_api_key": true,
                      *         "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
@@ -15904,6 +17890,8 @@ export interface operations {
                      * @example {
                      *       "created_at": "2026-12-04 19:00:00",
                      *       "email": "jane@example.com",
+                     *       "email_verified": true,
+                     *       "email_verified_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_api_key": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
@@ -16030,6 +18018,8 @@ export interface operations {
                      * @example {
                      *       "created_at": "2026-12-04 19:00:00",
                      *       "email": "jane@example.com",
+                     *       "email_verified": true,
+                     *       "email_verified_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_api_key": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
@@ -16138,6 +18128,8 @@ export interface operations {
                      * @example {
                      *       "created_at": "2026-12-04 19:00:00",
                      *       "email": "jane@example.com",
+                     *       "email_verified": true,
+                     *       "email_verified_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_api_key": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
@@ -22759,6 +24751,620 @@ export interface operations {
             };
         };
     };
+    postUnderwritingDisputeDisputeIdSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                disputeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customer_name": "Jane Doe",
+                 *       "product_description": "Yoga class pass",
+                 *       "uncategorized_text": "Signed receipt attached; winning_evidence"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DisputeSubmitInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": 10.5,
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "currency": "text",
+                     *       "due_by": "text",
+                     *       "evidence": {
+                     *         "total": "text"
+                     *       },
+                     *       "evidence_details": {
+                     *         "file_count": 1,
+                     *         "has_evidence": true,
+                     *         "past_due": true,
+                     *         "submission_count": 1
+                     *       },
+                     *       "evidence_files": [
+                     *         {
+                     *           "created_at": "2026-12-04 19:00:00",
+                     *           "deleted_at": null,
+                     *           "evidence_type": "cancellation_policy",
+                     *           "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "invoice_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "item_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "meta": {
+                     *             "extension": "text",
+                     *             "filesize": "text",
+                     *             "filesize_bytes": 1,
+                     *             "mime": "text",
+                     *             "sha256": "text",
+                     *             "size": null
+                     *           },
+                     *           "name": "text",
+                     *           "public_url": "https://tender.example.com/",
+                     *           "tag": "text",
+                     *           "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "updated_at": "2026-12-04 19:00:00",
+                     *           "user_id": null
+                     *         }
+                     *       ],
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "processor": "text",
+                     *       "processor_dispute_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "reason": "text",
+                     *       "status": "warning_needs_response",
+                     *       "submitted_at": null,
+                     *       "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "updated_at": "2026-12-04 19:00:00"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Dispute"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUnderwritingDisputes: {
+        parameters: {
+            query?: {
+                /** @description asc or desc (default desc on created_at) */
+                order?: string;
+                /** @description 1-based page number */
+                page?: number;
+                /** @description page size, at most 200 (default 25) */
+                per_page?: number;
+                /** @description sort column */
+                sort?: string;
+                /** @description needs_response, under_review, won, lost, warning_needs_response, warning_under_review or warning_closed */
+                status?: string;
+                /** @description the disputed payment */
+                transaction_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "current_page": 1,
+                     *       "data": [
+                     *         {
+                     *           "amount": 10.5,
+                     *           "created_at": "2026-12-04 19:00:00",
+                     *           "currency": "text",
+                     *           "due_by": "text",
+                     *           "evidence": {
+                     *             "total": "text"
+                     *           },
+                     *           "evidence_details": {
+                     *             "file_count": 1,
+                     *             "has_evidence": true,
+                     *             "past_due": true,
+                     *             "submission_count": 1
+                     *           },
+                     *           "evidence_files": [
+                     *             {
+                     *               "created_at": "2026-12-04 19:00:00",
+                     *               "deleted_at": null,
+                     *               "evidence_type": "cancellation_policy",
+                     *               "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "invoice_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "item_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "meta": {
+                     *                 "extension": "text",
+                     *                 "filesize": "text",
+                     *                 "filesize_bytes": 1,
+                     *                 "mime": "text",
+                     *                 "sha256": "text",
+                     *                 "size": null
+                     *               },
+                     *               "name": "text",
+                     *               "public_url": "https://tender.example.com/",
+                     *               "tag": "text",
+                     *               "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "updated_at": "2026-12-04 19:00:00",
+                     *               "user_id": null
+                     *             }
+                     *           ],
+                     *           "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "processor": "text",
+                     *           "processor_dispute_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "reason": "text",
+                     *           "status": "warning_needs_response",
+                     *           "submitted_at": null,
+                     *           "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "updated_at": "2026-12-04 19:00:00"
+                     *         }
+                     *       ],
+                     *       "first_page_url": "https://tender.example.com/",
+                     *       "from": null,
+                     *       "last_page": 1,
+                     *       "last_page_url": "https://tender.example.com/",
+                     *       "next_page_url": null,
+                     *       "path": "https://tender.example.com/",
+                     *       "per_page": 1,
+                     *       "prev_page_url": null,
+                     *       "to": null,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": {
+                        current_page: number;
+                        data: components["schemas"]["Dispute"][];
+                        first_page_url: string;
+                        from: number | null;
+                        last_page: number;
+                        last_page_url: string;
+                        next_page_url: string | null;
+                        path: string;
+                        per_page: number;
+                        prev_page_url: string | null;
+                        to: number | null;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUnderwritingDisputesMerchantId: {
+        parameters: {
+            query?: {
+                /** @description asc or desc (default desc on created_at) */
+                order?: string;
+                /** @description 1-based page number */
+                page?: number;
+                /** @description page size, at most 200 (default 25) */
+                per_page?: number;
+                /** @description sort column */
+                sort?: string;
+                /** @description needs_response, under_review, won, lost, warning_needs_response, warning_under_review or warning_closed */
+                status?: string;
+                /** @description the disputed payment */
+                transaction_id?: string;
+            };
+            header?: never;
+            path: {
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "current_page": 1,
+                     *       "data": [
+                     *         {
+                     *           "amount": 10.5,
+                     *           "created_at": "2026-12-04 19:00:00",
+                     *           "currency": "text",
+                     *           "due_by": "text",
+                     *           "evidence": {
+                     *             "total": "text"
+                     *           },
+                     *           "evidence_details": {
+                     *             "file_count": 1,
+                     *             "has_evidence": true,
+                     *             "past_due": true,
+                     *             "submission_count": 1
+                     *           },
+                     *           "evidence_files": [
+                     *             {
+                     *               "created_at": "2026-12-04 19:00:00",
+                     *               "deleted_at": null,
+                     *               "evidence_type": "cancellation_policy",
+                     *               "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "invoice_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "item_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "meta": {
+                     *                 "extension": "text",
+                     *                 "filesize": "text",
+                     *                 "filesize_bytes": 1,
+                     *                 "mime": "text",
+                     *                 "sha256": "text",
+                     *                 "size": null
+                     *               },
+                     *               "name": "text",
+                     *               "public_url": "https://tender.example.com/",
+                     *               "tag": "text",
+                     *               "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *               "updated_at": "2026-12-04 19:00:00",
+                     *               "user_id": null
+                     *             }
+                     *           ],
+                     *           "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "processor": "text",
+                     *           "processor_dispute_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "reason": "text",
+                     *           "status": "warning_needs_response",
+                     *           "submitted_at": null,
+                     *           "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *           "updated_at": "2026-12-04 19:00:00"
+                     *         }
+                     *       ],
+                     *       "first_page_url": "https://tender.example.com/",
+                     *       "from": null,
+                     *       "last_page": 1,
+                     *       "last_page_url": "https://tender.example.com/",
+                     *       "next_page_url": null,
+                     *       "path": "https://tender.example.com/",
+                     *       "per_page": 1,
+                     *       "prev_page_url": null,
+                     *       "to": null,
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": {
+                        current_page: number;
+                        data: components["schemas"]["Dispute"][];
+                        first_page_url: string;
+                        from: number | null;
+                        last_page: number;
+                        last_page_url: string;
+                        next_page_url: string | null;
+                        path: string;
+                        per_page: number;
+                        prev_page_url: string | null;
+                        to: number | null;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": ""
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountMessage"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getWebhook: {
         parameters: {
             query?: {
@@ -23364,6 +25970,470 @@ export interface operations {
             };
         };
     };
+    getWebhookadminWebhookBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "brand_level": "text",
+                     *         "created_at": "2026-12-04 19:00:00",
+                     *         "deleted_at": null,
+                     *         "event": "create_transaction",
+                     *         "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "merchant_id": null,
+                     *         "meta": {
+                     *           "max_attempts": 1,
+                     *           "retry_base_seconds": 1,
+                     *           "webhook_retry_count": 1,
+                     *           "webhook_retry_frequency": 1
+                     *         },
+                     *         "partner_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *         "secret": "whsec_...",
+                     *         "target_url": "https://tender.example.com/",
+                     *         "updated_at": "2026-12-04 19:00:00",
+                     *         "url": "https://tender.example.com/"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["BrandWebhook"][];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWebhookadminWebhookBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event_name": "create_transaction",
+                 *       "meta": {
+                 *         "response_code": "200",
+                 *         "webhook_retry_count": 5,
+                 *         "webhook_retry_frequency": 10
+                 *       },
+                 *       "target_url": "https://example.com/hooks/brand"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BrandWebhookInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "brand_level": "text",
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "deleted_at": null,
+                     *       "event": "create_transaction",
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "merchant_id": null,
+                     *       "meta": {
+                     *         "max_attempts": 1,
+                     *         "retry_base_seconds": 1,
+                     *         "webhook_retry_count": 1,
+                     *         "webhook_retry_frequency": 1
+                     *       },
+                     *       "partner_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "secret": "whsec_...",
+                     *       "target_url": "https://tender.example.com/",
+                     *       "updated_at": "2026-12-04 19:00:00",
+                     *       "url": "https://tender.example.com/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrandWebhook"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not applied yet (the payment's own answer from the processor may still come, or an operation on it is with the processor); nothing changed, send it again after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookadminWebhookBrandWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "brand_level": "text",
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "deleted_at": null,
+                     *       "event": "create_transaction",
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "merchant_id": null,
+                     *       "meta": {
+                     *         "max_attempts": 1,
+                     *         "retry_base_seconds": 1,
+                     *         "webhook_retry_count": 1,
+                     *         "webhook_retry_frequency": 1
+                     *       },
+                     *       "partner_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "secret": "whsec_...",
+                     *       "target_url": "https://tender.example.com/",
+                     *       "updated_at": "2026-12-04 19:00:00",
+                     *       "url": "https://tender.example.com/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrandWebhook"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookadminWebhookBrandWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "brand_level": "text",
+                     *       "created_at": "2026-12-04 19:00:00",
+                     *       "deleted_at": null,
+                     *       "event": "create_transaction",
+                     *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "merchant_id": null,
+                     *       "meta": {
+                     *         "max_attempts": 1,
+                     *         "retry_base_seconds": 1,
+                     *         "webhook_retry_count": 1,
+                     *         "webhook_retry_frequency": 1
+                     *       },
+                     *       "partner_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
+                     *       "secret": "whsec_...",
+                     *       "target_url": "https://tender.example.com/",
+                     *       "updated_at": "2026-12-04 19:00:00",
+                     *       "url": "https://tender.example.com/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BrandWebhook"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postWebpaymentTokenPay: {
         parameters: {
             query?: never;
@@ -23483,11 +26553,22 @@ export interface operations {
                      *       "due_at": null,
                      *       "id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "is_partial_payment_enabled": true,
+                     *       "is_webpayment": true,
                      *       "merchant_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "meta": {},
                      *       "paid_at": null,
                      *       "payment_attempt_failed": true,
                      *       "payment_attempt_message": "text",
+                     *       "payment_meta": {
+                     *         "card_type": "visa",
+                     *         "email": "jane@example.com",
+                     *         "last_four": "1111",
+                     *         "method": "card",
+                     *         "paid_at": "2026-12-04 19:00:00",
+                     *         "person_name": "Jane Doe",
+                     *         "total": 10.5,
+                     *         "transaction_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498"
+                     *       },
                      *       "payment_method_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "schedule_id": "01a242a3-e8ec-7de8-bbc3-7a2be0e25498",
                      *       "sent_at": null,
