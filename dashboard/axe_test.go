@@ -106,7 +106,18 @@ func TestDashboardAccessibility(t *testing.T) {
 			if err != nil {
 				t.Fatalf("axe in %s: %v", p, err)
 			}
-			shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			// Chromium captures at most 16,384 px in one image; a taller
+			// page (the API reference at 390 px) is shot as its first
+			// screen.
+			height, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollHeight`))
+			if err != nil {
+				t.Fatalf("height of %s: %v", p, err)
+			}
+			shoot, ext := chromedp.FullScreenshot(80), "jpg"
+			if height > 16000 {
+				shoot, ext = chromedp.CaptureScreenshot(), "png"
+			}
+			shot, err := chromedp.Run(ctx, shoot)
 			if err != nil {
 				t.Fatalf("screenshot of %s: %v", p, err)
 			}
@@ -117,7 +128,7 @@ func TestDashboardAccessibility(t *testing.T) {
 			if len(violations) > 0 {
 				t.Errorf("%s at %d px:\n  %s", p, width, strings.Join(violations, "\n  "))
 			}
-			name := filepath.Join(dir, fmt.Sprintf("dashboard-%d-%02d%s.jpg", width, i, strings.ReplaceAll(strings.Split(p, "/dashboard")[len(strings.Split(p, "/dashboard"))-1], "/", "-")))
+			name := filepath.Join(dir, fmt.Sprintf("dashboard-%d-%02d%s.%s", width, i, strings.ReplaceAll(strings.Split(p, "/dashboard")[len(strings.Split(p, "/dashboard"))-1], "/", "-"), ext))
 			if err := os.WriteFile(name, shot, 0o644); err != nil {
 				t.Fatal(err)
 			}
