@@ -3,6 +3,8 @@ package tender
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -285,11 +287,84 @@ type PayInvoiceInput struct {
 	Meta            json.RawMessage `json:"meta"`
 }
 
+// InvoicePayment is a validated PayInvoiceInput.
+type InvoicePayment struct {
+	// PaymentMethodID is "" for the invoice's own payment method.
+	PaymentMethodID string
+	// Total is 0 for the balance.
+	Total         Amount
+	Funding       []Funding
+	Meta          json.RawMessage
+	EmailReceipt  bool
+	IdempotencyID string
+}
+
+// Validate checks a payment of an invoice by a stored payment method:
+// each split-funding account at most once, each allocation at least a
+// cent (their sum against the total is the service's check, which knows
+// the balance).
+func (in *PayInvoiceInput) Validate() (*InvoicePayment, error) {
+	errs := FieldErrors{}
+	p := &InvoicePayment{PaymentMethodID: strings.TrimSpace(in.PaymentMethodID), Meta: MetaInput(in.Meta, errs),
+		EmailReceipt: bool(in.EmailReceipt), IdempotencyID: in.IdempotencyID, Funding: make([]Funding, len(in.Funding))}
+	if in.Total.IsSet() {
+		p.Total = in.Total.Parse(errs, "total", false, 1)
+	}
+	for i, f := range in.Funding {
+		field := "funding." + strconv.Itoa(i)
+		p.Funding[i].AccountID = strings.TrimSpace(f.AccountID)
+		if p.Funding[i].AccountID == "" {
+			errs.Add(field+".account_id", "The "+field+".account_id field is required.")
+		} else if slices.ContainsFunc(p.Funding[:i], func(g Funding) bool { return g.AccountID == p.Funding[i].AccountID }) {
+			// One allocation per account: two would be refunded apart.
+			errs.Add(field+".account_id", "The "+field+".account_id has a duplicate value: each funding account may appear once.")
+		}
+		p.Funding[i].Amount = f.Amount.Parse(errs, field+".amount", true, 1)
+	}
+	validateIdempotencyID(p.IdempotencyID, errs)
+	return p, errs.Err()
+}
+
 // ManualPaymentInput is the body of POST /invoice/{id}/pay/{method}.
 type ManualPaymentInput struct {
 	Total         AmountInput     `json:"total"`
 	IdempotencyID string          `json:"idempotency_id"`
 	Meta          json.RawMessage `json:"meta"`
+}
+
+// ManualPayment is a validated ManualPaymentInput.
+type ManualPayment struct {
+	// Method is one of ManualMethods.
+	Method string
+	// Total is 0 for the balance.
+	Total         Amount
+	Meta          json.RawMessage
+	IdempotencyID string
+}
+
+// Validate checks a manual payment of method (the path's {method}: any
+// case, with "_", "-" or "+" for a space, e.g. bank-transfer).
+func (in *ManualPaymentInput) Validate(method string) (*ManualPayment, error) {
+	errs := FieldErrors{}
+	p := &ManualPayment{Meta: MetaInput(in.Meta, errs), IdempotencyID: in.IdempotencyID}
+	var ok bool
+	if p.Method, ok = ManualMethod(method); !ok {
+		errs.Add("method", "The method must be one of "+strings.Join(ManualMethods, ", ")+".")
+	}
+	if in.Total.IsSet() {
+		p.Total = in.Total.Parse(errs, "total", false, 1)
+	}
+	validateIdempotencyID(p.IdempotencyID, errs)
+	return p, errs.Err()
+}
+
+// ManualMethod returns the one of ManualMethods that method names.
+func ManualMethod(method string) (string, bool) {
+	m := strings.ToUpper(strings.NewReplacer("_", " ", "-", " ", "+", " ").Replace(strings.TrimSpace(method)))
+	if slices.Contains(ManualMethods, m) {
+		return m, true
+	}
+	return "", false
 }
 
 // FundingInput is one split-funding allocation of a payment.

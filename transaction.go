@@ -3,6 +3,7 @@ package tender
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -144,11 +145,62 @@ type ChargeInput struct {
 	IdempotencyID   string          `json:"idempotency_id"`
 }
 
+// Charge is a validated ChargeInput.
+type Charge struct {
+	PaymentMethodID string
+	Total           Amount
+	Meta            json.RawMessage
+	// Type is TxCharge, TxPreAuth or (POST /credit) TxCredit.
+	Type          string
+	IdempotencyID string
+}
+
+// Validate checks a charge (credit: POST /credit, which cannot be a
+// pre-authorization).
+func (in *ChargeInput) Validate(credit bool) (*Charge, error) {
+	errs := FieldErrors{}
+	c := &Charge{Total: in.Total.Parse(errs, "total", true, 1), PaymentMethodID: strings.TrimSpace(in.PaymentMethodID),
+		Meta: MetaInput(in.Meta, errs), Type: TxCharge, IdempotencyID: in.IdempotencyID}
+	if c.PaymentMethodID == "" {
+		errs.Required("payment_method_id")
+	}
+	switch {
+	case credit && bool(in.PreAuth):
+		errs.Add("pre_auth", "A credit cannot be a pre-authorization.")
+	case credit:
+		c.Type = TxCredit
+	case bool(in.PreAuth):
+		c.Type = TxPreAuth
+	}
+	validateIdempotencyID(c.IdempotencyID, errs)
+	return c, errs.Err()
+}
+
 // ActionInput is the body of POST /transaction/{id}/capture, /void,
 // /refund and /void-or-refund. Total defaults to the whole amount.
 type ActionInput struct {
 	Total         AmountInput `json:"total"`
 	IdempotencyID string      `json:"idempotency_id"`
+}
+
+// Validate checks an action on a payment (op is one of OpCapture, OpVoid,
+// OpRefund, OpVoidOrRefund) and returns its amount: 0 for the whole
+// amount, and always for a void, which takes no total.
+func (in *ActionInput) Validate(op string) (Amount, error) {
+	errs := FieldErrors{}
+	var amount Amount
+	if op != OpVoid && in.Total.IsSet() {
+		amount = in.Total.Parse(errs, "total", false, 1)
+	}
+	validateIdempotencyID(in.IdempotencyID, errs)
+	return amount, errs.Err()
+}
+
+// validateIdempotencyID bounds an idempotency_id ("" is none).
+func validateIdempotencyID(key string, errs FieldErrors) {
+	if len(key) > MaxIdempotencyID {
+		errs.Add("idempotency_id", "The idempotency id may not be greater than 255 characters.")
+	}
 }
 
 // Transaction operations on an existing payment.

@@ -41,6 +41,15 @@ func newIdem(scope, key string, request any, errs tender.FieldErrors) *idem {
 		errs.Add("idempotency_id", "The idempotency id may not be greater than 255 characters.")
 		return nil
 	}
+	return idemOf(scope, key, request)
+}
+
+// idemOf is the idempotency part of a request whose idempotency_id its
+// input's Validate has checked (nil without one).
+func idemOf(scope, key string, request any) *idem {
+	if key == "" {
+		return nil
+	}
 	b, _ := json.Marshal(request)
 	sum := sha256.Sum256(append([]byte(scope+"\x00"), b...))
 	return &idem{scope: scope, key: key, hash: hex.EncodeToString(sum[:])}

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -18,33 +17,16 @@ import (
 // idempotency key, and the invoice is updated in the same database
 // transaction that records the processor's answer.
 func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, in *tender.PayInvoiceInput) (*Result, error) {
-	errs := tender.FieldErrors{}
-	var total tender.Amount
-	if in.Total.IsSet() {
-		total = in.Total.Parse(errs, "total", false, 1)
+	p, err := in.Validate()
+	if err != nil {
+		return nil, err
 	}
-	meta := tender.MetaInput(in.Meta, errs)
-	funding := make([]tender.Funding, len(in.Funding))
-	for i, f := range in.Funding {
-		field := "funding." + strconv.Itoa(i)
-		funding[i].AccountID = strings.TrimSpace(f.AccountID)
-		if funding[i].AccountID == "" {
-			errs.Add(field+".account_id", "The "+field+".account_id field is required.")
-		} else if slices.ContainsFunc(funding[:i], func(g tender.Funding) bool { return g.AccountID == funding[i].AccountID }) {
-			// One allocation per account: two would be refunded apart.
-			errs.Add(field+".account_id", "The "+field+".account_id has a duplicate value: each funding account may appear once.")
-		}
-		funding[i].Amount = f.Amount.Parse(errs, field+".amount", true, 1)
-	}
-	pmID := strings.TrimSpace(in.PaymentMethodID)
-	id := newIdem("invoice_pay", in.IdempotencyID, struct {
+	pmID, total, meta, funding := p.PaymentMethodID, p.Total, p.Meta, p.Funding
+	id := idemOf("invoice_pay", p.IdempotencyID, struct {
 		Invoice, PM string
 		Total       tender.Amount
 		Funding     []tender.Funding
-	}{invoiceID, pmID, total, funding}, errs)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
+	}{invoiceID, pmID, total, funding})
 	gw, err := s.gatewayFor(ctx, merchantID)
 	if err != nil {
 		return nil, err
@@ -237,39 +219,19 @@ func fundingSums(funding []tender.Funding, total tender.Amount) error {
 	return nil
 }
 
-// ManualMethod normalises a manual payment method ("bank_transfer",
-// "Bank-Transfer" → "BANK TRANSFER"); ok is false for unknown ones.
-func ManualMethod(method string) (string, bool) {
-	m := strings.ToUpper(strings.NewReplacer("_", " ", "-", " ", "+", " ").Replace(strings.TrimSpace(method)))
-	for _, v := range tender.ManualMethods {
-		if v == m {
-			return m, true
-		}
-	}
-	return "", false
-}
-
 // PayInvoiceManual records a payment received outside Tender (cash, check,
 // ...) on an invoice: a settled, immutable transaction that moves the
 // invoice's balance and status.
 func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, method string, in *tender.ManualPaymentInput) (*Result, error) {
-	errs := tender.FieldErrors{}
-	m, ok := ManualMethod(method)
-	if !ok {
-		errs.Add("method", "The method must be one of "+strings.Join(tender.ManualMethods, ", ")+".")
-	}
-	var total tender.Amount
-	if in.Total.IsSet() {
-		total = in.Total.Parse(errs, "total", false, 1)
-	}
-	meta := tender.MetaInput(in.Meta, errs)
-	id := newIdem("invoice_pay_manual", in.IdempotencyID, struct {
-		Invoice, Method string
-		Total           tender.Amount
-	}{invoiceID, m, total}, errs)
-	if err := errs.Err(); err != nil {
+	p, err := in.Validate(method)
+	if err != nil {
 		return nil, err
 	}
+	m, total, meta := p.Method, p.Total, p.Meta
+	id := idemOf("invoice_pay_manual", p.IdempotencyID, struct {
+		Invoice, Method string
+		Total           tender.Amount
+	}{invoiceID, m, total})
 	now := tender.NewTime(s.now())
 	t := &tender.Transaction{
 		ID: tender.NewID(), MerchantID: merchantID, InvoiceID: invoiceID, Type: tender.TxCharge,
@@ -278,7 +240,7 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 		CreatedAt: now, UpdatedAt: now,
 	}
 	var out Result
-	err := s.store.InTx(ctx, func(tx store.Executor) error {
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -36,31 +35,21 @@ func (s *Service) gatewayTimeout() time.Duration {
 // crash in between leaves a record the janitor resolves instead of a lost or
 // doubled payment.
 func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.ChargeInput, credit bool) (*Result, error) {
-	errs := tender.FieldErrors{}
-	total := in.Total.Parse(errs, "total", true, 1)
-	pmID := strings.TrimSpace(in.PaymentMethodID)
-	if pmID == "" {
-		errs.Required("payment_method_id")
+	c, err := in.Validate(credit)
+	if err != nil {
+		return nil, err
 	}
-	meta := tender.MetaInput(in.Meta, errs)
-	scope, typ := "charge", tender.TxCharge
-	switch {
-	case credit && bool(in.PreAuth):
-		errs.Add("pre_auth", "A credit cannot be a pre-authorization.")
-	case credit:
-		scope, typ = "credit", tender.TxCredit
-	case bool(in.PreAuth):
-		typ = tender.TxPreAuth
+	pmID, total, meta, typ := c.PaymentMethodID, c.Total, c.Meta, c.Type
+	scope := "charge"
+	if credit {
+		scope = "credit"
 	}
-	id := newIdem(scope, in.IdempotencyID, struct {
+	id := idemOf(scope, c.IdempotencyID, struct {
 		PM      string
 		Total   tender.Amount
 		PreAuth bool
 		Meta    string
-	}{pmID, total, bool(in.PreAuth), string(meta)}, errs)
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
+	}{pmID, total, typ == tender.TxPreAuth, string(meta)})
 	gw, err := s.gatewayFor(ctx, merchantID)
 	if err != nil {
 		return nil, err
@@ -75,8 +64,7 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		if s.seen(ctx, merchantID, id) {
 			return s.replay(ctx, merchantID, id)
 		}
-		errs.Add("payment_method_id", "The selected payment method id is invalid.")
-		return nil, errs.Err()
+		return nil, invalid("payment_method_id", "The selected payment method id is invalid.")
 	}
 	if err := customerLive(cust); err != nil {
 		return nil, err

@@ -18,18 +18,14 @@ import (
 // so concurrent requests cannot refund more than was captured, capture
 // twice, or capture or refund a voided payment.
 func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *tender.ActionInput) (*Result, error) {
-	errs := tender.FieldErrors{}
-	var amount tender.Amount
-	if op != tender.OpVoid && in.Total.IsSet() {
-		amount = in.Total.Parse(errs, "total", false, 1)
-	}
-	id := newIdem(op, in.IdempotencyID, struct {
-		Parent string
-		Total  tender.Amount
-	}{parentID, amount}, errs)
-	if err := errs.Err(); err != nil {
+	amount, err := in.Validate(op)
+	if err != nil {
 		return nil, err
 	}
+	id := idemOf(op, in.IdempotencyID, struct {
+		Parent string
+		Total  tender.Amount
+	}{parentID, amount})
 	gw, err := s.gatewayFor(ctx, merchantID)
 	if err != nil {
 		return nil, err
