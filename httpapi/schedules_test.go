@@ -212,16 +212,9 @@ func TestScheduleRiverTick(t *testing.T) {
 		sc := e.Call("POST", "/invoice/schedule", map[string]any{"rule": "DTSTART:20270110T000000Z\nRRULE:FREQ=YEARLY",
 			"total": 100, "customer_id": cust, "payment_method_id": pm}, 200).Map(t)["id"].(string)
 		clk.set(time.Date(2027, 1, 10, 0, 0, 1, 0, time.UTC))
-		deadline := time.Now().Add(30 * time.Second)
-		for {
+		apitest.Eventually(t, "River to run the schedule", 30*time.Second, func() bool {
 			list := e.Call("GET", "/invoice?schedule_id="+sc, nil, 200).Map(t)["data"].([]any)
-			if len(list) == 1 && list[0].(map[string]any)["status"] == "PAID" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("River did not run the schedule: %v", list)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+			return len(list) == 1 && list[0].(map[string]any)["status"] == "PAID"
+		})
 	})
 }

@@ -33,13 +33,7 @@ func (s *syncBuffer) String() string {
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	apitest.Eventually(t, what, 10*time.Second, cond)
 }
 
 // TestTerminalResolveWindow: a device that comes back within 3 hours of

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -62,16 +63,10 @@ func (rc *receiver) received() []received {
 	return append([]received(nil), rc.got...)
 }
 
-// wait polls until cond holds (deliveries are asynchronous).
+// wait waits until cond holds (deliveries are asynchronous).
 func wait(t *testing.T, what string, d time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	apitest.Eventually(t, what, d, cond)
 }
 
 func TestWebhookDeliveries(t *testing.T) {
@@ -96,9 +91,15 @@ func TestWebhookDeliveries(t *testing.T) {
 		tx := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12.5}, 200).Map(t)
 		wait(t, "6 deliveries", 10*time.Second, func() bool { return len(rc.received()) == 6 })
 		wait(t, "the create_transaction delivery", 10*time.Second, func() bool { return len(only.received()) == 1 })
-		time.Sleep(200 * time.Millisecond)
-		if n := len(rc.received()); n != 6 {
-			t.Fatalf("%d deliveries, want 6", n)
+		// create_transaction was the last event, and the relay takes events
+		// in order: once the log (written just after each batch is sent)
+		// shows it, the log holds every delivery there will be.
+		logged := func() float64 {
+			return e.Call("GET", "/webhook/"+hook["id"].(string)+"/deliveries", nil, 200).Map(t)["total"].(float64)
+		}
+		wait(t, "6 deliveries logged", 10*time.Second, func() bool { return logged() >= 6 })
+		if n := logged(); n != 6 || len(rc.received()) != 6 {
+			t.Fatalf("%v deliveries logged, %d received; want 6", n, len(rc.received()))
 		}
 
 		var names []string
@@ -163,7 +164,10 @@ func TestWebhookDeliveries(t *testing.T) {
 		// Unsubscribe: nothing more arrives.
 		e.Call("DELETE", "/webhook/"+hook["id"].(string), nil, 200)
 		e.Call("PUT", "/customer/"+cust, map[string]any{"notes": "after"}, 200)
-		time.Sleep(300 * time.Millisecond)
+		// A later event delivered to the other subscription marks the
+		// update as relayed (events are relayed in order).
+		e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 1}, 200)
+		wait(t, "the marker delivery", 10*time.Second, func() bool { return len(only.received()) == 2 })
 		if n := len(rc.received()); n != 7 {
 			t.Fatalf("%d deliveries after delete", n)
 		}
@@ -254,10 +258,17 @@ func TestPartnerWebhook(t *testing.T) {
 			e.Do(apitest.Request{Method: "POST", Path: "/customer", Key: k, Body: map[string]any{"firstname": "P"}})
 		}
 		e.Call("POST", "/customer", map[string]any{"firstname": "Not the partner's"}, 200) // the sandbox merchant
-		wait(t, "two partner deliveries", 10*time.Second, func() bool { return len(rc.received()) == 2 })
-		time.Sleep(200 * time.Millisecond)
-		if n := len(rc.received()); n != 2 {
-			t.Fatalf("%d deliveries, want 2 (the partner's merchants only)", n)
+		// A third customer of a partner's merchant, after the sandbox
+		// merchant's: once it arrives, the sandbox's has been relayed.
+		e.Do(apitest.Request{Method: "POST", Path: "/customer", Key: keys[0], Body: map[string]any{"firstname": "Marker"}})
+		wait(t, "three partner deliveries", 10*time.Second, func() bool { return len(rc.received()) == 3 })
+		for _, r := range rc.received() {
+			if bytes.Contains(r.body, []byte("Not the partner's")) {
+				t.Fatalf("the partner got the sandbox merchant's event: %s", r.body)
+			}
+		}
+		if n := len(rc.received()); n != 3 {
+			t.Fatalf("%d deliveries, want 3 (the partner's merchants only)", n)
 		}
 	})
 }

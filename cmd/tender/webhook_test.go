@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenderpay/tender/internal/apitest"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -65,12 +67,31 @@ func sandboxKey(t *testing.T, dir string) string {
 
 func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+	apitest.Eventually(t, what, d, cond)
+}
+
+// deliveriesSettled reports whether the database at dbURL has no webhook
+// delivery left to send: none pending (a worker marks its delivery after
+// the send), no delivery job waiting to run. (A job River still shows as
+// running after its delivery was marked, as a killed instance leaves one
+// until it is rescued, sends nothing more.)
+// Once it holds, what a receiver got is final (a count taken then cannot
+// grow), which is what "none delivered twice" needs to be checked.
+func deliveriesSettled(t *testing.T, dbURL string) func() bool {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return func() bool {
+		var n int
+		err := db.QueryRow(`SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') +
+			(SELECT count(*) FROM river_job WHERE kind IN ('webhook_delivery', 'webhook_batch')
+				AND state IN ('available', 'pending', 'retryable', 'scheduled'))`).Scan(&n)
+		if err != nil {
+			t.Fatalf("deliveries left: %v", err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		return n == 0
 	}
 }
 
@@ -100,7 +121,8 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 // the delivery queue: every committed event is delivered, none twice.
 func TestWebhooksAcrossInstances(t *testing.T) {
 	sink := newHookSink(t)
-	a, b, key := twoInstances(t, pgtest.URL(t), "TENDER_WEBHOOK_POLL=50ms")
+	dbURL := pgtest.URL(t)
+	a, b, key := twoInstances(t, dbURL, "TENDER_WEBHOOK_POLL=50ms")
 	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "*"})
 	var wg sync.WaitGroup
 	var committed atomic.Int64
@@ -120,7 +142,7 @@ func TestWebhooksAcrossInstances(t *testing.T) {
 	wg.Wait()
 	want := int(committed.Load())
 	waitFor(t, fmt.Sprintf("%d deliveries", want), 30*time.Second, func() bool { e, _, _ := sink.counts(); return e >= want })
-	time.Sleep(500 * time.Millisecond)
+	waitFor(t, "the delivery queue to drain", 30*time.Second, deliveriesSettled(t, dbURL))
 	events, deliveries, dup := sink.counts()
 	if events != want || deliveries != want || dup != 0 {
 		t.Fatalf("%d committed events: %d delivered, %d deliveries, %d delivered twice", want, events, deliveries, dup)
@@ -133,7 +155,8 @@ func TestWebhooksAcrossInstances(t *testing.T) {
 // twice.
 func TestWebhookRelayFailover(t *testing.T) {
 	sink := newHookSink(t)
-	a, b, key := twoInstances(t, pgtest.URL(t), "TENDER_WEBHOOK_POLL=50ms")
+	dbURL := pgtest.URL(t)
+	a, b, key := twoInstances(t, dbURL, "TENDER_WEBHOOK_POLL=50ms")
 	_, hook := call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_customer"})
 	for i := range 5 {
 		call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("Before", i)})
@@ -163,7 +186,7 @@ func TestWebhookRelayFailover(t *testing.T) {
 		}
 	}
 	waitFor(t, "the deliveries by the surviving instance", 20*time.Second, func() bool { e, _, _ := sink.counts(); return e == 10 })
-	time.Sleep(300 * time.Millisecond)
+	waitFor(t, "the delivery queue to drain", 20*time.Second, deliveriesSettled(t, dbURL))
 	if events, deliveries, dup := sink.counts(); events != 10 || deliveries != 10 || dup != 0 {
 		t.Fatalf("10 events: %d delivered, %d deliveries, %d twice", events, deliveries, dup)
 	}
