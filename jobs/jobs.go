@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
@@ -103,7 +102,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, driver: driver, workers: river.NewWorkers(), listen: listen,
 		reg:  Registration{Queues: map[string]river.QueueConfig{}},
-		wake: newWake(uuid.NewString(), listen, cfg.Logger)}
+		wake: newWake(tender.NewID(), listen, cfg.Logger)}
 	cfg.Store.OnEventsCommitted(c.wake.Committed)
 	c.services = append(c.services, c.wake)
 	return c, nil
