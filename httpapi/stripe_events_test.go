@@ -307,9 +307,7 @@ func TestStripeSignedEvents(t *testing.T) {
 		if o, c := named(tender.EventTransactionDisputeOpened), named(tender.EventTransactionDisputeClosed); o != 1 || c != 1 {
 			t.Fatalf("disputes announced: %d opened, %d closed", o, c)
 		}
-		// One dispute record, closed as won. Stripe's driver takes no
-		// evidence through Tender yet: an open dispute's submission is a 422
-		// naming the processor, and nothing changes.
+		// One dispute record, closed as won.
 		var dps struct {
 			Total int
 			Data  []struct {
@@ -329,9 +327,27 @@ func TestStripeSignedEvents(t *testing.T) {
 		if dps.Total != 1 {
 			t.Fatalf("open disputes: %+v", dps)
 		}
+		// Evidence goes to Stripe: the file through its Files API, the text
+		// and the file's id on the dispute, submitted at once.
+		pdf := []byte("%PDF-1.4\n%stripe receipt\n")
+		if up := upload(t, e, e.Key, "POST", "/file/dispute", map[string]string{"dispute_id": dps.Data[0].ID, "evidence_type": "receipt"},
+			"receipt.pdf", "application/pdf", pdf); up.Status != 200 {
+			t.Fatalf("evidence file: %d %s", up.Status, up.Body)
+		}
+		sub := e.Do(apitest.Request{Method: "POST", Path: "/underwriting/dispute/" + dps.Data[0].ID + "/submit", Key: e.Key,
+			Body: map[string]any{"customer_name": "Jane", "product_description": "A lamp"}})
+		if sub.Status != 200 || sub.Map(t)["status"] != "under_review" {
+			t.Fatalf("submission on Stripe: %d %s", sub.Status, sub.Body)
+		}
+		st, ev, files := double.DisputeEvidence("dp_2")
+		if st != "under_review" || ev["customer_name"] != "Jane" || ev["product_description"] != "A lamp" ||
+			!strings.HasPrefix(ev["receipt"], "file_") || string(files["receipt"]) != string(pdf) {
+			t.Fatalf("at Stripe: %s %v (receipt %q)", st, ev, files["receipt"])
+		}
+		// Submitted once: Stripe refuses more, and Tender says so first.
 		if r := e.Do(apitest.Request{Method: "POST", Path: "/underwriting/dispute/" + dps.Data[0].ID + "/submit", Key: e.Key,
-			Body: map[string]any{"customer_name": "Jane"}}); r.Status != 422 || !strings.Contains(string(r.Body), "(stripe)") {
-			t.Fatalf("submission on Stripe: %d %s", r.Status, r.Body)
+			Body: map[string]any{"customer_name": "Jane"}}); r.Status != 422 {
+			t.Fatalf("second submission: %d %s", r.Status, r.Body)
 		}
 
 		failed, fh := double.PaymentFailed(pi, "insufficient_funds", "")

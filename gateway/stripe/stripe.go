@@ -144,7 +144,10 @@ func newDriver(cfg Config, retries *int64) (*Driver, error) {
 	if cfg.BaseURL != "" {
 		bc.URL = stripe.String(strings.TrimRight(cfg.BaseURL, "/"))
 	}
-	backends := &stripe.Backends{API: stripe.GetBackendWithConfig(stripe.APIBackend, bc)}
+	// Files (dispute evidence) go to Stripe's uploads host, or with a
+	// BaseURL to the same place as the rest.
+	backends := &stripe.Backends{API: stripe.GetBackendWithConfig(stripe.APIBackend, bc),
+		Uploads: stripe.GetBackendWithConfig(stripe.UploadsBackend, bc)}
 	return &Driver{
 		api:           stripe.NewClient(k, stripe.WithBackends(backends)),
 		webhookSecret: cfg.WebhookSecret,

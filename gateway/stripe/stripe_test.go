@@ -413,3 +413,33 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestDisputeEvidence: evidence reaches the dispute at Stripe (files by
+// their uploaded ids); Stripe's refusals (a dispute under review already,
+// an unknown dispute) are DisputeRefusedErrors with Stripe's message.
+func TestDisputeEvidence(t *testing.T) {
+	d, srv := setup(t)
+	ctx := context.Background()
+	srv.Dispute("dp_1", "pi_1", "needs_response", 1000)
+	ev := gateway.DisputeEvidence{Text: map[string]string{"uncategorized_text": "Delivered, signed for."},
+		Files: []gateway.EvidenceFile{{Type: "shipping_documentation", Name: "pod.png", Mime: "image/png", Data: []byte("\x89PNG...")}}}
+	st, err := d.SubmitDisputeEvidence(ctx, "dp_1", ev)
+	if err != nil || st != tender.DisputeUnderReview {
+		t.Fatalf("submit: %q %v", st, err)
+	}
+	if got, evd, files := srv.DisputeEvidence("dp_1"); got != "under_review" || evd["uncategorized_text"] != "Delivered, signed for." ||
+		string(files["shipping_documentation"]) != "\x89PNG..." {
+		t.Fatalf("at the double: %s %v", got, evd)
+	}
+	var refused *gateway.DisputeRefusedError
+	if _, err := d.SubmitDisputeEvidence(ctx, "dp_1", ev); !errors.As(err, &refused) || !strings.Contains(refused.Message, "under review") {
+		t.Fatalf("second submission: %v", err)
+	}
+	if _, err := d.SubmitDisputeEvidence(ctx, "dp_nope", ev); !errors.As(err, &refused) || !strings.Contains(refused.Message, "No such dispute") {
+		t.Fatalf("unknown dispute: %v", err)
+	}
+	two := gateway.DisputeEvidence{Files: []gateway.EvidenceFile{{Type: "receipt", Data: []byte("a")}, {Type: "receipt", Data: []byte("b")}}}
+	if _, err := d.SubmitDisputeEvidence(ctx, "dp_1", two); !errors.As(err, &refused) {
+		t.Fatalf("two receipts: %v", err)
+	}
+}

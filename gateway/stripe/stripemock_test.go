@@ -23,6 +23,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err == nil {
 		path := req.URL.Path
+		if strings.HasPrefix(path, "/v1/disputes/") {
+			path = "/v1/disputes/{id}"
+		}
 		if strings.HasPrefix(path, "/v1/payment_intents/") && path != "/v1/payment_intents/search" {
 			parts := strings.Split(path, "/")
 			parts[3] = "{id}"
@@ -96,11 +99,17 @@ func TestAgainstStripeMock(t *testing.T) {
 	if _, err := d.fence(ctx, tender.NewID()); err != nil {
 		t.Fatalf("fence: %v", err)
 	}
+	// Dispute evidence: a file upload (multipart, on the uploads backend)
+	// and the dispute's update with text and the file's id.
+	if _, err := d.SubmitDisputeEvidence(ctx, "dp_123", gateway.DisputeEvidence{Text: map[string]string{"customer_name": "Jane"},
+		Files: []gateway.EvidenceFile{{Type: "receipt", Name: "r.pdf", Mime: "application/pdf", Data: []byte("%PDF-1.4\n")}}}); err != nil {
+		t.Fatalf("dispute evidence: %v", err)
+	}
 	want := []string{
 		"POST /v1/payment_methods", "POST /v1/payment_intents", "POST /v1/payment_intents/{id}/capture",
 		"POST /v1/payment_intents/{id}/cancel", "POST /v1/payment_intents/{id}", "GET /v1/payment_intents/{id}",
 		"POST /v1/refunds",
-		"GET /v1/payment_intents/search", "GET /v1/refunds",
+		"GET /v1/payment_intents/search", "GET /v1/refunds", "POST /v1/files", "POST /v1/disputes/{id}",
 	}
 	rec.mu.Lock()
 	defer rec.mu.Unlock()

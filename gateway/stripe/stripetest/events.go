@@ -51,12 +51,22 @@ func (s *Server) DashboardRefund(pi string, amount int64) (refundID string, payl
 }
 
 // Dispute returns a charge.dispute.created (status "needs_response") or
-// charge.dispute.closed (status "won" or "lost") event for PaymentIntent pi.
+// charge.dispute.closed (status "won" or "lost") event for PaymentIntent pi,
+// and opens or moves the dispute at the double (which then takes evidence
+// for it, disputes.go).
 func (s *Server) Dispute(disputeID, pi, status string, amount int64) (payload []byte, header http.Header) {
 	typ := "charge.dispute.closed"
 	if status == "needs_response" || status == "warning_needs_response" {
 		typ = "charge.dispute.created"
 	}
+	s.mu.Lock()
+	dp := s.disputes[disputeID]
+	if dp == nil {
+		dp = &dispute{ID: disputeID, PI: pi, Amount: amount, Evidence: map[string]string{}}
+		s.disputes[disputeID] = dp
+	}
+	dp.Status = status
+	s.mu.Unlock()
 	return s.Event(typ, map[string]any{"id": disputeID, "object": "dispute", "amount": amount, "currency": "usd",
 		"payment_intent": pi, "reason": "fraudulent", "status": status})
 }

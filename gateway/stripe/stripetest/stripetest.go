@@ -71,6 +71,9 @@ type Server struct {
 	// holds: path -> the next request there, held after acting (faults.go)
 	losePath map[string]int
 	holds    map[string]*Held
+	// disputes by id (made by Dispute), uploaded files by id (disputes.go)
+	disputes map[string]*dispute
+	files    map[string]*file
 	cleanup  func(func()) // the test's Cleanup
 	total    int
 	seq      int
@@ -109,7 +112,7 @@ type idemEntry struct {
 func New(tb testing.TB) *Server {
 	s := &Server{pms: map[string]*paymentMethod{}, pis: map[string]*paymentIntent{}, idem: map[string]*idemEntry{},
 		lose: map[string]int{}, drop: map[string]int{}, perKey: map[string]int{}, losePath: map[string]int{},
-		holds: map[string]*Held{}, now: time.Now}
+		holds: map[string]*Held{}, disputes: map[string]*dispute{}, files: map[string]*file{}, now: time.Now}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL, s.cleanup = s.srv.URL, tb.Cleanup
 	tb.Cleanup(s.srv.Close)
@@ -312,6 +315,11 @@ func (s *Server) route(r *http.Request) answer {
 		return s.createRefund(f)
 	case r.Method == http.MethodGet && p == "/v1/refunds":
 		return s.listRefunds(f)
+	case r.Method == http.MethodPost && p == "/v1/files":
+		return s.createFile(r)
+	}
+	if m := reDispute.FindStringSubmatch(p); m != nil && r.Method == http.MethodPost {
+		return s.updateDispute(m[1], f)
 	}
 	if m := rePIAction.FindStringSubmatch(p); m != nil && r.Method == http.MethodPost {
 		pi := s.pis[m[1]]
