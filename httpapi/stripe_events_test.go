@@ -17,11 +17,14 @@ import (
 func stripeShop(t *testing.T, store string) (*apitest.Env, *stripetest.Server, string) {
 	t.Helper()
 	double := stripetest.New(t)
-	e := apitest.Start(t, store, apitest.Options{Live: true, StripeBaseURL: double.URL})
+	e := apitest.Start(t, store, apitest.Options{Live: true, StripeBaseURL: double.URL, MetricsToken: stripeMetricsToken})
 	id, _ := liveMerchant(t, e, map[string]any{"company_name": "Stripe Shop", "processor": "stripe",
 		"processor_credentials": map[string]any{"secret_key": stripetest.SecretKey, "webhook_secret": stripetest.WebhookSecret}})
 	return e, double, id
 }
+
+// stripeMetricsToken reads a Stripe shop's GET /metrics.
+const stripeMetricsToken = "stripe-shop-metrics-token-0123456789"
 
 // sendStripe posts a Stripe event to the merchant's webhook.
 func sendStripe(e *apitest.Env, merchantID string, payload []byte, h http.Header) *apitest.Response {
@@ -106,6 +109,22 @@ func TestStripeEventFinalizesLostPayment(t *testing.T) {
 			again := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10, "pre_auth": tc.preAuth, "idempotency_id": idem}, tc.status).Map(t)
 			if again["id"] != txID || again["status"] != tc.want {
 				t.Fatalf("%s: retry = %v", tc.name, again)
+			}
+		}
+		// The operator's metrics count each payment the events finalized,
+		// once (each event came twice).
+		fams := scrape(t, e, stripeMetricsToken)
+		for _, m := range []struct {
+			name   string
+			labels []string
+		}{
+			{"tender_payments_total", []string{"type", "charge", "outcome", "approved"}},
+			{"tender_payments_total", []string{"type", "pre_auth", "outcome", "approved"}},
+			{"tender_payments_total", []string{"type", "charge", "outcome", "declined"}},
+			{"tender_payment_declines_total", []string{"code", "insufficient_funds"}},
+		} {
+			if v, ok := metricValue(fams, m.name, m.labels...); !ok || v != 1 {
+				t.Errorf("%s%v = %v (%v), want 1", m.name, m.labels, v, ok)
 			}
 		}
 	})

@@ -54,21 +54,28 @@ func (s *Service) ApplyProcessorEvent(ctx context.Context, name, merchantID stri
 	case ev == nil:
 		return nil // a kind Tender does not act on
 	}
+	// A payment the event finalizes is counted in the operator's metrics
+	// once committed, as a payment the answer or the janitor finalizes.
+	var finalized *tender.Transaction
 	err = s.store.InTx(ctx, func(tx store.Executor) error {
-		return s.applyProcessorEvent(ctx, tx, m, name, ev)
+		finalized = nil
+		return s.applyProcessorEvent(ctx, tx, m, name, ev, &finalized)
 	})
 	if errors.Is(err, errReplayed) {
 		return nil
 	}
+	if err == nil && finalized != nil {
+		s.observePayment(finalized)
+	}
 	return err
 }
 
-func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m *tender.Merchant, name string, ev *gateway.Event) error {
+func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m *tender.Merchant, name string, ev *gateway.Event, finalized **tender.Transaction) error {
 	now := tender.NewTime(s.now())
 	rec := &tender.ProcessorEvent{ID: tender.NewID(), MerchantID: m.ID, Processor: name, EventID: ev.ID, Kind: string(ev.Kind),
 		ChildRef: ev.ChildRef, Amount: ev.Amount, Reason: ev.Reason, Status: ev.Status, Message: ev.Message, CreatedAt: now}
 	if ev.Key != "" && ev.Result != nil {
-		done, err := s.finalizeFromEvent(ctx, tx, ev, rec)
+		done, err := s.finalizeFromEvent(ctx, tx, ev, rec, finalized)
 		if done || err != nil {
 			return err
 		}
@@ -158,7 +165,7 @@ func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m 
 // the call as usual, and the event is then a no-op. The row lock taken here
 // is the one finalizePayment and the janitor take, so of the answer, the
 // janitor and the event exactly one finalizes.
-func (s *Service) finalizeFromEvent(ctx context.Context, tx store.Executor, ev *gateway.Event, rec *tender.ProcessorEvent) (bool, error) {
+func (s *Service) finalizeFromEvent(ctx context.Context, tx store.Executor, ev *gateway.Event, rec *tender.ProcessorEvent, finalized **tender.Transaction) (bool, error) {
 	t, err := tx.TransactionGetForUpdate(ctx, rec.MerchantID, ev.Key)
 	switch {
 	case tender.ErrorCode(err) == tender.ENOTFOUND:
@@ -177,7 +184,9 @@ func (s *Service) finalizeFromEvent(ctx context.Context, tx store.Executor, ev *
 	} else if err != nil {
 		return true, err
 	}
-	_, err = s.finalizePaymentIn(ctx, tx, t, ev.Result, nil, newViewCache(), false, false)
+	if _, err = s.finalizePaymentIn(ctx, tx, t, ev.Result, nil, newViewCache(), false, false); err == nil && t.Status != tender.StatusPending {
+		*finalized = t
+	}
 	return true, err
 }
 

@@ -161,7 +161,8 @@ func (s *Service) settlementDispute(ctx context.Context, tx store.Executor, p *t
 	ev := &gateway.Event{ID: "evt_" + ref, Kind: gateway.EventDisputeOpened, Ref: p.GatewayRef, ChildRef: ref,
 		Amount: p.Captured - p.TotalRefunded, Reason: st.DisputeReason, Status: st.Dispute, Currency: "USD",
 		DueBy: now.Add(7 * 24 * time.Hour), Message: "Dispute " + st.Dispute + " (" + st.DisputeReason + ")."}
-	if err := s.applyProcessorEvent(ctx, tx, m, processor, ev); err != nil && !errors.Is(err, errReplayed) {
+	var finalized *tender.Transaction // a dispute finalizes no payment
+	if err := s.applyProcessorEvent(ctx, tx, m, processor, ev, &finalized); err != nil && !errors.Is(err, errReplayed) {
 		return err
 	}
 	return nil
