@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/notify"
@@ -69,7 +70,7 @@ func (a *API) hostedInvoice(w http.ResponseWriter, r *http.Request) {
 		Payable                                           bool
 		Asset                                             hostedAssets
 	}{HostedInvoice: h, Nonce: hostedPageHeaders(w), Total: notify.Dollars(inv.Total), Balance: notify.Dollars(inv.Payable()),
-		BalanceAmount: inv.Payable().String(), Payable: inv.Payable() > 0 && inv.Status != tender.InvoicePaid,
+		BalanceAmount: amountField(inv.Payable()), Payable: inv.Payable() > 0 && inv.Status != tender.InvoicePaid,
 		Asset: pageAssets()}
 	if inv.TotalPaid > 0 {
 		data.Paid = notify.Dollars(inv.TotalPaid)
@@ -80,4 +81,11 @@ func (a *API) hostedInvoice(w http.ResponseWriter, r *http.Request) {
 	if err := pages.ExecuteTemplate(w, "invoice.html", data); err != nil {
 		a.log.ErrorContext(r.Context(), "hosted invoice template", "error", err.Error())
 	}
+}
+
+// amountField writes an amount for a form field: dollars and cents, no
+// thousands separator (46.40).
+func amountField(a tender.Amount) string {
+	whole, frac, _ := strings.Cut(a.String(), ".")
+	return whole + "." + (frac + "00")[:2]
 }

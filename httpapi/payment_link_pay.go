@@ -28,7 +28,7 @@ func (a *API) hostedPaymentLink(w http.ResponseWriter, r *http.Request) {
 		Payable, CardAllowed bool
 		Asset                hostedAssets
 	}{PaymentLinkPage: pg, Nonce: hostedPageHeaders(w), Total: notify.Dollars(pg.Link.Total),
-		Amount: pg.Link.Total.String(), Payable: pg.Status.IsActive, CardAllowed: true, Asset: pageAssets()}
+		Amount: amountField(pg.Link.Total), Payable: pg.Status.IsActive, CardAllowed: true, Asset: pageAssets()}
 	if !data.Payable {
 		w.WriteHeader(http.StatusGone)
 	}

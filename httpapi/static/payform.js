@@ -156,7 +156,9 @@
       var capped = !isNaN(c) && c > balance;
       if (capped) v = plain(balance);
       if (v !== amount.value) amount.value = v;
-      say("amount", capped ? "You can pay at most " + dollars(balance) + ", the balance due." : "");
+      // The cap is said until the amount is below the balance again.
+      if (capped) say("amount", "You can pay at most " + dollars(balance) + ", the balance due.");
+      else if (isNaN(c) || c < balance) say("amount", "");
       payLabel();
     });
     amount.addEventListener("blur", function () {
