@@ -52,6 +52,7 @@
     if (box && box.textContent !== message) box.textContent = message;
     var el = $(id);
     if (el && el.tagName === "INPUT") el.setAttribute("aria-invalid", String(message !== ""));
+    if (el && el.classList.contains("field")) el.classList.toggle("invalid", message !== "");
     if (el && !el.getAttribute("aria-describedby")) el.setAttribute("aria-describedby", id + "-error");
     if (id === "card-number") staxJs.setFieldError("number", message);
     if (id === "card-cvv") staxJs.setFieldError("cvv", message);
