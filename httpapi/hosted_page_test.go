@@ -115,6 +115,16 @@ func TestHostedInvoicePage(t *testing.T) {
 	if m := inlineCode.FindString(page); m != "" {
 		t.Errorf("inline code in the page: %q", m)
 	}
+	// Paid in full: "Paid", no form. Past its due date: "Overdue".
+	e.Call("POST", "/invoice/"+inv+"/pay", map[string]any{"payment_method_id": pm}, 200)
+	paid := hostedGet(t, e.URL+"/pay/invoice/"+inv)
+	if !strings.Contains(paid, ">Paid<") || !strings.Contains(paid, "Paid in full") || strings.Contains(paid, `id="pay"`) {
+		t.Errorf("the paid invoice's page:\n%s", paid)
+	}
+	late := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 5, "due_at": "2020-01-31"}, 200).Map(t)["id"].(string)
+	if page := hostedGet(t, e.URL+"/pay/invoice/"+late); !strings.Contains(page, ">Overdue<") || !strings.Contains(page, "Invoice INV-") {
+		t.Errorf("the overdue invoice's page:\n%s", page)
+	}
 	for file, ctype := range map[string]string{"hosted.css": "text/css; charset=utf-8", "favicon.svg": "image/svg+xml", "payform.js": "text/javascript; charset=utf-8"} {
 		r := e.Do(apitest.Request{Method: "GET", Path: "/js/" + file, NoValidate: true})
 		if r.Status != 200 || r.Header.Get("Content-Type") != ctype || len(r.Body) == 0 {
@@ -126,4 +136,15 @@ func TestHostedInvoicePage(t *testing.T) {
 			t.Errorf("/js/%s: %d; one script serves both pages", gone, r.Status)
 		}
 	}
+}
+
+func hostedGet(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }

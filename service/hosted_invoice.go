@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/notify"
@@ -40,8 +41,8 @@ func PayerStatus(inv *tender.Invoice, now tender.Time) string {
 	switch {
 	case inv.Status == tender.InvoicePaid || inv.BalanceDue <= 0 && inv.TotalPaid > 0:
 		return "Paid"
-	case inv.DueAt != nil && inv.DueAt.Before(now.Time):
-		return "Overdue"
+	case inv.DueAt != nil && inv.DueAt.UTC().Format(time.DateOnly) < now.UTC().Format(time.DateOnly):
+		return "Overdue" // from the day after the due date
 	case inv.TotalPaid > 0:
 		return "Partially paid"
 	}
