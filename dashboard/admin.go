@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -65,6 +66,25 @@ type settingsData struct {
 	Name, Email, Origins string
 	Errors               []string
 	Notice               string
+	// BrandingErrors are the branding form's; Primary and Accent its
+	// colours (Tender's own when the merchant has none).
+	BrandingErrors  []string
+	Primary, Accent string
+}
+
+// Tender's own colours, which the colour pickers start from.
+const defaultPrimary, defaultAccent = "#1a56db", "#1a56db"
+
+func newSettingsData(m *tender.Merchant) settingsData {
+	data := settingsData{Merchant: m, Name: m.CompanyName, Email: m.ContactEmail, Origins: strings.Join(m.AllowedOrigins, "\n"),
+		Primary: m.Branding.PrimaryColor, Accent: m.Branding.AccentColor}
+	if data.Primary == "" {
+		data.Primary = defaultPrimary
+	}
+	if data.Accent == "" {
+		data.Accent = defaultAccent
+	}
+	return data
 }
 
 func (d *Dashboard) settings(w http.ResponseWriter, r *http.Request) error {
@@ -72,9 +92,12 @@ func (d *Dashboard) settings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := settingsData{Merchant: m, Name: m.CompanyName, Email: m.ContactEmail, Origins: strings.Join(m.AllowedOrigins, "\n")}
-	if r.URL.Query().Get("saved") != "" {
+	data := newSettingsData(m)
+	switch {
+	case r.URL.Query().Get("saved") != "":
 		data.Notice = "Settings saved."
+	case r.URL.Query().Get("branding") != "":
+		data.Notice = "Branding saved: the hosted invoice and payment-link pages show it."
 	}
 	d.render(w, r, http.StatusOK, "settings.html", "Settings", "settings", data)
 	return nil
@@ -96,10 +119,56 @@ func (d *Dashboard) saveSettings(w http.ResponseWriter, r *http.Request) error {
 	if tender.ErrorCode(err) != tender.EINVALID {
 		return err
 	}
-	data.Errors = fieldErrors(err)
-	if data.Merchant, err = d.svc.MerchantSettingsAs(r.Context(), u); err != nil {
+	errs := fieldErrors(err)
+	m, err := d.svc.MerchantSettingsAs(r.Context(), u)
+	if err != nil {
 		return err
 	}
+	form := data
+	data = newSettingsData(m)
+	data.Name, data.Email, data.Origins, data.Errors = form.Name, form.Email, form.Origins, errs
+	d.render(w, r, http.StatusUnprocessableEntity, "settings.html", "Settings", "settings", data)
+	return nil
+}
+
+// saveBranding saves the branding form (multipart: the logo file, the two
+// colours, "reset_colors" for Tender's own, "remove_logo") through the
+// service the API's branding routes use; staff are refused there.
+func (d *Dashboard) saveBranding(w http.ResponseWriter, r *http.Request) error {
+	u := session(r).User
+	primary, accent := strings.TrimSpace(r.PostFormValue("primary_color")), strings.TrimSpace(r.PostFormValue("accent_color"))
+	if r.PostFormValue("reset_colors") != "" {
+		primary, accent = "", ""
+	}
+	_, err := d.svc.SetBrandingColorsAs(r.Context(), u, &tender.BrandingInput{PrimaryColor: &primary, AccentColor: &accent})
+	if err == nil {
+		if f, _, ferr := r.FormFile("logo"); ferr == nil {
+			// One byte more than allowed tells a too-large logo from a full one.
+			data, rerr := io.ReadAll(io.LimitReader(f, tender.MaxLogoBytes+1))
+			_ = f.Close()
+			if rerr != nil {
+				return rerr
+			}
+			if len(data) > 0 {
+				_, err = d.svc.SetLogoAs(r.Context(), u, data)
+			}
+		} else if r.PostFormValue("remove_logo") != "" {
+			_, err = d.svc.SetLogoAs(r.Context(), u, nil)
+		}
+	}
+	if err == nil {
+		http.Redirect(w, r, "/dashboard/settings?"+url.Values{"branding": {"1"}}.Encode()+"#branding", http.StatusSeeOther)
+		return nil
+	}
+	if tender.ErrorCode(err) != tender.EINVALID {
+		return err
+	}
+	m, merr := d.svc.MerchantSettingsAs(r.Context(), u)
+	if merr != nil {
+		return merr
+	}
+	data := newSettingsData(m)
+	data.BrandingErrors = fieldErrors(err)
 	d.render(w, r, http.StatusUnprocessableEntity, "settings.html", "Settings", "settings", data)
 	return nil
 }

@@ -118,6 +118,7 @@ func New(cfg Config) *Dashboard {
 	m.HandleFunc("POST /dashboard/keys/{id}/revoke", d.signedIn(d.revokeKey))
 	m.HandleFunc("GET /dashboard/settings", d.signedIn(d.settings))
 	m.HandleFunc("POST /dashboard/settings", d.signedIn(d.saveSettings))
+	m.HandleFunc("POST /dashboard/settings/branding", d.signedIn(d.saveBranding))
 	m.HandleFunc("GET /docs", d.apiDocs)
 	m.HandleFunc("GET /dashboard/static/{file}", d.assets.serve)
 	m.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
@@ -171,6 +172,10 @@ func csrfOK(r *http.Request, secret string) bool {
 	return secret != "" && got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(csrfToken(secret))) == 1
 }
 
+// maxFormBytes bounds a dashboard POST's body (the branding form's logo
+// is the largest part, at most tender.MaxLogoBytes).
+const maxFormBytes = 1 << 20
+
 type ctxKey struct{}
 
 func session(r *http.Request) *service.DashboardSession {
@@ -202,6 +207,14 @@ func (d *Dashboard) signedIn(h func(w http.ResponseWriter, r *http.Request) erro
 			}
 			http.Redirect(w, r, "/dashboard/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
+		}
+		if r.Method == http.MethodPost {
+			// Forms are small; a logo is at most 512 KB.
+			if r.ContentLength > maxFormBytes {
+				d.errorPage(w, r, sess, http.StatusRequestEntityTooLarge, "The form is too large: a logo may be at most 512 KB.")
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		}
 		if r.Method == http.MethodPost && !csrfOK(r, sess.Token) {
 			d.errorPage(w, r, sess, http.StatusForbidden, "The form had expired or did not come from this dashboard. Reload the page and try again.")

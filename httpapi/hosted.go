@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/notify"
@@ -25,18 +26,28 @@ func newNonce() string {
 }
 
 // hostedPageHeaders are the security headers of every HTML page: a strict
-// CSP (only the page's own nonce-tagged style, Tender's own scripts and
-// hosted fields), no framing, no referrer.
+// CSP (Tender's own stylesheet and scripts, the page's own nonce-tagged
+// style for the merchant's colours, and hosted fields), no framing, no
+// referrer.
 func hostedPageHeaders(w http.ResponseWriter) string {
 	nonce := newNonce()
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'nonce-"+nonce+"'; img-src 'self' data:; "+
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-"+nonce+"'; img-src 'self' data:; "+
 		"frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	return nonce
+}
+
+// hostedAssets are the versioned links of what both hosted pages load:
+// their stylesheet, favicon, the library and the card form's script.
+type hostedAssets struct{ Style, Favicon, Library, Script string }
+
+func pageAssets() hostedAssets {
+	return hostedAssets{Style: assetURL("hosted.css"), Favicon: assetURL("favicon.svg"), Library: assetURL("stax.js"),
+		Script: assetURL("payform.js")}
 }
 
 // hostedInvoice serves the invoice page the emailed link (url + id) opens;
@@ -57,10 +68,10 @@ func (a *API) hostedInvoice(w http.ResponseWriter, r *http.Request) {
 		*service.HostedInvoice
 		Nonce, Total, Paid, Balance, DueAt, BalanceAmount string
 		Payable                                           bool
-		Library, Script                                   string
-	}{HostedInvoice: h, Nonce: hostedPageHeaders(w), Total: notify.Dollars(inv.Total), Balance: notify.Dollars(inv.BalanceDue),
-		BalanceAmount: inv.BalanceDue.String(), Payable: inv.Payable() > 0 && inv.Status != tender.InvoicePaid,
-		Library: assetURL("stax.js"), Script: assetURL("invoice.js")}
+		Asset                                             hostedAssets
+	}{HostedInvoice: h, Nonce: hostedPageHeaders(w), Total: notify.Dollars(inv.Total), Balance: notify.Dollars(inv.Payable()),
+		BalanceAmount: amountField(inv.Payable()), Payable: inv.Payable() > 0 && inv.Status != tender.InvoicePaid,
+		Asset: pageAssets()}
 	if inv.TotalPaid > 0 {
 		data.Paid = notify.Dollars(inv.TotalPaid)
 	}
@@ -70,4 +81,11 @@ func (a *API) hostedInvoice(w http.ResponseWriter, r *http.Request) {
 	if err := pages.ExecuteTemplate(w, "invoice.html", data); err != nil {
 		a.log.ErrorContext(r.Context(), "hosted invoice template", "error", err.Error())
 	}
+}
+
+// amountField writes an amount for a form field: dollars and cents, no
+// thousands separator (46.40).
+func amountField(a tender.Amount) string {
+	whole, frac, _ := strings.Cut(a.String(), ".")
+	return whole + "." + (frac + "00")[:2]
 }

@@ -489,7 +489,8 @@ func (a *API) OpenAPI() map[string]any {
 	page := func(opID, summary, tag, param string, content schema) schema {
 		for typ, c := range content {
 			c.(schema)["example"] = map[string]string{"text/html": "<!doctype html>\n<html lang=\"en\">...</html>",
-				"text/javascript": "(function () { ... })();"}[typ]
+				"text/javascript": "(function () { ... })();", "text/css": ":root { --primary: #1a56db; }",
+				"image/svg+xml": "<svg xmlns=\"http://www.w3.org/2000/svg\">...</svg>"}[typ]
 		}
 		return schema{"summary": summary, "tags": []string{tag}, "operationId": opID,
 			"description": opDocs[opID].desc, "security": []schema{},
@@ -498,8 +499,8 @@ func (a *API) OpenAPI() map[string]any {
 				"404": schema{"description": "Not found"}}}
 	}
 	html := schema{"text/html": schema{"schema": str()}}
-	js := page("getJsFile", "The Stax.js-compatible library (stax.js) and the hosted pages' scripts; ETag, ?v=<hash> immutable", "webpayment", "file",
-		schema{"text/javascript": schema{"schema": str()}})
+	js := page("getJsFile", "The Stax.js-compatible library (stax.js) and the hosted pages' scripts, stylesheet and favicon; ETag, ?v=<hash> immutable", "webpayment", "file",
+		schema{"text/javascript": schema{"schema": str()}, "text/css": schema{"schema": str()}, "image/svg+xml": schema{"schema": str()}})
 	js["responses"].(schema)["304"] = schema{"description": "Not modified (If-None-Match)"}
 	paths["/js/{file}"] = schema{"get": js}
 	field := page("getHostedFieldKind", "A hosted card field (number or cvv) for an iframe; query token, sid, origin", "webpayment", "kind", html)

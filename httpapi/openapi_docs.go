@@ -151,7 +151,7 @@ var opDocs = map[string]opDoc{
 	"postPayLinkId": {desc: "A payment link page's payment, by card (hosted fields) or bank account. No key: the link id is the capability. Takes one of the link's uses in the transaction that creates the invoice (so concurrent payers never exceed max_uses), finds the merchant's customer by email or creates one named person_name, and pays an invoice for the link's total whose meta names the link (payment_link_id). 200 paid, 400 declined (the use is given back), 202 pending, 422 when the link is inactive, expired or used up. idempotency_id makes a retry return the first attempt's answer.",
 		req: map[string]any{"person_name": "Jane Doe", "email": "jane@example.com", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230", "idempotency_id": "link-3f9a"}},
 	"getPayLinkId":       {desc: "A payment link's public page (HTML, strict CSP, the merchant's branding): name, description, amount, payer name and email, and the hosted card fields; opening it counts a view. 410 with a \"no longer available\" page when the link is inactive, expired, used up or deleted; 404 for an unknown id."},
-	"getJsFile":          {desc: "stax.js, the Stax.js-compatible library, and the hosted pages' scripts; content-hash ETag, immutable with ?v=<hash>."},
+	"getJsFile":          {desc: "stax.js, the Stax.js-compatible library, and the hosted pages' scripts (payform.js, field.js), stylesheet (hosted.css) and favicon (favicon.svg); content-hash ETag, immutable with ?v=<hash>."},
 	"getHostedFieldKind": {desc: "A hosted card field (number or cvv) to embed in an iframe; the card number never reaches the embedding page."},
 
 	// Terminals.

@@ -25,11 +25,10 @@ func (a *API) hostedPaymentLink(w http.ResponseWriter, r *http.Request) {
 	data := struct {
 		*service.PaymentLinkPage
 		Nonce, Total, Amount string
-		Payable              bool
-		Library, Script      string
+		Payable, CardAllowed bool
+		Asset                hostedAssets
 	}{PaymentLinkPage: pg, Nonce: hostedPageHeaders(w), Total: notify.Dollars(pg.Link.Total),
-		Amount: pg.Link.Total.String(), Payable: pg.Status.IsActive,
-		Library: assetURL("stax.js"), Script: assetURL("paymentlink.js")}
+		Amount: amountField(pg.Link.Total), Payable: pg.Status.IsActive, CardAllowed: true, Asset: pageAssets()}
 	if !data.Payable {
 		w.WriteHeader(http.StatusGone)
 	}

@@ -42,7 +42,7 @@ func TestPaymentLinkPay(t *testing.T) {
 			resp.Header.Get("X-Frame-Options") != "DENY" {
 			t.Fatalf("page: %d %v", resp.StatusCode, resp.Header)
 		}
-		for _, want := range []string{"Yoga class pass", "Ten classes", "$120.50", `id="card-number"`, `id="email"`, "/js/paymentlink.js"} {
+		for _, want := range []string{"Yoga class pass", "Ten classes", "$120.50", `id="card-number"`, `id="email"`, "/js/payform.js", `data-link="`, `id="card-number-error"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("page lacks %q", want)
 			}

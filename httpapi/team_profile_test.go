@@ -162,7 +162,7 @@ func TestTeamProfile(t *testing.T) {
 		}
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, want := range []string{`<img src="` + strings.ReplaceAll(logoURL, "?", "?") + `"`, "background: #0a66c2", "color: #5b2a86", "Ada&#39;s Bakery"} {
+		for _, want := range []string{`<img src="` + strings.ReplaceAll(logoURL, "?", "?") + `"`, "--primary: #0a66c2;", "--accent: #5b2a86;", "Ada&#39;s Bakery"} {
 			if !strings.Contains(string(page), want) {
 				t.Fatalf("the hosted page lacks %q:\n%s", want, page)
 			}

@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 
@@ -162,7 +164,7 @@ func outcomeStatus(outcome string) int {
 
 // --- static assets ------------------------------------------------------
 
-//go:embed static/*.js
+//go:embed static/*.js static/*.css static/*.svg
 var staticFS embed.FS
 
 type asset struct {
@@ -184,7 +186,8 @@ var assets = func() map[string]asset {
 // assetURL is the versioned link of a static file (cached for good).
 func assetURL(name string) string { return "/js/" + name + "?v=" + assets[name].hash }
 
-// serveAsset serves the library and the scripts of the hosted pages with
+// serveAsset serves the library and the scripts, stylesheet and favicon
+// of the hosted pages (JavaScript, CSS or SVG, by the name's extension) with
 // a content-hash ETag; a link carrying the current hash (?v=) is immutable.
 func (a *API) serveAsset(w http.ResponseWriter, r *http.Request) {
 	as, ok := assets[r.PathValue("file")]
@@ -195,7 +198,8 @@ func (a *API) serveAsset(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	etag := `"` + as.hash + `"`
 	h.Set("ETag", etag)
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Content-Type", mime.TypeByExtension(path.Ext(r.PathValue("file"))))
+	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	if r.URL.Query().Get("v") == as.hash {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -179,10 +180,10 @@ func payable(inv *tender.Invoice, amount tender.Amount) (tender.Amount, error) {
 		amount = inv.Payable()
 	}
 	if amount > inv.Payable() {
-		return 0, invalid("total", "The total may not be greater than the balance due "+inv.Payable().String()+".")
+		return 0, invalid("total", "The total may not be greater than the balance due, "+notify.Dollars(inv.Payable())+".")
 	}
 	if !inv.IsPartialPaymentEnabled && amount != inv.BalanceDue {
-		return 0, invalid("total", "Partial payments are not enabled for this invoice; the total must be the balance due "+inv.BalanceDue.String()+".")
+		return 0, invalid("total", "Partial payments are not enabled for this invoice; the total must be the balance due, "+notify.Dollars(inv.BalanceDue)+".")
 	}
 	return amount, nil
 }

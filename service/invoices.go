@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -286,66 +285,4 @@ func (s *Service) invoiceView(ctx context.Context, q store.Executor, inv *tender
 	v.Customer = c
 	v.webPayment()
 	return v, nil
-}
-
-// HostedInvoice is what the public invoice page shows.
-type HostedInvoice struct {
-	Invoice  *tender.Invoice
-	Merchant string
-	Customer string
-	Memo     string
-	Lines    []notify.Line
-	// WebToken is the merchant's public web-payments token (for the
-	// hosted card fields).
-	WebToken string
-	// CardAllowed is false when the customer may not pay invoices by card.
-	CardAllowed bool
-	// Branding is the merchant's logo and colours.
-	Branding tender.Branding
-}
-
-// ViewInvoice loads an invoice for its hosted page by id alone and, the
-// first time a sent invoice is opened, marks it VIEWED.
-func (s *Service) ViewInvoice(ctx context.Context, id string) (*HostedInvoice, error) {
-	inv, err := s.store.InvoiceByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if inv.DeletedAt != nil {
-		return nil, tender.NotFound("invoice")
-	}
-	if inv.ViewedAt == nil && inv.SentAt != nil {
-		err := s.store.InTx(ctx, func(tx store.Executor) error {
-			cur, err := tx.InvoiceGetForUpdate(ctx, inv.MerchantID, inv.ID)
-			if err != nil || cur.ViewedAt != nil {
-				return err
-			}
-			now := tender.NewTime(s.now())
-			cur.ViewedAt, cur.UpdatedAt = &now, now
-			cur.Recompute(cur.TotalPaid, now)
-			if err := tx.InvoiceUpdate(ctx, cur); err != nil {
-				return err
-			}
-			inv = cur
-			view, err := s.invoiceView(ctx, tx, cur)
-			if err != nil {
-				return err
-			}
-			return s.emit(ctx, tx, cur.MerchantID, tender.EventUpdateInvoice, "invoice", cur.ID, view)
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	m, err := s.store.MerchantGet(ctx, inv.MerchantID)
-	if err != nil {
-		return nil, err
-	}
-	h := &HostedInvoice{Invoice: inv, Merchant: m.CompanyName, WebToken: m.WebPaymentsToken, CardAllowed: true, Branding: m.Branding}
-	if c, err := s.store.CustomerGet(ctx, inv.MerchantID, inv.CustomerID); err == nil {
-		h.Customer = strings.TrimSpace(c.Firstname + " " + c.Lastname)
-		h.CardAllowed = c.AllowInvoiceCreditCardPayments
-	}
-	h.Memo, h.Lines = invoiceMetaForMessage(inv.Meta)
-	return h, nil
 }

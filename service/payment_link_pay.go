@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -135,66 +134,32 @@ func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.
 	if st := l.Status(now.Time); !st.IsActive {
 		return nil, linkUnavailable(l, now)
 	}
-	gw, err := s.gatewayFor(ctx, l.MerchantID)
-	if err != nil {
-		return nil, err
-	}
-	if err := supports(gw, gateway.OpAuthorize, p.pm.Method); err != nil {
-		return nil, err
-	}
-	t := &tender.Transaction{
-		ID: tender.NewID(), MerchantID: l.MerchantID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
-		Source: SourceWebPayment, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
-		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
-	}
-	var customer *tender.Customer
-	err = s.store.InTx(ctx, func(tx store.Executor) error {
-		if err := s.claim(ctx, tx, l.MerchantID, id, t.ID); err != nil {
-			return err
-		}
-		used, err := tx.PaymentLinkUse(ctx, l.MerchantID, l.ID, now.Time)
-		if tender.ErrorCode(err) == tender.ENOTFOUND {
-			cur, gerr := tx.PaymentLinkGet(ctx, l.MerchantID, l.ID)
-			if gerr != nil {
-				return gerr
+	gw, t, customer, err := s.reserveNewInvoiceCharge(ctx, &newInvoiceCharge{merchantID: l.MerchantID, inv: inv, p: p, id: id,
+		idempotencyID: in.IdempotencyID, payer: func(tx store.Executor) (*tender.Customer, error) {
+			used, err := tx.PaymentLinkUse(ctx, l.MerchantID, l.ID, now.Time)
+			if tender.ErrorCode(err) == tender.ENOTFOUND {
+				cur, gerr := tx.PaymentLinkGet(ctx, l.MerchantID, l.ID)
+				if gerr != nil {
+					return nil, gerr
+				}
+				if cur.DeletedAt != nil {
+					return nil, tender.NotFound("payment link")
+				}
+				return nil, linkUnavailable(cur, now)
+			} else if err != nil {
+				return nil, err
 			}
-			if cur.DeletedAt != nil {
-				return tender.NotFound("payment link")
+			inv.Total = used.Total
+			inv.Recompute(0, now)
+			c, err := tx.CustomerMatch(ctx, l.MerchantID, tender.MatchEmail, probe)
+			if tender.ErrorCode(err) != tender.ENOTFOUND {
+				return c, err
 			}
-			return linkUnavailable(cur, now)
-		} else if err != nil {
-			return err
-		}
-		inv.Total = used.Total
-		inv.Recompute(0, now)
-		c, err := tx.CustomerMatch(ctx, l.MerchantID, tender.MatchEmail, probe)
-		if tender.ErrorCode(err) == tender.ENOTFOUND {
 			if err := tx.CustomerCreate(ctx, probe); err != nil {
-				return err
+				return nil, err
 			}
-			c = probe
-			if err := s.emit(ctx, tx, l.MerchantID, tender.EventCreateCustomer, "customer", c.ID, c); err != nil {
-				return err
-			}
-		} else if err != nil {
-			return err
-		}
-		customer = c
-		p.pm.CustomerID, inv.CustomerID, inv.PaymentMethodID, t.CustomerID = c.ID, c.ID, p.pm.ID, c.ID
-		if err := holderFromCustomer(p, c); err != nil {
-			return err
-		}
-		if err := s.storePaymentMethod(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := tx.InvoiceCreate(ctx, inv); err != nil {
-			return err
-		}
-		if _, err := s.announceInvoice(ctx, tx, inv, tender.EventCreateInvoice, false); err != nil {
-			return err
-		}
-		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
-	})
+			return probe, s.emit(ctx, tx, l.MerchantID, tender.EventCreateCustomer, "customer", probe.ID, probe)
+		}})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.linkPayReplay(ctx, l.MerchantID, id)
 	} else if err != nil {

@@ -57,3 +57,21 @@ func (s *Service) UpdateMerchantAs(ctx context.Context, u *tender.TeamUser, name
 	}
 	return s.UpdateMerchant(ctx, m.PartnerID, m.ID, &tender.MerchantInput{CompanyName: &name, ContactEmail: &email, AllowedOrigins: &origins})
 }
+
+// SetBrandingColorsAs changes the user's merchant's brand colours, as PUT
+// /team/option/advanced_customizations does.
+func (s *Service) SetBrandingColorsAs(ctx context.Context, u *tender.TeamUser, in *tender.BrandingInput) (*tender.Merchant, error) {
+	if err := mayAdminister(u, "change the settings"); err != nil {
+		return nil, err
+	}
+	return s.SetBrandingColors(ctx, u.MerchantID, in)
+}
+
+// SetLogoAs stores (or, with no data, removes) the user's merchant's logo,
+// as POST and DELETE /team/option/branding do.
+func (s *Service) SetLogoAs(ctx context.Context, u *tender.TeamUser, data []byte) (*tender.Merchant, error) {
+	if err := mayAdminister(u, "change the settings"); err != nil {
+		return nil, err
+	}
+	return s.SetLogo(ctx, u.MerchantID, data)
+}

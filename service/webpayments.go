@@ -139,46 +139,10 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	if s.seen(ctx, m.ID, id) {
 		return s.webPayReplay(ctx, m.ID, id, in)
 	}
-	gw, err := s.gatewayFor(ctx, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := supports(gw, gateway.OpAuthorize, p.pm.Method); err != nil {
-		return nil, err
-	}
-	t := &tender.Transaction{
-		ID: tender.NewID(), MerchantID: m.ID, InvoiceID: inv.ID, PaymentMethodID: p.pm.ID, Type: tender.TxCharge,
-		Source: SourceWebPayment, Method: p.pm.Method, Status: tender.StatusPending, LastFour: p.pm.CardLastFour,
-		Meta: json.RawMessage("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
-	}
-	var customer *tender.Customer
-	err = s.store.InTx(ctx, func(tx store.Executor) error {
-		if err := s.claim(ctx, tx, m.ID, id, t.ID); err != nil {
-			return err
-		}
-		c, err := s.webCustomer(ctx, tx, m.ID, in)
-		if err != nil {
-			return err
-		}
-		customer = c
-		p.pm.CustomerID, inv.CustomerID, inv.PaymentMethodID, t.CustomerID = c.ID, c.ID, p.pm.ID, c.ID
-		if err := holderFromCustomer(p, c); err != nil {
-			return err
-		}
-		if err := s.storePaymentMethod(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := s.refsValid(ctx, tx, inv, lines); err != nil {
-			return err
-		}
-		if err := tx.InvoiceCreate(ctx, inv); err != nil {
-			return err
-		}
-		if _, err := s.announceInvoice(ctx, tx, inv, tender.EventCreateInvoice, false); err != nil {
-			return err
-		}
-		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
-	})
+	gw, t, customer, err := s.reserveNewInvoiceCharge(ctx, &newInvoiceCharge{merchantID: m.ID, inv: inv, p: p, id: id,
+		idempotencyID: in.IdempotencyID,
+		payer:         func(tx store.Executor) (*tender.Customer, error) { return s.webCustomer(ctx, tx, m.ID, in) },
+		check:         func(tx store.Executor) error { return s.refsValid(ctx, tx, inv, lines) }})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.webPayReplay(ctx, m.ID, id, in)
 	} else if err != nil {
@@ -194,6 +158,84 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return nil, err
 	}
 	return &WebPayResult{Invoice: newPublicView(in).Invoice(view), Outcome: res.Outcome}, nil
+}
+
+// newInvoiceCharge is a web payment that pays a new invoice (Stax.js pay()
+// and a payment link's page): the invoice, the prepared payment method and
+// the idempotency key, with what the transaction must find or check.
+type newInvoiceCharge struct {
+	merchantID    string
+	inv           *tender.Invoice
+	p             *preparedMethod
+	id            *idem
+	idempotencyID string
+	// payer finds or creates the customer inside the transaction, with
+	// anything else that must commit with the payment (a link's use).
+	payer func(tx store.Executor) (*tender.Customer, error)
+	// check, when set, runs once the payment method is stored, before the
+	// invoice is created.
+	check func(tx store.Executor) error
+}
+
+// reserveNewInvoiceCharge checks that the merchant's processor takes the
+// method, then in one database transaction claims the idempotency key,
+// finds the payer, stores the payment method on them, creates (and
+// announces) the invoice and reserves its payment. It returns the gateway
+// to authorize with, the PENDING charge and the payer. ECONFLICT with a key
+// is a concurrent retry: the caller answers with the first attempt.
+func (s *Service) reserveNewInvoiceCharge(ctx context.Context, c *newInvoiceCharge) (gateway.Gateway, *tender.Transaction, *tender.Customer, error) {
+	gw, err := s.gatewayFor(ctx, c.merchantID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := supports(gw, gateway.OpAuthorize, c.p.pm.Method); err != nil {
+		return nil, nil, nil, err
+	}
+	t := newWebCharge(c.merchantID, c.inv.ID, "", c.p.pm, c.idempotencyID, tender.NewTime(s.now()))
+	var payer *tender.Customer
+	err = s.store.InTx(ctx, func(tx store.Executor) error {
+		if err := s.claim(ctx, tx, c.merchantID, c.id, t.ID); err != nil {
+			return err
+		}
+		cust, err := c.payer(tx)
+		if err != nil {
+			return err
+		}
+		payer = cust
+		c.p.pm.CustomerID, c.inv.CustomerID, c.inv.PaymentMethodID, t.CustomerID = cust.ID, cust.ID, c.p.pm.ID, cust.ID
+		if err := holderFromCustomer(c.p, cust); err != nil {
+			return err
+		}
+		if err := s.storePaymentMethod(ctx, tx, c.p); err != nil {
+			return err
+		}
+		if c.check != nil {
+			if err := c.check(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.InvoiceCreate(ctx, c.inv); err != nil {
+			return err
+		}
+		if _, err := s.announceInvoice(ctx, tx, c.inv, tender.EventCreateInvoice, false); err != nil {
+			return err
+		}
+		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return gw, t, payer, nil
+}
+
+// newWebCharge is the PENDING charge of a web payment of an invoice with
+// the payment method pm (its total is set when the payment is reserved).
+func newWebCharge(merchantID, invoiceID, customerID string, pm *tender.PaymentMethod, idempotencyID string, now tender.Time) *tender.Transaction {
+	return &tender.Transaction{
+		ID: tender.NewID(), MerchantID: merchantID, InvoiceID: invoiceID, CustomerID: customerID, PaymentMethodID: pm.ID,
+		Type: tender.TxCharge, Source: SourceWebPayment, Method: pm.Method, Status: tender.StatusPending,
+		LastFour: pm.CardLastFour, Meta: json.RawMessage("{}"), IdempotencyID: idempotencyID, CreatedAt: now, UpdatedAt: now,
+	}
 }
 
 // webPayReplay answers a pay() retry: the invoice its first attempt made.
@@ -345,13 +387,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	if p.pm.Method == tender.MethodCard && !c.AllowInvoiceCreditCardPayments {
 		return nil, invalid("method", "This invoice cannot be paid by card; pay it from a bank account.")
 	}
-	now := tender.NewTime(s.now())
-	t := &tender.Transaction{
-		ID: tender.NewID(), MerchantID: inv.MerchantID, InvoiceID: inv.ID, CustomerID: inv.CustomerID,
-		PaymentMethodID: p.pm.ID, Type: tender.TxCharge, Source: SourceWebPayment, Method: p.pm.Method,
-		Status: tender.StatusPending, LastFour: p.pm.CardLastFour, Meta: json.RawMessage("{}"),
-		IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
-	}
+	t := newWebCharge(inv.MerchantID, inv.ID, inv.CustomerID, p.pm, in.IdempotencyID, tender.NewTime(s.now()))
 	if err := holderFromCustomer(p, c); err != nil {
 		return nil, err
 	}

@@ -48,11 +48,25 @@
     return "";
   }
 
-  function valid() {
+  // reason says what is wrong with the field ("" when nothing): "empty",
+  // "short" or "luhn" (a number of the right length whose check digit is
+  // wrong). full: as many digits as the card type has (16, Amex 15), so a
+  // wrong number can be said while the payer is still in the field.
+  function check() {
     var v = digits(input.value);
-    if (kind === "cvv") return /^\d{3,4}$/.test(v);
-    return v.length >= 13 && v.length <= 19 && luhn(v);
+    var st = {reason: "", full: false, length: 0};
+    if (kind === "cvv") {
+      st.length = v.length; // the embedding page checks 3 or 4 against the card type
+      st.reason = v.length === 0 ? "empty" : v.length < 3 ? "short" : "";
+      st.full = v.length >= 3;
+      return st;
+    }
+    st.full = v.length >= (cardType(v) === "amex" ? 15 : 16);
+    st.reason = v.length === 0 ? "empty" : v.length < 13 ? "short" : !luhn(v) ? "luhn" : "";
+    return st;
   }
+
+  function valid() { return check().reason === ""; }
 
   function send(msg) {
     if (!embedded) return;
@@ -75,15 +89,29 @@
     } else if (v !== input.value) {
       input.value = v;
     }
-    var ok = valid();
-    input.classList.toggle("invalid", !ok && v.length >= (kind === "cvv" ? 4 : 16));
-    var state = ok + ":" + (kind === "number" ? cardType(v) : "");
+    var st = check();
+    var ok = st.reason === "";
+    input.classList.toggle("invalid", !ok && st.full);
+    input.setAttribute("aria-invalid", String(!ok && st.full));
+    var state = [ok, st.reason, st.full, st.length, kind === "number" ? cardType(v) : ""].join(":");
     if (state !== last) {
       last = state;
-      send({type: "state", valid: ok, empty: v.length === 0, cardType: kind === "number" ? cardType(v) : ""});
+      send(stateMessage("state", st));
     }
   }
+
+  function stateMessage(type, st) {
+    var v = digits(input.value);
+    return {type: type, valid: st.reason === "", empty: v.length === 0, reason: st.reason, full: st.full,
+      length: kind === "cvv" ? st.length : 0, cardType: kind === "number" ? cardType(v) : ""};
+  }
   input.addEventListener("input", update);
+  // Leaving the field is when the embedding page says what is wrong.
+  input.addEventListener("blur", function () {
+    var st = check();
+    if (st.reason !== "") input.setAttribute("aria-invalid", "true");
+    send(stateMessage("blur", st));
+  });
 
   function askCvv() {
     return new Promise(function (resolve, reject) {
@@ -161,6 +189,14 @@
         break;
       case "focus":
         input.focus();
+        break;
+      case "error":
+        // The embedding page's message about this field, for screen readers.
+        if (typeof d.message === "string") {
+          input.setAttribute("aria-invalid", String(d.message !== ""));
+          if (d.message) input.setAttribute("aria-description", d.message.slice(0, 200));
+          else input.removeAttribute("aria-description");
+        }
         break;
     }
   });

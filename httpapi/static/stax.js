@@ -54,7 +54,10 @@
     global.addEventListener("message", function (ev) { self._receive(ev); });
   }
 
-  /* on(name, fn): "card_form_complete", "card_form_uncomplete", "ready". */
+  /* on(name, fn): "card_form_complete", "card_form_uncomplete", "ready",
+     and "field": {kind: "number" or "cvv", valid, empty, reason ("",
+     "empty", "short" or "luhn"), full, length (of the CVV), card_type,
+     blurred (the payer left the field)} on every change and blur. */
   StaxJs.prototype.on = function (name, fn) {
     (this.handlers[name] = this.handlers[name] || []).push(fn);
     return this;
@@ -135,7 +138,11 @@
           ready();
         }
         break;
+      case "blur":
+        this._emit("field", fieldState(d, true));
+        break;
       case "state":
+        this._emit("field", fieldState(d, false));
         this.valid[d.kind] = !!d.valid;
         if (d.kind === "number") this.cardType = d.cardType || "";
         var complete = this.valid.number && this.valid.cvv;
@@ -153,6 +160,17 @@
         settle(p, d.status, d.body);
         break;
     }
+  };
+
+  function fieldState(d, blurred) {
+    return {kind: d.kind, valid: !!d.valid, empty: !!d.empty, reason: String(d.reason || ""), full: !!d.full,
+      length: Number(d.length) || 0, card_type: String(d.cardType || ""), blurred: blurred};
+  }
+
+  /* setFieldError(kind, message) tells a hosted field the page's message
+     about it ("" when none), which the field gives screen readers. */
+  StaxJs.prototype.setFieldError = function (kind, message) {
+    this._post(kind, {type: "error", message: String(message || "")});
   };
 
   /* A payment's answer resolves with its object even when declined (the

@@ -691,8 +691,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The Stax.js-compatible library (stax.js) and the hosted pages' scripts; ETag, ?v=<hash> immutable
-         * @description stax.js, the Stax.js-compatible library, and the hosted pages' scripts; content-hash ETag, immutable with ?v=<hash>.
+         * The Stax.js-compatible library (stax.js) and the hosted pages' scripts, stylesheet and favicon; ETag, ?v=<hash> immutable
+         * @description stax.js, the Stax.js-compatible library, and the hosted pages' scripts (payform.js, field.js), stylesheet (hosted.css) and favicon (favicon.svg); content-hash ETag, immutable with ?v=<hash>.
          */
         get: operations["getJsFile"];
         put?: never;
@@ -10822,6 +10822,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg">...</svg> */
+                    "image/svg+xml": string;
+                    /** @example :root { --primary: #1a56db; } */
+                    "text/css": string;
                     /** @example (function () { ... })(); */
                     "text/javascript": string;
                 };
