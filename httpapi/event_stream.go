@@ -115,18 +115,24 @@ func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) error {
 			return nil // the client reconnects with Last-Event-ID
 		}
 		poll.Reset(a.cfg.StreamPoll)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-a.closing:
-			return nil
-		case <-heartbeat.C:
-			bw.WriteString("id: " + strconv.FormatInt(es.Position(), 10) + "\n: heartbeat\n\n")
-			if !flush() {
+		// Wait for a wake-up or the poll; heartbeats in between only write.
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
 				return nil
+			case <-a.closing:
+				return nil
+			case <-heartbeat.C:
+				bw.WriteString("id: " + strconv.FormatInt(es.Position(), 10) + "\n: heartbeat\n\n")
+				if !flush() {
+					return nil
+				}
+			case <-es.Wake():
+				break wait
+			case <-poll.C:
+				break wait
 			}
-		case <-es.Wake():
-		case <-poll.C:
 		}
 	}
 }
