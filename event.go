@@ -19,6 +19,13 @@ type Event struct {
 	CreatedAt  time.Time
 }
 
+// LoggedEvent is an event with its place in the event log: Seq orders the
+// log and is the cursor of GET /event/stream (its SSE id).
+type LoggedEvent struct {
+	Seq   int64
+	Event *Event
+}
+
 // Event names.
 const (
 	EventCreateCustomer = "create_customer"

@@ -63,6 +63,8 @@ type Error struct {
 	RequestID   string
 	Transaction *Transaction // a declined payment's transaction (status 400)
 	Body        []byte
+
+	retryAfter string // a 429's Retry-After (for the event stream's reconnection)
 }
 
 func (e *Error) Error() string {

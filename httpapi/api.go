@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +53,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Version is reported in the OpenAPI document.
 	Version string
+	// StreamPoll is how often an event stream reads the log without a
+	// wake-up (the fallback, should one be lost; default 5 s).
+	StreamPoll time.Duration
 	// Terminal serves device connections (GET /terminal/connect, a
 	// WebSocket); nil leaves the route out.
 	Terminal http.Handler
@@ -74,6 +78,10 @@ type API struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	throttle *prometheus.CounterVec
+
+	// closing is closed by CloseStreams: open event streams end.
+	closing      chan struct{}
+	closeStreams sync.Once
 }
 
 // New builds the API.
@@ -87,7 +95,10 @@ func New(cfg Config) *API {
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	a := &API{cfg: cfg, svc: cfg.Service, log: cfg.Logger, registry: prometheus.NewRegistry()}
+	if cfg.StreamPoll <= 0 {
+		cfg.StreamPoll = 5 * time.Second
+	}
+	a := &API{cfg: cfg, svc: cfg.Service, log: cfg.Logger, registry: prometheus.NewRegistry(), closing: make(chan struct{})}
 	a.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "tender_http_requests_total", Help: "HTTP requests by route, method and status code.",
 	}, []string{"route", "method", "code"})

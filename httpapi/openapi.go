@@ -390,8 +390,13 @@ func (a *API) OpenAPI() map[string]any {
 		case rt.array:
 			body = arr(body)
 		}
-		ok := downloadContent()
-		if !rt.download {
+		var ok schema
+		switch {
+		case rt.download:
+			ok = downloadContent()
+		case rt.stream:
+			ok = streamContent(exampleOf(body, "", comps, 0))
+		default:
 			ok = jsonContent(body)
 			ok["application/json"].(schema)["example"] = exampleOf(body, "", comps, 0)
 		}

@@ -66,8 +66,9 @@ var opDocs = map[string]opDoc{
 		req: map[string]any{"name": "pos"}},
 
 	// The event log.
-	"getEvent":   {desc: "The merchant's events, newest first, as a Laravel paginator: every change's event as webhooks receive it (data is the object after the change). name and object_id filter."},
-	"getEventId": {desc: "One of the merchant's events; another merchant's is 404."},
+	"getEvent":       {desc: "The merchant's events, newest first, as a Laravel paginator: every change's event as webhooks receive it (data is the object after the change). name and object_id filter."},
+	"getEventStream": {desc: "A Server-Sent Events stream (text/event-stream) of the merchant's events as they are committed, each an SSE message of type event whose data is the event as GET /event/{id} shows it and whose id is the stream position after it. name filters (comma-separated or repeated). Without Last-Event-ID or since the stream starts with the events committed from the request on; with either it resumes after that position, with no event sent twice. The first message (an id alone) and the heartbeat comments every 15 s carry the position, so a client that reconnects with Last-Event-ID misses nothing even when the filter skipped every event. The stream stays open until the client leaves or the server shuts down; clients reconnect (retry: 1000). On PostgreSQL, where an event may commit after one with a higher seq, the stream re-reads the last 30 s behind its position."},
+	"getEventId":     {desc: "One of the merchant's events; another merchant's is 404."},
 
 	// Customers.
 	"postCustomer": {desc: "At least one of firstname, lastname, email or company. Emits create_customer.",

@@ -25,6 +25,9 @@ type route struct {
 	// is a file's bytes, not JSON.
 	form     string
 	download bool
+	// stream says the 2xx answer is a text/event-stream (Server-Sent
+	// Events) of resp, open until the client leaves or the server stops.
+	stream bool
 	// money adds 400 (declined, with the transaction) and 202 (processor
 	// outcome pending) responses of the same schema.
 	money  bool
@@ -210,6 +213,10 @@ func (a *API) routeTable() []route {
 		{method: "GET", path: "/event", tag: "event", summary: "List the merchant's events, newest first (the event log webhooks are sent from)", resp: "Event", list: true, query: append([]queryParam{
 			{"name", "string", "event name, e.g. create_transaction"}, {"object_id", "string", "the id of the object the event is about"},
 		}, pageParams[:2]...), h: a.listEvents},
+		{method: "GET", path: "/event/stream", tag: "event", summary: "Follow the merchant's events as they are committed (Server-Sent Events; resume with Last-Event-ID)", resp: "Event", stream: true, query: []queryParam{
+			{"name", "string", "event names to stream, comma-separated or repeated (default: all)"},
+			{"since", "integer", "resume after this stream position (an event's SSE id), as the Last-Event-ID header does"},
+		}, h: a.streamEvents},
 		{method: "GET", path: "/event/{id}", tag: "event", summary: "Get one of the merchant's events", resp: "Event", h: a.getEvent},
 
 		// Item catalog.

@@ -49,6 +49,19 @@ func (w *Wake) Subscribe() <-chan struct{} {
 	return ch
 }
 
+// Unsubscribe stops ch, which Subscribe returned, receiving (an event
+// stream that ends gives its channel back).
+func (w *Wake) Unsubscribe(ch <-chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, c := range w.subs {
+		if c == ch {
+			w.subs = append(w.subs[:i], w.subs[i+1:]...)
+			return
+		}
+	}
+}
+
 // Committed is the store's hook: events were committed by this process.
 // It never blocks.
 func (w *Wake) Committed() {

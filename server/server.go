@@ -207,6 +207,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
 	s.jobs.ScheduleTick(s.Service, cfg.ScheduleInterval)
+	s.Service.EventsCommitted = s.jobs.Wake()
 	s.Service.WebhookAllowPrivate = allow
 	s.Service.WebhookSpecialHost = webhook.RefusedHost
 	s.Service.PublicURL = cfg.PublicURL
@@ -262,7 +263,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		MetricsToken: cfg.MetricsToken,
 		Ready:        s.ready,
 		Version:      cfg.Version,
-		Terminal:     &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
+		// An event stream wakes on commits; its fallback poll is the
+		// webhook relay's, at least 5 s.
+		StreamPoll: max(cfg.WebhookPollInterval, 5*time.Second),
+		Terminal:   &terminal.Hub{Service: s.Service, Logger: cfg.Logger},
 		Dashboard: func(clientIP func(*http.Request) string, openapi func() map[string]any) http.Handler {
 			return dashboard.New(dashboard.Config{Service: s.Service, Limiter: limiter, ClientIP: clientIP, OpenAPI: openapi,
 				Secure: strings.HasPrefix(cfg.PublicURL, "https://"), Logger: cfg.Logger})
@@ -350,6 +354,9 @@ func (s *Server) Start() error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}
+	// Shutdown waits for connections to go idle; event streams never do,
+	// so they are told to end.
+	s.http.RegisterOnShutdown(s.API.CloseStreams)
 	bg, cancel := context.WithCancel(context.Background())
 	s.bgCancel = cancel
 	if s.Service.PublicURL == "" {

@@ -72,6 +72,9 @@ type Service struct {
 	// Payments hears of each payment's outcome once it is committed (the
 	// operator's metrics count them); nil hears nothing.
 	Payments PaymentObserver
+	// EventsCommitted signals that events were committed, in this process
+	// or another (jobs.Wake); event streams wake on it. Nil: they poll.
+	EventsCommitted EventSignal
 
 	auth  authCache
 	procs processorCache

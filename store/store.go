@@ -202,6 +202,16 @@ type Executor interface {
 	// makes the change.
 	EventInsert(ctx context.Context, e *tender.Event) error
 	EventListSince(ctx context.Context, merchantID string, afterCreated time.Time, limit int) ([]*tender.Event, error)
+	// EventsAfter returns up to limit of a merchant's events with a seq
+	// above afterSeq, by seq (GET /event/stream). On SQLite events commit
+	// in seq order (one writer at a time); on PostgreSQL the seq is taken
+	// at insert, so an event may commit after one with a higher seq, and a
+	// reader following the log re-reads a window behind what it has seen
+	// (service.EventStream).
+	EventsAfter(ctx context.Context, merchantID string, afterSeq int64, limit int) ([]*tender.LoggedEvent, error)
+	// EventMaxSeq returns the highest seq in the event log (0 when empty):
+	// where a stream that asks for no past events starts.
+	EventMaxSeq(ctx context.Context) (int64, error)
 
 	// --- payment methods ---
 

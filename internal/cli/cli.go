@@ -50,6 +50,8 @@ Usage:
   tender vault rotate [--generate] re-wrap stored card/account numbers under the current master key
   tender terminal pair             add a register and print its one-time pairing code
   tender terminal simulate --code C  run a terminal device (console, or --auto approve|decline|cancel|timeout|offline)
+  tender listen [--forward-to URL] print the merchant's events as they happen; --forward-to POSTs each
+                                   as a signed webhook (--events a,b, --secret whsec_..., --print-json)
   tender trigger <event>           make sandbox objects that emit an event (--list for the names)
   tender clock [advance 30d]       show or advance the sandbox clock of a running server (30d, 12h, 1h30m)
   tender bench [--spawn] [--pgbench] load the API over scenarios; req/s, p50/p95/p99/max, server RSS
@@ -85,6 +87,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = benchCmd(ctx, args[1:], stdout, stderr)
 	case "terminal":
 		err = terminalCmd(ctx, args[1:], stdout, stderr)
+	case "listen":
+		err = listenCmd(ctx, args[1:], stdout, stderr)
 	case "trigger":
 		err = triggerCmd(ctx, args[1:], stdout, stderr)
 	case "clock":

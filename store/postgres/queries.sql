@@ -297,6 +297,17 @@ WITH e AS (
 )
 INSERT INTO event_outbox (seq) SELECT seq FROM e;
 
+-- name: EventsAfter
+-- A merchant's events after the seq $2, by seq: the read of GET
+-- /event/stream, which keeps $2 recent, so the primary key's range from $2
+-- is short.
+SELECT seq, id, merchant_id, name, object_type, object_id, payload, created_at FROM events
+WHERE merchant_id = $1 AND seq > $2
+ORDER BY seq LIMIT $3;
+
+-- name: EventMaxSeq
+SELECT coalesce(max(seq), 0) FROM events;
+
 -- name: EventListSince
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1 AND ($2::timestamptz IS NULL OR created_at > $2)

@@ -292,6 +292,17 @@ ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;
 INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
+-- name: EventsAfter
+-- A merchant's events after the seq $2, by seq: the read of GET
+-- /event/stream, which keeps $2 recent, so the primary key's range from $2
+-- is short.
+SELECT seq, id, merchant_id, name, object_type, object_id, payload, created_at FROM events
+WHERE merchant_id = $1 AND seq > $2
+ORDER BY seq LIMIT $3;
+
+-- name: EventMaxSeq
+SELECT coalesce(max(seq), 0) FROM events;
+
 -- name: EventListSince
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1 AND ($2 IS NULL OR created_at > $2)

@@ -37,6 +37,48 @@ func exerciseEvents(t *testing.T, open Open) {
 		}
 	})
 
+	t.Run("EventsAfter", func(t *testing.T) {
+		t.Parallel()
+		s := open(t)
+		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
+		start, err := s.EventMaxSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i, mid := range []string{m.ID, other.ID, m.ID, m.ID} {
+			ev := &tender.Event{ID: uuid.NewString(), MerchantID: mid, Name: "create_customer", ObjectType: "customer",
+				ObjectID: fmt.Sprint("c", i), Payload: json.RawMessage(`{"i":` + fmt.Sprint(i) + `}`), CreatedAt: now.Time}
+			if err := s.EventInsert(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+			if mid == m.ID {
+				ids = append(ids, ev.ID)
+			}
+		}
+		evs, err := s.EventsAfter(ctx, m.ID, start, 10)
+		if err != nil || len(evs) != 3 {
+			t.Fatalf("events after %d = %d, %v", start, len(evs), err)
+		}
+		for i, le := range evs {
+			if le.Event.ID != ids[i] || le.Event.MerchantID != m.ID || (i > 0 && le.Seq <= evs[i-1].Seq) || le.Seq <= start {
+				t.Fatalf("event %d = %+v (seq %d), want %s in seq order", i, le.Event, le.Seq, ids[i])
+			}
+		}
+		if string(evs[1].Event.Payload) != `{"i":2}` {
+			t.Fatalf("payload %s", evs[1].Event.Payload)
+		}
+		if rest, _ := s.EventsAfter(ctx, m.ID, evs[0].Seq, 1); len(rest) != 1 || rest[0].Event.ID != ids[1] {
+			t.Fatalf("after the first, limit 1: %+v", rest)
+		}
+		if max, _ := s.EventMaxSeq(ctx); max < evs[2].Seq {
+			t.Fatalf("max seq %d < %d", max, evs[2].Seq)
+		}
+		if none, err := s.EventsAfter(ctx, "not-a-uuid", 0, 10); err != nil || len(none) != 0 {
+			t.Fatalf("bad merchant id: %v, %v", none, err)
+		}
+	})
+
 	t.Run("Messages", func(t *testing.T) {
 		t.Parallel()
 		s := open(t)

@@ -193,6 +193,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/event/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the merchant's events as they are committed (Server-Sent Events; resume with Last-Event-ID)
+         * @description A Server-Sent Events stream (text/event-stream) of the merchant's events as they are committed, each an SSE message of type event whose data is the event as GET /event/{id} shows it and whose id is the stream position after it. name filters (comma-separated or repeated). Without Last-Event-ID or since the stream starts with the events committed from the request on; with either it resumes after that position, with no event sent twice. The first message (an id alone) and the heartbeat comments every 15 s carry the position, so a client that reconnects with Last-Event-ID misses nothing even when the filter skipped every event. The stream stays open until the client leaves or the server shuts down; clients reconnect (retry: 1000). On PostgreSQL, where an event may commit after one with a higher seq, the stream re-reads the last 30 s behind its position.
+         */
+        get: operations["getEventStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/file": {
         parameters: {
             query?: never;
@@ -5513,6 +5533,101 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Key of the wrong kind for this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another merchant's object) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrors"];
+                };
+            };
+            /** @description Throttled; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventStream: {
+        parameters: {
+            query?: {
+                /** @description event names to stream, comma-separated or repeated (default: all) */
+                name?: string;
+                /** @description resume after this stream position (an event's SSE id), as the Last-Event-ID header does */
+                since?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 1042
+                     *     event: event
+                     *     data: {"created_at":"2026-12-04 19:00:00","data":{},"id":"01a242a3-e8ec-7de8-bbc3-7a2be0e25498","merchant_id":"01a242a3-e8ec-7de8-bbc3-7a2be0e25498","name":"text","object_id":"01a242a3-e8ec-7de8-bbc3-7a2be0e25498","object_type":"text"}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
                 };
             };
             /** @description Missing or unknown API key */

@@ -43,3 +43,32 @@ func (e *exec) EventListSince(ctx context.Context, merchantID string, after time
 	}
 	return out, e.d.wrap(rows.Err())
 }
+
+func init() { requiredQueries = append(requiredQueries, "EventsAfter", "EventMaxSeq") }
+
+func (e *exec) EventsAfter(ctx context.Context, merchantID string, afterSeq int64, limit int) ([]*tender.LoggedEvent, error) {
+	if !validID(merchantID) {
+		return []*tender.LoggedEvent{}, nil
+	}
+	return all(ctx, e, e.r, func(row rowScanner) (*tender.LoggedEvent, error) {
+		var le tender.LoggedEvent
+		var ev tender.Event
+		var payload jsonCol
+		var created timeCol
+		if err := row.Scan(&le.Seq, (*textCol)(&ev.ID), (*textCol)(&ev.MerchantID), &ev.Name, &ev.ObjectType,
+			(*textCol)(&ev.ObjectID), &payload, &created); err != nil {
+			return nil, err
+		}
+		ev.Payload, ev.CreatedAt = json.RawMessage(payload), created.t
+		le.Event = &ev
+		return &le, nil
+	}, e.q("EventsAfter"), merchantID, afterSeq, limit)
+}
+
+func (e *exec) EventMaxSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := e.r.QueryRowContext(ctx, e.q("EventMaxSeq")).Scan(&seq); err != nil {
+		return 0, e.d.wrap(err)
+	}
+	return seq, nil
+}
