@@ -74,11 +74,14 @@ func (c *chrome) open(path string) {
 	c.do("open "+path, chromedp.Navigate(c.base+path), chromedp.WaitReady(chromedp.CSS("main")))
 }
 
-// submit clicks a submit button and waits for the page it leads to to
-// show css.
+// submit clicks a link or a submit button, waits for the page it leads
+// to to load, and for that page to show css.
 func (c *chrome) submit(button, css string) {
 	c.t.Helper()
-	c.do("submit "+button, chromedp.Click(chromedp.CSS(button)), chromedp.WaitVisible(chromedp.CSS(css)))
+	if _, err := chromedp.Run(c.ctx, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(button)))); err != nil {
+		c.t.Fatalf("click %s: %v", button, err)
+	}
+	c.do("wait for "+css, chromedp.WaitVisible(chromedp.CSS(css)))
 }
 
 func (c *chrome) text(css string) string {
@@ -190,10 +193,10 @@ func TestDashboardBrowserFlows(t *testing.T) {
 	pm := newCard(t, e)
 	sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12.5}, 200).Map(t)["id"].(string)
 	e.Call("POST", "/sandbox/batch", nil, 200)
-	cust := e.Call("POST", "/customer", map[string]any{"firstname": "Ann", "lastname": "Lee", "email": "ann@example.com"}, 200).Map(t)["id"].(string)
-	item := e.Call("POST", "/item", map[string]any{"item": "Widget", "price": 2.5}, 200).Map(t)["id"].(string)
 	target, got := hookReceiver(t)
 	hook := e.Call("POST", "/webhook", map[string]any{"target_url": target, "event": "create_customer"}, 200).Map(t)["id"].(string)
+	cust := e.Call("POST", "/customer", map[string]any{"firstname": "Ann", "lastname": "Lee", "email": "ann@example.com"}, 200).Map(t)["id"].(string)
+	item := e.Call("POST", "/item", map[string]any{"item": "Widget", "price": 2.5}, 200).Map(t)["id"].(string)
 
 	c := startChrome(t, e.URL)
 	c.do("sign in", chromedp.Navigate(e.Server.SignInLink), chromedp.WaitVisible(chromedp.CSS(`main button[type=submit]`)),
