@@ -184,9 +184,9 @@ func simProcess(t *testing.T, server, code string) {
 // replays a webhook delivery (the receiver gets the event a second time),
 // adds a register, pairs the simulator (its own process) with the code
 // shown and charges a sale on it from the virtual terminal; a staff user's
-// transaction page offers no refund. (The refusals of forged POSTs, of
-// another merchant's objects and of a missing CSRF token are asserted
-// over HTTP in the other dashboard tests.)
+// transaction page offers no refund, and from it a forged refund with the
+// session's valid CSRF token is 403, one without the token is 403 and
+// another merchant's customer is 404.
 func TestDashboardBrowserFlows(t *testing.T) {
 	smtp := apitest.StartSMTP(t)
 	e := apitest.Start(t, "sqlite", apitest.Options{SMTPURL: smtp.URL})
@@ -312,4 +312,37 @@ func TestDashboardBrowserFlows(t *testing.T) {
 		t.Fatal("a staff user's transaction page offers a refund or a void")
 	}
 	c.shot("staff-transaction")
+
+	// Forged from the staff user's page: a refund with the session's valid
+	// CSRF token is 403, the same POST without the token is 403, and
+	// another merchant's customer is 404.
+	name := "B"
+	other, err := e.Server.Service.CreateMerchant(t.Context(), "", true, &tender.MerchantInput{CompanyName: &name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bCust := e.Do(apitest.Request{Method: "POST", Path: "/customer", Key: other.APIKey.Key, Body: map[string]any{"firstname": "B"}}).Map(t)["id"].(string)
+	status := func(js string) int {
+		t.Helper()
+		n, err := chromedp.Run(c.ctx, chromedp.Evaluate[int](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	post := `(csrf) => fetch("/dashboard/transactions/` + sale + `/refund", {method: "POST", redirect: "manual",
+		body: new URLSearchParams(Object.assign({amount: "1.00", idempotency_id: "` + tender.NewID() + `"}, csrf ? {csrf} : {}))}).then(r => r.status)`
+	token := `document.querySelector('input[name=csrf]').value`
+	if n := status("(" + post + ")(" + token + ")"); n != 403 {
+		t.Fatalf("a staff user's forged refund with a valid CSRF token: %d, want 403", n)
+	}
+	if n := status("(" + post + ")(null)"); n != 403 {
+		t.Fatalf("a refund without the CSRF token: %d, want 403", n)
+	}
+	if n := status(`fetch("/dashboard/customers/` + bCust + `").then(r => r.status)`); n != 404 {
+		t.Fatalf("another merchant's customer: %d, want 404", n)
+	}
+	if r := e.Call("GET", "/transaction/"+sale, nil, 200).Map(t)["total_refunded"]; r != 5.0 {
+		t.Fatalf("after the forged refunds total_refunded = %v, want 5", r)
+	}
 }
