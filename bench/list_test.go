@@ -68,13 +68,20 @@ func benchList(b *testing.B, path string, seed func(b *testing.B, e *apitest.Env
 // numbers them, and returns rows.
 func seedTransactions(b *testing.B, e *apitest.Env, store string, rows int) int {
 	b.Helper()
+	return seedTransactionsFrom(b, e, store, rows, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// seedTransactionsFrom is seedTransactions with the first charge a second
+// after start.
+func seedTransactionsFrom(b *testing.B, e *apitest.Env, store string, rows int, start time.Time) int {
+	b.Helper()
 	var c, pm struct{ ID string }
 	_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"List"}`)), &c)
 	_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
 		`{"customer_id":%q,"person_name":"L C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &pm)
 	db := e.Server.Store
 	ctx := context.Background()
-	start := time.Now()
+	began := time.Now()
 	var query string
 	switch store {
 	case "sqlite":
@@ -84,14 +91,18 @@ INSERT INTO transactions (id, merchant_id, customer_id, payment_method_id, type,
 SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' ||
         substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
     $1, $2, $3, 'charge', 'card', 1, 'SUCCESS', 1050, 1050, '1111', '{}', t, t, t, t
-FROM (SELECT strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds') || '000' AS t FROM g)`
+FROM (SELECT strftime('%Y-%m-%d %H:%M:%f', $5, '+' || i || ' seconds') || '000' AS t FROM g)`
 	case "postgres":
 		query = `INSERT INTO transactions (id, merchant_id, customer_id, payment_method_id, type, method, success, status,
     total, captured, last_four, meta, batched_at, settled_at, created_at, updated_at)
 SELECT gen_random_uuid(), $1, $2, $3, 'charge', 'card', true, 'SUCCESS', 1050, 1050, '1111', '{}', t, t, t, t
-FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $4::int) AS i) AS g`
+FROM (SELECT $5::timestamptz + i * interval '1 second' AS t FROM generate_series(1, $4::int) AS i) AS g`
 	}
-	if _, err := db.SQLDB().ExecContext(ctx, query, e.MerchantID, c.ID, pm.ID, rows); err != nil {
+	from := start.UTC().Format("2006-01-02 15:04:05")
+	if store == "postgres" {
+		from += "+00"
+	}
+	if _, err := db.SQLDB().ExecContext(ctx, query, e.MerchantID, c.ID, pm.ID, rows, from); err != nil {
 		b.Fatal(err)
 	}
 	// Number them as the server's numberer does (oldest first, after the
@@ -134,7 +145,7 @@ FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != n
 	if err := db.SQLDB().QueryRowContext(ctx, `SELECT count(*) FROM transaction_position_queue`).Scan(&left); err != nil || left != 0 {
 		b.Fatalf("%d transactions left unnumbered (%v)", left, err)
 	}
-	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(start).Round(time.Millisecond))
+	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(began).Round(time.Millisecond))
 	return rows
 }
 

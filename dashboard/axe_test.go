@@ -57,7 +57,9 @@ func TestDashboardAccessibility(t *testing.T) {
 	pm := newCard(t, e)
 	sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12.5}, 200).Map(t)["id"].(string)
 	cust := e.Call("GET", "/payment-method/"+pm, nil, 200).Map(t)["customer_id"].(string)
-	e.Call("POST", "/item", map[string]any{"item": "Widget", "price": 2.5}, 200)
+	item := e.Call("POST", "/item", map[string]any{"item": "Widget", "price": 2.5}, 200).Map(t)["id"].(string)
+	sched := e.Call("POST", "/invoice/schedule", map[string]any{"customer_id": cust, "total": 5,
+		"rule": "DTSTART:20990101T090000Z\nRRULE:FREQ=MONTHLY;COUNT=3"}, 200).Map(t)["id"].(string)
 	inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 5}, 200).Map(t)["id"].(string)
 	reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "Front"}, 201).Map(t)["id"].(string)
 	target, _ := hookReceiver(t)
@@ -86,7 +88,8 @@ func TestDashboardAccessibility(t *testing.T) {
 	}
 	pages := []string{"/", "/dashboard/transactions", "/dashboard/transactions/" + sale, "/dashboard/transactions/" + sale + "/act/void",
 		"/dashboard/customers", "/dashboard/customers/" + cust, "/dashboard/invoices", "/dashboard/invoices/new",
-		"/dashboard/invoices/" + inv, "/dashboard/invoices/scheduled", "/dashboard/catalog", "/dashboard/terminals",
+		"/dashboard/invoices/" + inv, "/dashboard/invoices/scheduled", "/dashboard/invoices/scheduled/new",
+		"/dashboard/invoices/scheduled/" + sched, "/dashboard/catalog", "/dashboard/catalog/" + item, "/dashboard/terminals",
 		"/dashboard/terminals/" + reg, "/dashboard/webhooks", "/dashboard/webhooks/" + hook, "/dashboard/events",
 		"/dashboard/keys", "/dashboard/settings", "/docs"}
 	const check = `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations

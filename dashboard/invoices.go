@@ -37,7 +37,10 @@ func (d *Dashboard) invoices(w http.ResponseWriter, r *http.Request) error {
 // newInvoiceData is the new invoice form: the customers and items to pick
 // from, what was entered and what went wrong.
 type newInvoiceData struct {
-	Customers  []*tender.Customer
+	Customers []*tender.Customer
+	// CustomerQ narrows the customers offered (by name, email or
+	// company; the first pickLimit that match).
+	CustomerQ  string
 	Items      []*tender.Item
 	CustomerID string
 	Quantity   map[string]string
@@ -49,17 +52,35 @@ type newInvoiceData struct {
 func (d *Dashboard) pickLists(r *http.Request, data *newInvoiceData) error {
 	mid := session(r).Merchant.ID
 	lp := tender.ListParams{Page: 1, PerPage: pickLimit, Sort: "created_at", Desc: true}
-	cs, err := d.svc.Customers(r.Context(), mid, tender.CustomerFilter{}, lp)
+	cs, q, err := d.pickCustomers(r)
 	if err != nil {
 		return err
 	}
+	data.CustomerQ = q
 	active := true
 	items, err := d.svc.Items(r.Context(), mid, tender.ItemFilter{Active: &active}, lp)
 	if err != nil {
 		return err
 	}
-	data.Customers, data.Items = cs.Items, items.Items
+	data.Customers, data.Items = cs, items.Items
 	return nil
+}
+
+// pickCustomers returns the customers a form offers: the newest
+// pickLimit, or the first pickLimit whose name, email or company match
+// the customer_q search (of the URL or the form), and that search.
+func (d *Dashboard) pickCustomers(r *http.Request) ([]*tender.Customer, string, error) {
+	q := strings.TrimSpace(r.FormValue("customer_q"))
+	var f tender.CustomerFilter
+	if q != "" {
+		f.Keywords = strings.Fields(q)
+	}
+	cs, err := d.svc.Customers(r.Context(), session(r).Merchant.ID, f,
+		tender.ListParams{Page: 1, PerPage: pickLimit, Sort: "created_at", Desc: true})
+	if err != nil {
+		return nil, "", err
+	}
+	return cs.Items, q, nil
 }
 
 func (d *Dashboard) newInvoiceForm(w http.ResponseWriter, r *http.Request) error {
@@ -223,18 +244,5 @@ func (d *Dashboard) invoiceFailed(w http.ResponseWriter, r *http.Request, id str
 		p.Amount = amount
 	}
 	d.render(w, r, statusOf(err), "invoice.html", "Invoice", "invoices", p)
-	return nil
-}
-
-func (d *Dashboard) schedules(w http.ResponseWriter, r *http.Request) error {
-	lp := listPage(r)
-	page, err := d.svc.Schedules(r.Context(), session(r).Merchant.ID, tender.ScheduleFilter{}, lp)
-	if err != nil {
-		return err
-	}
-	d.render(w, r, http.StatusOK, "schedules.html", "Scheduled invoices", "invoices", struct {
-		Items []*tender.Schedule
-		Pager pager
-	}{page.Items, newPager(r, lp, page.Total)})
 	return nil
 }

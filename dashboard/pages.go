@@ -46,12 +46,45 @@ func newPager(r *http.Request, lp tender.ListParams, total int) pager {
 
 // --- home --------------------------------------------------------------------
 
+// chartDays is how many days home's sales chart shows (today the last):
+// one bounded query each on transactions_merchant_created, so the chart
+// costs the window's transactions, never the table's.
+const chartDays = 14
+
+// chartHeight is the height of the chart's tallest bar (SVG units).
+const chartHeight = 100
+
+// dayBar is one day of home's chart: its sales and its bar's geometry
+// (SVG attributes: the CSP allows no inline style).
+type dayBar struct {
+	Day    time.Time
+	Volume service.DayVolume
+	X, Y   int
+	Height int
+}
+
 func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) error {
 	s := session(r)
 	day := d.svc.Now().UTC().Truncate(24 * time.Hour)
-	vol, err := d.svc.Volume(r.Context(), s.Merchant.ID, day, day.Add(24*time.Hour))
-	if err != nil {
-		return err
+	bars := make([]dayBar, chartDays)
+	var top tender.Amount
+	for i := range bars {
+		from := day.AddDate(0, 0, i-chartDays+1)
+		vol, err := d.svc.Volume(r.Context(), s.Merchant.ID, from, from.Add(24*time.Hour))
+		if err != nil {
+			return err
+		}
+		bars[i] = dayBar{Day: from, Volume: vol, X: i * 20}
+		top = max(top, vol.Total)
+	}
+	for i := range bars {
+		if top > 0 {
+			bars[i].Height = int(int64(bars[i].Volume.Total) * chartHeight / int64(top))
+		}
+		if bars[i].Height == 0 && bars[i].Volume.Total > 0 {
+			bars[i].Height = 1
+		}
+		bars[i].Y = chartHeight - bars[i].Height
 	}
 	recent, err := d.svc.TransactionPage(r.Context(), s.Merchant.ID, tender.TransactionFilter{},
 		tender.ListParams{Page: 1, PerPage: 10, Sort: "created_at", Desc: true})
@@ -61,8 +94,9 @@ func (d *Dashboard) home(w http.ResponseWriter, r *http.Request) error {
 	d.render(w, r, http.StatusOK, "home.html", "Home", "home", struct {
 		Day    time.Time
 		Volume service.DayVolume
+		Chart  []dayBar
 		Recent []*tender.Transaction
-	}{day, vol, recent.Items})
+	}{day, bars[chartDays-1].Volume, bars, recent.Items})
 	return nil
 }
 
