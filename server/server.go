@@ -228,6 +228,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		jobs.Janitor(s.Service, cfg.Logger, cfg.JanitorInterval, cfg.GatewayTimeout),
 		jobs.Settlement(s.Service, cfg.Logger, s.Clock, cfg.SettleAt),
 		jobs.ListPositions(s.Service, cfg.Logger, cfg.ListPositionInterval),
+		jobs.SalesRollup(s.Service, cfg.Logger, jobs.SalesRollupInterval),
 		jobs.Messages(s.relay))
 	s.Service.TerminalWait = cfg.TerminalWait
 	s.Service.MaxFileBytes = cfg.MaxFileBytes

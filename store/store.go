@@ -58,6 +58,16 @@ type Store interface {
 	// On PostgreSQL it is one statement (one round trip instead of BEGIN,
 	// three statements and COMMIT).
 	TransactionFinalize(ctx context.Context, t *tender.Transaction, ev *tender.Event, outcome, response string, at time.Time) error
+	// SalesRollup brings the dashboard's sales rollup (migration 029) up to
+	// watermark: it recomputes from transactions the per-merchant UTC hours
+	// before watermark's hour whose transactions changed (by updated_at)
+	// since the last run's watermark, and those it covers for the first
+	// time, in short transactions of their own, then advances the
+	// watermark (never backwards). It returns how many hours it
+	// recomputed. Idempotent, safe on several instances at once; the
+	// caller passes a watermark far enough behind now that every
+	// transaction updated before it has committed.
+	SalesRollup(ctx context.Context, watermark time.Time) (int, error)
 	Close() error
 }
 
@@ -577,6 +587,11 @@ type Executor interface {
 	// TransactionVolume counts and sums a merchant's successful sales
 	// (charges and captures, refunds not deducted) created in [from, to).
 	TransactionVolume(ctx context.Context, merchantID string, from, to time.Time) (int, tender.Amount, error)
+	// SalesVolume is TransactionVolume read from the sales rollup for the
+	// whole hours of [from, to) it covers (before its watermark's hour) and
+	// from transactions for the rest: equal to TransactionVolume once the
+	// rollup has run past every change to the range's transactions.
+	SalesVolume(ctx context.Context, merchantID string, from, to time.Time) (int, tender.Amount, error)
 
 	// --- the sandbox processor's own ledger ---
 

@@ -32,6 +32,11 @@ var reportQueriesSQL string
 //go:embed queries_disputes.sql
 var disputeQueriesSQL string
 
+// The dashboard's sales rollup statements (migration 029).
+//
+//go:embed queries_sales.sql
+var salesQueriesSQL string
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -43,7 +48,7 @@ type Options struct {
 // Open connects to the database at url (postgres://...). It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
-	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL + "\n" + disputeQueriesSQL)
+	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL + "\n" + disputeQueriesSQL + "\n" + salesQueriesSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,11 @@ var reportQueriesSQL string
 //go:embed queries_disputes.sql
 var disputeQueriesSQL string
 
+// The dashboard's sales rollup statements (migration 029).
+//
+//go:embed queries_sales.sql
+var salesQueriesSQL string
+
 //go:embed migrations/*.sql
 var migrations embed.FS
 
@@ -50,7 +55,7 @@ func init() {
 // Open opens (creating if needed) the database file at path and returns the
 // store. It does not migrate; call Migrate.
 func Open(ctx context.Context, path string) (*sqldb.DB, error) {
-	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL + "\n" + disputeQueriesSQL)
+	queries, err := sqldb.ParseQueries(queriesSQL + "\n" + reportQueriesSQL + "\n" + disputeQueriesSQL + "\n" + salesQueriesSQL)
 	if err != nil {
 		return nil, err
 	}

@@ -50,5 +50,6 @@ func Exercise(t *testing.T, open Open) {
 	exerciseFiles(t, open)
 	exerciseDisputes(t, open)
 	exerciseBacklog(t, open)
+	exerciseSalesRollup(t, open)
 	exerciseMigrationStatus(t, open)
 }
