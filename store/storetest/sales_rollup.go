@@ -50,8 +50,8 @@ func exerciseSalesRollup(t *testing.T, open Open) {
 			add(m.ID, tender.TxCharge, tender.Amount(1000+d), true, ok, at)
 			add(m.ID, tender.TxCapture, 250, true, ok, at.Add(3*time.Hour))
 			add(m.ID, tender.TxCharge, 700, false, tender.StatusFailed, at.Add(4*time.Hour)) // declined
-			add(m.ID, tender.TxRefund, 100, true, ok, at.Add(5*time.Hour))                    // not a sale
-			add(other.ID, tender.TxCharge, 9000, true, ok, at)                                 // another merchant's
+			add(m.ID, tender.TxRefund, 100, true, ok, at.Add(5*time.Hour))                   // not a sale
+			add(other.ID, tender.TxCharge, 9000, true, ok, at)                               // another merchant's
 		}
 		// The last second of day 1 and the first of day 2.
 		add(m.ID, tender.TxCharge, 11, true, ok, day.Add(48*time.Hour-time.Microsecond))
