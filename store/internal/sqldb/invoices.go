@@ -89,8 +89,12 @@ func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.Invo
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
 		return listPage(ctx, e, scanInvoice, "invoices", merchantID, p)
 	}
+	if rangePaged(f.CreatedOnly(), p) {
+		return listRangePage(ctx, e, scanInvoice, "invoices", merchantID, f.CreatedFrom, f.CreatedTo, p)
+	}
 	args := []any{merchantID, f.Status, f.CustomerID, f.ScheduleID, e.t(f.CreatedFrom), e.t(f.CreatedTo),
-		likeKeywords(f.Keywords)}
+		likeKeywords(f.Keywords), e.t(f.UpdatedFrom), e.t(f.UpdatedTo), e.t(f.DueFrom), e.t(f.DueTo),
+		amountOrOpen(f.TotalMin), amountOrOpen(f.TotalMax)}
 	page := &tender.Page[*tender.Invoice]{Items: []*tender.Invoice{}}
 	if err := e.r.QueryRowContext(ctx, e.q("InvoiceCount"), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
