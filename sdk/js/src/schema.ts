@@ -69,7 +69,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List customers
+         * List customers (a created_at range alone reads in O(page))
          * @description The merchant's customers, newest first; keywords[] terms must all match name, company, email, phone or reference.
          */
         get: operations["getCustomer"];
@@ -375,7 +375,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List invoices
+         * List invoices (a created_at range alone reads in O(page))
          * @description The merchant's invoices, newest first; filter by status, customer, schedule and date.
          */
         get: operations["getInvoice"];
@@ -527,7 +527,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List scheduled invoices
+         * List scheduled invoices (a created_at range alone reads in O(page))
          * @description The merchant's scheduled invoices, newest first; filter by status or customer.
          */
         get: operations["getInvoiceSchedule"];
@@ -579,7 +579,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List catalog items
+         * List catalog items (a created_at range alone reads in O(page))
          * @description The catalog, newest first; filter by category, code or is_active.
          */
         get: operations["getItem"];
@@ -875,7 +875,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List payment methods
+         * List payment methods (a created_at range alone reads in O(page))
          * @description The merchant's payment methods, newest first; filter by customer_id or method.
          */
         get: operations["getPaymentMethod"];
@@ -4467,6 +4467,10 @@ export interface operations {
                 start_date?: string;
                 /** @description as start_date */
                 startDate?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -6835,6 +6839,10 @@ export interface operations {
         parameters: {
             query?: {
                 customer_id?: string;
+                /** @description due at or before (a bare date: that whole day) */
+                due_end_date?: string;
+                /** @description due at or after */
+                due_start_date?: string;
                 /** @description created at or before (a bare date: that whole day) */
                 end_date?: string;
                 /** @description as end_date */
@@ -6858,6 +6866,14 @@ export interface operations {
                 startDate?: string;
                 /** @description DRAFT, SENT, VIEWED, PARTIALLY APPLIED, PAID, ATTEMPTED or DELETED */
                 status?: string;
+                /** @description total at most (dollars) */
+                total_max?: number;
+                /** @description total at least (dollars) */
+                total_min?: number;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -9132,6 +9148,10 @@ export interface operations {
         parameters: {
             query?: {
                 customer_id?: string;
+                /** @description created at or before (a bare date: that whole day) */
+                end_date?: string;
+                /** @description as end_date */
+                endDate?: string;
                 /** @description asc or desc (default desc on created_at) */
                 order?: string;
                 /** @description 1-based page number */
@@ -9140,8 +9160,16 @@ export interface operations {
                 per_page?: number;
                 /** @description sort column */
                 sort?: string;
+                /** @description created at or after (YYYY-MM-DD[ HH:MM:SS]) */
+                start_date?: string;
+                /** @description as start_date */
+                startDate?: string;
                 /** @description NOT STARTED, WAITING, PENDING, PAUSED, COMPLETED or DELETED */
                 status?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -9774,6 +9802,10 @@ export interface operations {
             query?: {
                 category?: string;
                 code?: string;
+                /** @description created at or before (a bare date: that whole day) */
+                end_date?: string;
+                /** @description as end_date */
+                endDate?: string;
                 /** @description true or false */
                 is_active?: string;
                 /** @description as keywords[] */
@@ -9788,6 +9820,14 @@ export interface operations {
                 per_page?: number;
                 /** @description sort column */
                 sort?: string;
+                /** @description created at or after (YYYY-MM-DD[ HH:MM:SS]) */
+                start_date?: string;
+                /** @description as start_date */
+                startDate?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -12180,6 +12220,10 @@ export interface operations {
         parameters: {
             query?: {
                 customer_id?: string;
+                /** @description created at or before (a bare date: that whole day) */
+                end_date?: string;
+                /** @description as end_date */
+                endDate?: string;
                 /** @description card or bank */
                 method?: string;
                 /** @description asc or desc (default desc on created_at) */
@@ -12190,6 +12234,14 @@ export interface operations {
                 per_page?: number;
                 /** @description sort column */
                 sort?: string;
+                /** @description created at or after (YYYY-MM-DD[ HH:MM:SS]) */
+                start_date?: string;
+                /** @description as start_date */
+                startDate?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
