@@ -758,7 +758,7 @@ WHERE merchant_id = $2 AND id = $1 AND ($20::uuid IS NULL OR true) AND ($21::tim
 -- name: InvoiceCount
 SELECT count(*) FROM invoices
 WHERE merchant_id = $1
-  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
+  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
   AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
@@ -776,7 +776,7 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices
 WHERE merchant_id = $1
-  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
+  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
   AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)

@@ -92,6 +92,10 @@ func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.Invo
 	if rangePaged(f.CreatedOnly(), p) {
 		return listRangePage(ctx, e, scanInvoice, "invoices", merchantID, f.CreatedFrom, f.CreatedTo, p)
 	}
+	if f.CustomerID != "" && !validID(f.CustomerID) {
+		// No such customer (and the customer_id index takes a uuid).
+		return &tender.Page[*tender.Invoice]{Items: []*tender.Invoice{}}, nil
+	}
 	args := []any{merchantID, f.Status, f.CustomerID, f.ScheduleID, e.t(f.CreatedFrom), e.t(f.CreatedTo),
 		likeKeywords(f.Keywords), e.t(f.UpdatedFrom), e.t(f.UpdatedTo), e.t(f.DueFrom), e.t(f.DueTo),
 		amountOrOpen(f.TotalMin), amountOrOpen(f.TotalMax)}
