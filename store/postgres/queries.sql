@@ -760,6 +760,7 @@ SELECT count(*) FROM invoices
 WHERE merchant_id = $1
   AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
+  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
   AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($7::jsonb) k(value) WHERE NOT (
@@ -778,6 +779,7 @@ FROM invoices
 WHERE merchant_id = $1
   AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
+  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
   AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($7::jsonb) k(value) WHERE NOT (

@@ -710,6 +710,7 @@ WHERE merchant_id = $2 AND id = $1 AND ($20 IS NULL OR $20 IS NOT NULL) AND ($21
 SELECT count(*) FROM invoices
 WHERE merchant_id = $1
   AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
+  --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
@@ -728,6 +729,7 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
 FROM invoices
 WHERE merchant_id = $1
   AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
+  --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
