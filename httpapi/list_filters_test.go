@@ -79,6 +79,8 @@ func TestListDateFilters(t *testing.T) {
 			"due_start_date=2030-02-01&total_max=100":      1,
 			"due_end_date=2029-12-31":                      0,
 			"customer_id=" + cust + "&start_date=" + today: 2,
+			"customer_id=" + cust + "&per_page=1&page=2":   2,
+			"customer_id=not-a-uuid":                       0,
 		} {
 			if got := total("/invoice?" + query); got != want {
 				t.Errorf("%s: /invoice?%s: total %v, want %v", store, query, got, want)

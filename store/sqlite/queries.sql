@@ -235,7 +235,7 @@ page AS (
     SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
         FROM list_positions p
         WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
-          AND p.pos <= (SELECT n FROM hi) AND p.pos <= (SELECT (block + 1) * 1000 - 1 FROM start)
+          AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
         ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
 SELECT /*COLUMNS*/,
     (SELECT n FROM u) + (SELECT n FROM t)
@@ -713,10 +713,10 @@ WHERE merchant_id = $1
   --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
-  AND NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
+  AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
         lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
      OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
-     OR lower(status) LIKE k.value ESCAPE '\'))
+     OR lower(status) LIKE k.value ESCAPE '\')))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13);
@@ -732,10 +732,10 @@ WHERE merchant_id = $1
   --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
-  AND NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
+  AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
         lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
      OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
-     OR lower(status) LIKE k.value ESCAPE '\'))
+     OR lower(status) LIKE k.value ESCAPE '\')))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13)
