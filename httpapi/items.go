@@ -25,6 +25,8 @@ func (a *API) listItems(w http.ResponseWriter, r *http.Request) error {
 	errs := tender.FieldErrors{}
 	lp := listParams(q, tender.ItemSorts, errs)
 	f := tender.ItemFilter{Category: q.Get("category"), Code: q.Get("code"), Keywords: keywords(q, errs)}
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
 	switch strings.ToLower(q.Get("is_active")) {
 	case "":
 	case "true", "1":

@@ -34,6 +34,9 @@ func (s *Service) Transaction(ctx context.Context, merchantID, id string) (*Tran
 
 // Customers lists a merchant's live customers.
 func (s *Service) Customers(ctx context.Context, merchantID string, f tender.CustomerFilter, lp tender.ListParams) (*tender.Page[*tender.Customer], error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	return s.store.CustomerList(ctx, merchantID, f, lp)
 }
 
@@ -59,5 +62,8 @@ func (s *Service) TransactionPage(ctx context.Context, merchantID string, f tend
 
 // Items lists a merchant's catalog items matching f.
 func (s *Service) Items(ctx context.Context, merchantID string, f tender.ItemFilter, lp tender.ListParams) (*tender.Page[*tender.Item], error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	return s.store.ItemList(ctx, merchantID, f, lp)
 }

@@ -251,6 +251,9 @@ func (s *Service) Invoice(ctx context.Context, merchantID, id string) (*InvoiceV
 
 // Invoices lists invoices with their payments.
 func (s *Service) Invoices(ctx context.Context, merchantID string, f tender.InvoiceFilter, lp tender.ListParams) (*tender.Page[*InvoiceView], error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	page, err := s.store.InvoiceList(ctx, merchantID, f, lp)
 	if err != nil {
 		return nil, err
