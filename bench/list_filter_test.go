@@ -2,11 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"net/url"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -22,48 +17,12 @@ import (
 //
 //	CI=true go test -run '^$' -bench InvoiceListFiltered -benchtime 200x -timeout 30m ./bench
 func BenchmarkInvoiceListFiltered(b *testing.B) {
-	rows := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
-		rows = v
-	}
+	rows := filteredRows()
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
 			seedSpreadInvoices(b, e, store, rows)
-			span, from := 86_400, 86_400
-			if rows < 3*86_400 {
-				span, from = rows/2, rows/4
-			}
-			at := func(i int) string {
-				return url.QueryEscape(time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC).Format("2006-01-02 15:04:05"))
-			}
-			for _, f := range []struct {
-				name, query string
-				total       int
-			}{
-				{"range=one-day", "start_date=" + at(from) + "&end_date=" + at(from+span-1), span},
-				{"customer=one", "customer_id=" + benchCustomer(7), rows / 100},
-			} {
-				last := (f.total + 24) / 25
-				want := func(page int) int { return min(25, f.total-(page-1)*25) }
-				for _, pg := range []struct {
-					name string
-					page int
-				}{{"first", 1}, {"middle", (last + 1) / 2}} {
-					b.Run(f.name+"/page="+pg.name, func(b *testing.B) {
-						url := fmt.Sprintf("%s/invoice?%s&page=%d&per_page=25", e.URL, f.query, pg.page)
-						run(b, func(int) {
-							var p struct {
-								Total int               `json:"total"`
-								Data  []json.RawMessage `json:"data"`
-							}
-							if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != f.total || len(p.Data) != want(pg.page) {
-								b.Errorf("%s: total %d (want %d), %d items, %v", url, p.Total, f.total, len(p.Data), err)
-							}
-						})
-					})
-				}
-			}
+			readFilteredPages(b, e, "/invoice", rows)
 		})
 	}
 }
