@@ -75,3 +75,13 @@ func call(t *testing.T, method, url, key string, body any) (int, map[string]any)
 	_ = json.Unmarshal(raw, &m)
 	return resp.StatusCode, m
 }
+
+// subscribe subscribes target to event ("*" for all).
+func subscribe(t *testing.T, c *client.Client, target, event string) *client.Webhook {
+	t.Helper()
+	w, err := c.CreateWebhook(ctx, &client.WebhookInput{TargetURL: target, Event: event})
+	if err != nil {
+		t.Fatalf("POST /webhook: %v", err)
+	}
+	return w
+}
