@@ -606,7 +606,7 @@ func TestTerminalServerCrash(t *testing.T) {
 	srv := startProc(t, dir, env, "serve")
 	key := sandboxKey(t, dir)
 	tl := newTill(t, srv.url, key, "crash", "--auto", "approve", "--delay", "1s")
-	c := api(srv.url, key) // the restarted server listens on the same address
+	c := api(srv.url, key)
 	tx, err := c.TerminalChargeQueue(ctx, &client.TerminalChargeInput{Total: client.Dollars(21, 0), Register: tl.ref()})
 	if err != nil {
 		t.Fatalf("queue: %v", err)
@@ -618,7 +618,8 @@ func TestTerminalServerCrash(t *testing.T) {
 	// The device answers while the server is down, and keeps trying.
 	waitFor(t, "the device to notice", 10*time.Second, func() bool { return tl.sim.count("connection lost") > 0 })
 	time.Sleep(1500 * time.Millisecond)
-	srv = startProc(t, dir, env, "serve")
+	srv = startProc(t, dir, env, "serve") // on the same address, which the device reconnects to
+	c = api(srv.url, key)
 	waitFor(t, "the charge after the restart", 20*time.Second, func() bool {
 		s, err := c.TerminalStatus(ctx, tl.id, id)
 		return err == nil && s.Status == "SUCCESS"
