@@ -36,6 +36,7 @@ type Replica struct {
 	SampleInterval, MaxLag time.Duration
 	Logger                 *slog.Logger
 
+	clock  func() time.Time // tests' clock; nil: time.Now
 	state  atomic.Pointer[replicaState]
 	mu     sync.Mutex
 	fences map[string]*fence
@@ -79,6 +80,13 @@ func (r *Replica) maxLag() time.Duration {
 	return r.MaxLag
 }
 
+func (r *Replica) now() time.Time {
+	if r.clock != nil {
+		return r.clock()
+	}
+	return time.Now()
+}
+
 // Run samples until ctx ends.
 func (r *Replica) Run(ctx context.Context) {
 	t := time.NewTicker(r.interval())
@@ -106,10 +114,10 @@ func (r *Replica) Run(ctx context.Context) {
 func (r *Replica) sample(ctx context.Context, samples []lsnSample) []lsnSample {
 	qctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	at := time.Now()
+	at := r.now()
 	plsn, perr := r.PrimaryLSN(qctx)
 	replay, rerr := r.ReplayLSN(qctx)
-	now := time.Now()
+	now := r.now()
 	if perr == nil {
 		samples = append(samples, lsnSample{at: at, lsn: plsn})
 	}
@@ -202,7 +210,7 @@ func (r *Replica) writing(merchantID string) func() {
 	return func() {
 		r.mu.Lock()
 		f.inflight--
-		f.done = time.Now()
+		f.done = r.now()
 		f.lsn = 0
 		r.mu.Unlock()
 	}
