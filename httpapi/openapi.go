@@ -398,7 +398,10 @@ func (a *API) OpenAPI() map[string]any {
 	}
 	status := object([]string{"status"}, schema{"status": str()})
 	paths["/healthz"] = plain("Liveness", jsonContent(status), schema{"status": "ok"})
-	ready := plain("Readiness", jsonContent(status), schema{"status": "ok"})
+	readyStatus := object([]string{"status"}, schema{"status": str(),
+		"replica": schema{"type": "string", "enum": []string{"streaming", "lagging", "down", "starting"},
+			"description": "With a read replica (TENDER_DATABASE_REPLICA_URL): its state. It never fails readiness: reads fall back to the primary."}})
+	ready := plain("Readiness", jsonContent(readyStatus), schema{"status": "ok"})
 	ready["get"].(schema)["responses"].(schema)["503"] = schema{"description": "Not ready", "content": jsonContent(status)}
 	paths["/readyz"] = ready
 	connect := plain("Device connection (WebSocket)", jsonContent(schema{"type": "object"}), schema{})

@@ -29,7 +29,12 @@ type Config struct {
 	// LISTEN for work ("": DatabaseURL; "off": they poll only). Through
 	// PgBouncer in transaction pooling mode give a direct URL, or "off".
 	DatabaseListenURL string
-	RedisURL          string // shares throttling budgets across instances when set
+	// DatabaseReplicaURL, on PostgreSQL, is a streaming read replica that
+	// serves reports and lists (read-only; no migrations or jobs on it),
+	// behind a per-merchant read-your-writes fence; "" reads everything
+	// from DatabaseURL. See docs/scaling.md.
+	DatabaseReplicaURL string
+	RedisURL           string // shares throttling budgets across instances when set
 	// Sandbox enables the sandbox merchant bootstrap (and, later, the sandbox
 	// processor and routes). Default true via the CLI.
 	Sandbox bool

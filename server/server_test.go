@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +91,18 @@ func TestSlowClientsAreDropped(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 4*time.Second {
 		t.Fatalf("slow client held the connection for %v", elapsed)
+	}
+}
+
+// TestReplicaNeedsPostgres: a read replica beside SQLite is a startup
+// error, not a setting silently ignored.
+func TestReplicaNeedsPostgres(t *testing.T) {
+	t.Parallel()
+	_, err := server.New(context.Background(), server.Config{
+		Addr: "127.0.0.1:0", DataDir: t.TempDir(), Sandbox: true, Out: io.Discard, Logger: slog.New(slog.DiscardHandler),
+		DatabaseReplicaURL: "postgres://127.0.0.1:1/replica",
+	})
+	if err == nil || !strings.Contains(err.Error(), "TENDER_DATABASE_REPLICA_URL needs PostgreSQL") {
+		t.Fatalf("New with SQLite and a replica: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
 )
 
 // The dashboard's reads: each page costs a fixed number of queries,
@@ -18,8 +19,10 @@ type DayVolume struct {
 
 // Volume sums a merchant's successful sales created in [from, to).
 func (s *Service) Volume(ctx context.Context, merchantID string, from, to time.Time) (DayVolume, error) {
-	n, sum, err := s.store.TransactionVolume(ctx, merchantID, from, to)
-	return DayVolume{Count: n, Total: sum}, err
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (DayVolume, error) {
+		n, sum, err := st.TransactionVolume(ctx, merchantID, from, to)
+		return DayVolume{Count: n, Total: sum}, err
+	})
 }
 
 // Transaction returns one of a merchant's transactions as the API shows
@@ -37,7 +40,9 @@ func (s *Service) Customers(ctx context.Context, merchantID string, f tender.Cus
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.store.CustomerList(ctx, merchantID, f, lp)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.Customer], error) {
+		return st.CustomerList(ctx, merchantID, f, lp)
+	})
 }
 
 // CustomerWithMethods returns a customer with its live payment methods.
@@ -57,7 +62,9 @@ func (s *Service) TransactionPage(ctx context.Context, merchantID string, f tend
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.store.TransactionList(ctx, merchantID, f, lp)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.Transaction], error) {
+		return st.TransactionList(ctx, merchantID, f, lp)
+	})
 }
 
 // Items lists a merchant's catalog items matching f.

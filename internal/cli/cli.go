@@ -152,6 +152,7 @@ func storeFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.BoolVar(&cfg.Sandbox, "sandbox", envBool("TENDER_SANDBOX", true), "sandbox mode: sandbox merchant on an empty database, sandbox processor, generated vault key (TENDER_SANDBOX)")
 	fs.StringVar(&cfg.DataDir, "data", env("TENDER_DATA_DIR", "tender-data"), "data directory for the SQLite file and sandbox keys (TENDER_DATA_DIR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres://... to use PostgreSQL; empty for SQLite in the data directory (DATABASE_URL)")
+	fs.StringVar(&cfg.DatabaseReplicaURL, "database-replica-url", env("TENDER_DATABASE_REPLICA_URL", ""), "PostgreSQL: a streaming read replica for reports and lists, behind a per-merchant read-your-writes fence (TENDER_DATABASE_REPLICA_URL)")
 	fs.StringVar(&cfg.DatabaseListenURL, "database-listen-url", env("TENDER_DATABASE_LISTEN_URL", ""), "PostgreSQL: where jobs and the webhook relay LISTEN for work (default: the database URL; a direct URL when DATABASE_URL goes through PgBouncer in transaction pooling mode; off: poll only) (TENDER_DATABASE_LISTEN_URL)")
 }
 

@@ -15211,6 +15211,11 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description With a read replica (TENDER_DATABASE_REPLICA_URL): its state. It never fails readiness: reads fall back to the primary.
+                         * @enum {string}
+                         */
+                        replica?: "streaming" | "lagging" | "down" | "starting";
                         status: string;
                     };
                 };
