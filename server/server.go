@@ -134,6 +134,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// fills in time.Now.
 	ownClock := cfg.Now != nil
 	cfg.defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
 	if cfg.MetricsToken == "" && cfg.MetricsTokenFile != "" {
 		b, err := os.ReadFile(cfg.MetricsTokenFile)
 		if err != nil {
@@ -149,10 +152,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, Store: st}
 	if err := MigrateForServe(ctx, st, cfg.Logger); err != nil {
-		st.Close()
-		return nil, err
-	}
-	if _, _, err := jobs.ParseClock(cfg.SettleAt); err != nil {
 		st.Close()
 		return nil, err
 	}
