@@ -142,12 +142,15 @@ type CustomerFilter struct {
 	Phone     string
 	Reference string
 	Keywords  []string
-	// CreatedFrom/CreatedTo bound created_at (inclusive), zero = open.
+	// CreatedFrom/CreatedTo bound created_at (inclusive), zero = open;
+	// UpdatedFrom/UpdatedTo updated_at.
 	CreatedFrom, CreatedTo time.Time
+	UpdatedFrom, UpdatedTo time.Time
 }
 
 // IsZero reports whether f filters nothing.
 func (f CustomerFilter) IsZero() bool {
 	return f.Email == "" && f.Firstname == "" && f.Lastname == "" && f.Company == "" && f.Phone == "" &&
-		f.Reference == "" && len(f.Keywords) == 0 && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero()
+		f.Reference == "" && len(f.Keywords) == 0 && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() &&
+		f.UpdatedFrom.IsZero() && f.UpdatedTo.IsZero()
 }

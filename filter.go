@@ -90,3 +90,114 @@ func (f TransactionFilter) Positioned() (dim, val string, ok bool) {
 	}
 	return "", "", true
 }
+
+// validateDates checks the created_at and updated_at ranges every list
+// takes.
+func validateDates(createdFrom, createdTo, updatedFrom, updatedTo time.Time, errs FieldErrors) {
+	validateRange(createdFrom, createdTo, "end_date", errs)
+	validateRange(updatedFrom, updatedTo, "updated_end_date", errs)
+}
+
+// validateTotals checks total_min and total_max.
+func validateTotals(lo, hi *Amount, errs FieldErrors) {
+	if lo != nil && *lo < 0 {
+		errs.Add("total_min", "The total min must be at least 0.")
+	}
+	if hi != nil && *hi < 0 {
+		errs.Add("total_max", "The total max must be at least 0.")
+	} else if lo != nil && hi != nil && *hi < *lo {
+		errs.Add("total_max", "The total max must be greater than or equal to total min.")
+	}
+}
+
+// Validate checks the filter's values (the query parameters' names in the
+// errors).
+func (f CustomerFilter) Validate() error {
+	errs := FieldErrors{}
+	validateDates(f.CreatedFrom, f.CreatedTo, f.UpdatedFrom, f.UpdatedTo, errs)
+	validateKeywords(f.Keywords, errs)
+	return errs.Err()
+}
+
+// Validate checks the filter's values (the query parameters' names in the
+// errors).
+func (f PaymentMethodFilter) Validate() error {
+	errs := FieldErrors{}
+	if !allowedOrEmpty(f.Method, MethodCard, MethodBank) {
+		errs.Add("method", "The selected method is invalid.")
+	}
+	validateDates(f.CreatedFrom, f.CreatedTo, f.UpdatedFrom, f.UpdatedTo, errs)
+	return errs.Err()
+}
+
+// Validate checks the filter's values (the query parameters' names in the
+// errors).
+func (f ItemFilter) Validate() error {
+	errs := FieldErrors{}
+	validateDates(f.CreatedFrom, f.CreatedTo, f.UpdatedFrom, f.UpdatedTo, errs)
+	validateKeywords(f.Keywords, errs)
+	return errs.Err()
+}
+
+// Validate checks the filter's values (the query parameters' names in the
+// errors).
+func (f InvoiceFilter) Validate() error {
+	errs := FieldErrors{}
+	if !allowedOrEmpty(f.Status, InvoiceDraft, InvoiceSent, InvoiceViewed, InvoicePartiallyApplied, InvoicePaid,
+		InvoiceAttempted, InvoiceDeleted) {
+		errs.Add("status", "The selected status is invalid.")
+	}
+	validateDates(f.CreatedFrom, f.CreatedTo, f.UpdatedFrom, f.UpdatedTo, errs)
+	validateRange(f.DueFrom, f.DueTo, "due_end_date", errs)
+	validateTotals(f.TotalMin, f.TotalMax, errs)
+	validateKeywords(f.Keywords, errs)
+	return errs.Err()
+}
+
+// Validate checks the filter's values (the query parameters' names in the
+// errors).
+func (f ScheduleFilter) Validate() error {
+	errs := FieldErrors{}
+	if !allowedOrEmpty(f.Status, ScheduleNotStarted, ScheduleWaiting, SchedulePending, SchedulePaused,
+		ScheduleCompleted, ScheduleDeleted) {
+		errs.Add("status", "The selected status is invalid.")
+	}
+	validateDates(f.CreatedFrom, f.CreatedTo, f.UpdatedFrom, f.UpdatedTo, errs)
+	return errs.Err()
+}
+
+// CreatedOnly reports whether f narrows by nothing but a created_at range
+// (either end open): the filter lists read by list position, O(page).
+func (f CustomerFilter) CreatedOnly() bool {
+	g := f
+	g.CreatedFrom, g.CreatedTo = time.Time{}, time.Time{}
+	return g.IsZero() && !f.IsZero()
+}
+
+// CreatedOnly: as CustomerFilter's.
+func (f PaymentMethodFilter) CreatedOnly() bool {
+	g := f
+	g.CreatedFrom, g.CreatedTo = time.Time{}, time.Time{}
+	return g.IsZero() && !f.IsZero()
+}
+
+// CreatedOnly: as CustomerFilter's.
+func (f ItemFilter) CreatedOnly() bool {
+	g := f
+	g.CreatedFrom, g.CreatedTo = time.Time{}, time.Time{}
+	return g.IsZero() && !f.IsZero()
+}
+
+// CreatedOnly: as CustomerFilter's.
+func (f InvoiceFilter) CreatedOnly() bool {
+	g := f
+	g.CreatedFrom, g.CreatedTo = time.Time{}, time.Time{}
+	return g.IsZero() && !f.IsZero()
+}
+
+// CreatedOnly: as CustomerFilter's.
+func (f ScheduleFilter) CreatedOnly() bool {
+	g := f
+	g.CreatedFrom, g.CreatedTo = time.Time{}, time.Time{}
+	return g.IsZero() && !f.IsZero()
+}

@@ -274,7 +274,13 @@ type InvoiceFilter struct {
 	ScheduleID  string
 	CreatedFrom time.Time
 	CreatedTo   time.Time
-	Keywords    []string
+	UpdatedFrom time.Time
+	UpdatedTo   time.Time
+	// DueFrom/DueTo bound due_at (inclusive); zero = open.
+	DueFrom, DueTo time.Time
+	// TotalMin/TotalMax bound total (inclusive); nil is open.
+	TotalMin, TotalMax *Amount
+	Keywords           []string
 }
 
 // PayInvoiceInput is the body of POST /invoice/{id}/pay.
@@ -414,5 +420,6 @@ func SplitProportionally(alloc []Funding, total, amount Amount) []Funding {
 // invoices not deleted).
 func (f InvoiceFilter) IsZero() bool {
 	return f.Status == "" && f.CustomerID == "" && f.ScheduleID == "" && f.CreatedFrom.IsZero() &&
-		f.CreatedTo.IsZero() && len(f.Keywords) == 0
+		f.CreatedTo.IsZero() && len(f.Keywords) == 0 && f.UpdatedFrom.IsZero() && f.UpdatedTo.IsZero() &&
+		f.DueFrom.IsZero() && f.DueTo.IsZero() && f.TotalMin == nil && f.TotalMax == nil
 }

@@ -2,6 +2,7 @@ package tender
 
 import (
 	"encoding/json"
+	"time"
 )
 
 // Item is a catalog item (Stax's item object).
@@ -109,11 +110,16 @@ type ItemFilter struct {
 	Code     string
 	Active   *bool
 	Keywords []string
+	// CreatedFrom/CreatedTo bound created_at, UpdatedFrom/UpdatedTo
+	// updated_at (inclusive); zero = open.
+	CreatedFrom, CreatedTo time.Time
+	UpdatedFrom, UpdatedTo time.Time
 }
 
 // IsZero reports whether f filters nothing.
 func (f ItemFilter) IsZero() bool {
-	return f.Category == "" && f.Code == "" && f.Active == nil && len(f.Keywords) == 0
+	return f.Category == "" && f.Code == "" && f.Active == nil && len(f.Keywords) == 0 &&
+		f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() && f.UpdatedFrom.IsZero() && f.UpdatedTo.IsZero()
 }
 
 // StockInput is the body of PUT /item/{id}/increment and /decrement.

@@ -2,6 +2,7 @@ package tender
 
 import (
 	"encoding/json"
+	"time"
 )
 
 // Payment method kinds.
@@ -113,9 +114,14 @@ func (in *PaymentMethodInput) ApplyAddress(pm *PaymentMethod, errs FieldErrors) 
 
 // PaymentMethodFilter narrows GET /payment-method.
 type PaymentMethodFilter struct {
-	CustomerID string
-	Method     string
+	CustomerID             string
+	Method                 string
+	CreatedFrom, CreatedTo time.Time
+	UpdatedFrom, UpdatedTo time.Time
 }
 
 // IsZero reports whether f filters nothing.
-func (f PaymentMethodFilter) IsZero() bool { return f == PaymentMethodFilter{} }
+func (f PaymentMethodFilter) IsZero() bool {
+	return f.CustomerID == "" && f.Method == "" && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() &&
+		f.UpdatedFrom.IsZero() && f.UpdatedTo.IsZero()
+}

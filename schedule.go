@@ -205,9 +205,14 @@ func (in *ScheduleInput) Apply(sc *Schedule, create bool, now time.Time, errs Fi
 
 // ScheduleFilter narrows GET /invoice/schedule.
 type ScheduleFilter struct {
-	Status     string
-	CustomerID string
+	Status                 string
+	CustomerID             string
+	CreatedFrom, CreatedTo time.Time
+	UpdatedFrom, UpdatedTo time.Time
 }
 
 // IsZero reports whether f filters nothing.
-func (f ScheduleFilter) IsZero() bool { return f == ScheduleFilter{} }
+func (f ScheduleFilter) IsZero() bool {
+	return f.Status == "" && f.CustomerID == "" && f.CreatedFrom.IsZero() && f.CreatedTo.IsZero() &&
+		f.UpdatedFrom.IsZero() && f.UpdatedTo.IsZero()
+}

@@ -23,50 +23,63 @@ import (
 //
 //	CI=true go test -run '^$' -bench TransactionListFiltered -benchtime 2000x ./bench
 func BenchmarkTransactionListFiltered(b *testing.B) {
-	rows := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
-		rows = v
-	}
+	rows := filteredRows()
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
 			seedSpreadTransactions(b, e, store, rows)
-			// A day from the second day (transaction i is at i seconds
-			// past 2026-01-01); fewer rows: a range of half of them.
-			span, from := 86_400, 86_400
-			if rows < 3*86_400 {
-				span, from = rows/2, rows/4
-			}
-			at := func(i int) string {
-				return url.QueryEscape(time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC).Format("2006-01-02 15:04:05"))
-			}
-			for _, f := range []struct {
-				name, query string
-				total       int
-			}{
-				{"range=one-day", "start_date=" + at(from) + "&end_date=" + at(from+span-1), span},
-				{"customer=one", "customer_id=" + benchCustomer(7), rows / 100},
-			} {
-				last := (f.total + 24) / 25
-				for _, pg := range []struct {
-					name string
-					page int
-				}{{"first", 1}, {"middle", (last + 1) / 2}} {
-					b.Run(f.name+"/page="+pg.name, func(b *testing.B) {
-						url := fmt.Sprintf("%s/transaction?%s&page=%d&per_page=25", e.URL, f.query, pg.page)
-						run(b, func(int) {
-							var p struct {
-								Total int               `json:"total"`
-								Data  []json.RawMessage `json:"data"`
-							}
-							if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != f.total || len(p.Data) != 25 {
-								b.Errorf("%s: total %d (want %d), %d items, %v", url, p.Total, f.total, len(p.Data), err)
-							}
-						})
-					})
-				}
-			}
+			readFilteredPages(b, e, "/transaction", rows)
 		})
+	}
+}
+
+// filteredRows is how many rows the filtered-list benchmarks seed:
+// 1,000,000, or TENDER_BENCH_LIST_ROWS.
+func filteredRows() int {
+	if v, err := strconv.Atoi(os.Getenv("TENDER_BENCH_LIST_ROWS")); err == nil && v > 0 {
+		return v
+	}
+	return 1_000_000
+}
+
+// readFilteredPages reads the first and the middle page of list (rows
+// seeded a second apart from 2026-01-01, row i for benchCustomer(i % 100))
+// under a one-day created range (86,400 rows; with fewer rows, half of
+// them) and one customer's filter, checking each page's total and size.
+func readFilteredPages(b *testing.B, e *apitest.Env, list string, rows int) {
+	span, from := 86_400, 86_400
+	if rows < 3*86_400 {
+		span, from = rows/2, rows/4
+	}
+	at := func(i int) string {
+		return url.QueryEscape(time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC).Format("2006-01-02 15:04:05"))
+	}
+	for _, f := range []struct {
+		name, query string
+		total       int
+	}{
+		{"range=one-day", "start_date=" + at(from) + "&end_date=" + at(from+span-1), span},
+		{"customer=one", "customer_id=" + benchCustomer(7), rows / 100},
+	} {
+		last := (f.total + 24) / 25
+		want := func(page int) int { return min(25, f.total-(page-1)*25) }
+		for _, pg := range []struct {
+			name string
+			page int
+		}{{"first", 1}, {"middle", (last + 1) / 2}} {
+			b.Run(f.name+"/page="+pg.name, func(b *testing.B) {
+				url := fmt.Sprintf("%s%s?%s&page=%d&per_page=25", e.URL, list, f.query, pg.page)
+				run(b, func(int) {
+					var p struct {
+						Total int               `json:"total"`
+						Data  []json.RawMessage `json:"data"`
+					}
+					if err := json.Unmarshal(do(b, "GET", url, e.Key, nil), &p); err != nil || p.Total != f.total || len(p.Data) != want(pg.page) {
+						b.Errorf("%s: total %d (want %d), %d items, %v", url, p.Total, f.total, len(p.Data), err)
+					}
+				})
+			})
+		}
 	}
 }
 

@@ -1,6 +1,6 @@
 // Package client is a typed Go client for Tender's API (the Stax API):
 // customers, payment methods, transactions, invoices, items, webhooks,
-// events and the sandbox clock.
+// events, API keys, terminals and the sandbox clock.
 //
 //	c := client.New("http://localhost:8080", os.Getenv("TENDER_API_KEY"))
 //	cust, err := c.CreateCustomer(ctx, &client.CustomerInput{Firstname: "Jane", Email: "jane@example.com"})

@@ -152,7 +152,53 @@ func TestClientAgainstServer(t *testing.T) {
 		if _, err := c.Customer(ctx, ""); err == nil {
 			t.Fatalf("an empty id was sent")
 		}
+
+		// A manual payment of a second invoice; an API key; a register (the
+		// terminal's card-present calls are driven by cmd/tender's tests,
+		// with a device simulator).
+		inv2, err := c.CreateInvoice(ctx, &client.InvoiceInput{CustomerID: cust.ID, Total: client.Dollars(12, 0)})
+		must(t, err)
+		cash, err := c.PayInvoiceManual(ctx, inv2.ID, "CASH", &client.ManualPaymentInput{Total: client.Dollars(12, 0)})
+		must(t, err)
+		if cash.Total != client.Dollars(12, 0) || !cash.Success || cash.InvoiceID != inv2.ID {
+			t.Fatalf("cash payment = %+v", cash)
+		}
+		same("Transaction", "/transaction/"+cash.ID, cash)
+		if got, err := c.Invoice(ctx, inv2.ID); err != nil || got.Status != "PAID" {
+			t.Fatalf("invoice after the cash payment: %+v %v", got, err)
+		}
+		key, err := c.CreateAPIKey(ctx, &client.APIKeyInput{Name: "reports"})
+		must(t, err)
+		if key.APIKey == "" || key.Name != "reports" {
+			t.Fatalf("api key = %+v", key)
+		}
+		if _, err := client.New(e.URL, key.APIKey).Customers(ctx, nil); err != nil {
+			t.Fatalf("the new key: %v", err)
+		}
+		tip := true
+		reg, err := c.CreateRegister(ctx, &client.RegisterInput{Nickname: "Front", TipEnabled: &tip})
+		must(t, err)
+		if reg.PairingCode == "" || reg.RegisterNum == 0 || !reg.TipEnabled {
+			t.Fatalf("register = %+v", reg)
+		}
+		got, err := c.Register(ctx, reg.ID)
+		must(t, err)
+		same("Register", "/terminal/register/"+reg.ID, got)
+		if _, err := c.TerminalStatus(ctx, reg.ID, cash.ID); !errors.As(err, &ce) || ce.Status != http.StatusNotFound {
+			t.Fatalf("status of a transaction not on the register: %v", err)
+		}
 	})
+}
+
+// TestRegisterRef: a register_num is sent as a JSON number, an id as a
+// string.
+func TestRegisterRef(t *testing.T) {
+	for ref, want := range map[client.RegisterRef]string{client.RegisterNum(3): `3`, "reg_abc": `"reg_abc"`, "0": `"0"`} {
+		b, err := json.Marshal(ref)
+		if err != nil || string(b) != want {
+			t.Errorf("%q: %s %v, want %s", ref, b, err, want)
+		}
+	}
 }
 
 // TestClientRetries: 503 and 429 are retried with the wait Retry-After

@@ -237,3 +237,19 @@ func (c *Client) PayInvoice(ctx context.Context, id string, in *PayInvoiceInput)
 	in2.IdempotencyID = idempotencyID(in.IdempotencyID)
 	return c.money(ctx, call{method: "POST", path: "/invoice/{id}/pay", args: []string{id}, body: &in2})
 }
+
+// ManualPaymentInput records a payment made outside Tender (a zero Total
+// is left out of the request). IdempotencyID is set for you when empty.
+type ManualPaymentInput struct {
+	Total         Amount `json:"total,omitempty"`
+	IdempotencyID string `json:"idempotency_id,omitempty"`
+	Meta          Meta   `json:"meta,omitempty"`
+}
+
+// PayInvoiceManual records a payment of an invoice made outside Tender by
+// method: CASH, CHECK, BANK TRANSFER, GIFTCARD, PAYPAL, VENMO or OTHER.
+func (c *Client) PayInvoiceManual(ctx context.Context, id, method string, in *ManualPaymentInput) (*Transaction, error) {
+	in2 := *in
+	in2.IdempotencyID = idempotencyID(in.IdempotencyID)
+	return c.money(ctx, call{method: "POST", path: "/invoice/{id}/pay/{method}", args: []string{id, method}, body: &in2})
+}

@@ -228,6 +228,11 @@ func (d *Dashboard) signedIn(h func(w http.ResponseWriter, r *http.Request) erro
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess))
+		if r.Method != http.MethodGet && sess.Merchant != nil {
+			// The merchant's reads stay off the read replica until it has
+			// replayed this write (service.Writing).
+			defer d.svc.Writing(sess.Merchant.ID)()
+		}
 		if err := h(w, r); err != nil {
 			d.errorPage(w, r, sess, 0, "", err)
 		}

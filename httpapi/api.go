@@ -49,6 +49,10 @@ type Config struct {
 	MetricsToken string
 	// Ready reports whether the server can serve (for /readyz).
 	Ready func(ctx context.Context) error
+	// Replica, when set, is the read replica's state /readyz reports
+	// ("streaming", "lagging", "down", "starting"); it never fails
+	// readiness: reads fall back to the primary.
+	Replica func() string
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
 	// Version is reported in the OpenAPI document.
@@ -177,5 +181,9 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	body := map[string]string{"status": "ready"}
+	if a.cfg.Replica != nil {
+		body["replica"] = a.cfg.Replica()
+	}
+	writeJSON(w, http.StatusOK, body)
 }

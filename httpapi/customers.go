@@ -29,6 +29,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 		Keywords: keywords(q, errs),
 	}
 	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -28,6 +28,9 @@ func (a *API) listInvoices(w http.ResponseWriter, r *http.Request) error {
 	f := tender.InvoiceFilter{Status: strings.ToUpper(strings.TrimSpace(q.Get("status"))), CustomerID: q.Get("customer_id"),
 		ScheduleID: q.Get("schedule_id"), Keywords: keywords(q, errs)}
 	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
+	f.DueFrom, f.DueTo = dateRange(q.Get("due_start_date"), q.Get("due_end_date"), "due_start_date", "due_end_date", errs)
+	f.TotalMin, f.TotalMax = amountParam(q, "total_min", errs), amountParam(q, "total_max", errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -174,10 +177,12 @@ func (a *API) listSchedules(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	errs := tender.FieldErrors{}
 	lp := listParams(q, tender.ScheduleSorts, errs)
+	f := tender.ScheduleFilter{Status: strings.ToUpper(strings.TrimSpace(q.Get("status"))), CustomerID: q.Get("customer_id")}
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	f := tender.ScheduleFilter{Status: strings.ToUpper(strings.TrimSpace(q.Get("status"))), CustomerID: q.Get("customer_id")}
 	page, err := a.svc.Schedules(r.Context(), merchantID(r), f, lp)
 	if err != nil {
 		return err

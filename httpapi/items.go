@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/tenderpay/tender"
 )
@@ -25,17 +24,9 @@ func (a *API) listItems(w http.ResponseWriter, r *http.Request) error {
 	errs := tender.FieldErrors{}
 	lp := listParams(q, tender.ItemSorts, errs)
 	f := tender.ItemFilter{Category: q.Get("category"), Code: q.Get("code"), Keywords: keywords(q, errs)}
-	switch strings.ToLower(q.Get("is_active")) {
-	case "":
-	case "true", "1":
-		t := true
-		f.Active = &t
-	case "false", "0":
-		fl := false
-		f.Active = &fl
-	default:
-		errs.Add("is_active", "The is active field must be true or false.")
-	}
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
+	f.Active = boolParam(q, "is_active", errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

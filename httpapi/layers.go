@@ -332,6 +332,11 @@ func (a *API) wrap(rt route) http.Handler {
 				}
 			}
 		}
+		// A merchant's write fences its reads off the read replica until
+		// the replica has replayed it (service.Writing).
+		if p := ri.principal; p != nil && p.Merchant != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			defer a.svc.Writing(p.Merchant.ID)()
+		}
 		if err := rt.h(w, r); err != nil {
 			a.writeError(w, r, err)
 		}

@@ -29,6 +29,17 @@ var updatedParams = []queryParam{
 	{"updated_end_date", "string", "updated at or before"},
 }
 
+// totalParams bound total (invoices; transactions declare their own).
+var totalParams = []queryParam{
+	{"total_min", "number", "total at least (dollars)"}, {"total_max", "number", "total at most (dollars)"},
+}
+
+// dueParams bound due_at (invoices).
+var dueParams = []queryParam{
+	{"due_start_date", "string", "due at or after"},
+	{"due_end_date", "string", "due at or before (a bare date: that whole day)"},
+}
+
 // listQuery joins parameter groups.
 func listQuery(groups ...[]queryParam) []queryParam {
 	var out []queryParam
@@ -75,6 +86,11 @@ func createdRange(q url.Values, errs tender.FieldErrors) (from, to time.Time) {
 		endName = "endDate"
 	}
 	return dateRange(q.Get(startName), q.Get(endName), startName, endName, errs)
+}
+
+// updatedRange reads updated_start_date/updated_end_date.
+func updatedRange(q url.Values, errs tender.FieldErrors) (from, to time.Time) {
+	return dateRange(q.Get("updated_start_date"), q.Get("updated_end_date"), "updated_start_date", "updated_end_date", errs)
 }
 
 // dateRange parses a start and an end date; a bare date as the end covers

@@ -29,6 +29,8 @@ func (a *API) listPaymentMethods(w http.ResponseWriter, r *http.Request) error {
 	errs := tender.FieldErrors{}
 	lp := listParams(q, tender.PaymentMethodSorts, errs)
 	f := tender.PaymentMethodFilter{CustomerID: q.Get("customer_id"), Method: strings.ToLower(q.Get("method"))}
+	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
 	if err := errs.Err(); err != nil {
 		return err
 	}

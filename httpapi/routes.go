@@ -102,10 +102,10 @@ func (a *API) routeTable() []route {
 
 		// Customers.
 		{method: "POST", path: "/customer", tag: "customer", summary: "Create a customer", req: "CustomerInput", resp: "Customer", h: a.createCustomer},
-		{method: "GET", path: "/customer", tag: "customer", summary: "List customers", resp: "Customer", list: true, query: listQuery([]queryParam{
+		{method: "GET", path: "/customer", tag: "customer", summary: "List customers (a created_at range alone reads in O(page))", resp: "Customer", list: true, query: listQuery([]queryParam{
 			{"email", "string", "exact email (case-insensitive)"}, {"firstname", "string", ""}, {"lastname", "string", ""},
 			{"company", "string", ""}, {"phone", "string", ""}, {"reference", "string", ""},
-		}, createdParams, pageParams), h: a.listCustomers},
+		}, createdParams, updatedParams, pageParams), h: a.listCustomers},
 		{method: "GET", path: "/customer/{id}", tag: "customer", summary: "Get a customer", resp: "Customer", h: a.getCustomer},
 		{method: "PUT", path: "/customer/{id}", tag: "customer", summary: "Update a customer", req: "CustomerInput", resp: "Customer", h: a.updateCustomer},
 		{method: "DELETE", path: "/customer/{id}", tag: "customer", summary: "Soft-delete a customer", resp: "Customer", h: a.deleteCustomer},
@@ -113,9 +113,9 @@ func (a *API) routeTable() []route {
 
 		// Payment methods (card numbers sealed in the vault, never returned).
 		{method: "POST", path: "/payment-method", tag: "payment-method", summary: "Tokenize a card or bank account", req: "PaymentMethodInput", resp: "PaymentMethodWithCustomer", h: a.createPaymentMethod},
-		{method: "GET", path: "/payment-method", tag: "payment-method", summary: "List payment methods", resp: "PaymentMethod", list: true, query: append([]queryParam{
+		{method: "GET", path: "/payment-method", tag: "payment-method", summary: "List payment methods (a created_at range alone reads in O(page))", resp: "PaymentMethod", list: true, query: listQuery([]queryParam{
 			{"customer_id", "string", ""}, {"method", "string", "card or bank"},
-		}, pageParams[:4]...), h: a.listPaymentMethods},
+		}, createdParams, updatedParams, pageParams[:4]), h: a.listPaymentMethods},
 		{method: "GET", path: "/payment-method/{id}", tag: "payment-method", summary: "Get a payment method, its customer embedded", resp: "PaymentMethodWithCustomer", h: a.getPaymentMethod},
 		{method: "PUT", path: "/payment-method/{id}", tag: "payment-method", summary: "Update billing address, nickname, holder name, expiry or default", req: "PaymentMethodInput", resp: "PaymentMethodWithCustomer", h: a.updatePaymentMethod},
 		{method: "DELETE", path: "/payment-method/{id}", tag: "payment-method", summary: "Soft-delete a payment method", resp: "PaymentMethod", h: a.deletePaymentMethod},
@@ -144,10 +144,10 @@ func (a *API) routeTable() []route {
 
 		// Invoices.
 		{method: "POST", path: "/invoice", tag: "invoice", summary: "Create an invoice (DRAFT; send_now sends it by email)", req: "InvoiceInput", resp: "Invoice", h: a.createInvoice},
-		{method: "GET", path: "/invoice", tag: "invoice", summary: "List invoices", resp: "Invoice", list: true, query: listQuery([]queryParam{
+		{method: "GET", path: "/invoice", tag: "invoice", summary: "List invoices (a created_at range alone reads in O(page))", resp: "Invoice", list: true, query: listQuery([]queryParam{
 			{"status", "string", "DRAFT, SENT, VIEWED, PARTIALLY APPLIED, PAID, ATTEMPTED or DELETED"},
 			{"customer_id", "string", ""}, {"schedule_id", "string", ""},
-		}, createdParams, pageParams), h: a.listInvoices},
+		}, createdParams, updatedParams, dueParams, totalParams, pageParams), h: a.listInvoices},
 		{method: "GET", path: "/invoice/{id}", tag: "invoice", summary: "Get an invoice with its payments", resp: "Invoice", h: a.getInvoice},
 		{method: "PUT", path: "/invoice/{id}", tag: "invoice", summary: "Update an invoice that has no payment yet", req: "InvoiceInput", resp: "Invoice", h: a.updateInvoice},
 		{method: "DELETE", path: "/invoice/{id}", tag: "invoice", summary: "Delete an unpaid invoice (status DELETED)", resp: "Invoice", h: a.deleteInvoice},
@@ -155,9 +155,9 @@ func (a *API) routeTable() []route {
 		{method: "PUT", path: "/invoice/{id}/send/email", tag: "invoice", summary: "Email the invoice to its customer", resp: "Invoice", h: a.sendInvoice(tender.ChannelEmail)},
 		{method: "PUT", path: "/invoice/{id}/send/sms", tag: "invoice", summary: "Text the invoice to its customer", resp: "Invoice", h: a.sendInvoice(tender.ChannelSMS)},
 		{method: "POST", path: "/invoice/schedule", tag: "schedule", summary: "Create a scheduled invoice (RFC 5545 rule with DTSTART; autopay with payment_method_id)", req: "ScheduleInput", resp: "Schedule", h: a.createSchedule},
-		{method: "GET", path: "/invoice/schedule", tag: "schedule", summary: "List scheduled invoices", resp: "Schedule", list: true, query: append([]queryParam{
+		{method: "GET", path: "/invoice/schedule", tag: "schedule", summary: "List scheduled invoices (a created_at range alone reads in O(page))", resp: "Schedule", list: true, query: listQuery([]queryParam{
 			{"status", "string", "NOT STARTED, WAITING, PENDING, PAUSED, COMPLETED or DELETED"}, {"customer_id", "string", ""},
-		}, pageParams[:4]...), h: a.listSchedules},
+		}, createdParams, updatedParams, pageParams[:4]), h: a.listSchedules},
 		{method: "GET", path: "/invoice/schedule/{id}", tag: "schedule", summary: "Get a scheduled invoice", resp: "Schedule", h: a.getSchedule},
 		{method: "PUT", path: "/invoice/schedule/{id}", tag: "schedule", summary: "Update a scheduled invoice; active=false pauses it", req: "ScheduleInput", resp: "Schedule", h: a.updateSchedule},
 		{method: "DELETE", path: "/invoice/schedule/{id}", tag: "schedule", summary: "Delete a scheduled invoice (no more occurrences)", resp: "Schedule", h: a.deleteSchedule},
@@ -221,9 +221,9 @@ func (a *API) routeTable() []route {
 
 		// Item catalog.
 		{method: "POST", path: "/item", tag: "item", summary: "Create a catalog item", req: "ItemInput", resp: "Item", h: a.createItem},
-		{method: "GET", path: "/item", tag: "item", summary: "List catalog items", resp: "Item", list: true, query: append([]queryParam{
+		{method: "GET", path: "/item", tag: "item", summary: "List catalog items (a created_at range alone reads in O(page))", resp: "Item", list: true, query: listQuery([]queryParam{
 			{"category", "string", ""}, {"code", "string", ""}, {"is_active", "string", "true or false"},
-		}, pageParams...), h: a.listItems},
+		}, createdParams, updatedParams, pageParams), h: a.listItems},
 		{method: "GET", path: "/item/code", tag: "item", summary: "The newest live item with the code (query code)", resp: "Item", query: []queryParam{{"code", "string", "the item's code (required)"}}, h: a.itemByCode},
 		{method: "GET", path: "/item/{id}", tag: "item", summary: "Get a catalog item", resp: "Item", h: a.getItem},
 		{method: "PUT", path: "/item/{id}", tag: "item", summary: "Update a catalog item", req: "ItemInput", resp: "Item", h: a.updateItem},

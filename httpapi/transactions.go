@@ -97,7 +97,7 @@ func (a *API) listTransactions(w http.ResponseWriter, r *http.Request) error {
 		ScheduleID: q.Get("schedule_id"), Success: boolParam(q, "success", errs), Keywords: keywords(q, errs),
 	}
 	f.CreatedFrom, f.CreatedTo = createdRange(q, errs)
-	f.UpdatedFrom, f.UpdatedTo = dateRange(q.Get("updated_start_date"), q.Get("updated_end_date"), "updated_start_date", "updated_end_date", errs)
+	f.UpdatedFrom, f.UpdatedTo = updatedRange(q, errs)
 	f.TotalMin, f.TotalMax = amountParam(q, "total_min", errs), amountParam(q, "total_max", errs)
 	if err := errs.Err(); err != nil {
 		return err

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -12,8 +13,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
+	"github.com/tenderpay/tender/jobs"
 	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/service"
 	"github.com/tenderpay/tender/vault"
@@ -29,7 +32,12 @@ type Config struct {
 	// LISTEN for work ("": DatabaseURL; "off": they poll only). Through
 	// PgBouncer in transaction pooling mode give a direct URL, or "off".
 	DatabaseListenURL string
-	RedisURL          string // shares throttling budgets across instances when set
+	// DatabaseReplicaURL, on PostgreSQL, is a streaming read replica that
+	// serves reports and lists (read-only; no migrations or jobs on it),
+	// behind a per-merchant read-your-writes fence; "" reads everything
+	// from DatabaseURL. See docs/scaling.md.
+	DatabaseReplicaURL string
+	RedisURL           string // shares throttling budgets across instances when set
 	// Sandbox enables the sandbox merchant bootstrap (and, later, the sandbox
 	// processor and routes). Default true via the CLI.
 	Sandbox bool
@@ -139,28 +147,37 @@ const (
 	DefaultForgotEmailRateLimit = 5
 )
 
+// Defaults are the settings a zero field of Config takes, written once:
+// the serve command's flags start from them and New fills a zero field
+// from them (the packages behind them keep the same values as their own
+// fallbacks, for callers that build them directly).
+func Defaults() Config {
+	return Config{
+		Addr: ":8080", DataDir: "tender-data",
+		RateLimit: DefaultRateLimit, WebRateLimit: DefaultWebRateLimit, WebPayRateLimit: DefaultWebPayRateLimit,
+		AccountRateLimit: DefaultAccountRateLimit, PairRateLimit: DefaultPairRateLimit,
+		ShutdownTimeout: 20 * time.Second, ReadHeaderTimeout: 10 * time.Second,
+		GatewayTimeout: service.DefaultGatewayTimeout, JanitorInterval: 30 * time.Second,
+		WebhookTimeout: 10 * time.Second, WebhookPollInterval: 250 * time.Millisecond,
+		ScheduleInterval: time.Minute, MessageInterval: time.Second, ListPositionInterval: 250 * time.Millisecond,
+		TerminalWait: 60 * time.Second, SettleAt: "02:00",
+		MaxFileBytes: tender.DefaultMaxFileBytes, DBMaxConns: 20,
+	}
+}
+
 func (c *Config) defaults() {
-	if c.Addr == "" {
-		c.Addr = ":8080"
-	}
-	if c.DataDir == "" {
-		c.DataDir = "tender-data"
-	}
-	if c.RateLimit == 0 {
-		c.RateLimit = DefaultRateLimit
-	}
-	if c.WebRateLimit == 0 {
-		c.WebRateLimit = DefaultWebRateLimit
-	}
-	if c.WebPayRateLimit == 0 {
-		c.WebPayRateLimit = DefaultWebPayRateLimit
-	}
-	if c.AccountRateLimit == 0 {
-		c.AccountRateLimit = DefaultAccountRateLimit
-	}
-	if c.PairRateLimit == 0 {
-		c.PairRateLimit = DefaultPairRateLimit
-	}
+	d := Defaults()
+	c.Addr, c.DataDir = cmp.Or(c.Addr, d.Addr), cmp.Or(c.DataDir, d.DataDir)
+	c.RateLimit, c.WebRateLimit = cmp.Or(c.RateLimit, d.RateLimit), cmp.Or(c.WebRateLimit, d.WebRateLimit)
+	c.WebPayRateLimit, c.AccountRateLimit = cmp.Or(c.WebPayRateLimit, d.WebPayRateLimit), cmp.Or(c.AccountRateLimit, d.AccountRateLimit)
+	c.PairRateLimit = cmp.Or(c.PairRateLimit, d.PairRateLimit)
+	c.ShutdownTimeout, c.ReadHeaderTimeout = cmp.Or(c.ShutdownTimeout, d.ShutdownTimeout), cmp.Or(c.ReadHeaderTimeout, d.ReadHeaderTimeout)
+	c.GatewayTimeout, c.JanitorInterval = cmp.Or(c.GatewayTimeout, d.GatewayTimeout), cmp.Or(c.JanitorInterval, d.JanitorInterval)
+	c.WebhookTimeout, c.WebhookPollInterval = cmp.Or(c.WebhookTimeout, d.WebhookTimeout), cmp.Or(c.WebhookPollInterval, d.WebhookPollInterval)
+	c.ScheduleInterval, c.MessageInterval = cmp.Or(c.ScheduleInterval, d.ScheduleInterval), cmp.Or(c.MessageInterval, d.MessageInterval)
+	c.ListPositionInterval = cmp.Or(c.ListPositionInterval, d.ListPositionInterval)
+	c.TerminalWait, c.SettleAt = cmp.Or(c.TerminalWait, d.TerminalWait), cmp.Or(c.SettleAt, d.SettleAt)
+	c.MaxFileBytes, c.DBMaxConns = cmp.Or(c.MaxFileBytes, d.MaxFileBytes), cmp.Or(c.DBMaxConns, d.DBMaxConns)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
@@ -170,27 +187,37 @@ func (c *Config) defaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.ShutdownTimeout == 0 {
-		c.ShutdownTimeout = 20 * time.Second
+}
+
+// Validate checks the settings a zero value does not cover: durations
+// and sizes that must not be negative, the settlement time, the signup
+// mode. New calls it after the defaults.
+func (c *Config) Validate() error {
+	var errs []error
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"gateway timeout", c.GatewayTimeout}, {"janitor interval", c.JanitorInterval}, {"webhook timeout", c.WebhookTimeout},
+		{"webhook poll interval", c.WebhookPollInterval}, {"schedule interval", c.ScheduleInterval},
+		{"message interval", c.MessageInterval}, {"list position interval", c.ListPositionInterval},
+		{"terminal wait", c.TerminalWait}, {"shutdown timeout", c.ShutdownTimeout}, {"read header timeout", c.ReadHeaderTimeout}} {
+		if d.v < 0 {
+			errs = append(errs, fmt.Errorf("the %s must not be negative (got %v)", d.name, d.v))
+		}
 	}
-	if c.GatewayTimeout == 0 {
-		c.GatewayTimeout = service.DefaultGatewayTimeout
+	if c.MaxFileBytes < 0 {
+		errs = append(errs, fmt.Errorf("the largest file must not be negative (got %d bytes)", c.MaxFileBytes))
 	}
-	if c.JanitorInterval == 0 {
-		c.JanitorInterval = 30 * time.Second
+	if c.DBMaxConns < 0 {
+		errs = append(errs, fmt.Errorf("the PostgreSQL pool size must not be negative (got %d)", c.DBMaxConns))
 	}
-	if c.ScheduleInterval == 0 {
-		c.ScheduleInterval = time.Minute
+	if _, _, err := jobs.ParseClock(c.SettleAt); err != nil {
+		errs = append(errs, err)
 	}
-	if c.ListPositionInterval == 0 {
-		c.ListPositionInterval = 250 * time.Millisecond
+	if c.Signup != "" && c.Signup != "open" && c.Signup != "closed" {
+		errs = append(errs, fmt.Errorf("signup must be open or closed (got %q)", c.Signup))
 	}
-	if c.SettleAt == "" {
-		c.SettleAt = "02:00"
-	}
-	if c.ReadHeaderTimeout == 0 {
-		c.ReadHeaderTimeout = 10 * time.Second
-	}
+	return errors.Join(errs...)
 }
 
 // Keyring loads the vault's master keys as cfg says.

@@ -79,6 +79,7 @@ type Server struct {
 	SignInLink string
 
 	redis    *redis.Client
+	replica  *readReplica
 	jobs     *jobs.Client
 	relay    *notify.Relay
 	http     *http.Server
@@ -133,6 +134,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// fills in time.Now.
 	ownClock := cfg.Now != nil
 	cfg.defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
 	if cfg.MetricsToken == "" && cfg.MetricsTokenFile != "" {
 		b, err := os.ReadFile(cfg.MetricsTokenFile)
 		if err != nil {
@@ -151,10 +155,6 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, err
 	}
-	if _, _, err := jobs.ParseClock(cfg.SettleAt); err != nil {
-		st.Close()
-		return nil, err
-	}
 	if err := noFreshKeyForSealedData(ctx, cfg, st); err != nil {
 		st.Close()
 		return nil, err
@@ -164,7 +164,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("vault: %w", err)
 	}
+	if s.replica, err = openReplica(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	s.Service = service.New(st)
+	var replicaStatus func() string
+	if s.replica != nil {
+		s.Service.Replica = s.replica.Replica
+		replicaStatus = func() string { st, _ := s.replica.Status(); return st }
+	}
 	// One clock for the service and every time-driven job; a sandbox
 	// server can advance it (POST /sandbox/clock).
 	s.Clock = tender.NewClock(cfg.Now)
@@ -263,6 +272,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		TrustProxy:   cfg.TrustProxy,
 		MetricsToken: cfg.MetricsToken,
 		Ready:        s.ready,
+		Replica:      replicaStatus,
 		Version:      cfg.Version,
 		// An event stream wakes on commits; its fallback poll is the
 		// webhook relay's, at least 5 s.
@@ -277,6 +287,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	m := metrics.New(metrics.Config{Service: s.Service, Jobs: s.jobs, Now: s.Clock.Now, Logger: cfg.Logger})
 	s.Service.Payments = m
 	s.API.Registry().MustRegister(m)
+	if s.replica != nil {
+		s.API.Registry().MustRegister(s.replica.collectors()...)
+	}
 	if cfg.Sandbox {
 		if err := s.bootstrap(ctx); err != nil {
 			s.closeDeps()
@@ -366,6 +379,9 @@ func (s *Server) Start() error {
 	if err := s.jobs.Start(bg); err != nil {
 		cancel()
 		return fmt.Errorf("start background work: %w", err)
+	}
+	if s.replica != nil {
+		go s.replica.Run(bg)
 	}
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -463,6 +479,9 @@ func (s *Server) closeDeps() error {
 	var err error
 	if s.redis != nil {
 		err = s.redis.Close()
+	}
+	if s.replica != nil {
+		err = errors.Join(err, s.replica.close())
 	}
 	return errors.Join(err, s.Store.Close())
 }

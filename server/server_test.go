@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +91,46 @@ func TestSlowClientsAreDropped(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 4*time.Second {
 		t.Fatalf("slow client held the connection for %v", elapsed)
+	}
+}
+
+// TestReplicaNeedsPostgres: a read replica beside SQLite is a startup
+// error, not a setting silently ignored.
+func TestReplicaNeedsPostgres(t *testing.T) {
+	t.Parallel()
+	_, err := server.New(context.Background(), server.Config{
+		Addr: "127.0.0.1:0", DataDir: t.TempDir(), Sandbox: true, Out: io.Discard, Logger: slog.New(slog.DiscardHandler),
+		DatabaseReplicaURL: "postgres://127.0.0.1:1/replica",
+	})
+	if err == nil || !strings.Contains(err.Error(), "TENDER_DATABASE_REPLICA_URL needs PostgreSQL") {
+		t.Fatalf("New with SQLite and a replica: %v", err)
+	}
+}
+
+// TestConfigValidate: a setting no zero value covers is refused at start
+// with what is wrong; the defaults themselves are valid.
+func TestConfigValidate(t *testing.T) {
+	d := server.Defaults()
+	if err := d.Validate(); err != nil {
+		t.Fatalf("the defaults: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		set  func(*server.Config)
+		want string
+	}{
+		"negative timeout": {func(c *server.Config) { c.GatewayTimeout = -time.Second }, "gateway timeout must not be negative"},
+		"settle time":      {func(c *server.Config) { c.SettleAt = "25:00" }, `settle time "25:00"`},
+		"signup":           {func(c *server.Config) { c.Signup = "maybe" }, "signup must be open or closed"},
+		"pool size":        {func(c *server.Config) { c.DBMaxConns = -1 }, "pool size must not be negative"},
+	} {
+		c := server.Defaults()
+		tc.set(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+	c := server.Config{Signup: "maybe", DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)}
+	if _, err := server.New(t.Context(), c); err == nil || !strings.Contains(err.Error(), "signup") {
+		t.Fatalf("New with a bad signup mode: %v", err)
 	}
 }

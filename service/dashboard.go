@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
 )
 
 // The dashboard's reads: each page costs a fixed number of queries,
@@ -22,8 +23,10 @@ type DayVolume struct {
 // its sales. A change to an old transaction (a void, a late-finalized
 // payment) shows once the rollup has run (RollupSales).
 func (s *Service) Volume(ctx context.Context, merchantID string, from, to time.Time) (DayVolume, error) {
-	n, sum, err := s.store.SalesVolume(ctx, merchantID, from, to)
-	return DayVolume{Count: n, Total: sum}, err
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (DayVolume, error) {
+		n, sum, err := st.SalesVolume(ctx, merchantID, from, to)
+		return DayVolume{Count: n, Total: sum}, err
+	})
 }
 
 // SalesRollupMargin is how far behind now the sales rollup's watermark
@@ -52,7 +55,12 @@ func (s *Service) Transaction(ctx context.Context, merchantID, id string) (*Tran
 
 // Customers lists a merchant's live customers.
 func (s *Service) Customers(ctx context.Context, merchantID string, f tender.CustomerFilter, lp tender.ListParams) (*tender.Page[*tender.Customer], error) {
-	return s.store.CustomerList(ctx, merchantID, f, lp)
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.Customer], error) {
+		return st.CustomerList(ctx, merchantID, f, lp)
+	})
 }
 
 // CustomerWithMethods returns a customer with its live payment methods.
@@ -72,10 +80,15 @@ func (s *Service) TransactionPage(ctx context.Context, merchantID string, f tend
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.store.TransactionList(ctx, merchantID, f, lp)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.Transaction], error) {
+		return st.TransactionList(ctx, merchantID, f, lp)
+	})
 }
 
 // Items lists a merchant's catalog items matching f.
 func (s *Service) Items(ctx context.Context, merchantID string, f tender.ItemFilter, lp tender.ListParams) (*tender.Page[*tender.Item], error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	return s.store.ItemList(ctx, merchantID, f, lp)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
 )
 
 // Events lists a merchant's events (the event log), newest first by
@@ -19,7 +20,9 @@ func (s *Service) Events(ctx context.Context, merchantID string, f tender.EventF
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	return s.store.EventList(ctx, merchantID, f, lp)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.Event], error) {
+		return st.EventList(ctx, merchantID, f, lp)
+	})
 }
 
 // Event returns one of a merchant's events; ENOTFOUND for another

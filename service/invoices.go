@@ -251,19 +251,24 @@ func (s *Service) Invoice(ctx context.Context, merchantID, id string) (*InvoiceV
 
 // Invoices lists invoices with their payments.
 func (s *Service) Invoices(ctx context.Context, merchantID string, f tender.InvoiceFilter, lp tender.ListParams) (*tender.Page[*InvoiceView], error) {
-	page, err := s.store.InvoiceList(ctx, merchantID, f, lp)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	out := &tender.Page[*InvoiceView]{Total: page.Total, Items: make([]*InvoiceView, 0, len(page.Items))}
-	for _, inv := range page.Items {
-		v, err := s.invoiceView(ctx, s.store, inv)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*InvoiceView], error) {
+		page, err := st.InvoiceList(ctx, merchantID, f, lp)
 		if err != nil {
 			return nil, err
 		}
-		out.Items = append(out.Items, v)
-	}
-	return out, nil
+		out := &tender.Page[*InvoiceView]{Total: page.Total, Items: make([]*InvoiceView, 0, len(page.Items))}
+		for _, inv := range page.Items {
+			v, err := s.invoiceView(ctx, st, inv)
+			if err != nil {
+				return nil, err
+			}
+			out.Items = append(out.Items, v)
+		}
+		return out, nil
+	})
 }
 
 // invoiceView reads the invoice's payments and customer through q.

@@ -58,6 +58,9 @@ func (s *Service) PaymentMethod(ctx context.Context, merchantID, id string) (*Pa
 
 // PaymentMethods lists the merchant's payment methods.
 func (s *Service) PaymentMethods(ctx context.Context, merchantID string, f tender.PaymentMethodFilter, p tender.ListParams) (*tender.Page[*tender.PaymentMethod], error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	return s.store.PaymentMethodList(ctx, merchantID, f, p)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
 )
 
 // Deposits lists a merchant's deposits (settlement batches) closed in f's
@@ -12,7 +13,9 @@ func (s *Service) Deposits(ctx context.Context, merchantID string, f tender.Depo
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.store.DepositList(ctx, merchantID, f, lp)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.Deposit], error) {
+		return st.DepositList(ctx, merchantID, f, lp)
+	})
 }
 
 // DepositLines lists one deposit's transactions with their fees, in
@@ -23,7 +26,9 @@ func (s *Service) DepositLines(ctx context.Context, merchantID, depositID string
 		errs.Required("id")
 		return nil, errs.Err()
 	}
-	return s.store.DepositLines(ctx, merchantID, depositID, lp)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*tender.DepositLine], error) {
+		return st.DepositLines(ctx, merchantID, depositID, lp)
+	})
 }
 
 // Report runs a statement report over f's range (validated here).
@@ -31,12 +36,16 @@ func (s *Service) Report(ctx context.Context, merchantID string, f tender.Report
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	return s.store.ReportSummary(ctx, merchantID, f)
+	return replicaRead(s, ctx, merchantID, func(st store.Store) ([]*tender.ReportRow, error) {
+		return st.ReportSummary(ctx, merchantID, f)
+	})
 }
 
 // TeamSummary is the merchant's dashboard counts, computed now.
 func (s *Service) TeamSummary(ctx context.Context, merchantID string) (*tender.TeamSummary, error) {
-	sum, err := s.store.TeamSummary(ctx, merchantID)
+	sum, err := replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.TeamSummary, error) {
+		return st.TeamSummary(ctx, merchantID)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -118,6 +118,9 @@ func (s *Service) Schedule(ctx context.Context, merchantID, id string) (*tender.
 
 // Schedules lists schedules with their status as of now.
 func (s *Service) Schedules(ctx context.Context, merchantID string, f tender.ScheduleFilter, lp tender.ListParams) (*tender.Page[*tender.Schedule], error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
 	page, err := s.store.ScheduleList(ctx, merchantID, f, lp)
 	if err != nil {
 		return nil, err

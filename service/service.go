@@ -75,6 +75,10 @@ type Service struct {
 	// EventsCommitted signals that events were committed, in this process
 	// or another (jobs.Wake); event streams wake on it. Nil: they poll.
 	EventsCommitted EventSignal
+	// Replica, when set, serves the reads safe on a read replica (reports,
+	// deposits, lists) behind a per-merchant read-your-writes fence
+	// (replica.go); nil reads everything from the primary.
+	Replica *Replica
 
 	auth  authCache
 	procs processorCache

@@ -303,15 +303,17 @@ func (s *Service) Transactions(ctx context.Context, merchantID string, f tender.
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	page, err := s.store.TransactionList(ctx, merchantID, f, lp)
-	if err != nil {
-		return nil, err
-	}
-	views, err := s.Views(ctx, s.store, merchantID, page.Items)
-	if err != nil {
-		return nil, err
-	}
-	return &tender.Page[*TransactionView]{Items: views, Total: page.Total}, nil
+	return replicaRead(s, ctx, merchantID, func(st store.Store) (*tender.Page[*TransactionView], error) {
+		page, err := st.TransactionList(ctx, merchantID, f, lp)
+		if err != nil {
+			return nil, err
+		}
+		views, err := s.Views(ctx, st, merchantID, page.Items)
+		if err != nil {
+			return nil, err
+		}
+		return &tender.Page[*TransactionView]{Items: views, Total: page.Total}, nil
+	})
 }
 
 // TransactionFunding returns a transaction's split-funding allocations

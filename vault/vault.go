@@ -159,18 +159,39 @@ func LoadOrCreate(path string) (*Keyring, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Written whole to a file of its own, then linked into place: a
+	// process starting beside this one either finds no file or a complete
+	// one (never the empty file an exclusive create shows before its
+	// write), and of two creators the second's link fails and it loads the
+	// first's key.
+	f, err := os.CreateTemp(filepath.Dir(path), ".master.key-*")
 	if err != nil {
-		if errors.Is(err, os.ErrExist) { // another process won the race
-			return LoadOrCreate(path)
-		}
+		return nil, false, err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
 		return nil, false, err
 	}
 	if _, err := f.WriteString(k.Encode() + "\n"); err != nil {
 		f.Close()
 		return nil, false, err
 	}
-	return k, true, f.Close()
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, false, err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, os.ErrExist) { // another process won the race
+			return LoadOrCreate(path)
+		}
+		return nil, false, err
+	}
+	return k, true, nil
 }
 
 func (k *Keyring) find(id string) []byte {

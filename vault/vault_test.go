@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -222,5 +223,34 @@ func TestKeyFingerprint(t *testing.T) {
 	rotated, _ := a.WithNewCurrent("k2")
 	if err := New(rotated).CanOpen(sealed); err != nil {
 		t.Fatalf("rotated keyring: %v", err)
+	}
+}
+
+// TestLoadOrCreateRace: processes starting together on one data directory
+// all get the one key the first created; none sees a half-written file.
+func TestLoadOrCreateRace(t *testing.T) {
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), "master.key")
+		keys := make([]string, 8)
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() {
+				k, _, err := LoadOrCreate(path)
+				if err == nil {
+					keys[i] = k.Encode()
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		for i := range keys {
+			if errs[i] != nil || keys[i] != keys[0] {
+				t.Fatalf("round %d, creator %d: %v (key the same as the first's: %v)", round, i, errs[i], keys[i] == keys[0])
+			}
+		}
+		if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".master.key-*")); len(left) != 0 {
+			t.Fatalf("temporary files left: %v", left)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tenderpay/tender/client"
 )
 
 // TestAPIKeyCLI: "tender apikey list" shows the sandbox merchant's keys by
@@ -14,11 +16,12 @@ func TestAPIKeyCLI(t *testing.T) {
 	dir := t.TempDir()
 	p := startProc(t, dir, []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1"}, "serve")
 	key := sandboxKey(t, dir)
-	st, made := call(t, "POST", p.url+"/team/apikey", key, map[string]any{"name": "reporting"})
-	if st != 201 {
-		t.Fatalf("create key: %d %v", st, made)
+	made, err := api(p.url, key).CreateAPIKey(ctx, &client.APIKeyInput{Name: "reporting"})
+	if err != nil || made.Name != "reporting" || !strings.HasPrefix(made.APIKey, "tnd_sk_") {
+		t.Fatalf("create key: %v %+v", err, made)
 	}
-	secret, id := made["api_key"].(string), made["id"].(string)
+	secret, id := made.APIKey, made.ID
+	withSecret := api(p.url, secret)
 	run := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command(binary, append([]string{"apikey"}, args...)...)
@@ -34,8 +37,8 @@ func TestAPIKeyCLI(t *testing.T) {
 		strings.Contains(out, secret) || strings.Contains(out, key) {
 		t.Fatalf("list:\n%s", out)
 	}
-	if st, _ := call(t, "GET", p.url+"/customer", secret, nil); st != 200 {
-		t.Fatalf("the key before revoking: %d", st)
+	if _, err := withSecret.Customers(ctx, nil); err != nil {
+		t.Fatalf("the key before revoking: %v", err)
 	}
 	if out := run("revoke", "--id", id); !strings.Contains(out, "revoked "+id) || strings.Contains(out, secret) {
 		t.Fatalf("revoke:\n%s", out)
@@ -46,8 +49,8 @@ func TestAPIKeyCLI(t *testing.T) {
 	// The server cached the key when it last checked it, for at most 5 s
 	// (the bound README states); a second of slack for a loaded machine.
 	waitFor(t, "the server to refuse the revoked key", 6*time.Second, func() bool {
-		st, _ := call(t, "GET", p.url+"/customer", secret, nil)
-		return st == 401
+		_, err := withSecret.Customers(ctx, nil)
+		return status(t, err) == 401
 	})
 	_ = p.stop(t)
 }

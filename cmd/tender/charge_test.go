@@ -3,33 +3,12 @@ package main_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"io"
-	"net/http"
-	"strings"
 	"sync"
 	"testing"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
-
-func call(t *testing.T, method, url, key string, body any) (int, map[string]any) {
-	t.Helper()
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, url, strings.NewReader(string(b)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Error(err)
-		return 0, nil
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
-	return resp.StatusCode, m
-}
 
 // TestIdempotentChargeAcrossProcesses: 50 identical charges with one
 // idempotency_id, sent concurrently to two tender processes on one
@@ -38,14 +17,8 @@ func call(t *testing.T, method, url, key string, body any) (int, map[string]any)
 func TestIdempotentChargeAcrossProcesses(t *testing.T) {
 	dbURL := pgtest.URL(t)
 	a, b, key := twoInstances(t, dbURL)
-	_, cust := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Race"})
-	st, pm := call(t, "POST", b.url+"/payment-method", key, map[string]any{
-		"customer_id": cust["id"], "person_name": "Race Condition", "card_number": "4111111111111111",
-		"card_cvv": "123", "card_exp": "1230"})
-	if st != 200 {
-		t.Fatalf("payment method: %d %v", st, pm)
-	}
-	body := map[string]any{"payment_method_id": pm["id"], "total": 5.20, "idempotency_id": "order-50"} // 5.20: a slow processor
+	_, pm := customerWithCard(t, api(a.url, key), "Race", "Race Condition", "4111111111111111")
+	in := &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(5, 20), IdempotencyID: "order-50"} // 5.20: a slow processor
 	var wg sync.WaitGroup
 	ids := make([]string, 50)
 	statuses := make([]int, 50)
@@ -57,10 +30,9 @@ func TestIdempotentChargeAcrossProcesses(t *testing.T) {
 			if i%2 == 1 {
 				url = b.url
 			}
-			var tx map[string]any
-			statuses[i], tx = call(t, "POST", url+"/charge", key, body)
-			if id, ok := tx["id"].(string); ok {
-				ids[i] = id
+			tx, err := api(url, key).Charge(ctx, in)
+			if statuses[i] = status(t, err); tx != nil {
+				ids[i] = tx.ID
 			}
 		}()
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -19,51 +20,71 @@ import (
 func TestConcurrentMoneyAcrossProcesses(t *testing.T) {
 	dbURL := pgtest.URL(t)
 	a, b, key := twoInstances(t, dbURL)
-	_, c := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Conc"})
-	_, pm := call(t, "POST", a.url+"/payment-method", key, map[string]any{"customer_id": c["id"],
-		"person_name": "C C", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})
+	ca, cb := api(a.url, key), api(b.url, key)
+	_, pm := customerWithCard(t, ca, "Conc", "C C", "4111111111111111")
 
 	// Settled sales (refund races) and open pre-auths (capture/void races).
 	var sales, auths []string
 	for range 5 {
-		_, s := call(t, "POST", a.url+"/charge", key, map[string]any{"payment_method_id": pm["id"], "total": 10})
-		sales = append(sales, s["id"].(string))
+		s, err := ca.Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(10, 0)})
+		if err != nil {
+			t.Fatalf("sale: %v", err)
+		}
+		sales = append(sales, s.ID)
 	}
-	call(t, "POST", a.url+"/sandbox/batch", key, nil)
+	if _, err := ca.SettleSandboxBatch(ctx); err != nil {
+		t.Fatalf("POST /sandbox/batch: %v", err)
+	}
 	for range 5 {
-		_, s := call(t, "POST", b.url+"/charge", key, map[string]any{"payment_method_id": pm["id"], "total": 10, "pre_auth": true})
-		auths = append(auths, s["id"].(string))
+		s, err := cb.Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(10, 0), PreAuth: true})
+		if err != nil {
+			t.Fatalf("pre-auth: %v", err)
+		}
+		auths = append(auths, s.ID)
 	}
 
+	type action func(c *client.Client, id string, in *client.ActionInput) (*client.Transaction, error)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	statuses := map[int]int{}
-	fire := func(i int, path string, body map[string]any) {
+	fire := func(i int, op action, id string, in *client.ActionInput) {
 		defer wg.Done()
-		url := a.url
+		c := ca
 		if i%2 == 1 {
-			url = b.url
+			c = cb
 		}
-		st, _ := call(t, "POST", url+path, key, body)
+		_, err := op(c, id, in)
+		st := status(t, err)
 		mu.Lock()
 		statuses[st]++
 		mu.Unlock()
 	}
+	refund := func(c *client.Client, id string, in *client.ActionInput) (*client.Transaction, error) {
+		return c.Refund(ctx, id, in)
+	}
+	void := func(c *client.Client, id string, in *client.ActionInput) (*client.Transaction, error) {
+		return c.Void(ctx, id, in)
+	}
+	voidOrRefund := func(c *client.Client, id string, in *client.ActionInput) (*client.Transaction, error) {
+		return c.VoidOrRefund(ctx, id, in)
+	}
+	capture := func(c *client.Client, id string, in *client.ActionInput) (*client.Transaction, error) {
+		return c.Capture(ctx, id, in)
+	}
 	for _, id := range sales {
 		for i := range 16 {
 			wg.Add(1)
-			body := map[string]any{"total": []float64{0.75, 1.5, 2.25, 3}[i%4]}
-			go fire(i, "/transaction/"+id+"/refund", body)
+			go fire(i, refund, id, &client.ActionInput{Total: []client.Amount{75, 150, 225, 300}[i%4]})
 		}
 		wg.Add(2)
-		go fire(0, "/transaction/"+id+"/void", map[string]any{})
-		go fire(1, "/transaction/"+id+"/void-or-refund", map[string]any{"total": 1})
+		go fire(0, void, id, &client.ActionInput{})
+		go fire(1, voidOrRefund, id, &client.ActionInput{Total: client.Dollars(1, 0)})
 	}
 	for _, id := range auths {
 		for i := range 8 {
 			wg.Add(2)
-			go fire(i, "/transaction/"+id+"/capture", map[string]any{"total": float64(5 + i%5)})
-			go fire(i+1, "/transaction/"+id+"/void", map[string]any{})
+			go fire(i, capture, id, &client.ActionInput{Total: client.Dollars(int64(5+i%5), 0)})
+			go fire(i+1, void, id, &client.ActionInput{})
 		}
 	}
 	wg.Wait()

@@ -50,15 +50,14 @@ func TestCrashRecovery(t *testing.T) {
 	keys := struct{ APIKey string }{sandboxKey(t, dir)}
 	var pms, custs []string
 	for _, card := range []string{"4111111111111111", "4242424242424242", "5555555555554444", "4000000000000002"} {
-		_, c := call(t, "POST", p.url+"/customer", keys.APIKey, map[string]any{"firstname": "Crash"})
-		_, pm := call(t, "POST", p.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": c["id"],
-			"person_name": "C R", "card_number": card, "card_cvv": "123", "card_exp": "1230"})
-		pms = append(pms, pm["id"].(string))
-		custs = append(custs, c["id"].(string))
+		c, pm := customerWithCard(t, api(p.url, keys.APIKey), "Crash", "C R", card)
+		pms = append(pms, pm.ID)
+		custs = append(custs, c.ID)
 	}
 
 	client := &http.Client{Timeout: 5 * time.Second}
-	// send retries one request with its idempotency id until the server
+	// send stays raw HTTP: its own retry loop through crashes is the point.
+	// It retries one request with its idempotency id until the server
 	// answers with a final status (200 or 400; 422 for a void the state no
 	// longer allows).
 	var requests, retries atomic.Int64

@@ -38,21 +38,23 @@ func TestFailoverToSyncReplica(t *testing.T) {
 		primary.port, replica.port)
 	sink := newHookSink(t)
 	a, b, key := twoInstances(t, dbURL, "TENDER_WEBHOOK_POLL=50ms", "TENDER_GATEWAY_TIMEOUT=1s", "TENDER_JANITOR_INTERVAL=500ms")
-	if st, _ := call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "*"}); st != 200 {
-		t.Fatalf("webhook: %d", st)
-	}
+	subscribe(t, api(a.url, key), sink.URL, "*")
 	var pms, custs []string
-	for _, card := range []string{"4111111111111111", "5555555555554444", "4000000000000002"} {
-		_, c := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Failover"})
-		_, pm := call(t, "POST", b.url+"/payment-method", key, map[string]any{"customer_id": c["id"],
-			"person_name": "F O", "card_number": card, "card_cvv": "123", "card_exp": "1230"})
-		pms = append(pms, pm["id"].(string))
-		custs = append(custs, c["id"].(string))
+	for i, card := range []string{"4111111111111111", "5555555555554444", "4000000000000002"} {
+		url := a.url
+		if i%2 == 1 {
+			url = b.url
+		}
+		c, pm := customerWithCard(t, api(url, key), "Failover", "F O", card)
+		pms = append(pms, pm.ID)
+		custs = append(custs, c.ID)
 	}
 
 	client := &http.Client{Timeout: 5 * time.Second}
 	var requests, unavailable, retries atomic.Int64
-	// send retries one request with its idempotency id, alternating
+	// send stays raw HTTP: its own retry loop through the failover (and
+	// its count of 503s) is the point. It retries one request with its
+	// idempotency id, alternating
 	// between the instances, until it is answered with a final status.
 	send := func(w int, path string, body map[string]any) (int, map[string]any) {
 		raw, _ := json.Marshal(body)

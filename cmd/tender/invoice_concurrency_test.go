@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -17,30 +18,42 @@ import (
 func TestConcurrentInvoicePaymentsAcrossProcesses(t *testing.T) {
 	dbURL := pgtest.URL(t)
 	a, b, key := twoInstances(t, dbURL)
-	_, c := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Inv", "email": "inv@example.com"})
-	_, pm := call(t, "POST", a.url+"/payment-method", key, map[string]any{"customer_id": c["id"],
-		"person_name": "I C", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})
+	ca, cb := api(a.url, key), api(b.url, key)
+	cust, err := ca.CreateCustomer(ctx, &client.CustomerInput{Firstname: "Inv", Email: "inv@example.com"})
+	if err != nil {
+		t.Fatalf("POST /customer: %v", err)
+	}
+	pm, err := ca.CreatePaymentMethod(ctx, &client.PaymentMethodInput{Method: "card", CustomerID: cust.ID,
+		PersonName: "I C", CardNumber: "4111111111111111", CardCVV: "123", CardExp: "1230"})
+	if err != nil {
+		t.Fatalf("POST /payment-method: %v", err)
+	}
+	partial := true
 	var invoices []string
 	for range 4 {
-		_, inv := call(t, "POST", a.url+"/invoice", key, map[string]any{"customer_id": c["id"], "total": 10, "is_partial_payment_enabled": true})
-		invoices = append(invoices, inv["id"].(string))
+		inv, err := ca.CreateInvoice(ctx, &client.InvoiceInput{CustomerID: cust.ID, Total: client.Dollars(10, 0), IsPartialPaymentEnabled: &partial})
+		if err != nil {
+			t.Fatalf("POST /invoice: %v", err)
+		}
+		invoices = append(invoices, inv.ID)
 	}
 
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	statuses := map[int]int{}
 	var paymentIDs []string
-	fire := func(i int, path string, body map[string]any) {
+	fire := func(i int, op func(c *client.Client) (*client.Transaction, error)) {
 		defer wg.Done()
-		url := a.url
+		c := ca
 		if i%2 == 1 {
-			url = b.url
+			c = cb
 		}
-		st, res := call(t, "POST", url+path, key, body)
+		res, err := op(c)
+		st := status(t, err)
 		mu.Lock()
 		statuses[st]++
-		if st == 200 && res["source"] == "invoice" {
-			paymentIDs = append(paymentIDs, res["id"].(string))
+		if st == 200 && res.Source == "invoice" {
+			paymentIDs = append(paymentIDs, res.ID)
 		}
 		mu.Unlock()
 	}
@@ -48,18 +61,27 @@ func TestConcurrentInvoicePaymentsAcrossProcesses(t *testing.T) {
 		for i := range 12 {
 			wg.Add(1)
 			if i%4 == 3 {
-				go fire(i, "/invoice/"+id+"/pay/cash", map[string]any{"total": 2})
+				go fire(i, func(c *client.Client) (*client.Transaction, error) {
+					return c.PayInvoiceManual(ctx, id, "cash", &client.ManualPaymentInput{Total: client.Dollars(2, 0)})
+				})
 			} else {
-				go fire(i, "/invoice/"+id+"/pay", map[string]any{"payment_method_id": pm["id"], "total": []float64{1.5, 2.5, 3}[i%3]})
+				total := []client.Amount{150, 250, 300}[i%3]
+				go fire(i, func(c *client.Client) (*client.Transaction, error) {
+					return c.PayInvoice(ctx, id, &client.PayInvoiceInput{PaymentMethodID: pm.ID, Total: total})
+				})
 			}
 		}
 	}
 	wg.Wait()
-	call(t, "POST", a.url+"/sandbox/batch", key, nil)
+	if _, err := ca.SettleSandboxBatch(ctx); err != nil {
+		t.Fatalf("POST /sandbox/batch: %v", err)
+	}
 	for i, id := range paymentIDs {
 		for j := range 3 {
 			wg.Add(1)
-			go fire(i+j, "/transaction/"+id+"/refund", map[string]any{"total": 0.5})
+			go fire(i+j, func(c *client.Client) (*client.Transaction, error) {
+				return c.Refund(ctx, id, &client.ActionInput{Total: client.Dollars(0, 50)})
+			})
 		}
 	}
 	wg.Wait()

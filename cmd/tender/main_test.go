@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/tenderpay/tender/client"
 )
 
 var binary string
@@ -178,9 +180,9 @@ func TestServeQuickstart(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "tender-data", "tender.db")); err != nil {
 		t.Fatalf("no SQLite file: %v", err)
 	}
-	resp := do(t, "POST", p.url+"/customer", key, `{"firstname":"Quick","email":"quick@example.com"}`, nil)
-	if resp.StatusCode != 200 {
-		t.Fatalf("POST /customer: %d", resp.StatusCode)
+	cust, err := api(p.url, key).CreateCustomer(ctx, &client.CustomerInput{Firstname: "Quick", Email: "quick@example.com"})
+	if err != nil {
+		t.Fatalf("POST /customer: %v", err)
 	}
 	if err := p.stop(t); err != nil {
 		t.Fatalf("exit after SIGTERM: %v", err)
@@ -191,8 +193,8 @@ func TestServeQuickstart(t *testing.T) {
 	if strings.Contains(strings.Join(p2.stdout, "\n"), "API key:") {
 		t.Fatal("restart printed a new sandbox key")
 	}
-	if resp := do(t, "GET", p2.url+"/customer", key, "", nil); resp.StatusCode != 200 {
-		t.Fatalf("after restart: %d", resp.StatusCode)
+	if got, err := api(p2.url, key).Customer(ctx, cust.ID); err != nil || got.Email != "quick@example.com" {
+		t.Fatalf("the customer after restart: %v %+v", err, got)
 	}
 	_ = p2.stop(t)
 }
@@ -227,6 +229,7 @@ func TestRateLimitSharedAcrossProcesses(t *testing.T) {
 	// A client IP of our own, so reruns and parallel runs do not share a budget.
 	ip := fmt.Sprintf("10.%d.%d.%d", rand.IntN(256), rand.IntN(256), rand.IntN(254)+1)
 	h := http.Header{"X-Forwarded-For": {ip}}
+	// Raw HTTP: the 429s and their Retry-After are what this test is about.
 	allowed, throttled := 0, 0
 	var retryAfter string
 	for i := range 30 {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -143,15 +144,9 @@ func TestThroughPgBouncer(t *testing.T) {
 	// LISTEN needs a session of its own: the instances listen directly,
 	// as README says to deploy them.
 	a, b, key := twoInstances(t, bounced, "TENDER_WEBHOOK_POLL=50ms", "TENDER_DATABASE_LISTEN_URL="+direct)
-	if st, _ := call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "*"}); st != 200 {
-		t.Fatalf("POST /webhook: %d", st)
-	}
-	_, cust := call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": "Bouncer"})
-	st, pm := call(t, "POST", b.url+"/payment-method", key, map[string]any{"customer_id": cust["id"],
-		"person_name": "Bo Uncer", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})
-	if st != 200 {
-		t.Fatalf("POST /payment-method: %d %v", st, pm)
-	}
+	ca, cb := api(a.url, key), api(b.url, key)
+	subscribe(t, ca, sink.URL, "*")
+	cust, pm := customerWithCard(t, cb, "Bouncer", "Bo Uncer", "4111111111111111")
 
 	const workers, each = 8, 6
 	var wg sync.WaitGroup
@@ -160,34 +155,29 @@ func TestThroughPgBouncer(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			url := a.url
+			c, other := ca, cb
 			if w%2 == 1 {
-				url = b.url
+				c, other = cb, ca
 			}
 			for i := range each {
 				idem := fmt.Sprintf("pgb-%d-%d", w, i)
 				if w%4 == 3 {
-					st, inv := call(t, "POST", url+"/invoice", key, map[string]any{"customer_id": cust["id"], "total": 12.5})
-					if st != 200 {
-						errs <- fmt.Sprintf("POST /invoice: %d %v", st, inv)
+					inv, err := c.CreateInvoice(ctx, &client.InvoiceInput{CustomerID: cust.ID, Total: client.Dollars(12, 50)})
+					if err != nil {
+						errs <- fmt.Sprintf("POST /invoice: %v", err)
 						continue
 					}
-					if st, tx := call(t, "POST", url+"/invoice/"+inv["id"].(string)+"/pay", key,
-						map[string]any{"payment_method_id": pm["id"], "idempotency_id": idem}); st != 200 {
-						errs <- fmt.Sprintf("invoice pay: %d %v", st, tx)
+					if tx, err := c.PayInvoice(ctx, inv.ID, &client.PayInvoiceInput{PaymentMethodID: pm.ID, IdempotencyID: idem}); err != nil {
+						errs <- fmt.Sprintf("invoice pay: %v %+v", err, tx)
 					}
 					continue
 				}
-				body := map[string]any{"payment_method_id": pm["id"], "total": 3.25, "idempotency_id": idem}
-				st1, tx1 := call(t, "POST", url+"/charge", key, body)
+				in := &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(3, 25), IdempotencyID: idem}
+				tx1, err1 := c.Charge(ctx, in)
 				// The same idempotency id again, on the other instance.
-				other := b.url
-				if url == b.url {
-					other = a.url
-				}
-				st2, tx2 := call(t, "POST", other+"/charge", key, body)
-				if st1 != 200 || st2 != 200 || tx1["id"] != tx2["id"] {
-					errs <- fmt.Sprintf("charge %s: %d %v, again %d %v", idem, st1, tx1["id"], st2, tx2["id"])
+				tx2, err2 := other.Charge(ctx, in)
+				if err1 != nil || err2 != nil || tx1.ID != tx2.ID {
+					errs <- fmt.Sprintf("charge %s: %v %+v, again %v %+v", idem, err1, tx1, err2, tx2)
 				}
 			}
 		}()

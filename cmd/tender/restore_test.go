@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -29,17 +30,16 @@ func TestRestoreFromDump(t *testing.T) {
 	env := []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1"}
 	p := startProc(t, dir, append(env, "DATABASE_URL="+src), "serve")
 	key := sandboxKey(t, dir)
-	_, cust := call(t, "POST", p.url+"/customer", key, map[string]any{"firstname": "Backed"})
-	st, pm := call(t, "POST", p.url+"/payment-method", key, map[string]any{"customer_id": cust["id"],
-		"person_name": "Backed Up", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})
-	if st != 200 {
-		t.Fatalf("POST /payment-method: %d %v", st, pm)
+	c := api(p.url, key)
+	_, pm := customerWithCard(t, c, "Backed", "Backed Up", "4111111111111111")
+	before := &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(7, 25), IdempotencyID: "before-dump"}
+	if tx, err := c.Charge(ctx, before); err != nil {
+		t.Fatalf("charge before the dump: %v %+v", err, tx)
 	}
-	before := map[string]any{"payment_method_id": pm["id"], "total": 7.25, "idempotency_id": "before-dump"}
-	if st, tx := call(t, "POST", p.url+"/charge", key, before); st != 200 {
-		t.Fatalf("charge before the dump: %d %v", st, tx)
+	first, err := c.Charge(ctx, before)
+	if err != nil {
+		t.Fatalf("charge before the dump, again: %v", err)
 	}
-	_, first := call(t, "POST", p.url+"/charge", key, before)
 
 	// Online: the server keeps running while pg_dump takes its snapshot.
 	dump := filepath.Join(t.TempDir(), "tender.dump")
@@ -56,12 +56,13 @@ func TestRestoreFromDump(t *testing.T) {
 	if out := strings.Join(r.stdout, "\n"); strings.Contains(out, "API key:") {
 		t.Fatalf("the restored database looked empty (a new sandbox merchant):\n%s", out)
 	}
-	st, tx := call(t, "POST", r.url+"/charge", key, map[string]any{"payment_method_id": pm["id"], "total": 9.5, "idempotency_id": "after-restore"})
-	if st != 200 || tx["success"] != true {
-		t.Fatalf("charge of the stored card on the restored database: %d %v", st, tx)
+	rc := api(r.url, key)
+	tx, err := rc.Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(9, 50), IdempotencyID: "after-restore"})
+	if err != nil || !tx.Success {
+		t.Fatalf("charge of the stored card on the restored database: %v %+v", err, tx)
 	}
-	if st, again := call(t, "POST", r.url+"/charge", key, before); st != 200 || again["id"] != first["id"] {
-		t.Fatalf("idempotency id from before the dump: %d %v, want transaction %v", st, again["id"], first["id"])
+	if again, err := rc.Charge(ctx, before); err != nil || again.ID != first.ID {
+		t.Fatalf("idempotency id from before the dump: %v %+v, want transaction %s", err, again, first.ID)
 	}
 	_ = r.stop(t)
 }

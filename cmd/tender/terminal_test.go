@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"net"
 	"os/exec"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -107,15 +107,35 @@ type till struct {
 // newTill adds a register on url and starts a simulator paired with it.
 func newTill(t *testing.T, url, key, nickname string, simArgs ...string) *till {
 	t.Helper()
-	st, reg := call(t, "POST", url+"/terminal/register", key, map[string]any{"nickname": nickname, "tip_enabled": true})
-	if st != 201 {
-		t.Fatalf("POST /terminal/register: %d %v", st, reg)
+	tip := true
+	reg, err := api(url, key).CreateRegister(ctx, &client.RegisterInput{Nickname: nickname, TipEnabled: &tip})
+	if err != nil {
+		t.Fatalf("POST /terminal/register: %v", err)
 	}
-	code, _ := reg["pairing_code"].(string)
-	if code == "" {
-		t.Fatalf("no pairing code: %v", reg)
+	if reg.PairingCode == "" || reg.ID == "" || reg.RegisterNum == 0 || !reg.TipEnabled {
+		t.Fatalf("new register: %+v", reg)
 	}
-	return &till{id: reg["id"].(string), num: int(reg["register_num"].(float64)), sim: startSim(t, url, code, simArgs...)}
+	return &till{id: reg.ID, num: reg.RegisterNum, sim: startSim(t, url, reg.PairingCode, simArgs...)}
+}
+
+// ref is the register's reference by id.
+func (tl *till) ref() client.RegisterRef { return client.RegisterRef(tl.id) }
+
+// surcharge is a transaction's surcharge, -1 when it has none.
+func surcharge(tx *client.Transaction) client.Amount {
+	if tx == nil || tx.Surcharge == nil {
+		return -1
+	}
+	return *tx.Surcharge
+}
+
+// answered is a money call's transaction and HTTP status (200 on
+// success, 400 for a decline, with the declined transaction).
+func answered(t *testing.T) func(tx *client.Transaction, err error) (*client.Transaction, int) {
+	return func(tx *client.Transaction, err error) (*client.Transaction, int) {
+		t.Helper()
+		return tx, status(t, err)
+	}
 }
 
 func mustStatus(t *testing.T, what string, got, want int, body map[string]any) {
@@ -140,39 +160,50 @@ func TestTerminalEndToEnd(t *testing.T) {
 	srv := startProc(t, dir, []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1", "TENDER_PAIR_RATE_LIMIT=-1", "TENDER_TERMINAL_WAIT=3s"}, "serve")
 	key := sandboxKey(t, dir)
 	url := srv.url
+	c := api(url, key)
+	// charge is a raw call, for what is about the wire: a 202, a key's
+	// absence, malformed requests.
 	charge := func(t *testing.T, route string, body map[string]any) (int, map[string]any) {
 		t.Helper()
 		return call(t, "POST", url+route, key, body)
+	}
+	// mustTx(t, what)(tx, err) fails the test when a money call failed.
+	mustTx := func(t *testing.T, what string) func(*client.Transaction, error) *client.Transaction {
+		return func(tx *client.Transaction, err error) *client.Transaction {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			return tx
+		}
 	}
 
 	t.Run("approve credit with surcharge, customer from cardholder name", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "approve", "--auto", "approve", "--name", "Ada Lovelace")
-		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 10, "register": tl.id,
-			"meta": map[string]any{"lineItems": []any{map[string]any{"item": "Coffee", "price": 10, "quantity": 1}}}})
-		mustStatus(t, "charge", st, 200, tx)
-		if tx["status"] != "SUCCESS" || tx["success"] != true || tx["total"] != 10.3 || tx["surcharge"] != 0.3 || tx["source"] != "terminal" {
-			t.Fatalf("charge: %v", tx)
+		tx := mustTx(t, "charge")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(10, 0), Register: tl.ref(),
+			Meta: client.Meta{"lineItems": []any{map[string]any{"item": "Coffee", "price": 10, "quantity": 1}}}}))
+		if tx.Status != "SUCCESS" || !tx.Success || tx.Total != client.Dollars(10, 30) || surcharge(tx) != 30 || tx.Source != "terminal" {
+			t.Fatalf("charge: %+v", tx)
 		}
-		if metaOf(tx)["lineItems"] == nil || metaOf(tx)["cardKind"] != "credit" {
-			t.Fatalf("meta: %v", metaOf(tx))
+		if tx.Meta["lineItems"] == nil || tx.Meta["cardKind"] != "credit" {
+			t.Fatalf("meta: %v", tx.Meta)
 		}
 		// The customer was made from the cardholder name and soft-deleted;
 		// the card is not kept (no tokenize).
-		cu := tx["customer"].(map[string]any)
-		if cu["firstname"] != "Ada" || cu["lastname"] != "Lovelace" || cu["deleted_at"] == nil {
-			t.Fatalf("customer: %v", cu)
+		if cu := tx.Customer; cu == nil || cu.Firstname != "Ada" || cu.Lastname != "Lovelace" || cu.DeletedAt == nil {
+			t.Fatalf("customer: %+v", cu)
 		}
-		pm := tx["payment_method"].(map[string]any)
-		if pm["deleted_at"] == nil || metaOf(pm)["isCpTokenized"] != false {
-			t.Fatalf("payment method: %v", pm)
+		pm := tx.PaymentMethod
+		if pm == nil || pm.DeletedAt == nil || pm.Meta["isCpTokenized"] != false {
+			t.Fatalf("payment method: %+v", pm)
 		}
-		st, got := call(t, "GET", url+"/transaction/"+tx["id"].(string), key, nil)
-		if st != 200 || got["total"] != 10.3 || got["surcharge"] != 0.3 {
-			t.Fatalf("GET /transaction: %d %v", st, got)
+		got, err := c.Transaction(ctx, tx.ID)
+		if err != nil || got.Total != client.Dollars(10, 30) || surcharge(got) != 30 {
+			t.Fatalf("GET /transaction: %v %+v", err, got)
 		}
-		if st, body := charge(t, "/charge", map[string]any{"payment_method_id": pm["id"], "total": 1}); st < 400 || st >= 500 {
-			t.Fatalf("a card read without tokenize is not reusable: %d %v", st, body)
+		if _, err := c.Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(1, 0)}); status(t, err) < 400 || status(t, err) >= 500 {
+			t.Fatalf("a card read without tokenize is not reusable: %v", err)
 		}
 		if n := tl.sim.waitLine(t, "sale $10.00"); n != 1 {
 			t.Fatalf("device showed the sale %d times", n)
@@ -182,10 +213,10 @@ func TestTerminalEndToEnd(t *testing.T) {
 	t.Run("debit is never surcharged; tip added", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "debit", "--auto", "approve", "--card", "debit", "--tip", "1.50")
-		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 20, "register": tl.num, "paymentType": "Debit"})
-		mustStatus(t, "charge", st, 200, tx)
-		if tx["status"] != "SUCCESS" || tx["surcharge"] != 0.0 || tx["total"] != 21.5 || metaOf(tx)["tip"] != 1.5 {
-			t.Fatalf("debit charge: %v", tx)
+		tx := mustTx(t, "charge")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(20, 0),
+			Register: client.RegisterNum(tl.num), PaymentType: "Debit"}))
+		if tx.Status != "SUCCESS" || surcharge(tx) != 0 || tx.Total != client.Dollars(21, 50) || tx.Meta["tip"] != 1.5 {
+			t.Fatalf("debit charge: %+v", tx)
 		}
 	})
 
@@ -193,13 +224,13 @@ func TestTerminalEndToEnd(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "console")
 		type result struct {
-			st int
-			tx map[string]any
+			tx  *client.Transaction
+			err error
 		}
 		done := make(chan result, 1)
 		go func() {
-			st, tx := charge(t, "/terminal/charge", map[string]any{"total": 10, "register": tl.id, "printReceipt": "Customer"})
-			done <- result{st, tx}
+			tx, err := c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(10, 0), Register: tl.ref(), PrintReceipt: "Customer"})
+			done <- result{tx, err}
 		}()
 		tl.sim.waitLine(t, "sale $10.00")
 		// approve; card: debit; entry: tap; tip 1.00
@@ -207,10 +238,10 @@ func TestTerminalEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := <-done
-		mustStatus(t, "console charge", r.st, 200, r.tx)
-		if r.tx["status"] != "SUCCESS" || r.tx["total"] != 11.0 || r.tx["surcharge"] != 0.0 ||
-			metaOf(r.tx)["cardKind"] != "debit" || metaOf(r.tx)["entryMode"] != "tap" || metaOf(r.tx)["tip"] != 1.0 {
-			t.Fatalf("console charge: %v", r.tx)
+		tx := mustTx(t, "console charge")(r.tx, r.err)
+		if tx.Status != "SUCCESS" || tx.Total != client.Dollars(11, 0) || surcharge(tx) != 0 ||
+			tx.Meta["cardKind"] != "debit" || tx.Meta["entryMode"] != "tap" || tx.Meta["tip"] != 1.0 {
+			t.Fatalf("console charge: %+v", tx)
 		}
 		tl.sim.waitLine(t, "printing the customer copy")
 		if tl.sim.count("merchant copy") != 0 {
@@ -221,24 +252,22 @@ func TestTerminalEndToEnd(t *testing.T) {
 	t.Run("decline", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "decline", "--auto", "decline")
-		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 7, "register": tl.id})
-		mustStatus(t, "declined charge", st, 400, tx)
-		if tx["status"] != "FAILED" || tx["success"] != false || tx["message"] == "" || tx["cancelled"] != false {
-			t.Fatalf("decline: %v", tx)
+		tx, st := answered(t)(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(7, 0), Register: tl.ref()}))
+		if st != 400 || tx == nil || tx.Status != "FAILED" || tx.Success || tx.Message == "" || tx.Cancelled {
+			t.Fatalf("decline: %d %+v", st, tx)
 		}
-		st, s := call(t, "GET", url+"/terminal/"+tl.id+"/status/"+tx["id"].(string), key, nil)
-		if st != 200 || s["status"] != "FAILED" || s["success"] != 0.0 || s["message"] == "" {
-			t.Fatalf("status: %d %v", st, s)
+		s, err := c.TerminalStatus(ctx, tl.id, tx.ID)
+		if err != nil || s.Status != "FAILED" || s.Success != 0 || s.Message == "" {
+			t.Fatalf("status: %v %+v", err, s)
 		}
 	})
 
 	t.Run("cancel on the device", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "cancel", "--auto", "cancel")
-		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 7, "register": tl.id})
-		mustStatus(t, "cancelled charge", st, 400, tx)
-		if tx["status"] != "FAILED" || tx["cancelled"] != true {
-			t.Fatalf("cancel: %v", tx)
+		tx, st := answered(t)(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(7, 0), Register: tl.ref()}))
+		if st != 400 || tx == nil || tx.Status != "FAILED" || !tx.Cancelled {
+			t.Fatalf("cancel: %d %+v", st, tx)
 		}
 	})
 
@@ -247,6 +276,7 @@ func TestTerminalEndToEnd(t *testing.T) {
 		// The customer takes 5 s: longer than the server waits (3 s here).
 		tl := newTill(t, url, key, "slow", "--auto", "approve", "--delay", "5s")
 		start := time.Now()
+		// Raw HTTP: the 202 is the point (the client takes any 2xx as an answer).
 		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 3, "register": tl.id})
 		mustStatus(t, "waiting charge", st, 202, tx)
 		if d := time.Since(start); d < 3*time.Second || d > 4500*time.Millisecond {
@@ -257,18 +287,18 @@ func TestTerminalEndToEnd(t *testing.T) {
 		}
 		id := tx["id"].(string)
 		waitFor(t, "the late approval", 10*time.Second, func() bool {
-			_, s := call(t, "GET", url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-			return s["status"] == "SUCCESS" && s["success"] == 1.0
+			s, err := c.TerminalStatus(ctx, tl.id, id)
+			return err == nil && s.Status == "SUCCESS" && s.Success == 1
 		})
 	})
 
 	t.Run("nobody answers: the queued charge stays PENDING", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "absent", "--auto", "timeout")
-		st, tx := charge(t, "/terminal/charge/queue", map[string]any{"total": 3, "register": tl.id})
-		mustStatus(t, "queue", st, 200, tx)
-		id := tx["id"].(string)
-		// Still PENDING while the device holds it.
+		tx := mustTx(t, "queue")(c.TerminalChargeQueue(ctx, &client.TerminalChargeInput{Total: client.Dollars(3, 0), Register: tl.ref()}))
+		id := tx.ID
+		// Still PENDING while the device holds it. Raw HTTP: that the
+		// answer has no surcharge key is a wire detail the client hides.
 		_, s := call(t, "GET", url+"/terminal/"+tl.id+"/status/"+id, key, nil)
 		if _, known := s["surcharge"]; s["status"] != "PENDING" || s["message"] != "terminalservice.waiting" || known {
 			t.Fatalf("status while waiting (no surcharge before the card): %v", s)
@@ -278,6 +308,8 @@ func TestTerminalEndToEnd(t *testing.T) {
 	t.Run("queue and polling", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "queue", "--auto", "approve", "--delay", "300ms")
+		// Raw HTTP: that the answer has no surcharge key is a wire detail the
+		// client hides.
 		st, tx := charge(t, "/terminal/charge/queue", map[string]any{"total": 12.5, "register": tl.num})
 		mustStatus(t, "queue", st, 200, tx)
 		// No surcharge yet: it depends on the card (Stax's charge/queue answer has none).
@@ -285,36 +317,35 @@ func TestTerminalEndToEnd(t *testing.T) {
 			t.Fatalf("queued: %v", tx)
 		}
 		id := tx["id"].(string)
-		var s map[string]any
+		var s *client.TerminalStatus
 		waitFor(t, "the queued charge", 10*time.Second, func() bool {
-			_, s = call(t, "GET", url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-			return s["status"] != "PENDING"
+			var err error
+			s, err = c.TerminalStatus(ctx, tl.id, id)
+			return err == nil && s.Status != "PENDING"
 		})
-		if s["status"] != "SUCCESS" || s["success"] != 1.0 || s["message"] != "" {
-			t.Fatalf("status: %v", s)
+		if s.Status != "SUCCESS" || s.Success != 1 || s.Message != "" {
+			t.Fatalf("status: %+v", s)
 		}
-		_, got := call(t, "GET", url+"/transaction/"+id, key, nil)
+		got, err := c.Transaction(ctx, id)
 		// 12.50 + 3% = 12.875 → 12.88 (half up).
-		if got["status"] != "SUCCESS" || got["total"] != 12.88 || got["surcharge"] != 0.38 {
-			t.Fatalf("GET /transaction after the device: %v", got)
+		if err != nil || got.Status != "SUCCESS" || got.Total != client.Dollars(12, 88) || surcharge(got) != 38 {
+			t.Fatalf("GET /transaction after the device: %v %+v", err, got)
 		}
 		// The same register's status route refuses another register's id.
 		other := newTill(t, url, key, "queue-other", "--auto", "approve")
-		if st, _ := call(t, "GET", url+"/terminal/"+other.id+"/status/"+id, key, nil); st != 404 {
-			t.Fatalf("status on another register: %d", st)
+		if _, err := c.TerminalStatus(ctx, other.id, id); status(t, err) != 404 {
+			t.Fatalf("status on another register: %v", err)
 		}
 	})
 
 	t.Run("idempotent duplicate returns the original", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "idem", "--auto", "approve")
-		body := map[string]any{"total": 4, "register": tl.id, "meta": map[string]any{"idempotency_id": "order-77"}}
-		st, a := charge(t, "/terminal/charge", body)
-		mustStatus(t, "first", st, 200, a)
-		st, b := charge(t, "/terminal/charge", body)
-		mustStatus(t, "duplicate", st, 200, b)
-		if a["id"] != b["id"] || tl.sim.waitLine(t, "sale $4.00") != 1 {
-			t.Fatalf("duplicate made a second sale: %v / %v", a["id"], b["id"])
+		in := &client.TerminalChargeInput{Total: client.Dollars(4, 0), Register: tl.ref(), Meta: client.Meta{"idempotency_id": "order-77"}}
+		a := mustTx(t, "first")(c.TerminalCharge(ctx, in))
+		b := mustTx(t, "duplicate")(c.TerminalCharge(ctx, in))
+		if a.ID != b.ID || tl.sim.waitLine(t, "sale $4.00") != 1 {
+			t.Fatalf("duplicate made a second sale: %v / %v", a.ID, b.ID)
 		}
 	})
 
@@ -322,54 +353,49 @@ func TestTerminalEndToEnd(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "void", "--auto", "approve")
 		other := newTill(t, url, key, "void-other", "--auto", "approve")
-		_, tx := charge(t, "/terminal/charge", map[string]any{"total": 9, "register": tl.id})
-		id := tx["id"].(string)
-		st, body := charge(t, "/terminal/void", map[string]any{"transaction_id": id, "register": other.id})
-		mustStatus(t, "void on another register", st, 422, body)
-		st, v := charge(t, "/terminal/void", map[string]any{"transaction_id": id, "register": tl.id})
-		mustStatus(t, "void", st, 200, v)
-		if v["is_voided"] != true {
-			t.Fatalf("void: %v", v)
+		tx := mustTx(t, "sale")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(9, 0), Register: tl.ref()}))
+		if _, err := c.TerminalVoid(ctx, &client.TerminalActionInput{TransactionID: tx.ID, Register: other.ref()}); status(t, err) != 422 {
+			t.Fatalf("void on another register: %v, want 422", err)
+		}
+		v := mustTx(t, "void")(c.TerminalVoid(ctx, &client.TerminalActionInput{TransactionID: tx.ID, Register: tl.ref()}))
+		if !v.IsVoided {
+			t.Fatalf("void: %+v", v)
 		}
 		// After the device's batch a sale can no longer be voided.
-		_, tx2 := charge(t, "/terminal/charge", map[string]any{"total": 9, "register": tl.id})
-		st, b := charge(t, "/terminal/register/"+tl.id+"/batch", nil)
-		mustStatus(t, "batch", st, 200, b)
-		if b["settled"] != 1.0 {
-			t.Fatalf("batch: %v", b)
+		tx2 := mustTx(t, "sale")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(9, 0), Register: tl.ref()}))
+		b, err := c.BatchRegister(ctx, tl.id)
+		if err != nil || b.Settled != 1 {
+			t.Fatalf("batch: %v %+v", err, b)
 		}
-		st, body = charge(t, "/terminal/void", map[string]any{"transaction_id": tx2["id"], "register": tl.id})
-		mustStatus(t, "void after batch", st, 422, body)
+		if _, err := c.TerminalVoid(ctx, &client.TerminalActionInput{TransactionID: tx2.ID, Register: tl.ref()}); status(t, err) != 422 {
+			t.Fatalf("void after batch: %v, want 422", err)
+		}
 	})
 
 	t.Run("refund needs the original card", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "refund", "--auto", "approve")
 		wrong := newTill(t, url, key, "refund-wrong-card", "--auto", "approve", "--card-number", "5555555555554444")
-		_, tx := charge(t, "/terminal/charge", map[string]any{"total": 30, "register": tl.id})
-		id := tx["id"].(string)
-		if st, b := charge(t, "/terminal/register/"+tl.id+"/batch", nil); st != 200 || b["settled"] != 1.0 {
-			t.Fatalf("batch: %d %v", st, b)
+		tx := mustTx(t, "sale")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(30, 0), Register: tl.ref()}))
+		if b, err := c.BatchRegister(ctx, tl.id); err != nil || b.Settled != 1 {
+			t.Fatalf("batch: %v %+v", err, b)
 		}
-		st, body := charge(t, "/terminal/refund", map[string]any{"transaction_id": id, "register": wrong.id, "total": 5})
-		mustStatus(t, "refund with another card", st, 422, body)
-		if !strings.Contains(fmt.Sprint(body), "not the card") {
-			t.Fatalf("wrong-card refund error: %v", body)
+		_, err := c.TerminalRefund(ctx, &client.TerminalActionInput{TransactionID: tx.ID, Register: wrong.ref(), Total: client.Dollars(5, 0)})
+		if status(t, err) != 422 || !strings.Contains(err.Error(), "not the card") {
+			t.Fatalf("refund with another card: %v, want 422 saying not the card", err)
 		}
-		st, r := charge(t, "/terminal/refund", map[string]any{"transaction_id": id, "register": tl.id, "total": 5})
-		mustStatus(t, "refund", st, 200, r)
-		if r["total_refunded"] != 5.0 {
-			t.Fatalf("refund: %v", r)
+		r := mustTx(t, "refund")(c.TerminalRefund(ctx, &client.TerminalActionInput{TransactionID: tx.ID, Register: tl.ref(), Total: client.Dollars(5, 0)}))
+		if r.TotalRefunded != client.Dollars(5, 0) {
+			t.Fatalf("refund: %+v", r)
 		}
 	})
 
 	t.Run("credit pays out to the card, unsurcharged", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "credit", "--auto", "approve")
-		st, tx := charge(t, "/terminal/credit", map[string]any{"total": 15, "register": tl.id})
-		mustStatus(t, "credit", st, 200, tx)
-		if tx["type"] != "credit" || tx["status"] != "SUCCESS" || tx["total"] != 15.0 || tx["surcharge"] != 0.0 {
-			t.Fatalf("credit: %v", tx)
+		tx := mustTx(t, "credit")(c.TerminalCredit(ctx, &client.TerminalChargeInput{Total: client.Dollars(15, 0), Register: tl.ref()}))
+		if tx.Type != "credit" || tx.Status != "SUCCESS" || tx.Total != client.Dollars(15, 0) || surcharge(tx) != 0 {
+			t.Fatalf("credit: %+v", tx)
 		}
 	})
 
@@ -377,17 +403,16 @@ func TestTerminalEndToEnd(t *testing.T) {
 		t.Parallel()
 		yes := newTill(t, url, key, "prompt-yes", "--auto", "approve")
 		no := newTill(t, url, key, "prompt-no", "--auto", "approve", "--prompt-answer=false")
-		for _, c := range []struct {
+		for _, r := range []struct {
 			tl   *till
 			want bool
 		}{{yes, true}, {no, false}} {
-			st, p := charge(t, "/terminal/prompt", map[string]any{"register": c.tl.id, "message": "Add a warranty?", "total": 5})
-			mustStatus(t, "prompt", st, 200, p)
-			if p["answered"] != true || p["answer"] != c.want {
-				t.Fatalf("prompt: %v, want answer %v", p, c.want)
+			p, err := c.TerminalPrompt(ctx, &client.PromptInput{Register: r.tl.ref(), Message: "Add a warranty?", Total: client.Dollars(5, 0)})
+			if err != nil || !p.Answered || p.Answer != r.want {
+				t.Fatalf("prompt: %v %+v, want answer %v", err, p, r.want)
 			}
-			if c.tl.sim.waitLine(t, "Add a warranty? $5.00") != 1 {
-				t.Fatalf("device did not show the prompt and price:\n%s", strings.Join(c.tl.sim.lines(), "\n"))
+			if r.tl.sim.waitLine(t, "Add a warranty? $5.00") != 1 {
+				t.Fatalf("device did not show the prompt and price:\n%s", strings.Join(r.tl.sim.lines(), "\n"))
 			}
 		}
 	})
@@ -396,91 +421,90 @@ func TestTerminalEndToEnd(t *testing.T) {
 		t.Parallel()
 		card := newTill(t, url, key, "tokenize", "--auto", "approve", "--name", "Grace Hopper")
 		wallet := newTill(t, url, key, "tokenize-wallet", "--auto", "approve", "--card", "applepay")
-		st, cu := charge(t, "/customer", map[string]any{"firstname": "Grace", "email": "grace@example.com"})
-		mustStatus(t, "customer", st, 200, cu)
-		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 8, "register": card.id, "tokenize": true, "customer_id": cu["id"]})
-		mustStatus(t, "tokenizing charge", st, 200, tx)
-		pm := tx["payment_method"].(map[string]any)
-		if metaOf(pm)["isCpTokenized"] != true || pm["deleted_at"] != nil || pm["customer_id"] != cu["id"] {
-			t.Fatalf("tokenized payment method: %v", pm)
+		cu, err := c.CreateCustomer(ctx, &client.CustomerInput{Firstname: "Grace", Email: "grace@example.com"})
+		if err != nil {
+			t.Fatalf("customer: %v", err)
+		}
+		tx := mustTx(t, "tokenizing charge")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(8, 0),
+			Register: card.ref(), Tokenize: true, CustomerID: cu.ID}))
+		pm := tx.PaymentMethod
+		if pm == nil || pm.Meta["isCpTokenized"] != true || pm.DeletedAt != nil || pm.CustomerID != cu.ID {
+			t.Fatalf("tokenized payment method: %+v", pm)
 		}
 		// Reusable without the card: a card-not-present charge, and a refund
 		// without the device.
-		st, again := charge(t, "/charge", map[string]any{"payment_method_id": pm["id"], "total": 2})
-		mustStatus(t, "reuse", st, 200, again)
-		if _, b := charge(t, "/terminal/register/"+card.id+"/batch", nil); b["settled"] != 1.0 {
-			t.Fatalf("batch: %v", b)
+		mustTx(t, "reuse")(c.Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(2, 0)}))
+		if b, err := c.BatchRegister(ctx, card.id); err != nil || b.Settled != 1 {
+			t.Fatalf("batch: %v %+v", err, b)
 		}
 		card.sim.waitLine(t, "APPROVED $8.24")
-		st, r := charge(t, "/terminal/refund", map[string]any{"transaction_id": tx["id"], "total": 1})
-		mustStatus(t, "refund of a CP-tokenized card", st, 200, r)
+		mustTx(t, "refund of a CP-tokenized card")(c.TerminalRefund(ctx, &client.TerminalActionInput{TransactionID: tx.ID, Total: client.Dollars(1, 0)}))
 		time.Sleep(200 * time.Millisecond)
 		if card.sim.count("refund") != 0 {
 			t.Fatal("the refund of a CP-tokenized card went to the device")
 		}
 
-		st, tx = charge(t, "/terminal/charge", map[string]any{"total": 8, "register": wallet.id, "tokenize": true})
-		mustStatus(t, "wallet charge", st, 200, tx)
-		pm = tx["payment_method"].(map[string]any)
-		if metaOf(pm)["isCpTokenized"] != false || metaOf(pm)["cardKind"] != "applepay" || pm["deleted_at"] == nil {
-			t.Fatalf("wallet payment method: %v", pm)
+		tx = mustTx(t, "wallet charge")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(8, 0), Register: wallet.ref(), Tokenize: true}))
+		pm = tx.PaymentMethod
+		if pm == nil || pm.Meta["isCpTokenized"] != false || pm.Meta["cardKind"] != "applepay" || pm.DeletedAt == nil {
+			t.Fatalf("wallet payment method: %+v", pm)
 		}
-		if st, body := charge(t, "/charge", map[string]any{"payment_method_id": pm["id"], "total": 1}); st < 400 || st >= 500 {
-			t.Fatalf("a wallet card is not reusable: %d %v", st, body)
+		if _, err := c.Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(1, 0)}); status(t, err) < 400 || status(t, err) >= 500 {
+			t.Fatalf("a wallet card is not reusable: %v", err)
 		}
 	})
 
 	t.Run("offline approval is captured at batch and flagged", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "offline", "--auto", "offline")
-		st, tx := charge(t, "/terminal/charge", map[string]any{"total": 6, "register": tl.id})
-		mustStatus(t, "offline charge", st, 200, tx)
-		if tx["status"] != "SUCCESS" || metaOf(tx)["offline_approval"] != true {
-			t.Fatalf("offline approval: %v", tx)
+		tx := mustTx(t, "offline charge")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(6, 0), Register: tl.ref()}))
+		if tx.Status != "SUCCESS" || tx.Meta["offline_approval"] != true {
+			t.Fatalf("offline approval: %+v", tx)
 		}
-		st, b := charge(t, "/terminal/register/"+tl.id+"/batch", nil)
-		mustStatus(t, "batch", st, 200, b)
-		if b["offline_captured"] != 1.0 || b["settled"] != 1.0 {
-			t.Fatalf("batch: %v", b)
+		b, err := c.BatchRegister(ctx, tl.id)
+		if err != nil || b.OfflineCaptured != 1 || b.Settled != 1 {
+			t.Fatalf("batch: %v %+v", err, b)
 		}
-		_, got := call(t, "GET", url+"/transaction/"+tx["id"].(string), key, nil)
-		if got["settled_at"] == nil || metaOf(got)["offline_captured_at"] == nil {
-			t.Fatalf("after batch: %v", got)
+		got, err := c.Transaction(ctx, tx.ID)
+		if err != nil || got.SettledAt == nil || got.Meta["offline_captured_at"] == nil {
+			t.Fatalf("after batch: %v %+v", err, got)
 		}
 	})
 
 	t.Run("dropped connection: the answer is resent and recorded once", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "flaky", "--auto", "approve", "--drop-once")
-		st, tx := charge(t, "/terminal/charge/queue", map[string]any{"total": 11, "register": tl.id})
-		mustStatus(t, "queue", st, 200, tx)
-		id := tx["id"].(string)
+		tx := mustTx(t, "queue")(c.TerminalChargeQueue(ctx, &client.TerminalChargeInput{Total: client.Dollars(11, 0), Register: tl.ref()}))
+		id := tx.ID
 		waitFor(t, "the charge through a reconnect", 15*time.Second, func() bool {
-			_, s := call(t, "GET", url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-			return s["status"] == "SUCCESS"
+			s, err := c.TerminalStatus(ctx, tl.id, id)
+			return err == nil && s.Status == "SUCCESS"
 		})
 		waitFor(t, "the device back online", 10*time.Second, func() bool { return tl.sim.count("online as register") >= 2 })
 		if tl.sim.waitLine(t, "dropping the connection") != 1 {
 			t.Fatalf("the simulator did not drop:\n%s", strings.Join(tl.sim.lines(), "\n"))
 		}
 		// One transaction, charged once; a second sale works after the reconnect.
-		_, list := call(t, "GET", url+"/transaction?per_page=100", key, nil)
+		list, err := c.Transactions(ctx, &client.ListParams{PerPage: 100})
+		if err != nil {
+			t.Fatalf("GET /transaction: %v", err)
+		}
 		n := 0
-		for _, x := range list["data"].([]any) {
-			if x.(map[string]any)["total"] == 11.33 {
+		for _, x := range list.Data {
+			if x.Total == client.Dollars(11, 33) {
 				n++
 			}
 		}
 		if n != 1 {
 			t.Fatalf("%d transactions of 11.33, want 1", n)
 		}
-		st, tx = charge(t, "/terminal/charge", map[string]any{"total": 2, "register": tl.id})
-		mustStatus(t, "after reconnect", st, 200, tx)
+		mustTx(t, "after reconnect")(c.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(2, 0), Register: tl.ref()}))
 	})
 
 	t.Run("bad input", func(t *testing.T) {
 		t.Parallel()
 		tl := newTill(t, url, key, "validation", "--auto", "approve")
+		// Raw HTTP: malformed requests, and the 422's field names.
 		for _, c := range []struct {
 			name  string
 			body  map[string]any
@@ -512,23 +536,25 @@ func TestTerminalTwoInstances(t *testing.T) {
 	a, b, key := twoInstances(t, pgtest.URL(t))
 	tl := newTill(t, a.url, key, "shared", "--auto", "approve", "--delay", "200ms")
 
-	st, tx := call(t, "POST", b.url+"/terminal/charge", key, map[string]any{"total": 10, "register": tl.num})
-	mustStatus(t, "sync charge through B", st, 200, tx)
-	if tx["status"] != "SUCCESS" || tx["total"] != 10.3 {
-		t.Fatalf("charge through B: %v", tx)
+	ca, cb := api(a.url, key), api(b.url, key)
+	tx, err := cb.TerminalCharge(ctx, &client.TerminalChargeInput{Total: client.Dollars(10, 0), Register: client.RegisterNum(tl.num)})
+	if err != nil || tx.Status != "SUCCESS" || tx.Total != client.Dollars(10, 30) {
+		t.Fatalf("sync charge through B: %v %+v", err, tx)
 	}
-	st, q := call(t, "POST", b.url+"/terminal/charge/queue", key, map[string]any{"total": 5, "register": tl.id})
-	mustStatus(t, "queue through B", st, 200, q)
-	id := q["id"].(string)
+	q, err := cb.TerminalChargeQueue(ctx, &client.TerminalChargeInput{Total: client.Dollars(5, 0), Register: tl.ref()})
+	if err != nil {
+		t.Fatalf("queue through B: %v", err)
+	}
+	id := q.ID
 	waitFor(t, "the queued charge seen from A", 10*time.Second, func() bool {
-		_, s := call(t, "GET", a.url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-		return s["status"] == "SUCCESS"
+		s, err := ca.TerminalStatus(ctx, tl.id, id)
+		return err == nil && s.Status == "SUCCESS"
 	})
 	// Both instances see the register online.
-	for _, p := range []*proc{a, b} {
-		_, r := call(t, "GET", p.url+"/terminal/register/"+tl.id, key, nil)
-		if r["is_online"] != true {
-			t.Fatalf("register on %s: %v", p.url, r)
+	for _, c := range []*client.Client{ca, cb} {
+		r, err := c.Register(ctx, tl.id)
+		if err != nil || !r.IsOnline {
+			t.Fatalf("register on %s: %v %+v", c.BaseURL, err, r)
 		}
 	}
 	// Concurrent charges from both instances are each shown once and
@@ -539,19 +565,23 @@ func TestTerminalTwoInstances(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			url := a.url
+			c := ca
 			if i%2 == 1 {
-				url = b.url
+				c = cb
 			}
-			_, r := call(t, "POST", url+"/terminal/charge/queue", key, map[string]any{"total": 1 + i, "register": tl.id})
-			ids[i], _ = r["id"].(string)
+			r, err := c.TerminalChargeQueue(ctx, &client.TerminalChargeInput{Total: client.Dollars(int64(1+i), 0), Register: tl.ref()})
+			if err != nil {
+				t.Errorf("queue %d: %v", i, err)
+				return
+			}
+			ids[i] = r.ID
 		}()
 	}
 	wg.Wait()
 	for _, id := range ids {
 		waitFor(t, "each queued charge", 15*time.Second, func() bool {
-			_, s := call(t, "GET", b.url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-			return s["status"] == "SUCCESS"
+			s, err := cb.TerminalStatus(ctx, tl.id, id)
+			return err == nil && s.Status == "SUCCESS"
 		})
 	}
 	waitFor(t, "the device's console", 5*time.Second, func() bool { return tl.sim.count("— insert, tap or swipe") >= 6 })
@@ -576,27 +606,31 @@ func TestTerminalServerCrash(t *testing.T) {
 	srv := startProc(t, dir, env, "serve")
 	key := sandboxKey(t, dir)
 	tl := newTill(t, srv.url, key, "crash", "--auto", "approve", "--delay", "1s")
-	st, tx := call(t, "POST", srv.url+"/terminal/charge/queue", key, map[string]any{"total": 21, "register": tl.id})
-	mustStatus(t, "queue", st, 200, tx)
-	id := tx["id"].(string)
+	c := api(srv.url, key)
+	tx, err := c.TerminalChargeQueue(ctx, &client.TerminalChargeInput{Total: client.Dollars(21, 0), Register: tl.ref()})
+	if err != nil {
+		t.Fatalf("queue: %v", err)
+	}
+	id := tx.ID
 	tl.sim.waitLine(t, "sale $21.00")
 	_ = srv.cmd.Process.Kill()
 	<-srv.done
 	// The device answers while the server is down, and keeps trying.
 	waitFor(t, "the device to notice", 10*time.Second, func() bool { return tl.sim.count("connection lost") > 0 })
 	time.Sleep(1500 * time.Millisecond)
-	srv = startProc(t, dir, env, "serve")
+	srv = startProc(t, dir, env, "serve") // on the same address, which the device reconnects to
+	c = api(srv.url, key)
 	waitFor(t, "the charge after the restart", 20*time.Second, func() bool {
-		_, s := call(t, "GET", srv.url+"/terminal/"+tl.id+"/status/"+id, key, nil)
-		return s["status"] == "SUCCESS"
+		s, err := c.TerminalStatus(ctx, tl.id, id)
+		return err == nil && s.Status == "SUCCESS"
 	})
-	_, got := call(t, "GET", srv.url+"/transaction/"+id, key, nil)
-	if got["total"] != 21.63 || got["success"] != true {
-		t.Fatalf("after the crash: %v", got)
+	got, err := c.Transaction(ctx, id)
+	if err != nil || got.Total != client.Dollars(21, 63) || !got.Success {
+		t.Fatalf("after the crash: %v %+v", err, got)
 	}
-	_, list := call(t, "GET", srv.url+"/transaction?per_page=100", key, nil)
-	if n := len(list["data"].([]any)); n != 1 {
-		t.Fatalf("%d transactions, want 1", n)
+	list, err := c.Transactions(ctx, &client.ListParams{PerPage: 100})
+	if err != nil || len(list.Data) != 1 {
+		t.Fatalf("transactions: %v, want 1", err)
 	}
 	if n := tl.sim.count("sale $21.00"); n != 1 {
 		t.Fatalf("the device showed the sale %d times:\n%s", n, strings.Join(tl.sim.lines(), "\n"))

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -96,23 +97,19 @@ func TestRollingUpgrade(t *testing.T) {
 	key := sandboxKey(t, dir)
 	for i, pair := range [][2]*proc{{cur, old}, {old, cur}} {
 		stores, charges := pair[0], pair[1]
-		_, cust := call(t, "POST", stores.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("Rolling", i)})
-		st, pm := call(t, "POST", stores.url+"/payment-method", key, map[string]any{"customer_id": cust["id"],
-			"person_name": "Roll Ing", "card_number": "4111111111111111", "card_cvv": "123", "card_exp": "1230"})
-		if st != 200 {
-			t.Fatalf("payment method (pair %d): %d %v", i, st, pm)
+		cs, cc := api(stores.url, key), api(charges.url, key)
+		_, pm := customerWithCard(t, cs, fmt.Sprint("Rolling", i), "Roll Ing", "4111111111111111")
+		in := &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(10+int64(i), 50), IdempotencyID: fmt.Sprint("rolling-", i)}
+		tx, err := cc.Charge(ctx, in)
+		if err != nil || !tx.Success || tx.Total != in.Total {
+			t.Fatalf("charge of a card the other release stored (pair %d, previous release %s): %v %+v", i, rev, err, tx)
 		}
-		body := map[string]any{"payment_method_id": pm["id"], "total": 10.5 + float64(i), "idempotency_id": fmt.Sprint("rolling-", i)}
-		st, tx := call(t, "POST", charges.url+"/charge", key, body)
-		if st != 200 || tx["success"] != true {
-			t.Fatalf("charge of a card the other release stored (pair %d, previous release %s): %d %v", i, rev, st, tx)
+		again, err := cs.Charge(ctx, in)
+		if err != nil || again.ID != tx.ID {
+			t.Fatalf("the same idempotency id on the other release: %v %+v, want transaction %s", err, again, tx.ID)
 		}
-		st, again := call(t, "POST", stores.url+"/charge", key, body)
-		if st != 200 || again["id"] != tx["id"] {
-			t.Fatalf("the same idempotency id on the other release: %d %v, want transaction %v", st, again["id"], tx["id"])
-		}
-		if st, got := call(t, "GET", stores.url+"/transaction/"+tx["id"].(string), key, nil); st != 200 || got["total"] != tx["total"] {
-			t.Fatalf("GET the other release's transaction: %d %v", st, got)
+		if got, err := cs.Transaction(ctx, tx.ID); err != nil || got.Total != tx.Total {
+			t.Fatalf("GET the other release's transaction: %v %+v", err, got)
 		}
 	}
 	_ = old.stop(t)
@@ -153,8 +150,8 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("migrate's error does not say the schema is newer:\n%s", out)
 	}
 	p := startProc(t, dir, []string{"TENDER_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "TENDER_RATE_LIMIT=-1"}, "serve")
-	if resp := do(t, "POST", p.url+"/customer", sandboxKey(t, dir), `{"firstname":"Ahead"}`, nil); resp.StatusCode != 200 {
-		t.Fatalf("serve on a newer schema: POST /customer %d", resp.StatusCode)
+	if _, err := api(p.url, sandboxKey(t, dir)).CreateCustomer(ctx, &client.CustomerInput{Firstname: "Ahead"}); err != nil {
+		t.Fatalf("serve on a newer schema: POST /customer: %v", err)
 	}
 	_ = p.stop(t)
 }

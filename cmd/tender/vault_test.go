@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tenderpay/tender/client"
 )
 
 // TestVaultRotate: "tender vault rotate --generate" adds a master key and
@@ -16,9 +18,7 @@ func TestVaultRotate(t *testing.T) {
 	env := []string{"TENDER_ADDR=127.0.0.1:0", "TENDER_RATE_LIMIT=-1"}
 	p := startProc(t, dir, env, "serve")
 	keys := struct{ APIKey string }{sandboxKey(t, dir)}
-	_, cust := call(t, "POST", p.url+"/customer", keys.APIKey, map[string]any{"firstname": "Rot"})
-	_, pm := call(t, "POST", p.url+"/payment-method", keys.APIKey, map[string]any{"customer_id": cust["id"],
-		"person_name": "R O", "card_number": "4242424242424242", "card_cvv": "123", "card_exp": "1230"})
+	_, pm := customerWithCard(t, api(p.url, keys.APIKey), "Rot", "R O", "4242424242424242")
 	if err := p.stop(t); err != nil {
 		t.Fatal(err)
 	}
@@ -38,9 +38,9 @@ func TestVaultRotate(t *testing.T) {
 	}
 
 	p2 := startProc(t, dir, env, "serve")
-	st, tx := call(t, "POST", p2.url+"/charge", keys.APIKey, map[string]any{"payment_method_id": pm["id"], "total": 3})
-	if st != 200 || tx["success"] != true {
-		t.Fatalf("charge after rotation: %d %v", st, tx)
+	tx, err := api(p2.url, keys.APIKey).Charge(ctx, &client.ChargeInput{PaymentMethodID: pm.ID, Total: client.Dollars(3, 0)})
+	if err != nil || !tx.Success || tx.Total != client.Dollars(3, 0) {
+		t.Fatalf("charge after rotation: %v %+v", err, tx)
 	}
 	_ = p2.stop(t)
 }

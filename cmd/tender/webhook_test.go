@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/internal/apitest"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
@@ -106,8 +107,13 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 	sink.fail.Store(true)
 	a := startProc(t, dir, env, "serve")
 	key := sandboxKey(t, dir)
-	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_item", "retry_base_seconds": 1})
-	call(t, "POST", a.url+"/item", key, map[string]any{"item": "Durable"})
+	ca := api(a.url, key)
+	if _, err := ca.CreateWebhook(ctx, &client.WebhookInput{TargetURL: sink.URL, Event: "create_item", RetryBaseSeconds: 1}); err != nil {
+		t.Fatalf("POST /webhook: %v", err)
+	}
+	if _, err := ca.CreateItem(ctx, &client.ItemInput{Item: "Durable"}); err != nil {
+		t.Fatalf("POST /item: %v", err)
+	}
 	waitFor(t, "a failed first attempt", 10*time.Second, func() bool { return sink.calls.Load() >= 1 })
 	if err := a.stop(t); err != nil {
 		t.Fatal(err)
@@ -123,7 +129,9 @@ func TestWebhooksAcrossInstances(t *testing.T) {
 	sink := newHookSink(t)
 	dbURL := pgtest.URL(t)
 	a, b, key := twoInstances(t, dbURL, "TENDER_WEBHOOK_POLL=50ms")
-	call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "*"})
+	if _, err := api(a.url, key).CreateWebhook(ctx, &client.WebhookInput{TargetURL: sink.URL, Event: "*"}); err != nil {
+		t.Fatalf("POST /webhook: %v", err)
+	}
 	var wg sync.WaitGroup
 	var committed atomic.Int64
 	for i := range 100 {
@@ -134,7 +142,7 @@ func TestWebhooksAcrossInstances(t *testing.T) {
 			if i%2 == 1 {
 				url = b.url
 			}
-			if st, _ := call(t, "POST", url+"/customer", key, map[string]any{"firstname": fmt.Sprint("C", i)}); st == 200 {
+			if _, err := api(url, key).CreateCustomer(ctx, &client.CustomerInput{Firstname: fmt.Sprint("C", i)}); status(t, err) == 200 {
 				committed.Add(1)
 			}
 		}()
@@ -157,9 +165,15 @@ func TestWebhookRelayFailover(t *testing.T) {
 	sink := newHookSink(t)
 	dbURL := pgtest.URL(t)
 	a, b, key := twoInstances(t, dbURL, "TENDER_WEBHOOK_POLL=50ms")
-	_, hook := call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_customer"})
+	ca, cb := api(a.url, key), api(b.url, key)
+	hook, err := ca.CreateWebhook(ctx, &client.WebhookInput{TargetURL: sink.URL, Event: "create_customer"})
+	if err != nil {
+		t.Fatalf("POST /webhook: %v", err)
+	}
 	for i := range 5 {
-		call(t, "POST", a.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("Before", i)})
+		if _, err := ca.CreateCustomer(ctx, &client.CustomerInput{Firstname: fmt.Sprint("Before", i)}); err != nil {
+			t.Fatalf("POST /customer: %v", err)
+		}
 	}
 	waitFor(t, "the first deliveries", 10*time.Second, func() bool { e, _, _ := sink.counts(); return e == 5 })
 	// The relay records a batch's deliveries just after sending them; a
@@ -167,22 +181,24 @@ func TestWebhookRelayFailover(t *testing.T) {
 	// makes again (at least once). This test is about the lease passing
 	// on, so it kills a once the first batch is recorded.
 	waitFor(t, "the first deliveries recorded", 10*time.Second, func() bool {
-		_, page := call(t, "GET", fmt.Sprintf("%s/webhook/%s/deliveries", a.url, hook["id"]), key, nil)
-		data, _ := page["data"].([]any)
-		for _, d := range data {
-			if d.(map[string]any)["status"] != "delivered" {
+		page, err := ca.WebhookDeliveries(ctx, hook.ID, nil)
+		if err != nil {
+			t.Fatalf("GET /webhook/{id}/deliveries: %v", err)
+		}
+		for _, d := range page.Data {
+			if d.Status != "delivered" {
 				return false
 			}
 		}
-		return len(data) == 5
+		return len(page.Data) == 5
 	})
 	// a started first and relays; kill it without letting it hand back
 	// the lease.
 	_ = a.cmd.Process.Kill()
 	<-a.done
 	for i := range 5 {
-		if st, _ := call(t, "POST", b.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("After", i)}); st != 200 {
-			t.Fatalf("create on the surviving instance: %d", st)
+		if _, err := cb.CreateCustomer(ctx, &client.CustomerInput{Firstname: fmt.Sprint("After", i)}); err != nil {
+			t.Fatalf("create on the surviving instance: %v", err)
 		}
 	}
 	waitFor(t, "the deliveries by the surviving instance", 20*time.Second, func() bool { e, _, _ := sink.counts(); return e == 10 })

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
 )
 
@@ -17,13 +18,13 @@ import (
 func TestWebhookWokenAcrossInstances(t *testing.T) {
 	sink := newHookSink(t)
 	a, b, key := twoInstances(t, pgtest.URL(t), "TENDER_WEBHOOK_POLL=10m")
-	if st, _ := call(t, "POST", a.url+"/webhook", key, map[string]any{"target_url": sink.URL, "event": "create_customer"}); st != 200 {
-		t.Fatalf("POST /webhook: %d", st)
+	if _, err := api(a.url, key).CreateWebhook(ctx, &client.WebhookInput{TargetURL: sink.URL, Event: "create_customer"}); err != nil {
+		t.Fatalf("POST /webhook: %v", err)
 	}
 	for round := range 3 {
 		for _, p := range []*proc{a, b} {
-			if st, _ := call(t, "POST", p.url+"/customer", key, map[string]any{"firstname": fmt.Sprint("Woken", round)}); st != 200 {
-				t.Fatalf("POST /customer: %d", st)
+			if _, err := api(p.url, key).CreateCustomer(ctx, &client.CustomerInput{Firstname: fmt.Sprint("Woken", round)}); err != nil {
+				t.Fatalf("POST /customer: %v", err)
 			}
 		}
 		want := 2 * (round + 1)

@@ -150,8 +150,9 @@ func storeFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.MasterKey, "master-key", env("TENDER_MASTER_KEY", ""), "vault keyring kid:base64[,kid:base64...], newest first (TENDER_MASTER_KEY)")
 	fs.StringVar(&cfg.MasterKeyFile, "master-key-file", env("TENDER_MASTER_KEY_FILE", ""), "file holding the vault keyring (TENDER_MASTER_KEY_FILE)")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", envBool("TENDER_SANDBOX", true), "sandbox mode: sandbox merchant on an empty database, sandbox processor, generated vault key (TENDER_SANDBOX)")
-	fs.StringVar(&cfg.DataDir, "data", env("TENDER_DATA_DIR", "tender-data"), "data directory for the SQLite file and sandbox keys (TENDER_DATA_DIR)")
+	fs.StringVar(&cfg.DataDir, "data", env("TENDER_DATA_DIR", server.Defaults().DataDir), "data directory for the SQLite file and sandbox keys (TENDER_DATA_DIR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", env("DATABASE_URL", ""), "postgres://... to use PostgreSQL; empty for SQLite in the data directory (DATABASE_URL)")
+	fs.StringVar(&cfg.DatabaseReplicaURL, "database-replica-url", env("TENDER_DATABASE_REPLICA_URL", ""), "PostgreSQL: a streaming read replica for reports and lists, behind a per-merchant read-your-writes fence (TENDER_DATABASE_REPLICA_URL)")
 	fs.StringVar(&cfg.DatabaseListenURL, "database-listen-url", env("TENDER_DATABASE_LISTEN_URL", ""), "PostgreSQL: where jobs and the webhook relay LISTEN for work (default: the database URL; a direct URL when DATABASE_URL goes through PgBouncer in transaction pooling mode; off: poll only) (TENDER_DATABASE_LISTEN_URL)")
 }
 
@@ -169,6 +170,7 @@ const defaultGOGC = 300
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	d := server.Defaults()
 	var cfg server.Config
 	storeFlags(fs, &cfg)
 	addr := env("TENDER_ADDR", "")
@@ -176,31 +178,31 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		addr = ":" + os.Getenv("PORT")
 	}
 	if addr == "" {
-		addr = ":8080"
+		addr = d.Addr
 	}
 	fs.StringVar(&cfg.Addr, "addr", addr, "listen address (TENDER_ADDR, or PORT)")
 	fs.StringVar(&cfg.RedisURL, "redis-url", env("REDIS_URL", ""), "redis://... to share rate limits across instances (REDIS_URL)")
 	fs.StringVar(&cfg.StripeBaseURL, "stripe-base-url", os.Getenv("TENDER_STRIPE_BASE_URL"), "Stripe API address for the stripe processor (stripe-mock, a test double); empty for Stripe's (TENDER_STRIPE_BASE_URL)")
-	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", service.DefaultGatewayTimeout), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
-	fs.DurationVar(&cfg.JanitorInterval, "janitor-interval", envDuration("TENDER_JANITOR_INTERVAL", 30*time.Second), "how often PENDING transactions older than twice the gateway timeout are resolved (TENDER_JANITOR_INTERVAL)")
-	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", envDuration("TENDER_WEBHOOK_TIMEOUT", 10*time.Second), "timeout of one webhook delivery attempt (TENDER_WEBHOOK_TIMEOUT)")
-	fs.DurationVar(&cfg.WebhookPollInterval, "webhook-poll", envDuration("TENDER_WEBHOOK_POLL", 250*time.Millisecond), "how often idle webhook workers look for deliveries (TENDER_WEBHOOK_POLL)")
-	fs.DurationVar(&cfg.ScheduleInterval, "schedule-interval", envDuration("TENDER_SCHEDULE_INTERVAL", time.Minute), "how often scheduled invoices are checked for due occurrences (TENDER_SCHEDULE_INTERVAL)")
+	fs.DurationVar(&cfg.GatewayTimeout, "gateway-timeout", envDuration("TENDER_GATEWAY_TIMEOUT", d.GatewayTimeout), "timeout of each processor call (TENDER_GATEWAY_TIMEOUT)")
+	fs.DurationVar(&cfg.JanitorInterval, "janitor-interval", envDuration("TENDER_JANITOR_INTERVAL", d.JanitorInterval), "how often PENDING transactions older than twice the gateway timeout are resolved (TENDER_JANITOR_INTERVAL)")
+	fs.DurationVar(&cfg.WebhookTimeout, "webhook-timeout", envDuration("TENDER_WEBHOOK_TIMEOUT", d.WebhookTimeout), "timeout of one webhook delivery attempt (TENDER_WEBHOOK_TIMEOUT)")
+	fs.DurationVar(&cfg.WebhookPollInterval, "webhook-poll", envDuration("TENDER_WEBHOOK_POLL", d.WebhookPollInterval), "how often idle webhook workers look for deliveries (TENDER_WEBHOOK_POLL)")
+	fs.DurationVar(&cfg.ScheduleInterval, "schedule-interval", envDuration("TENDER_SCHEDULE_INTERVAL", d.ScheduleInterval), "how often scheduled invoices are checked for due occurrences (TENDER_SCHEDULE_INTERVAL)")
 	allowHosts := fs.String("webhook-allow-hosts", env("TENDER_WEBHOOK_ALLOW_HOSTS", ""), "comma-separated hosts that webhooks may target on private networks outside sandbox (TENDER_WEBHOOK_ALLOW_HOSTS)")
-	fs.StringVar(&cfg.SettleAt, "settle-at", env("TENDER_SETTLE_AT", "02:00"), "daily settlement batch time, HH:MM UTC (TENDER_SETTLE_AT)")
-	fs.IntVar(&cfg.RateLimit, "rate-limit", envInt("TENDER_RATE_LIMIT", server.DefaultRateLimit), "API requests per minute per client IP; -1 disables (TENDER_RATE_LIMIT)")
-	fs.IntVar(&cfg.WebRateLimit, "web-rate-limit", envInt("TENDER_WEB_RATE_LIMIT", server.DefaultWebRateLimit), "Stax.js (web-payments) requests per minute per client IP; -1 disables (TENDER_WEB_RATE_LIMIT)")
-	fs.IntVar(&cfg.WebPayRateLimit, "web-pay-rate-limit", envInt("TENDER_WEB_PAY_RATE_LIMIT", server.DefaultWebPayRateLimit), "Stax.js pay() and hosted invoice payments per minute per client IP; -1 disables (TENDER_WEB_PAY_RATE_LIMIT)")
-	fs.IntVar(&cfg.PairRateLimit, "pair-rate-limit", envInt("TENDER_PAIR_RATE_LIMIT", server.DefaultPairRateLimit), "device pairing attempts per client IP per 10 minutes; -1 disables the pairing budgets (TENDER_PAIR_RATE_LIMIT)")
+	fs.StringVar(&cfg.SettleAt, "settle-at", env("TENDER_SETTLE_AT", d.SettleAt), "daily settlement batch time, HH:MM UTC (TENDER_SETTLE_AT)")
+	fs.IntVar(&cfg.RateLimit, "rate-limit", envInt("TENDER_RATE_LIMIT", d.RateLimit), "API requests per minute per client IP; -1 disables (TENDER_RATE_LIMIT)")
+	fs.IntVar(&cfg.WebRateLimit, "web-rate-limit", envInt("TENDER_WEB_RATE_LIMIT", d.WebRateLimit), "Stax.js (web-payments) requests per minute per client IP; -1 disables (TENDER_WEB_RATE_LIMIT)")
+	fs.IntVar(&cfg.WebPayRateLimit, "web-pay-rate-limit", envInt("TENDER_WEB_PAY_RATE_LIMIT", d.WebPayRateLimit), "Stax.js pay() and hosted invoice payments per minute per client IP; -1 disables (TENDER_WEB_PAY_RATE_LIMIT)")
+	fs.IntVar(&cfg.PairRateLimit, "pair-rate-limit", envInt("TENDER_PAIR_RATE_LIMIT", d.PairRateLimit), "device pairing attempts per client IP per 10 minutes; -1 disables the pairing budgets (TENDER_PAIR_RATE_LIMIT)")
 	fs.StringVar(&cfg.Signup, "signup", env("TENDER_SIGNUP", ""), "open lets anyone create a merchant with POST /self, closed refuses it (TENDER_SIGNUP; default open in sandbox mode, closed otherwise)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("TENDER_SMTP_URL", ""), "send email through this SMTP server: smtp://user:pass@host:587?from=billing@example.com (TENDER_SMTP_URL); unset keeps mail in the outbox")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("TENDER_PUBLIC_URL", ""), "external base URL, for links (TENDER_PUBLIC_URL)")
 	fs.StringVar(&cfg.MetricsToken, "metrics-token", env("TENDER_METRICS_TOKEN", ""), "bearer token GET /metrics requires; empty leaves it open (TENDER_METRICS_TOKEN)")
 	fs.StringVar(&cfg.MetricsTokenFile, "metrics-token-file", env("TENDER_METRICS_TOKEN_FILE", ""), "file holding the metrics bearer token (TENDER_METRICS_TOKEN_FILE)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", envBool("TENDER_TRUST_PROXY", false), "take the client IP from X-Forwarded-For (TENDER_TRUST_PROXY)")
-	fs.DurationVar(&cfg.TerminalWait, "terminal-wait", envDuration("TENDER_TERMINAL_WAIT", 60*time.Second), "how long POST /terminal/charge waits for the device (TENDER_TERMINAL_WAIT)")
-	fs.Int64Var(&cfg.MaxFileBytes, "max-file-bytes", int64(envInt("TENDER_MAX_FILE_BYTES", tender.DefaultMaxFileBytes)), "largest file POST /file accepts, in bytes (TENDER_MAX_FILE_BYTES)")
-	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", 20), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
+	fs.DurationVar(&cfg.TerminalWait, "terminal-wait", envDuration("TENDER_TERMINAL_WAIT", d.TerminalWait), "how long POST /terminal/charge waits for the device (TENDER_TERMINAL_WAIT)")
+	fs.Int64Var(&cfg.MaxFileBytes, "max-file-bytes", int64(envInt("TENDER_MAX_FILE_BYTES", int(d.MaxFileBytes))), "largest file POST /file accepts, in bytes (TENDER_MAX_FILE_BYTES)")
+	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt("TENDER_DB_MAX_CONNS", d.DBMaxConns), "PostgreSQL pool size (TENDER_DB_MAX_CONNS)")
 	level := fs.String("log-level", env("TENDER_LOG_LEVEL", "info"), "debug, info, warn or error (TENDER_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return err

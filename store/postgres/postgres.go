@@ -43,6 +43,9 @@ var migrations embed.FS
 // Options tune the connection pool.
 type Options struct {
 	MaxConns int // default 20
+	// Lazy opens without connecting (a read replica that is down at
+	// startup must not stop the server).
+	Lazy bool
 }
 
 // Open connects to the database at url (postgres://...). It does not
@@ -75,11 +78,13 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 	db.SetMaxOpenConns(opt.MaxConns)
 	db.SetMaxIdleConns(opt.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to postgres: %w", err)
+	if !opt.Lazy {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := db.PingContext(pctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
 	}
 	return sqldb.New(d, db, db)
 }

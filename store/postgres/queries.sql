@@ -143,7 +143,8 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
      OR lower(phone) LIKE k.value OR lower(reference) LIKE k.value
      OR lower(firstname || ' ' || lastname) LIKE k.value))
   AND ($9::timestamptz IS NULL OR created_at >= $9)
-  AND ($10::timestamptz IS NULL OR created_at <= $10);
+  AND ($10::timestamptz IS NULL OR created_at <= $10)
+  AND ($11::timestamptz IS NULL OR updated_at >= $11) AND ($12::timestamptz IS NULL OR updated_at <= $12);
 
 -- name: ListPage
 -- The default list (newest first, no filter) in O(page) (migration 012):
@@ -195,6 +196,69 @@ ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT 
 SELECT (SELECT count(*) FROM list_position_queue WHERE list = $2 AND merchant_id = $1 AND live)
     + coalesce((SELECT live FROM list_blocks WHERE list = $2 AND merchant_id = $1 AND block = -1), 0);
 
+-- name: ListRangePage
+-- A list filtered by nothing but a created_at range, newest first, in
+-- O(page) (migration 012's positions and blocks): the range's first (lo)
+-- and last (hi) positions are found through the listed table's
+-- (merchant_id, created_at, id) index; the queued (not numbered yet, the
+-- newest) ones in the range come first, then the numbered: the blocks
+-- between lo's and hi's are summed by their live counts (the two end
+-- blocks counted within the range, at most 1,000 positions each), the
+-- block where the page begins is the first whose running sum passes the
+-- offset, and at most a block's positions are skipped in it. So a page
+-- reads O(page + range / 1000) rows, never the range's objects. Each row
+-- carries the total. $2 limit, $3 offset, $4 the list, $5..$6 the
+-- created_at range (closed; open ends are far dates); TABLE and COLUMNS as
+-- in ListPage.
+WITH u AS (SELECT count(*) AS n FROM list_position_queue
+    WHERE list = $4 AND merchant_id = $1 AND live AND created_at >= $5::timestamptz AND created_at <= $6::timestamptz),
+hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at <= $6::timestamptz ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at >= $5::timestamptz ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
+bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM list_positions p WHERE p.list = $4 AND p.merchant_id = $1 AND p.live
+              AND p.pos >= GREATEST(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= LEAST(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END AS live
+    FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
+c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
+s AS (SELECT GREATEST($3 - (SELECT n FROM u), 0) AS skip),
+start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+page AS (
+    SELECT * FROM (SELECT object_id, 0 AS g, 0::bigint AS pos, created_at FROM list_position_queue
+        WHERE list = $4 AND merchant_id = $1 AND live AND created_at >= $5::timestamptz AND created_at <= $6::timestamptz
+        ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+    UNION ALL
+    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL::timestamptz AS created_at
+        FROM list_positions p
+        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live AND p.pos >= (SELECT n FROM lo)
+          AND p.pos <= (SELECT n FROM hi) AND p.pos <= (SELECT (block + 1) * 1000 - 1 FROM start)
+        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+SELECT /*COLUMNS*/,
+    (SELECT n FROM u) + (SELECT n FROM t)
+FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
+ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
+
+-- name: ListRangePageTotal
+-- ListRangePage's total alone (past its last page): $2 the list, $3..$4 the
+-- created_at range.
+WITH hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $2 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at <= $4::timestamptz ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $2 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at >= $3::timestamptz ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n)
+SELECT (SELECT count(*) FROM list_position_queue
+        WHERE list = $2 AND merchant_id = $1 AND live AND created_at >= $3::timestamptz AND created_at <= $4::timestamptz)
+    + coalesce((SELECT sum(CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM list_positions p WHERE p.list = $2 AND p.merchant_id = $1 AND p.live
+              AND p.pos >= GREATEST(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= LEAST(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END)
+    FROM list_blocks b WHERE b.list = $2 AND b.merchant_id = $1
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000), 0);
+
 -- name: ListPositionsLock
 -- One numberer at a time (per schema: advisory locks are database-wide).
 SELECT pg_try_advisory_xact_lock(hashtext('tender_list_positions:' || current_schema()));
@@ -243,7 +307,8 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
      OR lower(firstname || ' ' || lastname) LIKE k.value))
   AND ($9::timestamptz IS NULL OR created_at >= $9)
   AND ($10::timestamptz IS NULL OR created_at <= $10)
-ORDER BY /*ORDER*/ LIMIT $11 OFFSET $12;
+  AND ($11::timestamptz IS NULL OR updated_at >= $11) AND ($12::timestamptz IS NULL OR updated_at <= $12)
+ORDER BY /*ORDER*/ LIMIT $13 OFFSET $14;
 
 -- name: ItemCreate
 INSERT INTO items (id, merchant_id, item, code, category, details, is_active, is_taxable, is_service,
@@ -274,7 +339,9 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($4::int = -1 OR is_active = ($4::int = 1))
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($5::jsonb) k(value) WHERE NOT (
         lower(item) LIKE k.value OR lower(code) LIKE k.value
-     OR lower(category) LIKE k.value OR lower(details) LIKE k.value));
+     OR lower(category) LIKE k.value OR lower(details) LIKE k.value))
+  AND ($6::timestamptz IS NULL OR created_at >= $6) AND ($7::timestamptz IS NULL OR created_at <= $7)
+  AND ($8::timestamptz IS NULL OR updated_at >= $8) AND ($9::timestamptz IS NULL OR updated_at <= $9);
 
 -- name: ItemList
 SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
@@ -287,7 +354,9 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($5::jsonb) k(value) WHERE NOT (
         lower(item) LIKE k.value OR lower(code) LIKE k.value
      OR lower(category) LIKE k.value OR lower(details) LIKE k.value))
-ORDER BY /*ORDER*/ LIMIT $6 OFFSET $7;
+  AND ($6::timestamptz IS NULL OR created_at >= $6) AND ($7::timestamptz IS NULL OR created_at <= $7)
+  AND ($8::timestamptz IS NULL OR updated_at >= $8) AND ($9::timestamptz IS NULL OR updated_at <= $9)
+ORDER BY /*ORDER*/ LIMIT $10 OFFSET $11;
 
 -- name: EventInsert
 -- Queued for the webhook relay (EventsToRelay) in the same statement.
@@ -342,7 +411,9 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
 -- name: PaymentMethodCount
 SELECT count(*) FROM payment_methods
-WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3);
+WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3)
+  AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
+  AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7);
 
 -- name: PaymentMethodList
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
@@ -351,7 +422,9 @@ SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, c
     created_at, updated_at, deleted_at
 FROM payment_methods
 WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3)
-ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
+  AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
+  AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7)
+ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
 
 -- name: PaymentMethodsOfCustomer
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
@@ -696,13 +769,17 @@ WHERE merchant_id = $2 AND id = $1 AND ($20::uuid IS NULL OR true) AND ($21::tim
 -- name: InvoiceCount
 SELECT count(*) FROM invoices
 WHERE merchant_id = $1
-  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
+  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
+  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
   AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($7::jsonb) k(value) WHERE NOT (
         lower(coalesce(meta->>'memo', '')) LIKE k.value OR lower(coalesce(meta->>'reference', '')) LIKE k.value
-     OR lower(status) LIKE k.value));
+     OR lower(status) LIKE k.value))
+  AND ($8::timestamptz IS NULL OR updated_at >= $8) AND ($9::timestamptz IS NULL OR updated_at <= $9)
+  AND ($10::timestamptz IS NULL OR due_at >= $10) AND ($11::timestamptz IS NULL OR due_at <= $11)
+  AND ($12::bigint = -1 OR total >= $12) AND ($13::bigint = -1 OR total <= $13);
 
 -- name: InvoiceList
 SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
@@ -711,14 +788,18 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices
 WHERE merchant_id = $1
-  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
+  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
+  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
   AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($7::jsonb) k(value) WHERE NOT (
         lower(coalesce(meta->>'memo', '')) LIKE k.value OR lower(coalesce(meta->>'reference', '')) LIKE k.value
      OR lower(status) LIKE k.value))
-ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
+  AND ($8::timestamptz IS NULL OR updated_at >= $8) AND ($9::timestamptz IS NULL OR updated_at <= $9)
+  AND ($10::timestamptz IS NULL OR due_at >= $10) AND ($11::timestamptz IS NULL OR due_at <= $11)
+  AND ($12::bigint = -1 OR total >= $12) AND ($13::bigint = -1 OR total <= $13)
+ORDER BY /*ORDER*/ LIMIT $14 OFFSET $15;
 
 -- name: InvoicePaid
 -- What an invoice's payments hold: captured less refunded, voided ones excluded.
@@ -785,13 +866,17 @@ WHERE merchant_id = $2 AND id = $1 AND $15::timestamptz IS NOT NULL;
 -- name: ScheduleCount
 SELECT count(*) FROM schedules
 WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
-  AND ($2::text = 'DELETED' OR deleted_at IS NULL);
+  AND ($2::text = 'DELETED' OR deleted_at IS NULL)
+  AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
+  AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7);
 
 -- name: ScheduleList
 SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules
 WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
-ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
+  AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
+  AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7)
+ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
 
 -- name: SchedulesDue
 -- Every merchant's active schedules whose next occurrence is due at $1.

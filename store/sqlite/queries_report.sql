@@ -99,7 +99,8 @@ SELECT (SELECT COUNT(*) FROM customers WHERE merchant_id = $1 AND deleted_at IS 
     (SELECT COUNT(*) FROM invoices WHERE merchant_id = $1 AND deleted_at IS NULL),
     (SELECT COUNT(*) FROM schedules WHERE merchant_id = $1 AND deleted_at IS NULL),
     EXISTS (SELECT 1 FROM transactions WHERE merchant_id = $1 AND method = 'bank'),
-    EXISTS (SELECT 1 FROM transactions WHERE merchant_id = $1 AND source IN ('invoice', 'webpayment'));
+    EXISTS (SELECT 1 FROM transactions WHERE merchant_id = $1 AND source = 'invoice')
+        OR EXISTS (SELECT 1 FROM transactions WHERE merchant_id = $1 AND source = 'webpayment');
 
 -- name: BacklogPendingTransactions
 -- The operator's metrics. Each backlog is read from a partial index that

@@ -271,8 +271,14 @@ func exerciseDeposits(t *testing.T, open Open) {
 		if sum.CustomerCount != 1 || sum.InvoiceCount != 0 || sum.ScheduledInvoiceCount != 0 || !sum.HasACH || sum.HasHostedPayments {
 			t.Fatalf("team summary: %+v", sum)
 		}
-		if sum, err := s.TeamSummary(ctx, other.ID); err != nil || sum.CustomerCount != 0 || sum.HasACH {
+		if sum, err := s.TeamSummary(ctx, other.ID); err != nil || sum.CustomerCount != 0 || sum.HasACH || sum.HasHostedPayments {
 			t.Fatalf("the other merchant's summary: %+v, %v", sum, err)
+		}
+		// A payment made on a public page (source webpayment, as the
+		// hosted invoice page's source invoice) is a hosted payment.
+		mk(other.ID, 0, func(x *tender.Transaction) { x.Source, x.PaymentMethodID = "webpayment", "" })
+		if sum, err := s.TeamSummary(ctx, other.ID); err != nil || !sum.HasHostedPayments || sum.HasACH {
+			t.Fatalf("the other merchant's summary after a web payment: %+v, %v", sum, err)
 		}
 	})
 }

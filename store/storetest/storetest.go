@@ -41,6 +41,7 @@ func Exercise(t *testing.T, open Open) {
 	exerciseListPositions(t, open)
 	exerciseSandboxLedger(t, open)
 	exerciseFilters(t, open)
+	exerciseListFilters(t, open)
 	exerciseStock(t, open)
 	exerciseProcessors(t, open)
 	exerciseSecurity(t, open)

@@ -69,7 +69,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List customers
+         * List customers (a created_at range alone reads in O(page))
          * @description The merchant's customers, newest first; keywords[] terms must all match name, company, email, phone or reference.
          */
         get: operations["getCustomer"];
@@ -395,7 +395,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List invoices
+         * List invoices (a created_at range alone reads in O(page))
          * @description The merchant's invoices, newest first; filter by status, customer, schedule and date.
          */
         get: operations["getInvoice"];
@@ -547,7 +547,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List scheduled invoices
+         * List scheduled invoices (a created_at range alone reads in O(page))
          * @description The merchant's scheduled invoices, newest first; filter by status or customer.
          */
         get: operations["getInvoiceSchedule"];
@@ -599,7 +599,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List catalog items
+         * List catalog items (a created_at range alone reads in O(page))
          * @description The catalog, newest first; filter by category, code or is_active.
          */
         get: operations["getItem"];
@@ -895,7 +895,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List payment methods
+         * List payment methods (a created_at range alone reads in O(page))
          * @description The merchant's payment methods, newest first; filter by customer_id or method.
          */
         get: operations["getPaymentMethod"];
@@ -4487,6 +4487,10 @@ export interface operations {
                 start_date?: string;
                 /** @description as start_date */
                 startDate?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -6950,6 +6954,10 @@ export interface operations {
         parameters: {
             query?: {
                 customer_id?: string;
+                /** @description due at or before (a bare date: that whole day) */
+                due_end_date?: string;
+                /** @description due at or after */
+                due_start_date?: string;
                 /** @description created at or before (a bare date: that whole day) */
                 end_date?: string;
                 /** @description as end_date */
@@ -6973,6 +6981,14 @@ export interface operations {
                 startDate?: string;
                 /** @description DRAFT, SENT, VIEWED, PARTIALLY APPLIED, PAID, ATTEMPTED or DELETED */
                 status?: string;
+                /** @description total at most (dollars) */
+                total_max?: number;
+                /** @description total at least (dollars) */
+                total_min?: number;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -9247,6 +9263,10 @@ export interface operations {
         parameters: {
             query?: {
                 customer_id?: string;
+                /** @description created at or before (a bare date: that whole day) */
+                end_date?: string;
+                /** @description as end_date */
+                endDate?: string;
                 /** @description asc or desc (default desc on created_at) */
                 order?: string;
                 /** @description 1-based page number */
@@ -9255,8 +9275,16 @@ export interface operations {
                 per_page?: number;
                 /** @description sort column */
                 sort?: string;
+                /** @description created at or after (YYYY-MM-DD[ HH:MM:SS]) */
+                start_date?: string;
+                /** @description as start_date */
+                startDate?: string;
                 /** @description NOT STARTED, WAITING, PENDING, PAUSED, COMPLETED or DELETED */
                 status?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -9889,6 +9917,10 @@ export interface operations {
             query?: {
                 category?: string;
                 code?: string;
+                /** @description created at or before (a bare date: that whole day) */
+                end_date?: string;
+                /** @description as end_date */
+                endDate?: string;
                 /** @description true or false */
                 is_active?: string;
                 /** @description as keywords[] */
@@ -9903,6 +9935,14 @@ export interface operations {
                 per_page?: number;
                 /** @description sort column */
                 sort?: string;
+                /** @description created at or after (YYYY-MM-DD[ HH:MM:SS]) */
+                start_date?: string;
+                /** @description as start_date */
+                startDate?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -12299,6 +12339,10 @@ export interface operations {
         parameters: {
             query?: {
                 customer_id?: string;
+                /** @description created at or before (a bare date: that whole day) */
+                end_date?: string;
+                /** @description as end_date */
+                endDate?: string;
                 /** @description card or bank */
                 method?: string;
                 /** @description asc or desc (default desc on created_at) */
@@ -12309,6 +12353,14 @@ export interface operations {
                 per_page?: number;
                 /** @description sort column */
                 sort?: string;
+                /** @description created at or after (YYYY-MM-DD[ HH:MM:SS]) */
+                start_date?: string;
+                /** @description as start_date */
+                startDate?: string;
+                /** @description updated at or before */
+                updated_end_date?: string;
+                /** @description updated at or after */
+                updated_start_date?: string;
             };
             header?: never;
             path?: never;
@@ -15159,6 +15211,11 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /**
+                         * @description With a read replica (TENDER_DATABASE_REPLICA_URL): its state. It never fails readiness: reads fall back to the primary.
+                         * @enum {string}
+                         */
+                        replica?: "streaming" | "lagging" | "down" | "starting";
                         status: string;
                     };
                 };

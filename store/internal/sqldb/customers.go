@@ -122,8 +122,11 @@ func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.Cus
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
 		return listPage(ctx, e, scanCustomer, "customers", merchantID, p)
 	}
+	if rangePaged(f.CreatedOnly(), p) {
+		return listRangePage(ctx, e, scanCustomer, "customers", merchantID, f.CreatedFrom, f.CreatedTo, p)
+	}
 	args := []any{merchantID, f.Email, f.Firstname, f.Lastname, f.Company, f.Phone, f.Reference,
-		likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo)}
+		likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo), e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
 	page := &tender.Page[*tender.Customer]{Items: []*tender.Customer{}}
 	if err := e.r.QueryRowContext(ctx, e.q("CustomerCount"), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)

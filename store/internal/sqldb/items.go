@@ -86,6 +86,9 @@ func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFil
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
 		return listPage(ctx, e, scanItem, "items", merchantID, p)
 	}
+	if rangePaged(f.CreatedOnly(), p) {
+		return listRangePage(ctx, e, scanItem, "items", merchantID, f.CreatedFrom, f.CreatedTo, p)
+	}
 	active := -1
 	if f.Active != nil {
 		active = 0
@@ -93,7 +96,8 @@ func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFil
 			active = 1
 		}
 	}
-	args := []any{merchantID, f.Category, f.Code, active, likeKeywords(f.Keywords)}
+	args := []any{merchantID, f.Category, f.Code, active, likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo),
+		e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
 	page := &tender.Page[*tender.Item]{Items: []*tender.Item{}}
 	if err := e.r.QueryRowContext(ctx, e.q("ItemCount"), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)

@@ -61,7 +61,7 @@ func init() {
 	requiredQueries = append(requiredQueries, "TransactionPage", "TransactionPageTotal", "TransactionPositionsQueued",
 		"TransactionFilterPage", "TransactionFilterPageAsc", "TransactionFilterPageTotal", "TransactionFilterPositionsSet",
 		"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue", "ListPage", "ListPageTotal",
-		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd")
+		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd", "ListRangePage", "ListRangePageTotal")
 }
 
 // withListPages returns queries with each list's page query ("ListPage
@@ -70,13 +70,17 @@ func init() {
 // (and so the statements prepared ahead are the ones run).
 func withListPages(queries map[string]string) map[string]string {
 	out := make(map[string]string, len(queries)+len(listObjects))
+	templates := []string{"ListPage", "ListRangePage", "ListRangePageTotal"}
 	for name, q := range queries {
-		if name != "ListPage" {
+		if !slices.Contains(templates, name) {
 			out[name] = q
 		}
 	}
 	for list, obj := range listObjects {
-		out["ListPage "+list] = strings.NewReplacer("/*TABLE*/", obj.table, "/*COLUMNS*/", obj.columns).Replace(queries["ListPage"])
+		r := strings.NewReplacer("/*TABLE*/", obj.table, "/*COLUMNS*/", obj.columns)
+		for _, name := range templates {
+			out[name+" "+list] = r.Replace(queries[name])
+		}
 	}
 	return out
 }
@@ -88,6 +92,30 @@ func listPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, err
 		return nil, fmt.Errorf("sqldb: no list %q", list)
 	}
 	return positionPage(ctx, e, scan, query, e.q("ListPageTotal"), merchantID, p, list)
+}
+
+// listRangePage reads a list filtered by nothing but a created_at range
+// (from and to, zero = open), newest first, by list position: O(page +
+// range / 1000) however deep the page, the total included (see
+// ListRangePage). Other orders and filters count and skip.
+func listRangePage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, error), list, merchantID string, from, to time.Time, p tender.ListParams) (*tender.Page[T], error) {
+	query, ok := e.d.Queries["ListRangePage "+list]
+	if !ok {
+		return nil, fmt.Errorf("sqldb: no list %q", list)
+	}
+	if from.IsZero() {
+		from = rangeStart
+	}
+	if to.IsZero() {
+		to = rangeEnd
+	}
+	return positionPage(ctx, e, scan, query, e.d.Queries["ListRangePageTotal "+list], merchantID, p, list, e.t(from), e.t(to))
+}
+
+// rangePaged reports whether a list filtered by created (a filter's
+// CreatedOnly) and read in p's order takes listRangePage.
+func rangePaged(created bool, p tender.ListParams) bool {
+	return created && p.Sort == "created_at" && p.Desc
 }
 
 // holdsLock takes the dialect's transaction-scoped lock query name (one

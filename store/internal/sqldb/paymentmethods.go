@@ -110,7 +110,10 @@ func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tende
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
 		return listPage(ctx, e, scanPaymentMethod, "payment_methods", merchantID, p)
 	}
-	args := []any{merchantID, f.CustomerID, f.Method}
+	if rangePaged(f.CreatedOnly(), p) {
+		return listRangePage(ctx, e, scanPaymentMethod, "payment_methods", merchantID, f.CreatedFrom, f.CreatedTo, p)
+	}
+	args := []any{merchantID, f.CustomerID, f.Method, e.t(f.CreatedFrom), e.t(f.CreatedTo), e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
 	page := &tender.Page[*tender.PaymentMethod]{Items: []*tender.PaymentMethod{}}
 	if err := e.r.QueryRowContext(ctx, e.q("PaymentMethodCount"), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)

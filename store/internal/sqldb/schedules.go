@@ -73,7 +73,10 @@ func (e *exec) ScheduleList(ctx context.Context, merchantID string, f tender.Sch
 	if f.IsZero() && p.Sort == "created_at" && p.Desc {
 		return listPage(ctx, e, scanSchedule, "schedules", merchantID, p)
 	}
-	args := []any{merchantID, f.Status, f.CustomerID}
+	if rangePaged(f.CreatedOnly(), p) {
+		return listRangePage(ctx, e, scanSchedule, "schedules", merchantID, f.CreatedFrom, f.CreatedTo, p)
+	}
+	args := []any{merchantID, f.Status, f.CustomerID, e.t(f.CreatedFrom), e.t(f.CreatedTo), e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
 	page := &tender.Page[*tender.Schedule]{Items: []*tender.Schedule{}}
 	if err := e.r.QueryRowContext(ctx, e.q("ScheduleCount"), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)

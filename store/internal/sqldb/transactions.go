@@ -164,13 +164,7 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 			success = 1
 		}
 	}
-	totalMin, totalMax := int64(-1), int64(-1)
-	if f.TotalMin != nil {
-		totalMin = int64(*f.TotalMin)
-	}
-	if f.TotalMax != nil {
-		totalMax = int64(*f.TotalMax)
-	}
+	totalMin, totalMax := amountOrOpen(f.TotalMin), amountOrOpen(f.TotalMax)
 	args := []any{merchantID, f.Type, f.Method, f.Status, success, f.CustomerID, f.PaymentMethodID, f.InvoiceID,
 		e.t(f.CreatedFrom), e.t(f.CreatedTo), f.ScheduleID, e.t(f.UpdatedFrom), e.t(f.UpdatedTo), totalMin, totalMax,
 		likeKeywords(f.Keywords)}
@@ -187,6 +181,14 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 	}
 	page.Items = items
 	return page, nil
+}
+
+// amountOrOpen is a total bound as a query argument: -1 when open.
+func amountOrOpen(a *tender.Amount) int64 {
+	if a == nil {
+		return -1
+	}
+	return int64(*a)
 }
 
 // Open ends of a created_at range, for the positioned lists' index probes
