@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -40,4 +41,20 @@ type SandboxSums struct {
 	Captured tender.Amount
 	Refunded tender.Amount
 	Voided   bool
+}
+
+// SandboxLedger is the sandbox processor's own ledger: all that the
+// sandbox processor (gateway/sandbox) needs of the store.
+type SandboxLedger interface {
+	// --- the sandbox processor's own ledger ---
+
+	// SandboxRecord inserts e unless its key exists; it returns the stored
+	// entry (the earlier one on conflict) and whether e was inserted.
+	SandboxRecord(ctx context.Context, e *SandboxEntry) (*SandboxEntry, bool, error)
+	// SandboxGet returns the entry with key, or nil.
+	SandboxGet(ctx context.Context, key string) (*SandboxEntry, error)
+	// SandboxGetByRef returns the entry with processor reference ref, or nil.
+	SandboxGetByRef(ctx context.Context, ref string) (*SandboxEntry, error)
+	// SandboxSums totals the approved follow-up operations on ref.
+	SandboxSums(ctx context.Context, ref string) (*SandboxSums, error)
 }

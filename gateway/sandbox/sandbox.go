@@ -85,12 +85,12 @@ var SlowDelay = 1500 * time.Millisecond
 
 // Processor is the sandbox gateway.
 type Processor struct {
-	ledger store.Executor
+	ledger store.SandboxLedger
 	now    func() time.Time
 }
 
 // New returns a sandbox processor keeping its ledger in s.
-func New(s store.Executor, now func() time.Time) *Processor {
+func New(s store.SandboxLedger, now func() time.Time) *Processor {
 	if now == nil {
 		now = time.Now
 	}
