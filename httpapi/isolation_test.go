@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/internal/apitest"
 )
 
@@ -200,6 +201,12 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 				// be B's words, not a leak.
 				reqBody = map[string]any{"note": "X", "primary_color": "#000000"}
 			}
+			if rt.Stream {
+				// An event stream stays open: B's stream, followed past an
+				// event of A's and then one of B's own, carries B's only.
+				tried += streamIsolated(t, e, path, keys)
+				continue
+			}
 			for who, key := range keys {
 				r := e.Do(apitest.Request{Method: rt.Method, Path: path, Key: key, Body: reqBody})
 				tried++
@@ -235,4 +242,30 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		}
 		t.Logf("%d requests over %d routes", tried, len(e.Server.API.Routes()))
 	})
+}
+
+// streamIsolated checks an event stream route (GET /event/stream) with
+// each of keys: A's web-payments token is a 401; B's keys get a stream
+// that, while A and then B each create a customer, carries B's customer
+// and nothing of A's. It returns how many keys it tried.
+func streamIsolated(t *testing.T, e *apitest.Env, path string, keys map[string]string) int {
+	t.Helper()
+	for who, key := range keys {
+		if who == "A's web-payments token" {
+			if r := e.Do(apitest.Request{Method: "GET", Path: path, Key: key}); r.Status != http.StatusUnauthorized {
+				t.Errorf("GET %s with %s: %d, want 401", path, who, r.Status)
+			}
+			continue
+		}
+		s := openStream(t, client.New(e.URL, key), client.StreamOptions{})
+		mine := e.Call("POST", "/customer", map[string]any{"firstname": "A's, during " + who}, 200).Map(t)["id"].(string)
+		marker := e.Do(apitest.Request{Method: "POST", Path: "/customer", Key: key, Body: map[string]any{"firstname": "B's marker"}}).Map(t)["id"].(string)
+		for _, ev := range s.until(t, "create_customer", marker) {
+			if ev.Event.ObjectID == mine || ev.Event.MerchantID == e.MerchantID || strings.Contains(string(ev.Event.Data), mine) {
+				t.Errorf("GET %s with %s carried A's event %s %s", path, who, ev.Event.Name, ev.Event.ObjectID)
+			}
+		}
+		s.cancel()
+	}
+	return len(keys)
 }

@@ -284,6 +284,8 @@ type RouteInfo struct {
 	// Form names the schema of a multipart/form-data body (an upload;
 	// "" when the route takes none).
 	Form string
+	// Stream says a 2xx answer is a text/event-stream that stays open.
+	Stream bool
 }
 
 // Routes lists the route table.
@@ -303,7 +305,7 @@ func (a *API) Routes() []RouteInfo {
 		case authPublic:
 			auth = "public"
 		}
-		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req, Form: rt.form})
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Auth: auth, Body: rt.req, Form: rt.form, Stream: rt.stream})
 	}
 	return out
 }
