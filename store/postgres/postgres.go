@@ -63,7 +63,9 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 		Name:          "postgres",
 		Queries:       queries,
 		Migrations:    sub,
-		MigrationLock: "SELECT pg_advisory_xact_lock(8146220511)",
+		// Per schema: migrators of one schema wait for each other, those of
+		// other schemas (tests, a schema per tenant) do not.
+		MigrationLock: "SELECT pg_advisory_xact_lock(hashtextextended('tender_migrations:' || current_schema(), 0))",
 		Interpret:     interpret,
 		Unreachable:   unreachable,
 		TimeArg:       func(t time.Time) any { return t },
