@@ -149,3 +149,29 @@ func TestPasswordReset(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordResetMailRetried: the reset email is a durable job, not a
+// goroutine: when the mail server refuses it, the job tries again and the
+// email arrives, with a link (issued by the retry) that works.
+func TestPasswordResetMailRetried(t *testing.T) {
+	apitest.EachStore(t, func(t *testing.T, store string) {
+		smtp := apitest.StartSMTP(t)
+		smtp.FailNext(1)
+		e := apitest.Start(t, store, apitest.Options{SMTPURL: smtp.URL})
+		e.Call("POST", "/team/user", map[string]any{"name": "Ada", "email": "ada@example.com", "team_role": "admin",
+			"password": "correct horse battery"}, http.StatusCreated)
+		e.Call("POST", "/forgot", map[string]any{"email": "ada@example.com"}, http.StatusOK)
+		m := mailsTo(t, smtp, "ada@example.com", 1)[0]
+		if smtp.Failed() != 1 {
+			t.Fatalf("the mail server refused %d messages, want 1 (the first attempt)", smtp.Failed())
+		}
+		sub := resetLink.FindStringSubmatch(m.Decoded)
+		if sub == nil {
+			t.Fatalf("no reset link in %s", m.Decoded)
+		}
+		r := e.Do(apitest.Request{Method: "GET", Path: "/reset/" + sub[1]})
+		if r.Status != 200 || r.Map(t)["valid"] != true {
+			t.Fatalf("the retried email's link is not valid: %d %s", r.Status, r.Body)
+		}
+	})
+}

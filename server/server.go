@@ -216,6 +216,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
 	s.jobs.ScheduleTick(s.Service, cfg.ScheduleInterval)
+	s.jobs.AccountMail(s.Service)
 	s.Service.EventsCommitted = s.jobs.Wake()
 	s.Service.WebhookAllowPrivate = allow
 	s.Service.WebhookSpecialHost = webhook.RefusedHost

@@ -7,15 +7,10 @@ import (
 	"github.com/tenderpay/tender/store"
 )
 
-// sendVerification issues a verification token for u's email and mails
-// its link; a failure is logged (the user can ask again).
-func (s *Service) sendVerification(ctx context.Context, u *tender.TeamUser) {
-	token, err := s.issueToken(ctx, s.store, u, tender.TokenKindVerify, VerifyTokenTTL)
-	if err != nil {
-		s.log().ErrorContext(ctx, "verification token", "user_id", u.ID, "error", err.Error())
-		return
-	}
-	s.mailAccount(ctx, "account_verify", u, "/self/verify/"+token, VerifyTokenTTL)
+// sendVerification queues, in tx, the email of a verification link for
+// u's email (its token is issued when the job runs).
+func (s *Service) sendVerification(ctx context.Context, tx store.Executor, u *tender.TeamUser) error {
+	return s.queueAccountMail(ctx, tx, u, MailVerify)
 }
 
 // ResendVerification emails the signed-in user a new verification link
@@ -30,8 +25,7 @@ func (s *Service) ResendVerification(ctx context.Context, caller *tender.TeamUse
 	if u.EmailVerifiedAt != nil {
 		return invalid("email", "The email is already verified.")
 	}
-	s.sendVerification(ctx, u)
-	return nil
+	return s.store.InTx(ctx, func(tx store.Executor) error { return s.sendVerification(ctx, tx, u) })
 }
 
 // VerifyEmail spends a verification token (GET /self/verify/{token}) and

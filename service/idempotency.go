@@ -116,16 +116,6 @@ func (s *Service) idempotencyWait() time.Duration {
 	return 10 * time.Second
 }
 
-// complete stores the final response of the key claimed for transactionID,
-// if any, inside tx.
-func (s *Service) complete(ctx context.Context, tx store.Executor, transactionID, outcome string, body any) error {
-	b, err := encodeJSON(body)
-	if err != nil {
-		return err
-	}
-	return tx.IdempotencyCompleteByTransaction(ctx, transactionID, outcome, string(b), s.now())
-}
-
 // seen reports whether the key was already claimed (a retry), so that it is
 // answered from the record even if the objects it names have changed since.
 func (s *Service) seen(ctx context.Context, merchantID string, id *idem) bool {

@@ -264,10 +264,11 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 			return err
 		}
 		out = Result{View: view}
-		if err := s.emit(ctx, tx, merchantID, tender.EventCreateTransaction, "transaction", t.ID, view); err != nil {
+		body, err := encodeJSON(view)
+		if err != nil {
 			return err
 		}
-		return s.complete(ctx, tx, t.ID, "", view)
+		return s.recordFinal(ctx, tx, t, body, "", body)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
@@ -275,6 +276,18 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 		return nil, err
 	}
 	return &out, nil
+}
+
+func init() {
+	onPaymentFinal[SourceInvoice] = (*Service).releaseInvoicePayment
+	onPaymentFinal[SourceWebPayment] = (*Service).releaseInvoicePayment
+}
+
+// releaseInvoicePayment is the onPaymentFinal hook of a payment of an
+// invoice: it releases the reservation PayInvoice made and updates the
+// invoice.
+func (s *Service) releaseInvoicePayment(ctx context.Context, tx store.Executor, t *tender.Transaction) error {
+	return s.applyToInvoice(ctx, tx, t, t.Total)
 }
 
 // applyToInvoice brings t's invoice up to date inside tx after t (a payment

@@ -65,10 +65,6 @@ const (
 	SourceWebPayment = "webpayment"
 )
 
-// invoicePayment reports whether a transaction of source pays an invoice
-// through the invoice path (its reservation released, the invoice updated).
-func invoicePayment(source string) bool { return source == SourceInvoice || source == SourceWebPayment }
-
 // InvoiceURL is the default base of an invoice's hosted payment page: the
 // link sent to the customer is the base followed by the invoice id.
 func (s *Service) InvoiceURL() string {

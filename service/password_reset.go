@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store"
@@ -11,10 +12,11 @@ import (
 
 // ForgotPassword starts a password reset for email (POST /forgot): when a
 // team user has that email and is enabled, a reset link (valid for
-// ResetTokenTTL, superseding earlier ones) is emailed to it. The work is
-// done in the background, so the answer, and the time it takes, is the
-// same whether or not the address has an account. A malformed address is
-// a 422.
+// ResetTokenTTL, superseding earlier ones) is emailed to it. The lookup
+// and the queueing of the email's job (which issues the token and sends,
+// with retries) are done in the background, so the answer, and the time
+// it takes, is the same whether or not the address has an account. A
+// malformed address is a 422.
 func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 	email = tender.NormalizeEmail(email)
 	errs := tender.FieldErrors{}
@@ -26,7 +28,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), accountMailTimeout)
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), forgotTimeout)
 	go func() {
 		defer cancel()
 		u, err := s.store.TeamUserByEmail(bg, email)
@@ -39,15 +41,15 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 		if u.Disabled {
 			return
 		}
-		token, err := s.issueToken(bg, s.store, u, tender.TokenKindReset, ResetTokenTTL)
-		if err != nil {
-			s.log().WarnContext(bg, "password reset token", "user_id", u.ID, "error", err.Error())
-			return
+		if err := s.store.InTx(bg, func(tx store.Executor) error { return s.queueAccountMail(bg, tx, u, MailReset) }); err != nil {
+			s.log().WarnContext(bg, "password reset email not queued", "user_id", u.ID, "error", err.Error())
 		}
-		s.mailAccount(bg, "account_reset", u, "/reset/"+token, ResetTokenTTL)
 	}()
 	return nil
 }
+
+// forgotTimeout bounds ForgotPassword's background lookup and queueing.
+const forgotTimeout = 30 * time.Second
 
 // ResetTokenStatus is what GET /reset/{token} tells: whether the token can
 // still reset a password, and for which email (masked).

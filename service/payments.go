@@ -233,7 +233,7 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 	// it is still PENDING; when it is not, the janitor got there first and
 	// the locked read decides.
 	optimistic := fresh
-	if fresh && gerr == nil && !invoicePayment(t.Source) && t.Source != SourceTerminal && !cvvToErase(t, known) {
+	if fresh && gerr == nil && onPaymentFinal[t.Source] == nil && !cvvToErase(t, known) {
 		out, err := s.finalizeFresh(ctx, t, res, known)
 		if !errors.Is(err, errNotPending) {
 			return out, err
@@ -284,9 +284,9 @@ func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, re
 // payment as read under its row lock (or, when optimistic, the caller's
 // copy, updated only if still PENDING: errNotPending otherwise). A PENDING
 // payment gets the processor's answer (gerr != nil: marked outcome-unknown),
-// its CVV erased, its invoice or terminal request updated, its
-// create_transaction event and its idempotent response; a payment already
-// final is only viewed. A processor event finalizing a payment whose answer
+// its CVV erased, its source's onPaymentFinal hook run, and its
+// create_transaction event and idempotent response (recordFinal); a
+// payment already final is only viewed. A processor event finalizing a payment whose answer
 // was lost calls it from the event's own transaction (processorevents.go),
 // so both paths have the same effects. known must not be nil.
 func (s *Service) finalizePaymentIn(ctx context.Context, tx store.Executor, cur *tender.Transaction, res *gateway.Result, gerr error, known *viewCache, fresh, optimistic bool) (*Result, error) {
@@ -317,17 +317,8 @@ func (s *Service) finalizePaymentIn(ctx context.Context, tx store.Executor, cur 
 				return nil, err
 			}
 		}
-		switch {
-		case finalized && invoicePayment(cur.Source):
-			// Release the reservation PayInvoice made and update the invoice.
-			if err := s.applyToInvoice(ctx, tx, cur, cur.Total); err != nil {
-				return nil, err
-			}
-		case finalized && cur.Source == SourceTerminal:
-			if err := s.applyToInvoice(ctx, tx, cur, 0); err != nil {
-				return nil, err
-			}
-			if err := s.finishTerminalPayment(ctx, tx, cur); err != nil {
+		if hook := onPaymentFinal[cur.Source]; finalized && hook != nil {
+			if err := hook(s, ctx, tx, cur); err != nil {
 				return nil, err
 			}
 		}
@@ -346,10 +337,25 @@ func (s *Service) finalizePaymentIn(ctx context.Context, tx store.Executor, cur 
 	if !finalized {
 		return out, nil
 	}
-	if err := s.emitJSON(ctx, tx, cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body); err != nil {
-		return nil, err
+	return out, s.recordFinal(ctx, tx, cur, body, out.Outcome, body)
+}
+
+// onPaymentFinal holds, by source, what else a payment of that source
+// updates in the transaction that makes it final (its invoice, its terminal
+// request); the files of those sources register theirs. Only a payment
+// whose source has none can take finalizeFresh.
+var onPaymentFinal = map[string]func(s *Service, ctx context.Context, tx store.Executor, t *tender.Transaction) error{}
+
+// recordFinal writes, in tx, what every transaction just made final (a
+// payment, or a capture, void or refund child) records with it: its
+// create_transaction event (payload event, t's encoded view) and the
+// response (with its outcome) replayed to a retry of the idempotency key
+// claimed for it, if any. Payments, charges and children all end here.
+func (s *Service) recordFinal(ctx context.Context, tx store.Executor, t *tender.Transaction, event []byte, outcome string, response []byte) error {
+	if err := s.emitJSON(ctx, tx, t.MerchantID, tender.EventCreateTransaction, "transaction", t.ID, event); err != nil {
+		return err
 	}
-	return out, tx.IdempotencyCompleteByTransaction(ctx, cur.ID, out.Outcome, string(body), s.now())
+	return tx.IdempotencyCompleteByTransaction(ctx, t.ID, outcome, string(response), s.now())
 }
 
 // warnCredentials tells the operator when the processor refused a

@@ -84,7 +84,12 @@ func (s *Service) UpdateSelf(ctx context.Context, caller *tender.TeamUser, in *t
 			return err
 		}
 		if hash != "" {
-			return tx.TeamSessionsDeleteUser(ctx, u.ID)
+			if err := tx.TeamSessionsDeleteUser(ctx, u.ID); err != nil {
+				return err
+			}
+		}
+		if newEmail {
+			return s.sendVerification(ctx, tx, u)
 		}
 		return nil
 	})
@@ -92,9 +97,6 @@ func (s *Service) UpdateSelf(ctx context.Context, caller *tender.TeamUser, in *t
 		return nil, err
 	}
 	s.auth.clear()
-	if newEmail {
-		s.sendVerification(ctx, u)
-	}
 	return u, nil
 }
 

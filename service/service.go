@@ -59,6 +59,10 @@ type Service struct {
 	// AccountMail sends account emails (password reset, email
 	// verification) directly, never through the outbox; nil sends none.
 	AccountMail notify.Sender
+	// QueueAccountMail inserts, in tx, the durable job that sends an
+	// account email (SendAccountMail, with retries); package jobs sets
+	// it. Nil sends none.
+	QueueAccountMail func(ctx context.Context, tx store.Executor, merchantID, userID, kind string) error
 	// SignupOpen lets anyone create a merchant with POST /self (and ask
 	// GET /self/exists); closed, both answer 403.
 	SignupOpen bool

@@ -73,13 +73,14 @@ func (s *Service) SignUp(ctx context.Context, in *SignUpInput) (*SignUp, error) 
 			return err
 		}
 		out.User = u
-		out.APIKey, err = s.createUserKey(ctx, tx, m.ID, u.ID, "sign-up", time.Time{})
-		return err
+		if out.APIKey, err = s.createUserKey(ctx, tx, m.ID, u.ID, "sign-up", time.Time{}); err != nil {
+			return err
+		}
+		return s.sendVerification(ctx, tx, u)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.sendVerification(ctx, out.User)
 	return out, nil
 }
 

@@ -446,10 +446,11 @@ func (s *Service) failTerminal(ctx context.Context, req *tender.TerminalRequest,
 			if err != nil {
 				return err
 			}
-			if err := s.emit(ctx, tx, t.MerchantID, tender.EventCreateTransaction, "transaction", t.ID, view); err != nil {
+			body, err := encodeJSON(view)
+			if err != nil {
 				return err
 			}
-			if err := s.complete(ctx, tx, t.ID, tender.EDECLINED, view); err != nil {
+			if err := s.recordFinal(ctx, tx, t, body, tender.EDECLINED, body); err != nil {
 				return err
 			}
 		}
@@ -458,9 +459,14 @@ func (s *Service) failTerminal(ctx context.Context, req *tender.TerminalRequest,
 	})
 }
 
-// finishTerminalPayment marks the request of a terminal payment done, in
-// the transaction that finalizes the payment.
+func init() { onPaymentFinal[SourceTerminal] = (*Service).finishTerminalPayment }
+
+// finishTerminalPayment is the onPaymentFinal hook of a terminal payment:
+// it updates the payment's invoice, if any, and marks its request done.
 func (s *Service) finishTerminalPayment(ctx context.Context, tx store.Executor, t *tender.Transaction) error {
+	if err := s.applyToInvoice(ctx, tx, t, 0); err != nil {
+		return err
+	}
 	req, err := tx.TerminalRequestByTransaction(ctx, t.ID)
 	if tender.ErrorCode(err) == tender.ENOTFOUND {
 		return nil

@@ -234,13 +234,19 @@ func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, 
 		if err != nil {
 			return err
 		}
-		if err := s.emit(ctx, tx, c.MerchantID, tender.EventCreateTransaction, "transaction", c.ID, cv); err != nil {
+		event, err := encodeJSON(cv)
+		if err != nil {
 			return err
 		}
-		if err := s.emit(ctx, tx, p.MerchantID, tender.EventUpdateTransaction, "transaction", p.ID, view); err != nil {
+		body, err := encodeJSON(view)
+		if err != nil {
 			return err
 		}
-		return s.complete(ctx, tx, c.ID, out.Outcome, view)
+		// The response (and the replay) is the parent's view.
+		if err := s.recordFinal(ctx, tx, c, event, out.Outcome, body); err != nil {
+			return err
+		}
+		return s.emitJSON(ctx, tx, p.MerchantID, tender.EventUpdateTransaction, "transaction", p.ID, body)
 	})
 	if err != nil {
 		return nil, err

@@ -74,9 +74,26 @@ func writePart(b *strings.Builder, ctype, encoding string, body io.Reader) {
 type SMTPServer struct {
 	URL string // for server.Config.SMTPURL
 
-	mu   sync.Mutex
-	mail []Mail
-	wait chan struct{}
+	mu     sync.Mutex
+	mail   []Mail
+	wait   chan struct{}
+	fail   int // messages still to refuse (FailNext)
+	failed int
+}
+
+// FailNext has the server refuse the next n messages with a temporary
+// error (451), as a mail server that is briefly unavailable.
+func (s *SMTPServer) FailNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = n
+}
+
+// Failed tells how many messages were refused (FailNext).
+func (s *SMTPServer) Failed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failed
 }
 
 // StartSMTP runs an SMTP server until the test ends.
@@ -155,6 +172,12 @@ func (x *smtpSession) Data(r io.Reader) error {
 		return err
 	}
 	x.s.mu.Lock()
+	if x.s.fail > 0 {
+		x.s.fail--
+		x.s.failed++
+		x.s.mu.Unlock()
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
 	x.s.mail = append(x.s.mail, Mail{From: x.from, To: x.to, Data: string(b), Decoded: decodeMail(b)})
 	close(x.s.wait)
 	x.s.wait = make(chan struct{})
