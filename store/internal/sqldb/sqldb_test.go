@@ -58,3 +58,20 @@ func TestQueriesAreSingleStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestCapabilitiesMatchQueries: a declared capability whose query is
+// missing, or a capability's query present but undeclared, fails at open.
+func TestCapabilitiesMatchQueries(t *testing.T) {
+	ok := &Dialect{Name: "x", FinalizeInOne: true, Queries: map[string]string{"TransactionFinalize": "SELECT 1;"}}
+	if err := ok.checkCapabilities(); err != nil {
+		t.Fatal(err)
+	}
+	lacking := &Dialect{Name: "x", NumbererLocks: true, Queries: map[string]string{"ListPositionsLock": "SELECT true;"}}
+	if err := lacking.checkCapabilities(); err == nil || !strings.Contains(err.Error(), "TransactionPositionsLock") {
+		t.Fatalf("declared NumbererLocks without TransactionPositionsLock: %v", err)
+	}
+	undeclared := &Dialect{Name: "x", Queries: map[string]string{"TransactionCreateClaimed": "SELECT 1;"}}
+	if err := undeclared.checkCapabilities(); err == nil || !strings.Contains(err.Error(), "CreateClaimedInOne") {
+		t.Fatalf("TransactionCreateClaimed without CreateClaimedInOne: %v", err)
+	}
+}
