@@ -179,6 +179,9 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if queries, err = withVariants(queries); err != nil {
+		return nil, err
+	}
 	// TransactionUpdatePending is TransactionUpdate on condition that the
 	// row is still PENDING, derived so that the two cannot drift apart.
 	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
@@ -328,14 +331,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	if db.stmtW != nil {
-		// Transactions use only statements prepared ahead (see stmtTx).
-		var static []string
+		// Transactions use only statements prepared ahead (see stmtTx):
+		// all of them, each sort's variant included (variants.go).
+		qs := make([]string, 0, len(db.d.Queries))
 		for _, q := range db.d.Queries {
-			if !strings.Contains(q, "/*ORDER*/") {
-				static = append(static, q)
-			}
+			qs = append(qs, q)
 		}
-		db.stmtW.prepareAll(ctx, static)
+		db.stmtW.prepareAll(ctx, qs)
 	}
 	return db.schemaAhead(ctx, names)
 }

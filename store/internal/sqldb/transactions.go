@@ -175,7 +175,7 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryTransactions(ctx, e.r, orderBy(e.q("TransactionList"), tender.TransactionSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := e.queryTransactions(ctx, e.r, e.ordered("TransactionList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}
