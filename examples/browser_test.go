@@ -274,6 +274,8 @@ func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 			t.Fatalf("click the %s field: %v", kind, err)
 		}
 		var ok bool
+		// A bounded poll that must not fail the test (no focus in a second
+		// means the click was lost: click again), so not apitest.Eventually.
 		for deadline := time.Now().Add(time.Second); !ok && time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
 			ok, _ = chromedp.Run(fctx, focused)
 		}
@@ -302,28 +304,33 @@ func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 // and a JavaScript expression for its document.
 func hostedField(t *testing.T, ctx context.Context, kind, css string) (context.Context, []chromedp.QueryOption, string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var (
+		fctx context.Context
+		opts []chromedp.QueryOption
+		doc  string
+	)
+	apitest.Eventually(t, "the hosted "+kind+" field", 10*time.Second, func() bool {
 		infos, err := chromedp.Targets(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, info := range infos {
 			if info.Type == "iframe" && strings.Contains(info.URL, "/hosted/field/"+kind+"?") {
-				fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel()) // cancel must not close the iframe
+				c, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel()) // cancel must not close the iframe
 				t.Cleanup(cancel)
-				return fctx, nil, "document"
+				fctx, doc = c, "document"
+				return true
 			}
 		}
 		nodes, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSS(css)))
 		if err == nil && len(nodes) == 1 && nodes[0].ContentDocument != nil {
-			return ctx, []chromedp.QueryOption{chromedp.FromNode(nodes[0].ContentDocument)},
-				`document.querySelector('` + css + `').contentDocument`
+			fctx, opts, doc = ctx, []chromedp.QueryOption{chromedp.FromNode(nodes[0].ContentDocument)},
+				`document.querySelector('`+css+`').contentDocument`
+			return true
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("no hosted %s field found", kind)
-	return nil, nil, ""
+		return false
+	})
+	return fctx, opts, doc
 }
 
 func setValues(t *testing.T, ctx context.Context, kv ...string) {

@@ -69,9 +69,8 @@ func TestScheduleTwoInstances(t *testing.T) {
 			t.Helper()
 			// River's own ticks may still be finishing a charge: wait for
 			// every invoice to be paid, then count.
-			deadline := time.Now().Add(15 * time.Second)
 			var list map[string]any
-			for {
+			apitest.Eventually(t, "every invoice of the schedule paid", 15*time.Second, func() bool {
 				list = a.Call("GET", "/invoice?schedule_id="+id+"&per_page=50", nil, 200).Map(t)
 				paid := 0
 				for _, inv := range list["data"].([]any) {
@@ -79,11 +78,8 @@ func TestScheduleTwoInstances(t *testing.T) {
 						paid++
 					}
 				}
-				if int(list["total"].(float64)) >= month && paid == int(list["total"].(float64)) || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+				return int(list["total"].(float64)) >= month && paid == int(list["total"].(float64))
+			})
 			if int(list["total"].(float64)) != month {
 				t.Fatalf("after month %d: %v invoices", month, list["total"])
 			}

@@ -43,7 +43,7 @@ func newReceiver(t *testing.T) *receiver {
 			status = 500
 		}
 		if delay > 0 {
-			time.Sleep(delay)
+			time.Sleep(delay) // a slow endpoint, as the test configures it: the behaviour under test, not a wait
 		}
 		if status == 200 {
 			rc.mu.Lock()

@@ -79,7 +79,7 @@ func TestSlowClientsAreDropped(t *testing.T) {
 	start := time.Now()
 	_, _ = conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n"))
 	for range 20 { // one header byte every 100 ms: never finishing
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond) // the slowloris drip itself: pacing, not a wait
 		if _, err := conn.Write([]byte("X")); err != nil {
 			break
 		}

@@ -283,10 +283,12 @@ func (s *Simulator) handle(ctx context.Context, r *Request) {
 	s.dropped = s.dropped || dropNow
 	s.mu.Unlock()
 	if c == nil {
+		s.printf("terminal: answer held until reconnected\n")
 		return
 	}
 	if err := wsjson.Write(ctx, c, Message{Type: "answer", Answer: a}); err != nil {
-		return // sent again after reconnecting
+		s.printf("terminal: answer held until reconnected\n") // sent again after reconnecting
+		return
 	}
 	if dropNow {
 		s.printf("terminal: dropping the connection\n")

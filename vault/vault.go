@@ -170,6 +170,10 @@ func LoadOrCreate(path string) (*Keyring, bool, error) {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
+	// CreateTemp already makes the file 0600 less the umask, so for secrecy
+	// this is redundant; it is kept because a umask that strips owner bits
+	// (0o277 leaves 0400, 0o677 leaves 0000: unreadable at the next start)
+	// would otherwise decide the key file's mode. Exactly 0600 either way.
 	if err := f.Chmod(0o600); err != nil {
 		f.Close()
 		return nil, false, err

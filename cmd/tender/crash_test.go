@@ -66,7 +66,7 @@ func TestCrashRecovery(t *testing.T) {
 		for attempt := 0; ; attempt++ {
 			if attempt > 0 {
 				retries.Add(1)
-				time.Sleep(100 * time.Millisecond)
+				time.Sleep(100 * time.Millisecond) // a client's retry pause, not a wait for the test
 			}
 			requests.Add(1)
 			req, _ := http.NewRequest("POST", current.Load().url+path, strings.NewReader(string(b)))
@@ -141,7 +141,7 @@ func TestCrashRecovery(t *testing.T) {
 	kills := 0
 	deadline := time.Now().Add(crashDuration())
 	for time.Now().Before(deadline) {
-		time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond)
+		time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond) // the load runs a random while between kills: pacing, not a wait
 		old := current.Load()
 		_ = old.cmd.Process.Kill() // SIGKILL: no graceful shutdown
 		<-old.done
@@ -158,19 +158,13 @@ func TestCrashRecovery(t *testing.T) {
 	defer db.Close()
 	ctx := context.Background()
 	// Let the janitor resolve what the kills left PENDING.
-	var pending int
-	for range 100 {
+	waitFor(t, "no transaction left PENDING", 20*time.Second, func() bool {
+		var pending int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM transactions WHERE status = 'PENDING'`).Scan(&pending); err != nil {
 			t.Fatal(err)
 		}
-		if pending == 0 {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	if pending != 0 {
-		t.Errorf("%d transactions still PENDING", pending)
-	}
+		return pending == 0
+	})
 
 	approved, declined, voids := 0, 0, 0
 	for _, a := range acks {

@@ -50,20 +50,13 @@ func TestReplicaReads(t *testing.T) {
 
 	waitReplica := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		var got map[string]any
-		for time.Now().Before(deadline) {
-			var st int
-			st, got = call(t, "GET", a.url+"/readyz", "", nil)
+		waitFor(t, "/readyz to report the replica "+want, 30*time.Second, func() bool {
+			st, got := call(t, "GET", a.url+"/readyz", "", nil)
 			if st != 200 {
 				t.Fatalf("/readyz: %d %v (the replica must not fail readiness)", st, got)
 			}
-			if got["replica"] == want {
-				return
-			}
-			time.Sleep(20 * time.Millisecond) // polling a condition
-		}
-		t.Fatalf("/readyz: replica never %q: %v", want, got)
+			return got["replica"] == want
+		})
 	}
 	waitReplica("streaming")
 	// b's readiness has no replica to report.
@@ -87,16 +80,13 @@ func TestReplicaReads(t *testing.T) {
 	if _, err := rdb.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
 		t.Fatal(err)
 	}
-	for {
+	waitFor(t, "the replica's WAL replay to pause", 30*time.Second, func() bool {
 		var state string
 		if err := rdb.QueryRow(`SELECT pg_get_wal_replay_pause_state()`).Scan(&state); err != nil {
 			t.Fatal(err)
 		}
-		if state == "paused" {
-			break
-		}
-		time.Sleep(10 * time.Millisecond) // polling a condition
-	}
+		return state == "paused"
+	})
 	if st, c := call(t, "POST", b.url+"/customer", key, map[string]any{"firstname": "ViaB"}); st != 200 {
 		t.Fatalf("customer via b: %d %v", st, c)
 	}

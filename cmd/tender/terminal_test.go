@@ -21,6 +21,8 @@ type sim struct {
 	mu    sync.Mutex
 	out   []string
 	done  chan struct{}
+	// printed is signalled (without blocking) after each line read.
+	printed chan struct{}
 }
 
 func (s *sim) lines() []string {
@@ -64,7 +66,7 @@ func startSim(t *testing.T, url, code string, args ...string) *sim {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &sim{cmd: cmd, stdin: stdin, done: make(chan struct{})}
+	s := &sim{cmd: cmd, stdin: stdin, done: make(chan struct{}), printed: make(chan struct{}, 1)}
 	go func() {
 		defer close(s.done)
 		sc := bufio.NewScanner(out)
@@ -72,6 +74,10 @@ func startSim(t *testing.T, url, code string, args ...string) *sim {
 			s.mu.Lock()
 			s.out = append(s.out, sc.Text())
 			s.mu.Unlock()
+			select { // a waiter is told to look again
+			case s.printed <- struct{}{}:
+			default:
+			}
 		}
 		_ = cmd.Wait()
 	}()
@@ -82,17 +88,15 @@ func startSim(t *testing.T, url, code string, args ...string) *sim {
 			t.Logf("simulator %v output:\n%s", args, strings.Join(s.lines(), "\n"))
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
+	timeout := time.After(20 * time.Second)
 	for s.count("online as register") == 0 {
 		select {
 		case <-s.done:
 			t.Fatalf("simulator exited:\n%s", strings.Join(s.lines(), "\n"))
-		default:
-		}
-		if time.Now().After(deadline) {
+		case <-timeout:
 			t.Fatalf("simulator not online within 20s:\n%s", strings.Join(s.lines(), "\n"))
+		case <-s.printed:
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	return s
 }
@@ -439,7 +443,13 @@ func TestTerminalEndToEnd(t *testing.T) {
 		}
 		card.sim.waitLine(t, "APPROVED $8.24")
 		mustTx(t, "refund of a CP-tokenized card")(c.TerminalRefund(ctx, &client.TerminalActionInput{TransactionID: tx.ID, Total: client.Dollars(1, 0)}))
-		time.Sleep(200 * time.Millisecond)
+		// A marker after it on the same device, which shows its requests in
+		// order: once the marker is on screen, a refund sent to the device
+		// would be too.
+		if p, err := c.TerminalPrompt(ctx, &client.PromptInput{Register: card.ref(), Message: "Marker?", Total: client.Dollars(0, 1)}); err != nil || !p.Answered {
+			t.Fatalf("marker prompt: %v %+v", err, p)
+		}
+		card.sim.waitLine(t, "Marker?")
 		if card.sim.count("refund") != 0 {
 			t.Fatal("the refund of a CP-tokenized card went to the device")
 		}
@@ -617,8 +627,8 @@ func TestTerminalServerCrash(t *testing.T) {
 	<-srv.done
 	// The device answers while the server is down, and keeps trying.
 	waitFor(t, "the device to notice", 10*time.Second, func() bool { return tl.sim.count("connection lost") > 0 })
-	time.Sleep(1500 * time.Millisecond)
-	srv = startProc(t, dir, env, "serve") // on the same address, which the device reconnects to
+	tl.sim.waitLine(t, "answer held until reconnected") // the customer answered during the outage
+	srv = startProc(t, dir, env, "serve")               // on the same address, which the device reconnects to
 	c = api(srv.url, key)
 	waitFor(t, "the charge after the restart", 20*time.Second, func() bool {
 		s, err := c.TerminalStatus(ctx, tl.id, id)

@@ -69,6 +69,12 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 		Interpret:     interpret,
 		Unreachable:   unreachable,
 		TimeArg:       func(t time.Time) any { return t },
+		// One statement each for a payment's two writes (queries.sql
+		// TransactionCreateClaimed, TransactionFinalize), and advisory
+		// locks for the numberers, which may run in several processes.
+		CreateClaimedInOne: true,
+		FinalizeInOne:      true,
+		NumbererLocks:      true,
 	}
 	db, err := sql.Open("pgx", url)
 	if err != nil {

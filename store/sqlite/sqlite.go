@@ -71,6 +71,12 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		TimeArg:    sqldb.SQLiteTime,
 		// modernc's driver re-parses each statement it is given.
 		PrepareOnce: true,
+		// No one-statement payment writes (an InTx on the single writer
+		// costs no round trip) and no numberer locks (InTx holds the one
+		// write lock).
+		CreateClaimedInOne: false,
+		FinalizeInOne:      false,
+		NumbererLocks:      false,
 	}
 	// busy_timeout first so that the other pragmas wait rather than fail.
 	params := url.Values{}

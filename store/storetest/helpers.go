@@ -69,3 +69,12 @@ func newTransaction(merchantID, parentID string, at tender.Time) *tender.Transac
 		PaymentMethodID: "pm-1", Type: tender.TxCharge, Method: "card", Status: tender.StatusPending, Total: 1000,
 		Meta: json.RawMessage(`{}`), CreatedAt: at, UpdatedAt: at}
 }
+
+// pageIDs is the ids of a page's items, in order (empty, not nil, for none).
+func pageIDs[T any](items []T, id func(T) string) []string {
+	out := make([]string, len(items))
+	for i, v := range items {
+		out[i] = id(v)
+	}
+	return out
+}

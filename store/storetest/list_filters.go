@@ -40,13 +40,6 @@ func exerciseListFilters(t *testing.T, open Open) {
 			del    func(id string) error
 			list   func(created, updated rng, p tender.ListParams) ([]string, int, error)
 		}
-		idsOf := func(n int, id func(i int) string) []string {
-			out := make([]string, n)
-			for i := range n {
-				out[i] = id(i)
-			}
-			return out
-		}
 		kinds := []kind{{
 			name: "customers",
 			create: func(tx store.Executor, at tender.Time) (string, error) {
@@ -59,7 +52,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return idsOf(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Customer) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "payment_methods",
@@ -73,7 +66,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return idsOf(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.PaymentMethod) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "items",
@@ -87,7 +80,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return idsOf(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Item) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "invoices",
@@ -110,7 +103,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return idsOf(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Invoice) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "schedules",
@@ -133,7 +126,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return idsOf(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Schedule) string { return v.ID }), pg.Total, nil
 			},
 		}}
 		const n = 1030
@@ -300,18 +293,10 @@ func exerciseListFilters(t *testing.T, open Open) {
 			if err != nil {
 				t.Fatalf("%s: %v", fc.name, err)
 			}
-			got := idsOf(pg.Items)
+			got := pageIDs(pg.Items, func(v *tender.Invoice) string { return v.ID })
 			if pg.Total != len(want) || !slices.Equal(got, want) {
 				t.Fatalf("%s: %v (%d), want %v", fc.name, got, pg.Total, want)
 			}
 		}
 	})
-}
-
-func idsOf(invs []*tender.Invoice) []string {
-	out := make([]string, len(invs))
-	for i, v := range invs {
-		out[i] = v.ID
-	}
-	return out
 }

@@ -37,13 +37,6 @@ func exerciseListPositions(t *testing.T, open Open) {
 			restore func(id string) error
 			list    func(all bool, p tender.ListParams) ([]string, int, error)
 		}
-		ids := func(n int, id func(i int) string) []string {
-			out := []string{}
-			for i := range n {
-				out = append(out, id(i))
-			}
-			return out
-		}
 		invoices := map[string]*tender.Invoice{}
 		schedules := map[string]*tender.Schedule{}
 		kinds := []kind{{
@@ -62,7 +55,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Item) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "payment_links",
@@ -82,7 +75,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.PaymentLink) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "payment_methods",
@@ -100,7 +93,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.PaymentMethod) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "invoices",
@@ -130,7 +123,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Invoice) string { return v.ID }), pg.Total, nil
 			},
 		}, {
 			name: "schedules",
@@ -160,7 +153,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				if err != nil {
 					return nil, 0, err
 				}
-				return ids(len(pg.Items), func(i int) string { return pg.Items[i].ID }), pg.Total, nil
+				return pageIDs(pg.Items, func(v *tender.Schedule) string { return v.ID }), pg.Total, nil
 			},
 		}}
 		for _, k := range kinds {

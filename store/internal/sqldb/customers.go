@@ -134,7 +134,7 @@ func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.Cus
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanCustomer, orderBy(e.q("CustomerList"), tender.CustomerSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanCustomer, e.ordered("CustomerList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

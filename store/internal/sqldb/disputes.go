@@ -134,7 +134,7 @@ func (e *exec) DisputeList(ctx context.Context, merchantID string, f tender.Disp
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanDispute, orderBy(e.q("DisputeList"), tender.DisputeSorts, p),
+	items, err := all(ctx, e, e.r, scanDispute, e.ordered("DisputeList", p),
 		append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err

@@ -132,7 +132,7 @@ func (e *exec) FileList(ctx context.Context, merchantID string, f tender.FileFil
 	if page.Total == 0 {
 		return page, nil
 	}
-	files, err := all(ctx, e, e.r, scanFile, orderBy(e.q("FileList"), tender.FileSorts, p), append(args, p.PerPage, p.Offset())...)
+	files, err := all(ctx, e, e.r, scanFile, e.ordered("FileList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -105,7 +105,7 @@ func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFil
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanItem, orderBy(e.q("ItemList"), tender.ItemSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanItem, e.ordered("ItemList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

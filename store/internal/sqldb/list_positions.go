@@ -119,16 +119,15 @@ func rangePaged(created bool, p tender.ListParams) bool {
 }
 
 // holdsLock takes the dialect's transaction-scoped lock query name (one
-// relay or numberer at a time on PostgreSQL) and reports whether it got it;
-// a dialect without one (SQLite: InTx already holds the one write lock)
-// always does.
+// numberer at a time on PostgreSQL) and reports whether it got it; a
+// dialect without NumbererLocks (SQLite: InTx already holds the one write
+// lock) always does.
 func (e *exec) holdsLock(ctx context.Context, name string) (bool, error) {
-	q, ok := e.d.Queries[name]
-	if !ok {
+	if !e.d.NumbererLocks {
 		return true, nil
 	}
 	var got bool
-	err := e.w.QueryRowContext(ctx, q).Scan(&got)
+	err := e.w.QueryRowContext(ctx, e.q(name)).Scan(&got)
 	return got, e.d.wrap(err)
 }
 

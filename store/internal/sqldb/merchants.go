@@ -101,7 +101,7 @@ func (e *exec) MerchantList(ctx context.Context, partnerID string, p tender.List
 	if err := e.r.QueryRowContext(ctx, e.q("MerchantCountPartner"), partnerID).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
-	items, err := all(ctx, e, e.r, scanMerchant, orderBy(e.q("MerchantList"), tender.MerchantSorts, p), partnerID, p.PerPage, p.Offset())
+	items, err := all(ctx, e, e.r, scanMerchant, e.ordered("MerchantList", p), partnerID, p.PerPage, p.Offset())
 	if err != nil {
 		return nil, err
 	}

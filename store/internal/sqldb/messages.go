@@ -47,7 +47,7 @@ func (e *exec) MessageList(ctx context.Context, merchantID string, p tender.List
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryMessages(ctx, e.r, orderBy(e.q("MessageList"), []string{"created_at"}, p), merchantID, p.PerPage, p.Offset())
+	items, err := e.queryMessages(ctx, e.r, e.ordered("MessageList", p), merchantID, p.PerPage, p.Offset())
 	if err != nil {
 		return nil, err
 	}

@@ -158,7 +158,7 @@ func (e *exec) PaymentLinkList(ctx context.Context, merchantID string, f tender.
 	if page.Total == 0 {
 		return page, nil
 	}
-	links, err := all(ctx, e, e.r, scanPaymentLink, orderBy(e.q("PaymentLinkList"), tender.PaymentLinkSorts, p),
+	links, err := all(ctx, e, e.r, scanPaymentLink, e.ordered("PaymentLinkList", p),
 		append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err

@@ -121,7 +121,7 @@ func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tende
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryPaymentMethods(ctx, orderBy(e.q("PaymentMethodList"), tender.PaymentMethodSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := e.queryPaymentMethods(ctx, e.ordered("PaymentMethodList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -140,22 +140,6 @@ func likeKeywords(kws []string) string {
 	return mustJSON(out)
 }
 
-// orderBy renders a whitelisted sort; the column was checked at the edge and
-// again here, so no request text reaches SQL.
-func orderBy(query string, allowed []string, p tender.ListParams) string {
-	col := "created_at"
-	for _, a := range allowed {
-		if a == p.Sort {
-			col = a
-		}
-	}
-	dir := "ASC"
-	if p.Desc {
-		dir = "DESC"
-	}
-	return strings.Replace(query, "/*ORDER*/", col+" "+dir+", id "+dir, 1)
-}
-
 var _ sql.Scanner = (*timeCol)(nil)
 
 // all runs query on q and scans every row with scan (an empty result is an

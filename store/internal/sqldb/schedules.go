@@ -84,7 +84,7 @@ func (e *exec) ScheduleList(ctx context.Context, merchantID string, f tender.Sch
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanSchedule, orderBy(e.q("ScheduleList"), tender.ScheduleSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanSchedule, e.ordered("ScheduleList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -38,6 +38,58 @@ type Dialect struct {
 	// PrepareOnce keeps statements prepared per connection (for drivers
 	// that do not cache them themselves; pgx does).
 	PrepareOnce bool
+
+	// Capabilities: what the dialect can do in one statement or needs
+	// done besides the common queries. Each is declared here, not inferred
+	// from a query's presence; New checks that a declared capability's
+	// queries exist and that an undeclared one's do not (they would never
+	// run), so a typo in a query name fails at open, not as a silent
+	// fallback.
+
+	// CreateClaimedInOne: TransactionCreateClaimed inserts the transaction
+	// and claims its idempotency key in one statement (no BEGIN and
+	// COMMIT round trips); otherwise the two inserts run in InTx.
+	CreateClaimedInOne bool
+	// FinalizeInOne: TransactionFinalize updates the pending transaction,
+	// writes its event and completes its idempotency key in one
+	// statement; otherwise the three run in InTx.
+	FinalizeInOne bool
+	// NumbererLocks: the list numberers take a transaction-scoped try-lock
+	// (ListPositionsLock, TransactionPositionsLock) so that one numbers at
+	// a time; without it (SQLite) InTx already holds the one write lock.
+	NumbererLocks bool
+}
+
+// capability is a Dialect flag and the queries it needs.
+type capability struct {
+	name    string
+	on      bool
+	queries []string
+}
+
+// capabilities lists the dialect's flags with their queries.
+func (d *Dialect) capabilities() []capability {
+	return []capability{
+		{"CreateClaimedInOne", d.CreateClaimedInOne, []string{"TransactionCreateClaimed"}},
+		{"FinalizeInOne", d.FinalizeInOne, []string{"TransactionFinalize"}},
+		{"NumbererLocks", d.NumbererLocks, []string{"ListPositionsLock", "TransactionPositionsLock"}},
+	}
+}
+
+// checkCapabilities reports a declared capability whose queries are
+// missing, or queries of an undeclared one.
+func (d *Dialect) checkCapabilities() error {
+	for _, c := range d.capabilities() {
+		for _, name := range c.queries {
+			if _, ok := d.Queries[name]; ok != c.on {
+				if c.on {
+					return fmt.Errorf("sqldb: dialect %s declares %s but lacks query %s", d.Name, c.name, name)
+				}
+				return fmt.Errorf("sqldb: dialect %s has query %s but does not declare %s", d.Name, name, c.name)
+			}
+		}
+	}
+	return nil
 }
 
 // ParseQueries splits a .sql file into statements named by "-- name: X"
@@ -119,9 +171,15 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
 		}
 	}
+	if err := d.checkCapabilities(); err != nil {
+		return nil, err
+	}
 	expanded := *d
 	queries, err := withMultiRow(withListPages(d.Queries))
 	if err != nil {
+		return nil, err
+	}
+	if queries, err = withVariants(queries); err != nil {
 		return nil, err
 	}
 	// TransactionUpdatePending is TransactionUpdate on condition that the
@@ -129,7 +187,8 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
 		"\n  AND status = 'PENDING';"
 	// A dialect's TransactionFinalize includes it as {{TransactionUpdatePending}}.
-	if q, ok := queries["TransactionFinalize"]; ok {
+	if d.FinalizeInOne {
+		q := queries["TransactionFinalize"]
 		pending := strings.TrimSuffix(queries["TransactionUpdatePending"], ";")
 		queries["TransactionFinalize"] = strings.ReplaceAll(q, "{{TransactionUpdatePending}}", pending)
 	}
@@ -272,14 +331,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	if db.stmtW != nil {
-		// Transactions use only statements prepared ahead (see stmtTx).
-		var static []string
+		// Transactions use only statements prepared ahead (see stmtTx):
+		// all of them, each sort's variant included (variants.go).
+		qs := make([]string, 0, len(db.d.Queries))
 		for _, q := range db.d.Queries {
-			if !strings.Contains(q, "/*ORDER*/") {
-				static = append(static, q)
-			}
+			qs = append(qs, q)
 		}
-		db.stmtW.prepareAll(ctx, static)
+		db.stmtW.prepareAll(ctx, qs)
 	}
 	return db.schemaAhead(ctx, names)
 }

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -251,12 +250,7 @@ func (e *exec) EventList(ctx context.Context, merchantID string, f tender.EventF
 	if page.Total == 0 || p.Offset() >= page.Total {
 		return page, nil
 	}
-	dir := "ASC"
-	if p.Desc {
-		dir = "DESC"
-	}
-	query := strings.Replace(e.q(list), "/*ORDER*/", "seq "+dir, 1)
-	items, err := all(ctx, e, e.r, scanEvent, query, append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanEvent, e.ordered(list, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -92,16 +92,15 @@ func (e *exec) TransactionUpdatePending(ctx context.Context, t *tender.Transacti
 }
 
 // TransactionCreateClaimed runs the dialect's TransactionCreateClaimed
-// statement where it has one (PostgreSQL: the two inserts in one
-// statement, so no BEGIN and COMMIT round trips); otherwise the two
-// inserts in InTx.
+// statement where it declares CreateClaimedInOne (PostgreSQL: the two
+// inserts in one statement, so no BEGIN and COMMIT round trips); otherwise
+// the two inserts in InTx.
 func (db *DB) TransactionCreateClaimed(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction) error {
-	q, ok := db.d.Queries["TransactionCreateClaimed"]
 	switch {
 	case key == nil:
 		return db.TransactionCreate(ctx, t)
-	case ok:
-		_, err := db.w.ExecContext(ctx, q, append(txArgs(db.exec, t), idemArgs(db.exec, key)...)...)
+	case db.d.CreateClaimedInOne:
+		_, err := db.w.ExecContext(ctx, db.q("TransactionCreateClaimed"), append(txArgs(db.exec, t), idemArgs(db.exec, key)...)...)
 		return db.d.wrap(err)
 	}
 	return db.InTx(ctx, func(tx store.Executor) error {
@@ -113,13 +112,14 @@ func (db *DB) TransactionCreateClaimed(ctx context.Context, key *tender.Idempote
 }
 
 // TransactionFinalize runs the dialect's TransactionFinalize statement where
-// it has one (PostgreSQL: the update, the event and the response in one
-// statement that counts the updated rows); otherwise the three in InTx.
+// it declares FinalizeInOne (PostgreSQL: the update, the event and the
+// response in one statement that counts the updated rows); otherwise the
+// three in InTx.
 func (db *DB) TransactionFinalize(ctx context.Context, t *tender.Transaction, ev *tender.Event, outcome, response string, at time.Time) error {
-	if q, ok := db.d.Queries["TransactionFinalize"]; ok {
+	if db.d.FinalizeInOne {
 		args := append(txArgs(db.exec, t), eventArgs(db.exec, ev)...)
 		var n int
-		if err := db.w.QueryRowContext(ctx, q, append(args, outcome, response, db.t(at))...).Scan(&n); err != nil {
+		if err := db.w.QueryRowContext(ctx, db.q("TransactionFinalize"), append(args, outcome, response, db.t(at))...).Scan(&n); err != nil {
 			return db.d.wrap(err)
 		}
 		if n == 0 {
@@ -175,7 +175,7 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryTransactions(ctx, e.r, orderBy(e.q("TransactionList"), tender.TransactionSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := e.queryTransactions(ctx, e.r, e.ordered("TransactionList", p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,115 @@
+package sqldb
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/tenderpay/tender"
+)
+
+// Query variants: a query text that differs by request (its order, or an
+// optional line) is generated in every form once, when the store opens,
+// under its own name ("TransactionList total desc"); a request picks one
+// by name. No SQL is built per request, no request text can reach SQL (a
+// sort outside the whitelist has no variant), and every variant can be
+// prepared ahead (Migrate prepares them all).
+//
+// The other load-time expansions stay where they are, as generation at
+// open too: list_positions.go's ListPage TABLE/COLUMNS (withListPages),
+// multirow.go's "NAME xN", and TransactionUpdatePending in New.
+
+// orderMarker stands, in a query of orderings, for its ORDER BY terms.
+const orderMarker = "/*ORDER*/"
+
+// byCustomerMarker starts a line that only the " by customer" variant
+// keeps (without the marker): one customer's rows by a plain equality,
+// which SQLite plans on the customer_id index where "($3 = ” OR
+// customer_id = $3)" scans the merchant's rows.
+const byCustomerMarker = "--BYCUSTOMER "
+
+// orderings are the queries with an /*ORDER*/ marker and the columns each
+// may be sorted by: the whitelists of the root package. New fails on a
+// query with the marker that is not here, or one here without it.
+var orderings = map[string][]string{
+	"MerchantList":            tender.MerchantSorts,
+	"CustomerList":            tender.CustomerSorts,
+	"ItemList":                tender.ItemSorts,
+	"PaymentMethodList":       tender.PaymentMethodSorts,
+	"TransactionList":         tender.TransactionSorts,
+	"InvoiceList":             tender.InvoiceSorts,
+	"InvoiceList by customer": tender.InvoiceSorts,
+	"MessageList":             {"created_at"},
+	"ScheduleList":            tender.ScheduleSorts,
+	"PaymentLinkList":         tender.PaymentLinkSorts,
+	"FileList":                tender.FileSorts,
+	"DisputeList":             tender.DisputeSorts,
+	// Events are in seq order whatever the sort asked.
+	"EventList":         {"seq"},
+	"EventListByName":   {"seq"},
+	"EventListByObject": {"seq"},
+}
+
+// orderTerms is the ORDER BY of a variant: the column, then id for a
+// stable order among equal values; seq (events) is unique by itself.
+func orderTerms(col, dir string) string {
+	if col == "seq" {
+		return "seq " + dir
+	}
+	return col + " " + dir + ", id " + dir
+}
+
+// withVariants replaces each query with a marker by its variants.
+func withVariants(queries map[string]string) (map[string]string, error) {
+	var marked []string
+	for name, q := range queries {
+		if strings.Contains(q, byCustomerMarker) {
+			marked = append(marked, name)
+		}
+	}
+	for _, name := range marked {
+		// The template itself is the variant for all customers: the
+		// marked line is a comment there.
+		queries[name+" by customer"] = strings.Replace(queries[name], byCustomerMarker, "", 1)
+	}
+	for name, sorts := range orderings {
+		q, ok := queries[name]
+		if !ok || !strings.Contains(q, orderMarker) {
+			return nil, fmt.Errorf("sqldb: no query %s with %s to order", name, orderMarker)
+		}
+		for _, col := range sorts {
+			for _, dir := range []string{"asc", "desc"} {
+				queries[name+" "+col+" "+dir] = strings.Replace(q, orderMarker, orderTerms(col, strings.ToUpper(dir)), 1)
+			}
+		}
+		delete(queries, name)
+	}
+	for name, q := range queries {
+		if strings.Contains(q, orderMarker) {
+			return nil, fmt.Errorf("sqldb: query %s has %s but no orderings entry", name, orderMarker)
+		}
+	}
+	return queries, nil
+}
+
+// ordered is the variant of query name for p's sort: p.Sort if the
+// query's whitelist has it, created_at otherwise (the first column for a
+// list without it), ascending unless p.Desc.
+func (e *exec) ordered(name string, p tender.ListParams) string {
+	sorts := orderings[name]
+	col := "created_at"
+	if slices.Contains(sorts, p.Sort) {
+		col = p.Sort
+	} else if !slices.Contains(sorts, col) && len(sorts) > 0 {
+		col = sorts[0]
+	}
+	dir := "asc"
+	if p.Desc {
+		dir = "desc"
+	}
+	q, ok := e.d.Queries[name+" "+col+" "+dir]
+	if !ok {
+		panic("sqldb: no ordered variant of " + name) // a query missing from orderings
+	}
+	return q
+}
