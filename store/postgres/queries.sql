@@ -242,6 +242,43 @@ SELECT /*COLUMNS*/,
 FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
 ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
 
+-- name: ListRangePageAsc
+-- ListRangePage oldest first: the numbered come first, from lo up (the
+-- blocks' running sum taken from the oldest block; an offset past them
+-- leaves start empty, and so the numbered part), then the queued, oldest
+-- first, skipping what the numbered took of the offset. Arguments as
+-- ListRangePage's.
+WITH u AS (SELECT count(*) AS n FROM list_position_queue
+    WHERE list = $4 AND merchant_id = $1 AND live AND created_at >= $5::timestamptz AND created_at <= $6::timestamptz),
+hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at <= $6::timestamptz ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at >= $5::timestamptz ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
+bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM list_positions p WHERE p.list = $4 AND p.merchant_id = $1 AND p.live
+              AND p.pos >= GREATEST(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= LEAST(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END AS live
+    FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
+c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
+t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
+start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
+page AS (
+    SELECT * FROM (SELECT p.object_id, 0 AS g, p.pos, NULL::timestamptz AS created_at
+        FROM list_positions p
+        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live AND p.pos >= (SELECT n FROM lo) AND p.pos >= (SELECT block * 1000 FROM start)
+          AND p.pos <= (SELECT n FROM hi)
+        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+    UNION ALL
+    SELECT * FROM (SELECT object_id, 1 AS g, 0::bigint AS pos, created_at FROM list_position_queue
+        WHERE list = $4 AND merchant_id = $1 AND live AND created_at >= $5::timestamptz AND created_at <= $6::timestamptz
+        ORDER BY created_at, object_id LIMIT $2 OFFSET GREATEST($3 - (SELECT n FROM t), 0)) AS fresh)
+SELECT /*COLUMNS*/,
+    (SELECT n FROM u) + (SELECT n FROM t)
+FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
+ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+
 -- name: ListRangePageTotal
 -- ListRangePage's total alone (past its last page): $2 the list, $3..$4 the
 -- created_at range.
@@ -411,7 +448,8 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
 -- name: PaymentMethodCount
 SELECT count(*) FROM payment_methods
-WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3)
+WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id = CAST(nullif($2::text, '') AS uuid)) AND ($3::text = '' OR method = $3)
+  --BYCUSTOMER AND customer_id = CAST(nullif($2::text, '') AS uuid)
   AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
   AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7);
 
@@ -421,7 +459,8 @@ SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, c
     address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
     created_at, updated_at, deleted_at
 FROM payment_methods
-WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id::text = $2) AND ($3::text = '' OR method = $3)
+WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id = CAST(nullif($2::text, '') AS uuid)) AND ($3::text = '' OR method = $3)
+  --BYCUSTOMER AND customer_id = CAST(nullif($2::text, '') AS uuid)
   AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
   AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7)
 ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
@@ -865,14 +904,16 @@ WHERE merchant_id = $2 AND id = $1 AND $15::timestamptz IS NOT NULL;
 
 -- name: ScheduleCount
 SELECT count(*) FROM schedules
-WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
+WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
+  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
   AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
   AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7);
 
 -- name: ScheduleList
 SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules
-WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id::text = $3)
+WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
+  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
   AND ($2::text = 'DELETED' OR deleted_at IS NULL)
   AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
   AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7)

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -101,22 +100,13 @@ func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.Invo
 		likeKeywords(f.Keywords), e.t(f.UpdatedFrom), e.t(f.UpdatedTo), e.t(f.DueFrom), e.t(f.DueTo),
 		amountOrOpen(f.TotalMin), amountOrOpen(f.TotalMax)}
 	page := &tender.Page[*tender.Invoice]{Items: []*tender.Invoice{}}
-	// One customer's invoices: the customer_id index, by a plain equality
-	// (SQLite plans "($3 = '' OR customer_id = $3)" as a scan of the
-	// merchant's invoices); the marked line is the dialect's, constant text.
-	byCustomer := func(q string) string {
-		if f.CustomerID == "" {
-			return q
-		}
-		return strings.Replace(q, "--BYCUSTOMER ", "", 1)
-	}
-	if err := e.r.QueryRowContext(ctx, byCustomer(e.q("InvoiceCount")), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, byCustomer(e.q("InvoiceCount"), f.CustomerID), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanInvoice, orderBy(byCustomer(e.q("InvoiceList")), tender.InvoiceSorts, p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanInvoice, orderBy(byCustomer(e.q("InvoiceList"), f.CustomerID), tender.InvoiceSorts, p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -140,6 +140,18 @@ func likeKeywords(kws []string) string {
 	return mustJSON(out)
 }
 
+// byCustomer returns a list's query narrowed to one customer by a plain
+// equality when customerID is set: the marked line ("--BYCUSTOMER ", the
+// dialect's constant text) uncommented. Without it neither planner uses a
+// customer_id index for "(an empty $N OR customer_id = $N)" (SQLite plans a scan
+// of the merchant's rows; PostgreSQL's generic plan cannot take the OR).
+func byCustomer(query, customerID string) string {
+	if customerID == "" {
+		return query
+	}
+	return strings.Replace(query, "--BYCUSTOMER ", "", 1)
+}
+
 // orderBy renders a whitelisted sort; the column was checked at the edge and
 // again here, so no request text reaches SQL.
 func orderBy(query string, allowed []string, p tender.ListParams) string {
