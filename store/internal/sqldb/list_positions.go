@@ -61,7 +61,9 @@ func init() {
 	requiredQueries = append(requiredQueries, "TransactionPage", "TransactionPageTotal", "TransactionPositionsQueued",
 		"TransactionFilterPage", "TransactionFilterPageAsc", "TransactionFilterPageTotal", "TransactionFilterPositionsSet",
 		"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue", "ListPage", "ListPageTotal",
-		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd", "ListRangePage", "ListRangePageAsc", "ListRangePageTotal")
+		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd", "ListRangePage", "ListRangePageAsc", "ListRangePageTotal",
+		"InvoiceCustomerPage", "InvoiceCustomerPageAsc", "InvoiceCustomerPageTotal", "InvoiceCustomerPositionsSet",
+		"InvoiceCustomerBlocksAdd")
 }
 
 // withListPages returns queries with each list's page query ("ListPage
@@ -212,8 +214,12 @@ func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit 
 	if _, err := e.w.ExecContext(ctx, e.q("ListPositionsSet"), js); err != nil {
 		return 0, e.d.wrap(err)
 	}
-	if _, err := e.w.ExecContext(ctx, e.q("ListBlocksAdd"), js); err != nil {
-		return 0, e.d.wrap(err)
+	// The blocks' counts; then the numbered invoices' places in their
+	// customers' lists (migration 032) and those lists' block counts.
+	for _, name := range []string{"ListBlocksAdd", "InvoiceCustomerPositionsSet", "InvoiceCustomerBlocksAdd"} {
+		if _, err := e.w.ExecContext(ctx, e.q(name), js); err != nil {
+			return 0, e.d.wrap(err)
+		}
 	}
 	return len(batch), nil
 }
