@@ -195,6 +195,15 @@ func (f InvoiceFilter) CreatedOnly() bool {
 	return g.IsZero() && !f.IsZero()
 }
 
+// CustomerOnly reports whether f narrows by one customer and at most a
+// created_at range: one customer's invoices, read by their places in the
+// customer's list, O(page).
+func (f InvoiceFilter) CustomerOnly() bool {
+	g := f
+	g.CustomerID, g.CreatedFrom, g.CreatedTo = "", time.Time{}, time.Time{}
+	return g.IsZero() && f.CustomerID != ""
+}
+
 // CreatedOnly: as CustomerFilter's.
 func (f ScheduleFilter) CreatedOnly() bool {
 	g := f

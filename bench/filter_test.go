@@ -28,7 +28,7 @@ func BenchmarkTransactionListFiltered(b *testing.B) {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
 			seedSpreadTransactions(b, e, store, rows)
-			readFilteredPages(b, e, "/transaction", rows)
+			readFilteredPages(b, e, "/transaction", rows, false)
 		})
 	}
 }
@@ -45,8 +45,9 @@ func filteredRows() int {
 // readFilteredPages reads the first and the middle page of list (rows
 // seeded a second apart from 2026-01-01, row i for benchCustomer(i % 100))
 // under a one-day created range (86,400 rows; with fewer rows, half of
-// them) and one customer's filter, checking each page's total and size.
-func readFilteredPages(b *testing.B, e *apitest.Env, list string, rows int) {
+// them) and one customer's filter, checking each page's total and size;
+// with asc, each oldest first too (order=asc).
+func readFilteredPages(b *testing.B, e *apitest.Env, list string, rows int, asc bool) {
 	span, from := 86_400, 86_400
 	if rows < 3*86_400 {
 		span, from = rows/2, rows/4
@@ -54,13 +55,27 @@ func readFilteredPages(b *testing.B, e *apitest.Env, list string, rows int) {
 	at := func(i int) string {
 		return url.QueryEscape(time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC).Format("2006-01-02 15:04:05"))
 	}
-	for _, f := range []struct {
+	type filter struct {
 		name, query string
 		total       int
-	}{
+	}
+	filters := []filter{
 		{"range=one-day", "start_date=" + at(from) + "&end_date=" + at(from+span-1), span},
 		{"customer=one", "customer_id=" + benchCustomer(7), rows / 100},
-	} {
+	}
+	if asc {
+		for _, f := range filters[:2] {
+			filters = append(filters, filter{f.name + "/order=asc", f.query + "&order=asc", f.total})
+		}
+		both := 0 // one customer's rows in the range: 864 at 1M
+		for i := from; i < from+span; i++ {
+			if i%100 == 7 {
+				both++
+			}
+		}
+		filters = append(filters, filter{"customer=one/range=one-day", filters[0].query + "&" + filters[1].query, both})
+	}
+	for _, f := range filters {
 		last := (f.total + 24) / 25
 		want := func(page int) int { return min(25, f.total-(page-1)*25) }
 		for _, pg := range []struct {

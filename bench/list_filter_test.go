@@ -12,8 +12,9 @@ import (
 // with 1,000,000 invoices (TENDER_BENCH_LIST_ROWS overrides), a second
 // apart from 2026-01-01, spread over 100 customers: a one-day created range
 // (86,400 rows, read by list position: ListRangePage) and one customer's
-// invoices (1% of the rows, through the customer_id index), the first and
-// the middle page of each.
+// invoices (1% of the rows, by their places in the customer's list:
+// migration 032), each newest and oldest first, and the customer's
+// invoices in the one-day range; the first and the middle page of each.
 //
 //	CI=true go test -run '^$' -bench InvoiceListFiltered -benchtime 200x -timeout 30m ./bench
 func BenchmarkInvoiceListFiltered(b *testing.B) {
@@ -22,7 +23,7 @@ func BenchmarkInvoiceListFiltered(b *testing.B) {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
 			seedSpreadInvoices(b, e, store, rows)
-			readFilteredPages(b, e, "/invoice", rows)
+			readFilteredPages(b, e, "/invoice", rows, true)
 		})
 	}
 }
@@ -70,6 +71,12 @@ WHERE merchant_id = $1 GROUP BY list, merchant_id, pos / 1000`,
 		`INSERT INTO list_blocks (list, merchant_id, block, live)
 SELECT list, merchant_id, -1, sum(CASE WHEN live THEN 1 ELSE 0 END) FROM list_positions
 WHERE merchant_id = $1 GROUP BY list, merchant_id`,
+		`INSERT INTO invoice_customer_positions (merchant_id, customer_id, pos, invoice_id, live)
+SELECT i.merchant_id, i.customer_id, p.pos, i.id, p.live
+FROM list_positions p JOIN invoices i ON i.id = p.object_id WHERE p.list = 'invoices' AND p.merchant_id = $1`,
+		`INSERT INTO invoice_customer_blocks (merchant_id, customer_id, block, live)
+SELECT merchant_id, customer_id, pos / 1000, sum(CASE WHEN live THEN 1 ELSE 0 END) FROM invoice_customer_positions
+WHERE merchant_id = $1 GROUP BY merchant_id, customer_id, pos / 1000`,
 		`DELETE FROM list_position_queue WHERE merchant_id = $1`,
 	} {
 		if q == "" {
@@ -91,7 +98,7 @@ WHERE merchant_id = $1 GROUP BY list, merchant_id`,
 		b.Fatal(err)
 	}
 	if store == "postgres" {
-		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE list_position_queue, list_positions, list_blocks, invoices, customers`); err != nil {
+		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE list_position_queue, list_positions, list_blocks, invoice_customer_positions, invoice_customer_blocks, invoices, customers`); err != nil {
 			b.Fatal(err)
 		}
 	}

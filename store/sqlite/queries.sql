@@ -242,6 +242,43 @@ SELECT /*COLUMNS*/,
 FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
 ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
 
+-- name: ListRangePageAsc
+-- ListRangePage oldest first: the numbered come first, from lo up (the
+-- blocks' running sum taken from the oldest block; an offset past them
+-- leaves start empty, and so the numbered part), then the queued, oldest
+-- first, skipping what the numbered took of the offset. Arguments as
+-- ListRangePage's.
+WITH u AS (SELECT count(*) AS n FROM list_position_queue
+    WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6),
+hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
+    WHERE o.merchant_id = $1 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
+bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM list_positions p WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1
+              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END AS live
+    FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
+c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
+t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
+start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
+page AS (
+    SELECT * FROM (SELECT p.object_id, 0 AS g, p.pos, NULL AS created_at
+        FROM list_positions p
+        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
+          AND p.pos <= (SELECT n FROM hi)
+        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+    UNION ALL
+    SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
+        WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
+        ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
+SELECT /*COLUMNS*/,
+    (SELECT n FROM u) + (SELECT n FROM t)
+FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
+ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+
 -- name: ListRangePageTotal
 -- ListRangePage's total alone (past its last page): $2 the list, $3..$4 the
 -- created_at range.
@@ -258,6 +295,121 @@ SELECT (SELECT count(*) FROM list_position_queue
         ELSE b.live END)
     FROM list_blocks b WHERE b.list = $2 AND b.merchant_id = $1
       AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000), 0);
+
+-- name: InvoiceCustomerPage
+-- One customer's invoices in a created_at range, newest first, in O(page +
+-- the customer's blocks in the range) (migration 032): ListRangePage on
+-- the customer's places and blocks, the range's ends found through
+-- migration 030's (merchant_id, customer_id, created_at, id) index, the
+-- queued (not numbered yet) of the customer's first. $2 limit, $3 offset,
+-- $4 the customer, $5..$6 the range (closed; open ends are far dates).
+WITH u AS (SELECT count(*) AS n FROM list_position_queue
+    WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+    AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6),
+hi AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
+    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
+    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
+bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM invoice_customer_positions p WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1
+              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END AS live
+    FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $4
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
+c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
+s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+page AS (
+    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
+        ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+    UNION ALL
+    SELECT * FROM (SELECT p.invoice_id AS object_id, 1 AS g, p.pos, NULL AS created_at
+        FROM invoice_customer_positions p
+        WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
+          AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
+        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
+    o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
+    o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
+    o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
+    (SELECT n FROM u) + (SELECT n FROM t)
+FROM page JOIN invoices o ON o.id = page.object_id
+ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
+
+-- name: InvoiceCustomerPageAsc
+-- InvoiceCustomerPage oldest first (as ListRangePageAsc).
+WITH u AS (SELECT count(*) AS n FROM list_position_queue
+    WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+    AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6),
+hi AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
+    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
+    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
+bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM invoice_customer_positions p WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1
+              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END AS live
+    FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $4
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
+c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
+t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
+start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
+page AS (
+    SELECT * FROM (SELECT p.invoice_id AS object_id, 0 AS g, p.pos, NULL AS created_at
+        FROM invoice_customer_positions p
+        WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
+          AND p.pos <= (SELECT n FROM hi)
+        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+    UNION ALL
+    SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
+        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
+        ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
+SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
+    o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
+    o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
+    o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
+    (SELECT n FROM u) + (SELECT n FROM t)
+FROM page JOIN invoices o ON o.id = page.object_id
+ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+
+-- name: InvoiceCustomerPageTotal
+-- InvoiceCustomerPage's total alone: $2 the customer, $3..$4 the range.
+WITH hi AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
+    WHERE o.merchant_id = $1 AND o.customer_id = $2 AND o.created_at <= $4 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
+lo AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
+    WHERE o.merchant_id = $1 AND o.customer_id = $2 AND o.created_at >= $3 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n)
+SELECT (SELECT count(*) FROM list_position_queue
+        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $2) AND created_at >= $3 AND created_at <= $4)
+    + coalesce((SELECT sum(CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
+        THEN (SELECT count(*) FROM invoice_customer_positions p WHERE p.merchant_id = $1 AND p.customer_id = $2 AND p.live = 1
+              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
+              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
+        ELSE b.live END)
+    FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $2
+      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000), 0);
+
+-- name: InvoiceCustomerPositionsSet
+-- The numbered invoices' places in their customers' lists, at their
+-- positions in the merchant's (migration 032); $1 as ListPositionsSet's.
+INSERT INTO invoice_customer_positions (merchant_id, customer_id, pos, invoice_id, live)
+SELECT i.merchant_id, i.customer_id, j.value ->> 'pos', i.id, j.value ->> 'live'
+FROM json_each($1) j JOIN invoices i ON i.id = j.value ->> 'id' WHERE j.value ->> 'list' = 'invoices';
+
+-- name: InvoiceCustomerBlocksAdd
+-- Their customers' blocks count the live ones; $1 as ListPositionsSet's.
+INSERT INTO invoice_customer_blocks (merchant_id, customer_id, block, live)
+SELECT * FROM (
+    SELECT p.merchant_id, p.customer_id, p.pos / 1000, sum(p.live)
+    FROM json_each($1) j JOIN invoice_customer_positions p ON p.invoice_id = j.value ->> 'id'
+    WHERE j.value ->> 'list' = 'invoices' GROUP BY 1, 2, 3) WHERE true
+ON CONFLICT (merchant_id, customer_id, block) DO UPDATE SET live = live + excluded.live;
 
 -- name: ListPositionsDequeue
 -- Takes up to $2 queued objects created before $1 (deleted ones too) out of
@@ -407,6 +559,7 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- name: PaymentMethodCount
 SELECT count(*) FROM payment_methods
 WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2 = '' OR customer_id = $2) AND ($3 = '' OR method = $3)
+  --BYCUSTOMER AND customer_id = $2
   AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at <= $5)
   AND ($6 IS NULL OR updated_at >= $6) AND ($7 IS NULL OR updated_at <= $7);
 
@@ -417,6 +570,7 @@ SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, c
     created_at, updated_at, deleted_at
 FROM payment_methods
 WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2 = '' OR customer_id = $2) AND ($3 = '' OR method = $3)
+  --BYCUSTOMER AND customer_id = $2
   AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at <= $5)
   AND ($6 IS NULL OR updated_at >= $6) AND ($7 IS NULL OR updated_at <= $7)
 ORDER BY /*ORDER*/ LIMIT $8 OFFSET $9;
@@ -817,6 +971,7 @@ WHERE merchant_id = $2 AND id = $1 AND $15 IS NOT NULL;
 -- name: ScheduleCount
 SELECT count(*) FROM schedules
 WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
+  --BYCUSTOMER AND customer_id = $3
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at <= $5)
   AND ($6 IS NULL OR updated_at >= $6) AND ($7 IS NULL OR updated_at <= $7);
@@ -824,6 +979,7 @@ WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id 
 -- name: ScheduleList
 SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules
 WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
+  --BYCUSTOMER AND customer_id = $3
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at <= $5)
   AND ($6 IS NULL OR updated_at >= $6) AND ($7 IS NULL OR updated_at <= $7)

@@ -61,7 +61,9 @@ func init() {
 	requiredQueries = append(requiredQueries, "TransactionPage", "TransactionPageTotal", "TransactionPositionsQueued",
 		"TransactionFilterPage", "TransactionFilterPageAsc", "TransactionFilterPageTotal", "TransactionFilterPositionsSet",
 		"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue", "ListPage", "ListPageTotal",
-		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd", "ListRangePage", "ListRangePageTotal")
+		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd", "ListRangePage", "ListRangePageAsc", "ListRangePageTotal",
+		"InvoiceCustomerPage", "InvoiceCustomerPageAsc", "InvoiceCustomerPageTotal", "InvoiceCustomerPositionsSet",
+		"InvoiceCustomerBlocksAdd")
 }
 
 // withListPages returns queries with each list's page query ("ListPage
@@ -70,7 +72,7 @@ func init() {
 // (and so the statements prepared ahead are the ones run).
 func withListPages(queries map[string]string) map[string]string {
 	out := make(map[string]string, len(queries)+len(listObjects))
-	templates := []string{"ListPage", "ListRangePage", "ListRangePageTotal"}
+	templates := []string{"ListPage", "ListRangePage", "ListRangePageAsc", "ListRangePageTotal"}
 	for name, q := range queries {
 		if !slices.Contains(templates, name) {
 			out[name] = q
@@ -95,11 +97,16 @@ func listPage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, err
 }
 
 // listRangePage reads a list filtered by nothing but a created_at range
-// (from and to, zero = open), newest first, by list position: O(page +
-// range / 1000) however deep the page, the total included (see
-// ListRangePage). Other orders and filters count and skip.
+// (from and to, zero = open), newest or oldest first, by list position:
+// O(page + range / 1000) however deep the page, the total included (see
+// ListRangePage and ListRangePageAsc). Other orders and filters count and
+// skip.
 func listRangePage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T, error), list, merchantID string, from, to time.Time, p tender.ListParams) (*tender.Page[T], error) {
-	query, ok := e.d.Queries["ListRangePage "+list]
+	name := "ListRangePage "
+	if !p.Desc {
+		name = "ListRangePageAsc "
+	}
+	query, ok := e.d.Queries[name+list]
 	if !ok {
 		return nil, fmt.Errorf("sqldb: no list %q", list)
 	}
@@ -113,9 +120,10 @@ func listRangePage[T any](ctx context.Context, e *exec, scan func(rowScanner) (T
 }
 
 // rangePaged reports whether a list filtered by created (a filter's
-// CreatedOnly) and read in p's order takes listRangePage.
+// CreatedOnly) and read in p's order takes listRangePage: by created_at,
+// either way.
 func rangePaged(created bool, p tender.ListParams) bool {
-	return created && p.Sort == "created_at" && p.Desc
+	return created && p.Sort == "created_at"
 }
 
 // holdsLock takes the dialect's transaction-scoped lock query name (one
@@ -205,8 +213,12 @@ func (e *exec) ListPositionsAssign(ctx context.Context, before time.Time, limit 
 	if _, err := e.w.ExecContext(ctx, e.q("ListPositionsSet"), js); err != nil {
 		return 0, e.d.wrap(err)
 	}
-	if _, err := e.w.ExecContext(ctx, e.q("ListBlocksAdd"), js); err != nil {
-		return 0, e.d.wrap(err)
+	// The blocks' counts; then the numbered invoices' places in their
+	// customers' lists (migration 032) and those lists' block counts.
+	for _, name := range []string{"ListBlocksAdd", "InvoiceCustomerPositionsSet", "InvoiceCustomerBlocksAdd"} {
+		if _, err := e.w.ExecContext(ctx, e.q(name), js); err != nil {
+			return 0, e.d.wrap(err)
+		}
 	}
 	return len(batch), nil
 }

@@ -113,15 +113,19 @@ func (e *exec) PaymentMethodList(ctx context.Context, merchantID string, f tende
 	if rangePaged(f.CreatedOnly(), p) {
 		return listRangePage(ctx, e, scanPaymentMethod, "payment_methods", merchantID, f.CreatedFrom, f.CreatedTo, p)
 	}
+	if f.CustomerID != "" && !validID(f.CustomerID) {
+		// No such customer (and the customer_id index takes a uuid).
+		return &tender.Page[*tender.PaymentMethod]{Items: []*tender.PaymentMethod{}}, nil
+	}
 	args := []any{merchantID, f.CustomerID, f.Method, e.t(f.CreatedFrom), e.t(f.CreatedTo), e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
 	page := &tender.Page[*tender.PaymentMethod]{Items: []*tender.PaymentMethod{}}
-	if err := e.r.QueryRowContext(ctx, e.q("PaymentMethodCount"), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, e.q(byCustomer("PaymentMethodCount", f.CustomerID)), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryPaymentMethods(ctx, e.ordered("PaymentMethodList", p), append(args, p.PerPage, p.Offset())...)
+	items, err := e.queryPaymentMethods(ctx, e.ordered(byCustomer("PaymentMethodList", f.CustomerID), p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

@@ -76,15 +76,19 @@ func (e *exec) ScheduleList(ctx context.Context, merchantID string, f tender.Sch
 	if rangePaged(f.CreatedOnly(), p) {
 		return listRangePage(ctx, e, scanSchedule, "schedules", merchantID, f.CreatedFrom, f.CreatedTo, p)
 	}
+	if f.CustomerID != "" && !validID(f.CustomerID) {
+		// No such customer (and the customer_id index takes a uuid).
+		return &tender.Page[*tender.Schedule]{Items: []*tender.Schedule{}}, nil
+	}
 	args := []any{merchantID, f.Status, f.CustomerID, e.t(f.CreatedFrom), e.t(f.CreatedTo), e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
 	page := &tender.Page[*tender.Schedule]{Items: []*tender.Schedule{}}
-	if err := e.r.QueryRowContext(ctx, e.q("ScheduleCount"), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, e.q(byCustomer("ScheduleCount", f.CustomerID)), args...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanSchedule, e.ordered("ScheduleList", p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanSchedule, e.ordered(byCustomer("ScheduleList", f.CustomerID), p), append(args, p.PerPage, p.Offset())...)
 	if err != nil {
 		return nil, err
 	}

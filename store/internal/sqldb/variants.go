@@ -28,22 +28,33 @@ const orderMarker = "/*ORDER*/"
 // customer_id = $3)" scans the merchant's rows.
 const byCustomerMarker = "--BYCUSTOMER "
 
+// byCustomer names the variant of query name for a list of one customer's
+// rows when customerID is set (see byCustomerMarker), else name itself.
+func byCustomer(name, customerID string) string {
+	if customerID == "" {
+		return name
+	}
+	return name + " by customer"
+}
+
 // orderings are the queries with an /*ORDER*/ marker and the columns each
 // may be sorted by: the whitelists of the root package. New fails on a
 // query with the marker that is not here, or one here without it.
 var orderings = map[string][]string{
-	"MerchantList":            tender.MerchantSorts,
-	"CustomerList":            tender.CustomerSorts,
-	"ItemList":                tender.ItemSorts,
-	"PaymentMethodList":       tender.PaymentMethodSorts,
-	"TransactionList":         tender.TransactionSorts,
-	"InvoiceList":             tender.InvoiceSorts,
-	"InvoiceList by customer": tender.InvoiceSorts,
-	"MessageList":             {"created_at"},
-	"ScheduleList":            tender.ScheduleSorts,
-	"PaymentLinkList":         tender.PaymentLinkSorts,
-	"FileList":                tender.FileSorts,
-	"DisputeList":             tender.DisputeSorts,
+	"MerchantList":                  tender.MerchantSorts,
+	"CustomerList":                  tender.CustomerSorts,
+	"ItemList":                      tender.ItemSorts,
+	"PaymentMethodList":             tender.PaymentMethodSorts,
+	"PaymentMethodList by customer": tender.PaymentMethodSorts,
+	"TransactionList":               tender.TransactionSorts,
+	"InvoiceList":                   tender.InvoiceSorts,
+	"InvoiceList by customer":       tender.InvoiceSorts,
+	"MessageList":                   {"created_at"},
+	"ScheduleList":                  tender.ScheduleSorts,
+	"ScheduleList by customer":      tender.ScheduleSorts,
+	"PaymentLinkList":               tender.PaymentLinkSorts,
+	"FileList":                      tender.FileSorts,
+	"DisputeList":                   tender.DisputeSorts,
 	// Events are in seq order whatever the sort asked.
 	"EventList":         {"seq"},
 	"EventListByName":   {"seq"},
