@@ -60,9 +60,9 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 		return nil, err
 	}
 	d := &sqldb.Dialect{
-		Name:          "postgres",
-		Queries:       queries,
-		Migrations:    sub,
+		Name:       "postgres",
+		Queries:    queries,
+		Migrations: sub,
 		// Per schema: migrators of one schema wait for each other, those of
 		// other schemas (tests, a schema per tenant) do not.
 		MigrationLock: "SELECT pg_advisory_xact_lock(hashtextextended('tender_migrations:' || current_schema(), 0))",

@@ -34,14 +34,6 @@ func URL(t testing.TB) string {
 	u := parsedBase(t)
 	q := u.Query()
 	q.Set("search_path", schema)
-	if _, bench := t.(*testing.B); !bench {
-		// A test's commits need not wait for the WAL to reach the disk:
-		// what Tender does with a commit is the same either way, and only
-		// a crash of PostgreSQL itself (which no test of a shared server
-		// causes; the failover test runs its own cluster) could lose one.
-		// Benchmarks keep the server's durable default, as production does.
-		q.Set("synchronous_commit", "off")
-	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
