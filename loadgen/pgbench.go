@@ -39,14 +39,6 @@ func PGBench(ctx context.Context, dbURL string, clients int, d time.Duration) (f
 	}
 	q := u.Query()
 	q.Del("search_path")
-	// libpq (pgbench) refuses server settings in a URL's query, which pgx
-	// sends as settings; they reach pgbench through PGOPTIONS instead, so
-	// both sides commit alike.
-	var settings string
-	if v := q.Get("synchronous_commit"); v != "" {
-		settings = " -c synchronous_commit=" + v
-		q.Del("synchronous_commit")
-	}
 	u.RawQuery = q.Encode()
 	db, err := sql.Open("pgx", u.String())
 	if err != nil {
@@ -76,7 +68,7 @@ func PGBench(ctx context.Context, dbURL string, clients int, d time.Duration) (f
 	}
 	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-M", "prepared", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, 4)),
 		"-T", strconv.Itoa(max(1, int(d.Seconds()))), "-f", path, u.String())
-	cmd.Env = append(os.Environ(), "PGOPTIONS=-c search_path="+schema+settings)
+	cmd.Env = append(os.Environ(), "PGOPTIONS=-c search_path="+schema)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
