@@ -42,13 +42,15 @@ func migrate(ctx context.Context, st store.Store, driver riverdriver.Driver[*sql
 		// different server connections, leaving the lock held for ever on
 		// one of them (and the next instance waiting on it); an open
 		// transaction keeps its server connection, and its end releases
-		// the lock wherever it is.
+		// the lock wherever it is. The lock is per schema (River's tables
+		// and types live in the search_path's schema), so instances on
+		// different schemas (tenants, tests) do not wait for each other.
 		lock, err := st.SQLDB().BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
 		defer func() { _ = lock.Rollback() }()
-		if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('tender_river_migrate'))`); err != nil {
+		if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('tender_river_migrate:' || current_schema(), 0))`); err != nil {
 			return fmt.Errorf("river migrations lock: %w", err)
 		}
 	}

@@ -280,7 +280,12 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err e
 	return fn(&exec{d: db.d, r: tx, w: tx, wroteEvent: mark})
 }
 
-// Migrate applies pending migrations, each in its own transaction.
+// Migrate applies the pending migrations in one transaction, under the
+// dialect's migration lock: a concurrent instance waits for it and then
+// finds nothing pending, and a failing migration leaves the schema as it
+// was, with none of the set applied (an upgrade is all or nothing). One
+// transaction instead of one per migration also spares a fresh schema some
+// 200 round trips and 30 commits.
 func (db *DB) Migrate(ctx context.Context) error {
 	names, err := fs.Glob(db.d.Migrations, "*.sql")
 	if err != nil {
@@ -293,42 +298,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("create migrations table: %w", err)
 		}
 	}
-	for _, name := range names {
-		body, err := fs.ReadFile(db.d.Migrations, name)
-		if err != nil {
-			return err
-		}
-		tx, err := db.write.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if db.d.MigrationLock != "" {
-			if _, err := tx.ExecContext(ctx, db.d.MigrationLock); err != nil {
-				_ = tx.Rollback()
-				return fmt.Errorf("migration lock: %w", err)
-			}
-		}
-		var one int
-		err = tx.QueryRowContext(ctx, `SELECT 1 FROM tender_migrations WHERE version = $1`, name).Scan(&one)
-		if err == nil {
-			_ = tx.Rollback()
-			continue
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			_ = tx.Rollback()
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2)`,
-			name, time.Now().UTC().Format(time.RFC3339)); err != nil {
-			_ = tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
+	if err := db.applyPending(ctx, names); err != nil {
+		return err
 	}
 	if db.stmtW != nil {
 		// Transactions use only statements prepared ahead (see stmtTx):
@@ -340,6 +311,60 @@ func (db *DB) Migrate(ctx context.Context) error {
 		db.stmtW.prepareAll(ctx, qs)
 	}
 	return db.schemaAhead(ctx, names)
+}
+
+// applyPending runs, in one transaction under the migration lock, each of
+// names not yet recorded in tender_migrations, recording it.
+func (db *DB) applyPending(ctx context.Context, names []string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if db.d.MigrationLock != "" {
+		if _, err := tx.ExecContext(ctx, db.d.MigrationLock); err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+	}
+	// Read after the lock is held: what a concurrent instance applied
+	// meanwhile counts as applied.
+	applied := map[string]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM tender_migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	for _, name := range names {
+		if applied[name] {
+			continue
+		}
+		body, err := fs.ReadFile(db.d.Migrations, name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tender_migrations (version, applied_at) VALUES ($1, $2)`, name, now); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return nil
 }
 
 // schemaAhead returns a *store.SchemaAheadError when the database records
