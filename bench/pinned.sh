@@ -156,7 +156,9 @@ if [[ ",${preload// /}," != *,pg_stat_statements,* ]]; then
     if command -v pg_ctlcluster >/dev/null && [[ $cluster == */* ]]; then
       pg_ctlcluster "${cluster%%/*}" "${cluster#*/}" restart
     else
-      su postgres -c "pg_ctl -D '$datadir' -w restart" >/dev/null
+      # pg_ctl beside the running postgres binary; restart keeps its options.
+      pgbin=$(dirname "$(readlink "/proc/$(postmaster)/exe")")
+      su postgres -c "'$pgbin/pg_ctl' -D '$datadir' -w restart" >/dev/null
     fi
     for _ in $(seq 100); do psql -X -q "$admin" -c "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
     pss=1
@@ -253,7 +255,7 @@ for r in $(seq 1 "$ROUNDS"); do
   row "$r" tender "$(printf %.0f "$cps")" "${R_SRV[-1]}" "${R_LOAD[-1]}" "${R_PGCHG[-1]}" "${R_BUSY_CHG[-1]}%" "$c_calls" "$c_st" "$c_hit"
 done
 
-m() { median "$@"; }
+m() { median "$@" | awk '{if ($1 == "n/a") print; else printf "%.3f\n", $1}'; }
 mref=$(m "${R_REF[@]}") mpgb=$(m "${R_PGB[@]}") mchg=$(m "${R_CHG[@]}")
 echo
 echo "medians of $ROUNDS rounds (PostgreSQL on CPU $PG_CPU; server, load tool, pgbench client on CPU $APP_CPU):"
