@@ -255,7 +255,12 @@ for r in $(seq 1 "$ROUNDS"); do
   row "$r" tender "$(printf %.0f "$cps")" "${R_SRV[-1]}" "${R_LOAD[-1]}" "${R_PGCHG[-1]}" "${R_BUSY_CHG[-1]}%" "$c_calls" "$c_st" "$c_hit"
 done
 
-m() { median "$@" | awk '{if ($1 == "n/a") print; else printf "%.3f\n", $1}'; }
+# m [-f FORMAT] VALUES: their median, formatted (%.3f).
+m() {
+  local f=%.3f
+  [ "$1" = -f ] && { f=$2; shift 2; }
+  median "$@" | awk -v f="$f" '{if ($1 == "n/a") print; else printf f "\n", $1}'
+}
 mref=$(m "${R_REF[@]}") mpgb=$(m "${R_PGB[@]}") mchg=$(m "${R_CHG[@]}")
 echo
 echo "medians of $ROUNDS rounds (PostgreSQL on CPU $PG_CPU; server, load tool, pgbench client on CPU $APP_CPU):"
@@ -265,12 +270,12 @@ printf '  tender charges                        %8.0f /s\n' "$mchg"
 printf '  charges/s ÷ pgbench tx/s              %8s      (median of the rounds'"'"' ratios)\n' "$(m "${R_RATIO[@]}")"
 printf '  server CPU per charge                 %8s ms   (user+sys of the server process)\n' "$(m "${R_SRV[@]}")"
 printf '  load tool CPU per charge              %8s ms   (tender bench itself, apart)\n' "$(m "${R_LOAD[@]}")"
-printf '  PostgreSQL CPU per pgbench tx         %8s ms   (its core %s%% busy)\n' "$(m "${R_PGTX[@]}")" "$(m "${R_BUSY_PGB[@]}")"
-printf '  PostgreSQL CPU per charge             %8s ms   (its core %s%% busy)\n' "$(m "${R_PGCHG[@]}")" "$(m "${R_BUSY_CHG[@]}")"
+printf '  PostgreSQL CPU per pgbench tx         %8s ms   (its core %s%% busy)\n' "$(m "${R_PGTX[@]}")" "$(m -f %.0f "${R_BUSY_PGB[@]}")"
+printf '  PostgreSQL CPU per charge             %8s ms   (its core %s%% busy)\n' "$(m "${R_PGCHG[@]}")" "$(m -f %.0f "${R_BUSY_CHG[@]}")"
 if [ $pss = 1 ]; then
-  printf '  statements per pgbench tx / charge    %8s / %s\n' "$(m "${R_CALLS_TX[@]}")" "$(m "${R_CALLS_CHG[@]}")"
+  printf '  statements per pgbench tx / charge    %8s / %s\n' "$(m -f %.2f "${R_CALLS_TX[@]}")" "$(m -f %.2f "${R_CALLS_CHG[@]}")"
   printf '  statement time per pgbench tx / charge %7s / %s ms   (charge ÷ tx %s)\n' "$(m "${R_ST_TX[@]}")" "$(m "${R_ST_CHG[@]}")" "$(div "$(m "${R_ST_CHG[@]}")" "$(m "${R_ST_TX[@]}")" %.2f)"
-  printf '  shared buffers per pgbench tx / charge %7s / %s        (charge ÷ tx %s; hits + reads)\n' "$(m "${R_HIT_TX[@]}")" "$(m "${R_HIT_CHG[@]}")" "$(div "$(m "${R_HIT_CHG[@]}")" "$(m "${R_HIT_TX[@]}")" %.2f)"
+  printf '  shared buffers per pgbench tx / charge %7s / %s        (charge ÷ tx %s; hits + reads)\n' "$(m -f %.1f "${R_HIT_TX[@]}")" "$(m -f %.1f "${R_HIT_CHG[@]}")" "$(div "$(m "${R_HIT_CHG[@]}")" "$(m "${R_HIT_TX[@]}")" %.2f)"
 else
   echo "  statement time and buffer hits         n/a (pg_stat_statements not loaded; see --enable-pg-stat-statements)"
 fi
