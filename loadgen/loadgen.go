@@ -424,8 +424,12 @@ func Table(w io.Writer, results []Result) {
 			rss = fmt.Sprintf("%.0f", r.PeakRSSMB)
 		}
 		fmt.Fprintf(w, "%-16s %9d %7d %10.0f %9.2f %9.2f %9.2f %9.2f %9s\n", r.Scenario, r.Requests, r.Errors, r.PerSecond, r.P50, r.P95, r.P99, r.Max, rss)
-		if r.ServerCPUMS > 0 || r.LoadCPUMS > 0 {
-			fmt.Fprintf(w, "    CPU per request: server %.3f ms, load tool %.3f ms\n", r.ServerCPUMS, r.LoadCPUMS)
+		if r.LoadCPUMS > 0 {
+			srv := "-" // not known: a server this tool did not spawn
+			if r.ServerCPUMS > 0 {
+				srv = fmt.Sprintf("%.3f ms", r.ServerCPUMS)
+			}
+			fmt.Fprintf(w, "    CPU per request: server %s, load tool %.3f ms\n", srv, r.LoadCPUMS)
 		}
 		if r.FirstErr != "" {
 			fmt.Fprintf(w, "    first error: %s\n", r.FirstErr)
