@@ -25,7 +25,9 @@
 #   bash bench/pinned.sh --enable-pg-stat-statements
 #        # when pg_stat_statements is not in shared_preload_libraries: adds it
 #        # (ALTER SYSTEM) and RESTARTS PostgreSQL (pg_ctlcluster, or pg_ctl as
-#        # user postgres). Without the flag the statement figures read n/a.
+#        # user postgres, logging to PG_RESTART_LOG, default
+#        # /tmp/postgresql-pinned-restart.log). Without the flag the statement
+#        # figures read n/a.
 #
 # Settings (environment): ROUNDS, SECONDS_EACH, CLIENTS, PG_CPU (0), APP_CPU
 # (1), LAT_CLIENTS (32, open-loop workers), SQLITE_RATE (1000), PG_SERVER
@@ -158,7 +160,10 @@ if [[ ",${preload// /}," != *,pg_stat_statements,* ]]; then
     else
       # pg_ctl beside the running postgres binary; restart keeps its options.
       pgbin=$(dirname "$(readlink "/proc/$(postmaster)/exe")")
-      su postgres -c "'$pgbin/pg_ctl' -D '$datadir' -w restart" >/dev/null
+      # Its output goes to PG_RESTART_LOG: pg_ctl does not keep the old -l.
+      log=${PG_RESTART_LOG:-/tmp/postgresql-pinned-restart.log}
+      touch "$log" && chown postgres "$log"
+      su postgres -c "'$pgbin/pg_ctl' -D '$datadir' -l '$log' -w restart" >/dev/null
     fi
     for _ in $(seq 100); do psql -X -q "$admin" -c "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
     pss=1
