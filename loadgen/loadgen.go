@@ -58,7 +58,12 @@ type Result struct {
 	P99       float64 `json:"p99_ms"`
 	Max       float64 `json:"max_ms"`
 	PeakRSSMB float64 `json:"server_peak_rss_mb,omitempty"`
-	FirstErr  string  `json:"first_error,omitempty"`
+	// CPU (user+system) per counted request over the measured time: the
+	// server's (when ServerPID is known; /proc, 10 ms ticks) and this load
+	// tool's own (getrusage), reported apart.
+	ServerCPUMS float64 `json:"server_cpu_ms_per_request,omitempty"`
+	LoadCPUMS   float64 `json:"load_cpu_ms_per_request,omitempty"`
+	FirstErr    string  `json:"first_error,omitempty"`
 }
 
 type runner struct {
@@ -285,6 +290,15 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 
 	start := time.Now()
 	measured := start.Add(warmup)
+	// CPU is sampled when the measured time begins: at once, or when the
+	// warm-up ends.
+	cpu0 := make(chan cpuSample, 1)
+	if warmup == 0 {
+		cpu0 <- sampleCPU(r.cfg.ServerPID)
+	} else {
+		t := time.AfterFunc(warmup, func() { cpu0 <- sampleCPU(r.cfg.ServerPID) })
+		defer t.Stop()
+	}
 	var wg sync.WaitGroup
 	for range r.cfg.Clients {
 		wg.Add(1)
@@ -334,6 +348,13 @@ func (r *runner) scenario(ctx context.Context, s string) (Result, error) {
 	wg.Wait()
 	close(done)
 	elapsed := time.Since(measured)
+	cpu1 := sampleCPU(r.cfg.ServerPID)
+	select {
+	case c := <-cpu0:
+		res.ServerCPUMS = perRequestMS(c.server, cpu1.server, len(lat))
+		res.LoadCPUMS = perRequestMS(c.self, cpu1.self, len(lat))
+	default: // stopped before the warm-up ended
+	}
 	if rss := rssKB(r.cfg.ServerPID); rss > peakRSS.Load() {
 		peakRSS.Store(rss)
 	}
@@ -403,6 +424,13 @@ func Table(w io.Writer, results []Result) {
 			rss = fmt.Sprintf("%.0f", r.PeakRSSMB)
 		}
 		fmt.Fprintf(w, "%-16s %9d %7d %10.0f %9.2f %9.2f %9.2f %9.2f %9s\n", r.Scenario, r.Requests, r.Errors, r.PerSecond, r.P50, r.P95, r.P99, r.Max, rss)
+		if r.LoadCPUMS > 0 {
+			srv := "-" // not known: a server this tool did not spawn
+			if r.ServerCPUMS > 0 {
+				srv = fmt.Sprintf("%.3f ms", r.ServerCPUMS)
+			}
+			fmt.Fprintf(w, "    CPU per request: server %s, load tool %.3f ms\n", srv, r.LoadCPUMS)
+		}
 		if r.FirstErr != "" {
 			fmt.Fprintf(w, "    first error: %s\n", r.FirstErr)
 		}

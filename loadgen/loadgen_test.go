@@ -22,7 +22,7 @@ func TestRunAllScenarios(t *testing.T) {
 			t.Fatalf("%d results", len(results))
 		}
 		for _, r := range results {
-			if r.Requests != 40 || r.Errors != 0 || r.PerSecond <= 0 || r.P50 <= 0 || r.Max < r.P99 || r.PeakRSSMB <= 0 {
+			if r.Requests != 40 || r.Errors != 0 || r.PerSecond <= 0 || r.P50 <= 0 || r.Max < r.P99 || r.PeakRSSMB <= 0 || r.LoadCPUMS <= 0 || r.ServerCPUMS < 0 {
 				t.Errorf("%+v", r)
 			}
 		}
