@@ -183,9 +183,16 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 		return nil, err
 	}
 	// TransactionUpdatePending is TransactionUpdate on condition that the
-	// row is still PENDING, derived so that the two cannot drift apart.
+	// row is still PENDING, derived so that the two cannot drift apart. The
+	// state is compared with a subquery's value, not a literal: with the
+	// literal, PostgreSQL's planner can prove the partial index
+	// transactions_pending's predicate and reaches the row through it
+	// (filtering on id), and under load that index holds the dead entries of
+	// every charge finished since the last vacuum: 290 buffers instead of 6
+	// at 20,000 finished charges (EXPLAIN ANALYZE, docs/benchmarks.md). A
+	// value known only when the statement runs leaves the primary key.
 	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
-		"\n  AND status = 'PENDING';"
+		"\n  AND status = (SELECT 'PENDING');"
 	// A dialect's TransactionFinalize includes it as {{TransactionUpdatePending}}.
 	if d.FinalizeInOne {
 		q := queries["TransactionFinalize"]
@@ -224,6 +231,10 @@ func (e *exec) SQLTx() *sql.Tx {
 
 // Dialect names the database.
 func (db *DB) Dialect() string { return db.d.Name }
+
+// Query is the named statement as the store runs it, variants and
+// derivations expanded (for tests of its plan).
+func (db *DB) Query(name string) string { return db.d.Queries[name] }
 
 // Ping checks both pools.
 func (db *DB) Ping(ctx context.Context) error {
