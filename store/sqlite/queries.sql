@@ -210,6 +210,11 @@ SELECT (SELECT count(*) FROM list_position_queue WHERE list = $2 AND merchant_id
 -- carries the total. $2 limit, $3 offset, $4 the list, $5..$6 the
 -- created_at range (closed; open ends are far dates); TABLE and COLUMNS as
 -- in ListPage.
+-- ListRangePageAsc, its --ASC lines in place of the --DESC ones, is the
+-- same oldest first: the numbered come first, from lo up (the blocks'
+-- running sum taken from the oldest block; an offset past them leaves
+-- start empty, and so the numbered part), then the queued, oldest first,
+-- skipping what the numbered took of the offset (directed in sqldb).
 WITH u AS (SELECT count(*) AS n FROM list_position_queue
     WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6),
 hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
@@ -223,61 +228,37 @@ bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT 
         ELSE b.live END AS live
     FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
       AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--DESC c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--ASC  c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
 t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--DESC s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+--DESC start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--ASC  start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
 page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
-          AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--DESC     SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+--DESC         WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
+--DESC         ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+--DESC     UNION ALL
+--DESC     SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
+--DESC         FROM list_positions p
+--DESC         WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
+--DESC           AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
+--DESC         ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--ASC      SELECT * FROM (SELECT p.object_id, 0 AS g, p.pos, NULL AS created_at
+--ASC          FROM list_positions p
+--ASC          WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
+--ASC            AND p.pos <= (SELECT n FROM hi)
+--ASC          ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+--ASC      UNION ALL
+--ASC      SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
+--ASC          WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
+--ASC          ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
 SELECT /*COLUMNS*/,
     (SELECT n FROM u) + (SELECT n FROM t)
 FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: ListRangePageAsc
--- ListRangePage oldest first: the numbered come first, from lo up (the
--- blocks' running sum taken from the oldest block; an offset past them
--- leaves start empty, and so the numbered part), then the queued, oldest
--- first, skipping what the numbered took of the offset. Arguments as
--- ListRangePage's.
-WITH u AS (SELECT count(*) AS n FROM list_position_queue
-    WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6),
-hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
-    WHERE o.merchant_id = $1 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
-lo AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
-    WHERE o.merchant_id = $1 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
-bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
-        THEN (SELECT count(*) FROM list_positions p WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1
-              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
-              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
-        ELSE b.live END AS live
-    FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
-      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
-t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
-page AS (
-    SELECT * FROM (SELECT p.object_id, 0 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
-          AND p.pos <= (SELECT n FROM hi)
-        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
-    UNION ALL
-    SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
-SELECT /*COLUMNS*/,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
-ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+--DESC ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC
+--ASC  ORDER BY page.g, page.pos, page.created_at, page.object_id
+LIMIT $2;
 
 -- name: ListRangePageTotal
 -- ListRangePage's total alone (past its last page): $2 the list, $3..$4 the
@@ -303,6 +284,8 @@ SELECT (SELECT count(*) FROM list_position_queue
 -- migration 030's (merchant_id, customer_id, created_at, id) index, the
 -- queued (not numbered yet) of the customer's first. $2 limit, $3 offset,
 -- $4 the customer, $5..$6 the range (closed; open ends are far dates).
+-- InvoiceCustomerPageAsc, its --ASC lines in place of the --DESC ones, is
+-- the same oldest first, as ListRangePageAsc (directed in sqldb).
 WITH u AS (SELECT count(*) AS n FROM list_position_queue
     WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
     AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6),
@@ -317,66 +300,42 @@ bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT 
         ELSE b.live END AS live
     FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $4
       AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--DESC c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--ASC  c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
 t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--DESC s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+--DESC start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--ASC  start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
 page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
-        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.invoice_id AS object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM invoice_customer_positions p
-        WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
-          AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--DESC     SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+--DESC         WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+--DESC         AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
+--DESC         ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+--DESC     UNION ALL
+--DESC     SELECT * FROM (SELECT p.invoice_id AS object_id, 1 AS g, p.pos, NULL AS created_at
+--DESC         FROM invoice_customer_positions p
+--DESC         WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
+--DESC           AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
+--DESC         ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--ASC      SELECT * FROM (SELECT p.invoice_id AS object_id, 0 AS g, p.pos, NULL AS created_at
+--ASC          FROM invoice_customer_positions p
+--ASC          WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
+--ASC            AND p.pos <= (SELECT n FROM hi)
+--ASC          ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+--ASC      UNION ALL
+--ASC      SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
+--ASC          WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+--ASC          AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
+--ASC          ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
 SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
     o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
     o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
     o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
     (SELECT n FROM u) + (SELECT n FROM t)
 FROM page JOIN invoices o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: InvoiceCustomerPageAsc
--- InvoiceCustomerPage oldest first (as ListRangePageAsc).
-WITH u AS (SELECT count(*) AS n FROM list_position_queue
-    WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
-    AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6),
-hi AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
-    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
-lo AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
-    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
-bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
-        THEN (SELECT count(*) FROM invoice_customer_positions p WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1
-              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
-              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
-        ELSE b.live END AS live
-    FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $4
-      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
-t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
-page AS (
-    SELECT * FROM (SELECT p.invoice_id AS object_id, 0 AS g, p.pos, NULL AS created_at
-        FROM invoice_customer_positions p
-        WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
-          AND p.pos <= (SELECT n FROM hi)
-        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
-    UNION ALL
-    SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
-        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
-SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
-    o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
-    o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
-    o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN invoices o ON o.id = page.object_id
-ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+--DESC ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC
+--ASC  ORDER BY page.g, page.pos, page.created_at, page.object_id
+LIMIT $2;
 
 -- name: InvoiceCustomerPageTotal
 -- InvoiceCustomerPage's total alone: $2 the customer, $3..$4 the range.
@@ -1208,6 +1167,9 @@ WHERE webhook_deliveries.id = j.id;
 -- first, then the numbered by position. Each row carries the total.
 -- $2 limit, $3 offset, $4 dim ('', 'customer', 'payment_method'), $5 its
 -- value, $6..$7 the created_at range (closed; open ends are far dates).
+-- TransactionFilterPageAsc, its --ASC lines in place of the --DESC ones,
+-- is the same oldest first: the numbered by position from lo, then the
+-- queued (directed in sqldb).
 WITH u AS (SELECT count(*) AS n FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
     WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
           AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
@@ -1220,58 +1182,37 @@ lo AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
     ORDER BY created_at, pos LIMIT 1), 1000000000000000000) AS n),
 m AS (SELECT max((SELECT n FROM hi) - (SELECT n FROM lo) + 1, 0) AS n),
 page AS (
-    SELECT * FROM (SELECT q.transaction_id, 0 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
-        JOIN transactions t ON t.id = q.transaction_id
-        WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
-          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
-               OR ($4 = 'payment_method' AND t.payment_method_id = $5))
-        ORDER BY q.created_at DESC, q.transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_filter_positions
-        WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo)
-          AND pos <= (SELECT n FROM hi) - max($3 - (SELECT n FROM u), 0)
-        ORDER BY pos DESC LIMIT $2) AS numbered)
+--DESC     SELECT * FROM (SELECT q.transaction_id, 0 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
+--DESC         JOIN transactions t ON t.id = q.transaction_id
+--DESC         WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+--DESC           AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+--DESC                OR ($4 = 'payment_method' AND t.payment_method_id = $5))
+--DESC         ORDER BY q.created_at DESC, q.transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
+--DESC     UNION ALL
+--DESC     SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+--DESC         WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo)
+--DESC           AND pos <= (SELECT n FROM hi) - max($3 - (SELECT n FROM u), 0)
+--DESC         ORDER BY pos DESC LIMIT $2) AS numbered)
+--ASC      SELECT * FROM (SELECT transaction_id, 0 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+--ASC          WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo) + $3
+--ASC            AND pos <= (SELECT n FROM hi)
+--ASC          ORDER BY pos LIMIT $2) AS numbered
+--ASC      UNION ALL
+--ASC      SELECT * FROM (SELECT q.transaction_id, 1 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
+--ASC          JOIN transactions t ON t.id = q.transaction_id
+--ASC          WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+--ASC            AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+--ASC                 OR ($4 = 'payment_method' AND t.payment_method_id = $5))
+--ASC          ORDER BY q.created_at, q.transaction_id LIMIT $2 OFFSET max($3 - (SELECT n FROM m), 0)) AS fresh)
 SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
     t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
     t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
     t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
 FROM page JOIN transactions t ON t.id = page.transaction_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC LIMIT $2;
-
--- name: TransactionFilterPageAsc
--- TransactionFilterPage oldest first: the numbered by position from lo,
--- then the queued.
-WITH u AS (SELECT count(*) AS n FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
-    WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
-          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
-               OR ($4 = 'payment_method' AND t.payment_method_id = $5))),
-hi AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
-    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at <= $7
-    ORDER BY created_at DESC, pos DESC LIMIT 1), 0) AS n),
-lo AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
-    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at >= $6
-    ORDER BY created_at, pos LIMIT 1), 1000000000000000000) AS n),
-m AS (SELECT max((SELECT n FROM hi) - (SELECT n FROM lo) + 1, 0) AS n),
-page AS (
-    SELECT * FROM (SELECT transaction_id, 0 AS g, pos, NULL AS created_at FROM transaction_filter_positions
-        WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo) + $3
-          AND pos <= (SELECT n FROM hi)
-        ORDER BY pos LIMIT $2) AS numbered
-    UNION ALL
-    SELECT * FROM (SELECT q.transaction_id, 1 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
-        JOIN transactions t ON t.id = q.transaction_id
-        WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
-          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
-               OR ($4 = 'payment_method' AND t.payment_method_id = $5))
-        ORDER BY q.created_at, q.transaction_id LIMIT $2 OFFSET max($3 - (SELECT n FROM m), 0)) AS fresh)
-SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
-    t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
-    t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
-    t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
-    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
-FROM page JOIN transactions t ON t.id = page.transaction_id
-ORDER BY page.g, page.pos, page.created_at, page.transaction_id LIMIT $2;
+--DESC ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC
+--ASC  ORDER BY page.g, page.pos, page.created_at, page.transaction_id
+LIMIT $2;
 
 -- name: TransactionFilterPageTotal
 -- TransactionFilterPage's total alone; $2 dim, $3 value, $4..$5 the range.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -164,22 +165,24 @@ func (db *DB) eventsCommitted() {
 // OnClose has Close call f first (to stop a dialect's background work).
 func (db *DB) OnClose(f func()) { db.onClose = append(db.onClose, f) }
 
-// New wraps opened pools. It checks that every query the code uses exists.
+// New wraps opened pools. It checks that every query the code uses exists,
+// as the dialect wrote it or as generated from what it wrote.
 func New(d *Dialect, read, write *sql.DB) (*DB, error) {
-	for _, name := range requiredQueries {
-		if _, ok := d.Queries[name]; !ok {
-			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
-		}
-	}
 	if err := d.checkCapabilities(); err != nil {
 		return nil, err
 	}
 	expanded := *d
-	queries, err := withMultiRow(withListPages(d.Queries))
+	queries, err := withVariants(maps.Clone(d.Queries))
 	if err != nil {
 		return nil, err
 	}
-	if queries, err = withVariants(queries); err != nil {
+	for _, name := range requiredQueries {
+		_, written := d.Queries[name]
+		if _, generated := queries[name]; !written && !generated {
+			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
+		}
+	}
+	if queries, err = withMultiRow(withListPages(queries)); err != nil {
 		return nil, err
 	}
 	// TransactionUpdatePending is TransactionUpdate on condition that the
