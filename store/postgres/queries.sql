@@ -21,10 +21,8 @@ SELECT id, partner_id, company_name, contact_email, status, sandbox, features, w
     allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE webpayments_token = $1;
 
--- name: MerchantCountPartner
-SELECT count(*) FROM merchants WHERE ($1::text = '' OR partner_id::text = $1);
-
 -- name: MerchantList
+-- MerchantCountPartner, its count, is generated from it (counts in sqldb).
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
     allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE ($1::text = '' OR partner_id::text = $1)
@@ -127,24 +125,6 @@ WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL AND $18::timestamptz I
 -- name: CustomerDelete
 UPDATE customers SET deleted_at = $3, updated_at = $3
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
-
--- name: CustomerCount
-SELECT count(*) FROM customers
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2::text = '' OR lower(email) = lower($2))
-  AND ($3::text = '' OR lower(firstname) = lower($3))
-  AND ($4::text = '' OR lower(lastname) = lower($4))
-  AND ($5::text = '' OR lower(company) = lower($5))
-  AND ($6::text = '' OR phone = $6)
-  AND ($7::text = '' OR reference = $7)
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($8::jsonb) k(value) WHERE NOT (
-        lower(firstname) LIKE k.value OR lower(lastname) LIKE k.value
-     OR lower(company) LIKE k.value OR lower(email) LIKE k.value
-     OR lower(phone) LIKE k.value OR lower(reference) LIKE k.value
-     OR lower(firstname || ' ' || lastname) LIKE k.value))
-  AND ($9::timestamptz IS NULL OR created_at >= $9)
-  AND ($10::timestamptz IS NULL OR created_at <= $10)
-  AND ($11::timestamptz IS NULL OR updated_at >= $11) AND ($12::timestamptz IS NULL OR updated_at <= $12);
 
 -- name: ListPage
 -- The default list (newest first, no filter) in O(page) (migration 012):
@@ -401,6 +381,7 @@ GROUP BY j.list, j.merchant, b.block
 ON CONFLICT (list, merchant_id, block) DO UPDATE SET live = list_blocks.live + excluded.live;
 
 -- name: CustomerList
+-- CustomerCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
     address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
     created_at, updated_at, deleted_at
@@ -443,19 +424,8 @@ WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL AND $15::timestamptz I
 UPDATE items SET deleted_at = $3, updated_at = $3
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
--- name: ItemCount
-SELECT count(*) FROM items
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2::text = '' OR category = $2)
-  AND ($3::text = '' OR code = $3)
-  AND ($4::int = -1 OR is_active = ($4::int = 1))
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($5::jsonb) k(value) WHERE NOT (
-        lower(item) LIKE k.value OR lower(code) LIKE k.value
-     OR lower(category) LIKE k.value OR lower(details) LIKE k.value))
-  AND ($6::timestamptz IS NULL OR created_at >= $6) AND ($7::timestamptz IS NULL OR created_at <= $7)
-  AND ($8::timestamptz IS NULL OR updated_at >= $8) AND ($9::timestamptz IS NULL OR updated_at <= $9);
-
 -- name: ItemList
+-- ItemCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
 FROM items
@@ -521,14 +491,8 @@ WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL
 UPDATE payment_methods SET deleted_at = $3, updated_at = $3, is_default = false
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
--- name: PaymentMethodCount
-SELECT count(*) FROM payment_methods
-WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2::text = '' OR customer_id = CAST(nullif($2::text, '') AS uuid)) AND ($3::text = '' OR method = $3)
-  --BYCUSTOMER AND customer_id = CAST(nullif($2::text, '') AS uuid)
-  AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
-  AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7);
-
 -- name: PaymentMethodList
+-- PaymentMethodCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
     bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
     address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
@@ -649,21 +613,8 @@ FROM transactions
 WHERE parent_id = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)) AND merchant_id::text = $1::text
 ORDER BY created_at, id;
 
--- name: TransactionCount
-SELECT count(*) FROM transactions
-WHERE merchant_id = $1
-  AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
-  AND ($5::int = -1 OR success = ($5::int = 1)) AND ($6::text = '' OR customer_id = $6) AND ($7::text = '' OR payment_method_id = $7)
-  AND ($8::text = '' OR invoice_id = $8)
-  AND ($9::timestamptz IS NULL OR created_at >= $9) AND ($10::timestamptz IS NULL OR created_at <= $10)
-  AND ($11::text = '' OR invoice_id IN (SELECT id::text FROM invoices WHERE merchant_id = $1 AND schedule_id::text = $11))
-  AND ($12::timestamptz IS NULL OR updated_at >= $12) AND ($13::timestamptz IS NULL OR updated_at <= $13)
-  AND ($14::bigint = -1 OR total >= $14) AND ($15::bigint = -1 OR total <= $15)
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($16::jsonb) k(value) WHERE NOT (
-        lower(last_four) LIKE k.value OR lower(message) LIKE k.value OR lower(type) LIKE k.value
-     OR lower(method) LIKE k.value OR lower(coalesce(meta->>'reference', '')) LIKE k.value));
-
 -- name: TransactionList
+-- TransactionCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
@@ -880,22 +831,8 @@ UPDATE invoices SET customer_id = $3, payment_method_id = $4, total = $5, meta =
 WHERE merchant_id = $2 AND id = $1 AND ($20::uuid IS NULL OR true) AND ($21::timestamptz IS NULL OR true)
   AND $23::timestamptz IS NOT NULL;
 
--- name: InvoiceCount
-SELECT count(*) FROM invoices
-WHERE merchant_id = $1
-  AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
-  AND ($4::text = '' OR schedule_id::text = $4)
-  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
-  AND ($5::timestamptz IS NULL OR created_at >= $5) AND ($6::timestamptz IS NULL OR created_at <= $6)
-  AND ($2::text = 'DELETED' OR deleted_at IS NULL)
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($7::jsonb) k(value) WHERE NOT (
-        lower(coalesce(meta->>'memo', '')) LIKE k.value OR lower(coalesce(meta->>'reference', '')) LIKE k.value
-     OR lower(status) LIKE k.value))
-  AND ($8::timestamptz IS NULL OR updated_at >= $8) AND ($9::timestamptz IS NULL OR updated_at <= $9)
-  AND ($10::timestamptz IS NULL OR due_at >= $10) AND ($11::timestamptz IS NULL OR due_at <= $11)
-  AND ($12::bigint = -1 OR total >= $12) AND ($13::bigint = -1 OR total <= $13);
-
 -- name: InvoiceList
+-- InvoiceCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
     paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
     payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
@@ -942,10 +879,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
 UPDATE messages SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5, sent_at = $6
 WHERE id = $1;
 
--- name: MessageCount
-SELECT count(*) FROM messages WHERE merchant_id = $1;
-
 -- name: MessageList
+-- MessageCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, channel, kind, recipient, subject, text_body, html_body, object_type, object_id,
     status, attempts, last_error, next_attempt_at, created_at, sent_at
 FROM messages WHERE merchant_id = $1
@@ -977,15 +912,8 @@ UPDATE schedules SET customer_id = $3, payment_method_id = $4, rule = $5, total 
     updated_at = $16, deleted_at = $17
 WHERE merchant_id = $2 AND id = $1 AND $15::timestamptz IS NOT NULL;
 
--- name: ScheduleCount
-SELECT count(*) FROM schedules
-WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
-  --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
-  AND ($2::text = 'DELETED' OR deleted_at IS NULL)
-  AND ($4::timestamptz IS NULL OR created_at >= $4) AND ($5::timestamptz IS NULL OR created_at <= $5)
-  AND ($6::timestamptz IS NULL OR updated_at >= $6) AND ($7::timestamptz IS NULL OR updated_at <= $7);
-
 -- name: ScheduleList
+-- ScheduleCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules
 WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
@@ -1460,26 +1388,20 @@ UPDATE team_tokens SET used_at = $3
 WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > $3
 RETURNING user_id, email, created_at, expires_at;
 
--- name: EventCount
-SELECT count(*) FROM events WHERE merchant_id = $1;
-
 -- name: EventList
+-- EventCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1
 ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
 
--- name: EventCountByName
-SELECT count(*) FROM events WHERE merchant_id = $1 AND name = $2;
-
 -- name: EventListByName
+-- EventCountByName, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1 AND name = $2
 ORDER BY /*ORDER*/ LIMIT $3 OFFSET $4;
 
--- name: EventCountByObject
-SELECT count(*) FROM events WHERE merchant_id = $1 AND object_id = $2 AND ($3 = '' OR name = $3);
-
 -- name: EventListByObject
+-- EventCountByObject, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1 AND object_id = $2 AND ($3 = '' OR name = $3)
 ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
@@ -1542,14 +1464,8 @@ RETURNING id, merchant_id, name, description, total, meta, is_active, expires_at
 -- Gives back the use a declined payment took.
 UPDATE payment_links SET uses = uses - 1 WHERE merchant_id = $1 AND id = $2 AND uses > 0;
 
--- name: PaymentLinkCount
-SELECT count(*) FROM payment_links
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2::int = -1 OR is_active = ($2::int = 1))
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text($3::jsonb) k(value) WHERE NOT (
-        lower(name) LIKE k.value OR lower(description) LIKE k.value));
-
 -- name: PaymentLinkList
+-- PaymentLinkCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
     created_at, updated_at, deleted_at
 FROM payment_links
@@ -1594,15 +1510,8 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- A deleted file's bytes go with it (its metadata stays, as Stax shows it).
 DELETE FROM file_contents WHERE file_id = $1;
 
--- name: FileCount
-SELECT count(*) FROM files
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2::text = '' OR tag = $2)
-  AND ($3::uuid IS NULL OR invoice_id = $3)
-  AND ($4::uuid IS NULL OR item_id = $4)
-  AND ($5::uuid IS NULL OR transaction_id = $5);
-
 -- name: FileList
+-- FileCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id, transaction_id,
     created_at, updated_at, deleted_at
 FROM files

@@ -134,10 +134,12 @@ func TestOrderedVariants(t *testing.T) {
 	}
 }
 
-// TestDirected: each directed query gives its newest-first and its
-// oldest-first ("Asc") variant, neither keeping a marker or the other's
-// lines. A query that has direction lines without being directed fails.
-func TestDirected(t *testing.T) {
+// TestDirectedAndCounted: each directed query gives its newest-first and
+// its oldest-first ("Asc") variant, neither keeping a marker or the other's
+// lines; each list gives its count, the list's rows under count(*) with no
+// order or page, by customer where the list is. A query that has direction
+// lines without being directed, or a count the dialect writes too, fails.
+func TestDirectedAndCounted(t *testing.T) {
 	for _, dir := range []string{"../../sqlite", "../../postgres"} {
 		parsed := storeQueries(t, dir)
 		q, err := withVariants(maps.Clone(parsed))
@@ -156,10 +158,24 @@ func TestDirected(t *testing.T) {
 				t.Errorf("%s: %s's directions are mixed", dir, name)
 			}
 		}
+		for count, list := range counts {
+			c := q[count]
+			if !strings.HasPrefix(c, "SELECT count(*) FROM ") || strings.Contains(c, "ORDER BY") || strings.Contains(c, "LIMIT") {
+				t.Errorf("%s: %s from %s = %q", dir, count, list, c)
+			}
+		}
+		if c := q["InvoiceCount by customer"]; !strings.Contains(c, "SELECT count(*) FROM invoices") || strings.Contains(c, byCustomerMarker) {
+			t.Errorf("%s: InvoiceCount by customer = %q", dir, c)
+		}
 		stray := maps.Clone(parsed)
 		stray["Stray"] = "SELECT 1\n--ASC  ORDER BY x\nLIMIT 1;"
 		if _, err := withVariants(stray); err == nil || !strings.Contains(err.Error(), "Stray") {
 			t.Errorf("%s: a query with direction lines but not directed: %v", dir, err)
+		}
+		twice := maps.Clone(parsed)
+		twice["CustomerCount"] = "SELECT count(*) FROM customers;"
+		if _, err := withVariants(twice); err == nil || !strings.Contains(err.Error(), "CustomerCount") {
+			t.Errorf("%s: a count the dialect writes too: %v", dir, err)
 		}
 	}
 }

@@ -14,7 +14,8 @@ import (
 // "ListRangePageAsc"); a request picks one by name. No SQL is built per
 // request, no request text can reach SQL (a sort outside the whitelist has
 // no variant), and every variant can be prepared ahead (Migrate prepares
-// them all).
+// them all). A list's count is generated from the list the same way, so
+// that the total counts the very rows the list pages.
 //
 // The other load-time expansions stay where they are, as generation at
 // open too: list_positions.go's ListPage TABLE/COLUMNS (withListPages),
@@ -72,6 +73,44 @@ func direction(q, keep, drop string) string {
 	return b.String()
 }
 
+// counts are the count queries generated from a list query: the list's
+// text from its first FROM up to its ORDER BY, under SELECT count(*), with
+// the list's parameters but the limit and offset. A list's --BYCUSTOMER
+// line is its count's too.
+var counts = map[string]string{
+	"MerchantCountPartner": "MerchantList",
+	"CustomerCount":        "CustomerList",
+	"ItemCount":            "ItemList",
+	"PaymentMethodCount":   "PaymentMethodList",
+	"TransactionCount":     "TransactionList",
+	"InvoiceCount":         "InvoiceList",
+	"MessageCount":         "MessageList",
+	"ScheduleCount":        "ScheduleList",
+	"PaymentLinkCount":     "PaymentLinkList",
+	"FileCount":            "FileList",
+	"DisputeCount":         "DisputeList",
+	"EventCount":           "EventList",
+	"EventCountByName":     "EventListByName",
+	"EventCountByObject":   "EventListByObject",
+}
+
+// countOf is the count of list (see counts), false if list has no FROM
+// before an ORDER BY /*ORDER*/.
+func countOf(list string) (string, bool) {
+	var code strings.Builder // list without its leading comment lines
+	for line := range strings.Lines(list) {
+		if code.Len() > 0 || !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			code.WriteString(line)
+		}
+	}
+	c := code.String()
+	from, order := strings.Index(c, "FROM "), strings.Index(c, "ORDER BY "+orderMarker)
+	if from < 0 || order < from {
+		return "", false
+	}
+	return "SELECT count(*) " + strings.TrimSpace(c[from:order]) + ";", true
+}
+
 // orderings are the queries with an /*ORDER*/ marker and the columns each
 // may be sorted by: the whitelists of the root package. New fails on a
 // query with the marker that is not here, or one here without it.
@@ -105,9 +144,10 @@ func orderTerms(col, dir string) string {
 	return col + " " + dir + ", id " + dir
 }
 
-// withVariants replaces each query with a marker by its variants:
-// directions first (withListPages takes the ListRangePage pair), then by
-// customer, and orders. queries is changed in place.
+// withVariants replaces each query with a marker by its variants and adds
+// each list's count: directions first (withListPages takes the
+// ListRangePage pair), then counts (a list's by-customer line is its
+// count's too), by customer, and orders. queries is changed in place.
 func withVariants(queries map[string]string) (map[string]string, error) {
 	for _, name := range directed {
 		q, ok := queries[name]
@@ -123,6 +163,16 @@ func withVariants(queries map[string]string) (map[string]string, error) {
 		if marks(q, descMarker) || marks(q, ascMarker) {
 			return nil, fmt.Errorf("sqldb: query %s has direction lines but is not in directed", name)
 		}
+	}
+	for count, list := range counts {
+		q, ok := countOf(queries[list])
+		if !ok {
+			return nil, fmt.Errorf("sqldb: no query %s with a FROM and %s to count", list, orderMarker)
+		}
+		if _, dup := queries[count]; dup {
+			return nil, fmt.Errorf("sqldb: %s is generated from %s; the dialect defines it too", count, list)
+		}
+		queries[count] = q
 	}
 	var marked []string
 	for name, q := range queries {
