@@ -109,6 +109,14 @@ func createCustomer(t *testing.T, s store.Store, merchantID string, at tender.Ti
 	return c
 }
 
+// createPaymentMethod stores pm with a sealed number.
+func createPaymentMethod(t *testing.T, s store.Store, pm *tender.PaymentMethod) {
+	t.Helper()
+	if err := s.PaymentMethodCreate(context.Background(), pm, &tender.PaymentMethodSecret{SealedNumber: "sealed"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // seedKind is one of migration 012's lists as the list tests fill it:
 // create stores one object created at at in tx, del deletes one, restore
 // undeletes one (nil for the lists whose delete the store cannot undo).
