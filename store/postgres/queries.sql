@@ -544,13 +544,7 @@ WITH claim AS (
         transaction_id, created_at, updated_at)
     VALUES ($38, $39, $40, $41, $42, $43, $44, $45, $46, $47)
 )
-INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type,
-    source, method, success, status, message, total, captured, total_refunded, pending_refunds, surcharge,
-    pre_auth, is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at,
-    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at,
-    avs_code, avs_message, cvv_result)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37);
+{{TransactionCreate}};
 
 -- name: TransactionFinalize
 -- A payment's outcome in one statement (no BEGIN and COMMIT round trips):

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"regexp"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -189,11 +190,8 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	// row is still PENDING, derived so that the two cannot drift apart.
 	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
 		"\n  AND status = 'PENDING';"
-	// A dialect's TransactionFinalize includes it as {{TransactionUpdatePending}}.
-	if d.FinalizeInOne {
-		q := queries["TransactionFinalize"]
-		pending := strings.TrimSuffix(queries["TransactionUpdatePending"], ";")
-		queries["TransactionFinalize"] = strings.ReplaceAll(q, "{{TransactionUpdatePending}}", pending)
+	if err := withIncludes(queries); err != nil {
+		return nil, err
 	}
 	expanded.Queries = queries
 	d = &expanded
@@ -207,6 +205,33 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 		db.exec = &exec{d: d, r: db.stmtR, w: db.stmtW, wroteEvent: db.eventsCommitted}
 	}
 	return db, nil
+}
+
+// include is a query's {{Name}}: the text of query Name there.
+var include = regexp.MustCompile(`\{\{(\w+)\}\}`)
+
+// withIncludes puts in each {{Name}} the query Name without its ";" (a
+// dialect's TransactionFinalize includes TransactionUpdatePending, its
+// TransactionCreateClaimed TransactionCreate), so that a statement that
+// does one more thing in one round trip cannot drift apart from the plain
+// one. An included query includes none.
+func withIncludes(queries map[string]string) error {
+	written := maps.Clone(queries)
+	for name, q := range written {
+		var missing string
+		q = include.ReplaceAllStringFunc(q, func(m string) string {
+			in, ok := written[m[2:len(m)-2]]
+			if !ok || include.MatchString(in) {
+				missing = m
+			}
+			return strings.TrimSuffix(strings.TrimSpace(in), ";")
+		})
+		if missing != "" {
+			return fmt.Errorf("sqldb: query %s includes %s, which is no query or includes one", name, missing)
+		}
+		queries[name] = q
+	}
+	return nil
 }
 
 // SQLDB is the pool that writes (the single SQLite writer, or the

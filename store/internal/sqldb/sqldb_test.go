@@ -179,3 +179,20 @@ func TestDirectedAndCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestIncludes: {{Name}} is query Name without its ";"; an unknown name,
+// or an included query that includes another, fails.
+func TestIncludes(t *testing.T) {
+	q := map[string]string{"A": "INSERT INTO a VALUES ($1);", "B": "WITH x AS (SELECT 1)\n{{A}};"}
+	if err := withIncludes(q); err != nil || q["B"] != "WITH x AS (SELECT 1)\nINSERT INTO a VALUES ($1);" {
+		t.Fatalf("B = %q, %v", q["B"], err)
+	}
+	for _, bad := range []map[string]string{
+		{"B": "{{A}};"},
+		{"A": "{{C}};", "B": "{{A}};", "C": "SELECT 1;"},
+	} {
+		if err := withIncludes(bad); err == nil || !strings.Contains(err.Error(), "includes") {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+}
