@@ -134,7 +134,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		owner := team[0]["id"].(string)
-		file := upload(t, e, e.Key, "POST", "/file", nil, "a.png", "image/png", pngBytes(t)).Map(t)["id"].(string)
+		file := upload(t, e, e.Key, "POST", "/file", nil, "a.png", "image/png", apitest.PNG(t)).Map(t)["id"].(string)
 
 		snapshot := func() map[string]string {
 			out := map[string]string{}
@@ -207,7 +207,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			}
 			path := strings.Replace(rt.Path, "{id}", file, 1)
 			for _, p := range formPoisons {
-				r := upload(t, e, e.Key, rt.Method, path, map[string]string{field: p.raw}, "b.png", "image/png", pngBytes(t))
+				r := upload(t, e, e.Key, rt.Method, path, map[string]string{field: p.raw}, "b.png", "image/png", apitest.PNG(t))
 				if !refusedNaming(t, r, field, p.flaw) {
 					t.Errorf("%s %s %s in %s: %d %s, want 422 naming it", rt.Method, rt.Path, p.name, field, r.Status, r.Body)
 				}
