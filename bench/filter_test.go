@@ -23,12 +23,18 @@ import (
 //
 //	CI=true go test -run '^$' -bench TransactionListFiltered -benchtime 2000x ./bench
 func BenchmarkTransactionListFiltered(b *testing.B) {
+	benchFiltered(b, "/transaction", false, seedSpreadTransactions)
+}
+
+// benchFiltered runs readFilteredPages on list, on each store, after seed
+// wrote filteredRows() rows.
+func benchFiltered(b *testing.B, list string, asc bool, seed func(b *testing.B, e *apitest.Env, store string, rows int)) {
 	rows := filteredRows()
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
-			seedSpreadTransactions(b, e, store, rows)
-			readFilteredPages(b, e, "/transaction", rows, false)
+			seed(b, e, store, rows)
+			readFilteredPages(b, e, list, rows, asc)
 		})
 	}
 }
@@ -131,12 +137,7 @@ SELECT gen_random_uuid(), $1, 'c0000000-0000-4000-8000-' || lpad((i % 100)::text
 FROM (SELECT i, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $2::int) AS i) AS g`
 		lock = `SELECT pg_advisory_xact_lock(hashtext('tender_transaction_positions:' || current_schema()))`
 	}
-	tx, err := db.SQLDB().BeginTx(ctx, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tx.Rollback()
-	for _, q := range []string{lock, insert,
+	seedInOne(b, db.SQLDB(), e.MerchantID, rows, lock, insert, lock, insert,
 		`INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
 SELECT merchant_id, row_number() OVER (ORDER BY created_at, transaction_id), transaction_id
 FROM transaction_position_queue WHERE merchant_id = $1`,
@@ -145,8 +146,29 @@ SELECT merchant_id, dim, val, row_number() OVER (PARTITION BY dim, val ORDER BY 
 FROM (SELECT id, merchant_id, '' AS dim, '' AS val, created_at FROM transactions WHERE merchant_id = $1
       UNION ALL
       SELECT id, merchant_id, 'customer', customer_id, created_at FROM transactions WHERE merchant_id = $1) AS x`,
-		`DELETE FROM transaction_position_queue WHERE merchant_id = $1`,
-	} {
+		`DELETE FROM transaction_position_queue WHERE merchant_id = $1`)
+	if store == "postgres" {
+		// What autovacuum does after such a bulk write (see seedTransactions).
+		if _, err := db.SQLDB().ExecContext(ctx, `VACUUM ANALYZE transaction_position_queue, transaction_positions, transaction_filter_positions, transactions`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(start).Round(time.Millisecond))
+}
+
+// seedInOne runs a bulk seed's statements, in order, in one transaction on
+// db: lock (the numberer's, none on SQLite: skipped when empty) without
+// arguments, insert with merchantID and rows, every other one with
+// merchantID alone.
+func seedInOne(b *testing.B, db *sql.DB, merchantID string, rows int, lock, insert string, stmts ...string) {
+	b.Helper()
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, q := range stmts {
 		if q == "" {
 			continue
 		}
@@ -154,9 +176,9 @@ FROM (SELECT id, merchant_id, '' AS dim, '' AS val, created_at FROM transactions
 		switch q {
 		case lock:
 		case insert:
-			args = []any{e.MerchantID, rows}
+			args = []any{merchantID, rows}
 		default:
-			args = []any{e.MerchantID}
+			args = []any{merchantID}
 		}
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			b.Fatal(err)
@@ -165,11 +187,4 @@ FROM (SELECT id, merchant_id, '' AS dim, '' AS val, created_at FROM transactions
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	if store == "postgres" {
-		// What autovacuum does after such a bulk write (see seedTransactions).
-		if _, err := db.SQLDB().ExecContext(ctx, `VACUUM ANALYZE transaction_position_queue, transaction_positions, transaction_filter_positions, transactions`); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("%s: wrote and numbered %d transactions in %v", store, rows, time.Since(start).Round(time.Millisecond))
 }

@@ -18,14 +18,7 @@ import (
 //
 //	CI=true go test -run '^$' -bench InvoiceListFiltered -benchtime 200x -timeout 30m ./bench
 func BenchmarkInvoiceListFiltered(b *testing.B) {
-	rows := filteredRows()
-	for _, store := range apitest.Stores {
-		b.Run(store, func(b *testing.B) {
-			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
-			seedSpreadInvoices(b, e, store, rows)
-			readFilteredPages(b, e, "/invoice", rows, true)
-		})
-	}
+	benchFiltered(b, "/invoice", true, seedSpreadInvoices)
 }
 
 // seedSpreadInvoices writes 100 customers (benchCustomer's ids) and rows
@@ -56,12 +49,7 @@ SELECT tender_uuid7(), $1, ('c0000000-0000-4000-8000-' || lpad((i % 100)::text, 
 FROM (SELECT i, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $2::int) AS i) AS g`
 		lock = `SELECT pg_advisory_xact_lock(hashtext('tender_list_positions:' || current_schema()))`
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tx.Rollback()
-	for _, q := range []string{lock, customers, insert,
+	seedInOne(b, db, e.MerchantID, rows, lock, insert, lock, customers, insert,
 		`INSERT INTO list_positions (list, merchant_id, pos, object_id, live)
 SELECT list, merchant_id, row_number() OVER (PARTITION BY list ORDER BY created_at, object_id), object_id, live
 FROM list_position_queue WHERE merchant_id = $1`,
@@ -77,26 +65,7 @@ FROM list_positions p JOIN invoices i ON i.id = p.object_id WHERE p.list = 'invo
 		`INSERT INTO invoice_customer_blocks (merchant_id, customer_id, block, live)
 SELECT merchant_id, customer_id, pos / 1000, sum(CASE WHEN live THEN 1 ELSE 0 END) FROM invoice_customer_positions
 WHERE merchant_id = $1 GROUP BY merchant_id, customer_id, pos / 1000`,
-		`DELETE FROM list_position_queue WHERE merchant_id = $1`,
-	} {
-		if q == "" {
-			continue
-		}
-		var args []any
-		switch q {
-		case lock:
-		case insert:
-			args = []any{e.MerchantID, rows}
-		default:
-			args = []any{e.MerchantID}
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		b.Fatal(err)
-	}
+		`DELETE FROM list_position_queue WHERE merchant_id = $1`)
 	if store == "postgres" {
 		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE list_position_queue, list_positions, list_blocks, invoice_customer_positions, invoice_customer_blocks, invoices, customers`); err != nil {
 			b.Fatal(err)

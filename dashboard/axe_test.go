@@ -1,11 +1,9 @@
 package dashboard_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,30 +11,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/internal/browsertest"
 )
 
 // axePath is axe-core's script, installed by `npm ci` in
 // dashboard/testdata/axe (pinned by its package-lock.json).
 const axePath = "testdata/axe/node_modules/axe-core/axe.min.js"
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("TENDER_CHROMIUM"), "/usr/bin/chromium"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found (apt-get install chromium); browser tests cannot be skipped in CI")
-	}
-	t.Skip("chromium not found (apt-get install chromium, or set TENDER_CHROMIUM)")
-	return ""
-}
 
 // TestDashboardAccessibility signs the owner in through the one-time link
 // in Chromium, then opens every page at 390 px and 1280 px, saves a
@@ -52,7 +32,10 @@ func TestDashboardAccessibility(t *testing.T) {
 		}
 		t.Skip("axe-core not installed: cd dashboard/testdata/axe && npm ci")
 	}
-	path := chromium(t)
+	// A bound for the whole walk (38 pages with axe in each), well inside
+	// go test's -timeout: under -race beside the other packages on two
+	// cores the walk took over two minutes.
+	ctx := browsertest.Start(t, 10*time.Minute)
 	e := apitest.Start(t, "sqlite", apitest.Options{})
 	pm := newCard(t, e)
 	sale := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 12.5}, 200).Map(t)["id"].(string)
@@ -64,18 +47,6 @@ func TestDashboardAccessibility(t *testing.T) {
 	reg := e.Call("POST", "/terminal/register", map[string]any{"nickname": "Front"}, 201).Map(t)["id"].(string)
 	target, _ := hookReceiver(t)
 	hook := e.Call("POST", "/webhook", map[string]any{"target_url": target, "event": "*"}, 200).Map(t)["id"].(string)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless, chromedp.NoFirstRun, chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true))
-	// A bound for the whole walk (38 pages with axe in each), well inside
-	// go test's -timeout: under -race beside the other packages on two
-	// cores the walk took over two minutes.
-	root, cancelRoot := context.WithTimeout(context.Background(), 10*time.Minute)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	defer func() { cancelCtx(); cancelAlloc(); cancelRoot() }()
 
 	link := e.Server.SignInLink
 	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`main button[type=submit]`)),

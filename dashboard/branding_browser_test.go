@@ -1,7 +1,6 @@
 package dashboard_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,25 +8,17 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/internal/browsertest"
 )
 
 // TestDashboardBrandingInChromium: the owner picks a primary colour on the
 // settings page in Chromium and saves it; the hosted invoice page then
 // paints its button in that colour.
 func TestDashboardBrandingInChromium(t *testing.T) {
-	path := chromium(t)
+	ctx := browsertest.Start(t, 3*time.Minute)
 	e := apitest.Start(t, "sqlite", apitest.Options{})
 	cust := e.Call("POST", "/customer", map[string]any{"firstname": "Pat", "email": "pat@example.com"}, 200).Map(t)["id"].(string)
 	inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 5}, 200).Map(t)["id"].(string)
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless, chromedp.NoFirstRun, chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true))
-	root, cancelRoot := context.WithTimeout(context.Background(), 3*time.Minute)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	defer func() { cancelCtx(); cancelAlloc(); cancelRoot() }()
 
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.Server.SignInLink),
 		chromedp.WaitVisible(chromedp.CSS(`main button[type=submit]`)), chromedp.Click(chromedp.CSS(`main button[type=submit]`)),

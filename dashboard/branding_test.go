@@ -2,9 +2,6 @@ package dashboard_test
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -40,17 +37,6 @@ func (b *browser) postMultipart(path string, fields map[string]string, file []by
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(out)
-}
-
-func smallPNG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 6, 3))
-	img.Set(2, 1, color.RGBA{R: 200, G: 40, B: 40, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // TestDashboardBranding: the owner uploads a logo and sets the colours on
@@ -98,7 +84,7 @@ func TestDashboardBranding(t *testing.T) {
 		}
 
 		code, out := owner.postMultipart("/dashboard/settings/branding", map[string]string{"csrf": token, "primary_color": "#0A66C2",
-			"accent_color": "#5b2a86"}, smallPNG(t))
+			"accent_color": "#5b2a86"}, apitest.PNG(t))
 		if code != 200 || !strings.Contains(out, "Branding saved") || !strings.Contains(out, `id="current-logo"`) ||
 			!strings.Contains(out, `type="color" value="#0a66c2"`) {
 			t.Fatalf("save: %d %s", code, out)

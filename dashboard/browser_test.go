@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/internal/browsertest"
 )
 
 // chrome is one Chromium tab driven through the dashboard, with a
@@ -32,18 +33,7 @@ type chrome struct {
 // (the data-confirm forms that move money) is accepted, as a user would.
 func startChrome(t *testing.T, base string) *chrome {
 	t.Helper()
-	path := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless, chromedp.NoFirstRun, chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true))
-	root, cancelRoot := context.WithTimeout(context.Background(), 5*time.Minute)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelRoot() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium %s: %v", path, err)
-	}
+	ctx := browsertest.Start(t, 5*time.Minute)
 	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
 	go func() {
 		for _, err := range dialogs {

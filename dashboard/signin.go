@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/service"
 )
 
 // Before sign-in there is no session to tie a CSRF token to, so the sign-in
@@ -81,22 +82,33 @@ func retryAfter(d time.Duration) string {
 
 func (d *Dashboard) signIn(w http.ResponseWriter, r *http.Request) {
 	data := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: safeNext(r.PostFormValue("next"))}
+	d.completeSignIn(w, r, "signin.html", data, []string{"ip:" + d.cfg.ClientIP(r), "email:" + tender.NormalizeEmail(data.Email)},
+		func() (*service.DashboardSession, error) {
+			return d.svc.SignIn(r.Context(), data.Email, r.PostFormValue("password"))
+		})
+}
+
+// completeSignIn answers a sign-in form posted from page: an expired form
+// (no pre-sign-in cookie) is a 403 and a throttled one (keys) a 429 on the
+// page; then signIn, whose refusal is a 401 on the page with its message.
+// A session replaces the pre-sign-in cookie and goes to data.Next.
+func (d *Dashboard) completeSignIn(w http.ResponseWriter, r *http.Request, page string, data signInData, keys []string, signIn func() (*service.DashboardSession, error)) {
 	if !d.preSignInOK(r) {
 		data.Error = "The form had expired. Try again."
-		d.renderSignIn(w, r, http.StatusForbidden, "signin.html", data)
+		d.renderSignIn(w, r, http.StatusForbidden, page, data)
 		return
 	}
-	if d.throttled(w, r, "signin.html", data, "ip:"+d.cfg.ClientIP(r), "email:"+tender.NormalizeEmail(data.Email)) {
+	if d.throttled(w, r, page, data, keys...) {
 		return
 	}
-	sess, err := d.svc.SignIn(r.Context(), data.Email, r.PostFormValue("password"))
+	sess, err := signIn()
 	if err != nil {
 		if tender.ErrorCode(err) != tender.EUNAUTHORIZED {
 			d.errorPage(w, r, nil, 0, "", err)
 			return
 		}
 		data.Error = tender.ErrorMessage(err)
-		d.renderSignIn(w, r, http.StatusUnauthorized, "signin.html", data)
+		d.renderSignIn(w, r, http.StatusUnauthorized, page, data)
 		return
 	}
 	d.setCookie(w, d.preCookie(), "", time.Time{})
@@ -112,27 +124,9 @@ func (d *Dashboard) linkForm(w http.ResponseWriter, r *http.Request) {
 
 func (d *Dashboard) signInLink(w http.ResponseWriter, r *http.Request) {
 	data := signInData{LinkToken: r.PostFormValue("token"), Next: "/"}
-	if !d.preSignInOK(r) {
-		data.Error = "The form had expired. Try again."
-		d.renderSignIn(w, r, http.StatusForbidden, "link.html", data)
-		return
-	}
-	if d.throttled(w, r, "link.html", data, "ip:"+d.cfg.ClientIP(r)) {
-		return
-	}
-	sess, err := d.svc.SignInWithLink(r.Context(), data.LinkToken)
-	if err != nil {
-		if tender.ErrorCode(err) != tender.EUNAUTHORIZED {
-			d.errorPage(w, r, nil, 0, "", err)
-			return
-		}
-		data.Error = tender.ErrorMessage(err)
-		d.renderSignIn(w, r, http.StatusUnauthorized, "link.html", data)
-		return
-	}
-	d.setCookie(w, d.preCookie(), "", time.Time{})
-	d.setCookie(w, d.sessionCookie(), sess.Token, sess.ExpiresAt)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	d.completeSignIn(w, r, "link.html", data, []string{"ip:" + d.cfg.ClientIP(r)}, func() (*service.DashboardSession, error) {
+		return d.svc.SignInWithLink(r.Context(), data.LinkToken)
+	})
 }
 
 func (d *Dashboard) signOut(w http.ResponseWriter, r *http.Request) error {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/tenderpay/tender/internal/apitest"
+	"github.com/tenderpay/tender/internal/browsertest"
 )
 
 // The browser tests drive Debian's Chromium (never a downloaded browser)
@@ -38,53 +38,11 @@ const (
 var cardForms = []string{approveCard, declineCard, "4111 1111 1111 1111", "4000 0000 0000 0002",
 	"4111-1111-1111-1111"}
 
-// chromiumPath finds the system browser: TENDER_CHROMIUM, /usr/bin/chromium,
-// or chromium on PATH. Without one the test skips, or fails with CI=true.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("TENDER_CHROMIUM"), "/usr/bin/chromium"} {
-		if p != "" {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found (apt-get install chromium); browser tests cannot be skipped in CI")
-	}
-	t.Skip("chromium not found (apt-get install chromium, or set TENDER_CHROMIUM)")
-	return ""
-}
-
 // newBrowser starts a headless Chromium with a fresh profile and returns
 // the context of its first tab.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless,
-		chromedp.NoFirstRun,
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	// The deadline bounds the whole browser (and so every action).
-	root, cancelRoot := context.WithTimeout(context.Background(), 3*time.Minute)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelRoot() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium %s: %v", path, err)
-	}
-	return ctx
+	return browsertest.Start(t, 3*time.Minute, chromedp.Flag("disable-quic", true))
 }
 
 // screens saves PNG screenshots (quality 100 means PNG) into TENDER_SCREENSHOTS (default

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -127,59 +126,14 @@ func (a *API) deleteEvidenceFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// evidenceForm reads the upload: the part file (up to the limit plus one
-// byte, so a larger one is a 422) and the text fields name, dispute_id and
-// evidence_type; other fields are ignored.
+// evidenceForm reads the upload (uploadForm): the file and the text
+// fields name, dispute_id and evidence_type.
 func evidenceForm(r *http.Request, in *service.EvidenceFileInput, limit int64) error {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return tender.Errorf(tender.EMEDIATYPE, "Content-Type must be multipart/form-data with a boundary.")
-	}
-	errs := tender.FieldErrors{}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return formError(err)
-		}
-		name := part.FormName()
-		if name == "file" {
-			if in.Data != nil {
-				errs.Add("file", "Only one file may be uploaded at a time.")
-				continue
-			}
-			data, err := io.ReadAll(io.LimitReader(part, limit+1))
-			if err != nil {
-				return formError(err)
-			}
-			if data == nil {
-				data = []byte{}
-			}
-			in.Data, in.FileName = data, part.FileName()
-			continue
-		}
-		if name != "name" && name != "dispute_id" && name != "evidence_type" {
-			continue
-		}
-		v, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
-		if err != nil {
-			return formError(err)
-		}
-		if len(v) > maxFormField {
-			errs.Add(name, "The "+name+" may not be greater than 4096 characters.")
-			continue
-		}
-		s := string(v)
-		switch name {
-		case "name":
-			in.Name = &s
-		case "dispute_id":
-			in.DisputeID = s
-		case "evidence_type":
-			in.EvidenceType = s
-		}
-	}
-	return errs.Err()
+	var err error
+	in.Data, in.FileName, err = uploadForm(r, limit, map[string]func(string){
+		"name":          func(s string) { in.Name = &s },
+		"dispute_id":    func(s string) { in.DisputeID = s },
+		"evidence_type": func(s string) { in.EvidenceType = s },
+	})
+	return err
 }

@@ -24,56 +24,62 @@ func (a *API) bodyLimit(rt route) int64 {
 	return a.cfg.MaxBodyBytes
 }
 
-// fileForm reads a multipart/form-data body: the text fields name, tag,
-// invoice_id, item_id and transaction_id, and the part "file" (its bytes
-// read up to the limit plus one, so a larger one is a 422 on file). It
-// streams the parts: nothing goes to a temporary file.
+// fileForm reads a file upload (uploadForm): the file and the text fields
+// name, tag, invoice_id, item_id and transaction_id.
 func fileForm(r *http.Request, in *tender.FileInput, limit int64) error {
+	set := func(dst **string) func(string) { return func(s string) { *dst = &s } }
+	var err error
+	in.Data, in.FileName, err = uploadForm(r, limit, map[string]func(string){"name": set(&in.Name), "tag": set(&in.Tag),
+		"invoice_id": set(&in.InvoiceID), "item_id": set(&in.ItemID), "transaction_id": set(&in.TransactionID)})
+	return err
+}
+
+// uploadForm reads a multipart/form-data body: the part "file" (its bytes
+// read up to limit plus one, so a larger one is a 422 on file; data is nil
+// when there is none) and the text fields named in fields, each given to
+// its setter. Other fields are ignored, as Laravel does. It streams the
+// parts: nothing goes to a temporary file.
+func uploadForm(r *http.Request, limit int64, fields map[string]func(string)) (data []byte, filename string, err error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return tender.Errorf(tender.EMEDIATYPE, "Content-Type must be multipart/form-data with a boundary.")
+		return nil, "", tender.Errorf(tender.EMEDIATYPE, "Content-Type must be multipart/form-data with a boundary.")
 	}
 	errs := tender.FieldErrors{}
-	fields := map[string]**string{"name": &in.Name, "tag": &in.Tag, "invoice_id": &in.InvoiceID,
-		"item_id": &in.ItemID, "transaction_id": &in.TransactionID}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return formError(err)
+			return nil, "", formError(err)
 		}
 		name := part.FormName()
-		switch dst, ok := fields[name]; {
+		switch set, ok := fields[name]; {
 		case name == "file":
-			if in.Data != nil {
+			if data != nil {
 				errs.Add("file", "Only one file may be uploaded at a time.")
 				continue
 			}
-			data, err := io.ReadAll(io.LimitReader(part, limit+1))
-			if err != nil {
-				return formError(err)
+			if data, err = io.ReadAll(io.LimitReader(part, limit+1)); err != nil {
+				return nil, "", formError(err)
 			}
 			if data == nil {
 				data = []byte{}
 			}
-			in.Data, in.FileName = data, part.FileName()
+			filename = part.FileName()
 		case ok:
 			v, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
 			if err != nil {
-				return formError(err)
+				return nil, "", formError(err)
 			}
 			if len(v) > maxFormField {
 				errs.Add(name, "The "+name+" may not be greater than 4096 characters.")
 				continue
 			}
-			s := string(v)
-			*dst = &s
+			set(string(v))
 		}
-		// Other fields are ignored, as Laravel does.
 	}
-	return errs.Err()
+	return data, filename, errs.Err()
 }
 
 // formError is the error of a multipart body that cannot be read: 413 past

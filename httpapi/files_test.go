@@ -2,8 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"image"
-	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -13,16 +11,6 @@ import (
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/internal/apitest"
 )
-
-// pngBytes is a real 3×2 PNG.
-func pngBytes(t *testing.T) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 3, 2))); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
 
 // fileForm builds a multipart/form-data body: fields, and the part "file"
 // named filename, claiming claimedType, when data is not nil.
@@ -74,7 +62,7 @@ func TestFiles(t *testing.T) {
 		cust := e.Call("POST", "/customer", map[string]any{"firstname": "Jane", "email": "jane@example.com"}, 200).Map(t)["id"].(string)
 		inv := e.Call("POST", "/invoice", map[string]any{"customer_id": cust, "total": 20}, 200).Map(t)["id"].(string)
 		item := e.Call("POST", "/item", map[string]any{"item": "Widget", "price": 1}, 200).Map(t)["id"].(string)
-		pic := pngBytes(t)
+		pic := apitest.PNG(t)
 
 		// Upload a PNG attached to the invoice; the name comes from the
 		// upload, without its directories.

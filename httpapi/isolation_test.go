@@ -38,7 +38,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		teamUser := team[0]["id"].(string)
-		fileUp := upload(t, e, e.Key, "POST", "/file", map[string]string{"invoice_id": inv}, "a.png", "image/png", pngBytes(t))
+		fileUp := upload(t, e, e.Key, "POST", "/file", map[string]string{"invoice_id": inv}, "a.png", "image/png", apitest.PNG(t))
 		if fileUp.Status != 200 {
 			t.Fatalf("upload: %d %s", fileUp.Status, fileUp.Body)
 		}
@@ -53,7 +53,7 @@ func TestEveryRouteIsolatesTenants(t *testing.T) {
 			t.Fatalf("disputes: %+v", disputes)
 		}
 		dispute := disputes.Data[0].ID
-		evUp := upload(t, e, e.Key, "POST", "/file/dispute", map[string]string{"dispute_id": dispute, "evidence_type": "receipt"}, "r.png", "image/png", pngBytes(t))
+		evUp := upload(t, e, e.Key, "POST", "/file/dispute", map[string]string{"dispute_id": dispute, "evidence_type": "receipt"}, "r.png", "image/png", apitest.PNG(t))
 		if evUp.Status != 200 {
 			t.Fatalf("evidence upload: %d %s", evUp.Status, evUp.Body)
 		}

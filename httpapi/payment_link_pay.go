@@ -38,23 +38,7 @@ func (a *API) hostedPaymentLink(w http.ResponseWriter, r *http.Request) {
 }
 
 // payPaymentLink serves POST /pay/link/{id}: the payment keyed in on the
-// link's page. Declined: 400 with success false; pending: 202.
+// link's page (hostedPayment).
 func (a *API) payPaymentLink(w http.ResponseWriter, r *http.Request) error {
-	var in tender.WebPaymentInput
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	res, err := a.svc.PayPaymentLink(r.Context(), r.PathValue("id"), &in)
-	if err != nil {
-		return err
-	}
-	status := http.StatusOK
-	switch {
-	case res.Pending:
-		status = http.StatusAccepted
-	case !res.Success:
-		status = http.StatusBadRequest
-	}
-	writeJSON(w, status, res)
-	return nil
+	return hostedPayment(w, r, a.svc.PayPaymentLink)
 }

@@ -17,10 +17,7 @@ import (
 // document by apitest), with the processor's references recorded.
 func TestStripeMerchantEndToEnd(t *testing.T) {
 	apitest.EachStore(t, func(t *testing.T, store string) {
-		double := stripetest.New(t)
-		e := apitest.Start(t, store, apitest.Options{Live: true, StripeBaseURL: double.URL})
-		id, _ := liveMerchant(t, e, map[string]any{"company_name": "Stripe Shop", "processor": "stripe",
-			"processor_credentials": map[string]any{"secret_key": stripetest.SecretKey, "webhook_secret": stripetest.WebhookSecret}})
+		e, _, id := stripeShop(t, store)
 		pm := newCard(t, e, "4242424242424242")
 		ch := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10}, 200).Map(t)
 		stored, err := e.Server.Store.TransactionGet(t.Context(), id, ch["id"].(string))
@@ -73,10 +70,7 @@ func TestStripeRefusedCredentials(t *testing.T) {
 // after it settle in the same pass.
 func TestStripeSettlementMovesPastUnsettled(t *testing.T) {
 	apitest.EachStore(t, func(t *testing.T, store string) {
-		double := stripetest.New(t)
-		e := apitest.Start(t, store, apitest.Options{Live: true, StripeBaseURL: double.URL})
-		id, _ := liveMerchant(t, e, map[string]any{"company_name": "Stripe Shop", "processor": "stripe",
-			"processor_credentials": map[string]any{"secret_key": stripetest.SecretKey, "webhook_secret": stripetest.WebhookSecret}})
+		e, double, id := stripeShop(t, store)
 		pm := newCard(t, e, "4242424242424242")
 		var ids []string
 		for range 5 {
@@ -111,10 +105,7 @@ func TestStripeSettlementMovesPastUnsettled(t *testing.T) {
 // nothing on it was new, and stopped there.)
 func TestStripeTerminalBatchMovesPastUnsettled(t *testing.T) {
 	apitest.EachStore(t, func(t *testing.T, store string) {
-		double := stripetest.New(t)
-		e := apitest.Start(t, store, apitest.Options{Live: true, StripeBaseURL: double.URL})
-		id, _ := liveMerchant(t, e, map[string]any{"company_name": "Stripe Shop", "processor": "stripe",
-			"processor_credentials": map[string]any{"secret_key": stripetest.SecretKey, "webhook_secret": stripetest.WebhookSecret}})
+		e, double, id := stripeShop(t, store)
 		ctx := t.Context()
 		pm := newCard(t, e, "4242424242424242")
 		cust := e.Call("GET", "/payment-method/"+pm, nil, 200).Map(t)["customer_id"].(string)
@@ -175,10 +166,7 @@ func TestStripeTerminalBatchMovesPastUnsettled(t *testing.T) {
 // written at Tender nor sent to Stripe; the last 1.00 then refunds.
 func TestStripeRefundChain(t *testing.T) {
 	apitest.EachStore(t, func(t *testing.T, store string) {
-		double := stripetest.New(t)
-		e := apitest.Start(t, store, apitest.Options{Live: true, StripeBaseURL: double.URL})
-		id, _ := liveMerchant(t, e, map[string]any{"company_name": "Stripe Shop", "processor": "stripe",
-			"processor_credentials": map[string]any{"secret_key": stripetest.SecretKey, "webhook_secret": stripetest.WebhookSecret}})
+		e, double, id := stripeShop(t, store)
 		pm := newCard(t, e, "4242424242424242")
 		pre := e.Call("POST", "/charge", map[string]any{"payment_method_id": pm, "total": 10, "pre_auth": true}, 200).Map(t)
 		txID := pre["id"].(string)

@@ -2,9 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -30,17 +27,6 @@ func multipartBody(t *testing.T, field, filename string, data []byte) ([]byte, s
 		t.Fatal(err)
 	}
 	return buf.Bytes(), w.FormDataContentType()
-}
-
-func tinyPNG(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 4, 2))
-	img.Set(1, 1, color.RGBA{R: 10, G: 102, B: 194, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // TestTeamProfile: PUT /team changes the merchant's own details and GET
@@ -127,7 +113,7 @@ func TestTeamProfile(t *testing.T) {
 		for _, bad := range [][]byte{
 			[]byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`),
 			[]byte("<!doctype html><script>alert(1)</script>"),
-			append(append([]byte{}, tinyPNG(t)[:16]...), make([]byte, 600<<10)...),
+			append(append([]byte{}, apitest.PNG(t)[:16]...), make([]byte, 600<<10)...),
 		} {
 			if _, ok := upload(bad, "logo.png", http.StatusUnprocessableEntity).Map(t)["branding"]; !ok {
 				t.Fatal("a refused logo names no branding field")
@@ -136,7 +122,7 @@ func TestTeamProfile(t *testing.T) {
 		if r := e.Do(apitest.Request{Method: "POST", Path: "/team/option/branding", Key: e.Key, Body: map[string]any{"branding": "x"}}); r.Status != http.StatusUnsupportedMediaType {
 			t.Fatalf("a JSON logo upload: %d %s, want 415", r.Status, r.Body)
 		}
-		logo := tinyPNG(t)
+		logo := apitest.PNG(t)
 		br = upload(logo, "whatever.gif", http.StatusOK).Map(t)["branding"].(map[string]any)
 		logoURL, _ := br["logo_url"].(string)
 		if !strings.HasPrefix(logoURL, "/branding/"+e.MerchantID+"/logo?v=") || br["primary_color"] != "#0a66c2" {

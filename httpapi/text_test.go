@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tenderpay/tender/httpapi"
 	"github.com/tenderpay/tender/internal/apitest"
 )
 
@@ -133,7 +134,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		var team []map[string]any
 		e.Call("GET", "/team/user", nil, 200).JSON(t, &team)
 		owner := team[0]["id"].(string)
-		file := upload(t, e, e.Key, "POST", "/file", nil, "a.png", "image/png", pngBytes(t)).Map(t)["id"].(string)
+		file := upload(t, e, e.Key, "POST", "/file", nil, "a.png", "image/png", apitest.PNG(t)).Map(t)["id"].(string)
 
 		snapshot := func() map[string]string {
 			out := map[string]string{}
@@ -154,17 +155,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 		before := snapshot()
 
 		ids := strings.NewReplacer("{cust}", cust, "{pm}", pm, "{tx}", tx, "{reg}", reg)
-		covered := 0
-		for _, rt := range e.Server.API.Routes() {
-			if rt.Body == "" {
-				continue
-			}
-			tc, ok := bodyTextCases[rt.Method+" "+rt.Path]
-			if !ok {
-				t.Errorf("%s %s takes a body but has no case in bodyTextCases", rt.Method, rt.Path)
-				continue
-			}
-			covered++
+		eachRouteCase(t, e.Server.API.Routes(), "a body", func(rt httpapi.RouteInfo) bool { return rt.Body != "" }, bodyTextCases, func(rt httpapi.RouteInfo, tc struct{ body, field string }) {
 			id := map[bool]string{true: ""}[false]
 			switch {
 			case strings.HasPrefix(rt.Path, "/merchant/"):
@@ -203,51 +194,25 @@ func TestTextFlawsAnswer422(t *testing.T) {
 				for _, p := range textPoisons {
 					body := strings.Replace(ids.Replace(c.body), "%s", p.raw, 1)
 					r := e.Do(apitest.Request{Method: rt.Method, Path: path, Key: key, Body: body})
-					if r.Status != http.StatusUnprocessableEntity {
-						t.Errorf("%s %s %s in %s: %d %s", rt.Method, rt.Path, p.name, c.field, r.Status, r.Body)
-						continue
-					}
-					fields := map[string][]string{}
-					r.JSON(t, &fields)
-					if msgs := fields[c.field]; len(msgs) == 0 || !strings.Contains(msgs[0], p.flaw) {
-						t.Errorf("%s %s %s in %s: want the field named, got %s", rt.Method, rt.Path, p.name, c.field, r.Body)
+					if !refusedNaming(t, r, c.field, p.flaw) {
+						t.Errorf("%s %s %s in %s: %d %s, want 422 naming it", rt.Method, rt.Path, p.name, c.field, r.Status, r.Body)
 					}
 				}
 			}
-		}
-		if covered != len(bodyTextCases) {
-			t.Errorf("bodyTextCases has %d cases, the routes %d bodies: a case names no route", len(bodyTextCases), covered)
-		}
+		})
 		// Upload forms: the poison in a text field, with a good file.
-		forms := 0
-		for _, rt := range e.Server.API.Routes() {
-			if rt.Form == "" {
-				continue
-			}
-			field, ok := formTextCases[rt.Method+" "+rt.Path]
-			if !ok {
-				t.Errorf("%s %s takes a form but has no case in formTextCases", rt.Method, rt.Path)
-				continue
-			}
-			forms++
+		eachRouteCase(t, e.Server.API.Routes(), "a form", func(rt httpapi.RouteInfo) bool { return rt.Form != "" }, formTextCases, func(rt httpapi.RouteInfo, field string) {
 			if field == "" {
-				continue
+				return
 			}
 			path := strings.Replace(rt.Path, "{id}", file, 1)
 			for _, p := range formPoisons {
-				r := upload(t, e, e.Key, rt.Method, path, map[string]string{field: p.raw}, "b.png", "image/png", pngBytes(t))
-				fields := map[string][]string{}
-				if r.Status == http.StatusUnprocessableEntity {
-					r.JSON(t, &fields)
-				}
-				if msgs := fields[field]; r.Status != http.StatusUnprocessableEntity || len(msgs) == 0 || !strings.Contains(msgs[0], p.flaw) {
+				r := upload(t, e, e.Key, rt.Method, path, map[string]string{field: p.raw}, "b.png", "image/png", apitest.PNG(t))
+				if !refusedNaming(t, r, field, p.flaw) {
 					t.Errorf("%s %s %s in %s: %d %s, want 422 naming it", rt.Method, rt.Path, p.name, field, r.Status, r.Body)
 				}
 			}
-		}
-		if forms != len(formTextCases) {
-			t.Errorf("formTextCases has %d cases, the routes %d forms", len(formTextCases), forms)
-		}
+		})
 
 		// Query filters and parameters, on the list routes.
 		for _, q := range []struct{ path, field string }{
@@ -263,12 +228,7 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			{"/item?category=%00", "category"},
 			{"/transaction?payment_method_id=%00", "payment_method_id"},
 		} {
-			r := e.Do(apitest.Request{Method: "GET", Path: q.path, Key: e.Key})
-			fields := map[string][]string{}
-			if r.Status == http.StatusUnprocessableEntity {
-				r.JSON(t, &fields)
-			}
-			if r.Status != http.StatusUnprocessableEntity || len(fields[q.field]) == 0 {
+			if r := e.Do(apitest.Request{Method: "GET", Path: q.path, Key: e.Key}); !refusedNaming(t, r, q.field, "") {
 				t.Errorf("GET %s: %d %s, want 422 naming %s", q.path, r.Status, r.Body, q.field)
 			}
 		}
@@ -290,4 +250,40 @@ func TestTextFlawsAnswer422(t *testing.T) {
 			}
 		}
 	})
+}
+
+// eachRouteCase calls f with each route that takes (a body, a form: what)
+// and its case in cases, keyed "METHOD /path"; a route without a case, or
+// a case that names no such route, fails the test.
+func eachRouteCase[C any](t *testing.T, routes []httpapi.RouteInfo, what string, takes func(httpapi.RouteInfo) bool, cases map[string]C, f func(httpapi.RouteInfo, C)) {
+	t.Helper()
+	covered := 0
+	for _, rt := range routes {
+		if !takes(rt) {
+			continue
+		}
+		c, ok := cases[rt.Method+" "+rt.Path]
+		if !ok {
+			t.Errorf("%s %s takes %s but has no case", rt.Method, rt.Path, what)
+			continue
+		}
+		covered++
+		f(rt, c)
+	}
+	if covered != len(cases) {
+		t.Errorf("%d cases, the routes %d with %s: a case names no route", len(cases), covered, what)
+	}
+}
+
+// refusedNaming reports whether r is a 422 whose field's first message
+// holds flaw.
+func refusedNaming(t *testing.T, r *apitest.Response, field, flaw string) bool {
+	t.Helper()
+	if r.Status != http.StatusUnprocessableEntity {
+		return false
+	}
+	fields := map[string][]string{}
+	r.JSON(t, &fields)
+	msgs := fields[field]
+	return len(msgs) > 0 && strings.Contains(msgs[0], flaw)
 }

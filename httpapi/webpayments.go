@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -132,12 +133,21 @@ func (a *API) webPay(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// hostedPay serves POST /pay/invoice/{id}: the payment keyed in on the
+// invoice's hosted page (hostedPayment).
 func (a *API) hostedPay(w http.ResponseWriter, r *http.Request) error {
+	return hostedPayment(w, r, a.svc.PayHostedInvoice)
+}
+
+// hostedPayment pays what the path's id names on a hosted page (an
+// invoice, a payment link) with pay: 200; declined, 400 with success
+// false; pending, 202.
+func hostedPayment(w http.ResponseWriter, r *http.Request, pay func(context.Context, string, *tender.WebPaymentInput) (*service.HostedPayResult, error)) error {
 	var in tender.WebPaymentInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	res, err := a.svc.PayHostedInvoice(r.Context(), r.PathValue("id"), &in)
+	res, err := pay(r.Context(), r.PathValue("id"), &in)
 	if err != nil {
 		return err
 	}

@@ -3,13 +3,9 @@ package main_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,39 +51,7 @@ func TestCrashRecovery(t *testing.T) {
 		custs = append(custs, c.ID)
 	}
 
-	client := &http.Client{Timeout: 5 * time.Second}
-	// send stays raw HTTP: its own retry loop through crashes is the point.
-	// It retries one request with its idempotency id until the server
-	// answers with a final status (200 or 400; 422 for a void the state no
-	// longer allows).
-	var requests, retries atomic.Int64
-	send := func(path string, body map[string]any) (int, map[string]any) {
-		b, _ := json.Marshal(body)
-		for attempt := 0; ; attempt++ {
-			if attempt > 0 {
-				retries.Add(1)
-				time.Sleep(100 * time.Millisecond) // a client's retry pause, not a wait for the test
-			}
-			requests.Add(1)
-			req, _ := http.NewRequest("POST", current.Load().url+path, strings.NewReader(string(b)))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+keys.APIKey)
-			resp, err := client.Do(req)
-			if err != nil {
-				continue // the server is down or was killed mid-request
-			}
-			out, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			switch resp.StatusCode {
-			case 200, 400, 422:
-				var m map[string]any
-				_ = json.Unmarshal(out, &m)
-				return resp.StatusCode, m
-			}
-			// 202 pending, 409 in flight, 5xx: not acknowledged yet.
-		}
-	}
-
+	c := newRetryingClient(keys.APIKey, 100*time.Millisecond, func(int, int) string { return current.Load().url })
 	type ack struct {
 		idem, txID string
 		status     int
@@ -96,47 +60,24 @@ func TestCrashRecovery(t *testing.T) {
 	var mu sync.Mutex
 	var acks []ack
 	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				idem := fmt.Sprintf("crash-%d-%d", w, i)
-				total := float64(rand.IntN(5000)+100) / 100
-				if total == 5.13 || total == 5.14 || total == 5.20 || total == 5.01 || total == 5.02 || total == 5.05 {
-					total = 4
-				}
-				var st int
-				var tx map[string]any
-				if w%3 == 2 {
-					// An invoice, paid with an idempotency id (creating one
-					// twice after a kill only leaves an extra unpaid invoice).
-					_, inv := send("/invoice", map[string]any{"customer_id": custs[rand.IntN(len(custs))], "total": total})
-					invID, _ := inv["id"].(string)
-					st, tx = send("/invoice/"+invID+"/pay", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "idempotency_id": idem})
-				} else {
-					st, tx = send("/charge", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "total": total, "idempotency_id": idem})
-				}
-				a := ack{idem: idem, status: st}
-				if id, ok := tx["id"].(string); ok {
-					a.txID = id
-				}
-				if st == 200 && rand.IntN(3) == 0 {
-					vst, _ := send("/transaction/"+a.txID+"/void", map[string]any{"idempotency_id": "void-" + idem})
-					a.voided = vst == 200
-				}
-				mu.Lock()
-				acks = append(acks, a)
-				mu.Unlock()
-			}
-		}()
-	}
+	wait := untilStopped(6, stop, func(w, i int) {
+		idem := fmt.Sprintf("crash-%d-%d", w, i)
+		total := float64(rand.IntN(5000)+100) / 100
+		if total == 5.13 || total == 5.14 || total == 5.20 || total == 5.01 || total == 5.02 || total == 5.05 {
+			total = 4
+		}
+		st, tx := c.pay(w, w%3 == 2, custs[rand.IntN(len(custs))], pms[rand.IntN(len(pms))], total, idem)
+		a := ack{idem: idem, status: st}
+		if id, ok := tx["id"].(string); ok {
+			a.txID = id
+		}
+		if st == 200 && rand.IntN(3) == 0 {
+			a.voided = c.void(w, a.txID, idem) == 200
+		}
+		mu.Lock()
+		acks = append(acks, a)
+		mu.Unlock()
+	})
 
 	kills := 0
 	deadline := time.Now().Add(crashDuration())
@@ -149,7 +90,7 @@ func TestCrashRecovery(t *testing.T) {
 		current.Store(startProc(t, dir, env, "serve"))
 	}
 	close(stop)
-	wg.Wait()
+	wait()
 
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
@@ -157,14 +98,7 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	// Let the janitor resolve what the kills left PENDING.
-	waitFor(t, "no transaction left PENDING", 20*time.Second, func() bool {
-		var pending int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM transactions WHERE status = 'PENDING'`).Scan(&pending); err != nil {
-			t.Fatal(err)
-		}
-		return pending == 0
-	})
+	waitNoPending(t, db, "no transaction left PENDING", 20*time.Second)
 
 	approved, declined, voids := 0, 0, 0
 	for _, a := range acks {
@@ -193,7 +127,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Errorf("too little happened: %d kills, %d approved", kills, approved)
 	}
 	t.Logf("%d kills; %d HTTP requests (%d retries); %d charges and invoice payments acknowledged (%d approved, %d declined), %d voided, %d invoices paid; %d requests cut off before the processor were fenced and failed by the janitor",
-		kills, requests.Load(), retries.Load(), len(acks), approved, declined, voids, invoicesPaid, fenced)
+		kills, c.requests.Load(), c.retries.Load(), len(acks), approved, declined, voids, invoicesPaid, fenced)
 	_ = current.Load().stop(t)
 }
 

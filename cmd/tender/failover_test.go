@@ -3,13 +3,10 @@ package main_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -50,48 +47,24 @@ func TestFailoverToSyncReplica(t *testing.T) {
 		custs = append(custs, c.ID)
 	}
 
-	client := &http.Client{Timeout: 5 * time.Second}
-	var requests, unavailable, retries atomic.Int64
-	// send stays raw HTTP: its own retry loop through the failover (and
-	// its count of 503s) is the point. It retries one request with its
-	// idempotency id, alternating
-	// between the instances, until it is answered with a final status.
-	send := func(w int, path string, body map[string]any) (int, map[string]any) {
-		raw, _ := json.Marshal(body)
-		for attempt := 0; ; attempt++ {
-			if attempt > 0 {
-				retries.Add(1)
-				time.Sleep(50 * time.Millisecond) // a client's retry pause, not a wait for the test
+	// Worker w alternates between the instances, attempt by attempt; the
+	// 503s are counted, any other 5xx fails the test.
+	c := newRetryingClient(key, 50*time.Millisecond, func(w, attempt int) string {
+		if (w+attempt)%2 == 1 {
+			return b.url
+		}
+		return a.url
+	})
+	var unavailable atomic.Int64
+	c.interim = func(path string, resp *http.Response, out []byte) {
+		switch {
+		case resp.StatusCode == 503:
+			unavailable.Add(1)
+			if resp.Header.Get("Retry-After") == "" {
+				t.Errorf("503 without Retry-After: %s", out)
 			}
-			url := a.url
-			if (w+attempt)%2 == 1 {
-				url = b.url
-			}
-			requests.Add(1)
-			req, _ := http.NewRequest("POST", url+path, strings.NewReader(string(raw)))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+key)
-			resp, err := client.Do(req)
-			if err != nil {
-				continue
-			}
-			out, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			switch resp.StatusCode {
-			case 200, 400, 422:
-				var m map[string]any
-				_ = json.Unmarshal(out, &m)
-				return resp.StatusCode, m
-			case 503:
-				unavailable.Add(1)
-				if resp.Header.Get("Retry-After") == "" {
-					t.Errorf("503 without Retry-After: %s", out)
-				}
-			default:
-				if resp.StatusCode >= 500 {
-					t.Errorf("%s answered %d during the failover (want 503): %s", path, resp.StatusCode, out)
-				}
-			}
+		case resp.StatusCode >= 500:
+			t.Errorf("%s answered %d during the failover (want 503): %s", path, resp.StatusCode, out)
 		}
 	}
 
@@ -104,39 +77,19 @@ func TestFailoverToSyncReplica(t *testing.T) {
 	var acks []ack
 	acked := make(chan struct{}, 1<<16)
 	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				idem := fmt.Sprintf("failover-%d-%d", w, i)
-				total := float64(rand.IntN(4000)+1000) / 100 // ≥ 10.00: no sandbox decline amount
-				var st int
-				var tx map[string]any
-				if w == 3 {
-					_, inv := send(w, "/invoice", map[string]any{"customer_id": custs[rand.IntN(len(custs))], "total": total})
-					invID, _ := inv["id"].(string)
-					st, tx = send(w, "/invoice/"+invID+"/pay", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "idempotency_id": idem})
-				} else {
-					st, tx = send(w, "/charge", map[string]any{"payment_method_id": pms[rand.IntN(len(pms))], "total": total, "idempotency_id": idem})
-				}
-				id, _ := tx["id"].(string)
-				if st == 200 && i%4 == 0 {
-					send(w, "/transaction/"+id+"/void", map[string]any{"idempotency_id": "void-" + idem})
-				}
-				mu.Lock()
-				acks = append(acks, ack{idem: idem, txID: id, status: st, at: time.Now()})
-				mu.Unlock()
-				acked <- struct{}{}
-			}
-		}()
-	}
+	wait := untilStopped(4, stop, func(w, i int) {
+		idem := fmt.Sprintf("failover-%d-%d", w, i)
+		total := float64(rand.IntN(4000)+1000) / 100 // ≥ 10.00: no sandbox decline amount
+		st, tx := c.pay(w, w == 3, custs[rand.IntN(len(custs))], pms[rand.IntN(len(pms))], total, idem)
+		id, _ := tx["id"].(string)
+		if st == 200 && i%4 == 0 {
+			c.void(w, id, idem)
+		}
+		mu.Lock()
+		acks = append(acks, ack{idem: idem, txID: id, status: st, at: time.Now()})
+		mu.Unlock()
+		acked <- struct{}{}
+	})
 	// waitAcks waits for n payments acknowledged after since.
 	waitAcks := func(n int, since time.Time, what string) {
 		t.Helper()
@@ -172,7 +125,7 @@ func TestFailoverToSyncReplica(t *testing.T) {
 	promotedAt := time.Now()
 	waitAcks(30, promotedAt, "payments after the promotion")
 	close(stop)
-	wg.Wait()
+	wait()
 
 	var recovery time.Duration
 	var before, after int
@@ -196,13 +149,7 @@ func TestFailoverToSyncReplica(t *testing.T) {
 	}
 	defer db.Close()
 	ctx := context.Background()
-	waitFor(t, "the janitor to resolve what the failover left PENDING", 30*time.Second, func() bool {
-		var pending int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM transactions WHERE status = 'PENDING'`).Scan(&pending); err != nil {
-			t.Fatal(err)
-		}
-		return pending == 0
-	})
+	waitNoPending(t, db, "the janitor to resolve what the failover left PENDING", 30*time.Second)
 	for _, a := range acks {
 		checkAcknowledgedOnce(t, db, a.idem, a.txID, a.status)
 	}
@@ -239,7 +186,7 @@ func TestFailoverToSyncReplica(t *testing.T) {
 	t.Logf("failover: primary stopped -m immediate; promotion took %v; first acknowledged payment %v after promotion; "+
 		"%d payments acknowledged before and %d after; %d HTTP requests (%d retries, %d answered 503); %d events committed since the first payments, %d delivered in all (%d deliveries, %d delivered more than once)",
 		promotedAt.Sub(killedAt).Round(time.Millisecond), recovery.Round(time.Millisecond), before, after,
-		requests.Load(), retries.Load(), unavailable.Load(), len(committed), events, deliveries, dup)
+		c.requests.Load(), c.retries.Load(), unavailable.Load(), len(committed), events, deliveries, dup)
 	if !slices.ContainsFunc(acks, func(a ack) bool { return a.status == 200 && a.at.After(promotedAt) }) {
 		t.Error("no payment was approved after the promotion")
 	}

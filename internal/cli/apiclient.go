@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/tenderpay/tender/client"
 )
@@ -38,11 +36,8 @@ func (f *apiFlags) client() (*client.Client, error) {
 		key = string(trimSpace(b))
 	}
 	if key == "" {
-		var keys struct {
-			APIKey string `json:"api_key"`
-		}
-		b, err := os.ReadFile(filepath.Join(f.dataDir, "sandbox-keys.json"))
-		if err != nil || json.Unmarshal(b, &keys) != nil || keys.APIKey == "" {
+		keys, err := sandboxKeys(f.dataDir)
+		if err != nil || keys.APIKey == "" {
 			return nil, fmt.Errorf("no API key: set --api-key or TENDER_API_KEY (no sandbox keys in %s)", f.dataDir)
 		}
 		key = keys.APIKey

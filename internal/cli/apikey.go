@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/tenderpay/tender/server"
@@ -20,19 +16,16 @@ func apikeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) == 0 || args[0] != "list" && args[0] != "revoke" {
 		return fmt.Errorf("apikey: want list or revoke")
 	}
-	fs := flag.NewFlagSet("apikey "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("apikey "+args[0], stderr, &cfg)
 	merchantID := fs.String("merchant", env("TENDER_MERCHANT_ID", ""), "merchant id; default the sandbox merchant of the data directory (TENDER_MERCHANT_ID)")
 	id := fs.String("id", "", "the key's id (revoke)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *merchantID == "" {
-		var keys server.SandboxKeys
-		b, err := os.ReadFile(filepath.Join(cfg.DataDir, "sandbox-keys.json"))
-		if err != nil || json.Unmarshal(b, &keys) != nil || keys.MerchantID == "" {
+		keys, err := sandboxKeys(cfg.DataDir)
+		if err != nil || keys.MerchantID == "" {
 			return fmt.Errorf("apikey: --merchant is required (no sandbox merchant in %s)", cfg.DataDir)
 		}
 		*merchantID = keys.MerchantID

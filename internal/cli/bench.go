@@ -103,17 +103,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func sandboxKey(dataDir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, "sandbox-keys.json"))
-	if err != nil {
-		return "", err
-	}
-	var k struct {
-		APIKey string `json:"api_key"`
-	}
-	if err := json.Unmarshal(b, &k); err != nil {
-		return "", err
-	}
-	return k.APIKey, nil
+	k, err := sandboxKeys(dataDir)
+	return k.APIKey, err
 }
 
 type spawned struct {

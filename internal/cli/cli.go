@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -145,6 +146,26 @@ func envBool(name string, def bool) bool {
 	return def
 }
 
+// storeFlagSet is the flag set of command name, its usage and errors
+// written to stderr, with the store's flags (storeFlags) into cfg.
+func storeFlagSet(name string, stderr io.Writer, cfg *server.Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	storeFlags(fs, cfg)
+	return fs
+}
+
+// sandboxKeys reads the sandbox merchant's id and keys that the server
+// wrote into dataDir.
+func sandboxKeys(dataDir string) (server.SandboxKeys, error) {
+	var keys server.SandboxKeys
+	b, err := os.ReadFile(filepath.Join(dataDir, "sandbox-keys.json"))
+	if err != nil {
+		return keys, err
+	}
+	return keys, json.Unmarshal(b, &keys)
+}
+
 // storeFlags are the flags every database-using command shares.
 func storeFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.MasterKey, "master-key", env("TENDER_MASTER_KEY", ""), "vault keyring kid:base64[,kid:base64...], newest first (TENDER_MASTER_KEY)")
@@ -168,11 +189,9 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 const defaultGOGC = 300
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	d := server.Defaults()
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("serve", stderr, &cfg)
+	d := server.Defaults()
 	addr := env("TENDER_ADDR", "")
 	if addr == "" && os.Getenv("PORT") != "" {
 		addr = ":" + os.Getenv("PORT")
@@ -236,10 +255,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func migrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("migrate", stderr, &cfg)
 	status := fs.Bool("status", false, "list each migration, applied or pending, and change nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -291,10 +308,8 @@ func merchant(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) == 0 {
 		return fmt.Errorf("merchant: want create, update, list or key")
 	}
-	fs := flag.NewFlagSet("merchant "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("merchant "+args[0], stderr, &cfg)
 	name := fs.String("name", "", "company name (create)")
 	email := fs.String("email", "", "contact email (create)")
 	partnerID := fs.String("partner", "", "partner id that owns the merchant (create)")
@@ -381,10 +396,8 @@ func partner(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(args) == 0 || args[0] != "create" {
 		return fmt.Errorf("partner: want create")
 	}
-	fs := flag.NewFlagSet("partner create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("partner create", stderr, &cfg)
 	name := fs.String("name", "", "partner name")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -406,10 +419,8 @@ func vaultCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) == 0 || args[0] != "rotate" {
 		return fmt.Errorf("vault: want rotate")
 	}
-	fs := flag.NewFlagSet("vault rotate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("vault rotate", stderr, &cfg)
 	generate := fs.Bool("generate", false, "first add a fresh master key in front of the keyring file (sandbox key file or --master-key-file)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

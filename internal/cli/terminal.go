@@ -30,10 +30,8 @@ func terminalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func terminalPair(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("terminal pair", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("terminal pair", stderr, &cfg)
 	merchantID := fs.String("merchant", "", "merchant id (default: the sandbox merchant of the data directory)")
 	nickname := fs.String("nickname", "", "register nickname")
 	registerID := fs.String("register", "", "re-pair this existing register instead of adding one")
@@ -43,9 +41,8 @@ func terminalPair(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if *merchantID == "" {
-		var keys server.SandboxKeys
-		b, err := os.ReadFile(cfg.DataDir + "/sandbox-keys.json")
-		if err != nil || json.Unmarshal(b, &keys) != nil {
+		keys, err := sandboxKeys(cfg.DataDir)
+		if err != nil {
 			return fmt.Errorf("terminal pair: --merchant is required (no sandbox keys in %s)", cfg.DataDir)
 		}
 		*merchantID = keys.MerchantID

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,10 +20,8 @@ func user(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" && args[0] != "link" {
 		return fmt.Errorf("user: want create or link")
 	}
-	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var cfg server.Config
-	storeFlags(fs, &cfg)
+	fs := storeFlagSet("user "+args[0], stderr, &cfg)
 	merchantID := fs.String("merchant", env("TENDER_USER_MERCHANT", ""), "merchant id (create) [TENDER_USER_MERCHANT]")
 	email := fs.String("email", "", "the user's email")
 	role := fs.String("role", tender.RoleOwner, "owner, admin or staff (create)")

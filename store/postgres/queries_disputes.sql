@@ -25,11 +25,8 @@ UPDATE disputes SET amount = $3, currency = $4, reason = $5, status = $6, due_by
     evidence = $9::jsonb, updated_at = $10
 WHERE merchant_id = $1 AND id = $2;
 
--- name: DisputeCount
-SELECT count(*) FROM disputes
-WHERE merchant_id = $1 AND ($2::text = '' OR status = $2) AND ($3::uuid IS NULL OR transaction_id = $3);
-
 -- name: DisputeList
+-- DisputeCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, transaction_id, processor, processor_dispute_id, amount, currency, reason, status, evidence,
     due_by, submitted_at, created_at, updated_at
 FROM disputes

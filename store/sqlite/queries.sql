@@ -21,10 +21,8 @@ SELECT id, partner_id, company_name, contact_email, status, sandbox, features, w
     allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE webpayments_token = $1;
 
--- name: MerchantCountPartner
-SELECT count(*) FROM merchants WHERE ($1 = '' OR partner_id = $1);
-
 -- name: MerchantList
+-- MerchantCountPartner, its count, is generated from it (counts in sqldb).
 SELECT id, partner_id, company_name, contact_email, status, sandbox, features, webpayments_token,
     allowed_origins, created_at, updated_at, processor, is_test, processor_credentials, profile
 FROM merchants WHERE ($1 = '' OR partner_id = $1)
@@ -128,24 +126,6 @@ WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL AND $18 IS NOT NULL;
 UPDATE customers SET deleted_at = $3, updated_at = $3
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
--- name: CustomerCount
-SELECT count(*) FROM customers
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2 = '' OR email = $2 COLLATE NOCASE)
-  AND ($3 = '' OR firstname = $3 COLLATE NOCASE)
-  AND ($4 = '' OR lastname = $4 COLLATE NOCASE)
-  AND ($5 = '' OR company = $5 COLLATE NOCASE)
-  AND ($6 = '' OR phone = $6)
-  AND ($7 = '' OR reference = $7)
-  AND NOT EXISTS (SELECT 1 FROM json_each($8) k WHERE NOT (
-        lower(firstname) LIKE k.value ESCAPE '\' OR lower(lastname) LIKE k.value ESCAPE '\'
-     OR lower(company) LIKE k.value ESCAPE '\' OR lower(email) LIKE k.value ESCAPE '\'
-     OR lower(phone) LIKE k.value ESCAPE '\' OR lower(reference) LIKE k.value ESCAPE '\'
-     OR lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))
-  AND ($9 IS NULL OR created_at >= $9)
-  AND ($10 IS NULL OR created_at <= $10)
-  AND ($11 IS NULL OR updated_at >= $11) AND ($12 IS NULL OR updated_at <= $12);
-
 -- name: ListPage
 -- The default list (newest first, no filter) in O(page) (migration 012):
 -- the queued, not numbered yet (the newest), first; then the numbered: the
@@ -210,6 +190,11 @@ SELECT (SELECT count(*) FROM list_position_queue WHERE list = $2 AND merchant_id
 -- carries the total. $2 limit, $3 offset, $4 the list, $5..$6 the
 -- created_at range (closed; open ends are far dates); TABLE and COLUMNS as
 -- in ListPage.
+-- ListRangePageAsc, its --ASC lines in place of the --DESC ones, is the
+-- same oldest first: the numbered come first, from lo up (the blocks'
+-- running sum taken from the oldest block; an offset past them leaves
+-- start empty, and so the numbered part), then the queued, oldest first,
+-- skipping what the numbered took of the offset (directed in sqldb).
 WITH u AS (SELECT count(*) AS n FROM list_position_queue
     WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6),
 hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
@@ -223,61 +208,37 @@ bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT 
         ELSE b.live END AS live
     FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
       AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--DESC c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--ASC  c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
 t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--DESC s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+--DESC start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--ASC  start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
 page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
-          AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--DESC     SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+--DESC         WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
+--DESC         ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+--DESC     UNION ALL
+--DESC     SELECT * FROM (SELECT p.object_id, 1 AS g, p.pos, NULL AS created_at
+--DESC         FROM list_positions p
+--DESC         WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
+--DESC           AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
+--DESC         ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--ASC      SELECT * FROM (SELECT p.object_id, 0 AS g, p.pos, NULL AS created_at
+--ASC          FROM list_positions p
+--ASC          WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
+--ASC            AND p.pos <= (SELECT n FROM hi)
+--ASC          ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+--ASC      UNION ALL
+--ASC      SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
+--ASC          WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
+--ASC          ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
 SELECT /*COLUMNS*/,
     (SELECT n FROM u) + (SELECT n FROM t)
 FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: ListRangePageAsc
--- ListRangePage oldest first: the numbered come first, from lo up (the
--- blocks' running sum taken from the oldest block; an offset past them
--- leaves start empty, and so the numbered part), then the queued, oldest
--- first, skipping what the numbered took of the offset. Arguments as
--- ListRangePage's.
-WITH u AS (SELECT count(*) AS n FROM list_position_queue
-    WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6),
-hi AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
-    WHERE o.merchant_id = $1 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
-lo AS (SELECT coalesce((SELECT p.pos FROM /*TABLE*/ o JOIN list_positions p ON p.list = $4 AND p.object_id = o.id
-    WHERE o.merchant_id = $1 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
-bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
-        THEN (SELECT count(*) FROM list_positions p WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1
-              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
-              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
-        ELSE b.live END AS live
-    FROM list_blocks b WHERE b.list = $4 AND b.merchant_id = $1
-      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
-t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
-page AS (
-    SELECT * FROM (SELECT p.object_id, 0 AS g, p.pos, NULL AS created_at
-        FROM list_positions p
-        WHERE p.list = $4 AND p.merchant_id = $1 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
-          AND p.pos <= (SELECT n FROM hi)
-        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
-    UNION ALL
-    SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = $4 AND merchant_id = $1 AND live = 1 AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
-SELECT /*COLUMNS*/,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN /*TABLE*/ o ON o.id = page.object_id
-ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+--DESC ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC
+--ASC  ORDER BY page.g, page.pos, page.created_at, page.object_id
+LIMIT $2;
 
 -- name: ListRangePageTotal
 -- ListRangePage's total alone (past its last page): $2 the list, $3..$4 the
@@ -303,6 +264,8 @@ SELECT (SELECT count(*) FROM list_position_queue
 -- migration 030's (merchant_id, customer_id, created_at, id) index, the
 -- queued (not numbered yet) of the customer's first. $2 limit, $3 offset,
 -- $4 the customer, $5..$6 the range (closed; open ends are far dates).
+-- InvoiceCustomerPageAsc, its --ASC lines in place of the --DESC ones, is
+-- the same oldest first, as ListRangePageAsc (directed in sqldb).
 WITH u AS (SELECT count(*) AS n FROM list_position_queue
     WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
     AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6),
@@ -317,66 +280,42 @@ bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT 
         ELSE b.live END AS live
     FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $4
       AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--DESC c AS (SELECT block, live, sum(live) OVER (ORDER BY block DESC) AS cum FROM bl),
+--ASC  c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
 t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
-start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--DESC s AS (SELECT max($3 - (SELECT n FROM u), 0) AS skip),
+--DESC start AS (SELECT c.block, s.skip - (c.cum - c.live) AS within FROM c, s WHERE c.cum > s.skip ORDER BY c.block DESC LIMIT 1),
+--ASC  start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
 page AS (
-    SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
-        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT p.invoice_id AS object_id, 1 AS g, p.pos, NULL AS created_at
-        FROM invoice_customer_positions p
-        WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
-          AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
-        ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--DESC     SELECT * FROM (SELECT object_id, 0 AS g, 0 AS pos, created_at FROM list_position_queue
+--DESC         WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+--DESC         AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
+--DESC         ORDER BY created_at DESC, object_id DESC LIMIT $2 OFFSET $3) AS fresh
+--DESC     UNION ALL
+--DESC     SELECT * FROM (SELECT p.invoice_id AS object_id, 1 AS g, p.pos, NULL AS created_at
+--DESC         FROM invoice_customer_positions p
+--DESC         WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= (SELECT n FROM lo)
+--DESC           AND p.pos <= min((SELECT n FROM hi), (SELECT (block + 1) * 1000 - 1 FROM start))
+--DESC         ORDER BY p.pos DESC LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered)
+--ASC      SELECT * FROM (SELECT p.invoice_id AS object_id, 0 AS g, p.pos, NULL AS created_at
+--ASC          FROM invoice_customer_positions p
+--ASC          WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
+--ASC            AND p.pos <= (SELECT n FROM hi)
+--ASC          ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
+--ASC      UNION ALL
+--ASC      SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
+--ASC          WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
+--ASC          AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
+--ASC          ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
 SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
     o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
     o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
     o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
     (SELECT n FROM u) + (SELECT n FROM t)
 FROM page JOIN invoices o ON o.id = page.object_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC LIMIT $2;
-
--- name: InvoiceCustomerPageAsc
--- InvoiceCustomerPage oldest first (as ListRangePageAsc).
-WITH u AS (SELECT count(*) AS n FROM list_position_queue
-    WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
-    AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6),
-hi AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
-    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at <= $6 ORDER BY o.created_at DESC, o.id DESC LIMIT 1), 0) AS n),
-lo AS (SELECT coalesce((SELECT p.pos FROM invoices o JOIN invoice_customer_positions p ON p.invoice_id = o.id
-    WHERE o.merchant_id = $1 AND o.customer_id = $4 AND o.created_at >= $5 ORDER BY o.created_at, o.id LIMIT 1), 1000000000000000000) AS n),
-bl AS (SELECT b.block, CASE WHEN b.block IN ((SELECT n FROM lo) / 1000, (SELECT n FROM hi) / 1000)
-        THEN (SELECT count(*) FROM invoice_customer_positions p WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1
-              AND p.pos >= max(b.block * 1000, (SELECT n FROM lo))
-              AND p.pos <= min(b.block * 1000 + 999, (SELECT n FROM hi)))
-        ELSE b.live END AS live
-    FROM invoice_customer_blocks b WHERE b.merchant_id = $1 AND b.customer_id = $4
-      AND b.block >= (SELECT n FROM lo) / 1000 AND b.block <= (SELECT n FROM hi) / 1000),
-c AS (SELECT block, live, sum(live) OVER (ORDER BY block) AS cum FROM bl),
-t AS (SELECT coalesce(sum(live), 0) AS n FROM bl),
-start AS (SELECT c.block, $3 - (c.cum - c.live) AS within FROM c WHERE c.cum > $3 ORDER BY c.block LIMIT 1),
-page AS (
-    SELECT * FROM (SELECT p.invoice_id AS object_id, 0 AS g, p.pos, NULL AS created_at
-        FROM invoice_customer_positions p
-        WHERE p.merchant_id = $1 AND p.customer_id = $4 AND p.live = 1 AND p.pos >= max((SELECT n FROM lo), (SELECT block * 1000 FROM start))
-          AND p.pos <= (SELECT n FROM hi)
-        ORDER BY p.pos LIMIT $2 OFFSET coalesce((SELECT within FROM start), 0)) AS numbered
-    UNION ALL
-    SELECT * FROM (SELECT object_id, 1 AS g, 0 AS pos, created_at FROM list_position_queue
-        WHERE list = 'invoices' AND merchant_id = $1 AND live = 1
-        AND EXISTS (SELECT 1 FROM invoices i WHERE i.id = list_position_queue.object_id AND i.customer_id = $4) AND created_at >= $5 AND created_at <= $6
-        ORDER BY created_at, object_id LIMIT $2 OFFSET max($3 - (SELECT n FROM t), 0)) AS fresh)
-SELECT o.id, o.merchant_id, o.customer_id, o.payment_method_id, o.total, o.meta, o.status,
-    o.url, o.sent_at, o.viewed_at, o.paid_at, o.due_at, o.balance_due, o.total_paid, o.pending_payments,
-    o.payment_attempt_failed, o.payment_attempt_message, o.is_partial_payment_enabled, o.stock_applied,
-    o.schedule_id, o.occurrence, o.autopay_done, o.created_at, o.updated_at, o.deleted_at,
-    (SELECT n FROM u) + (SELECT n FROM t)
-FROM page JOIN invoices o ON o.id = page.object_id
-ORDER BY page.g, page.pos, page.created_at, page.object_id LIMIT $2;
+--DESC ORDER BY page.g, page.pos DESC, page.created_at DESC, page.object_id DESC
+--ASC  ORDER BY page.g, page.pos, page.created_at, page.object_id
+LIMIT $2;
 
 -- name: InvoiceCustomerPageTotal
 -- InvoiceCustomerPage's total alone: $2 the customer, $3..$4 the range.
@@ -439,6 +378,7 @@ SELECT * FROM (
 ON CONFLICT (list, merchant_id, block) DO UPDATE SET live = live + excluded.live;
 
 -- name: CustomerList
+-- CustomerCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
     address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
     created_at, updated_at, deleted_at
@@ -481,19 +421,8 @@ WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL AND $15 IS NOT NULL;
 UPDATE items SET deleted_at = $3, updated_at = $3
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
--- name: ItemCount
-SELECT count(*) FROM items
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2 = '' OR category = $2)
-  AND ($3 = '' OR code = $3)
-  AND ($4 = -1 OR is_active = $4)
-  AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
-        lower(item) LIKE k.value ESCAPE '\' OR lower(code) LIKE k.value ESCAPE '\'
-     OR lower(category) LIKE k.value ESCAPE '\' OR lower(details) LIKE k.value ESCAPE '\'))
-  AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at <= $7)
-  AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9);
-
 -- name: ItemList
+-- ItemCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
 FROM items
@@ -556,14 +485,8 @@ WHERE merchant_id = $2 AND id = $1 AND deleted_at IS NULL
 UPDATE payment_methods SET deleted_at = $3, updated_at = $3, is_default = 0
 WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 
--- name: PaymentMethodCount
-SELECT count(*) FROM payment_methods
-WHERE merchant_id = $1 AND deleted_at IS NULL AND ($2 = '' OR customer_id = $2) AND ($3 = '' OR method = $3)
-  --BYCUSTOMER AND customer_id = $2
-  AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at <= $5)
-  AND ($6 IS NULL OR updated_at >= $6) AND ($7 IS NULL OR updated_at <= $7);
-
 -- name: PaymentMethodList
+-- PaymentMethodCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, customer_id, method, nickname, person_name, card_type, card_last_four, card_exp,
     bin_type, has_cvv, is_default, bank_name, bank_type, bank_holder_type, address_1, address_2,
     address_city, address_state, address_zip, address_country, meta, is_usable_in_vt, fingerprint,
@@ -645,21 +568,8 @@ FROM transactions
 WHERE +merchant_id = $1 AND parent_id IN (SELECT value FROM json_each($2))
 ORDER BY created_at, id;
 
--- name: TransactionCount
-SELECT count(*) FROM transactions
-WHERE merchant_id = $1
-  AND ($2 = '' OR type = $2) AND ($3 = '' OR method = $3) AND ($4 = '' OR status = $4)
-  AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
-  AND ($8 = '' OR invoice_id = $8)
-  AND ($9 IS NULL OR created_at >= $9) AND ($10 IS NULL OR created_at <= $10)
-  AND ($11 = '' OR invoice_id IN (SELECT id FROM invoices WHERE merchant_id = $1 AND schedule_id = $11))
-  AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
-  AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
-  AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
-        lower(last_four) LIKE k.value ESCAPE '\' OR lower(message) LIKE k.value ESCAPE '\' OR lower(type) LIKE k.value ESCAPE '\'
-     OR lower(method) LIKE k.value ESCAPE '\' OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'));
-
 -- name: TransactionList
+-- TransactionCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
@@ -871,22 +781,8 @@ UPDATE invoices SET customer_id = $3, payment_method_id = $4, total = $5, meta =
 WHERE merchant_id = $2 AND id = $1 AND ($20 IS NULL OR $20 IS NOT NULL) AND ($21 IS NULL OR $21 IS NOT NULL)
   AND $23 IS NOT NULL;
 
--- name: InvoiceCount
-SELECT count(*) FROM invoices
-WHERE merchant_id = $1
-  AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
-  --BYCUSTOMER AND customer_id = $3
-  AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
-  AND ($2 = 'DELETED' OR deleted_at IS NULL)
-  AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
-        lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
-     OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
-     OR lower(status) LIKE k.value ESCAPE '\')))
-  AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
-  AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
-  AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13);
-
 -- name: InvoiceList
+-- InvoiceCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url, sent_at, viewed_at,
     paid_at, due_at, balance_due, total_paid, pending_payments, payment_attempt_failed,
     payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
@@ -933,10 +829,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
 UPDATE messages SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5, sent_at = $6
 WHERE id = $1;
 
--- name: MessageCount
-SELECT count(*) FROM messages WHERE merchant_id = $1;
-
 -- name: MessageList
+-- MessageCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, channel, kind, recipient, subject, text_body, html_body, object_type, object_id,
     status, attempts, last_error, next_attempt_at, created_at, sent_at
 FROM messages WHERE merchant_id = $1
@@ -968,15 +862,8 @@ UPDATE schedules SET customer_id = $3, payment_method_id = $4, rule = $5, total 
     updated_at = $16, deleted_at = $17
 WHERE merchant_id = $2 AND id = $1 AND $15 IS NOT NULL;
 
--- name: ScheduleCount
-SELECT count(*) FROM schedules
-WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
-  --BYCUSTOMER AND customer_id = $3
-  AND ($2 = 'DELETED' OR deleted_at IS NULL)
-  AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at <= $5)
-  AND ($6 IS NULL OR updated_at >= $6) AND ($7 IS NULL OR updated_at <= $7);
-
 -- name: ScheduleList
+-- ScheduleCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, customer_id, payment_method_id, rule, total, url, meta, email_notification, active, status, next_run_at, last_run_at, runs, created_at, updated_at, deleted_at FROM schedules
 WHERE merchant_id = $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3)
   --BYCUSTOMER AND customer_id = $3
@@ -1208,6 +1095,9 @@ WHERE webhook_deliveries.id = j.id;
 -- first, then the numbered by position. Each row carries the total.
 -- $2 limit, $3 offset, $4 dim ('', 'customer', 'payment_method'), $5 its
 -- value, $6..$7 the created_at range (closed; open ends are far dates).
+-- TransactionFilterPageAsc, its --ASC lines in place of the --DESC ones,
+-- is the same oldest first: the numbered by position from lo, then the
+-- queued (directed in sqldb).
 WITH u AS (SELECT count(*) AS n FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
     WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
           AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
@@ -1220,58 +1110,37 @@ lo AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
     ORDER BY created_at, pos LIMIT 1), 1000000000000000000) AS n),
 m AS (SELECT max((SELECT n FROM hi) - (SELECT n FROM lo) + 1, 0) AS n),
 page AS (
-    SELECT * FROM (SELECT q.transaction_id, 0 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
-        JOIN transactions t ON t.id = q.transaction_id
-        WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
-          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
-               OR ($4 = 'payment_method' AND t.payment_method_id = $5))
-        ORDER BY q.created_at DESC, q.transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
-    UNION ALL
-    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_filter_positions
-        WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo)
-          AND pos <= (SELECT n FROM hi) - max($3 - (SELECT n FROM u), 0)
-        ORDER BY pos DESC LIMIT $2) AS numbered)
+--DESC     SELECT * FROM (SELECT q.transaction_id, 0 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
+--DESC         JOIN transactions t ON t.id = q.transaction_id
+--DESC         WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+--DESC           AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+--DESC                OR ($4 = 'payment_method' AND t.payment_method_id = $5))
+--DESC         ORDER BY q.created_at DESC, q.transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
+--DESC     UNION ALL
+--DESC     SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+--DESC         WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo)
+--DESC           AND pos <= (SELECT n FROM hi) - max($3 - (SELECT n FROM u), 0)
+--DESC         ORDER BY pos DESC LIMIT $2) AS numbered)
+--ASC      SELECT * FROM (SELECT transaction_id, 0 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+--ASC          WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo) + $3
+--ASC            AND pos <= (SELECT n FROM hi)
+--ASC          ORDER BY pos LIMIT $2) AS numbered
+--ASC      UNION ALL
+--ASC      SELECT * FROM (SELECT q.transaction_id, 1 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
+--ASC          JOIN transactions t ON t.id = q.transaction_id
+--ASC          WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
+--ASC            AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
+--ASC                 OR ($4 = 'payment_method' AND t.payment_method_id = $5))
+--ASC          ORDER BY q.created_at, q.transaction_id LIMIT $2 OFFSET max($3 - (SELECT n FROM m), 0)) AS fresh)
 SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
     t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
     t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
     t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
 FROM page JOIN transactions t ON t.id = page.transaction_id
-ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC LIMIT $2;
-
--- name: TransactionFilterPageAsc
--- TransactionFilterPage oldest first: the numbered by position from lo,
--- then the queued.
-WITH u AS (SELECT count(*) AS n FROM transaction_position_queue q JOIN transactions t ON t.id = q.transaction_id
-    WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
-          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
-               OR ($4 = 'payment_method' AND t.payment_method_id = $5))),
-hi AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
-    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at <= $7
-    ORDER BY created_at DESC, pos DESC LIMIT 1), 0) AS n),
-lo AS (SELECT coalesce((SELECT pos FROM transaction_filter_positions
-    WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND created_at >= $6
-    ORDER BY created_at, pos LIMIT 1), 1000000000000000000) AS n),
-m AS (SELECT max((SELECT n FROM hi) - (SELECT n FROM lo) + 1, 0) AS n),
-page AS (
-    SELECT * FROM (SELECT transaction_id, 0 AS g, pos, NULL AS created_at FROM transaction_filter_positions
-        WHERE merchant_id = $1 AND dim = $4 AND val = $5 AND pos >= (SELECT n FROM lo) + $3
-          AND pos <= (SELECT n FROM hi)
-        ORDER BY pos LIMIT $2) AS numbered
-    UNION ALL
-    SELECT * FROM (SELECT q.transaction_id, 1 AS g, 0 AS pos, q.created_at FROM transaction_position_queue q
-        JOIN transactions t ON t.id = q.transaction_id
-        WHERE q.merchant_id = $1 AND q.created_at >= $6 AND q.created_at <= $7
-          AND ($4 = '' OR ($4 = 'customer' AND t.customer_id = $5)
-               OR ($4 = 'payment_method' AND t.payment_method_id = $5))
-        ORDER BY q.created_at, q.transaction_id LIMIT $2 OFFSET max($3 - (SELECT n FROM m), 0)) AS fresh)
-SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
-    t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
-    t.pending_refunds, t.surcharge, t.pre_auth, t.is_captured, t.is_voided, t.cancelled,
-    t.pending_op, t.last_four, t.meta, t.batch_id, t.batched_at, t.settled_at, t.gateway_ref,
-    t.auth_code, t.decline_code, t.gateway_unknown, t.idempotency_id, t.created_at, t.updated_at, t.avs_code, t.avs_message, t.cvv_result, (SELECT n FROM u) + (SELECT n FROM m)
-FROM page JOIN transactions t ON t.id = page.transaction_id
-ORDER BY page.g, page.pos, page.created_at, page.transaction_id LIMIT $2;
+--DESC ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC
+--ASC  ORDER BY page.g, page.pos, page.created_at, page.transaction_id
+LIMIT $2;
 
 -- name: TransactionFilterPageTotal
 -- TransactionFilterPage's total alone; $2 dim, $3 value, $4..$5 the range.
@@ -1470,26 +1339,20 @@ UPDATE team_tokens SET used_at = $3
 WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > $3
 RETURNING user_id, email, created_at, expires_at;
 
--- name: EventCount
-SELECT count(*) FROM events WHERE merchant_id = $1;
-
 -- name: EventList
+-- EventCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1
 ORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;
 
--- name: EventCountByName
-SELECT count(*) FROM events WHERE merchant_id = $1 AND name = $2;
-
 -- name: EventListByName
+-- EventCountByName, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1 AND name = $2
 ORDER BY /*ORDER*/ LIMIT $3 OFFSET $4;
 
--- name: EventCountByObject
-SELECT count(*) FROM events WHERE merchant_id = $1 AND object_id = $2 AND ($3 = '' OR name = $3);
-
 -- name: EventListByObject
+-- EventCountByObject, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, object_type, object_id, payload, created_at FROM events
 WHERE merchant_id = $1 AND object_id = $2 AND ($3 = '' OR name = $3)
 ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
@@ -1552,14 +1415,8 @@ RETURNING id, merchant_id, name, description, total, meta, is_active, expires_at
 -- Gives back the use a declined payment took.
 UPDATE payment_links SET uses = uses - 1 WHERE merchant_id = $1 AND id = $2 AND uses > 0;
 
--- name: PaymentLinkCount
-SELECT count(*) FROM payment_links
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2 = -1 OR is_active = $2)
-  AND NOT EXISTS (SELECT 1 FROM json_each($3) k WHERE NOT (
-        lower(name) LIKE k.value ESCAPE '\' OR lower(description) LIKE k.value ESCAPE '\'));
-
 -- name: PaymentLinkList
+-- PaymentLinkCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
     created_at, updated_at, deleted_at
 FROM payment_links
@@ -1604,15 +1461,8 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- A deleted file's bytes go with it (its metadata stays, as Stax shows it).
 DELETE FROM file_contents WHERE file_id = $1;
 
--- name: FileCount
-SELECT count(*) FROM files
-WHERE merchant_id = $1 AND deleted_at IS NULL
-  AND ($2 = '' OR tag = $2)
-  AND ($3 IS NULL OR invoice_id = $3)
-  AND ($4 IS NULL OR item_id = $4)
-  AND ($5 IS NULL OR transaction_id = $5);
-
 -- name: FileList
+-- FileCount, its count, is generated from it (counts in sqldb).
 SELECT id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id, transaction_id,
     created_at, updated_at, deleted_at
 FROM files

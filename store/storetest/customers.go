@@ -291,10 +291,7 @@ func exerciseCustomers(t *testing.T, open Open) {
 		// the counts stay exact.
 		var fresh []string
 		for i := range 300 {
-			c := newCustomer(m.ID, tender.NewTime(now.Add(-2*time.Hour+time.Duration(i)*time.Millisecond)), nil)
-			if err := s.CustomerCreate(ctx, c); err != nil {
-				t.Fatal(err)
-			}
+			c := createCustomer(t, s, m.ID, tender.NewTime(now.Add(-2*time.Hour+time.Duration(i)*time.Millisecond)))
 			fresh = append(fresh, c.ID)
 		}
 		var wg sync.WaitGroup
@@ -319,10 +316,7 @@ func exerciseCustomers(t *testing.T, open Open) {
 		assign(now.Add(time.Hour), 5000)
 		check("deleted while numbering")
 		// New customers come first, newest first, before they are numbered.
-		c := newCustomer(m.ID, tender.NewTime(now.Add(time.Minute)), nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, tender.NewTime(now.Add(time.Minute)))
 		if p, err := s.CustomerList(ctx, m.ID, tender.CustomerFilter{}, newest(tender.ListParams{Page: 1, PerPage: 2})); err != nil || p.Items[0].ID != c.ID {
 			t.Fatalf("first page = %+v, %v", p, err)
 		}

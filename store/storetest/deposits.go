@@ -25,15 +25,10 @@ func exerciseDeposits(t *testing.T, open Open) {
 		base := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 		m := newMerchant(t, s, tender.NewTime(base))
 		other := newMerchant(t, s, tender.NewTime(base))
-		c := newCustomer(m.ID, tender.NewTime(base), nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, tender.NewTime(base))
 		mc := newPaymentMethod(m.ID, c.ID, tender.NewTime(base))
 		mc.CardType = "mastercard"
-		if err := s.PaymentMethodCreate(ctx, mc, &tender.PaymentMethodSecret{SealedNumber: "sealed"}); err != nil {
-			t.Fatal(err)
-		}
+		createPaymentMethod(t, s, mc)
 		// Deposit i (0..6) is batched on day i and holds i+1 sales of
 		// 10.00 (fee 0.59 each); deposit 3 also pays out a credit and
 		// deposit 5 has a bank return.
@@ -184,18 +179,12 @@ func exerciseDeposits(t *testing.T, open Open) {
 		base := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
 		m := newMerchant(t, s, tender.NewTime(base))
 		other := newMerchant(t, s, tender.NewTime(base))
-		c := newCustomer(m.ID, tender.NewTime(base), nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, tender.NewTime(base))
 		visa := newPaymentMethod(m.ID, c.ID, tender.NewTime(base))
 		amex := newPaymentMethod(m.ID, c.ID, tender.NewTime(base))
 		amex.CardType = "amex"
-		for _, pm := range []*tender.PaymentMethod{visa, amex} {
-			if err := s.PaymentMethodCreate(ctx, pm, &tender.PaymentMethodSecret{SealedNumber: "sealed"}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		createPaymentMethod(t, s, visa)
+		createPaymentMethod(t, s, amex)
 		mk := func(merchantID string, dayN int, f func(*tender.Transaction)) *tender.Transaction {
 			t.Helper()
 			tx := newTransaction(merchantID, "", tender.NewTime(base.AddDate(0, 0, dayN)))

@@ -20,10 +20,7 @@ func exerciseInvoices(t *testing.T, open Open) {
 		t.Parallel()
 		s := open(t)
 		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
-		c := newCustomer(m.ID, now, nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, now)
 		inv := &tender.Invoice{ID: uuid.NewString(), MerchantID: m.ID, CustomerID: c.ID, Total: 5000, BalanceDue: 5000,
 			Meta: json.RawMessage(`{"memo":"Spring Cleaning","lineItems":[]}`), Status: tender.InvoiceDraft,
 			URL: "https://pay.example/", CreatedAt: now, UpdatedAt: now}

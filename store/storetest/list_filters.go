@@ -3,13 +3,12 @@ package storetest
 import (
 	"cmp"
 	"context"
-	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // exerciseListFilters checks the date-range filters of the lists of
@@ -28,26 +27,18 @@ func exerciseListFilters(t *testing.T, open Open) {
 		m := newMerchant(t, s, now)
 		// The payment methods', invoices' and schedules' customer is
 		// another merchant's, so that it is in no range of m's customers.
-		c := newCustomer(newMerchant(t, s, now).ID, now, nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, newMerchant(t, s, now).ID, now)
 		type rng struct{ from, to time.Time }
+		seeds := seedKinds(s, m.ID, c.ID, now)
 		// list reads one page of a list filtered by a created_at range
 		// (and updated_at when upd).
 		type kind struct {
-			name   string
-			create func(tx store.Executor, at tender.Time) (string, error)
-			del    func(id string) error
-			list   func(created, updated rng, p tender.ListParams) ([]string, int, error)
+			name string
+			seedKind
+			list func(created, updated rng, p tender.ListParams) ([]string, int, error)
 		}
 		kinds := []kind{{
-			name: "customers",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				cu := newCustomer(m.ID, at, nil)
-				return cu.ID, tx.CustomerCreate(ctx, cu)
-			},
-			del: func(id string) error { return s.CustomerDelete(ctx, m.ID, id, now.Time) },
+			name: "customers", seedKind: seeds["customers"],
 			list: func(cr, up rng, p tender.ListParams) ([]string, int, error) {
 				pg, err := s.CustomerList(ctx, m.ID, tender.CustomerFilter{CreatedFrom: cr.from, CreatedTo: cr.to, UpdatedFrom: up.from, UpdatedTo: up.to}, p)
 				if err != nil {
@@ -56,12 +47,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.Customer) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "payment_methods",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				pm := newPaymentMethod(m.ID, c.ID, at)
-				return pm.ID, tx.PaymentMethodCreate(ctx, pm, &tender.PaymentMethodSecret{SealedNumber: "sealed"})
-			},
-			del: func(id string) error { return s.PaymentMethodDelete(ctx, m.ID, id, now.Time) },
+			name: "payment_methods", seedKind: seeds["payment_methods"],
 			list: func(cr, up rng, p tender.ListParams) ([]string, int, error) {
 				pg, err := s.PaymentMethodList(ctx, m.ID, tender.PaymentMethodFilter{CreatedFrom: cr.from, CreatedTo: cr.to, UpdatedFrom: up.from, UpdatedTo: up.to}, p)
 				if err != nil {
@@ -70,12 +56,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.PaymentMethod) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "items",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				it := &tender.Item{ID: tender.NewID(), MerchantID: m.ID, Item: "I", Meta: json.RawMessage(`{}`), CreatedAt: at, UpdatedAt: at}
-				return it.ID, tx.ItemCreate(ctx, it)
-			},
-			del: func(id string) error { return s.ItemDelete(ctx, m.ID, id, now.Time) },
+			name: "items", seedKind: seeds["items"],
 			list: func(cr, up rng, p tender.ListParams) ([]string, int, error) {
 				pg, err := s.ItemList(ctx, m.ID, tender.ItemFilter{CreatedFrom: cr.from, CreatedTo: cr.to, UpdatedFrom: up.from, UpdatedTo: up.to}, p)
 				if err != nil {
@@ -84,21 +65,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.Item) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "invoices",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				inv := &tender.Invoice{ID: tender.NewID(), MerchantID: m.ID, CustomerID: c.ID, Total: 100, BalanceDue: 100,
-					Meta: json.RawMessage(`{}`), Status: tender.InvoiceDraft, URL: "https://pay.example/", CreatedAt: at, UpdatedAt: at}
-				return inv.ID, tx.InvoiceCreate(ctx, inv)
-			},
-			del: func(id string) error {
-				inv, err := s.InvoiceGet(ctx, m.ID, id)
-				if err != nil {
-					return err
-				}
-				at := now
-				inv.DeletedAt, inv.Status = &at, tender.InvoiceDeleted
-				return s.InvoiceUpdate(ctx, inv)
-			},
+			name: "invoices", seedKind: seeds["invoices"],
 			list: func(cr, up rng, p tender.ListParams) ([]string, int, error) {
 				pg, err := s.InvoiceList(ctx, m.ID, tender.InvoiceFilter{CreatedFrom: cr.from, CreatedTo: cr.to, UpdatedFrom: up.from, UpdatedTo: up.to}, p)
 				if err != nil {
@@ -107,21 +74,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.Invoice) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "schedules",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				sc := &tender.Schedule{ID: tender.NewID(), MerchantID: m.ID, CustomerID: c.ID, Rule: "FREQ=MONTHLY", Total: 100,
-					Meta: json.RawMessage(`{}`), Active: true, Status: "ACTIVE", CreatedAt: at, UpdatedAt: at}
-				return sc.ID, tx.ScheduleCreate(ctx, sc)
-			},
-			del: func(id string) error {
-				sc, err := s.ScheduleGet(ctx, m.ID, id)
-				if err != nil {
-					return err
-				}
-				at := now
-				sc.DeletedAt, sc.Active = &at, false
-				return s.ScheduleUpdate(ctx, sc)
-			},
+			name: "schedules", seedKind: seeds["schedules"],
 			list: func(cr, up rng, p tender.ListParams) ([]string, int, error) {
 				pg, err := s.ScheduleList(ctx, m.ID, tender.ScheduleFilter{CreatedFrom: cr.from, CreatedTo: cr.to, UpdatedFrom: up.from, UpdatedTo: up.to}, p)
 				if err != nil {
@@ -161,19 +114,7 @@ func exerciseListFilters(t *testing.T, open Open) {
 			{"before all", rng{time.Time{}, ms(-1)}},
 		}
 		for _, k := range kinds {
-			var objs []string // oldest first: by created_at, then id
-			if err := s.InTx(ctx, func(tx store.Executor) error {
-				for i := range n {
-					id, err := k.create(tx, tender.NewTime(at(i)))
-					if err != nil {
-						return err
-					}
-					objs = append(objs, id)
-				}
-				return nil
-			}); err != nil {
-				t.Fatalf("%s: %v", k.name, err)
-			}
+			objs := seed(t, s, k.name, k.seedKind, n, at)
 			// Ties listed by id: objs sorted so, and deleted keyed by
 			// that order.
 			order := make([]int, n)
@@ -210,33 +151,10 @@ func exerciseListFilters(t *testing.T, open Open) {
 						if desc {
 							want = newest
 						}
-						for _, per := range []int{100, 7} {
-							last := (len(want) + per - 1) / per
-							for page := 1; page <= last+1; page++ {
-								if per == 7 && page%9 != 0 && page > 2 && page < last-1 {
-									continue // a sample
-								}
-								p := tender.ListParams{Page: page, PerPage: per, Sort: "created_at", Desc: desc}
-								got, total, err := k.list(rc.r, rng{}, p)
-								if err != nil || total != len(want) {
-									t.Fatalf("%s %s %s desc %v: per %d page %d: total %d, want %d (%v)", k.name, stage, rc.name, desc, per, page, total, len(want), err)
-								}
-								from := min((page-1)*per, len(want))
-								if w := want[from:min(from+per, len(want))]; !slices.Equal(got, w) {
-									t.Fatalf("%s %s %s desc %v: per %d page %d = %v, want %v", k.name, stage, rc.name, desc, per, page, got, w)
-								}
-							}
-						}
+						checkPages(t, fmt.Sprintf("%s %s %s desc %v", k.name, stage, rc.name, desc), want, []int{100, 7}, 9, func(page, per int) ([]string, int, error) {
+							return k.list(rc.r, rng{}, tender.ListParams{Page: page, PerPage: per, Sort: "created_at", Desc: desc})
+						})
 					}
-				}
-			}
-			assign := func() {
-				t.Helper()
-				if err := s.InTx(ctx, func(tx store.Executor) error {
-					_, err := tx.ListPositionsAssign(ctx, now.Add(-time.Hour), 700)
-					return err
-				}); err != nil {
-					t.Fatal(err)
 				}
 			}
 			del := func(i int) {
@@ -253,14 +171,14 @@ func exerciseListFilters(t *testing.T, open Open) {
 			for i := 3; i < n; i += 41 {
 				del(i)
 			}
-			assign() // 700 of them, oldest first
+			assignPositions(t, s, now) // 700 of them, oldest first
 			check("partly numbered")
 			for i := 11; i < n; i += 17 {
 				del(i)
 			}
 			check("deleted after numbering")
-			assign()
-			assign()
+			assignPositions(t, s, now)
+			assignPositions(t, s, now)
 			check("all numbered")
 
 			// updated_at (counted): the objects were updated when created,
@@ -284,19 +202,15 @@ func exerciseListFilters(t *testing.T, open Open) {
 		ctx := context.Background()
 		s := open(t)
 		m := newMerchant(t, s, suiteNow)
-		c := newCustomer(m.ID, suiteNow, nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, suiteNow)
 		base := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 		day := func(i int) time.Time { return base.AddDate(0, 0, i) }
 		var all []*tender.Invoice
 		for i := range 12 {
 			at := tender.NewTime(day(i))
 			due := tender.NewTime(day(i + 30))
-			inv := &tender.Invoice{ID: tender.NewID(), MerchantID: m.ID, CustomerID: c.ID, Total: tender.Amount(1000 * (i + 1)),
-				BalanceDue: tender.Amount(1000 * (i + 1)), Meta: json.RawMessage(`{}`), Status: tender.InvoiceDraft,
-				URL: "https://pay.example/", CreatedAt: at, UpdatedAt: at, DueAt: &due}
+			inv := newInvoice(m.ID, c.ID, at)
+			inv.Total, inv.BalanceDue, inv.DueAt = tender.Amount(1000*(i+1)), tender.Amount(1000*(i+1)), &due
 			if err := s.InvoiceCreate(ctx, inv); err != nil {
 				t.Fatal(err)
 			}

@@ -2,13 +2,10 @@ package storetest
 
 import (
 	"context"
-	"encoding/json"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/tenderpay/tender"
-	"github.com/tenderpay/tender/store"
 )
 
 // exerciseListPositions covers the stored list positions behind sorted, paged lists.
@@ -25,27 +22,16 @@ func exerciseListPositions(t *testing.T, open Open) {
 		t.Parallel()
 		s := open(t)
 		m := newMerchant(t, s, now)
-		c := newCustomer(m.ID, now, nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, now)
 		newest := tender.ListParams{Sort: "created_at", Desc: true}
+		seeds := seedKinds(s, m.ID, c.ID, now)
 		type kind struct {
-			name    string
-			create  func(tx store.Executor, at tender.Time) (string, error)
-			del     func(id string) error
-			restore func(id string) error
-			list    func(all bool, p tender.ListParams) ([]string, int, error)
+			name string
+			seedKind
+			list func(all bool, p tender.ListParams) ([]string, int, error)
 		}
-		invoices := map[string]*tender.Invoice{}
-		schedules := map[string]*tender.Schedule{}
 		kinds := []kind{{
-			name: "items",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				it := &tender.Item{ID: tender.NewID(), MerchantID: m.ID, Item: "I", Category: "c", Meta: json.RawMessage(`{}`), CreatedAt: at, UpdatedAt: at}
-				return it.ID, tx.ItemCreate(ctx, it)
-			},
-			del: func(id string) error { return s.ItemDelete(ctx, m.ID, id, now.Time) },
+			name: "items", seedKind: seeds["items"],
 			list: func(all bool, p tender.ListParams) ([]string, int, error) {
 				f := tender.ItemFilter{}
 				if all {
@@ -58,13 +44,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.Item) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "payment_links",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				l := &tender.PaymentLink{ID: tender.NewID(), MerchantID: m.ID, Name: "L", Total: 100, IsActive: true,
-					Meta: json.RawMessage(`{}`), CreatedAt: at, UpdatedAt: at}
-				return l.ID, tx.PaymentLinkCreate(ctx, l)
-			},
-			del: func(id string) error { return s.PaymentLinkDelete(ctx, m.ID, id, now.Time) },
+			name: "payment_links", seedKind: seeds["payment_links"],
 			list: func(all bool, p tender.ListParams) ([]string, int, error) {
 				f := tender.PaymentLinkFilter{}
 				if all {
@@ -78,12 +58,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.PaymentLink) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "payment_methods",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				pm := newPaymentMethod(m.ID, c.ID, at)
-				return pm.ID, tx.PaymentMethodCreate(ctx, pm, &tender.PaymentMethodSecret{SealedNumber: "sealed"})
-			},
-			del: func(id string) error { return s.PaymentMethodDelete(ctx, m.ID, id, now.Time) },
+			name: "payment_methods", seedKind: seeds["payment_methods"],
 			list: func(all bool, p tender.ListParams) ([]string, int, error) {
 				f := tender.PaymentMethodFilter{}
 				if all {
@@ -96,24 +71,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.PaymentMethod) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "invoices",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				inv := &tender.Invoice{ID: tender.NewID(), MerchantID: m.ID, CustomerID: c.ID, Total: 100, BalanceDue: 100,
-					Meta: json.RawMessage(`{}`), Status: tender.InvoiceDraft, URL: "https://pay.example/", CreatedAt: at, UpdatedAt: at}
-				invoices[inv.ID] = inv
-				return inv.ID, tx.InvoiceCreate(ctx, inv)
-			},
-			del: func(id string) error {
-				inv := invoices[id]
-				at := now
-				inv.DeletedAt, inv.Status = &at, tender.InvoiceDeleted
-				return s.InvoiceUpdate(ctx, inv)
-			},
-			restore: func(id string) error {
-				inv := invoices[id]
-				inv.DeletedAt, inv.Status = nil, tender.InvoiceDraft
-				return s.InvoiceUpdate(ctx, inv)
-			},
+			name: "invoices", seedKind: seeds["invoices"],
 			list: func(all bool, p tender.ListParams) ([]string, int, error) {
 				f := tender.InvoiceFilter{}
 				if all {
@@ -126,24 +84,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 				return pageIDs(pg.Items, func(v *tender.Invoice) string { return v.ID }), pg.Total, nil
 			},
 		}, {
-			name: "schedules",
-			create: func(tx store.Executor, at tender.Time) (string, error) {
-				sc := &tender.Schedule{ID: tender.NewID(), MerchantID: m.ID, CustomerID: c.ID, Rule: "FREQ=MONTHLY", Total: 100,
-					Meta: json.RawMessage(`{}`), Active: true, Status: "ACTIVE", CreatedAt: at, UpdatedAt: at}
-				schedules[sc.ID] = sc
-				return sc.ID, tx.ScheduleCreate(ctx, sc)
-			},
-			del: func(id string) error {
-				sc := schedules[id]
-				at := now
-				sc.DeletedAt, sc.Active = &at, false
-				return s.ScheduleUpdate(ctx, sc)
-			},
-			restore: func(id string) error {
-				sc := schedules[id]
-				sc.DeletedAt, sc.Active = nil, true
-				return s.ScheduleUpdate(ctx, sc)
-			},
+			name: "schedules", seedKind: seeds["schedules"],
 			list: func(all bool, p tender.ListParams) ([]string, int, error) {
 				f := tender.ScheduleFilter{}
 				if all {
@@ -159,19 +100,8 @@ func exerciseListPositions(t *testing.T, open Open) {
 		for _, k := range kinds {
 			const n = 1030
 			base := now.Add(-2 * time.Hour)
-			var objs []string // oldest first
-			if err := s.InTx(ctx, func(tx store.Executor) error {
-				for i := range n {
-					id, err := k.create(tx, tender.NewTime(base.Add(time.Duration(i)*time.Millisecond)))
-					if err != nil {
-						return err
-					}
-					objs = append(objs, id)
-				}
-				return nil
-			}); err != nil {
-				t.Fatalf("%s: %v", k.name, err)
-			}
+			ms := func(i int) time.Time { return base.Add(time.Duration(i) * time.Millisecond) }
+			objs := seed(t, s, k.name, k.seedKind, n, ms) // oldest first
 			check := func(stage string) {
 				t.Helper()
 				p := newest
@@ -180,33 +110,11 @@ func exerciseListPositions(t *testing.T, open Open) {
 				if err != nil || total != len(want) {
 					t.Fatalf("%s %s: counting path: %d of %d, %v", k.name, stage, len(want), total, err)
 				}
-				for _, per := range []int{100, 9} {
-					last := (len(want) + per - 1) / per
-					for page := 1; page <= last+1; page++ {
-						if per == 9 && page%10 != 0 && page < last-1 {
-							continue // a sample
-						}
-						p := newest
-						p.Page, p.PerPage = page, per
-						got, total, err := k.list(false, p)
-						if err != nil || total != len(want) {
-							t.Fatalf("%s %s: per %d page %d: total %d, want %d (%v)", k.name, stage, per, page, total, len(want), err)
-						}
-						from := min((page-1)*per, len(want))
-						if w := want[from:min(from+per, len(want))]; !slices.Equal(got, w) {
-							t.Fatalf("%s %s: per %d page %d = %v, want %v", k.name, stage, per, page, got, w)
-						}
-					}
-				}
-			}
-			assign := func() {
-				t.Helper()
-				if err := s.InTx(ctx, func(tx store.Executor) error {
-					_, err := tx.ListPositionsAssign(ctx, now.Add(-time.Hour), 700)
-					return err
-				}); err != nil {
-					t.Fatal(err)
-				}
+				checkPages(t, k.name+" "+stage, want, []int{100, 9}, 10, func(page, per int) ([]string, int, error) {
+					p := newest
+					p.Page, p.PerPage = page, per
+					return k.list(false, p)
+				})
 			}
 			check("unnumbered")
 			for i := 1; i < n; i += 50 {
@@ -214,7 +122,7 @@ func exerciseListPositions(t *testing.T, open Open) {
 					t.Fatalf("%s: %v", k.name, err)
 				}
 			}
-			assign() // 700 of them, oldest first
+			assignPositions(t, s, now) // 700 of them, oldest first
 			check("partly numbered")
 			for i := 7; i < n; i += 13 {
 				if i%50 == 1 {
@@ -233,8 +141,8 @@ func exerciseListPositions(t *testing.T, open Open) {
 				}
 				check("restored")
 			}
-			assign()
-			assign()
+			assignPositions(t, s, now)
+			assignPositions(t, s, now)
 			check("all numbered")
 		}
 	})

@@ -17,10 +17,7 @@ func exercisePaymentMethods(t *testing.T, open Open) {
 		t.Parallel()
 		s := open(t)
 		m, other := newMerchant(t, s, now), newMerchant(t, s, now)
-		c := newCustomer(m.ID, now, nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, now)
 		if has, err := s.PaymentMethodCustomerHasAny(ctx, m.ID, c.ID); err != nil || has {
 			t.Fatalf("has any before the first: %v %v", has, err)
 		}

@@ -123,10 +123,7 @@ func exerciseSecurity(t *testing.T, open Open) {
 			t.Fatalf("a stale record is replaced: %v", got)
 		}
 		m := newMerchant(t, s, now)
-		c := newCustomer(m.ID, now, nil)
-		if err := s.CustomerCreate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
+		c := createCustomer(t, s, m.ID, now)
 		if err := s.PaymentMethodCreate(ctx, newPaymentMethod(m.ID, c.ID, now), &tender.PaymentMethodSecret{SealedNumber: "v1.k_1.num.ct"}); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"regexp"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -164,22 +166,24 @@ func (db *DB) eventsCommitted() {
 // OnClose has Close call f first (to stop a dialect's background work).
 func (db *DB) OnClose(f func()) { db.onClose = append(db.onClose, f) }
 
-// New wraps opened pools. It checks that every query the code uses exists.
+// New wraps opened pools. It checks that every query the code uses exists,
+// as the dialect wrote it or as generated from what it wrote.
 func New(d *Dialect, read, write *sql.DB) (*DB, error) {
-	for _, name := range requiredQueries {
-		if _, ok := d.Queries[name]; !ok {
-			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
-		}
-	}
 	if err := d.checkCapabilities(); err != nil {
 		return nil, err
 	}
 	expanded := *d
-	queries, err := withMultiRow(withListPages(d.Queries))
+	queries, err := withVariants(maps.Clone(d.Queries))
 	if err != nil {
 		return nil, err
 	}
-	if queries, err = withVariants(queries); err != nil {
+	for _, name := range requiredQueries {
+		_, written := d.Queries[name]
+		if _, generated := queries[name]; !written && !generated {
+			return nil, fmt.Errorf("sqldb: dialect %s lacks query %s", d.Name, name)
+		}
+	}
+	if queries, err = withMultiRow(withListPages(queries)); err != nil {
 		return nil, err
 	}
 	// TransactionUpdatePending is TransactionUpdate on condition that the
@@ -193,11 +197,8 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 	// value known only when the statement runs leaves the primary key.
 	queries["TransactionUpdatePending"] = strings.TrimSuffix(strings.TrimSpace(queries["TransactionUpdate"]), ";") +
 		"\n  AND status = (SELECT 'PENDING');"
-	// A dialect's TransactionFinalize includes it as {{TransactionUpdatePending}}.
-	if d.FinalizeInOne {
-		q := queries["TransactionFinalize"]
-		pending := strings.TrimSuffix(queries["TransactionUpdatePending"], ";")
-		queries["TransactionFinalize"] = strings.ReplaceAll(q, "{{TransactionUpdatePending}}", pending)
+	if err := withIncludes(queries); err != nil {
+		return nil, err
 	}
 	expanded.Queries = queries
 	d = &expanded
@@ -211,6 +212,33 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 		db.exec = &exec{d: d, r: db.stmtR, w: db.stmtW, wroteEvent: db.eventsCommitted}
 	}
 	return db, nil
+}
+
+// include is a query's {{Name}}: the text of query Name there.
+var include = regexp.MustCompile(`\{\{(\w+)\}\}`)
+
+// withIncludes puts in each {{Name}} the query Name without its ";" (a
+// dialect's TransactionFinalize includes TransactionUpdatePending, its
+// TransactionCreateClaimed TransactionCreate), so that a statement that
+// does one more thing in one round trip cannot drift apart from the plain
+// one. An included query includes none.
+func withIncludes(queries map[string]string) error {
+	written := maps.Clone(queries)
+	for name, q := range written {
+		var missing string
+		q = include.ReplaceAllStringFunc(q, func(m string) string {
+			in, ok := written[m[2:len(m)-2]]
+			if !ok || include.MatchString(in) {
+				missing = m
+			}
+			return strings.TrimSuffix(strings.TrimSpace(in), ";")
+		})
+		if missing != "" {
+			return fmt.Errorf("sqldb: query %s includes %s, which is no query or includes one", name, missing)
+		}
+		queries[name] = q
+	}
+	return nil
 }
 
 // SQLDB is the pool that writes (the single SQLite writer, or the

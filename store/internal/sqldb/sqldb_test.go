@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -31,19 +32,37 @@ SELECT 2;
 	}
 }
 
-// TestQueriesAreSingleStatements: every query of both stores is one
-// statement with nothing after its ";" (SQLite's driver keeps such a
-// statement prepared; anything after it, it re-parses on every run).
+// storeQueries parses the named queries of the store in dir, all its files.
+func storeQueries(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	var src strings.Builder
+	for _, f := range []string{"queries.sql", "queries_report.sql", "queries_disputes.sql", "queries_sales.sql"} {
+		b, err := os.ReadFile(dir + "/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Write(b)
+		src.WriteByte('\n')
+	}
+	q, err := ParseQueries(src.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// TestQueriesAreSingleStatements: every query of both stores, as written
+// and as generated (variants.go), is one statement with nothing after its
+// ";" (SQLite's driver keeps such a statement prepared; anything after it,
+// it re-parses on every run).
 func TestQueriesAreSingleStatements(t *testing.T) {
-	for _, f := range []string{"../../sqlite/queries.sql", "../../postgres/queries.sql"} {
-		src, err := os.ReadFile(f)
+	for _, dir := range []string{"../../sqlite", "../../postgres"} {
+		q := storeQueries(t, dir)
+		generated, err := withVariants(maps.Clone(q))
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, err := ParseQueries(string(src))
-		if err != nil {
-			t.Fatal(err)
-		}
+		maps.Copy(q, generated)
 		for name, s := range q {
 			var code strings.Builder // s without its comments
 			for line := range strings.Lines(s) {
@@ -52,10 +71,10 @@ func TestQueriesAreSingleStatements(t *testing.T) {
 			}
 			c := code.String()
 			if i := strings.Index(c, ";"); i >= 0 && strings.TrimSpace(c[i+1:]) != "" {
-				t.Errorf("%s: %s has more after its first \";\": %.60q", f, name, c[i+1:])
+				t.Errorf("%s: %s has more after its first \";\": %.60q", dir, name, c[i+1:])
 			}
 			if strings.Contains(c, ";") && !strings.HasSuffix(s, ";") {
-				t.Errorf("%s: %s has comments after it: %.60q", f, name, s[strings.LastIndex(s, ";")+1:])
+				t.Errorf("%s: %s has comments after it: %.60q", dir, name, s[strings.LastIndex(s, ";")+1:])
 			}
 		}
 	}
@@ -84,23 +103,12 @@ func TestCapabilitiesMatchQueries(t *testing.T) {
 func TestOrderedVariants(t *testing.T) {
 	var parsed map[string]string
 	for _, dir := range []string{"../../sqlite", "../../postgres"} {
-		var src strings.Builder
-		for _, f := range []string{"queries.sql", "queries_report.sql", "queries_disputes.sql", "queries_sales.sql"} {
-			b, err := os.ReadFile(dir + "/" + f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			src.Write(b)
-			src.WriteByte('\n')
-		}
-		var err error
-		if parsed, err = ParseQueries(src.String()); err != nil {
-			t.Fatal(err)
-		}
-		q, err := withVariants(withListPages(parsed))
+		parsed = storeQueries(t, dir)
+		q, err := withVariants(maps.Clone(parsed))
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
+		q = withListPages(q)
 		for name, s := range q {
 			if strings.Contains(s, orderMarker) {
 				t.Errorf("%s: %s keeps %s", dir, name, orderMarker)
@@ -119,8 +127,72 @@ func TestOrderedVariants(t *testing.T) {
 			t.Errorf("%s: EventList desc = %q", dir, got)
 		}
 	}
-	parsed["Stray"] = "SELECT 1 ORDER BY /*ORDER*/;"
-	if _, err := withVariants(withListPages(parsed)); err == nil || !strings.Contains(err.Error(), "Stray") {
+	stray := maps.Clone(parsed)
+	stray["Stray"] = "SELECT 1 ORDER BY /*ORDER*/;"
+	if _, err := withVariants(stray); err == nil || !strings.Contains(err.Error(), "Stray") {
 		t.Errorf("a query with /*ORDER*/ but no orderings entry: %v", err)
+	}
+}
+
+// TestDirectedAndCounted: each directed query gives its newest-first and
+// its oldest-first ("Asc") variant, neither keeping a marker or the other's
+// lines; each list gives its count, the list's rows under count(*) with no
+// order or page, by customer where the list is. A query that has direction
+// lines without being directed, or a count the dialect writes too, fails.
+func TestDirectedAndCounted(t *testing.T) {
+	for _, dir := range []string{"../../sqlite", "../../postgres"} {
+		parsed := storeQueries(t, dir)
+		q, err := withVariants(maps.Clone(parsed))
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, name := range directed {
+			desc, asc := q[name], q[name+"Asc"]
+			for _, v := range []string{desc, asc} {
+				if marks(v, descMarker) || marks(v, ascMarker) || !strings.HasSuffix(v, "LIMIT $2;") {
+					t.Errorf("%s: a direction of %s keeps a marker or lost its end: %.80q", dir, name, v)
+				}
+			}
+			if !strings.Contains(desc, "ORDER BY page.g, page.pos DESC") || !strings.Contains(asc, "ORDER BY page.g, page.pos, ") ||
+				strings.Count(desc, "UNION ALL") != 1 || strings.Count(asc, "UNION ALL") != 1 {
+				t.Errorf("%s: %s's directions are mixed", dir, name)
+			}
+		}
+		for count, list := range counts {
+			c := q[count]
+			if !strings.HasPrefix(c, "SELECT count(*) FROM ") || strings.Contains(c, "ORDER BY") || strings.Contains(c, "LIMIT") {
+				t.Errorf("%s: %s from %s = %q", dir, count, list, c)
+			}
+		}
+		if c := q["InvoiceCount by customer"]; !strings.Contains(c, "SELECT count(*) FROM invoices") || strings.Contains(c, byCustomerMarker) {
+			t.Errorf("%s: InvoiceCount by customer = %q", dir, c)
+		}
+		stray := maps.Clone(parsed)
+		stray["Stray"] = "SELECT 1\n--ASC  ORDER BY x\nLIMIT 1;"
+		if _, err := withVariants(stray); err == nil || !strings.Contains(err.Error(), "Stray") {
+			t.Errorf("%s: a query with direction lines but not directed: %v", dir, err)
+		}
+		twice := maps.Clone(parsed)
+		twice["CustomerCount"] = "SELECT count(*) FROM customers;"
+		if _, err := withVariants(twice); err == nil || !strings.Contains(err.Error(), "CustomerCount") {
+			t.Errorf("%s: a count the dialect writes too: %v", dir, err)
+		}
+	}
+}
+
+// TestIncludes: {{Name}} is query Name without its ";"; an unknown name,
+// or an included query that includes another, fails.
+func TestIncludes(t *testing.T) {
+	q := map[string]string{"A": "INSERT INTO a VALUES ($1);", "B": "WITH x AS (SELECT 1)\n{{A}};"}
+	if err := withIncludes(q); err != nil || q["B"] != "WITH x AS (SELECT 1)\nINSERT INTO a VALUES ($1);" {
+		t.Fatalf("B = %q, %v", q["B"], err)
+	}
+	for _, bad := range []map[string]string{
+		{"B": "{{A}};"},
+		{"A": "{{C}};", "B": "{{A}};", "C": "SELECT 1;"},
+	} {
+		if err := withIncludes(bad); err == nil || !strings.Contains(err.Error(), "includes") {
+			t.Errorf("%v: %v", bad, err)
+		}
 	}
 }

@@ -8,12 +8,14 @@ import (
 	"github.com/tenderpay/tender"
 )
 
-// Query variants: a query text that differs by request (its order, or an
-// optional line) is generated in every form once, when the store opens,
-// under its own name ("TransactionList total desc"); a request picks one
-// by name. No SQL is built per request, no request text can reach SQL (a
-// sort outside the whitelist has no variant), and every variant can be
-// prepared ahead (Migrate prepares them all).
+// Query variants: a query text that differs by request (its order, its
+// direction, or an optional line) is generated in every form once, when the
+// store opens, under its own name ("TransactionList total desc",
+// "ListRangePageAsc"); a request picks one by name. No SQL is built per
+// request, no request text can reach SQL (a sort outside the whitelist has
+// no variant), and every variant can be prepared ahead (Migrate prepares
+// them all). A list's count is generated from the list the same way, so
+// that the total counts the very rows the list pages.
 //
 // The other load-time expansions stay where they are, as generation at
 // open too: list_positions.go's ListPage TABLE/COLUMNS (withListPages),
@@ -35,6 +37,78 @@ func byCustomer(name, customerID string) string {
 		return name
 	}
 	return name + " by customer"
+}
+
+// descMarker and ascMarker start a line that only one direction of a
+// query written for both (directed) keeps, without the marker: the query
+// itself (newest first) keeps the --DESC lines, its "Asc" variant (oldest
+// first) the --ASC lines; both keep the unmarked lines. A query's last
+// line is never marked (ParseQueries drops trailing comments).
+const (
+	descMarker = "--DESC "
+	ascMarker  = "--ASC "
+)
+
+// directed are the queries written for both directions: the position
+// pages, whose range, blocks and total are the same either way and whose
+// walk and page differ. ListRangePage and ListRangePageAsc are templates
+// of withListPages, so directions come first.
+var directed = []string{"ListRangePage", "TransactionFilterPage", "InvoiceCustomerPage"}
+
+// marks reports whether a line of q starts with marker.
+func marks(q, marker string) bool {
+	return strings.HasPrefix(q, marker) || strings.Contains(q, "\n"+marker)
+}
+
+// direction is q with the lines of marker keep (unmarked) and without those
+// of marker drop.
+func direction(q, keep, drop string) string {
+	var b strings.Builder
+	for line := range strings.Lines(q) {
+		if strings.HasPrefix(line, drop) {
+			continue
+		}
+		b.WriteString(strings.TrimPrefix(line, keep))
+	}
+	return b.String()
+}
+
+// counts are the count queries generated from a list query: the list's
+// text from its first FROM up to its ORDER BY, under SELECT count(*), with
+// the list's parameters but the limit and offset. A list's --BYCUSTOMER
+// line is its count's too.
+var counts = map[string]string{
+	"MerchantCountPartner": "MerchantList",
+	"CustomerCount":        "CustomerList",
+	"ItemCount":            "ItemList",
+	"PaymentMethodCount":   "PaymentMethodList",
+	"TransactionCount":     "TransactionList",
+	"InvoiceCount":         "InvoiceList",
+	"MessageCount":         "MessageList",
+	"ScheduleCount":        "ScheduleList",
+	"PaymentLinkCount":     "PaymentLinkList",
+	"FileCount":            "FileList",
+	"DisputeCount":         "DisputeList",
+	"EventCount":           "EventList",
+	"EventCountByName":     "EventListByName",
+	"EventCountByObject":   "EventListByObject",
+}
+
+// countOf is the count of list (see counts), false if list has no FROM
+// before an ORDER BY /*ORDER*/.
+func countOf(list string) (string, bool) {
+	var code strings.Builder // list without its leading comment lines
+	for line := range strings.Lines(list) {
+		if code.Len() > 0 || !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			code.WriteString(line)
+		}
+	}
+	c := code.String()
+	from, order := strings.Index(c, "FROM "), strings.Index(c, "ORDER BY "+orderMarker)
+	if from < 0 || order < from {
+		return "", false
+	}
+	return "SELECT count(*) " + strings.TrimSpace(c[from:order]) + ";", true
 }
 
 // orderings are the queries with an /*ORDER*/ marker and the columns each
@@ -70,8 +144,36 @@ func orderTerms(col, dir string) string {
 	return col + " " + dir + ", id " + dir
 }
 
-// withVariants replaces each query with a marker by its variants.
+// withVariants replaces each query with a marker by its variants and adds
+// each list's count: directions first (withListPages takes the
+// ListRangePage pair), then counts (a list's by-customer line is its
+// count's too), by customer, and orders. queries is changed in place.
 func withVariants(queries map[string]string) (map[string]string, error) {
+	for _, name := range directed {
+		q, ok := queries[name]
+		if !ok || !marks(q, descMarker) || !marks(q, ascMarker) {
+			return nil, fmt.Errorf("sqldb: no query %s with %q and %q lines", name, descMarker, ascMarker)
+		}
+		if _, dup := queries[name+"Asc"]; dup {
+			return nil, fmt.Errorf("sqldb: %sAsc is generated from %s; the dialect defines it too", name, name)
+		}
+		queries[name], queries[name+"Asc"] = direction(q, descMarker, ascMarker), direction(q, ascMarker, descMarker)
+	}
+	for name, q := range queries {
+		if marks(q, descMarker) || marks(q, ascMarker) {
+			return nil, fmt.Errorf("sqldb: query %s has direction lines but is not in directed", name)
+		}
+	}
+	for count, list := range counts {
+		q, ok := countOf(queries[list])
+		if !ok {
+			return nil, fmt.Errorf("sqldb: no query %s with a FROM and %s to count", list, orderMarker)
+		}
+		if _, dup := queries[count]; dup {
+			return nil, fmt.Errorf("sqldb: %s is generated from %s; the dialect defines it too", count, list)
+		}
+		queries[count] = q
+	}
 	var marked []string
 	for name, q := range queries {
 		if strings.Contains(q, byCustomerMarker) {
