@@ -131,6 +131,7 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- name: CustomerCount
 SELECT count(*) FROM customers
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND search_text LIKE $13
   AND ($2::text = '' OR lower(email) = lower($2))
   AND ($3::text = '' OR lower(firstname) = lower($3))
   AND ($4::text = '' OR lower(lastname) = lower($4))
@@ -447,6 +448,7 @@ SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, a
     created_at, updated_at, deleted_at
 FROM customers
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND search_text LIKE $15
   AND ($2::text = '' OR lower(email) = lower($2))
   AND ($3::text = '' OR lower(firstname) = lower($3))
   AND ($4::text = '' OR lower(lastname) = lower($4))
@@ -487,6 +489,7 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- name: ItemCount
 SELECT count(*) FROM items
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND search_text LIKE $10
   AND ($2::text = '' OR category = $2)
   AND ($3::text = '' OR code = $3)
   AND ($4::int = -1 OR is_active = ($4::int = 1))
@@ -501,6 +504,7 @@ SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
 FROM items
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND search_text LIKE $12
   AND ($2::text = '' OR category = $2)
   AND ($3::text = '' OR code = $3)
   AND ($4::int = -1 OR is_active = ($4::int = 1))
@@ -693,6 +697,7 @@ ORDER BY created_at, id;
 -- name: TransactionCount
 SELECT count(*) FROM transactions
 WHERE merchant_id = $1
+  --SEARCH AND search_text LIKE $17
   AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
   AND ($5::int = -1 OR success = ($5::int = 1)) AND ($6::text = '' OR customer_id = $6) AND ($7::text = '' OR payment_method_id = $7)
   AND ($8::text = '' OR invoice_id = $8)
@@ -711,6 +716,7 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
     gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE merchant_id = $1
+  --SEARCH AND search_text LIKE $19
   AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
   AND ($5::int = -1 OR success = ($5::int = 1)) AND ($6::text = '' OR customer_id = $6) AND ($7::text = '' OR payment_method_id = $7)
   AND ($8::text = '' OR invoice_id = $8)
@@ -924,6 +930,7 @@ WHERE merchant_id = $2 AND id = $1 AND ($20::uuid IS NULL OR true) AND ($21::tim
 -- name: InvoiceCount
 SELECT count(*) FROM invoices
 WHERE merchant_id = $1
+  --SEARCH AND search_text LIKE $14
   AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
   --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)
@@ -943,6 +950,7 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices
 WHERE merchant_id = $1
+  --SEARCH AND search_text LIKE $16
   AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
   --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)

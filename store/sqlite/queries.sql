@@ -131,6 +131,7 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- name: CustomerCount
 SELECT count(*) FROM customers
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND customers.rowid IN (SELECT rowid FROM customers_search WHERE customers_search MATCH $13)
   AND ($2 = '' OR email = $2 COLLATE NOCASE)
   AND ($3 = '' OR firstname = $3 COLLATE NOCASE)
   AND ($4 = '' OR lastname = $4 COLLATE NOCASE)
@@ -138,10 +139,10 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($6 = '' OR phone = $6)
   AND ($7 = '' OR reference = $7)
   AND NOT EXISTS (SELECT 1 FROM json_each($8) k WHERE NOT (
-        lower(firstname) LIKE k.value ESCAPE '\' OR lower(lastname) LIKE k.value ESCAPE '\'
-     OR lower(company) LIKE k.value ESCAPE '\' OR lower(email) LIKE k.value ESCAPE '\'
-     OR lower(phone) LIKE k.value ESCAPE '\' OR lower(reference) LIKE k.value ESCAPE '\'
-     OR lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))
+        tender_lower(firstname) LIKE k.value ESCAPE '\' OR tender_lower(lastname) LIKE k.value ESCAPE '\'
+     OR tender_lower(company) LIKE k.value ESCAPE '\' OR tender_lower(email) LIKE k.value ESCAPE '\'
+     OR tender_lower(phone) LIKE k.value ESCAPE '\' OR tender_lower(reference) LIKE k.value ESCAPE '\'
+     OR tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10)
   AND ($11 IS NULL OR updated_at >= $11) AND ($12 IS NULL OR updated_at <= $12);
@@ -444,6 +445,7 @@ SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, a
     created_at, updated_at, deleted_at
 FROM customers
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND customers.rowid IN (SELECT rowid FROM customers_search WHERE customers_search MATCH $15)
   AND ($2 = '' OR email = $2 COLLATE NOCASE)
   AND ($3 = '' OR firstname = $3 COLLATE NOCASE)
   AND ($4 = '' OR lastname = $4 COLLATE NOCASE)
@@ -451,10 +453,10 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($6 = '' OR phone = $6)
   AND ($7 = '' OR reference = $7)
   AND NOT EXISTS (SELECT 1 FROM json_each($8) k WHERE NOT (
-        lower(firstname) LIKE k.value ESCAPE '\' OR lower(lastname) LIKE k.value ESCAPE '\'
-     OR lower(company) LIKE k.value ESCAPE '\' OR lower(email) LIKE k.value ESCAPE '\'
-     OR lower(phone) LIKE k.value ESCAPE '\' OR lower(reference) LIKE k.value ESCAPE '\'
-     OR lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))
+        tender_lower(firstname) LIKE k.value ESCAPE '\' OR tender_lower(lastname) LIKE k.value ESCAPE '\'
+     OR tender_lower(company) LIKE k.value ESCAPE '\' OR tender_lower(email) LIKE k.value ESCAPE '\'
+     OR tender_lower(phone) LIKE k.value ESCAPE '\' OR tender_lower(reference) LIKE k.value ESCAPE '\'
+     OR tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10)
   AND ($11 IS NULL OR updated_at >= $11) AND ($12 IS NULL OR updated_at <= $12)
@@ -484,12 +486,13 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- name: ItemCount
 SELECT count(*) FROM items
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND items.rowid IN (SELECT rowid FROM items_search WHERE items_search MATCH $10)
   AND ($2 = '' OR category = $2)
   AND ($3 = '' OR code = $3)
   AND ($4 = -1 OR is_active = $4)
   AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
-        lower(item) LIKE k.value ESCAPE '\' OR lower(code) LIKE k.value ESCAPE '\'
-     OR lower(category) LIKE k.value ESCAPE '\' OR lower(details) LIKE k.value ESCAPE '\'))
+        tender_lower(item) LIKE k.value ESCAPE '\' OR tender_lower(code) LIKE k.value ESCAPE '\'
+     OR tender_lower(category) LIKE k.value ESCAPE '\' OR tender_lower(details) LIKE k.value ESCAPE '\'))
   AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at <= $7)
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9);
 
@@ -498,12 +501,13 @@ SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
 FROM items
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND items.rowid IN (SELECT rowid FROM items_search WHERE items_search MATCH $12)
   AND ($2 = '' OR category = $2)
   AND ($3 = '' OR code = $3)
   AND ($4 = -1 OR is_active = $4)
   AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
-        lower(item) LIKE k.value ESCAPE '\' OR lower(code) LIKE k.value ESCAPE '\'
-     OR lower(category) LIKE k.value ESCAPE '\' OR lower(details) LIKE k.value ESCAPE '\'))
+        tender_lower(item) LIKE k.value ESCAPE '\' OR tender_lower(code) LIKE k.value ESCAPE '\'
+     OR tender_lower(category) LIKE k.value ESCAPE '\' OR tender_lower(details) LIKE k.value ESCAPE '\'))
   AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at <= $7)
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
 ORDER BY /*ORDER*/ LIMIT $10 OFFSET $11;
@@ -648,6 +652,7 @@ ORDER BY created_at, id;
 -- name: TransactionCount
 SELECT count(*) FROM transactions
 WHERE merchant_id = $1
+  --SEARCH AND transactions.rowid IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH $17)
   AND ($2 = '' OR type = $2) AND ($3 = '' OR method = $3) AND ($4 = '' OR status = $4)
   AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
   AND ($8 = '' OR invoice_id = $8)
@@ -656,8 +661,8 @@ WHERE merchant_id = $1
   AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
   AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
   AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
-        lower(last_four) LIKE k.value ESCAPE '\' OR lower(message) LIKE k.value ESCAPE '\' OR lower(type) LIKE k.value ESCAPE '\'
-     OR lower(method) LIKE k.value ESCAPE '\' OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'));
+        tender_lower(last_four) LIKE k.value ESCAPE '\' OR tender_lower(message) LIKE k.value ESCAPE '\' OR tender_lower(transactions.type) LIKE k.value ESCAPE '\'
+     OR tender_lower(method) LIKE k.value ESCAPE '\' OR tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'));
 
 -- name: TransactionList
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -666,6 +671,7 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
     gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE merchant_id = $1
+  --SEARCH AND transactions.rowid IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH $19)
   AND ($2 = '' OR type = $2) AND ($3 = '' OR method = $3) AND ($4 = '' OR status = $4)
   AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
   AND ($8 = '' OR invoice_id = $8)
@@ -674,8 +680,8 @@ WHERE merchant_id = $1
   AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
   AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
   AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
-        lower(last_four) LIKE k.value ESCAPE '\' OR lower(message) LIKE k.value ESCAPE '\' OR lower(type) LIKE k.value ESCAPE '\'
-     OR lower(method) LIKE k.value ESCAPE '\' OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
+        tender_lower(last_four) LIKE k.value ESCAPE '\' OR tender_lower(message) LIKE k.value ESCAPE '\' OR tender_lower(transactions.type) LIKE k.value ESCAPE '\'
+     OR tender_lower(method) LIKE k.value ESCAPE '\' OR tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
 ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 
 -- name: TransactionPage
@@ -874,14 +880,15 @@ WHERE merchant_id = $2 AND id = $1 AND ($20 IS NULL OR $20 IS NOT NULL) AND ($21
 -- name: InvoiceCount
 SELECT count(*) FROM invoices
 WHERE merchant_id = $1
+  --SEARCH AND invoices.rowid IN (SELECT rowid FROM invoices_search WHERE invoices_search MATCH $14)
   AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
   --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
-        lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
-     OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
-     OR lower(status) LIKE k.value ESCAPE '\')))
+        tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
+     OR tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
+     OR tender_lower(status) LIKE k.value ESCAPE '\')))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13);
@@ -893,14 +900,15 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices
 WHERE merchant_id = $1
+  --SEARCH AND invoices.rowid IN (SELECT rowid FROM invoices_search WHERE invoices_search MATCH $16)
   AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
   --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
-        lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
-     OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
-     OR lower(status) LIKE k.value ESCAPE '\')))
+        tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
+     OR tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
+     OR tender_lower(status) LIKE k.value ESCAPE '\')))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13)
@@ -1557,7 +1565,7 @@ SELECT count(*) FROM payment_links
 WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($2 = -1 OR is_active = $2)
   AND NOT EXISTS (SELECT 1 FROM json_each($3) k WHERE NOT (
-        lower(name) LIKE k.value ESCAPE '\' OR lower(description) LIKE k.value ESCAPE '\'));
+        tender_lower(name) LIKE k.value ESCAPE '\' OR tender_lower(description) LIKE k.value ESCAPE '\'));
 
 -- name: PaymentLinkList
 SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
@@ -1566,7 +1574,7 @@ FROM payment_links
 WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($2 = -1 OR is_active = $2)
   AND NOT EXISTS (SELECT 1 FROM json_each($3) k WHERE NOT (
-        lower(name) LIKE k.value ESCAPE '\' OR lower(description) LIKE k.value ESCAPE '\'))
+        tender_lower(name) LIKE k.value ESCAPE '\' OR tender_lower(description) LIKE k.value ESCAPE '\'))
 ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
 -- name: FileCreate
 INSERT INTO files (id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id,

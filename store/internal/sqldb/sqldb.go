@@ -38,6 +38,10 @@ type Dialect struct {
 	// PrepareOnce keeps statements prepared per connection (for drivers
 	// that do not cache them themselves; pgx does).
 	PrepareOnce bool
+	// FTSSearch: the " by keywords" query variants take an FTS5 MATCH
+	// expression (SQLite's trigram tables); otherwise a LIKE pattern for a
+	// trigram index (search.go).
+	FTSSearch bool
 
 	// Capabilities: what the dialect can do in one statement or needs
 	// done besides the common queries. Each is declared here, not inferred

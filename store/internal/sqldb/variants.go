@@ -83,17 +83,34 @@ func withVariants(queries map[string]string) (map[string]string, error) {
 		// marked line is a comment there.
 		queries[name+" by customer"] = strings.Replace(queries[name], byCustomerMarker, "", 1)
 	}
+	// Then the " by keywords" variants (search.go), of the by-customer
+	// variants too: the template keeps the marked line as a comment.
+	var searched []string
+	for name, q := range queries {
+		if strings.Contains(q, searchMarker) {
+			searched = append(searched, name)
+		}
+	}
+	for _, name := range searched {
+		queries[name+searchSuffix] = strings.Replace(queries[name], searchMarker, "", 1)
+	}
 	for name, sorts := range orderings {
 		q, ok := queries[name]
 		if !ok || !strings.Contains(q, orderMarker) {
 			return nil, fmt.Errorf("sqldb: no query %s with %s to order", name, orderMarker)
 		}
-		for _, col := range sorts {
-			for _, dir := range []string{"asc", "desc"} {
-				queries[name+" "+col+" "+dir] = strings.Replace(q, orderMarker, orderTerms(col, strings.ToUpper(dir)), 1)
+		for _, n := range []string{name, name + searchSuffix} {
+			q, ok := queries[n]
+			if !ok {
+				continue
 			}
+			for _, col := range sorts {
+				for _, dir := range []string{"asc", "desc"} {
+					queries[n+" "+col+" "+dir] = strings.Replace(q, orderMarker, orderTerms(col, strings.ToUpper(dir)), 1)
+				}
+			}
+			delete(queries, n)
 		}
-		delete(queries, name)
 	}
 	for name, q := range queries {
 		if strings.Contains(q, orderMarker) {
@@ -107,7 +124,7 @@ func withVariants(queries map[string]string) (map[string]string, error) {
 // query's whitelist has it, created_at otherwise (the first column for a
 // list without it), ascending unless p.Desc.
 func (e *exec) ordered(name string, p tender.ListParams) string {
-	sorts := orderings[name]
+	sorts := orderings[strings.TrimSuffix(name, searchSuffix)]
 	col := "created_at"
 	if slices.Contains(sorts, p.Sort) {
 		col = p.Sort
