@@ -207,7 +207,9 @@ func exerciseKeywordSearch(t *testing.T, open Open) {
 			tx.LastFour, tx.Message = "4242", "Approved"
 			tx.Meta = json.RawMessage(`{"reference":"Order #A-17"}`)
 		})
-		b := mk(1, func(tx *tender.Transaction) { tx.Method, tx.Message, tx.Type = "bank", "Declined: NSF", tender.TxCredit })
+		b := mk(1, func(tx *tender.Transaction) {
+			tx.Method, tx.Message, tx.Type = "bank", "Declined: NSF", tender.TxCredit
+		})
 		check := func(kws []string, want ...*tender.Transaction) {
 			t.Helper()
 			page, err := s.TransactionList(ctx, m.ID, tender.TransactionFilter{Keywords: kws}, tender.ListParams{Page: 1, PerPage: 10, Sort: "created_at", Desc: true})
