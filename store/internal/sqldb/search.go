@@ -24,6 +24,27 @@ import (
 // (without the marker). Its argument comes after all the query's others.
 const searchMarker = "--SEARCH "
 
+// noSearchMarker ends a line that the " by keywords" variant drops: with
+// the searchMarker line after it, a line the variant replaces. SQLite's
+// variants replace their WHERE line by one whose "+merchant_id" keeps the
+// planner off the merchant's indexes (which it would otherwise walk,
+// probing each row in the FTS candidates) and on the candidates' rowids.
+const noSearchMarker = "--NOSEARCH"
+
+// searchVariant is query q's " by keywords" variant: its searchMarker
+// lines kept, its noSearchMarker lines dropped.
+func searchVariant(q string) string {
+	lines := strings.Split(q, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if strings.HasSuffix(strings.TrimSpace(l), noSearchMarker) {
+			continue
+		}
+		out = append(out, strings.Replace(l, searchMarker, "", 1))
+	}
+	return strings.Join(out, "\n")
+}
+
 // searchSuffix names a query's " by keywords" variant.
 const searchSuffix = " by keywords"
 

@@ -229,6 +229,10 @@ func (e *exec) SQLTx() *sql.Tx {
 // Dialect names the database.
 func (db *DB) Dialect() string { return db.d.Name }
 
+// QueryText is the text of the named query or variant ("" if none), for
+// benchmarks that EXPLAIN what the store runs.
+func (db *DB) QueryText(name string) string { return db.d.Queries[name] }
+
 // Ping checks both pools.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.write.PingContext(ctx); err != nil {

@@ -92,7 +92,7 @@ func withVariants(queries map[string]string) (map[string]string, error) {
 		}
 	}
 	for _, name := range searched {
-		queries[name+searchSuffix] = strings.Replace(queries[name], searchMarker, "", 1)
+		queries[name+searchSuffix] = searchVariant(queries[name])
 	}
 	for name, sorts := range orderings {
 		q, ok := queries[name]
