@@ -41,26 +41,33 @@ FROM (SELECT i, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' A
 	for i := 42; i <= rows; i += 10_000 {
 		company++
 	}
+	two := 500_042 // of company Co0042 too
 	searches := []struct {
-		name, keywords string
-		total          int
+		name     string
+		keywords []string
+		total    int
 	}{
-		{"one", fmt.Sprintf("L%07d", one), 1},
-		{"company", "co0042", company},
-		{"two-words", fmt.Sprintf("first%d l%07d", one, one), 1},
-		{"every", "@example.test", rows - rows/10},
-		{"short-none", "zq", 0},
+		{"one", []string{fmt.Sprintf("L%07d", one)}, 1},
+		{"company", []string{"co0042"}, company},
+		{"full-name", []string{fmt.Sprintf("first%d l%07d", one, one)}, 1},
+		{"two-keywords", []string{"co0042", fmt.Sprintf("l%07d", two)}, 1},
+		{"every", []string{"@example.test"}, rows - rows/10},
+		{"short-none", []string{"zq"}, 0},
+	}
+	if two > rows {
+		searches[3].total = 0
 	}
 	for _, store := range apitest.Stores {
 		b.Run(store, func(b *testing.B) {
 			e := apitest.Start(b, store, apitest.Options{NoLogScan: true, WebhookPollInterval: time.Second})
 			seedCustomersAs(b, e, store, rows, inserts)
 			if store == "postgres" && os.Getenv("TENDER_BENCH_EXPLAIN") != "" {
-				explainSearches(b, e, searches[0].keywords, searches[3].keywords)
+				explainSearches(b, e, searches[0].keywords, searches[2].keywords, searches[3].keywords, searches[4].keywords)
 			}
 			for _, s := range searches {
 				b.Run("keywords="+s.name, func(b *testing.B) {
-					u := fmt.Sprintf("%s/customer?keywords=%s&page=1&per_page=25", e.URL, url.QueryEscape(s.keywords))
+					q := url.Values{"keywords[]": s.keywords}
+					u := fmt.Sprintf("%s/customer?%s&page=1&per_page=25", e.URL, q.Encode())
 					run(b, func(int) {
 						var p struct {
 							Total int               `json:"total"`
@@ -78,10 +85,10 @@ FROM (SELECT i, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' A
 
 // explainSearches logs PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of a
 // customer search's count and first page (the " by keywords" variants,
-// as the store runs them) for each keyword, with the plan PostgreSQL
-// would choose for the statement's first runs (custom) and the one it may
-// cache after (generic).
-func explainSearches(b *testing.B, e *apitest.Env, keywords ...string) {
+// as the store runs them) for each keyword: with the plan made for the
+// arguments (what a statement's first runs get) and with the generic plan
+// (what PostgreSQL may cache for a prepared statement after five runs).
+func explainSearches(b *testing.B, e *apitest.Env, searches ...[]string) {
 	b.Helper()
 	q, ok := e.Server.Store.(interface{ QueryText(string) string })
 	if !ok {
@@ -93,41 +100,55 @@ func explainSearches(b *testing.B, e *apitest.Env, keywords ...string) {
 		b.Fatal(err)
 	}
 	defer conn.Close()
-	for _, kw := range keywords {
-		k := strings.ToLower(kw)
-		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-		pattern := "%" + r.Replace(k) + "%"
-		like, _ := json.Marshal([]string{pattern})
-		args := []any{e.MerchantID, "", "", "", "", "", "", string(like), nil, nil, nil, nil}
-		for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
-			if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = "+mode); err != nil {
+	explain := func(title, query string, args ...any) {
+		rows, err := conn.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+query, args...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		var plan []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
 				b.Fatal(err)
 			}
-			for _, c := range []struct {
-				name string
-				args []any
-			}{
-				{"CustomerCount by keywords", append(append([]any{}, args...), pattern)},
-				{"CustomerList by keywords created_at desc", append(append([]any{}, args...), 25, 0, pattern)},
-			} {
-				rows, err := conn.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q.QueryText(c.name), c.args...)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var plan []string
-				for rows.Next() {
-					var line string
-					if err := rows.Scan(&line); err != nil {
-						b.Fatal(err)
-					}
-					plan = append(plan, line)
-				}
-				rows.Close()
-				b.Logf("%s, keywords=%q, %s:\n%s", c.name, kw, mode, strings.Join(plan, "\n"))
-			}
+			plan = append(plan, line)
+		}
+		b.Logf("%s:\n%s", title, strings.Join(plan, "\n"))
+	}
+	lit := func(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
+	for i, name := range []string{"CustomerCount by keywords", "CustomerList by keywords created_at desc"} {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PREPARE search%d AS %s", i, q.QueryText(name))); err != nil {
+			b.Fatal(err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "RESET plan_cache_mode"); err != nil {
+	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
 		b.Fatal(err)
+	}
+	for _, kw := range searches {
+		// As the store makes them (sqldb likeKeywords, and trigramLike:
+		// the longest keyword is the indexed one).
+		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+		var patterns []string
+		pattern := ""
+		for _, k := range kw {
+			p := "%" + r.Replace(strings.ToLower(k)) + "%"
+			patterns = append(patterns, p)
+			if len(p) > len(pattern) {
+				pattern = p
+			}
+		}
+		like, _ := json.Marshal(patterns)
+		args := []any{e.MerchantID, "", "", "", "", "", "", string(like), nil, nil, nil, nil}
+		lits := lit(e.MerchantID) + ", '', '', '', '', '', '', " + lit(string(like)) + ", NULL, NULL, NULL, NULL"
+		explain(fmt.Sprintf("count, keywords=%q, planned for the arguments", kw), q.QueryText("CustomerCount by keywords"), append(args, pattern)...)
+		explain(fmt.Sprintf("count, keywords=%q, generic plan", kw), "EXECUTE search0("+lits+", "+lit(pattern)+")")
+		explain(fmt.Sprintf("page, keywords=%q, planned for the arguments", kw), q.QueryText("CustomerList by keywords created_at desc"), append(args, 25, 0, pattern)...)
+		explain(fmt.Sprintf("page, keywords=%q, generic plan", kw), "EXECUTE search1("+lits+", 25, 0, "+lit(pattern)+")")
+	}
+	for _, stmt := range []string{"RESET plan_cache_mode", "DEALLOCATE search0", "DEALLOCATE search1"} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -118,6 +118,20 @@ func TestOrderedVariants(t *testing.T) {
 		if got := e.ordered("EventList", tender.ListParams{Sort: "created_at", Desc: true}); !strings.Contains(got, "ORDER BY seq DESC LIMIT") {
 			t.Errorf("%s: EventList desc = %q", dir, got)
 		}
+		// The keyword search variants (search.go): each list's, the
+		// by-customer invoices' too, ordered, the marked line live and
+		// any line it replaces gone; the base query keeps it a comment.
+		for _, name := range []string{"CustomerCount", "CustomerList", "ItemCount", "ItemList", "TransactionCount",
+			"TransactionList", "InvoiceCount", "InvoiceList", "InvoiceCount by customer", "InvoiceList by customer"} {
+			base, searched := q[name], q[name+searchSuffix]
+			if orderings[name] != nil {
+				base, searched = e.ordered(name, tender.ListParams{}), e.ordered(name+searchSuffix, tender.ListParams{})
+			}
+			if !strings.Contains(base, searchMarker) || searched == "" || strings.Contains(searched, searchMarker) ||
+				strings.Contains(searched, noSearchMarker) || !strings.Contains(searched, "search") || !strings.Contains(searched, "merchant_id = $1") {
+				t.Errorf("%s: %s by keywords = %q", dir, name, searched)
+			}
+		}
 	}
 	parsed["Stray"] = "SELECT 1 ORDER BY /*ORDER*/;"
 	if _, err := withVariants(withListPages(parsed)); err == nil || !strings.Contains(err.Error(), "Stray") {
