@@ -133,8 +133,8 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 -- cased by likeKeywords, is a substring of a column lower-cased as by
 -- PostgreSQL's lower(), Unicode's. SQLite's LIKE folds ASCII case, which
 -- is all there is to fold in an ASCII value; a value with any other
--- character (GLOB '*[^ -~]*') is lower-cased by tender_lower (sqlite.go),
--- a call into Go that only such values pay.
+-- character (more bytes than characters) is lower-cased by tender_lower
+-- (sqlite.go), a call into Go that only such values pay.
 SELECT count(*) FROM customers
 WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
   --SEARCH WHERE +merchant_id = $1 AND deleted_at IS NULL AND customers.rowid IN (SELECT rowid FROM customers_search WHERE customers_search MATCH $13)
@@ -145,10 +145,10 @@ WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
   AND ($6 = '' OR phone = $6)
   AND ($7 = '' OR reference = $7)
   AND NOT EXISTS (SELECT 1 FROM json_each($8) k WHERE NOT (
-        (firstname LIKE k.value ESCAPE '\' OR (firstname GLOB '*[^ -~]*' AND tender_lower(firstname) LIKE k.value ESCAPE '\')) OR (lastname LIKE k.value ESCAPE '\' OR (lastname GLOB '*[^ -~]*' AND tender_lower(lastname) LIKE k.value ESCAPE '\'))
-     OR (company LIKE k.value ESCAPE '\' OR (company GLOB '*[^ -~]*' AND tender_lower(company) LIKE k.value ESCAPE '\')) OR (email LIKE k.value ESCAPE '\' OR (email GLOB '*[^ -~]*' AND tender_lower(email) LIKE k.value ESCAPE '\'))
-     OR (phone LIKE k.value ESCAPE '\' OR (phone GLOB '*[^ -~]*' AND tender_lower(phone) LIKE k.value ESCAPE '\')) OR (reference LIKE k.value ESCAPE '\' OR (reference GLOB '*[^ -~]*' AND tender_lower(reference) LIKE k.value ESCAPE '\'))
-     OR (firstname || ' ' || lastname LIKE k.value ESCAPE '\' OR (firstname || ' ' || lastname GLOB '*[^ -~]*' AND tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))))
+        (firstname LIKE k.value ESCAPE '\' OR (length(firstname) <> octet_length(firstname) AND tender_lower(firstname) LIKE k.value ESCAPE '\')) OR (lastname LIKE k.value ESCAPE '\' OR (length(lastname) <> octet_length(lastname) AND tender_lower(lastname) LIKE k.value ESCAPE '\'))
+     OR (company LIKE k.value ESCAPE '\' OR (length(company) <> octet_length(company) AND tender_lower(company) LIKE k.value ESCAPE '\')) OR (email LIKE k.value ESCAPE '\' OR (length(email) <> octet_length(email) AND tender_lower(email) LIKE k.value ESCAPE '\'))
+     OR (phone LIKE k.value ESCAPE '\' OR (length(phone) <> octet_length(phone) AND tender_lower(phone) LIKE k.value ESCAPE '\')) OR (reference LIKE k.value ESCAPE '\' OR (length(reference) <> octet_length(reference) AND tender_lower(reference) LIKE k.value ESCAPE '\'))
+     OR (firstname || ' ' || lastname LIKE k.value ESCAPE '\' OR (length(firstname || ' ' || lastname) <> octet_length(firstname || ' ' || lastname) AND tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))))
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10)
   AND ($11 IS NULL OR updated_at >= $11) AND ($12 IS NULL OR updated_at <= $12);
@@ -459,10 +459,10 @@ WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
   AND ($6 = '' OR phone = $6)
   AND ($7 = '' OR reference = $7)
   AND NOT EXISTS (SELECT 1 FROM json_each($8) k WHERE NOT (
-        (firstname LIKE k.value ESCAPE '\' OR (firstname GLOB '*[^ -~]*' AND tender_lower(firstname) LIKE k.value ESCAPE '\')) OR (lastname LIKE k.value ESCAPE '\' OR (lastname GLOB '*[^ -~]*' AND tender_lower(lastname) LIKE k.value ESCAPE '\'))
-     OR (company LIKE k.value ESCAPE '\' OR (company GLOB '*[^ -~]*' AND tender_lower(company) LIKE k.value ESCAPE '\')) OR (email LIKE k.value ESCAPE '\' OR (email GLOB '*[^ -~]*' AND tender_lower(email) LIKE k.value ESCAPE '\'))
-     OR (phone LIKE k.value ESCAPE '\' OR (phone GLOB '*[^ -~]*' AND tender_lower(phone) LIKE k.value ESCAPE '\')) OR (reference LIKE k.value ESCAPE '\' OR (reference GLOB '*[^ -~]*' AND tender_lower(reference) LIKE k.value ESCAPE '\'))
-     OR (firstname || ' ' || lastname LIKE k.value ESCAPE '\' OR (firstname || ' ' || lastname GLOB '*[^ -~]*' AND tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))))
+        (firstname LIKE k.value ESCAPE '\' OR (length(firstname) <> octet_length(firstname) AND tender_lower(firstname) LIKE k.value ESCAPE '\')) OR (lastname LIKE k.value ESCAPE '\' OR (length(lastname) <> octet_length(lastname) AND tender_lower(lastname) LIKE k.value ESCAPE '\'))
+     OR (company LIKE k.value ESCAPE '\' OR (length(company) <> octet_length(company) AND tender_lower(company) LIKE k.value ESCAPE '\')) OR (email LIKE k.value ESCAPE '\' OR (length(email) <> octet_length(email) AND tender_lower(email) LIKE k.value ESCAPE '\'))
+     OR (phone LIKE k.value ESCAPE '\' OR (length(phone) <> octet_length(phone) AND tender_lower(phone) LIKE k.value ESCAPE '\')) OR (reference LIKE k.value ESCAPE '\' OR (length(reference) <> octet_length(reference) AND tender_lower(reference) LIKE k.value ESCAPE '\'))
+     OR (firstname || ' ' || lastname LIKE k.value ESCAPE '\' OR (length(firstname || ' ' || lastname) <> octet_length(firstname || ' ' || lastname) AND tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))))
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10)
   AND ($11 IS NULL OR updated_at >= $11) AND ($12 IS NULL OR updated_at <= $12)
@@ -497,8 +497,8 @@ WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
   AND ($3 = '' OR code = $3)
   AND ($4 = -1 OR is_active = $4)
   AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
-        (item LIKE k.value ESCAPE '\' OR (item GLOB '*[^ -~]*' AND tender_lower(item) LIKE k.value ESCAPE '\')) OR (code LIKE k.value ESCAPE '\' OR (code GLOB '*[^ -~]*' AND tender_lower(code) LIKE k.value ESCAPE '\'))
-     OR (category LIKE k.value ESCAPE '\' OR (category GLOB '*[^ -~]*' AND tender_lower(category) LIKE k.value ESCAPE '\')) OR (details LIKE k.value ESCAPE '\' OR (details GLOB '*[^ -~]*' AND tender_lower(details) LIKE k.value ESCAPE '\'))))
+        (item LIKE k.value ESCAPE '\' OR (length(item) <> octet_length(item) AND tender_lower(item) LIKE k.value ESCAPE '\')) OR (code LIKE k.value ESCAPE '\' OR (length(code) <> octet_length(code) AND tender_lower(code) LIKE k.value ESCAPE '\'))
+     OR (category LIKE k.value ESCAPE '\' OR (length(category) <> octet_length(category) AND tender_lower(category) LIKE k.value ESCAPE '\')) OR (details LIKE k.value ESCAPE '\' OR (length(details) <> octet_length(details) AND tender_lower(details) LIKE k.value ESCAPE '\'))))
   AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at <= $7)
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9);
 
@@ -512,8 +512,8 @@ WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
   AND ($3 = '' OR code = $3)
   AND ($4 = -1 OR is_active = $4)
   AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
-        (item LIKE k.value ESCAPE '\' OR (item GLOB '*[^ -~]*' AND tender_lower(item) LIKE k.value ESCAPE '\')) OR (code LIKE k.value ESCAPE '\' OR (code GLOB '*[^ -~]*' AND tender_lower(code) LIKE k.value ESCAPE '\'))
-     OR (category LIKE k.value ESCAPE '\' OR (category GLOB '*[^ -~]*' AND tender_lower(category) LIKE k.value ESCAPE '\')) OR (details LIKE k.value ESCAPE '\' OR (details GLOB '*[^ -~]*' AND tender_lower(details) LIKE k.value ESCAPE '\'))))
+        (item LIKE k.value ESCAPE '\' OR (length(item) <> octet_length(item) AND tender_lower(item) LIKE k.value ESCAPE '\')) OR (code LIKE k.value ESCAPE '\' OR (length(code) <> octet_length(code) AND tender_lower(code) LIKE k.value ESCAPE '\'))
+     OR (category LIKE k.value ESCAPE '\' OR (length(category) <> octet_length(category) AND tender_lower(category) LIKE k.value ESCAPE '\')) OR (details LIKE k.value ESCAPE '\' OR (length(details) <> octet_length(details) AND tender_lower(details) LIKE k.value ESCAPE '\'))))
   AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at <= $7)
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
 ORDER BY /*ORDER*/ LIMIT $10 OFFSET $11;
@@ -667,8 +667,8 @@ WHERE merchant_id = $1 --NOSEARCH
   AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
   AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
   AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
-        (last_four LIKE k.value ESCAPE '\' OR (last_four GLOB '*[^ -~]*' AND tender_lower(last_four) LIKE k.value ESCAPE '\')) OR (message LIKE k.value ESCAPE '\' OR (message GLOB '*[^ -~]*' AND tender_lower(message) LIKE k.value ESCAPE '\')) OR (transactions.type LIKE k.value ESCAPE '\' OR (transactions.type GLOB '*[^ -~]*' AND tender_lower(transactions.type) LIKE k.value ESCAPE '\'))
-     OR (method LIKE k.value ESCAPE '\' OR (method GLOB '*[^ -~]*' AND tender_lower(method) LIKE k.value ESCAPE '\')) OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (coalesce(json_extract(meta, '$.reference'), '') GLOB '*[^ -~]*' AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))));
+        (last_four LIKE k.value ESCAPE '\' OR (length(last_four) <> octet_length(last_four) AND tender_lower(last_four) LIKE k.value ESCAPE '\')) OR (message LIKE k.value ESCAPE '\' OR (length(message) <> octet_length(message) AND tender_lower(message) LIKE k.value ESCAPE '\')) OR (transactions.type LIKE k.value ESCAPE '\' OR (length(transactions.type) <> octet_length(transactions.type) AND tender_lower(transactions.type) LIKE k.value ESCAPE '\'))
+     OR (method LIKE k.value ESCAPE '\' OR (length(method) <> octet_length(method) AND tender_lower(method) LIKE k.value ESCAPE '\')) OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.reference'), '')) <> octet_length(coalesce(json_extract(meta, '$.reference'), '')) AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))));
 
 -- name: TransactionList
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -686,8 +686,8 @@ WHERE merchant_id = $1 --NOSEARCH
   AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
   AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
   AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
-        (last_four LIKE k.value ESCAPE '\' OR (last_four GLOB '*[^ -~]*' AND tender_lower(last_four) LIKE k.value ESCAPE '\')) OR (message LIKE k.value ESCAPE '\' OR (message GLOB '*[^ -~]*' AND tender_lower(message) LIKE k.value ESCAPE '\')) OR (transactions.type LIKE k.value ESCAPE '\' OR (transactions.type GLOB '*[^ -~]*' AND tender_lower(transactions.type) LIKE k.value ESCAPE '\'))
-     OR (method LIKE k.value ESCAPE '\' OR (method GLOB '*[^ -~]*' AND tender_lower(method) LIKE k.value ESCAPE '\')) OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (coalesce(json_extract(meta, '$.reference'), '') GLOB '*[^ -~]*' AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))))
+        (last_four LIKE k.value ESCAPE '\' OR (length(last_four) <> octet_length(last_four) AND tender_lower(last_four) LIKE k.value ESCAPE '\')) OR (message LIKE k.value ESCAPE '\' OR (length(message) <> octet_length(message) AND tender_lower(message) LIKE k.value ESCAPE '\')) OR (transactions.type LIKE k.value ESCAPE '\' OR (length(transactions.type) <> octet_length(transactions.type) AND tender_lower(transactions.type) LIKE k.value ESCAPE '\'))
+     OR (method LIKE k.value ESCAPE '\' OR (length(method) <> octet_length(method) AND tender_lower(method) LIKE k.value ESCAPE '\')) OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.reference'), '')) <> octet_length(coalesce(json_extract(meta, '$.reference'), '')) AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))))
 ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 
 -- name: TransactionPage
@@ -892,9 +892,9 @@ WHERE merchant_id = $1 --NOSEARCH
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
-        (coalesce(json_extract(meta, '$.memo'), '') LIKE k.value ESCAPE '\' OR (coalesce(json_extract(meta, '$.memo'), '') GLOB '*[^ -~]*' AND tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'))
-     OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (coalesce(json_extract(meta, '$.reference'), '') GLOB '*[^ -~]*' AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
-     OR (status LIKE k.value ESCAPE '\' OR (status GLOB '*[^ -~]*' AND tender_lower(status) LIKE k.value ESCAPE '\')))))
+        (coalesce(json_extract(meta, '$.memo'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.memo'), '')) <> octet_length(coalesce(json_extract(meta, '$.memo'), '')) AND tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'))
+     OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.reference'), '')) <> octet_length(coalesce(json_extract(meta, '$.reference'), '')) AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
+     OR (status LIKE k.value ESCAPE '\' OR (length(status) <> octet_length(status) AND tender_lower(status) LIKE k.value ESCAPE '\')))))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13);
@@ -912,9 +912,9 @@ WHERE merchant_id = $1 --NOSEARCH
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
-        (coalesce(json_extract(meta, '$.memo'), '') LIKE k.value ESCAPE '\' OR (coalesce(json_extract(meta, '$.memo'), '') GLOB '*[^ -~]*' AND tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'))
-     OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (coalesce(json_extract(meta, '$.reference'), '') GLOB '*[^ -~]*' AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
-     OR (status LIKE k.value ESCAPE '\' OR (status GLOB '*[^ -~]*' AND tender_lower(status) LIKE k.value ESCAPE '\')))))
+        (coalesce(json_extract(meta, '$.memo'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.memo'), '')) <> octet_length(coalesce(json_extract(meta, '$.memo'), '')) AND tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'))
+     OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.reference'), '')) <> octet_length(coalesce(json_extract(meta, '$.reference'), '')) AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
+     OR (status LIKE k.value ESCAPE '\' OR (length(status) <> octet_length(status) AND tender_lower(status) LIKE k.value ESCAPE '\')))))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13)
@@ -1571,7 +1571,7 @@ SELECT count(*) FROM payment_links
 WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($2 = -1 OR is_active = $2)
   AND NOT EXISTS (SELECT 1 FROM json_each($3) k WHERE NOT (
-        (name LIKE k.value ESCAPE '\' OR (name GLOB '*[^ -~]*' AND tender_lower(name) LIKE k.value ESCAPE '\')) OR (description LIKE k.value ESCAPE '\' OR (description GLOB '*[^ -~]*' AND tender_lower(description) LIKE k.value ESCAPE '\'))));
+        (name LIKE k.value ESCAPE '\' OR (length(name) <> octet_length(name) AND tender_lower(name) LIKE k.value ESCAPE '\')) OR (description LIKE k.value ESCAPE '\' OR (length(description) <> octet_length(description) AND tender_lower(description) LIKE k.value ESCAPE '\'))));
 
 -- name: PaymentLinkList
 SELECT id, merchant_id, name, description, total, meta, is_active, expires_at, max_uses, uses, views,
@@ -1580,7 +1580,7 @@ FROM payment_links
 WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($2 = -1 OR is_active = $2)
   AND NOT EXISTS (SELECT 1 FROM json_each($3) k WHERE NOT (
-        (name LIKE k.value ESCAPE '\' OR (name GLOB '*[^ -~]*' AND tender_lower(name) LIKE k.value ESCAPE '\')) OR (description LIKE k.value ESCAPE '\' OR (description GLOB '*[^ -~]*' AND tender_lower(description) LIKE k.value ESCAPE '\'))))
+        (name LIKE k.value ESCAPE '\' OR (length(name) <> octet_length(name) AND tender_lower(name) LIKE k.value ESCAPE '\')) OR (description LIKE k.value ESCAPE '\' OR (length(description) <> octet_length(description) AND tender_lower(description) LIKE k.value ESCAPE '\'))))
 ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
 -- name: FileCreate
 INSERT INTO files (id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id,
