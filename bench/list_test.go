@@ -163,22 +163,26 @@ func BenchmarkCustomerList(b *testing.B) {
 // trigger takes each out of its block's and its list's count), and returns
 // how many are left.
 func seedCustomers(b *testing.B, e *apitest.Env, store string, rows int) int {
+	return seedCustomersAs(b, e, store, rows, map[string]string{
+		"sqlite": `WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+INSERT INTO customers (id, merchant_id, firstname, created_at, updated_at)
+SELECT tender_uuid7(), $1, 'List', t, t
+FROM (SELECT strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds') || '000' AS t FROM g)`,
+		"postgres": `INSERT INTO customers (id, merchant_id, firstname, created_at, updated_at)
+SELECT tender_uuid7(), $1, 'List', t, t
+FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $2::int) AS i) AS g`,
+	})
+}
+
+// seedCustomersAs is seedCustomers with each store's insert statement of
+// the rows ($1 the merchant, $2 rows; customer i created at 2026-01-01 +
+// i seconds, i from 1, so that it is the list's position i).
+func seedCustomersAs(b *testing.B, e *apitest.Env, store string, rows int, inserts map[string]string) int {
 	b.Helper()
 	db := e.Server.Store
 	ctx := context.Background()
 	start := time.Now()
-	var insert string
-	switch store {
-	case "sqlite":
-		insert = `WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
-INSERT INTO customers (id, merchant_id, firstname, created_at, updated_at)
-SELECT tender_uuid7(), $1, 'List', t, t
-FROM (SELECT strftime('%Y-%m-%d %H:%M:%f', '2026-01-01', '+' || i || ' seconds') || '000' AS t FROM g)`
-	case "postgres":
-		insert = `INSERT INTO customers (id, merchant_id, firstname, created_at, updated_at)
-SELECT tender_uuid7(), $1, 'List', t, t
-FROM (SELECT timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' AS t FROM generate_series(1, $2::int) AS i) AS g`
-	}
+	insert := inserts[store]
 	// Written and numbered in one transaction, so the server's numberer
 	// never sees them queued.
 	tx, err := db.SQLDB().BeginTx(ctx, nil)

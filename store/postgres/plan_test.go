@@ -46,7 +46,7 @@ func TestFinalizeReadsByPrimaryKey(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"TransactionUpdatePending", "TransactionFinalize"} {
-		q := strings.TrimSuffix(strings.TrimSpace(st.Query(name)), ";")
+		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
 		if q == "" {
 			t.Fatalf("no query %s", name)
 		}

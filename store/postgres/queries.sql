@@ -387,6 +387,7 @@ SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, a
     created_at, updated_at, deleted_at
 FROM customers
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND search_text LIKE $15
   AND ($2::text = '' OR lower(email) = lower($2))
   AND ($3::text = '' OR lower(firstname) = lower($3))
   AND ($4::text = '' OR lower(lastname) = lower($4))
@@ -430,6 +431,7 @@ SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
 FROM items
 WHERE merchant_id = $1 AND deleted_at IS NULL
+  --SEARCH AND search_text LIKE $12
   AND ($2::text = '' OR category = $2)
   AND ($3::text = '' OR code = $3)
   AND ($4::int = -1 OR is_active = ($4::int = 1))
@@ -615,6 +617,7 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
     gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE merchant_id = $1
+  --SEARCH AND search_text LIKE $19
   AND ($2::text = '' OR type = $2) AND ($3::text = '' OR method = $3) AND ($4::text = '' OR status = $4)
   AND ($5::int = -1 OR success = ($5::int = 1)) AND ($6::text = '' OR customer_id = $6) AND ($7::text = '' OR payment_method_id = $7)
   AND ($8::text = '' OR invoice_id = $8)
@@ -833,6 +836,7 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices
 WHERE merchant_id = $1
+  --SEARCH AND search_text LIKE $16
   AND ($2::text = '' OR status = $2) AND ($3::text = '' OR customer_id = CAST(nullif($3::text, '') AS uuid))
   AND ($4::text = '' OR schedule_id::text = $4)
   --BYCUSTOMER AND customer_id = CAST(nullif($3::text, '') AS uuid)

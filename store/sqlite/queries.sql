@@ -379,11 +379,18 @@ ON CONFLICT (list, merchant_id, block) DO UPDATE SET live = live + excluded.live
 
 -- name: CustomerList
 -- CustomerCount, its count, is generated from it (counts in sqldb).
+-- The keywords filters (here and in the other lists): a keyword, lower-
+-- cased by likeKeywords, is a substring of a column lower-cased as by
+-- PostgreSQL's lower(), Unicode's. SQLite's LIKE folds ASCII case, which
+-- is all there is to fold in an ASCII value; a value with any other
+-- character (more bytes than characters) is lower-cased by tender_lower
+-- (sqlite.go), a call into Go that only such values pay.
 SELECT id, merchant_id, firstname, lastname, company, email, cc_emails, phone, address_1, address_2,
     address_city, address_state, address_zip, address_country, notes, reference, allow_invoice_cc,
     created_at, updated_at, deleted_at
 FROM customers
-WHERE merchant_id = $1 AND deleted_at IS NULL
+WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
+  --SEARCH WHERE +merchant_id = $1 AND deleted_at IS NULL AND customers.rowid IN (SELECT rowid FROM customers_search WHERE customers_search MATCH $15)
   AND ($2 = '' OR email = $2 COLLATE NOCASE)
   AND ($3 = '' OR firstname = $3 COLLATE NOCASE)
   AND ($4 = '' OR lastname = $4 COLLATE NOCASE)
@@ -391,10 +398,10 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($6 = '' OR phone = $6)
   AND ($7 = '' OR reference = $7)
   AND NOT EXISTS (SELECT 1 FROM json_each($8) k WHERE NOT (
-        lower(firstname) LIKE k.value ESCAPE '\' OR lower(lastname) LIKE k.value ESCAPE '\'
-     OR lower(company) LIKE k.value ESCAPE '\' OR lower(email) LIKE k.value ESCAPE '\'
-     OR lower(phone) LIKE k.value ESCAPE '\' OR lower(reference) LIKE k.value ESCAPE '\'
-     OR lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))
+        (firstname LIKE k.value ESCAPE '\' OR (length(firstname) <> octet_length(firstname) AND tender_lower(firstname) LIKE k.value ESCAPE '\')) OR (lastname LIKE k.value ESCAPE '\' OR (length(lastname) <> octet_length(lastname) AND tender_lower(lastname) LIKE k.value ESCAPE '\'))
+     OR (company LIKE k.value ESCAPE '\' OR (length(company) <> octet_length(company) AND tender_lower(company) LIKE k.value ESCAPE '\')) OR (email LIKE k.value ESCAPE '\' OR (length(email) <> octet_length(email) AND tender_lower(email) LIKE k.value ESCAPE '\'))
+     OR (phone LIKE k.value ESCAPE '\' OR (length(phone) <> octet_length(phone) AND tender_lower(phone) LIKE k.value ESCAPE '\')) OR (reference LIKE k.value ESCAPE '\' OR (length(reference) <> octet_length(reference) AND tender_lower(reference) LIKE k.value ESCAPE '\'))
+     OR (firstname || ' ' || lastname LIKE k.value ESCAPE '\' OR (length(firstname || ' ' || lastname) <> octet_length(firstname || ' ' || lastname) AND tender_lower(firstname || ' ' || lastname) LIKE k.value ESCAPE '\'))))
   AND ($9 IS NULL OR created_at >= $9)
   AND ($10 IS NULL OR created_at <= $10)
   AND ($11 IS NULL OR updated_at >= $11) AND ($12 IS NULL OR updated_at <= $12)
@@ -426,13 +433,14 @@ WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL;
 SELECT id, merchant_id, item, code, category, details, is_active, is_taxable, is_service, is_discount,
     price, in_stock, low_stock_alert, meta, created_at, updated_at, deleted_at
 FROM items
-WHERE merchant_id = $1 AND deleted_at IS NULL
+WHERE merchant_id = $1 AND deleted_at IS NULL --NOSEARCH
+  --SEARCH WHERE +merchant_id = $1 AND deleted_at IS NULL AND items.rowid IN (SELECT rowid FROM items_search WHERE items_search MATCH $12)
   AND ($2 = '' OR category = $2)
   AND ($3 = '' OR code = $3)
   AND ($4 = -1 OR is_active = $4)
   AND NOT EXISTS (SELECT 1 FROM json_each($5) k WHERE NOT (
-        lower(item) LIKE k.value ESCAPE '\' OR lower(code) LIKE k.value ESCAPE '\'
-     OR lower(category) LIKE k.value ESCAPE '\' OR lower(details) LIKE k.value ESCAPE '\'))
+        (item LIKE k.value ESCAPE '\' OR (length(item) <> octet_length(item) AND tender_lower(item) LIKE k.value ESCAPE '\')) OR (code LIKE k.value ESCAPE '\' OR (length(code) <> octet_length(code) AND tender_lower(code) LIKE k.value ESCAPE '\'))
+     OR (category LIKE k.value ESCAPE '\' OR (length(category) <> octet_length(category) AND tender_lower(category) LIKE k.value ESCAPE '\')) OR (details LIKE k.value ESCAPE '\' OR (length(details) <> octet_length(details) AND tender_lower(details) LIKE k.value ESCAPE '\'))))
   AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at <= $7)
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
 ORDER BY /*ORDER*/ LIMIT $10 OFFSET $11;
@@ -575,7 +583,8 @@ SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, t
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
     gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
-WHERE merchant_id = $1
+WHERE merchant_id = $1 --NOSEARCH
+  --SEARCH WHERE +merchant_id = $1 AND transactions.rowid IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH $19)
   AND ($2 = '' OR type = $2) AND ($3 = '' OR method = $3) AND ($4 = '' OR status = $4)
   AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
   AND ($8 = '' OR invoice_id = $8)
@@ -584,8 +593,8 @@ WHERE merchant_id = $1
   AND ($12 IS NULL OR updated_at >= $12) AND ($13 IS NULL OR updated_at <= $13)
   AND ($14 = -1 OR total >= $14) AND ($15 = -1 OR total <= $15)
   AND NOT EXISTS (SELECT 1 FROM json_each($16) k WHERE NOT (
-        lower(last_four) LIKE k.value ESCAPE '\' OR lower(message) LIKE k.value ESCAPE '\' OR lower(type) LIKE k.value ESCAPE '\'
-     OR lower(method) LIKE k.value ESCAPE '\' OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
+        (last_four LIKE k.value ESCAPE '\' OR (length(last_four) <> octet_length(last_four) AND tender_lower(last_four) LIKE k.value ESCAPE '\')) OR (message LIKE k.value ESCAPE '\' OR (length(message) <> octet_length(message) AND tender_lower(message) LIKE k.value ESCAPE '\')) OR (transactions.type LIKE k.value ESCAPE '\' OR (length(transactions.type) <> octet_length(transactions.type) AND tender_lower(transactions.type) LIKE k.value ESCAPE '\'))
+     OR (method LIKE k.value ESCAPE '\' OR (length(method) <> octet_length(method) AND tender_lower(method) LIKE k.value ESCAPE '\')) OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.reference'), '')) <> octet_length(coalesce(json_extract(meta, '$.reference'), '')) AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))))
 ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 
 -- name: TransactionPage
@@ -788,15 +797,16 @@ SELECT id, merchant_id, customer_id, payment_method_id, total, meta, status, url
     payment_attempt_message, is_partial_payment_enabled, stock_applied, schedule_id, occurrence,
     autopay_done, created_at, updated_at, deleted_at
 FROM invoices
-WHERE merchant_id = $1
+WHERE merchant_id = $1 --NOSEARCH
+  --SEARCH WHERE +merchant_id = $1 AND invoices.rowid IN (SELECT rowid FROM invoices_search WHERE invoices_search MATCH $16)
   AND ($2 = '' OR status = $2) AND ($3 = '' OR customer_id = $3) AND ($4 = '' OR schedule_id = $4)
   --BYCUSTOMER AND customer_id = $3
   AND ($5 IS NULL OR created_at >= $5) AND ($6 IS NULL OR created_at <= $6)
   AND ($2 = 'DELETED' OR deleted_at IS NULL)
   AND ($7 = '[]' OR NOT EXISTS (SELECT 1 FROM json_each($7) k WHERE NOT (
-        lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'
-     OR lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'
-     OR lower(status) LIKE k.value ESCAPE '\')))
+        (coalesce(json_extract(meta, '$.memo'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.memo'), '')) <> octet_length(coalesce(json_extract(meta, '$.memo'), '')) AND tender_lower(coalesce(json_extract(meta, '$.memo'), '')) LIKE k.value ESCAPE '\'))
+     OR (coalesce(json_extract(meta, '$.reference'), '') LIKE k.value ESCAPE '\' OR (length(coalesce(json_extract(meta, '$.reference'), '')) <> octet_length(coalesce(json_extract(meta, '$.reference'), '')) AND tender_lower(coalesce(json_extract(meta, '$.reference'), '')) LIKE k.value ESCAPE '\'))
+     OR (status LIKE k.value ESCAPE '\' OR (length(status) <> octet_length(status) AND tender_lower(status) LIKE k.value ESCAPE '\')))))
   AND ($8 IS NULL OR updated_at >= $8) AND ($9 IS NULL OR updated_at <= $9)
   AND ($10 IS NULL OR due_at >= $10) AND ($11 IS NULL OR due_at <= $11)
   AND ($12 = -1 OR total >= $12) AND ($13 = -1 OR total <= $13)
@@ -1423,7 +1433,7 @@ FROM payment_links
 WHERE merchant_id = $1 AND deleted_at IS NULL
   AND ($2 = -1 OR is_active = $2)
   AND NOT EXISTS (SELECT 1 FROM json_each($3) k WHERE NOT (
-        lower(name) LIKE k.value ESCAPE '\' OR lower(description) LIKE k.value ESCAPE '\'))
+        (name LIKE k.value ESCAPE '\' OR (length(name) <> octet_length(name) AND tender_lower(name) LIKE k.value ESCAPE '\')) OR (description LIKE k.value ESCAPE '\' OR (length(description) <> octet_length(description) AND tender_lower(description) LIKE k.value ESCAPE '\'))))
 ORDER BY /*ORDER*/ LIMIT $4 OFFSET $5;
 -- name: FileCreate
 INSERT INTO files (id, merchant_id, name, tag, mime, size, width, height, sha256, invoice_id, item_id,

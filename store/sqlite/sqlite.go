@@ -50,6 +50,22 @@ func init() {
 	sqlite.MustRegisterScalarFunction("tender_uuid7", 0, func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
 		return tender.NewID(), nil
 	})
+	// The keyword filters' lower-casing (queries.sql, "LIKE k.value"):
+	// Unicode's, as the keywords' (sqldb.likeKeywords) and PostgreSQL's
+	// lower(), where SQLite's built-in lower() folds only ASCII, so that
+	// both stores find the same rows for "é" in "Éclair".
+	sqlite.MustRegisterDeterministicScalarFunction("tender_lower", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		case nil:
+			return nil, nil
+		default:
+			return strings.ToLower(fmt.Sprint(v)), nil
+		}
+	})
 }
 
 // Open opens (creating if needed) the database file at path and returns the
@@ -71,6 +87,8 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		TimeArg:    sqldb.SQLiteTime,
 		// modernc's driver re-parses each statement it is given.
 		PrepareOnce: true,
+		// Keyword searches by the FTS5 trigram tables (migration 033).
+		FTSSearch: true,
 		// No one-statement payment writes (an InTx on the single writer
 		// costs no round trip) and no numberer locks (InTx holds the one
 		// write lock).

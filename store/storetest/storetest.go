@@ -42,6 +42,7 @@ func Exercise(t *testing.T, open Open) {
 	exerciseSandboxLedger(t, open)
 	exerciseFilters(t, open)
 	exerciseListFilters(t, open)
+	exerciseKeywordSearch(t, open)
 	exerciseInvoiceCustomerLists(t, open)
 	exerciseStock(t, open)
 	exerciseProcessors(t, open)

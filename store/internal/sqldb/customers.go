@@ -127,14 +127,15 @@ func (e *exec) CustomerList(ctx context.Context, merchantID string, f tender.Cus
 	}
 	args := []any{merchantID, f.Email, f.Firstname, f.Lastname, f.Company, f.Phone, f.Reference,
 		likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo), e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
+	sv, sarg := e.search(f.Keywords)
 	page := &tender.Page[*tender.Customer]{Items: []*tender.Customer{}}
-	if err := e.r.QueryRowContext(ctx, e.q("CustomerCount"), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, e.q("CustomerCount"+sv), withArgs(args, sarg...)...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanCustomer, e.ordered("CustomerList", p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanCustomer, e.ordered("CustomerList"+sv, p), withArgs(args, append([]any{p.PerPage, p.Offset()}, sarg...)...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -102,14 +102,15 @@ func (e *exec) InvoiceList(ctx context.Context, merchantID string, f tender.Invo
 	args := []any{merchantID, f.Status, f.CustomerID, f.ScheduleID, e.t(f.CreatedFrom), e.t(f.CreatedTo),
 		likeKeywords(f.Keywords), e.t(f.UpdatedFrom), e.t(f.UpdatedTo), e.t(f.DueFrom), e.t(f.DueTo),
 		amountOrOpen(f.TotalMin), amountOrOpen(f.TotalMax)}
+	sv, sarg := e.search(f.Keywords)
 	page := &tender.Page[*tender.Invoice]{Items: []*tender.Invoice{}}
-	if err := e.r.QueryRowContext(ctx, e.q(byCustomer("InvoiceCount", f.CustomerID)), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, e.q(byCustomer("InvoiceCount", f.CustomerID)+sv), withArgs(args, sarg...)...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanInvoice, e.ordered(byCustomer("InvoiceList", f.CustomerID), p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanInvoice, e.ordered(byCustomer("InvoiceList", f.CustomerID)+sv, p), withArgs(args, append([]any{p.PerPage, p.Offset()}, sarg...)...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -98,14 +98,15 @@ func (e *exec) ItemList(ctx context.Context, merchantID string, f tender.ItemFil
 	}
 	args := []any{merchantID, f.Category, f.Code, active, likeKeywords(f.Keywords), e.t(f.CreatedFrom), e.t(f.CreatedTo),
 		e.t(f.UpdatedFrom), e.t(f.UpdatedTo)}
+	sv, sarg := e.search(f.Keywords)
 	page := &tender.Page[*tender.Item]{Items: []*tender.Item{}}
-	if err := e.r.QueryRowContext(ctx, e.q("ItemCount"), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, e.q("ItemCount"+sv), withArgs(args, sarg...)...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := all(ctx, e, e.r, scanItem, e.ordered("ItemList", p), append(args, p.PerPage, p.Offset())...)
+	items, err := all(ctx, e, e.r, scanItem, e.ordered("ItemList"+sv, p), withArgs(args, append([]any{p.PerPage, p.Offset()}, sarg...)...)...)
 	if err != nil {
 		return nil, err
 	}

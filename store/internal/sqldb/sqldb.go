@@ -40,6 +40,10 @@ type Dialect struct {
 	// PrepareOnce keeps statements prepared per connection (for drivers
 	// that do not cache them themselves; pgx does).
 	PrepareOnce bool
+	// FTSSearch: the " by keywords" query variants take an FTS5 MATCH
+	// expression (SQLite's trigram tables); otherwise a LIKE pattern for a
+	// trigram index (search.go).
+	FTSSearch bool
 
 	// Capabilities: what the dialect can do in one statement or needs
 	// done besides the common queries. Each is declared here, not inferred
@@ -260,9 +264,9 @@ func (e *exec) SQLTx() *sql.Tx {
 // Dialect names the database.
 func (db *DB) Dialect() string { return db.d.Name }
 
-// Query is the named statement as the store runs it, variants and
-// derivations expanded (for tests of its plan).
-func (db *DB) Query(name string) string { return db.d.Queries[name] }
+// QueryText is the text of the named query or variant ("" if none), as
+// the store runs it, for tests and benchmarks of its plan.
+func (db *DB) QueryText(name string) string { return db.d.Queries[name] }
 
 // Ping checks both pools.
 func (db *DB) Ping(ctx context.Context) error {

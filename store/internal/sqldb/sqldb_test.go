@@ -126,6 +126,20 @@ func TestOrderedVariants(t *testing.T) {
 		if got := e.ordered("EventList", tender.ListParams{Sort: "created_at", Desc: true}); !strings.Contains(got, "ORDER BY seq DESC LIMIT") {
 			t.Errorf("%s: EventList desc = %q", dir, got)
 		}
+		// The keyword search variants (search.go): each list's, the
+		// by-customer invoices' too, ordered, the marked line live and
+		// any line it replaces gone; the base query keeps it a comment.
+		for _, name := range []string{"CustomerCount", "CustomerList", "ItemCount", "ItemList", "TransactionCount",
+			"TransactionList", "InvoiceCount", "InvoiceList", "InvoiceCount by customer", "InvoiceList by customer"} {
+			base, searched := q[name], q[name+searchSuffix]
+			if orderings[name] != nil {
+				base, searched = e.ordered(name, tender.ListParams{}), e.ordered(name+searchSuffix, tender.ListParams{})
+			}
+			if !strings.Contains(base, searchMarker) || searched == "" || strings.Contains(searched, searchMarker) ||
+				strings.Contains(searched, noSearchMarker) || !strings.Contains(searched, "search") || !strings.Contains(searched, "merchant_id = $1") {
+				t.Errorf("%s: %s by keywords = %q", dir, name, searched)
+			}
+		}
 	}
 	stray := maps.Clone(parsed)
 	stray["Stray"] = "SELECT 1 ORDER BY /*ORDER*/;"
@@ -194,5 +208,22 @@ func TestIncludes(t *testing.T) {
 		if err := withIncludes(bad); err == nil || !strings.Contains(err.Error(), "includes") {
 			t.Errorf("%v: %v", bad, err)
 		}
+	}
+}
+
+// TestCountOfSearchArgLast: a count generated from a list takes the
+// keyword pattern as its last argument, as the list does after its limit
+// and offset; the search line's other arguments stay.
+func TestCountOfSearchArgLast(t *testing.T) {
+	list := "SELECT id FROM t\n  WHERE a = $1 --NOSEARCH\n  --SEARCH WHERE +a = $1 AND rowid IN (SELECT rowid FROM s WHERE s MATCH $4)\n  AND b = $2\nORDER BY /*ORDER*/ LIMIT $2 OFFSET $3;"
+	count, ok := countOf(list)
+	if !ok {
+		t.Fatal("no count")
+	}
+	if want := "--SEARCH WHERE +a = $1 AND rowid IN (SELECT rowid FROM s WHERE s MATCH $3)"; !strings.Contains(count, want) {
+		t.Errorf("count:\n%s\nwant the line %s", count, want)
+	}
+	if got := searchArgLast(list); got != list {
+		t.Errorf("the list's own numbering changed:\n%s", got)
 	}
 }

@@ -168,14 +168,15 @@ func (e *exec) TransactionList(ctx context.Context, merchantID string, f tender.
 	args := []any{merchantID, f.Type, f.Method, f.Status, success, f.CustomerID, f.PaymentMethodID, f.InvoiceID,
 		e.t(f.CreatedFrom), e.t(f.CreatedTo), f.ScheduleID, e.t(f.UpdatedFrom), e.t(f.UpdatedTo), totalMin, totalMax,
 		likeKeywords(f.Keywords)}
+	sv, sarg := e.search(f.Keywords)
 	page := &tender.Page[*tender.Transaction]{Items: []*tender.Transaction{}}
-	if err := e.r.QueryRowContext(ctx, e.q("TransactionCount"), args...).Scan(&page.Total); err != nil {
+	if err := e.r.QueryRowContext(ctx, e.q("TransactionCount"+sv), withArgs(args, sarg...)...).Scan(&page.Total); err != nil {
 		return nil, e.d.wrap(err)
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	items, err := e.queryTransactions(ctx, e.r, e.ordered("TransactionList", p), append(args, p.PerPage, p.Offset())...)
+	items, err := e.queryTransactions(ctx, e.r, e.ordered("TransactionList"+sv, p), withArgs(args, append([]any{p.PerPage, p.Offset()}, sarg...)...)...)
 	if err != nil {
 		return nil, err
 	}

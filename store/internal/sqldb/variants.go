@@ -108,7 +108,7 @@ func countOf(list string) (string, bool) {
 	if from < 0 || order < from {
 		return "", false
 	}
-	return "SELECT count(*) " + strings.TrimSpace(c[from:order]) + ";", true
+	return searchArgLast("SELECT count(*) " + strings.TrimSpace(c[from:order]) + ";"), true
 }
 
 // orderings are the queries with an /*ORDER*/ marker and the columns each
@@ -185,17 +185,34 @@ func withVariants(queries map[string]string) (map[string]string, error) {
 		// marked line is a comment there.
 		queries[name+" by customer"] = strings.Replace(queries[name], byCustomerMarker, "", 1)
 	}
+	// Then the " by keywords" variants (search.go), of the by-customer
+	// variants too: the template keeps the marked line as a comment.
+	var searched []string
+	for name, q := range queries {
+		if strings.Contains(q, searchMarker) {
+			searched = append(searched, name)
+		}
+	}
+	for _, name := range searched {
+		queries[name+searchSuffix] = searchVariant(queries[name])
+	}
 	for name, sorts := range orderings {
 		q, ok := queries[name]
 		if !ok || !strings.Contains(q, orderMarker) {
 			return nil, fmt.Errorf("sqldb: no query %s with %s to order", name, orderMarker)
 		}
-		for _, col := range sorts {
-			for _, dir := range []string{"asc", "desc"} {
-				queries[name+" "+col+" "+dir] = strings.Replace(q, orderMarker, orderTerms(col, strings.ToUpper(dir)), 1)
+		for _, n := range []string{name, name + searchSuffix} {
+			q, ok := queries[n]
+			if !ok {
+				continue
 			}
+			for _, col := range sorts {
+				for _, dir := range []string{"asc", "desc"} {
+					queries[n+" "+col+" "+dir] = strings.Replace(q, orderMarker, orderTerms(col, strings.ToUpper(dir)), 1)
+				}
+			}
+			delete(queries, n)
 		}
-		delete(queries, name)
 	}
 	for name, q := range queries {
 		if strings.Contains(q, orderMarker) {
@@ -209,7 +226,7 @@ func withVariants(queries map[string]string) (map[string]string, error) {
 // query's whitelist has it, created_at otherwise (the first column for a
 // list without it), ascending unless p.Desc.
 func (e *exec) ordered(name string, p tender.ListParams) string {
-	sorts := orderings[name]
+	sorts := orderings[strings.TrimSuffix(name, searchSuffix)]
 	col := "created_at"
 	if slices.Contains(sorts, p.Sort) {
 		col = p.Sort
