@@ -247,8 +247,10 @@ func typeInField(t *testing.T, ctx context.Context, kind, text string) {
 			t.Fatalf("%d clicks on the %s field did not focus it", clicks, kind)
 		}
 	}
+	// Keys to the focused field rather than SendKeys, which races with
+	// chromedp's event loop on the node's attributes (see retype).
 	sel := chromedp.CSS("#field")
-	if err := chromedp.Do(fctx, chromedp.SetValue(sel, "", in...), chromedp.SendKeys(sel, text, in...)); err != nil {
+	if err := chromedp.Do(fctx, chromedp.SetValue(sel, "", in...), chromedp.Focus(sel, in...), chromedp.KeyEvent(text)); err != nil {
 		t.Fatalf("type into the %s field: %v", kind, err)
 	}
 	got, err := chromedp.Run(fctx, chromedp.Evaluate[string](field+`.value.replace(/\D+/g, "")`))
