@@ -125,6 +125,10 @@ func validID(id string) bool {
 	return err == nil && len(id) == 36
 }
 
+// likeEscaper escapes LIKE's wildcards (and its escape character) in a
+// keyword, so that the keyword matches literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // likeKeywords encodes keywords as a JSON array of LIKE patterns with %
 // and _ escaped, for the queries' json_each / jsonb_array_elements_text.
 func likeKeywords(kws []string) string {
@@ -134,8 +138,7 @@ func likeKeywords(kws []string) string {
 		if k == "" {
 			continue
 		}
-		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-		out = append(out, "%"+strings.ToLower(r.Replace(k))+"%")
+		out = append(out, "%"+strings.ToLower(likeEscaper.Replace(k))+"%")
 	}
 	return mustJSON(out)
 }

@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -47,9 +46,6 @@ func searchVariant(q string) string {
 	return strings.Join(out, "\n")
 }
 
-// param is a statement's numbered argument.
-var param = regexp.MustCompile(`\$([0-9]+)`)
-
 // searchArgLast renumbers the argument of q's searchMarker line to one
 // past the highest that q's other lines use: the keyword pattern is a
 // statement's last argument, after a list's limit and offset, and after
@@ -62,7 +58,7 @@ func searchArgLast(q string) string {
 			at = i
 			continue
 		}
-		for _, m := range param.FindAllStringSubmatch(l, -1) {
+		for _, m := range placeholder.FindAllStringSubmatch(l, -1) {
 			if n, _ := strconv.Atoi(m[1]); n > most {
 				most = n
 			}
@@ -73,7 +69,7 @@ func searchArgLast(q string) string {
 	}
 	// The line's own argument is the one the other lines do not use (it may
 	// use theirs too: SQLite's repeats the merchant's $1).
-	lines[at] = param.ReplaceAllStringFunc(lines[at], func(m string) string {
+	lines[at] = placeholder.ReplaceAllStringFunc(lines[at], func(m string) string {
 		if n, _ := strconv.Atoi(m[1:]); n <= most {
 			return m
 		}
@@ -137,8 +133,7 @@ func trigramLike(terms []string) string {
 			longest = t
 		}
 	}
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(longest) + "%"
+	return "%" + likeEscaper.Replace(longest) + "%"
 }
 
 // withArgs is args followed by more, in a new slice (args is shared by a
