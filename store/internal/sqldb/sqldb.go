@@ -44,6 +44,9 @@ type Dialect struct {
 	// expression (SQLite's trigram tables); otherwise a LIKE pattern for a
 	// trigram index (search.go).
 	FTSSearch bool
+	// GroupCommit: the single writer runs concurrent write transactions
+	// as savepoints of one shared transaction (group_commit.go).
+	GroupCommit bool
 
 	// Capabilities: what the dialect can do in one statement or needs
 	// done besides the common queries. Each is declared here, not inferred
@@ -154,6 +157,8 @@ type DB struct {
 	stmtW, stmtR *stmtDB
 	onClose      []func()
 	eventsHook   atomic.Pointer[func()]
+	// gc groups write transactions (Dialect.GroupCommit), or is nil.
+	gc *groupCommit
 }
 
 // OnEventsCommitted has f called after every commit that wrote an event
@@ -215,6 +220,10 @@ func New(d *Dialect, read, write *sql.DB) (*DB, error) {
 		}
 		db.exec = &exec{d: d, r: db.stmtR, w: db.stmtW, wroteEvent: db.eventsCommitted}
 	}
+	if d.GroupCommit {
+		db.gc = newGroupCommit(db)
+		db.exec.w = &batchedWriter{querier: db.exec.w, gc: db.gc}
+	}
 	return db, nil
 }
 
@@ -252,7 +261,11 @@ func (db *DB) SQLDB() *sql.DB { return db.write }
 // SQLTx is the database transaction the executor runs in, or nil outside
 // InTx, so that a job queue can enqueue inside the business transaction.
 func (e *exec) SQLTx() *sql.Tx {
-	switch w := e.w.(type) {
+	w := e.w
+	if d, ok := w.(detached); ok {
+		w = d.q
+	}
+	switch w := w.(type) {
 	case *sql.Tx:
 		return w
 	case *stmtTx:
@@ -294,6 +307,9 @@ func (db *DB) Close() error {
 
 // InTx runs fn in a transaction on the write pool.
 func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err error) {
+	if db.gc != nil {
+		return db.gc.run(ctx, fn)
+	}
 	var wrote bool
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -451,6 +467,9 @@ func (d *Dialect) wrap(err error) error {
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return tender.Errorf(tender.ENOTFOUND, "not found")
+	}
+	if _, ok := err.(*tender.Error); ok {
+		return err
 	}
 	if errors.Is(err, context.Canceled) {
 		return err
