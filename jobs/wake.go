@@ -113,14 +113,28 @@ func (w *Wake) sender(ctx context.Context) {
 			return
 		case <-w.send:
 		}
+		sent := time.Now()
 		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err := w.pool.Exec(sctx, "SELECT pg_notify($1, $2)", wakeChannel, w.id)
 		cancel()
 		if err != nil && ctx.Err() == nil {
 			w.logger.Debug("events notify", "error", err.Error())
 		}
+		// Commits within notifyGap of a NOTIFY fold into the next one: at
+		// most one a gap, not one a commit, under load.
+		if wait := notifyGap - time.Since(sent); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
 	}
 }
+
+// notifyGap is the least time between two NOTIFYs of one process: another
+// instance's relay learns of a commit at most this much later.
+const notifyGap = 10 * time.Millisecond
 
 // listener holds one connection LISTENing; after a lost connection it
 // reconnects (backing off up to 5 s) and wakes the relay once, for what
