@@ -18,7 +18,8 @@ bin=$(mktemp -d)/bench.test
 go test -c -o "$bin" ./bench/
 psql -q "$DB" -c "CREATE SCHEMA $schema"
 trap 'psql -q "$DB" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1; kill $(jobs -p) 2>/dev/null || true' EXIT
-PGOPTIONS="-c search_path=$schema" psql -q "$DB" -f loadgen/pgbench/schema.sql >/dev/null
+# pgbench's charge script writes to Tender's own tables (its migrations).
+go run ./cmd/tender bench --database-url "$DB" --pgbench-schema "$schema"
 
 # PostgreSQL's CPU in clock ticks: every postgres process, with the children
 # the postmaster has reaped (backends that ended).

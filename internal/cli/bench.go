@@ -44,8 +44,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scenarios := fs.String("scenario", "all", "comma-separated: "+strings.Join(loadgen.Scenarios, ", ")+", or all")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	pgb := fs.Bool("pgbench", false, "also run pgbench with the statements a charge runs on --database-url, and print charges/s ÷ its tx/s")
+	pgbSchema := fs.String("pgbench-schema", "", "only make this existing schema of --database-url what pgbench's charge script writes to (Tender's migrations and its merchant), then exit (bench/pinned.sh)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *pgbSchema != "" {
+		return loadgen.PGBenchSchema(ctx, *dbURL, *pgbSchema)
 	}
 	cfg := loadgen.Config{URL: *url, Key: *key, Clients: *clients, Duration: *duration, Requests: *requests,
 		Rate: *rate, Warmup: *warmup, Scenarios: strings.Split(*scenarios, ",")}
