@@ -134,7 +134,7 @@ func (w *Wake) sender(ctx context.Context) {
 
 // notifyGap is the least time between two NOTIFYs of one process: another
 // instance's relay learns of a commit at most this much later.
-const notifyGap = 10 * time.Millisecond
+const notifyGap = 25 * time.Millisecond
 
 // listener holds one connection LISTENing; after a lost connection it
 // reconnects (backing off up to 5 s) and wakes the relay once, for what

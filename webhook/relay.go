@@ -80,7 +80,7 @@ const (
 	// read, one record transaction) instead of a run each, which cost a
 	// charge on PostgreSQL about 2.5 more statements (pg_stat_statements,
 	// docs/benchmarks.md). A first attempt waits at most this much longer.
-	relayGap = 10 * time.Millisecond
+	relayGap = 25 * time.Millisecond
 )
 
 // relay makes the first attempts of new events' deliveries, in batches.
