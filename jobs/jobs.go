@@ -201,6 +201,9 @@ func (c *Client) InsertManyTx(ctx context.Context, tx store.Executor, jobs []riv
 	if c.river == nil {
 		return errors.New("jobs: the client has not started")
 	}
-	_, err := c.river.InsertManyFastTx(ctx, sqlTx, jobs)
+	// Without the caller's cancellation, as the store's own statements in
+	// the transaction: on SQLite an interrupted write rolls back the whole
+	// transaction, which group commit shares with other requests.
+	_, err := c.river.InsertManyFastTx(context.WithoutCancel(ctx), sqlTx, jobs)
 	return err
 }
