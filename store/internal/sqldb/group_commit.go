@@ -13,7 +13,7 @@ import (
 // groupCommit runs the write transactions of a single-writer database
 // (SQLite) in shared database transactions: each InTx is a unit inside a
 // savepoint of the open transaction, and the transaction commits when no
-// other unit is waiting to join it (or maxUnits have joined). Under
+// other unit is waiting to join it (or maxGroupUnits have joined). Under
 // concurrent writes, one commit (one WAL append of the pages the units
 // touched, shared pages written once) then serves several units; a lone
 // writer commits at once, as before. Profiling a charge on SQLite put 31%
@@ -34,8 +34,7 @@ import (
 // interrupted, which would fail the other units too. A unit whose context
 // is done before its turn does not run.
 type groupCommit struct {
-	db       *DB
-	maxUnits int
+	db *DB
 	// mu is held by the unit running on the open transaction.
 	mu sync.Mutex
 	// waiting counts the units waiting for mu: the last unit of a batch
@@ -63,7 +62,7 @@ type batch struct {
 // others' work before its commit.
 const maxGroupUnits = 16
 
-func newGroupCommit(db *DB) *groupCommit { return &groupCommit{db: db, maxUnits: maxGroupUnits} }
+func newGroupCommit(db *DB) *groupCommit { return &groupCommit{db: db} }
 
 // run runs fn as one unit of the open batch, beginning one if none is
 // open, and returns once the batch has committed (or failed).
@@ -88,18 +87,16 @@ func (g *groupCommit) run(ctx context.Context, fn func(tx store.Executor) error)
 	} else {
 		panicked, unitErr = g.unit(b, fn)
 	}
-	if b.err == nil && g.waiting.Load() == 0 && b.n < g.maxUnits {
+	if b.err == nil && g.waiting.Load() == 0 && b.n < maxGroupUnits {
 		// Let the requests that are runnable reach their write first: on a
 		// busy server one may be about to join (about 2.5 units a commit
 		// without this, 5 with it, and 10% less server CPU a charge).
 		runtime.Gosched()
 	}
-	if b.err == nil && (g.waiting.Load() == 0 || b.n >= g.maxUnits) {
-		g.finish(b, nil)
-	} else if b.err != nil && g.open == b {
-		// The unit broke the transaction: end the batch now, so that the
-		// units waiting join a new one.
-		g.finish(b, b.err)
+	// A unit that broke the transaction ends the batch at once, so that
+	// the units waiting join a new one.
+	if b.err != nil || g.waiting.Load() == 0 || b.n >= maxGroupUnits {
+		g.finish(b)
 	}
 	g.mu.Unlock()
 	<-b.done
@@ -140,11 +137,7 @@ func (g *groupCommit) unit(b *batch, fn func(tx store.Executor) error) (panicked
 		b.err = serr
 		return nil, g.db.d.wrap(serr)
 	}
-	var q querier = b.tx
-	if g.db.stmtW != nil {
-		q = &stmtTx{tx: b.tx, db: g.db.stmtW}
-	}
-	q = detached{q}
+	q := detached{g.db.txQuerier(b.tx)}
 	ex := &exec{d: g.db.d, r: q, w: q, wroteEvent: func() { b.wrote = true }}
 	func() {
 		defer func() { panicked = recover() }()
@@ -165,13 +158,12 @@ func (g *groupCommit) unit(b *batch, fn func(tx store.Executor) error) (panicked
 	return panicked, err
 }
 
-// finish commits b (or, with failed set, rolls it back) and wakes its
+// finish commits b (or, when a unit broke it, rolls it back) and wakes its
 // units. Called with mu held.
-func (g *groupCommit) finish(b *batch, failed error) {
+func (g *groupCommit) finish(b *batch) {
 	g.open = nil
-	if failed != nil {
+	if b.err != nil {
 		_ = b.tx.Rollback()
-		b.err = failed
 	} else if err := b.tx.Commit(); err != nil {
 		b.err = err
 	}

@@ -332,11 +332,17 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err e
 	}()
 	// An event written in the transaction is announced after the commit.
 	mark := func() { wrote = true }
+	q := db.txQuerier(tx)
+	return fn(&exec{d: db.d, r: q, w: q, wroteEvent: mark})
+}
+
+// txQuerier runs tx's queries, through the prepared statements where the
+// dialect keeps them (PrepareOnce).
+func (db *DB) txQuerier(tx *sql.Tx) querier {
 	if db.stmtW != nil {
-		q := &stmtTx{tx: tx, db: db.stmtW}
-		return fn(&exec{d: db.d, r: q, w: q, wroteEvent: mark})
+		return &stmtTx{tx: tx, db: db.stmtW}
 	}
-	return fn(&exec{d: db.d, r: tx, w: tx, wroteEvent: mark})
+	return tx
 }
 
 // Migrate applies the pending migrations in one transaction, under the
