@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What sharing the cores costs PostgreSQL: the pgbench charge script
-# (loadgen/pgbench/charge.sql, the statements one charge runs) alone, then
+# (loadgen/pgbench/charge.sql, the statement one sandbox charge runs) alone, then
 # again while a Go process that never touches PostgreSQL (the SQLite
 # customer-read benchmark) keeps the same cores busy, as the server and the
 # load tool do during `tender bench`. Prints tx/s and PostgreSQL's CPU per

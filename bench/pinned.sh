@@ -7,7 +7,7 @@
 # clients:
 #   reference  pgbench's built-in select-only script (-S): the machine's own
 #              speed in this run, to show how much it swings
-#   pgbench    loadgen/pgbench/charge.sql, the statements one charge runs
+#   pgbench    loadgen/pgbench/charge.sql, the statement one sandbox charge runs
 #   tender     `tender bench --scenario charge` against a Tender server on a
 #              fresh database (after an uncounted 2 s warm-up)
 # and prints each round, then medians: charges/s, pgbench tx/s and their

@@ -30,8 +30,8 @@ VALUES ('00000000-0000-4000-8000-000000000001', 'pgbench', 'ACTIVE', true, 'tnd_
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // PGBench measures the database's own limit for the rows a charge writes:
-// it runs pgbench with pgbench/charge.sql (the same statements, in the same
-// transactions, as one idempotent charge, with a real charge's payloads)
+// it runs pgbench with pgbench/charge.sql (the same statement as one
+// idempotent charge on the sandbox processor, with a real charge's payloads)
 // against a scratch schema of dbURL's database made by Tender's own
 // migrations (PGBenchSchema: every index and trigger the charge's rows
 // meet, so that the baseline does the same work), with the given clients, for

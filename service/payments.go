@@ -89,7 +89,17 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		PreAuth: typ == tender.TxPreAuth, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,
 	}
-	err = s.store.TransactionCreateClaimed(ctx, s.claimOf(merchantID, id, t.ID), t)
+	known := newViewCache()
+	known.methods[pm.ID] = pm
+	known.customers[cust.ID] = cust
+	claim := s.claimOf(merchantID, id, t.ID)
+	if out, handled, err := s.chargeInline(ctx, gw, credit, t, gwReq, claim, known); handled {
+		if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
+			return s.replay(ctx, merchantID, id)
+		}
+		return out, err
+	}
+	err = s.store.TransactionCreateClaimed(ctx, claim, t)
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
 	} else if err != nil {
@@ -107,9 +117,6 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 		res, err = gw.Authorize(gctx, gwReq)
 	}
 	cancel()
-	known := newViewCache()
-	known.methods[pm.ID] = pm
-	known.customers[cust.ID] = cust
 	res, err, refused := declineUnsupported(res, err)
 	out, err := s.finalizePayment(ctx, t, res, err, known)
 	if refused != nil && err == nil {

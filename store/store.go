@@ -51,6 +51,15 @@ type Store interface {
 	// own: ECONFLICT when the key is taken. On PostgreSQL it is one
 	// statement (one round trip instead of BEGIN, two inserts and COMMIT).
 	TransactionCreateClaimed(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction) error
+	// TransactionCreateDecided records a payment that its processor decided
+	// at once and whose ledger lives in this database (the sandbox's
+	// AuthorizeInline): t as decided, the processor's ledger entry, ev and,
+	// when key is not nil, the idempotency key claimed already done (its
+	// outcome and response set), all or nothing, in a transaction of its
+	// own: ECONFLICT, and nothing written, when the key is taken. Nothing
+	// is ever PENDING, so there is nothing for the janitor to resolve. On
+	// PostgreSQL it is one statement.
+	TransactionCreateDecided(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction, entry *SandboxEntry, ev *tender.Event) error
 	// TransactionFinalize records a payment's outcome: TransactionUpdatePending
 	// of t and, with it, ev (EventInsert) and the idempotent response
 	// (IdempotencyCompleteByTransaction), all or nothing, in a transaction of

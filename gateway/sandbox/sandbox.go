@@ -1,9 +1,12 @@
 // Package sandbox is Tender's deterministic test processor. Magic card
 // numbers, bank accounts and amounts choose the outcome, so integrations can
-// test every path. It keeps its own ledger (in the sandbox_ledger table,
-// written outside Tender's business transactions, as an external processor
-// would), which makes it idempotent per key and lets tests compare what the
-// "processor" did with what Tender recorded.
+// test every path. It keeps its own ledger (in the sandbox_ledger table),
+// which makes it idempotent per key and lets tests compare what the
+// "processor" did with what Tender recorded. Its calls write the ledger
+// outside Tender's business transactions, as an external processor would;
+// AuthorizeInline and CreditInline instead hand the entry to the payment's
+// own transaction, so that a charge the sandbox decides at once is one
+// commit, with nothing PENDING in between.
 package sandbox
 
 import (
@@ -130,31 +133,25 @@ func resultOf(e *store.SandboxEntry) *gateway.Result {
 	return &gateway.Result{Approved: e.Approved, Ref: e.Ref, AuthCode: e.AuthCode, Message: e.Message, DeclineCode: e.DeclineCode}
 }
 
-// amountOutcome applies the magic amounts; ok is false when the amount is
-// not magic. It may sleep (AmountSlow) or report a lost request.
-func amountOutcome(ctx context.Context, a tender.Amount) (out Outcome, lost bool, err error) {
+// amountOutcome applies the magic amounts that decide at once; the others
+// (slow or lost answers) approve here, and only Authorize plays them out.
+func amountOutcome(a tender.Amount) Outcome {
 	switch a {
 	case AmountDecline:
-		return Outcome{DeclineCode: "card_declined", Message: "Declined (sandbox amount 5.01)."}, false, nil
+		return Outcome{DeclineCode: "card_declined", Message: "Declined (sandbox amount 5.01)."}
 	case AmountInsufficient:
-		return Outcome{DeclineCode: "insufficient_funds", Message: "Insufficient funds (sandbox amount 5.02)."}, false, nil
+		return Outcome{DeclineCode: "insufficient_funds", Message: "Insufficient funds (sandbox amount 5.02)."}
 	case AmountProcessingError:
-		return Outcome{DeclineCode: "processing_error", Message: "A processing error occurred (sandbox amount 5.05)."}, false, nil
-	case AmountLostRequest:
-		return Outcome{}, true, nil
-	case AmountSlow:
-		select {
-		case <-time.After(SlowDelay):
-		case <-ctx.Done():
-			return Outcome{}, true, nil
-		}
+		return Outcome{DeclineCode: "processing_error", Message: "A processing error occurred (sandbox amount 5.05)."}
 	}
-	return Outcome{Approve: true}, false, nil
+	return Outcome{Approve: true}
 }
 
-// Authorize implements gateway.Gateway.
-// A key seen before gets the first answer (record keeps the earlier entry).
-func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+// authorization decides req: the ledger entry to record (without its
+// time) and whether the amount makes the answer slow or lost
+// (AmountSlow and AmountLostRequest on a card or account that approves,
+// AmountLostResponse on any), which only Authorize plays out.
+func authorization(req gateway.Request) (e *store.SandboxEntry, delayed bool, err error) {
 	out := Outcome{Approve: true}
 	op := store.SandboxSale
 	dispute := ""
@@ -178,19 +175,16 @@ func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gatewa
 			out = Outcome{DeclineCode: "account_closed", Message: "Bank account declined."}
 		}
 	default:
-		return nil, fmt.Errorf("sandbox: request has neither card nor bank")
+		return nil, false, fmt.Errorf("sandbox: request has neither card nor bank")
 	}
+	// A lost answer is lost whatever it was; a slow or lost request only
+	// matters to a card or account that approves.
+	delayed = req.Amount == AmountLostResponse
 	if out.Approve {
-		o, lost, err := amountOutcome(ctx, req.Amount)
-		if err != nil {
-			return nil, err
-		}
-		if lost {
-			return nil, gateway.ErrUnknown
-		}
-		out = o
+		delayed = delayed || req.Amount == AmountSlow || req.Amount == AmountLostRequest
+		out = amountOutcome(req.Amount)
 	}
-	e := &store.SandboxEntry{Key: req.Key, Op: op, Amount: req.Amount, Approved: out.Approve,
+	e = &store.SandboxEntry{Key: req.Key, Op: op, Amount: req.Amount, Approved: out.Approve,
 		Message: out.Message, DeclineCode: out.DeclineCode}
 	if out.Approve {
 		e.Ref, e.AuthCode = newRef("sbx_"), fmt.Sprintf("%06d", time.Now().UnixNano()%1_000_000)
@@ -201,6 +195,28 @@ func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gatewa
 			e.ReturnCode = dispute
 		}
 	}
+	return e, delayed, nil
+}
+
+// Authorize implements gateway.Gateway.
+// A key seen before gets the first answer (record keeps the earlier entry).
+func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+	e, delayed, err := authorization(req)
+	if err != nil {
+		return nil, err
+	}
+	if delayed {
+		switch req.Amount {
+		case AmountLostRequest:
+			return nil, gateway.ErrUnknown
+		case AmountSlow:
+			select {
+			case <-time.After(SlowDelay):
+			case <-ctx.Done():
+				return nil, gateway.ErrUnknown
+			}
+		}
+	}
 	res, err := p.record(ctx, e)
 	if err != nil {
 		return nil, err
@@ -209,6 +225,21 @@ func (p *Processor) Authorize(ctx context.Context, req gateway.Request) (*gatewa
 		return nil, gateway.ErrUnknown // approved and recorded, but the answer never arrives
 	}
 	return res, nil
+}
+
+// AuthorizeInline decides req as Authorize would, without recording it:
+// the answer and the ledger entry that the caller writes in the same
+// database transaction as the payment (the ledger is a table of Tender's
+// own database), so that the two commit together or not at all. ok is
+// false when Authorize must run instead: the amount asks for a slow or
+// lost answer, or req is invalid.
+func (p *Processor) AuthorizeInline(req gateway.Request) (res *gateway.Result, e *store.SandboxEntry, ok bool) {
+	e, delayed, err := authorization(req)
+	if err != nil || delayed {
+		return nil, nil, false
+	}
+	e.CreatedAt = p.now()
+	return resultOf(e), e, true
 }
 
 // Capture implements gateway.Gateway.
@@ -276,15 +307,29 @@ func (p *Processor) follow(ctx context.Context, key, ref, op string, amount tend
 	return p.record(ctx, e)
 }
 
-// Credit implements gateway.Gateway.
-func (p *Processor) Credit(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+// credit decides a credit (refund to a card or account without an
+// earlier payment): the card's magic decline, else approved.
+func credit(req gateway.Request) *store.SandboxEntry {
 	e := &store.SandboxEntry{Key: req.Key, Op: store.SandboxCredit, Amount: req.Amount, Approved: true, Ref: newRef("sbx_")}
 	if req.Card != nil {
 		if o, ok := Cards[req.Card.Number]; ok && !o.Approve {
 			e.Approved, e.Ref, e.Message, e.DeclineCode = false, "", o.Message, o.DeclineCode
 		}
 	}
-	return p.record(ctx, e)
+	return e
+}
+
+// Credit implements gateway.Gateway.
+func (p *Processor) Credit(ctx context.Context, req gateway.Request) (*gateway.Result, error) {
+	return p.record(ctx, credit(req))
+}
+
+// CreditInline is AuthorizeInline for Credit; a credit always decides at
+// once.
+func (p *Processor) CreditInline(req gateway.Request) (*gateway.Result, *store.SandboxEntry, bool) {
+	e := credit(req)
+	e.CreatedAt = p.now()
+	return resultOf(e), e, true
 }
 
 // Resolve implements gateway.Gateway: a key never seen is fenced.

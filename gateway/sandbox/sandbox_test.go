@@ -2,10 +2,12 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/gatewaytest"
 	"github.com/tenderpay/tender/gateway/sandbox"
@@ -56,4 +58,75 @@ func TestContract(t *testing.T) {
 			return 1
 		},
 	})
+}
+
+// TestAuthorizeInline checks that AuthorizeInline and CreditInline decide
+// as Authorize and Credit do (the same approval, decline code, message and
+// ledger operation), write nothing themselves, and hand back the slow and
+// lost amounts to Authorize.
+func TestAuthorizeInline(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tender.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := sandbox.New(s, nil)
+	type request struct {
+		name string
+		req  gateway.Request
+	}
+	var reqs []request
+	for n := range sandbox.Cards {
+		for _, capture := range []bool{true, false} {
+			reqs = append(reqs, request{n, gateway.Request{Amount: 1050, Capture: capture, Card: &gateway.Card{Number: n}}})
+		}
+	}
+	for _, a := range []tender.Amount{sandbox.AmountDecline, sandbox.AmountInsufficient, sandbox.AmountProcessingError} {
+		reqs = append(reqs, request{"amount " + a.String(), gateway.Request{Amount: a, Capture: true, Card: &gateway.Card{Number: "4242424242424242"}}})
+	}
+	for _, acct := range []string{sandbox.BankSuccess, sandbox.BankNSFReturn, sandbox.BankDecline} {
+		reqs = append(reqs, request{"bank " + acct, gateway.Request{Amount: 1050, Bank: &gateway.Bank{Account: acct, Routing: "021000021"}}})
+	}
+	for i, r := range reqs {
+		for _, credit := range []bool{false, true} {
+			in, out := r.req, r.req
+			in.Key, out.Key = fmt.Sprintf("inline-%d-%v", i, credit), fmt.Sprintf("called-%d-%v", i, credit)
+			decide, call := p.AuthorizeInline, p.Authorize
+			if credit {
+				decide, call = p.CreditInline, p.Credit
+			}
+			res, entry, ok := decide(in)
+			if !ok {
+				t.Fatalf("%s: not decided at once", r.name)
+			}
+			if e, err := s.SandboxGet(ctx, in.Key); err != nil || e != nil {
+				t.Fatalf("%s: the inline decision wrote the ledger itself: %+v %v", r.name, e, err)
+			}
+			want, err := call(ctx, out)
+			if err != nil {
+				t.Fatal(r.name, err)
+			}
+			recorded, err := s.SandboxGet(ctx, out.Key)
+			if err != nil || recorded == nil {
+				t.Fatal(r.name, recorded, err)
+			}
+			if res.Approved != want.Approved || res.DeclineCode != want.DeclineCode || res.Message != want.Message ||
+				(res.Ref == "") != (want.Ref == "") || (res.AuthCode == "") != (want.AuthCode == "") {
+				t.Errorf("%s (credit %v): inline %+v, call %+v", r.name, credit, res, want)
+			}
+			if entry.Key != in.Key || entry.Op != recorded.Op || entry.Amount != recorded.Amount || entry.ReturnCode != recorded.ReturnCode ||
+				entry.Ref != res.Ref || entry.CreatedAt.IsZero() {
+				t.Errorf("%s (credit %v): inline entry %+v, recorded %+v", r.name, credit, entry, recorded)
+			}
+		}
+	}
+	for _, a := range []tender.Amount{sandbox.AmountSlow, sandbox.AmountLostRequest, sandbox.AmountLostResponse} {
+		if _, _, ok := p.AuthorizeInline(gateway.Request{Key: "k", Amount: a, Capture: true, Card: &gateway.Card{Number: "4242424242424242"}}); ok {
+			t.Errorf("amount %s decided inline; Authorize must play it out", a)
+		}
+	}
 }

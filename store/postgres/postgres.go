@@ -73,6 +73,7 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 		// TransactionCreateClaimed, TransactionFinalize), and advisory
 		// locks for the numberers, which may run in several processes.
 		CreateClaimedInOne: true,
+		CreateDecidedInOne: true,
 		FinalizeInOne:      true,
 		NumbererLocks:      true,
 	}

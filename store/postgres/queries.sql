@@ -548,6 +548,31 @@ WITH claim AS (
 )
 {{TransactionCreate}};
 
+-- name: TransactionCreateDecided
+-- A payment its processor decided at once, in one statement:
+-- TransactionCreate ($1-$37) with its idempotency key, already done
+-- ($38-$47, as IdempotencyInsert; none when $38 is null), the processor's
+-- ledger entry ($48-$58, as SandboxInsert) and the event ($59-$65, as
+-- EventInsert, queued for the relay). A taken key (or ledger key) fails
+-- the whole statement with a unique violation, and then nothing is written.
+WITH claim AS (
+    INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,
+        transaction_id, created_at, updated_at)
+    SELECT $38::uuid, $39::text, $40::text, $41::text, $42::text, $43::text, $44::text, $45::text,
+        $46::timestamptz, $47::timestamptz
+    WHERE $38::uuid IS NOT NULL
+), l AS (
+    INSERT INTO sandbox_ledger (op_key, op, ref, parent_ref, amount, approved, message, decline_code, auth_code,
+        return_code, created_at)
+    VALUES ($48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58)
+), e AS (
+    INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
+    VALUES ($59, $60, $61, $62, $63, $64, $65) RETURNING seq
+), o AS (
+    INSERT INTO event_outbox (seq) SELECT seq FROM e
+)
+{{TransactionCreate}};
+
 -- name: TransactionFinalize
 -- A payment's outcome in one statement (no BEGIN and COMMIT round trips):
 -- TransactionUpdatePending ($1-$37) and, only when it updated the row, the

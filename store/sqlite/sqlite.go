@@ -95,6 +95,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		// costs no round trip) and no numberer locks (InTx holds the one
 		// write lock).
 		CreateClaimedInOne: false,
+		CreateDecidedInOne: false,
 		FinalizeInOne:      false,
 		NumbererLocks:      false,
 	}

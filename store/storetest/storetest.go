@@ -34,6 +34,7 @@ func Exercise(t *testing.T, open Open) {
 	exerciseEvents(t, open)
 	exercisePaymentMethods(t, open)
 	exerciseTransactions(t, open)
+	exerciseTransactionCreateDecided(t, open)
 	exerciseInvoices(t, open)
 	exerciseIdempotency(t, open)
 	exerciseWebhooks(t, open)

@@ -24,9 +24,14 @@ func scanSandbox(row rowScanner) (*store.SandboxEntry, error) {
 	return &s, nil
 }
 
+// sandboxArgs are SandboxInsert's arguments.
+func sandboxArgs(e *exec, s *store.SandboxEntry) []any {
+	return []any{s.Key, s.Op, s.Ref, s.ParentRef, int64(s.Amount), s.Approved, s.Message, s.DeclineCode,
+		s.AuthCode, s.ReturnCode, e.t(s.CreatedAt)}
+}
+
 func (e *exec) SandboxRecord(ctx context.Context, s *store.SandboxEntry) (*store.SandboxEntry, bool, error) {
-	res, err := e.w.ExecContext(ctx, e.q("SandboxInsert"), s.Key, s.Op, s.Ref, s.ParentRef, int64(s.Amount),
-		s.Approved, s.Message, s.DeclineCode, s.AuthCode, s.ReturnCode, e.t(s.CreatedAt))
+	res, err := e.w.ExecContext(ctx, e.q("SandboxInsert"), sandboxArgs(e, s)...)
 	if err != nil {
 		return nil, false, e.d.wrap(err)
 	}

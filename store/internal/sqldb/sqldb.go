@@ -59,6 +59,10 @@ type Dialect struct {
 	// and claims its idempotency key in one statement (no BEGIN and
 	// COMMIT round trips); otherwise the two inserts run in InTx.
 	CreateClaimedInOne bool
+	// CreateDecidedInOne: TransactionCreateDecided writes the decided
+	// transaction, its idempotency key, its ledger entry and its event in
+	// one statement; otherwise the four inserts run in InTx.
+	CreateDecidedInOne bool
 	// FinalizeInOne: TransactionFinalize updates the pending transaction,
 	// writes its event and completes its idempotency key in one
 	// statement; otherwise the three run in InTx.
@@ -80,6 +84,7 @@ type capability struct {
 func (d *Dialect) capabilities() []capability {
 	return []capability{
 		{"CreateClaimedInOne", d.CreateClaimedInOne, []string{"TransactionCreateClaimed"}},
+		{"CreateDecidedInOne", d.CreateDecidedInOne, []string{"TransactionCreateDecided"}},
 		{"FinalizeInOne", d.FinalizeInOne, []string{"TransactionFinalize"}},
 		{"NumbererLocks", d.NumbererLocks, []string{"ListPositionsLock", "TransactionPositionsLock"}},
 	}

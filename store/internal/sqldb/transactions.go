@@ -111,6 +111,40 @@ func (db *DB) TransactionCreateClaimed(ctx context.Context, key *tender.Idempote
 	})
 }
 
+// TransactionCreateDecided runs the dialect's TransactionCreateDecided
+// statement where it declares CreateDecidedInOne (PostgreSQL: the four
+// inserts in one statement); otherwise the inserts in InTx.
+func (db *DB) TransactionCreateDecided(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction, entry *store.SandboxEntry, ev *tender.Event) error {
+	if db.d.CreateDecidedInOne {
+		idem := make([]any, 10)
+		if key != nil {
+			idem = idemArgs(db.exec, key)
+		}
+		args := append(append(txArgs(db.exec, t), idem...), sandboxArgs(db.exec, entry)...)
+		if _, err := db.w.ExecContext(ctx, db.q("TransactionCreateDecided"), append(args, eventArgs(db.exec, ev)...)...); err != nil {
+			return db.d.wrap(err)
+		}
+		db.eventsCommitted()
+		return nil
+	}
+	return db.InTx(ctx, func(tx store.Executor) error {
+		if key != nil {
+			if err := tx.IdempotencyInsert(ctx, key); err != nil {
+				return err
+			}
+		}
+		if err := tx.TransactionCreate(ctx, t); err != nil {
+			return err
+		}
+		if _, inserted, err := tx.SandboxRecord(ctx, entry); err != nil {
+			return err
+		} else if !inserted {
+			return tender.Errorf(tender.ECONFLICT, "The processor's ledger already holds %s.", entry.Key)
+		}
+		return tx.EventInsert(ctx, ev)
+	})
+}
+
 // TransactionFinalize runs the dialect's TransactionFinalize statement where
 // it declares FinalizeInOne (PostgreSQL: the update, the event and the
 // response in one statement that counts the updated rows); otherwise the

@@ -1,0 +1,71 @@
+package service
+
+import (
+	"context"
+
+	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/store"
+)
+
+// inlineProcessor is a processor whose ledger is a table of Tender's own
+// database (the sandbox): it decides an authorization or a credit without
+// side effects and hands back the ledger entry, which the payment's own
+// transaction then writes. ok is false when it cannot answer at once (the
+// sandbox's slow and lost answers), and the usual call must run.
+type inlineProcessor interface {
+	AuthorizeInline(req gateway.Request) (res *gateway.Result, entry *store.SandboxEntry, ok bool)
+	CreditInline(req gateway.Request) (res *gateway.Result, entry *store.SandboxEntry, ok bool)
+}
+
+// chargeInline answers a charge, pre-auth or credit (t as built, PENDING
+// and not yet written) in one database transaction when its processor is
+// an inlineProcessor that decides it at once: the decided transaction,
+// the processor's ledger entry, the event and the idempotency key with its
+// response (Store.TransactionCreateDecided), instead of a PENDING row, the
+// processor's own write and the finalisation, three commits. Nothing is
+// ever PENDING, and the payment and the processor's record of it commit
+// together or not at all.
+//
+// handled is false, and nothing written, when the payment takes the usual
+// path: another processor (or a wrapped one), a card whose CVV is erased
+// once the processor has answered, a source with its own finalisation, or
+// a request the processor does not answer at once. ECONFLICT when claim's
+// key is taken.
+func (s *Service) chargeInline(ctx context.Context, gw gateway.Gateway, credit bool, t *tender.Transaction, req gateway.Request, claim *tender.IdempotencyRecord, known *viewCache) (out *Result, handled bool, err error) {
+	p, ok := gw.(inlineProcessor)
+	if !ok || onPaymentFinal[t.Source] != nil || cvvToErase(t, known) {
+		return nil, false, nil
+	}
+	req.Key = t.ID
+	var res *gateway.Result
+	var entry *store.SandboxEntry
+	if credit {
+		res, entry, ok = p.CreditInline(req)
+	} else {
+		res, entry, ok = p.AuthorizeInline(req)
+	}
+	if !ok {
+		return nil, false, nil
+	}
+	cur := *t
+	apply(&cur, res)
+	views, err := s.views(ctx, s.store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
+	if err != nil {
+		return nil, true, err
+	}
+	body, err := encodeJSON(views[0])
+	if err != nil {
+		return nil, true, err
+	}
+	out = &Result{View: views[0], Body: body, Outcome: outcomeOf(&cur)}
+	ev := s.newEvent(cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body)
+	if claim != nil {
+		claim.State, claim.Outcome, claim.Response = tender.IdemDone, out.Outcome, string(body)
+	}
+	if err := s.store.TransactionCreateDecided(ctx, claim, &cur, entry, ev); err != nil {
+		return nil, true, err
+	}
+	s.observePayment(&cur)
+	return out, true, nil
+}
