@@ -1237,18 +1237,31 @@ SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON
 -- name: TransactionFilterPositionsSet
 -- The numbered transactions' positions in their merchant's filtered lists
 -- (migration 015): after each list's highest, in the order created. $1 as
--- TransactionPositionsSet's.
-INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
-SELECT x.merchant_id, x.dim, x.val,
-    coalesce((SELECT max(p.pos) FROM transaction_filter_positions p
-        WHERE p.merchant_id = x.merchant_id AND p.dim = x.dim AND p.val = x.val), 0)
-    + row_number() OVER (PARTITION BY x.merchant_id, x.dim, x.val ORDER BY x.created_at, x.id),
-    x.id, x.created_at
-FROM (SELECT t.id, t.merchant_id, d.dim,
+-- TransactionPositionsSet's. Each list's highest is read once (top), and
+-- all of them before the first row goes in: the Sort below the window
+-- reads its whole input first. Read per row as the rows went in, each read
+-- stepped back over the statement's own new index entries, invisible to
+-- it, checking each in the heap: quadratic in a batch's rows of one list
+-- (240,600 heap fetches and 108 ms for 400 charges of one customer).
+WITH x AS (
+    SELECT t.id, t.merchant_id, d.dim,
         CASE d.dim WHEN 'customer' THEN t.customer_id WHEN 'payment_method' THEN t.payment_method_id ELSE '' END AS val,
         t.created_at
-    FROM jsonb_to_recordset($1::jsonb) AS j(id uuid) JOIN transactions t ON t.id = j.id CROSS JOIN (VALUES (''), ('customer'), ('payment_method')) AS d(dim)) AS x
-WHERE x.dim = '' OR x.val <> '';
+    FROM jsonb_to_recordset($1::jsonb) AS j(id uuid) JOIN transactions t ON t.id = j.id
+    CROSS JOIN (VALUES (''), ('customer'), ('payment_method')) AS d(dim)
+), lists AS (
+    SELECT DISTINCT merchant_id, dim, val FROM x WHERE dim = '' OR val <> ''
+), top AS MATERIALIZED (
+    SELECT l.merchant_id, l.dim, l.val,
+        coalesce((SELECT max(p.pos) FROM transaction_filter_positions p
+            WHERE p.merchant_id = l.merchant_id AND p.dim = l.dim AND p.val = l.val), 0) AS pos
+    FROM lists l
+)
+INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
+SELECT x.merchant_id, x.dim, x.val,
+    top.pos + row_number() OVER (PARTITION BY x.merchant_id, x.dim, x.val ORDER BY x.created_at, x.id),
+    x.id, x.created_at
+FROM x JOIN top ON top.merchant_id = x.merchant_id AND top.dim = x.dim AND top.val = x.val;
 
 -- name: ItemAdjustStock
 -- Adds $3 (negative: takes) to a live item's in_stock in one statement,
