@@ -18,7 +18,7 @@ import (
 // large size), the first, middle and last pages: lists cost O(page), not
 // O(table), so a store's figures should be alike. The rows are written and
 // given their list positions by SQL (what the server's numberer,
-// Service.AssignListPositions, does in batches of 1,000).
+// Service.AssignListPositions, does in batches of 100).
 func BenchmarkTransactionList(b *testing.B) {
 	benchList(b, "/transaction", seedTransactions)
 }
