@@ -173,6 +173,11 @@ func (g *groupCommit) finish(b *batch) {
 	if b.err == nil && b.wrote {
 		g.db.eventsCommitted()
 	}
+	// The writer is free until mu is released: prepare what the batch's
+	// units ran unprepared (stmtDB).
+	if g.db.stmtW != nil {
+		g.db.stmtW.prepareMissed(context.Background())
+	}
 }
 
 // GroupCommitStats reports the write transactions committed by group

@@ -334,6 +334,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Executor) error) (err e
 		} else if wrote {
 			db.eventsCommitted()
 		}
+		if db.stmtW != nil {
+			db.stmtW.prepareMissed(context.WithoutCancel(ctx))
+		}
 	}()
 	// An event written in the transaction is announced after the commit.
 	mark := func() { wrote = true }
@@ -370,15 +373,6 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	if err := db.applyPending(ctx, names); err != nil {
 		return err
-	}
-	if db.stmtW != nil {
-		// Transactions use only statements prepared ahead (see stmtTx):
-		// all of them, each sort's variant included (variants.go).
-		qs := make([]string, 0, len(db.d.Queries))
-		for _, q := range db.d.Queries {
-			qs = append(qs, q)
-		}
-		db.stmtW.prepareAll(ctx, qs)
 	}
 	return db.schemaAhead(ctx, names)
 }
