@@ -29,22 +29,24 @@ func newStmtDB(db *sql.DB) *stmtDB {
 }
 
 func (s *stmtDB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	s.mu.RLock()
-	st := s.stmts[query]
-	s.mu.RUnlock()
-	if st != nil {
+	if st := s.cached(query); st != nil {
 		return st, nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st := s.stmts[query]; st != nil {
-		return st, nil
-	}
+	// Prepared without holding mu: on the single writer, preparing waits
+	// for its connection, which a transaction holds while it looks up its
+	// own statements (cached) under mu.
 	st, err := s.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev := s.stmts[query]; prev != nil {
+		_ = st.Close()
+		return prev, nil
+	}
 	s.stmts[query] = st
+	delete(s.missed, query)
 	return st, nil
 }
 
