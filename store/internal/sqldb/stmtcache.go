@@ -107,9 +107,11 @@ func (s *stmtDB) miss(query string) {
 func (s *stmtDB) prepareMissed(ctx context.Context) {
 	s.mu.Lock()
 	missed := s.missed
-	if len(missed) > 0 {
-		s.missed = map[string]struct{}{}
+	if len(missed) == 0 {
+		s.mu.Unlock()
+		return
 	}
+	s.missed = map[string]struct{}{}
 	s.mu.Unlock()
 	for q := range missed {
 		_, _ = s.stmt(ctx, q)
