@@ -102,8 +102,8 @@ func (s *stmtDB) miss(query string) {
 
 // prepareMissed prepares the queries transactions ran unprepared, on the
 // pool: the caller has just ended its transaction, so the connection is
-// free. A query that fails to prepare is not tried again; it keeps
-// running unprepared.
+// free. A query that fails to prepare keeps running unprepared, and is
+// tried again after the next transaction that runs it.
 func (s *stmtDB) prepareMissed(ctx context.Context) {
 	s.mu.Lock()
 	missed := s.missed
