@@ -210,17 +210,11 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	cur := *t
 	cur.UpdatedAt = tender.NewTime(s.now())
 	apply(&cur, res)
-	views, err := s.views(ctx, s.store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
+	out, ev, err := s.freshAnswer(ctx, &cur, known)
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodeJSON(views[0])
-	if err != nil {
-		return nil, err
-	}
-	out := &Result{View: views[0], Body: body, Outcome: outcomeOf(&cur)}
-	ev := s.newEvent(cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body)
-	switch err := s.store.TransactionFinalize(ctx, &cur, ev, out.Outcome, string(body), s.now()); {
+	switch err := s.store.TransactionFinalize(ctx, &cur, ev, out.Outcome, string(out.Body), s.now()); {
 	case tender.ErrorCode(err) == tender.ENOTFOUND:
 		return nil, errNotPending
 	case err != nil:
@@ -228,6 +222,22 @@ func (s *Service) finalizeFresh(ctx context.Context, t *tender.Transaction, res 
 	}
 	s.observePayment(&cur)
 	return out, nil
+}
+
+// freshAnswer is the answer to a payment just decided (t with its
+// processor's result applied, nothing else written since its caller built
+// it) and its create_transaction event, whose payload is that answer.
+func (s *Service) freshAnswer(ctx context.Context, t *tender.Transaction, known *viewCache) (*Result, *tender.Event, error) {
+	views, err := s.views(ctx, s.store, t.MerchantID, []*tender.Transaction{t}, known, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := encodeJSON(views[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &Result{View: views[0], Body: body, Outcome: outcomeOf(t)}
+	return out, s.newEvent(t.MerchantID, tender.EventCreateTransaction, "transaction", t.ID, body), nil
 }
 
 func (s *Service) finalizePayment(ctx context.Context, t *tender.Transaction, res *gateway.Result, gerr error, known *viewCache) (*Result, error) {

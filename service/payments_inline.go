@@ -50,18 +50,12 @@ func (s *Service) chargeInline(ctx context.Context, gw gateway.Gateway, credit b
 	}
 	cur := *t
 	apply(&cur, res)
-	views, err := s.views(ctx, s.store, cur.MerchantID, []*tender.Transaction{&cur}, known, true)
+	out, ev, err := s.freshAnswer(ctx, &cur, known)
 	if err != nil {
 		return nil, true, err
 	}
-	body, err := encodeJSON(views[0])
-	if err != nil {
-		return nil, true, err
-	}
-	out = &Result{View: views[0], Body: body, Outcome: outcomeOf(&cur)}
-	ev := s.newEvent(cur.MerchantID, tender.EventCreateTransaction, "transaction", cur.ID, body)
 	if claim != nil {
-		claim.State, claim.Outcome, claim.Response = tender.IdemDone, out.Outcome, string(body)
+		claim.State, claim.Outcome, claim.Response = tender.IdemDone, out.Outcome, string(out.Body)
 	}
 	if err := s.store.TransactionCreateDecided(ctx, claim, &cur, entry, ev); err != nil {
 		return nil, true, err
