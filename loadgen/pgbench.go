@@ -22,12 +22,24 @@ import (
 //go:embed pgbench/charge.sql
 var pgbenchFiles embed.FS
 
-// pgbenchMerchant is the merchant every row of pgbench/charge.sql names
-// (its foreign keys need the row).
-const pgbenchMerchant = `INSERT INTO merchants (id, company_name, status, sandbox, webpayments_token, created_at, updated_at)
-VALUES ('00000000-0000-4000-8000-000000000001', 'pgbench', 'ACTIVE', true, 'tnd_wp_pgbench', now(), now())`
+// pgbenchRows are the merchant every row of pgbench/charge.sql names (its
+// foreign keys need the row), and the customer and payment method its
+// charges are made on (their check, g, reads them).
+var pgbenchRows = []string{`INSERT INTO merchants (id, company_name, status, sandbox, webpayments_token, created_at, updated_at)
+VALUES ('00000000-0000-4000-8000-000000000001', 'pgbench', 'ACTIVE', true, 'tnd_wp_pgbench', now(), now())`,
+	`INSERT INTO customers (id, merchant_id, firstname, lastname, email, created_at, updated_at)
+VALUES ('01a24e99-8a0e-7b6a-a395-37447594f95a', '00000000-0000-4000-8000-000000000001', 'Load', 'Test', 'load@example.com',
+    '2026-12-07', '2026-12-07')`,
+	`INSERT INTO payment_methods (id, merchant_id, customer_id, method, person_name, card_type, card_last_four, card_exp,
+    fingerprint, sealed_number, created_at, updated_at)
+VALUES ('01a24e99-8a14-7270-b045-c3f8e6104883', '00000000-0000-4000-8000-000000000001', '01a24e99-8a0e-7b6a-a395-37447594f95a',
+    'card', 'Load Test', 'visa', '1111', '122030', 'pgbench', 'pgbench', '2026-12-07', '2026-12-07')`,
+}
 
-var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+var (
+	tpsLine       = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	processedLine = regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`)
+)
 
 // PGBench measures the database's own limit for the rows a charge writes:
 // it runs pgbench with pgbench/charge.sql (the same statement as one
@@ -80,9 +92,18 @@ func PGBench(ctx context.Context, dbURL string, clients int, d time.Duration) (f
 	if err != nil {
 		return 0, fmt.Errorf("pgbench: %w\n%s", err, out)
 	}
-	m := tpsLine.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("pgbench: no tps in output:\n%s", out)
+	m, n := tpsLine.FindSubmatch(out), processedLine.FindSubmatch(out)
+	if m == nil || n == nil {
+		return 0, fmt.Errorf("pgbench: no tps or count in output:\n%s", out)
+	}
+	// Every transaction is a charge written: a check (g) that held nothing
+	// would insert no row and still count.
+	var rows int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+schema+".transactions").Scan(&rows); err != nil {
+		return 0, err
+	}
+	if rows == 0 && string(n[1]) != "0" {
+		return 0, fmt.Errorf("pgbench: %s transactions run but no charge written", n[1])
 	}
 	return strconv.ParseFloat(string(m[1]), 64)
 }
@@ -107,8 +128,10 @@ func PGBenchSchema(ctx context.Context, dbURL, schema string) error {
 	if err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	if _, err := st.SQLDB().ExecContext(ctx, pgbenchMerchant); err != nil {
-		return fmt.Errorf("schema: %w", err)
+	for _, q := range pgbenchRows {
+		if _, err := st.SQLDB().ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("schema: %w", err)
+		}
 	}
 	return nil
 }

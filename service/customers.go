@@ -51,6 +51,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, merchantID, id string, in 
 	if err != nil {
 		return nil, err
 	}
+	s.methods.forgetCustomer(merchantID, id)
 	return c, nil
 }
 
@@ -70,5 +71,6 @@ func (s *Service) DeleteCustomer(ctx context.Context, merchantID, id string) (*t
 	if err != nil {
 		return nil, err
 	}
+	s.methods.forgetCustomer(merchantID, id)
 	return c, nil
 }

@@ -144,6 +144,7 @@ func (s *Service) storePaymentMethod(ctx context.Context, tx store.Executor, p *
 		if err := tx.PaymentMethodClearDefault(ctx, pm.MerchantID, pm.CustomerID, pm.ID, pm.CreatedAt.Time); err != nil {
 			return err
 		}
+		s.methods.forgetCustomer(pm.MerchantID, pm.CustomerID) // their is_default
 	}
 	if err := tx.PaymentMethodCreate(ctx, pm, p.secret); err != nil {
 		return err
@@ -193,6 +194,7 @@ func (s *Service) UpdatePaymentMethod(ctx context.Context, merchantID, id string
 	if err != nil {
 		return nil, err
 	}
+	s.methods.forgetCustomer(merchantID, pm.CustomerID)
 	return pm, nil
 }
 
@@ -213,6 +215,7 @@ func (s *Service) DeletePaymentMethod(ctx context.Context, merchantID, id string
 	if err != nil {
 		return nil, err
 	}
+	s.methods.forgetCustomer(merchantID, pm.CustomerID)
 	return pm, nil
 }
 

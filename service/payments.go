@@ -35,6 +35,22 @@ func (s *Service) gatewayTimeout() time.Duration {
 // crash in between leaves a record the janitor resolves instead of a lost or
 // doubled payment.
 func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.ChargeInput, credit bool) (*Result, error) {
+	out, err := s.charge(ctx, merchantID, in, credit, true)
+	if errors.Is(err, errReadMethod) {
+		return s.charge(ctx, merchantID, in, credit, false)
+	}
+	return out, err
+}
+
+// errReadMethod: a charge made from a payment method held in memory
+// (methodCache) wrote nothing, and must be made again from the payment
+// method read: it changed since it was held, or the charge does not take
+// the one-statement path that checks it.
+var errReadMethod = errors.New("charge again with the payment method read")
+
+// charge is Charge, from the payment method held in memory when useHeld
+// and the processor decides inline (errReadMethod when that cannot be).
+func (s *Service) charge(ctx context.Context, merchantID string, in *tender.ChargeInput, credit, useHeld bool) (*Result, error) {
 	c, err := in.Validate(credit)
 	if err != nil {
 		return nil, err
@@ -54,20 +70,33 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	if err != nil {
 		return nil, err
 	}
-	pm, sec, cust, err := s.store.PaymentMethodWithSecret(ctx, merchantID, pmID)
-	if err != nil || pm.DeletedAt != nil {
-		if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
+	_, inline := gw.(inlineProcessor)
+	var pm *tender.PaymentMethod
+	var sec *tender.PaymentMethodSecret
+	var cust *tender.Customer
+	held := false
+	if useHeld && inline {
+		pm, sec, cust, held = s.methods.get(merchantID, pmID)
+	}
+	if !held {
+		pm, sec, cust, err = s.store.PaymentMethodWithSecret(ctx, merchantID, pmID)
+		if err != nil || pm.DeletedAt != nil {
+			if err != nil && tender.ErrorCode(err) != tender.ENOTFOUND {
+				return nil, err
+			}
+			// A retry is answered from its record even if the payment method
+			// has been deleted since.
+			if s.seen(ctx, merchantID, id) {
+				return s.replay(ctx, merchantID, id)
+			}
+			return nil, invalid("payment_method_id", "The selected payment method id is invalid.")
+		}
+		if err := customerLive(cust); err != nil {
 			return nil, err
 		}
-		// A retry is answered from its record even if the payment method
-		// has been deleted since.
-		if s.seen(ctx, merchantID, id) {
-			return s.replay(ctx, merchantID, id)
+		if inline && !pm.HasCVV {
+			s.methods.put(pm, sec, cust)
 		}
-		return nil, invalid("payment_method_id", "The selected payment method id is invalid.")
-	}
-	if err := customerLive(cust); err != nil {
-		return nil, err
 	}
 	op := gateway.OpAuthorize
 	if credit {
@@ -79,6 +108,10 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	// Decrypt before writing anything, so a vault failure leaves no record.
 	gwReq := gateway.Request{Amount: total, Capture: typ == tender.TxCharge}
 	if err := s.unseal(pm, sec, &gwReq); err != nil {
+		if held { // sealed under a key since retired, say
+			s.methods.forget(merchantID, pm.ID)
+			return nil, errReadMethod
+		}
 		return nil, err
 	}
 
@@ -93,11 +126,21 @@ func (s *Service) Charge(ctx context.Context, merchantID string, in *tender.Char
 	known.methods[pm.ID] = pm
 	known.customers[cust.ID] = cust
 	claim := s.claimOf(merchantID, id, t.ID)
-	if out, handled, err := s.chargeInline(ctx, gw, credit, t, gwReq, claim, known); handled {
+	var unchanged *store.Unchanged
+	if held {
+		unchanged = &store.Unchanged{PaymentMethodID: pm.ID, MethodUpdatedAt: pm.UpdatedAt.Time, CustomerUpdatedAt: cust.UpdatedAt.Time}
+	}
+	if out, handled, err := s.chargeInline(ctx, gw, credit, t, gwReq, claim, known, unchanged); handled {
+		if errors.Is(err, store.ErrChanged) {
+			s.methods.forget(merchantID, pm.ID)
+			return nil, errReadMethod
+		}
 		if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 			return s.replay(ctx, merchantID, id)
 		}
 		return out, err
+	} else if held {
+		return nil, errReadMethod // the two-step path reads the method it charges
 	}
 	err = s.store.TransactionCreateClaimed(ctx, claim, t)
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {

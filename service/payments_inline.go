@@ -31,8 +31,10 @@ type inlineProcessor interface {
 // path: another processor (or a wrapped one), a card whose CVV is erased
 // once the processor has answered, a source with its own finalisation, or
 // a request the processor does not answer at once. ECONFLICT when claim's
-// key is taken.
-func (s *Service) chargeInline(ctx context.Context, gw gateway.Gateway, credit bool, t *tender.Transaction, req gateway.Request, claim *tender.IdempotencyRecord, known *viewCache) (out *Result, handled bool, err error) {
+// key is taken. With unchanged not nil (the payment method and customer
+// in known were held in memory, not read), it writes only while they are
+// as held: store.ErrChanged, and nothing written, when they are not.
+func (s *Service) chargeInline(ctx context.Context, gw gateway.Gateway, credit bool, t *tender.Transaction, req gateway.Request, claim *tender.IdempotencyRecord, known *viewCache, unchanged *store.Unchanged) (out *Result, handled bool, err error) {
 	p, ok := gw.(inlineProcessor)
 	if !ok || onPaymentFinal[t.Source] != nil || cvvToErase(t, known) {
 		return nil, false, nil
@@ -57,7 +59,7 @@ func (s *Service) chargeInline(ctx context.Context, gw gateway.Gateway, credit b
 	if claim != nil {
 		claim.State, claim.Outcome, claim.Response = tender.IdemDone, out.Outcome, string(out.Body)
 	}
-	if err := s.store.TransactionCreateDecided(ctx, claim, &cur, entry, ev); err != nil {
+	if err := s.store.TransactionCreateDecided(ctx, claim, &cur, entry, ev, unchanged); err != nil {
 		return nil, true, err
 	}
 	s.observePayment(&cur)

@@ -84,9 +84,10 @@ type Service struct {
 	// (replica.go); nil reads everything from the primary.
 	Replica *Replica
 
-	auth  authCache
-	procs processorCache
-	sig   signals
+	auth    authCache
+	procs   processorCache
+	methods methodCache
+	sig     signals
 }
 
 // New returns a Service on s with the real clock.

@@ -2,10 +2,28 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/tenderpay/tender"
 )
+
+// Unchanged is what a payment decided from a payment method and its
+// customer held in memory (not read in the payment's own transaction)
+// asks of the write: that both are still as they were read, neither
+// deleted nor updated since. Every change to either sets its updated_at
+// (to the microsecond), so an equal updated_at is the same row.
+type Unchanged struct {
+	// PaymentMethodID is a payment method of the payment's merchant.
+	PaymentMethodID string
+	// MethodUpdatedAt and CustomerUpdatedAt are the updated_at values read.
+	MethodUpdatedAt   time.Time
+	CustomerUpdatedAt time.Time
+}
+
+// ErrChanged: the payment method or the customer of an Unchanged write
+// was updated or deleted since it was read, and nothing was written.
+var ErrChanged = errors.New("store: the payment method or its customer changed since it was read")
 
 // paymentQueries are the queries of payment methods, transactions and
 // idempotency keys.

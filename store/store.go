@@ -58,8 +58,10 @@ type Store interface {
 	// outcome and response set), all or nothing, in a transaction of its
 	// own: ECONFLICT, and nothing written, when the key is taken. Nothing
 	// is ever PENDING, so there is nothing for the janitor to resolve. On
-	// PostgreSQL it is one statement.
-	TransactionCreateDecided(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction, entry *SandboxEntry, ev *tender.Event) error
+	// PostgreSQL it is one statement. With unchanged not nil, it writes
+	// only while the payment method and its customer are as read
+	// (Unchanged); otherwise ErrChanged, and nothing written.
+	TransactionCreateDecided(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction, entry *SandboxEntry, ev *tender.Event, unchanged *Unchanged) error
 	// TransactionFinalize records a payment's outcome: TransactionUpdatePending
 	// of t and, with it, ev (EventInsert) and the idempotent response
 	// (IdempotencyCompleteByTransaction), all or nothing, in a transaction of

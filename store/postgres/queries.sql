@@ -555,23 +555,37 @@ WITH claim AS (
 -- ledger entry ($48-$58, as SandboxInsert) and the event ($59-$65, as
 -- EventInsert, queued for the relay). A taken key (or ledger key) fails
 -- the whole statement with a unique violation, and then nothing is written.
-WITH claim AS (
+-- With $66 not null, every insert is made only while payment method $66
+-- and its customer are as read (PaymentMethodUnchanged, $66-$68 its
+-- $2-$4): otherwise no row is inserted, and the statement counts 0.
+WITH g AS (
+    SELECT WHERE $66::uuid IS NULL OR EXISTS (SELECT 1 FROM payment_methods p
+        JOIN customers c ON c.id = p.customer_id AND c.merchant_id = p.merchant_id
+        WHERE p.merchant_id = $2 AND p.id = $66 AND p.deleted_at IS NULL AND p.updated_at = $67::timestamptz
+            AND c.deleted_at IS NULL AND c.updated_at = $68::timestamptz)
+), claim AS (
     INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,
         transaction_id, created_at, updated_at)
     SELECT $38::uuid, $39::text, $40::text, $41::text, $42::text, $43::text, $44::text, $45::text,
         $46::timestamptz, $47::timestamptz
-    WHERE $38::uuid IS NOT NULL
+    FROM g WHERE $38::uuid IS NOT NULL
 ), l AS (
     INSERT INTO sandbox_ledger (op_key, op, ref, parent_ref, amount, approved, message, decline_code, auth_code,
         return_code, created_at)
-    VALUES ($48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58)
+    SELECT $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58 FROM g
 ), e AS (
     INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-    VALUES ($59, $60, $61, $62, $63, $64, $65) RETURNING seq
+    SELECT $59, $60, $61, $62, $63, $64, $65 FROM g RETURNING seq
 ), o AS (
     INSERT INTO event_outbox (seq) SELECT seq FROM e
 )
-{{TransactionCreate}};
+INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type,
+    source, method, success, status, message, total, captured, total_refunded, pending_refunds, surcharge,
+    pre_auth, is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at,
+    settled_at, gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at,
+    avs_code, avs_message, cvv_result)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+    $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37 FROM g;
 
 -- name: TransactionFinalize
 -- A payment's outcome in one statement (no BEGIN and COMMIT round trips):
@@ -1003,6 +1017,13 @@ WHERE p.merchant_id = $1 AND p.id = $2;
 
 -- --- terminals ---
 
+
+-- name: PaymentMethodUnchanged
+-- Whether a payment method ($2) of merchant $1 and its customer are live
+-- and as read: updated_at $3 and $4 (store.Unchanged).
+SELECT EXISTS (SELECT 1 FROM payment_methods p JOIN customers c ON c.id = p.customer_id AND c.merchant_id = p.merchant_id
+    WHERE p.merchant_id = $1 AND p.id = $2 AND p.deleted_at IS NULL AND p.updated_at = $3
+        AND c.deleted_at IS NULL AND c.updated_at = $4);
 -- name: RegisterCreate
 -- register_num is the merchant's next number; two concurrent creates may
 -- pick the same one, and the unique key then refuses the second.

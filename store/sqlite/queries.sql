@@ -934,6 +934,13 @@ WHERE p.merchant_id = $1 AND p.id = $2;
 
 -- --- terminals ---
 
+
+-- name: PaymentMethodUnchanged
+-- Whether a payment method ($2) of merchant $1 and its customer are live
+-- and as read: updated_at $3 and $4 (store.Unchanged).
+SELECT EXISTS (SELECT 1 FROM payment_methods p JOIN customers c ON c.id = p.customer_id AND c.merchant_id = p.merchant_id
+    WHERE p.merchant_id = $1 AND p.id = $2 AND p.deleted_at IS NULL AND p.updated_at = $3
+        AND c.deleted_at IS NULL AND c.updated_at = $4);
 -- name: RegisterCreate
 -- register_num is the merchant's next number; two concurrent creates may
 -- pick the same one, and the unique key then refuses the second.

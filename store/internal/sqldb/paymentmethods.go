@@ -11,7 +11,7 @@ import (
 func init() {
 	requiredQueries = append(requiredQueries, "PaymentMethodCreate", "PaymentMethodGet", "PaymentMethodUpdate", "PaymentMethodDelete",
 		"PaymentMethodList", "PaymentMethodCount", "PaymentMethodsOfCustomer", "PaymentMethodCustomerHasAny", "PaymentMethodClearDefault",
-		"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret")
+		"PaymentMethodEraseCVV", "PaymentMethodSecretsPage", "PaymentMethodSetSealed", "PaymentMethodWithSecret", "PaymentMethodUnchanged")
 }
 
 func pmArgs(e *exec, pm *tender.PaymentMethod) []any {

@@ -112,22 +112,37 @@ func (db *DB) TransactionCreateClaimed(ctx context.Context, key *tender.Idempote
 }
 
 // TransactionCreateDecided runs the dialect's TransactionCreateDecided
-// statement where it declares CreateDecidedInOne (PostgreSQL: the four
-// inserts in one statement); otherwise the inserts in InTx.
-func (db *DB) TransactionCreateDecided(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction, entry *store.SandboxEntry, ev *tender.Event) error {
+// statement where it declares CreateDecidedInOne (PostgreSQL: the check
+// of unchanged and the four inserts in one statement); otherwise the
+// check and the inserts in InTx.
+func (db *DB) TransactionCreateDecided(ctx context.Context, key *tender.IdempotencyRecord, t *tender.Transaction, entry *store.SandboxEntry, ev *tender.Event, unchanged *store.Unchanged) error {
 	if db.d.CreateDecidedInOne {
 		idem := make([]any, 10)
 		if key != nil {
 			idem = idemArgs(db.exec, key)
 		}
 		args := append(append(txArgs(db.exec, t), idem...), sandboxArgs(db.exec, entry)...)
-		if _, err := db.w.ExecContext(ctx, db.q("TransactionCreateDecided"), append(args, eventArgs(db.exec, ev)...)...); err != nil {
+		args = append(append(args, eventArgs(db.exec, ev)...), unchangedArgs(db.exec, unchanged)...)
+		res, err := db.w.ExecContext(ctx, db.q("TransactionCreateDecided"), args...)
+		if err != nil {
 			return db.d.wrap(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return db.d.wrap(err)
+		} else if n == 0 {
+			return store.ErrChanged
 		}
 		db.eventsCommitted()
 		return nil
 	}
 	return db.InTx(ctx, func(tx store.Executor) error {
+		if unchanged != nil {
+			if ok, err := tx.(*exec).paymentMethodUnchanged(ctx, t.MerchantID, unchanged); err != nil {
+				return err
+			} else if !ok {
+				return store.ErrChanged
+			}
+		}
 		if key != nil {
 			if err := tx.IdempotencyInsert(ctx, key); err != nil {
 				return err
@@ -143,6 +158,26 @@ func (db *DB) TransactionCreateDecided(ctx context.Context, key *tender.Idempote
 		}
 		return tx.EventInsert(ctx, ev)
 	})
+}
+
+// unchangedArgs are PaymentMethodUnchanged's arguments but the merchant
+// ($1-$3 there), all null for no check.
+func unchangedArgs(e *exec, u *store.Unchanged) []any {
+	if u == nil {
+		return []any{nil, nil, nil}
+	}
+	return []any{u.PaymentMethodID, e.t(u.MethodUpdatedAt), e.t(u.CustomerUpdatedAt)}
+}
+
+// paymentMethodUnchanged reports whether u's payment method (of
+// merchantID) and its customer are live and as read.
+func (e *exec) paymentMethodUnchanged(ctx context.Context, merchantID string, u *store.Unchanged) (bool, error) {
+	var ok bool
+	args := append([]any{merchantID}, unchangedArgs(e, u)...)
+	if err := e.r.QueryRowContext(ctx, e.q("PaymentMethodUnchanged"), args...).Scan(&ok); err != nil {
+		return false, e.d.wrap(err)
+	}
+	return ok, nil
 }
 
 // TransactionFinalize runs the dialect's TransactionFinalize statement where
