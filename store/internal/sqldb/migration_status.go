@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"sort"
+	"strings"
 
 	"github.com/tenderpay/tender/store"
 )
@@ -57,7 +58,7 @@ func (db *DB) MigrationStatus(ctx context.Context) ([]store.MigrationState, erro
 		out = append(out, st)
 	}
 	for _, v := range versions {
-		if !known[v] {
+		if !known[v] && !strings.HasPrefix(v, onceVersion) {
 			out = append(out, store.MigrationState{Version: v, Applied: true, AppliedAt: applied[v].t})
 		}
 	}

@@ -449,7 +449,7 @@ func (db *DB) schemaAhead(ctx context.Context, known []string) error {
 		if err := rows.Scan(&v); err != nil {
 			return err
 		}
-		if !have[v] {
+		if !have[v] && !strings.HasPrefix(v, onceVersion) {
 			unknown = append(unknown, v)
 		}
 	}
@@ -531,9 +531,13 @@ func (e *exec) execOne(ctx context.Context, name string, args ...any) error {
 // dialect defines them all. Each entity's file adds its own in an init.
 var requiredQueries = []string{"OnceClaim"}
 
+// onceVersion prefixes the one-time steps OnceClaim records in the
+// migrations table: not migrations, never a schema ahead of the build.
+const onceVersion = "once:"
+
 // OnceClaim records the one-time step name; false when it was already taken.
 func (e *exec) OnceClaim(ctx context.Context, name string, at time.Time) (bool, error) {
-	res, err := e.w.ExecContext(ctx, e.q("OnceClaim"), "once:"+name, at.UTC().Format(time.RFC3339))
+	res, err := e.w.ExecContext(ctx, e.q("OnceClaim"), onceVersion+name, at.UTC().Format(time.RFC3339))
 	if err != nil {
 		return false, e.d.wrap(err)
 	}
