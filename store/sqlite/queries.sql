@@ -578,13 +578,15 @@ ORDER BY created_at, id;
 
 -- name: TransactionList
 -- TransactionCount, its count, is generated from it (counts in sqldb).
+-- Its --SEARCH line's candidates are the index's and the queued
+-- transactions, which the numberer indexes (migration 035).
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
     success, status, message, total, captured, total_refunded, pending_refunds, surcharge, pre_auth,
     is_captured, is_voided, cancelled, pending_op, last_four, meta, batch_id, batched_at, settled_at,
     gateway_ref, auth_code, decline_code, gateway_unknown, idempotency_id, created_at, updated_at, avs_code, avs_message, cvv_result
 FROM transactions
 WHERE merchant_id = $1 --NOSEARCH
-  --SEARCH WHERE +merchant_id = $1 AND transactions.rowid IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH $19)
+  --SEARCH WHERE +merchant_id = $1 AND (transactions.rowid IN (SELECT rowid FROM transactions_search WHERE transactions_search MATCH $19) OR transactions.id IN (SELECT transaction_id FROM transaction_position_queue WHERE merchant_id = $1))
   AND ($2 = '' OR type = $2) AND ($3 = '' OR method = $3) AND ($4 = '' OR status = $4)
   AND ($5 = -1 OR success = $5) AND ($6 = '' OR customer_id = $6) AND ($7 = '' OR payment_method_id = $7)
   AND ($8 = '' OR invoice_id = $8)
@@ -633,6 +635,12 @@ SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1;
 -- $1: a JSON array of {"id", "merchant", "pos"}.
 INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
 SELECT value ->> 'merchant', value ->> 'pos', value ->> 'id' FROM json_each($1);
+
+-- name: TransactionSearchIndex
+-- The keyword-search entries of the transactions being numbered ($1 as
+-- TransactionPositionsSet's), before they leave the queue (migration 035).
+INSERT INTO transactions_search (rowid, search_text)
+SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id = j.value ->> 'id';
 
 -- name: TransactionPositionsDequeue
 -- $1: a JSON array of {"id"}.

@@ -98,6 +98,8 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		CreateDecidedInOne: false,
 		FinalizeInOne:      false,
 		NumbererLocks:      false,
+		// Migration 035.
+		SearchIndexedByNumberer: true,
 	}
 	// busy_timeout first so that the other pragmas wait rather than fail.
 	params := url.Values{}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/store"
 )
 
 // exerciseKeywordSearch checks the lists' keywords filter (issue 22):
@@ -219,16 +220,57 @@ func exerciseKeywordSearch(t *testing.T, open Open) {
 			same(t, "transactions "+jsonOf(kws), page.Total, pageIDs(page.Items, func(tx *tender.Transaction) string { return tx.ID }),
 				pageIDs(want, func(tx *tender.Transaction) string { return tx.ID }))
 		}
-		check([]string{"4242"}, a)
-		check([]string{"42"}, a)
-		check([]string{"approv"}, a)
-		check([]string{"order #a"}, a)
-		check([]string{"bank"}, b)
-		check([]string{"nsf"}, b)
-		check([]string{"credit"}, b)
-		check([]string{"card"}, a)
-		check([]string{"cr"}, b) // the type column (SQLite once read json_each's type there)
-		check([]string{"card", "nsf"})
+		checkAll := func(cards ...*tender.Transaction) {
+			t.Helper()
+			check([]string{"4242"}, a)
+			check([]string{"42"}, a)
+			check([]string{"approv"}, a)
+			check([]string{"order #a"}, a)
+			check([]string{"bank"}, b)
+			check([]string{"nsf"}, b)
+			check([]string{"credit"}, b)
+			check([]string{"card"}, cards...)
+			check([]string{"cr"}, b) // the type column (SQLite once read json_each's type there)
+			check([]string{"card", "nsf"})
+		}
+		number := func() {
+			t.Helper()
+			if err := s.InTx(ctx, func(tx store.Executor) error {
+				_, err := tx.TransactionPositionsAssign(ctx, at(1000).Time, 1000)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		update := func(tx *tender.Transaction, message string) {
+			t.Helper()
+			tx.Message = message
+			if err := s.TransactionUpdate(ctx, tx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Queued (not numbered yet), then numbered: SQLite indexes a
+		// transaction when it numbers it (migration 035).
+		checkAll(a)
+		c := mk(2, func(tx *tender.Transaction) { tx.Message = "Held for review" })
+		update(c, "Released after review") // queued: nothing indexed to move
+		check([]string{"released"}, c)
+		check([]string{"held"})
+		number()
+		checkAll(a, c)
+		check([]string{"released"}, c)
+		check([]string{"review"}, c)
+		check([]string{"held"})
+		// A numbered transaction's new text replaces its old in the index.
+		update(b, "Declined: do not honor")
+		check([]string{"nsf"})
+		check([]string{"honor"}, b)
+		check([]string{"declined"}, b)
+		// Numbering again (new transactions) leaves the indexed alone.
+		d := mk(3, func(tx *tender.Transaction) { tx.Message = "Approved" })
+		number()
+		check([]string{"approv"}, a, d)
+		check([]string{"honor"}, b)
 	})
 
 	t.Run("KeywordSearchInvoices", func(t *testing.T) {

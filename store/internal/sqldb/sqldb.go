@@ -71,6 +71,12 @@ type Dialect struct {
 	// (ListPositionsLock, TransactionPositionsLock) so that one numbers at
 	// a time; without it (SQLite) InTx already holds the one write lock.
 	NumbererLocks bool
+	// SearchIndexedByNumberer: a transaction's keyword-search index entry
+	// is written by the numberer, in its batch (TransactionSearchIndex),
+	// not by the transaction's own insert; until then keyword search
+	// finds it among the queued (SQLite: FTS5 writes a segment at every
+	// savepoint release, and each group-commit unit is one).
+	SearchIndexedByNumberer bool
 }
 
 // capability is a Dialect flag and the queries it needs.
@@ -87,6 +93,7 @@ func (d *Dialect) capabilities() []capability {
 		{"CreateDecidedInOne", d.CreateDecidedInOne, []string{"TransactionCreateDecided"}},
 		{"FinalizeInOne", d.FinalizeInOne, []string{"TransactionFinalize"}},
 		{"NumbererLocks", d.NumbererLocks, []string{"ListPositionsLock", "TransactionPositionsLock"}},
+		{"SearchIndexedByNumberer", d.SearchIndexedByNumberer, []string{"TransactionSearchIndex"}},
 	}
 }
 

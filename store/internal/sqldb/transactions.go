@@ -346,6 +346,11 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionFilterPositionsSet"), ids); err != nil {
 		return 0, e.d.wrap(err)
 	}
+	if e.d.SearchIndexedByNumberer {
+		if _, err := e.w.ExecContext(ctx, e.q("TransactionSearchIndex"), ids); err != nil {
+			return 0, e.d.wrap(err)
+		}
+	}
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsDequeue"), ids); err != nil {
 		return 0, e.d.wrap(err)
 	}
