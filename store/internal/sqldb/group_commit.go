@@ -46,6 +46,8 @@ type groupCommit struct {
 	// commits and units count, for tests and metrics, the transactions
 	// committed and the units they held.
 	commits, units atomic.Int64
+	// committed, when set (OnGroupCommitted), is called after each commit.
+	committed func()
 }
 
 // batch is one shared transaction and what its units wait for.
@@ -173,10 +175,23 @@ func (g *groupCommit) finish(b *batch) {
 	if b.err == nil && b.wrote {
 		g.db.eventsCommitted()
 	}
+	if b.err == nil && g.committed != nil {
+		g.committed()
+	}
 	// The writer is free until mu is released: prepare what the batch's
 	// units ran unprepared (stmtDB).
 	if g.db.stmtW != nil {
 		g.db.stmtW.prepareMissed(context.Background())
+	}
+}
+
+// OnGroupCommitted has f called after each group commit, with the writer
+// still held (f must not block): SQLite's checkpointer is kicked by it.
+// Call it before the store is used; a dialect without group commit never
+// calls f.
+func (db *DB) OnGroupCommitted(f func()) {
+	if db.gc != nil {
+		db.gc.committed = f
 	}
 }
 
