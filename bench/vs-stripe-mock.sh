@@ -101,30 +101,45 @@ function request()
 end
 EOF
 
-run=0
-# load NAME SECONDS: one wrk run; prints "req/s failed" (failed: non-2xx answers and socket errors).
+# load NAME SECONDS RUN: one wrk run; prints "req/s failed requests" (failed:
+# non-2xx answers and socket errors; requests: those wrk counted). RUN makes
+# Tender's idempotency ids unique to the run: a run that reused an earlier
+# one's would be answered from stored responses, not charged (until
+# 2026-12-07 every round took the same, set inside the $(...) subshell, so
+# the later rounds replayed the first one's charges and rose: 3,504, 5,842,
+# 7,436 req/s in one run).
 load() {
   local out
-  run=$((run + 1))
   case $1 in
     stripe-mock) out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" -s "$tmp/stripe.lua" "$sm_url/v1/charges") ;;
-    tender) out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" -s "$tmp/tender.lua" "$td_url/charge" -- "$key" "$card" "$$-$run") ;;
+    tender) out=$(wrk -t "$THREADS" -c "$CONNECTIONS" -d "$2s" -s "$tmp/tender.lua" "$td_url/charge" -- "$key" "$card" "$$-$3") ;;
   esac
   echo "$out" >>"$tmp/wrk.log"
   awk '/^Requests\/sec/ {rps = $2} /Non-2xx/ {bad += $NF} /Socket errors/ {for (i = 4; i <= NF; i += 2) bad += $i}
-    END {printf "%.0f %d\n", rps, bad}' <<<"$out"
+    / requests in / {n = $1} END {printf "%.0f %d %d\n", rps, bad, n}' <<<"$out"
 }
+# Tender's transactions so far (the list's total).
+charges() { curl -fsS -H "Authorization: Bearer $key" "$td_url/transaction?per_page=1" | jq -e .total; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-load stripe-mock 1 >/dev/null
-load tender 1 >/dev/null
+load stripe-mock 1 0 >/dev/null
+load tender 1 0 >/dev/null
 echo "wrk -t $THREADS -c $CONNECTIONS -d ${SECONDS_EACH}s, $ROUNDS rounds alternated"
 S=() T=()
 for r in $(seq 1 "$ROUNDS"); do
   for side in stripe-mock tender; do
-    read -r rps bad <<<"$(load "$side" "$SECONDS_EACH")"
+    [ "$side" = tender ] && before=$(charges)
+    read -r rps bad n <<<"$(load "$side" "$SECONDS_EACH" "$r")"
     [ "$bad" = 0 ] || { echo "$side: $bad failed requests (wrk's output: see below)" >&2; tail -12 "$tmp/wrk.log" >&2; exit 1; }
-    if [ "$side" = tender ]; then T+=("$rps"); else S+=("$rps"); fi
+    if [ "$side" = tender ]; then
+      # Every answer counted was a new charge: the transactions written
+      # (wrk's last in-flight requests may add up to a connection's worth).
+      wrote=$(($(charges) - before))
+      [ "$wrote" -ge "$n" ] || { echo "tender: $n answers but $wrote new transactions (replayed idempotency ids?)" >&2; exit 1; }
+      T+=("$rps")
+    else
+      S+=("$rps")
+    fi
     printf 'round %d  %-12s %8d req/s\n' "$r" "$side" "$rps"
   done
 done
