@@ -672,16 +672,28 @@ INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state,
     transaction_id, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
+-- name: IdempotencyInsertEventResponse
+-- IdempotencyInsert of a key whose response ($7 '') is the payload of the
+-- event $11 (migration 036), inserted before it in the same transaction.
+INSERT INTO idempotency_keys (merchant_id, scope, idem_key, request_hash, state, outcome, response,
+    transaction_id, created_at, updated_at, response_event)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT seq FROM events WHERE id = $11));
+
 -- name: IdempotencyGet
-SELECT merchant_id, scope, idem_key, request_hash, state, outcome, response, transaction_id, created_at, updated_at
-FROM idempotency_keys WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
+-- The response is the event's payload where the key points at one
+-- (migration 036).
+SELECT merchant_id, scope, idem_key, request_hash, state, outcome,
+    coalesce((SELECT e.payload FROM events e WHERE e.seq = k.response_event), k.response), transaction_id,
+    created_at, updated_at
+FROM idempotency_keys k WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
 
 -- name: IdempotencyComplete
-UPDATE idempotency_keys SET state = 'done', outcome = $4, response = $5, transaction_id = $6, updated_at = $7
+UPDATE idempotency_keys SET state = 'done', outcome = $4, response = $5, transaction_id = $6, updated_at = $7,
+    response_event = NULL
 WHERE merchant_id = $1 AND scope = $2 AND idem_key = $3;
 
 -- name: IdempotencyCompleteByTransaction
-UPDATE idempotency_keys SET state = 'done', outcome = $2, response = $3, updated_at = $4
+UPDATE idempotency_keys SET state = 'done', outcome = $2, response = $3, updated_at = $4, response_event = NULL
 WHERE transaction_id = $1 AND state = 'in_flight';
 
 -- name: IdempotencyDelete

@@ -100,6 +100,8 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		NumbererLocks:      false,
 		// Migration 035.
 		SearchIndexedByNumberer: true,
+		// Migration 036.
+		ResponseInEvent: true,
 	}
 	// busy_timeout first so that the other pragmas wait rather than fail.
 	params := url.Values{}

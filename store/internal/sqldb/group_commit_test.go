@@ -31,7 +31,8 @@ func groupDB(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	d := &Dialect{Name: "sqlite", Queries: storeQueries(t, "../../sqlite"), Interpret: func(err error) error { return err },
-		TimeArg: SQLiteTime, PrepareOnce: true, FTSSearch: true, GroupCommit: true, SearchIndexedByNumberer: true}
+		TimeArg: SQLiteTime, PrepareOnce: true, FTSSearch: true, GroupCommit: true, SearchIndexedByNumberer: true,
+		ResponseInEvent: true}
 	db, err := New(d, read, write)
 	if err != nil {
 		t.Fatal(err)

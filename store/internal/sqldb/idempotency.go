@@ -16,6 +16,17 @@ func (e *exec) IdempotencyInsert(ctx context.Context, r *tender.IdempotencyRecor
 	return e.d.wrap(err)
 }
 
+// idempotencyInsertEventResponse is IdempotencyInsert of r, whose
+// response is the payload of the event eventID, inserted before it in the
+// same transaction: the key points at the event instead of holding a copy
+// (Dialect.ResponseInEvent).
+func (e *exec) idempotencyInsertEventResponse(ctx context.Context, r *tender.IdempotencyRecord, eventID string) error {
+	args := idemArgs(e, r)
+	args[6] = "" // the response: the event's
+	_, err := e.w.ExecContext(ctx, e.q("IdempotencyInsertEventResponse"), append(args, eventID)...)
+	return e.d.wrap(err)
+}
+
 func idemArgs(e *exec, r *tender.IdempotencyRecord) []any {
 	return []any{r.MerchantID, r.Scope, r.Key, r.RequestHash, r.State, r.Outcome, r.Response, r.TransactionID,
 		e.t(r.CreatedAt), e.t(r.UpdatedAt)}

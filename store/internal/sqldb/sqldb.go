@@ -77,6 +77,12 @@ type Dialect struct {
 	// finds it among the queued (SQLite: FTS5 writes a segment at every
 	// savepoint release, and each group-commit unit is one).
 	SearchIndexedByNumberer bool
+	// ResponseInEvent: a decided payment's idempotency key whose response
+	// is its event's payload, byte for byte, stores no copy and points at
+	// the event (IdempotencyInsertEventResponse); IdempotencyGet reads the
+	// payload back (SQLite: the copy took a 4 KiB page of its own a
+	// charge).
+	ResponseInEvent bool
 }
 
 // capability is a Dialect flag and the queries it needs.
@@ -94,6 +100,7 @@ func (d *Dialect) capabilities() []capability {
 		{"FinalizeInOne", d.FinalizeInOne, []string{"TransactionFinalize"}},
 		{"NumbererLocks", d.NumbererLocks, []string{"ListPositionsLock", "TransactionPositionsLock"}},
 		{"SearchIndexedByNumberer", d.SearchIndexedByNumberer, []string{"TransactionSearchIndex"}},
+		{"ResponseInEvent", d.ResponseInEvent, []string{"IdempotencyInsertEventResponse"}},
 	}
 }
 

@@ -143,7 +143,11 @@ func (db *DB) TransactionCreateDecided(ctx context.Context, key *tender.Idempote
 				return store.ErrChanged
 			}
 		}
-		if key != nil {
+		// The key first, so that a taken one ends the unit before the
+		// other writes; one whose response is the event's payload goes in
+		// after the event, pointing at it (ResponseInEvent).
+		inEvent := key != nil && db.d.ResponseInEvent && key.Response == string(ev.Payload)
+		if key != nil && !inEvent {
 			if err := tx.IdempotencyInsert(ctx, key); err != nil {
 				return err
 			}
@@ -156,7 +160,13 @@ func (db *DB) TransactionCreateDecided(ctx context.Context, key *tender.Idempote
 		} else if !inserted {
 			return tender.Errorf(tender.ECONFLICT, "The processor's ledger already holds %s.", entry.Key)
 		}
-		return tx.EventInsert(ctx, ev)
+		if err := tx.EventInsert(ctx, ev); err != nil {
+			return err
+		}
+		if inEvent {
+			return tx.(*exec).idempotencyInsertEventResponse(ctx, key, ev.ID)
+		}
+		return nil
 	})
 }
 
