@@ -704,10 +704,6 @@ SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
 -- One numberer at a time (per schema: advisory locks are database-wide).
 SELECT pg_try_advisory_xact_lock(hashtext('tender_transaction_positions:' || current_schema()));
 
--- name: TransactionPositionsQueued
-SELECT transaction_id, merchant_id FROM transaction_position_queue
-WHERE created_at < $1 ORDER BY created_at, transaction_id LIMIT $2;
-
 -- name: TransactionPositionsMax
 SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1;
 
@@ -717,9 +713,14 @@ INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
 SELECT j.merchant, j.pos, j.id FROM jsonb_to_recordset($1::jsonb) AS j(id uuid, merchant uuid, pos bigint);
 
 -- name: TransactionPositionsDequeue
--- $1: a JSON array of {"id"}.
-DELETE FROM transaction_position_queue q USING jsonb_to_recordset($1::jsonb) AS j(id uuid)
-WHERE q.transaction_id = j.id;
+-- Takes up to $2 queued transactions created before $1 out of the queue,
+-- oldest first, in one statement (the numberer sorts them: RETURNING keeps
+-- no order). A read of the batch and a delete of it by id took two, and
+-- the delete joined the ids it was handed.
+DELETE FROM transaction_position_queue q WHERE q.transaction_id IN (
+    SELECT transaction_id FROM transaction_position_queue WHERE created_at < $1
+    ORDER BY created_at, transaction_id LIMIT $2)
+RETURNING q.transaction_id::text, q.merchant_id::text, q.created_at;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,

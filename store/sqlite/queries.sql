@@ -624,10 +624,6 @@ ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC L
 SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
     + (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1);
 
--- name: TransactionPositionsQueued
-SELECT transaction_id, merchant_id FROM transaction_position_queue
-WHERE created_at < $1 ORDER BY created_at, transaction_id LIMIT $2;
-
 -- name: TransactionPositionsMax
 SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1;
 
@@ -638,13 +634,18 @@ SELECT value ->> 'merchant', value ->> 'pos', value ->> 'id' FROM json_each($1);
 
 -- name: TransactionSearchIndex
 -- The keyword-search entries of the transactions being numbered ($1 as
--- TransactionPositionsSet's), before they leave the queue (migration 035).
+-- TransactionPositionsSet's), in the transaction that takes them out of
+-- the queue (migration 035).
 INSERT INTO transactions_search (rowid, search_text)
 SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id = j.value ->> 'id';
 
 -- name: TransactionPositionsDequeue
--- $1: a JSON array of {"id"}.
-DELETE FROM transaction_position_queue WHERE transaction_id IN (SELECT value ->> 'id' FROM json_each($1));
+-- Takes up to $2 queued transactions created before $1 out of the queue,
+-- oldest first (the numberer sorts them: RETURNING keeps no order).
+DELETE FROM transaction_position_queue WHERE transaction_id IN (
+    SELECT transaction_id FROM transaction_position_queue WHERE created_at < $1
+    ORDER BY created_at, transaction_id LIMIT $2)
+RETURNING transaction_id, merchant_id, created_at;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,

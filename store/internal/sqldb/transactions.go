@@ -1,8 +1,10 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/tenderpay/tender"
@@ -12,7 +14,7 @@ import (
 var transactionQueries = []string{
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionPage", "TransactionPageTotal", "TransactionsPending", "TransactionsUnsettled",
-	"TransactionPositionsQueued", "TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue",
+	"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue",
 }
 
 func init() { requiredQueries = append(requiredQueries, transactionQueries...) }
@@ -323,15 +325,25 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 	if got, err := e.holdsLock(ctx, "TransactionPositionsLock"); err != nil || !got {
 		return 0, err
 	}
-	type queued struct{ id, merchant string }
+	// The batch leaves the queue first (DELETE ... RETURNING, in no
+	// order), in this transaction with the positions it gets.
+	type queued struct {
+		id, merchant string
+		created      time.Time
+	}
 	batch, err := all(ctx, e, e.w, func(row rowScanner) (queued, error) {
 		var q queued
-		err := row.Scan((*textCol)(&q.id), (*textCol)(&q.merchant))
+		var created timeCol
+		err := row.Scan((*textCol)(&q.id), (*textCol)(&q.merchant), &created)
+		q.created = created.t
 		return q, err
-	}, e.q("TransactionPositionsQueued"), e.t(before), limit)
+	}, e.q("TransactionPositionsDequeue"), e.t(before), limit)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
+	slices.SortFunc(batch, func(a, b queued) int {
+		return cmp.Or(a.created.Compare(b.created), cmp.Compare(a.id, b.id))
+	})
 	type position struct {
 		ID       string `json:"id"`
 		Merchant string `json:"merchant"`
@@ -360,9 +372,6 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 		if _, err := e.w.ExecContext(ctx, e.q("TransactionSearchIndex"), ids); err != nil {
 			return 0, e.d.wrap(err)
 		}
-	}
-	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsDequeue"), ids); err != nil {
-		return 0, e.d.wrap(err)
 	}
 	return len(batch), nil
 }
