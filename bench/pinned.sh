@@ -28,6 +28,9 @@
 #        # user postgres, logging to PG_RESTART_LOG, default
 #        # /tmp/postgresql-pinned-restart.log). Without the flag the statement
 #        # figures read n/a.
+#   bash bench/pinned.sh --statements    # then, for the last round's charges, each
+#                                        # statement's calls, time and buffers per
+#                                        # charge (the TOP most costly, default 12)
 #
 # Settings (environment): ROUNDS, SECONDS_EACH, CLIENTS, PG_CPU (0), APP_CPU
 # (1), LAT_CLIENTS (32, open-loop workers), SQLITE_RATE (1000), PG_SERVER
@@ -46,11 +49,12 @@ APP_CPU=${APP_CPU:-1}
 LAT_CLIENTS=${LAT_CLIENTS:-32}
 SQLITE_RATE=${SQLITE_RATE:-1000}
 PG_SERVER=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
-latency=0 enable_pss=0
+latency=0 enable_pss=0 statements=0
 for a in "$@"; do
   case $a in
     --latency) latency=1 ;;
     --enable-pg-stat-statements) enable_pss=1 ;;
+    --statements) statements=1 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $a (see --help)" >&2; exit 2 ;;
   esac
@@ -257,6 +261,15 @@ for r in $(seq 1 "$ROUNDS"); do
     c_calls=$(div "$calls" "$n" %.2f) c_st=$(div "$st" "$n") c_hit=$(div "$(calc "$hit + $rd")" "$n" %.1f)
     R_ST_CHG+=("$c_st") R_HIT_CHG+=("$c_hit") R_CALLS_CHG+=("$c_calls")
   fi
+  # The last round's statements, one by one, per charge (--statements).
+  if [ $pss = 1 ] && [ $statements = 1 ] && [ "$r" = "$ROUNDS" ]; then
+    by_statement=$(psql -X "$DB" -c "SELECT calls, round((total_exec_time * 1000 / $n)::numeric, 1) AS \"µs/charge\",
+        round(((shared_blks_hit + shared_blks_read) / $n::numeric), 2) AS \"buffers/charge\",
+        round(rows / greatest(calls, 1)::numeric, 1) AS \"rows/call\", left(btrim(regexp_replace(regexp_replace(query, '--[^\n]*', '', 'g'), '\s+', ' ', 'g')), 72) AS statement
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$db')
+        AND query NOT LIKE '%pg_stat_statements%'
+      ORDER BY total_exec_time DESC LIMIT ${TOP:-12}")
+  fi
   row "$r" tender "$(printf %.0f "$cps")" "${R_SRV[-1]}" "${R_LOAD[-1]}" "${R_PGCHG[-1]}" "${R_BUSY_CHG[-1]}%" "$c_calls" "$c_st" "$c_hit"
 done
 
@@ -283,6 +296,11 @@ if [ $pss = 1 ]; then
   printf '  shared buffers per pgbench tx / charge %7s / %s        (charge ÷ tx %s; hits + reads)\n' "$(m -f %.1f "${R_HIT_TX[@]}")" "$(m -f %.1f "${R_HIT_CHG[@]}")" "$(div "$(m "${R_HIT_CHG[@]}")" "$(m "${R_HIT_TX[@]}")" %.2f)"
 else
   echo "  statement time and buffer hits         n/a (pg_stat_statements not loaded; see --enable-pg-stat-statements)"
+fi
+if [ -n "${by_statement:-}" ]; then
+  echo
+  echo "round $ROUNDS's charges by statement (pg_stat_statements; per charge: the round's $n charges):"
+  echo "$by_statement"
 fi
 
 # --- latency -------------------------------------------------------------------
