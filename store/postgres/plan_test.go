@@ -111,3 +111,62 @@ func maxParam(q string) int {
 	}
 	return most
 }
+
+// TestLookupsOfPartialIndexes: transactions_parent and
+// idempotency_keys_transaction hold only children and keys in flight
+// (migration 035: a charge writes neither), and the generic plans of the
+// lookups they serve still read them, whatever the table holds.
+func TestLookupsOfPartialIndexes(t *testing.T) {
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := st.SQLDB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for index, where := range map[string]string{
+		"transactions_parent":          "WHERE (parent_id IS NOT NULL)",
+		"idempotency_keys_transaction": "WHERE (state = 'in_flight'::text)",
+	} {
+		var def string
+		if err := conn.QueryRowContext(ctx, `SELECT pg_get_indexdef($1::regclass)`, index).Scan(&def); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(def, where) {
+			t.Errorf("%s: %s; want it partial, %s", index, def, where)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `SET plan_cache_mode = force_generic_plan`); err != nil {
+		t.Fatal(err)
+	}
+	// Only the indexes, not a sequential scan of an empty table, are
+	// worth comparing.
+	if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	for name, index := range map[string]string{
+		"TransactionChildren":              "transactions_parent",
+		"IdempotencyCompleteByTransaction": "idempotency_keys_transaction",
+	} {
+		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
+		stmt := "plan_" + strings.ToLower(name)
+		if _, err := conn.ExecContext(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
+			t.Fatalf("prepare %s: %v", name, err)
+		}
+		args := strings.TrimSuffix(strings.Repeat("NULL,", maxParam(q)), ",")
+		var raw []byte
+		if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
+			t.Fatalf("explain %s: %v", name, err)
+		}
+		if !strings.Contains(string(raw), `"Index Name": "`+index+`"`) {
+			t.Errorf("%s does not read %s:\n%s", name, index, raw)
+		}
+	}
+}

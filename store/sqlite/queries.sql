@@ -642,8 +642,8 @@ SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id =
 -- name: TransactionPositionsDequeue
 -- Takes up to $2 queued transactions created before $1 out of the queue,
 -- oldest first (the numberer sorts them: RETURNING keeps no order).
-DELETE FROM transaction_position_queue WHERE transaction_id IN (
-    SELECT transaction_id FROM transaction_position_queue WHERE created_at < $1
+DELETE FROM transaction_position_queue WHERE (created_at, transaction_id) IN (
+    SELECT created_at, transaction_id FROM transaction_position_queue WHERE created_at < $1
     ORDER BY created_at, transaction_id LIMIT $2)
 RETURNING transaction_id, merchant_id, created_at;
 

@@ -1,0 +1,85 @@
+package sqlite_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestChargeWritesNoUnreadEntries: a decided charge writes no entry in the
+// indexes that only other transactions' lookups read (migration 037): the
+// parent index holds children, the idempotency keys' transaction index
+// keys in flight, and the numberer's queue has one index besides its
+// order. Each lookup still searches its index, not the table.
+func TestChargeWritesNoUnreadEntries(t *testing.T) {
+	ctx := context.Background()
+	s, raw, merchantID := migrated(t)
+	for range 3 {
+		decidedCharge(t, s, merchantID, func(id string) string { return "k-" + id }, func(body string) string { return body })
+	}
+	var queued int
+	if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM transaction_position_queue`).Scan(&queued); err != nil || queued != 3 {
+		t.Fatalf("queued %d, %v; want the 3 charges", queued, err)
+	}
+	for _, c := range []struct {
+		index string
+		want  int
+	}{
+		{"transactions_parent", 0},
+		{"idempotency_keys_transaction", 0},
+		{"transaction_position_queue_merchant", 3},
+	} {
+		var cells int
+		if err := raw.QueryRowContext(ctx, `SELECT coalesce(sum(ncell), 0) FROM dbstat WHERE name = $1 AND pagetype = 'leaf'`, c.index).Scan(&cells); err != nil {
+			t.Fatal(err)
+		}
+		if cells != c.want {
+			t.Errorf("%s holds %d entries after 3 charges, want %d", c.index, cells, c.want)
+		}
+	}
+	var indexes int
+	if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'transaction_position_queue'`).Scan(&indexes); err != nil || indexes != 1 {
+		t.Errorf("the queue has %d indexes, %v; want 1 (its merchant order)", indexes, err)
+	}
+
+	for name, search := range map[string]string{
+		"TransactionChildren":              "SEARCH transactions USING INDEX transactions_parent",
+		"IdempotencyCompleteByTransaction": "SEARCH idempotency_keys USING INDEX idempotency_keys_transaction",
+		"TransactionPositionsDequeue":      "SEARCH transaction_position_queue USING PRIMARY KEY",
+	} {
+		rows, err := raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s.QueryText(name), make([]any, maxParam(s.QueryText(name)))...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		if !strings.Contains(text, search) || strings.Contains(text, "SCAN transactions\n") || strings.HasSuffix(text, "SCAN transactions") {
+			t.Errorf("%s's plan:\n%s\nwant %q", name, text, search)
+		}
+	}
+}
+
+// maxParam is the highest $N in q.
+func maxParam(q string) int {
+	most := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] != '$' {
+			continue
+		}
+		n := 0
+		for j := i + 1; j < len(q) && q[j] >= '0' && q[j] <= '9'; j++ {
+			n = n*10 + int(q[j]-'0')
+		}
+		most = max(most, n)
+	}
+	return most
+}
