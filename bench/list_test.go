@@ -118,10 +118,17 @@ FROM (SELECT $5::timestamptz + i * interval '1 second' AS t FROM generate_series
 			b.Fatal(err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
+	number := `INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
 SELECT merchant_id, (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1)
         + row_number() OVER (ORDER BY created_at, transaction_id), transaction_id
-FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != nil {
+FROM transaction_position_queue WHERE merchant_id = $1`
+	if store == "sqlite" { // the whole list's positions are dim '' of the filtered lists' (migration 038)
+		number = `INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
+SELECT merchant_id, '', '', (SELECT coalesce(max(pos), 0) FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = '')
+        + row_number() OVER (ORDER BY created_at, transaction_id), transaction_id, created_at
+FROM transaction_position_queue WHERE merchant_id = $1`
+	}
+	if _, err := tx.ExecContext(ctx, number, e.MerchantID); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != nil {

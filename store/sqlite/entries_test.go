@@ -4,13 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestChargeWritesNoUnreadEntries: a decided charge writes no entry in the
 // indexes that only other transactions' lookups read (migration 037): the
 // parent index holds children, the idempotency keys' transaction index
 // keys in flight, and the numberer's queue has one index besides its
-// order. Each lookup still searches its index, not the table.
+// order. Each lookup still searches its index, not the table. Numbered,
+// a transaction's whole-list position is its dim ” filter position.
 func TestChargeWritesNoUnreadEntries(t *testing.T) {
 	ctx := context.Background()
 	s, raw, merchantID := migrated(t)
@@ -42,10 +44,25 @@ func TestChargeWritesNoUnreadEntries(t *testing.T) {
 		t.Errorf("the queue has %d indexes, %v; want 1 (its merchant order)", indexes, err)
 	}
 
+	// Numbered, each is a position in its merchant's whole list and in
+	// its customer's and card's (dim '', customer, payment_method): three
+	// rows, the whole list's in no table of its own (migration 038).
+	if n, err := s.TransactionPositionsAssign(ctx, testNow.Add(time.Hour), 100); err != nil || n != 3 {
+		t.Fatalf("numbered %d, %v; want 3", n, err)
+	}
+	var positions, tables int
+	if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM transaction_filter_positions`).Scan(&positions); err != nil || positions != 9 {
+		t.Errorf("%d filter positions, %v; want 9", positions, err)
+	}
+	if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'transaction_positions'`).Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("transaction_positions is still there (%v)", err)
+	}
+
 	for name, search := range map[string]string{
 		"TransactionChildren":              "SEARCH transactions USING INDEX transactions_parent",
 		"IdempotencyCompleteByTransaction": "SEARCH idempotency_keys USING INDEX idempotency_keys_transaction",
 		"TransactionPositionsDequeue":      "SEARCH transaction_position_queue USING PRIMARY KEY",
+		"TransactionPage":                  "SEARCH transaction_filter_positions USING PRIMARY KEY (merchant_id=? AND dim=? AND val=? AND pos<?)",
 	} {
 		rows, err := raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s.QueryText(name), make([]any, maxParam(s.QueryText(name)))...)
 		if err != nil {

@@ -602,15 +602,16 @@ ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 -- name: TransactionPage
 -- The default list (newest first, no filter) in O(page) (migration 010):
 -- the queued, not numbered yet (the newest), first, then the numbered by
--- position; each row carries the total. $2 limit, $3 offset.
+-- position (their whole-list positions, dim '' of the filtered lists'
+-- since migration 038); each row carries the total. $2 limit, $3 offset.
 WITH u AS (SELECT count(*) AS n FROM transaction_position_queue WHERE merchant_id = $1),
-m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_positions WHERE merchant_id = $1),
+m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = ''),
 page AS (
     SELECT * FROM (SELECT transaction_id, 0 AS g, 0 AS pos, created_at FROM transaction_position_queue
         WHERE merchant_id = $1 ORDER BY created_at DESC, transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
     UNION ALL
-    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_positions
-        WHERE merchant_id = $1 AND pos <= (SELECT n FROM m) - max($3 - (SELECT n FROM u), 0)
+    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL AS created_at FROM transaction_filter_positions
+        WHERE merchant_id = $1 AND dim = '' AND val = '' AND pos <= (SELECT n FROM m) - max($3 - (SELECT n FROM u), 0)
         ORDER BY pos DESC LIMIT $2) AS numbered)
 SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
@@ -622,20 +623,12 @@ ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC L
 
 -- name: TransactionPageTotal
 SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
-    + (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1);
-
--- name: TransactionPositionsMax
-SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1;
-
--- name: TransactionPositionsSet
--- $1: a JSON array of {"id", "merchant", "pos"}.
-INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
-SELECT value ->> 'merchant', value ->> 'pos', value ->> 'id' FROM json_each($1);
+    + (SELECT coalesce(max(pos), 0) FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = '');
 
 -- name: TransactionSearchIndex
--- The keyword-search entries of the transactions being numbered ($1 as
--- TransactionPositionsSet's), in the transaction that takes them out of
--- the queue (migration 035).
+-- The keyword-search entries of the transactions being numbered ($1: a
+-- JSON array of {"id", "merchant"}), in the transaction that takes them
+-- out of the queue (migration 035).
 INSERT INTO transactions_search (rowid, search_text)
 SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id = j.value ->> 'id';
 
@@ -1195,8 +1188,8 @@ SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON
 
 -- name: TransactionFilterPositionsSet
 -- The numbered transactions' positions in their merchant's filtered lists
--- (migration 015): after each list's highest, in the order created. $1 as
--- TransactionPositionsSet's.
+-- (migration 015) and, dim '', in the whole list (migration 038): after
+-- each list's highest, in the order created. $1 as TransactionSearchIndex's.
 INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
 SELECT x.merchant_id, x.dim, x.val,
     coalesce((SELECT max(p.pos) FROM transaction_filter_positions p

@@ -60,7 +60,7 @@ var listObjects = map[string]struct{ table, columns string }{
 func init() {
 	requiredQueries = append(requiredQueries, "TransactionPage", "TransactionPageTotal",
 		"TransactionFilterPage", "TransactionFilterPageAsc", "TransactionFilterPageTotal", "TransactionFilterPositionsSet",
-		"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue", "ListPage", "ListPageTotal",
+		"TransactionPositionsDequeue", "ListPage", "ListPageTotal",
 		"ListPositionsDequeue", "ListPositionsMax", "ListPositionsSet", "ListBlocksAdd", "ListRangePage", "ListRangePageAsc", "ListRangePageTotal",
 		"InvoiceCustomerPage", "InvoiceCustomerPageAsc", "InvoiceCustomerPageTotal", "InvoiceCustomerPositionsSet",
 		"InvoiceCustomerBlocksAdd")

@@ -14,7 +14,7 @@ import (
 var transactionQueries = []string{
 	"TransactionCreate", "TransactionGet", "TransactionGetForUpdate", "TransactionUpdate", "TransactionChildren",
 	"TransactionList", "TransactionCount", "TransactionPage", "TransactionPageTotal", "TransactionsPending", "TransactionsUnsettled",
-	"TransactionPositionsMax", "TransactionPositionsSet", "TransactionPositionsDequeue",
+	"TransactionPositionsDequeue",
 }
 
 func init() { requiredQueries = append(requiredQueries, transactionQueries...) }
@@ -347,23 +347,28 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 	type position struct {
 		ID       string `json:"id"`
 		Merchant string `json:"merchant"`
-		Pos      int64  `json:"pos"`
+		Pos      int64  `json:"pos,omitempty"`
 	}
-	next := positions[string]{last: func(merchant string) (n int64, err error) {
-		err = e.w.QueryRowContext(ctx, e.q("TransactionPositionsMax"), merchant).Scan(&n)
-		return n, e.d.wrap(err)
-	}}
 	set := make([]position, len(batch))
 	for i, q := range batch {
-		n, err := next.take(q.merchant)
-		if err != nil {
-			return 0, err
+		set[i] = position{ID: q.id, Merchant: q.merchant}
+	}
+	if e.d.WholeListPositions {
+		next := positions[string]{last: func(merchant string) (n int64, err error) {
+			err = e.w.QueryRowContext(ctx, e.q("TransactionPositionsMax"), merchant).Scan(&n)
+			return n, e.d.wrap(err)
+		}}
+		for i := range set {
+			if set[i].Pos, err = next.take(set[i].Merchant); err != nil {
+				return 0, err
+			}
 		}
-		set[i] = position{q.id, q.merchant, n}
 	}
 	ids := mustJSON(set)
-	if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsSet"), ids); err != nil {
-		return 0, e.d.wrap(err)
+	if e.d.WholeListPositions {
+		if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsSet"), ids); err != nil {
+			return 0, e.d.wrap(err)
+		}
 	}
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionFilterPositionsSet"), ids); err != nil {
 		return 0, e.d.wrap(err)
