@@ -51,12 +51,19 @@ func migrated(t *testing.T) (s *sqldb.DB, raw *sql.DB, merchantID string) {
 // body, and returns the key.
 func decidedCharge(t *testing.T, s *sqldb.DB, merchantID string, idem, response func(body string) string) *tender.IdempotencyRecord {
 	t.Helper()
+	return decidedChargeOf(t, s, merchantID, idem, func(body string) string { return body }, response)
+}
+
+// decidedChargeOf is decidedCharge with the event's payload grow(body)
+// (response is given that payload).
+func decidedChargeOf(t *testing.T, s *sqldb.DB, merchantID string, idem, grow, response func(body string) string) *tender.IdempotencyRecord {
+	t.Helper()
 	ctx := context.Background()
 	tx := &tender.Transaction{ID: uuid.NewString(), MerchantID: merchantID, CustomerID: "c-1", PaymentMethodID: "pm-1",
 		Type: tender.TxCharge, Method: "card", Status: tender.StatusSuccess, Success: true, Total: 1000,
 		Captured: 1000, IsCaptured: true, Meta: json.RawMessage(`{}`), CreatedAt: testNow, UpdatedAt: testNow}
 	tx.GatewayRef = "sbx_" + tx.ID[:8]
-	body := `{"id":"` + tx.ID + `","total":10}`
+	body := grow(`{"id":"` + tx.ID + `","total":10}`)
 	key := &tender.IdempotencyRecord{MerchantID: merchantID, Scope: "charge", Key: idem(tx.ID), RequestHash: "h",
 		State: tender.IdemDone, Response: response(body), TransactionID: tx.ID, CreatedAt: testNow.Time, UpdatedAt: testNow.Time}
 	entry := &store.SandboxEntry{Key: tx.ID, Op: store.SandboxSale, Ref: tx.GatewayRef, Amount: tx.Total, Approved: true, CreatedAt: testNow.Time}

@@ -20,7 +20,7 @@ func (e *exec) EventInsert(ctx context.Context, ev *tender.Event) error {
 
 // eventArgs are EventInsert's arguments.
 func eventArgs(e *exec, ev *tender.Event) []any {
-	return []any{ev.ID, ev.MerchantID, ev.Name, ev.ObjectType, ev.ObjectID, string(ev.Payload), e.t(ev.CreatedAt)}
+	return []any{ev.ID, ev.MerchantID, ev.Name, ev.ObjectType, ev.ObjectID, e.d.compressJSON(ev.Payload), e.t(ev.CreatedAt)}
 }
 
 func (e *exec) EventListSince(ctx context.Context, merchantID string, after time.Time, limit int) ([]*tender.Event, error) {

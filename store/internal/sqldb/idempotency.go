@@ -35,12 +35,15 @@ func idemArgs(e *exec, r *tender.IdempotencyRecord) []any {
 func scanIdempotency(row rowScanner) (*tender.IdempotencyRecord, error) {
 	var r tender.IdempotencyRecord
 	var created, updated timeCol
+	// A response read from its event (Dialect.ResponseInEvent) may be
+	// compressed (Dialect.CompressEvents).
+	var response jsonCol
 	err := row.Scan((*textCol)(&r.MerchantID), &r.Scope, &r.Key, &r.RequestHash, &r.State, &r.Outcome,
-		&r.Response, &r.TransactionID, &created, &updated)
+		&response, &r.TransactionID, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
-	r.CreatedAt, r.UpdatedAt = created.t, updated.t
+	r.Response, r.CreatedAt, r.UpdatedAt = string(response), created.t, updated.t
 	return &r, nil
 }
 

@@ -72,7 +72,11 @@ func (c *jsonCol) Scan(v any) error {
 	case string:
 		*c = []byte(x)
 	case []byte:
-		*c = append([]byte(nil), x...)
+		doc, err := decompressJSON(x)
+		if err != nil {
+			return err
+		}
+		*c = append([]byte(nil), doc...)
 	default:
 		return fmt.Errorf("sqldb: cannot scan %T into json", v)
 	}

@@ -89,6 +89,11 @@ type Dialect struct {
 	// positions); otherwise (SQLite, migration 038) the whole list reads
 	// those, and a transaction's numbering writes one row fewer.
 	WholeListPositions bool
+	// CompressEvents: event payloads of compressAtLeast bytes or more are
+	// stored S2-compressed (compressed.go), and every JSON column read
+	// back decompresses what is (SQLite: a charge's event took a 4 KiB page
+	// of its own; PostgreSQL compresses them in TOAST).
+	CompressEvents bool
 }
 
 // capability is a Dialect flag and the queries it needs.
