@@ -154,6 +154,9 @@ func TestLookupsOfPartialIndexes(t *testing.T) {
 	for name, index := range map[string]string{
 		"TransactionChildren":              "transactions_parent",
 		"IdempotencyCompleteByTransaction": "idempotency_keys_transaction",
+		// Not partial: the whole list's page by its positions, dim '' of
+		// the filtered lists'.
+		"TransactionPage": "transaction_filter_positions_pkey",
 	} {
 		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
 		stmt := "plan_" + strings.ToLower(name)

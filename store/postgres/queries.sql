@@ -678,15 +678,20 @@ ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 -- name: TransactionPage
 -- The default list (newest first, no filter) in O(page) (migration 010):
 -- the queued, not numbered yet (the newest), first, then the numbered by
--- position; each row carries the total. $2 limit, $3 offset.
+-- position; each row carries the total. $2 limit, $3 offset. The positions
+-- are read from the filtered lists' dim '' (migration 015), which holds the
+-- same ones as transaction_positions: the first step of dropping that
+-- table (docs/postgres-operations.md: this release reads dim '' and still
+-- writes both; the next stops writing transaction_positions, Dialect's
+-- WholeListPositions; the one after drops it).
 WITH u AS (SELECT count(*) AS n FROM transaction_position_queue WHERE merchant_id = $1),
-m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_positions WHERE merchant_id = $1),
+m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = ''),
 page AS (
     SELECT * FROM (SELECT transaction_id, 0 AS g, 0 AS pos, created_at FROM transaction_position_queue
         WHERE merchant_id = $1 ORDER BY created_at DESC, transaction_id DESC LIMIT $2 OFFSET $3) AS fresh
     UNION ALL
-    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL::timestamptz AS created_at FROM transaction_positions
-        WHERE merchant_id = $1 AND pos <= (SELECT n FROM m) - GREATEST($3 - (SELECT n FROM u), 0)
+    SELECT * FROM (SELECT transaction_id, 1 AS g, pos, NULL::timestamptz AS created_at FROM transaction_filter_positions
+        WHERE merchant_id = $1 AND dim = '' AND val = '' AND pos <= (SELECT n FROM m) - GREATEST($3 - (SELECT n FROM u), 0)
         ORDER BY pos DESC LIMIT $2) AS numbered)
 SELECT t.id, t.merchant_id, t.parent_id, t.invoice_id, t.customer_id, t.payment_method_id, t.type,
     t.source, t.method, t.success, t.status, t.message, t.total, t.captured, t.total_refunded,
@@ -698,7 +703,7 @@ ORDER BY page.g, page.pos DESC, page.created_at DESC, page.transaction_id DESC L
 
 -- name: TransactionPageTotal
 SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
-    + (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1);
+    + (SELECT coalesce(max(pos), 0) FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = '');
 
 -- name: TransactionPositionsLock
 -- One numberer at a time (per schema: advisory locks are database-wide).
