@@ -2,12 +2,15 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/tenderpay/tender/store/internal/sqldb"
 	"github.com/tenderpay/tender/store/postgres"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
+	"github.com/tenderpay/tender/store/storetest"
 )
 
 // TestFinalizeReadsByPrimaryKey: a payment's finalize reaches its row by
@@ -21,19 +24,7 @@ import (
 // visit, as a new deployment's is), a few still PENDING.
 func TestFinalizeReadsByPrimaryKey(t *testing.T) {
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	conn, err := st.SQLDB().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	st, conn := migratedConn(t)
 	for _, q := range []string{
 		`ALTER TABLE transactions SET (autovacuum_enabled = off)`,
 		`INSERT INTO merchants (id, company_name, status, sandbox, webpayments_token, created_at, updated_at)
@@ -50,21 +41,8 @@ func TestFinalizeReadsByPrimaryKey(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"TransactionUpdatePending", "TransactionFinalize"} {
-		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
-		if q == "" {
-			t.Fatalf("no query %s", name)
-		}
-		stmt := "plan_" + strings.ToLower(name)
-		if _, err := conn.ExecContext(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
-			t.Fatalf("prepare %s: %v", name, err)
-		}
-		// A generic plan does not depend on the values: each is NULL.
-		args := strings.TrimSuffix(strings.Repeat("NULL,", maxParam(q)), ",")
+		raw := genericPlan(t, st, conn, name)
 		var plan []map[string]any
-		var raw []byte
-		if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
-			t.Fatalf("explain %s: %v", name, err)
-		}
 		if err := json.Unmarshal(raw, &plan); err != nil {
 			t.Fatal(err)
 		}
@@ -94,29 +72,10 @@ func transactionScans(node map[string]any) []string {
 	return out
 }
 
-// maxParam is the highest $N in q.
-func maxParam(q string) int {
-	most := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] != '$' {
-			continue
-		}
-		n := 0
-		for j := i + 1; j < len(q) && q[j] >= '0' && q[j] <= '9'; j++ {
-			n = n*10 + int(q[j]-'0')
-		}
-		if n > most {
-			most = n
-		}
-	}
-	return most
-}
-
-// TestLookupsOfPartialIndexes: transactions_parent and
-// idempotency_keys_transaction hold only children and keys in flight
-// (migration 035: a charge writes neither), and the generic plans of the
-// lookups they serve still read them, whatever the table holds.
-func TestLookupsOfPartialIndexes(t *testing.T) {
+// migratedConn opens a migrated store on a schema of its own and takes one
+// connection of its pool, both closed when the test ends.
+func migratedConn(t *testing.T) (*sqldb.DB, *sql.Conn) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{MaxConns: 2})
 	if err != nil {
@@ -130,7 +89,40 @@ func TestLookupsOfPartialIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
+	return st, conn
+}
+
+// genericPlan prepares st's query name on conn and returns the plan
+// EXPLAIN (FORMAT JSON) gives it. Under plan_cache_mode
+// force_generic_plan it is the generic plan, which does not depend on the
+// values: each is NULL.
+func genericPlan(t *testing.T, st *sqldb.DB, conn *sql.Conn, name string) []byte {
+	t.Helper()
+	ctx := context.Background()
+	q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
+	if q == "" {
+		t.Fatalf("no query %s", name)
+	}
+	stmt := "plan_" + strings.ToLower(name)
+	if _, err := conn.ExecContext(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
+		t.Fatalf("prepare %s: %v", name, err)
+	}
+	args := strings.TrimSuffix(strings.Repeat("NULL,", storetest.MaxParam(q)), ",")
+	var raw []byte
+	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
+		t.Fatalf("explain %s: %v", name, err)
+	}
+	return raw
+}
+
+// TestLookupsOfPartialIndexes: transactions_parent and
+// idempotency_keys_transaction hold only children and keys in flight
+// (migration 035: a charge writes neither), and the generic plans of the
+// lookups they serve still read them, whatever the table holds.
+func TestLookupsOfPartialIndexes(t *testing.T) {
+	ctx := context.Background()
+	st, conn := migratedConn(t)
 	for index, where := range map[string]string{
 		"transactions_parent":          "WHERE (parent_id IS NOT NULL)",
 		"idempotency_keys_transaction": "WHERE (state = 'in_flight'::text)",
@@ -158,16 +150,7 @@ func TestLookupsOfPartialIndexes(t *testing.T) {
 		// the filtered lists'.
 		"TransactionPage": "transaction_filter_positions_pkey",
 	} {
-		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
-		stmt := "plan_" + strings.ToLower(name)
-		if _, err := conn.ExecContext(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
-			t.Fatalf("prepare %s: %v", name, err)
-		}
-		args := strings.TrimSuffix(strings.Repeat("NULL,", maxParam(q)), ",")
-		var raw []byte
-		if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
-			t.Fatalf("explain %s: %v", name, err)
-		}
+		raw := genericPlan(t, st, conn, name)
 		if !strings.Contains(string(raw), `"Index Name": "`+index+`"`) {
 			t.Errorf("%s does not read %s:\n%s", name, index, raw)
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tenderpay/tender/store/storetest"
 )
 
 // TestChargeWritesNoUnreadEntries: a decided charge writes no entry in the
@@ -64,7 +66,7 @@ func TestChargeWritesNoUnreadEntries(t *testing.T) {
 		"TransactionPositionsDequeue":      "SEARCH transaction_position_queue USING PRIMARY KEY",
 		"TransactionPage":                  "SEARCH transaction_filter_positions USING PRIMARY KEY (merchant_id=? AND dim=? AND val=? AND pos<?)",
 	} {
-		rows, err := raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s.QueryText(name), make([]any, maxParam(s.QueryText(name)))...)
+		rows, err := raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s.QueryText(name), make([]any, storetest.MaxParam(s.QueryText(name)))...)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -83,20 +85,4 @@ func TestChargeWritesNoUnreadEntries(t *testing.T) {
 			t.Errorf("%s's plan:\n%s\nwant %q", name, text, search)
 		}
 	}
-}
-
-// maxParam is the highest $N in q.
-func maxParam(q string) int {
-	most := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] != '$' {
-			continue
-		}
-		n := 0
-		for j := i + 1; j < len(q) && q[j] >= '0' && q[j] <= '9'; j++ {
-			n = n*10 + int(q[j]-'0')
-		}
-		most = max(most, n)
-	}
-	return most
 }
