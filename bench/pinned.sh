@@ -129,6 +129,20 @@ pgcpu() {
   echo "$t"
 }
 srvcpu() { awk '{print $14 + $15}' "/proc/$srv/stat"; }
+# settled N waits (up to 5 s) until the cluster is back to N processes:
+# pgbench's backends exit after it does, and one reaped while pgcpu reads
+# the others counts neither in its own stat nor in the postmaster's
+# (already read): read too early, the pgbench side's PostgreSQL CPU came
+# out at a fraction of the charge side's (0.05-0.36 ms a transaction,
+# 13-48% busy, in #25's fifth session).
+settled() {
+  local i
+  for i in $(seq 100); do
+    [ "$(cluster_pids | wc -l)" -le "$1" ] && return 0
+    sleep 0.05
+  done
+  echo "pinned.sh: PostgreSQL still has $(($(cluster_pids | wc -l) - $1)) more processes than before pgbench" >&2
+}
 
 # pg_stat_statements over the benchmark database: reset, and read the sums
 # "exec_ms shared_blks_hit shared_blks_read calls" (empty without it).
@@ -227,8 +241,9 @@ for r in $(seq 1 "$ROUNDS"); do
   row "$r" reference "$(printf %.0f "$ref")" - - - - - - -
 
   pss_reset
-  a=$(pgcpu)
+  a=$(pgcpu) procs=$(cluster_pids | wc -l)
   res=$(pgbench_run pgb -f loadgen/pgbench/charge.sql)
+  settled "$procs"
   b=$(pgcpu)
   read -r tps n <<<"$res"
   stmts
