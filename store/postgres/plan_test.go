@@ -10,7 +10,6 @@ import (
 	"github.com/tenderpay/tender/store/internal/sqldb"
 	"github.com/tenderpay/tender/store/postgres"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
-	"github.com/tenderpay/tender/store/storetest"
 )
 
 // TestFinalizeReadsByPrimaryKey: a payment's finalize reaches its row by
@@ -108,7 +107,7 @@ func genericPlan(t *testing.T, st *sqldb.DB, conn *sql.Conn, name string) []byte
 	if _, err := conn.ExecContext(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
 		t.Fatalf("prepare %s: %v", name, err)
 	}
-	args := strings.TrimSuffix(strings.Repeat("NULL,", storetest.MaxParam(q)), ",")
+	args := strings.TrimSuffix(strings.Repeat("NULL,", sqldb.MaxParam(q)), ",")
 	var raw []byte
 	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
 		t.Fatalf("explain %s: %v", name, err)

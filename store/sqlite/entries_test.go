@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tenderpay/tender/store/storetest"
+	"github.com/tenderpay/tender/store/internal/sqldb"
 )
 
 // TestChargeWritesNoUnreadEntries: a decided charge writes no entry in the
@@ -66,7 +66,7 @@ func TestChargeWritesNoUnreadEntries(t *testing.T) {
 		"TransactionPositionsDequeue":      "SEARCH transaction_position_queue USING PRIMARY KEY",
 		"TransactionPage":                  "SEARCH transaction_filter_positions USING PRIMARY KEY (merchant_id=? AND dim=? AND val=? AND pos<?)",
 	} {
-		rows, err := raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s.QueryText(name), make([]any, storetest.MaxParam(s.QueryText(name)))...)
+		rows, err := raw.QueryContext(ctx, "EXPLAIN QUERY PLAN "+s.QueryText(name), make([]any, sqldb.MaxParam(s.QueryText(name)))...)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

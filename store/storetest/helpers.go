@@ -257,20 +257,3 @@ func checkPages(t *testing.T, what string, want []string, pers []int, every int,
 		}
 	}
 }
-
-// MaxParam is the highest $N in the query q: how many arguments the
-// stores' plan tests pass it (each NULL).
-func MaxParam(q string) int {
-	most := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] != '$' {
-			continue
-		}
-		n := 0
-		for j := i + 1; j < len(q) && q[j] >= '0' && q[j] <= '9'; j++ {
-			n = n*10 + int(q[j]-'0')
-		}
-		most = max(most, n)
-	}
-	return most
-}

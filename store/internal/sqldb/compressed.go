@@ -30,10 +30,12 @@ func (d *Dialect) compressJSON(doc []byte) any {
 	return out[:1+len(s2.EncodeBetter(out[1:], doc))]
 }
 
-// decompressJSON is a stored document's JSON (b itself unless compressed).
-func decompressJSON(b []byte) ([]byte, error) {
+// storedJSON is the JSON the stored document b holds, in a slice of its
+// own (b is the driver's, valid only until the next scan): decompressed,
+// or a copy of b.
+func storedJSON(b []byte) ([]byte, error) {
 	if len(b) == 0 || b[0] != compressedMark {
-		return b, nil
+		return append([]byte(nil), b...), nil
 	}
 	doc, err := s2.Decode(nil, b[1:])
 	if err != nil {

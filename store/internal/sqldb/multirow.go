@@ -21,6 +21,17 @@ var multiRowSizes = []int{64, 16, 4, 1}
 
 var placeholder = regexp.MustCompile(`\$(\d+)`)
 
+// MaxParam is the highest placeholder ($N) in q: how many arguments it
+// takes.
+func MaxParam(q string) int {
+	most := 0
+	for _, m := range placeholder.FindAllStringSubmatch(q, -1) {
+		n, _ := strconv.Atoi(m[1])
+		most = max(most, n)
+	}
+	return most
+}
+
 // withMultiRow adds "NAME xN" for each multi-row query and size. Numbered
 // parameters ($1) are renumbered in each tuple; anonymous ones (?) stay.
 func withMultiRow(queries map[string]string) (map[string]string, error) {
@@ -34,11 +45,7 @@ func withMultiRow(queries map[string]string) (map[string]string, error) {
 			return nil, fmt.Errorf("sqldb: %s has no VALUES", name)
 		}
 		head, tuple := q[:i+len("VALUES")], strings.TrimSuffix(strings.TrimSpace(q[i+len("VALUES"):]), ";")
-		width := 0
-		for _, m := range placeholder.FindAllStringSubmatch(tuple, -1) {
-			n, _ := strconv.Atoi(m[1])
-			width = max(width, n)
-		}
+		width := MaxParam(tuple)
 		for _, size := range multiRowSizes {
 			var b strings.Builder
 			b.WriteString(head)

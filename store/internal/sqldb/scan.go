@@ -72,11 +72,11 @@ func (c *jsonCol) Scan(v any) error {
 	case string:
 		*c = []byte(x)
 	case []byte:
-		doc, err := decompressJSON(x)
+		doc, err := storedJSON(x)
 		if err != nil {
 			return err
 		}
-		*c = append([]byte(nil), doc...)
+		*c = doc
 	default:
 		return fmt.Errorf("sqldb: cannot scan %T into json", v)
 	}

@@ -58,11 +58,7 @@ func searchArgLast(q string) string {
 			at = i
 			continue
 		}
-		for _, m := range placeholder.FindAllStringSubmatch(l, -1) {
-			if n, _ := strconv.Atoi(m[1]); n > most {
-				most = n
-			}
-		}
+		most = max(most, MaxParam(l))
 	}
 	if at < 0 {
 		return q
