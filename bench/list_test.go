@@ -118,23 +118,12 @@ FROM (SELECT $5::timestamptz + i * interval '1 second' AS t FROM generate_series
 			b.Fatal(err)
 		}
 	}
-	// The whole list reads its positions from the filtered lists' dim '';
-	// PostgreSQL still writes transaction_positions too (SQLite's migration
-	// 038 dropped it).
-	numbering := []string{`INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
+	// The whole list's positions are the filtered lists' dim ''.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO transaction_filter_positions (merchant_id, dim, val, pos, transaction_id, created_at)
 SELECT merchant_id, '', '', (SELECT coalesce(max(pos), 0) FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = '')
         + row_number() OVER (ORDER BY created_at, transaction_id), transaction_id, created_at
-FROM transaction_position_queue WHERE merchant_id = $1`}
-	if store == "postgres" {
-		numbering = append(numbering, `INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
-SELECT merchant_id, (SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1)
-        + row_number() OVER (ORDER BY created_at, transaction_id), transaction_id
-FROM transaction_position_queue WHERE merchant_id = $1`)
-	}
-	for _, q := range numbering {
-		if _, err := tx.ExecContext(ctx, q, e.MerchantID); err != nil {
-			b.Fatal(err)
-		}
+FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != nil {
+		b.Fatal(err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM transaction_position_queue WHERE merchant_id = $1`, e.MerchantID); err != nil {
 		b.Fatal(err)
@@ -146,7 +135,7 @@ FROM transaction_position_queue WHERE merchant_id = $1`)
 		// What autovacuum does after such a bulk write (a million dead
 		// queue rows, a million new rows without statistics); the server's
 		// numberer, a thousand at a time, never leaves this much behind.
-		if _, err := db.SQLDB().ExecContext(ctx, `VACUUM ANALYZE transaction_position_queue, transaction_positions, transaction_filter_positions, transactions`); err != nil {
+		if _, err := db.SQLDB().ExecContext(ctx, `VACUUM ANALYZE transaction_position_queue, transaction_filter_positions, transactions`); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -76,10 +76,6 @@ func Open(ctx context.Context, url string, opt Options) (*sqldb.DB, error) {
 		CreateDecidedInOne: true,
 		FinalizeInOne:      true,
 		NumbererLocks:      true,
-		// transaction_positions (migration 010) and the filtered lists'
-		// dim '' hold the same positions; dropping the first is a
-		// contracting change, for two releases (docs/postgres-operations.md).
-		WholeListPositions: true,
 	}
 	db, err := sql.Open("pgx", url)
 	if err != nil {

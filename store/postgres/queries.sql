@@ -679,11 +679,9 @@ ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 -- The default list (newest first, no filter) in O(page) (migration 010):
 -- the queued, not numbered yet (the newest), first, then the numbered by
 -- position; each row carries the total. $2 limit, $3 offset. The positions
--- are read from the filtered lists' dim '' (migration 015), which holds the
--- same ones as transaction_positions: the first step of dropping that
--- table (docs/postgres-operations.md: this release reads dim '' and still
--- writes both; the next stops writing transaction_positions, Dialect's
--- WholeListPositions; the one after drops it).
+-- are the filtered lists' dim '' (migration 015); transaction_positions,
+-- which held the same, is no longer written (docs/postgres-operations.md:
+-- a migration of the next release drops it).
 WITH u AS (SELECT count(*) AS n FROM transaction_position_queue WHERE merchant_id = $1),
 m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = ''),
 page AS (
@@ -709,14 +707,6 @@ SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
 -- One numberer at a time (per schema: advisory locks are database-wide).
 SELECT pg_try_advisory_xact_lock(hashtext('tender_transaction_positions:' || current_schema()));
 
--- name: TransactionPositionsMax
-SELECT coalesce(max(pos), 0) FROM transaction_positions WHERE merchant_id = $1;
-
--- name: TransactionPositionsSet
--- $1: a JSON array of {"id", "merchant", "pos"}.
-INSERT INTO transaction_positions (merchant_id, pos, transaction_id)
-SELECT j.merchant, j.pos, j.id FROM jsonb_to_recordset($1::jsonb) AS j(id uuid, merchant uuid, pos bigint);
-
 -- name: TransactionPositionsDequeue
 -- Takes up to $2 queued transactions created before $1 out of the queue,
 -- oldest first, in one statement (the numberer sorts them: RETURNING keeps
@@ -725,7 +715,7 @@ SELECT j.merchant, j.pos, j.id FROM jsonb_to_recordset($1::jsonb) AS j(id uuid, 
 DELETE FROM transaction_position_queue q WHERE q.transaction_id IN (
     SELECT transaction_id FROM transaction_position_queue WHERE created_at < $1
     ORDER BY created_at, transaction_id LIMIT $2)
-RETURNING q.transaction_id::text, q.merchant_id::text, q.created_at;
+RETURNING q.transaction_id::text, q.created_at;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -1263,8 +1253,8 @@ SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON
 
 -- name: TransactionFilterPositionsSet
 -- The numbered transactions' positions in their merchant's filtered lists
--- (migration 015): after each list's highest, in the order created. $1 as
--- TransactionPositionsSet's. Each list's highest is read once (top,
+-- (migration 015) and, dim '', in the whole list: after each list's highest,
+-- in the order created. $1: a JSON array of {"id"}. Each list's highest is read once (top,
 -- MATERIALIZED so that the planner does not fold the read back into each
 -- row), before any of that list's rows go in. Read per row as the rows
 -- went in, each read stepped back over the statement's own new index

@@ -627,7 +627,7 @@ SELECT (SELECT count(*) FROM transaction_position_queue WHERE merchant_id = $1)
 
 -- name: TransactionSearchIndex
 -- The keyword-search entries of the transactions being numbered ($1: a
--- JSON array of {"id", "merchant"}), in the transaction that takes them
+-- JSON array of {"id"}), in the transaction that takes them
 -- out of the queue (migration 035).
 INSERT INTO transactions_search (rowid, search_text)
 SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id = j.value ->> 'id';
@@ -638,7 +638,7 @@ SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id =
 DELETE FROM transaction_position_queue WHERE (created_at, transaction_id) IN (
     SELECT created_at, transaction_id FROM transaction_position_queue WHERE created_at < $1
     ORDER BY created_at, transaction_id LIMIT $2)
-RETURNING transaction_id, merchant_id, created_at;
+RETURNING transaction_id, created_at;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,

@@ -83,12 +83,6 @@ type Dialect struct {
 	// payload back (SQLite: the copy took a 4 KiB page of its own a
 	// charge).
 	ResponseInEvent bool
-	// WholeListPositions: the whole list's positions have a table of their
-	// own, written by TransactionPositionsSet, besides the filtered lists'
-	// (dim '' in transaction_filter_positions, which have the same
-	// positions); otherwise (SQLite, migration 038) the whole list reads
-	// those, and a transaction's numbering writes one row fewer.
-	WholeListPositions bool
 	// CompressEvents: event payloads of compressAtLeast bytes or more are
 	// stored S2-compressed (compressed.go), and every JSON column read
 	// back decompresses what is (SQLite: a charge's event took a 4 KiB page
@@ -112,7 +106,6 @@ func (d *Dialect) capabilities() []capability {
 		{"NumbererLocks", d.NumbererLocks, []string{"ListPositionsLock", "TransactionPositionsLock"}},
 		{"SearchIndexedByNumberer", d.SearchIndexedByNumberer, []string{"TransactionSearchIndex"}},
 		{"ResponseInEvent", d.ResponseInEvent, []string{"IdempotencyInsertEventResponse"}},
-		{"WholeListPositions", d.WholeListPositions, []string{"TransactionPositionsMax", "TransactionPositionsSet"}},
 	}
 }
 

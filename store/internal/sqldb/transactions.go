@@ -328,13 +328,13 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 	// The batch leaves the queue first (DELETE ... RETURNING, in no
 	// order), in this transaction with the positions it gets.
 	type queued struct {
-		id, merchant string
-		created      time.Time
+		ID      string `json:"id"`
+		created time.Time
 	}
 	batch, err := all(ctx, e, e.w, func(row rowScanner) (queued, error) {
 		var q queued
 		var created timeCol
-		err := row.Scan((*textCol)(&q.id), (*textCol)(&q.merchant), &created)
+		err := row.Scan((*textCol)(&q.ID), &created)
 		q.created = created.t
 		return q, err
 	}, e.q("TransactionPositionsDequeue"), e.t(before), limit)
@@ -342,34 +342,9 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 		return 0, err
 	}
 	slices.SortFunc(batch, func(a, b queued) int {
-		return cmp.Or(a.created.Compare(b.created), cmp.Compare(a.id, b.id))
+		return cmp.Or(a.created.Compare(b.created), cmp.Compare(a.ID, b.ID))
 	})
-	type position struct {
-		ID       string `json:"id"`
-		Merchant string `json:"merchant"`
-		Pos      int64  `json:"pos,omitempty"`
-	}
-	set := make([]position, len(batch))
-	for i, q := range batch {
-		set[i] = position{ID: q.id, Merchant: q.merchant}
-	}
-	if e.d.WholeListPositions {
-		next := positions[string]{last: func(merchant string) (n int64, err error) {
-			err = e.w.QueryRowContext(ctx, e.q("TransactionPositionsMax"), merchant).Scan(&n)
-			return n, e.d.wrap(err)
-		}}
-		for i := range set {
-			if set[i].Pos, err = next.take(set[i].Merchant); err != nil {
-				return 0, err
-			}
-		}
-	}
-	ids := mustJSON(set)
-	if e.d.WholeListPositions {
-		if _, err := e.w.ExecContext(ctx, e.q("TransactionPositionsSet"), ids); err != nil {
-			return 0, e.d.wrap(err)
-		}
-	}
+	ids := mustJSON(batch)
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionFilterPositionsSet"), ids); err != nil {
 		return 0, e.d.wrap(err)
 	}
