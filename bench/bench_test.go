@@ -145,6 +145,40 @@ func BenchmarkCharge(b *testing.B) {
 	})
 }
 
+// BenchmarkPreauthCapture is the load tool's preauth-capture scenario: a
+// pre-authorization of 20.00 without an idempotency id, then a capture of
+// 15.00 of it (two requests an iteration).
+func BenchmarkPreauthCapture(b *testing.B) {
+	eachStore(b, func(b *testing.B, e *apitest.Env) {
+		pm := cardToCharge(b, e)
+		run(b, func(int) {
+			var t struct{ ID string }
+			_ = json.Unmarshal(do(b, "POST", e.URL+"/charge", e.Key, fmt.Appendf(nil, `{"payment_method_id":%q,"total":20,"pre_auth":true}`, pm)), &t)
+			do(b, "POST", e.URL+"/transaction/"+t.ID+"/capture", e.Key, []byte(`{"total":15}`))
+		})
+	})
+}
+
+// BenchmarkInvoicePay is the load tool's invoice-pay scenario: an invoice
+// with one catalog line, then its payment (two requests an iteration).
+func BenchmarkInvoicePay(b *testing.B) {
+	eachStore(b, func(b *testing.B, e *apitest.Env) {
+		var c, card, item struct{ ID string }
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/customer", e.Key, []byte(`{"firstname":"Invoice"}`)), &c)
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/payment-method", e.Key, fmt.Appendf(nil,
+			`{"customer_id":%q,"person_name":"B C","card_number":"4111111111111111","card_cvv":"123","card_exp":"1230"}`, c.ID)), &card)
+		pm := card.ID
+		_ = json.Unmarshal(do(b, "POST", e.URL+"/item", e.Key, []byte(`{"item":"Bench item","price":12,"in_stock":1000000000}`)), &item)
+		run(b, func(i int) {
+			var inv struct{ ID string }
+			_ = json.Unmarshal(do(b, "POST", e.URL+"/invoice", e.Key, fmt.Appendf(nil,
+				`{"customer_id":%q,"total":12,"meta":{"lineItems":[{"id":%q,"item":"Bench item","quantity":1,"price":12}]}}`, c.ID, item.ID)), &inv)
+			do(b, "POST", e.URL+"/invoice/"+inv.ID+"/pay", e.Key, fmt.Appendf(nil,
+				`{"payment_method_id":%q,"idempotency_id":"bench-inv-%d-%d"}`, pm, b.N, i))
+		})
+	})
+}
+
 // BenchmarkChargeWebhooks is BenchmarkCharge with three webhooks subscribed
 // to every event (receivers answer 200 at once), so the cost of recording
 // and delivering events shows against BenchmarkCharge. The clock stops when
