@@ -13,9 +13,16 @@ import (
 // side effects and hands back the ledger entry, which the payment's own
 // transaction then writes. ok is false when it cannot answer at once (the
 // sandbox's slow and lost answers), and the usual call must run.
+//
+// FollowInline answers a capture, void or refund (op) of the payment whose
+// processor reference is ref, reading and writing the processor's ledger
+// through ledger (the caller's database transaction): Act's reservation,
+// the processor's answer and its record commit together, one transaction
+// instead of three.
 type inlineProcessor interface {
 	AuthorizeInline(req gateway.Request) (res *gateway.Result, entry *store.SandboxEntry, ok bool)
 	CreditInline(req gateway.Request) (res *gateway.Result, entry *store.SandboxEntry, ok bool)
+	FollowInline(ctx context.Context, ledger store.SandboxLedger, op, key, ref string, amount tender.Amount) (*gateway.Result, error)
 }
 
 // chargeInline answers a charge, pre-auth or credit (t as built, PENDING

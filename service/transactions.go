@@ -30,9 +30,14 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 	if err != nil {
 		return nil, err
 	}
+	// The sandbox answers in this transaction (inlineProcessor): the
+	// reservation, the processor's answer and its record commit together.
+	inline, _ := gw.(inlineProcessor)
 	var parent, child *tender.Transaction
+	var out *Result
 	childID := tender.NewID()
 	err = s.store.InTx(ctx, func(tx store.Executor) error {
+		out = nil
 		// Claim the key first: a duplicate replays the first answer even when
 		// the parent has changed since (e.g. is now fully refunded).
 		if err := s.claim(ctx, tx, merchantID, id, childID); err != nil {
@@ -60,16 +65,34 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 			Method: p.Method, Status: tender.StatusPending, Total: amount, LastFour: p.LastFour,
 			Meta: []byte("{}"), IdempotencyID: in.IdempotencyID, CreatedAt: now, UpdatedAt: now,
 		}
+		parent = p
+		if inline != nil {
+			res, err := inline.FollowInline(ctx, tx, kind, childID, p.GatewayRef, amount)
+			if err != nil {
+				return err
+			}
+			settleChild(child, p, res, nil, now)
+			if err := tx.TransactionUpdate(ctx, p); err != nil {
+				return err
+			}
+			if err := tx.TransactionCreate(ctx, child); err != nil {
+				return err
+			}
+			out, err = s.childFinal(ctx, tx, child, p, true)
+			return err
+		}
 		if err := tx.TransactionUpdate(ctx, p); err != nil {
 			return err
 		}
-		parent = p
 		return tx.TransactionCreate(ctx, child)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
 	} else if err != nil {
 		return nil, err
+	}
+	if out != nil {
+		return out, nil
 	}
 
 	ctx = context.WithoutCancel(ctx)
@@ -85,7 +108,7 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 	}
 	cancel()
 	res, err, refused := declineUnsupported(res, err)
-	out, err := s.finalizeChild(ctx, child, res, err)
+	out, err = s.finalizeChild(ctx, child, res, err)
 	if refused != nil && err == nil {
 		return nil, refused
 	}
@@ -169,7 +192,7 @@ func pastTense(kind string) string {
 // refund, releases the parent's reservation and applies the result to it, in
 // one database transaction with the events and the idempotent response.
 func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, res *gateway.Result, gerr error) (*Result, error) {
-	var out Result
+	var out *Result
 	err := s.store.InTx(ctx, func(tx store.Executor) error {
 		c, err := tx.TransactionGetForUpdate(ctx, child.MerchantID, child.ID)
 		if err != nil {
@@ -181,31 +204,7 @@ func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, 
 		}
 		finalized := false
 		if c.Status == tender.StatusPending {
-			now := tender.NewTime(s.now())
-			c.UpdatedAt = now
-			if gerr != nil {
-				c.GatewayUnknown, c.Message = true, unknownMessage
-			} else {
-				finalized = true
-				apply(c, res)
-				p.UpdatedAt = now
-				switch c.Type {
-				case tender.TxCapture:
-					p.PendingOp = ""
-					if c.Success {
-						p.IsCaptured, p.Captured = true, c.Total
-					}
-				case tender.TxVoid:
-					p.PendingOp = ""
-					if c.Success {
-						p.IsVoided = true
-					}
-				case tender.TxRefund:
-					p.PendingRefunds -= c.Total
-					if c.Success {
-						p.TotalRefunded += c.Total
-					}
-				}
+			if finalized = settleChild(c, p, res, gerr, tender.NewTime(s.now())); finalized {
 				if err := tx.TransactionUpdate(ctx, p); err != nil {
 					return err
 				}
@@ -213,46 +212,86 @@ func (s *Service) finalizeChild(ctx context.Context, child *tender.Transaction, 
 			if err := tx.TransactionUpdate(ctx, c); err != nil {
 				return err
 			}
-			if finalized && c.Success {
-				if err := s.reverseFunding(ctx, tx, p, c); err != nil {
-					return err
-				}
-				if err := s.applyToInvoice(ctx, tx, c, 0); err != nil {
-					return err
-				}
-			}
 		}
-		view, err := s.View(ctx, tx, p)
-		if err != nil {
-			return err
-		}
-		out = Result{View: view, Outcome: outcomeOf(c)}
-		if !finalized {
-			return nil
-		}
-		cv, err := s.View(ctx, tx, c)
-		if err != nil {
-			return err
-		}
-		event, err := encodeJSON(cv)
-		if err != nil {
-			return err
-		}
-		body, err := encodeJSON(view)
-		if err != nil {
-			return err
-		}
-		// The response (and the replay) is the parent's view.
-		if err := s.recordFinal(ctx, tx, c, event, out.Outcome, body); err != nil {
-			return err
-		}
-		return s.emitJSON(ctx, tx, p.MerchantID, tender.EventUpdateTransaction, "transaction", p.ID, body)
+		out, err = s.childFinal(ctx, tx, c, p, finalized)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	s.warnCredentials(child, res)
-	return &out, nil
+	return out, nil
+}
+
+// settleChild applies the processor's answer res to the PENDING child c
+// (a capture, void or refund) and to its parent p, whose reservation it
+// releases, and reports whether c is final. With gerr (no answer) c stays
+// PENDING, marked outcome-unknown, and p keeps its reservation.
+func settleChild(c, p *tender.Transaction, res *gateway.Result, gerr error, now tender.Time) (finalized bool) {
+	c.UpdatedAt = now
+	if gerr != nil {
+		c.GatewayUnknown, c.Message = true, unknownMessage
+		return false
+	}
+	apply(c, res)
+	p.UpdatedAt = now
+	switch c.Type {
+	case tender.TxCapture:
+		p.PendingOp = ""
+		if c.Success {
+			p.IsCaptured, p.Captured = true, c.Total
+		}
+	case tender.TxVoid:
+		p.PendingOp = ""
+		if c.Success {
+			p.IsVoided = true
+		}
+	case tender.TxRefund:
+		p.PendingRefunds -= c.Total
+		if c.Success {
+			p.TotalRefunded += c.Total
+		}
+	}
+	return true
+}
+
+// childFinal writes in tx what the child c of p, as written, brings with
+// it, and returns the answer (p's view). When c was just made final: on
+// success p's split funding and invoice follow it, and c's event, the
+// idempotent response and p's update event are recorded.
+func (s *Service) childFinal(ctx context.Context, tx store.Executor, c, p *tender.Transaction, finalized bool) (*Result, error) {
+	if finalized && c.Success {
+		if err := s.reverseFunding(ctx, tx, p, c); err != nil {
+			return nil, err
+		}
+		if err := s.applyToInvoice(ctx, tx, c, 0); err != nil {
+			return nil, err
+		}
+	}
+	// Both views at once: one read each of the children, funding and
+	// extras, and the customer and payment method they share.
+	views, err := s.Views(ctx, tx, p.MerchantID, []*tender.Transaction{p, c})
+	if err != nil {
+		return nil, err
+	}
+	view, cv := views[0], views[1]
+	out := &Result{View: view, Outcome: outcomeOf(c)}
+	if !finalized {
+		return out, nil
+	}
+	event, err := encodeJSON(cv)
+	if err != nil {
+		return nil, err
+	}
+	body, err := encodeJSON(view)
+	if err != nil {
+		return nil, err
+	}
+	// The response (and the replay) is the parent's view.
+	if err := s.recordFinal(ctx, tx, c, event, out.Outcome, body); err != nil {
+		return nil, err
+	}
+	return out, s.emitJSON(ctx, tx, p.MerchantID, tender.EventUpdateTransaction, "transaction", p.ID, body)
 }
 
 // ResolvePending is the janitor: it asks the processor about transactions

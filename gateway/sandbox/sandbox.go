@@ -257,6 +257,21 @@ func (p *Processor) Refund(ctx context.Context, key, ref string, amount tender.A
 	return p.follow(ctx, key, ref, store.SandboxRefund, amount)
 }
 
+// FollowInline is Capture, Void or Refund (op: store.SandboxCapture,
+// SandboxVoid or SandboxRefund; amount 0 for a void) reading and writing
+// the ledger through ledger, the caller's database transaction, so that
+// the operation and its record in Tender commit together or not at all,
+// as AuthorizeInline's payment does. Unlike an authorization, a follow-up
+// always answers at once.
+func (p *Processor) FollowInline(ctx context.Context, ledger store.SandboxLedger, op, key, ref string, amount tender.Amount) (*gateway.Result, error) {
+	switch op {
+	case store.SandboxCapture, store.SandboxVoid, store.SandboxRefund:
+	default:
+		return nil, fmt.Errorf("sandbox: %q is not a follow-up operation", op)
+	}
+	return (&Processor{ledger: ledger, now: p.now}).follow(ctx, key, ref, op, amount)
+}
+
 // follow runs an operation on an earlier payment, checking it against the
 // processor's own ledger: the processor, like a real one, refuses to capture
 // more than authorized or refund more than captured.

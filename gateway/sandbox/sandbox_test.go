@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -128,5 +129,71 @@ func TestAuthorizeInline(t *testing.T) {
 		if _, _, ok := p.AuthorizeInline(gateway.Request{Key: "k", Amount: a, Capture: true, Card: &gateway.Card{Number: "4242424242424242"}}); ok {
 			t.Errorf("amount %s decided inline; Authorize must play it out", a)
 		}
+	}
+}
+
+// TestFollowInline checks that FollowInline decides a capture, void or
+// refund as Capture, Void and Refund do, against the ledger as the caller's
+// transaction sees it, and writes its entry in that transaction: rolled
+// back with it, kept when it commits.
+func TestFollowInline(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tender.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := sandbox.New(s, nil)
+	auth, err := p.Authorize(ctx, gateway.Request{Key: "auth", Amount: 2000, Card: &gateway.Card{Number: "4242424242424242"}})
+	if err != nil || !auth.Approved {
+		t.Fatal(auth, err)
+	}
+	follow := func(op, key string, amount tender.Amount, commit bool) *gateway.Result {
+		t.Helper()
+		var res *gateway.Result
+		rollback := errors.New("rolled back")
+		err := s.InTx(ctx, func(tx store.Executor) (err error) {
+			if res, err = p.FollowInline(ctx, tx, op, key, auth.Ref, amount); err != nil || commit {
+				return err
+			}
+			return rollback
+		})
+		if err != nil && !(errors.Is(err, rollback) && !commit) {
+			t.Fatal(op, key, err)
+		}
+		return res
+	}
+	if res := follow(store.SandboxCapture, "cap-rolled-back", 1500, false); !res.Approved {
+		t.Fatalf("capture declined: %+v", res)
+	}
+	if e, err := s.SandboxGet(ctx, "cap-rolled-back"); err != nil || e != nil {
+		t.Fatalf("a rolled-back capture left its entry: %+v %v", e, err)
+	}
+	if res := follow(store.SandboxCapture, "cap-over", 2001, true); res.Approved {
+		t.Errorf("a capture above the authorization approved: %+v", res)
+	}
+	if res := follow(store.SandboxCapture, "cap", 1500, true); !res.Approved || res.Ref == "" {
+		t.Fatalf("capture declined: %+v", res)
+	}
+	if e, err := s.SandboxGet(ctx, "cap"); err != nil || e == nil || e.Op != store.SandboxCapture || e.Amount != 1500 {
+		t.Fatalf("the committed capture's entry: %+v %v", e, err)
+	}
+	if res := follow(store.SandboxCapture, "cap-again", 1500, true); res.Approved {
+		t.Errorf("a second capture approved: %+v", res)
+	}
+	if res := follow(store.SandboxRefund, "refund-over", 1501, true); res.Approved {
+		t.Errorf("a refund above the captured amount approved: %+v", res)
+	}
+	if res := follow(store.SandboxRefund, "refund", 1000, true); !res.Approved {
+		t.Errorf("refund declined: %+v", res)
+	}
+	if res := follow(store.SandboxCapture, "cap", 1500, true); !res.Approved || res.Ref == "" {
+		t.Errorf("a repeated key did not replay its first answer: %+v", res)
+	}
+	if _, err := p.FollowInline(ctx, s, store.SandboxSale, "sale", auth.Ref, 100); err == nil {
+		t.Error("FollowInline took a sale")
 	}
 }
