@@ -85,18 +85,100 @@ func (s *Service) PayInvoice(ctx context.Context, merchantID, invoiceID string, 
 		Status: tender.StatusPending, LastFour: pm.CardLastFour, Meta: meta, IdempotencyID: in.IdempotencyID,
 		CreatedAt: now, UpdatedAt: now,
 	}
+	r := &reservedPayment{gw: gw, t: t, pm: pm, req: gwReq, funding: funding}
 	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, merchantID, id, t.ID); err != nil {
 			return err
 		}
-		return s.reserveInvoicePayment(ctx, tx, t, total, funding)
+		if err := s.reserveInvoicePayment(ctx, tx, t, total, funding); err != nil {
+			return err
+		}
+		return s.authorizeReservedIn(ctx, tx, r)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)
 	} else if err != nil {
 		return nil, err
 	}
-	return s.authorizeInvoicePayment(ctx, gw, t, pm, gwReq, funding, bool(in.EmailReceipt))
+	return s.payReserved(ctx, r, bool(in.EmailReceipt))
+}
+
+// reservedPayment is a payment of an invoice reserved (t, PENDING, to be
+// authorized on gw for pm with req and split as funding) and, when the
+// processor decided it in the transaction that reserved it, already final
+// (paid).
+type reservedPayment struct {
+	gw      gateway.Gateway
+	t       *tender.Transaction
+	pm      *tender.PaymentMethod
+	req     gateway.Request
+	funding []tender.Funding
+	paid    *Result
+	final   *tender.Transaction
+}
+
+// authorizeReservedIn is authorizeInvoicePayment in tx, the database
+// transaction that reserved r.t, when the processor decides at once
+// (inlineProcessor, the sandbox): the reservation, the processor's ledger
+// entry, the final payment with the invoice it pays, the events and the
+// idempotent response commit together, one transaction instead of three.
+// It sets r.paid and r.final; it writes nothing, and leaves them nil, when
+// the processor cannot (any other processor, or an amount the sandbox
+// answers slowly or not at all): payReserved then authorizes as before.
+func (s *Service) authorizeReservedIn(ctx context.Context, tx store.Executor, r *reservedPayment) error {
+	r.paid, r.final = nil, nil // a unit run again starts afresh
+	p, ok := r.gw.(inlineProcessor)
+	if !ok {
+		return nil
+	}
+	req := r.req
+	req.Key, req.Amount, req.Capture = r.t.ID, r.t.Total, true
+	res, entry, ok := p.AuthorizeInline(req)
+	if !ok {
+		return nil
+	}
+	if _, _, err := tx.SandboxRecord(ctx, entry); err != nil {
+		return err
+	}
+	// Copies: a unit run again starts from the payment as reserved and the
+	// payment method as read (finalizePaymentIn marks its CVV erased).
+	known := newViewCache()
+	method := *r.pm
+	known.methods[method.ID] = &method
+	known.funding[r.t.ID] = r.funding
+	cur := *r.t
+	out, err := s.finalizePaymentIn(ctx, tx, &cur, res, nil, known, true, true)
+	if err != nil {
+		return err
+	}
+	r.paid, r.final = out, &cur
+	return nil
+}
+
+// payReserved answers the reserved payment r: paid already, it follows up
+// its commit (the payments metrics); otherwise it authorizes it
+// (authorizeInvoicePayment). With receipt the customer is emailed the
+// outcome once it is known.
+func (s *Service) payReserved(ctx context.Context, r *reservedPayment, receipt bool) (*Result, error) {
+	if r.paid == nil {
+		return s.authorizeInvoicePayment(ctx, r.gw, r.t, r.pm, r.req, r.funding, receipt)
+	}
+	s.observePayment(r.final)
+	if receipt {
+		s.invoiceReceipt(ctx, r.final, r.paid)
+	}
+	return r.paid, nil
+}
+
+// invoiceReceipt emails the customer the outcome of the invoice payment t
+// (out, its answer) once it is known.
+func (s *Service) invoiceReceipt(ctx context.Context, t *tender.Transaction, out *Result) {
+	if out.Outcome == OutcomePending {
+		return
+	}
+	if _, err := s.SendReceipt(ctx, t.MerchantID, t.ID, ChannelEmail, ""); err != nil {
+		s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(err))
+	}
 }
 
 // reserveInvoicePayment locks t's invoice, checks that amount (0: the
@@ -142,10 +224,8 @@ func (s *Service) authorizeInvoicePayment(ctx context.Context, gw gateway.Gatewa
 	if refusal != nil && err == nil {
 		return nil, refusal
 	}
-	if err == nil && receipt && out.Outcome != OutcomePending {
-		if _, rerr := s.SendReceipt(ctx, t.MerchantID, t.ID, ChannelEmail, ""); rerr != nil {
-			s.log().Warn("invoice receipt not queued", "transaction_id", t.ID, "error", tender.ErrorMessage(rerr))
-		}
+	if err == nil && receipt {
+		s.invoiceReceipt(ctx, t, out)
 	}
 	return out, err
 }

@@ -134,7 +134,7 @@ func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.
 	if st := l.Status(now.Time); !st.IsActive {
 		return nil, linkUnavailable(l, now)
 	}
-	gw, t, customer, err := s.reserveNewInvoiceCharge(ctx, &newInvoiceCharge{merchantID: l.MerchantID, inv: inv, p: p, id: id,
+	r, customer, err := s.reserveNewInvoiceCharge(ctx, &newInvoiceCharge{merchantID: l.MerchantID, inv: inv, p: p, id: id,
 		idempotencyID: in.IdempotencyID, payer: func(tx store.Executor) (*tender.Customer, error) {
 			used, err := tx.PaymentLinkUse(ctx, l.MerchantID, l.ID, now.Time)
 			if tender.ErrorCode(err) == tender.ENOTFOUND {
@@ -165,7 +165,7 @@ func (s *Service) PayPaymentLink(ctx context.Context, linkID string, in *tender.
 	} else if err != nil {
 		return nil, err
 	}
-	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, customer.Email != "")
+	res, err := s.payReserved(ctx, r, customer.Email != "")
 	code := tender.ErrorCode(err)
 	if err == nil {
 		code = res.Outcome

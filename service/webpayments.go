@@ -139,7 +139,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 	if s.seen(ctx, m.ID, id) {
 		return s.webPayReplay(ctx, m.ID, id, in)
 	}
-	gw, t, customer, err := s.reserveNewInvoiceCharge(ctx, &newInvoiceCharge{merchantID: m.ID, inv: inv, p: p, id: id,
+	r, customer, err := s.reserveNewInvoiceCharge(ctx, &newInvoiceCharge{merchantID: m.ID, inv: inv, p: p, id: id,
 		idempotencyID: in.IdempotencyID,
 		payer:         func(tx store.Executor) (*tender.Customer, error) { return s.webCustomer(ctx, tx, m.ID, in) },
 		check:         func(tx store.Executor) error { return s.refsValid(ctx, tx, inv, lines) }})
@@ -149,7 +149,7 @@ func (s *Service) WebPay(ctx context.Context, m *tender.Merchant, in *tender.Web
 		return nil, err
 	}
 	receipt := customer.Email != "" && (in.SendReceipt == nil || bool(*in.SendReceipt))
-	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, receipt)
+	res, err := s.payReserved(ctx, r, receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -180,19 +180,21 @@ type newInvoiceCharge struct {
 // reserveNewInvoiceCharge checks that the merchant's processor takes the
 // method, then in one database transaction claims the idempotency key,
 // finds the payer, stores the payment method on them, creates (and
-// announces) the invoice and reserves its payment. It returns the gateway
-// to authorize with, the PENDING charge and the payer. ECONFLICT with a key
-// is a concurrent retry: the caller answers with the first attempt.
-func (s *Service) reserveNewInvoiceCharge(ctx context.Context, c *newInvoiceCharge) (gateway.Gateway, *tender.Transaction, *tender.Customer, error) {
+// announces) the invoice and reserves its payment, which an inline
+// processor (the sandbox) decides in the same transaction. It returns the
+// reserved payment (payReserved answers it) and the payer. ECONFLICT with a
+// key is a concurrent retry: the caller answers with the first attempt.
+func (s *Service) reserveNewInvoiceCharge(ctx context.Context, c *newInvoiceCharge) (*reservedPayment, *tender.Customer, error) {
 	gw, err := s.gatewayFor(ctx, c.merchantID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	if err := supports(gw, gateway.OpAuthorize, c.p.pm.Method); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	t := newWebCharge(c.merchantID, c.inv.ID, "", c.p.pm, c.idempotencyID, tender.NewTime(s.now()))
 	var payer *tender.Customer
+	r := &reservedPayment{gw: gw, t: t, pm: c.p.pm}
 	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, c.merchantID, c.id, t.ID); err != nil {
 			return err
@@ -220,12 +222,16 @@ func (s *Service) reserveNewInvoiceCharge(ctx context.Context, c *newInvoiceChar
 		if _, err := s.announceInvoice(ctx, tx, c.inv, tender.EventCreateInvoice, false); err != nil {
 			return err
 		}
-		return s.reserveInvoicePayment(ctx, tx, t, 0, nil)
+		if err := s.reserveInvoicePayment(ctx, tx, t, 0, nil); err != nil {
+			return err
+		}
+		r.req = c.p.gw
+		return s.authorizeReservedIn(ctx, tx, r)
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	return gw, t, payer, nil
+	return r, payer, nil
 }
 
 // newWebCharge is the PENDING charge of a web payment of an invoice with
@@ -391,6 +397,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	if err := holderFromCustomer(p, c); err != nil {
 		return nil, err
 	}
+	r := &reservedPayment{gw: gw, t: t, pm: p.pm, req: p.gw}
 	err = s.store.InTx(ctx, func(tx store.Executor) error {
 		if err := s.claim(ctx, tx, inv.MerchantID, id, t.ID); err != nil {
 			return err
@@ -398,7 +405,11 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 		if err := s.storePaymentMethod(ctx, tx, p); err != nil {
 			return err
 		}
-		return s.reserveInvoicePayment(ctx, tx, t, total, nil)
+		if err := s.reserveInvoicePayment(ctx, tx, t, total, nil); err != nil {
+			return err
+		}
+		r.req = p.gw
+		return s.authorizeReservedIn(ctx, tx, r)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		res, err := s.replay(ctx, inv.MerchantID, id)
@@ -409,7 +420,7 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 	} else if err != nil {
 		return nil, err
 	}
-	res, err := s.authorizeInvoicePayment(ctx, gw, t, p.pm, p.gw, nil, strings.TrimSpace(c.Email) != "")
+	res, err := s.payReserved(ctx, r, strings.TrimSpace(c.Email) != "")
 	if err != nil {
 		return nil, err
 	}
