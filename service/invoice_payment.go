@@ -402,34 +402,43 @@ func (s *Service) applyToInvoice(ctx context.Context, tx store.Executor, t *tend
 	}
 	inv.Recompute(paid, now)
 	inv.UpdatedAt = now
-	var taken []string
 	if paid > 0 && !inv.StockApplied {
 		inv.StockApplied = true
-		for _, l := range tender.InvoiceLines(inv.Meta) {
-			err := tx.ItemTakeStock(ctx, inv.MerchantID, l.ItemID, l.Quantity, now.Time)
-			if tender.ErrorCode(err) == tender.ENOTFOUND {
-				continue // deleted from the catalog since
-			} else if err != nil {
-				return err
-			}
-			taken = append(taken, l.ItemID)
+		// Last in the transaction: every payment of an invoice with the
+		// item waits for the item's row lock until this one commits.
+		lines := tender.InvoiceLines(inv.Meta)
+		if err := tx.Later(func() error { return s.takeStock(ctx, tx, inv.MerchantID, lines, now) }); err != nil {
+			return err
 		}
 	}
 	if err := tx.InvoiceUpdate(ctx, inv); err != nil {
 		return err
-	}
-	for _, itemID := range taken {
-		it, err := tx.ItemGet(ctx, inv.MerchantID, itemID)
-		if err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, inv.MerchantID, tender.EventUpdateItem, "item", it.ID, it); err != nil {
-			return err
-		}
 	}
 	view, err := s.invoiceView(ctx, tx, inv)
 	if err != nil {
 		return err
 	}
 	return s.emit(ctx, tx, inv.MerchantID, tender.EventUpdateInvoice, "invoice", inv.ID, view)
+}
+
+// takeStock takes an invoice's catalog lines out of their items' stock in
+// tx, with an update_item event each; an item deleted from the catalog
+// since is skipped.
+func (s *Service) takeStock(ctx context.Context, tx store.Executor, merchantID string, lines []tender.InvoiceLine, now tender.Time) error {
+	for _, l := range lines {
+		err := tx.ItemTakeStock(ctx, merchantID, l.ItemID, l.Quantity, now.Time)
+		if tender.ErrorCode(err) == tender.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		it, err := tx.ItemGet(ctx, merchantID, l.ItemID)
+		if err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, merchantID, tender.EventUpdateItem, "item", it.ID, it); err != nil {
+			return err
+		}
+	}
+	return nil
 }

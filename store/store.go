@@ -88,6 +88,13 @@ type Executor interface {
 	// SQLTx is the database transaction the executor runs in (nil outside
 	// InTx): jobs are inserted in it, so a rollback drops them too.
 	SQLTx() *sql.Tx
+	// Later has fn run in this transaction after the function given to
+	// InTx has returned without error, just before the commit, in the
+	// order queued (outside InTx: at once). An error from fn rolls the
+	// transaction back. For a write that locks a row many transactions
+	// share, such as an item's stock: its lock is then held through the
+	// commit only, not through the rest of the transaction's statements.
+	Later(fn func() error) error
 
 	PartnerCreate(ctx context.Context, p *tender.Partner) error
 	PartnerGet(ctx context.Context, id string) (*tender.Partner, error)

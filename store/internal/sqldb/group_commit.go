@@ -143,7 +143,7 @@ func (g *groupCommit) unit(b *batch, fn func(tx store.Executor) error) (panicked
 	ex := &exec{d: g.db.d, r: q, w: q, wroteEvent: func() { b.wrote = true }}
 	func() {
 		defer func() { panicked = recover() }()
-		err = fn(ex)
+		err = runLater(ex, fn)
 	}()
 	if err == nil && panicked == nil {
 		if _, rerr := b.tx.ExecContext(ctx, "RELEASE unit"); rerr != nil {
