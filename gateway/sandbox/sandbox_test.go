@@ -31,14 +31,7 @@ func TestContract(t *testing.T) {
 	var ledgers sync.Map // gateway -> its store
 	gatewaytest.Exercise(t, gatewaytest.Harness{
 		New: func(t *testing.T) gateway.Gateway {
-			s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "tender.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			if err := s.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			s := ledger(t)
 			g := sandbox.New(s, nil)
 			ledgers.Store(g, s)
 			return g
@@ -67,14 +60,7 @@ func TestContract(t *testing.T) {
 // lost amounts to Authorize.
 func TestAuthorizeInline(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tender.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := ledger(t)
 	p := sandbox.New(s, nil)
 	type request struct {
 		name string
@@ -138,14 +124,7 @@ func TestAuthorizeInline(t *testing.T) {
 // back with it, kept when it commits.
 func TestFollowInline(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tender.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := ledger(t)
 	p := sandbox.New(s, nil)
 	auth, err := p.Authorize(ctx, gateway.Request{Key: "auth", Amount: 2000, Card: &gateway.Card{Number: "4242424242424242"}})
 	if err != nil || !auth.Approved {
@@ -196,4 +175,20 @@ func TestFollowInline(t *testing.T) {
 	if _, err := p.FollowInline(ctx, s, store.SandboxSale, "sale", auth.Ref, 100); err == nil {
 		t.Error("FollowInline took a sale")
 	}
+}
+
+// ledger is a fresh, migrated SQLite store for the sandbox's ledger,
+// closed when t ends.
+func ledger(t *testing.T) store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "tender.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

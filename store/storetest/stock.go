@@ -21,14 +21,7 @@ func exerciseStock(t *testing.T, open Open) {
 	t.Run("ItemAdjustStock", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		s := open(t)
-		now := tender.NewTime(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
-		m := newMerchant(t, s, now)
-		it := &tender.Item{ID: uuid.NewString(), MerchantID: m.ID, Item: "Widget", IsActive: true, InStock: 10,
-			Meta: json.RawMessage(`{}`), CreatedAt: now, UpdatedAt: now}
-		if err := s.ItemCreate(ctx, it); err != nil {
-			t.Fatal(err)
-		}
+		s, m, it, now := stocked(t, open)
 		won := racing(t, 20, tender.ENOTFOUND, func(int) error {
 			return s.InTx(ctx, func(tx store.Executor) error {
 				_, err := tx.ItemAdjustStock(ctx, m.ID, it.ID, -1, now.Time)
@@ -64,14 +57,7 @@ func exerciseStock(t *testing.T, open Open) {
 	t.Run("Later", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		s := open(t)
-		now := tender.NewTime(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
-		m := newMerchant(t, s, now)
-		it := &tender.Item{ID: uuid.NewString(), MerchantID: m.ID, Item: "Widget", IsActive: true, InStock: 10,
-			Meta: json.RawMessage(`{}`), CreatedAt: now, UpdatedAt: now}
-		if err := s.ItemCreate(ctx, it); err != nil {
-			t.Fatal(err)
-		}
+		s, m, it, now := stocked(t, open)
 		var order []string
 		take := func(tx store.Executor, name string, n int64) error {
 			return tx.Later(func() error {
@@ -110,4 +96,18 @@ func exerciseStock(t *testing.T, open Open) {
 			t.Fatalf("outside a transaction: stock %v (%v); want 6", got, err)
 		}
 	})
+}
+
+// stocked opens a store with a merchant and an item of 10 in stock.
+func stocked(t *testing.T, open Open) (store.Store, *tender.Merchant, *tender.Item, tender.Time) {
+	t.Helper()
+	s := open(t)
+	now := tender.NewTime(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	m := newMerchant(t, s, now)
+	it := &tender.Item{ID: uuid.NewString(), MerchantID: m.ID, Item: "Widget", IsActive: true, InStock: 10,
+		Meta: json.RawMessage(`{}`), CreatedAt: now, UpdatedAt: now}
+	if err := s.ItemCreate(context.Background(), it); err != nil {
+		t.Fatal(err)
+	}
+	return s, m, it, now
 }
