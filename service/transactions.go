@@ -67,24 +67,25 @@ func (s *Service) Act(ctx context.Context, merchantID, parentID, op string, in *
 		}
 		parent = p
 		if inline != nil {
+			// Decided before either is written: the parent with its
+			// reservation released, the child final.
 			res, err := inline.FollowInline(ctx, tx, kind, childID, p.GatewayRef, amount)
 			if err != nil {
 				return err
 			}
 			settleChild(child, p, res, nil, now)
-			if err := tx.TransactionUpdate(ctx, p); err != nil {
-				return err
-			}
-			if err := tx.TransactionCreate(ctx, child); err != nil {
-				return err
-			}
-			out, err = s.childFinal(ctx, tx, child, p, true)
-			return err
 		}
 		if err := tx.TransactionUpdate(ctx, p); err != nil {
 			return err
 		}
-		return tx.TransactionCreate(ctx, child)
+		if err := tx.TransactionCreate(ctx, child); err != nil {
+			return err
+		}
+		if inline == nil {
+			return nil
+		}
+		out, err = s.childFinal(ctx, tx, child, p, true)
+		return err
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {
 		return s.replay(ctx, merchantID, id)

@@ -225,7 +225,7 @@ func (s *Service) reserveNewInvoiceCharge(ctx context.Context, c *newInvoiceChar
 		if err := s.reserveInvoicePayment(ctx, tx, t, 0, nil); err != nil {
 			return err
 		}
-		r.req = c.p.gw
+		r.req = c.p.gw // with the payer's details (holderFromCustomer, above)
 		return s.authorizeReservedIn(ctx, tx, r)
 	})
 	if err != nil {
@@ -408,7 +408,6 @@ func (s *Service) PayHostedInvoice(ctx context.Context, invoiceID string, in *te
 		if err := s.reserveInvoicePayment(ctx, tx, t, total, nil); err != nil {
 			return err
 		}
-		r.req = p.gw
 		return s.authorizeReservedIn(ctx, tx, r)
 	})
 	if id != nil && tender.ErrorCode(err) == tender.ECONFLICT {

@@ -326,7 +326,8 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 		return 0, err
 	}
 	// The batch leaves the queue first (DELETE ... RETURNING, in no
-	// order), in this transaction with the positions it gets.
+	// order), in this transaction with the positions it gets. Sorted, it
+	// is the statements' $1 as it is: a JSON array of {"id"}.
 	type queued struct {
 		ID      string `json:"id"`
 		created time.Time
