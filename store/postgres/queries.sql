@@ -680,8 +680,7 @@ ORDER BY /*ORDER*/ LIMIT $17 OFFSET $18;
 -- the queued, not numbered yet (the newest), first, then the numbered by
 -- position; each row carries the total. $2 limit, $3 offset. The positions
 -- are the filtered lists' dim '' (migration 015); transaction_positions,
--- which held the same, is no longer written (docs/postgres-operations.md:
--- a migration of the next release drops it).
+-- which held the same, is gone (migration 036).
 WITH u AS (SELECT count(*) AS n FROM transaction_position_queue WHERE merchant_id = $1),
 m AS (SELECT coalesce(max(pos), 0) AS n FROM transaction_filter_positions WHERE merchant_id = $1 AND dim = '' AND val = ''),
 page AS (
