@@ -32,6 +32,11 @@
 #                                        # statement's calls, time and buffers per
 #                                        # charge (the TOP most costly, default 12)
 #
+#   PERF=/tmp/pg bash bench/pinned.sh    # also `perf record -g` PostgreSQL's core during
+#                                        # the last round's pgbench and tender sides, to
+#                                        # $PERF/pgbench.data and $PERF/tender.data
+#                                        # (perf report -i ... --sort sym)
+#
 # Settings (environment): ROUNDS, SECONDS_EACH, CLIENTS, PG_CPU (0), APP_CPU
 # (1), LAT_CLIENTS (32, open-loop workers), SQLITE_RATE (1000), PG_SERVER
 # (postgres://postgres@127.0.0.1:5432, a local cluster: its processes are
@@ -59,6 +64,11 @@ for a in "$@"; do
     *) echo "unknown argument: $a (see --help)" >&2; exit 2 ;;
   esac
 done
+PERF=${PERF:-}
+if [ -n "$PERF" ]; then
+  command -v perf >/dev/null || { echo "pinned.sh: PERF is set but perf is not found (Debian: linux-perf)" >&2; exit 1; }
+  mkdir -p "$PERF"
+fi
 for c in psql pgbench taskset jq go; do
   command -v "$c" >/dev/null || { echo "pinned.sh: $c not found" >&2; exit 1; }
 done
@@ -109,6 +119,7 @@ stop_server() {
 }
 cleanup() {
   local rc=$?
+  [ -z "${perf_pid:-}" ] || kill -INT "$perf_pid" 2>/dev/null || true
   restore
   stop_server
   psql -X -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
@@ -232,6 +243,21 @@ echo "PostgreSQL (postmaster $pm and its $(($(cluster_pids | wc -l) - 1)) proces
 echo "rounds: $ROUNDS × ${SECONDS_EACH}s each side, $CLIENTS clients" >&2
 
 declare -a R_REF R_PGB R_CHG R_RATIO R_SRV R_LOAD R_PGTX R_PGCHG R_BUSY_PGB R_BUSY_CHG R_APPBUSY R_ST_TX R_ST_CHG R_HIT_TX R_HIT_CHG R_CALLS_TX R_CALLS_CHG
+# perf_start NAME / perf_stop: with PERF, in the last round, a CPU profile of
+# PostgreSQL's core (all its processes, and only them, run there) while one
+# side runs.
+perf_pid=
+perf_start() {
+  [ -n "$PERF" ] && [ "$r" = "$ROUNDS" ] || return 0
+  perf record -C "$PG_CPU" -g -F 997 -o "$PERF/$1.data" >"$PERF/$1.log" 2>&1 &
+  perf_pid=$!
+}
+perf_stop() {
+  [ -n "$perf_pid" ] || return 0
+  kill -INT "$perf_pid" 2>/dev/null || true
+  wait "$perf_pid" 2>/dev/null || true
+  perf_pid=
+}
 row() { printf '%-6s %-9s %10s %11s %11s %11s %9s %8s %10s %8s\n' "$@"; }
 row round side "per s" "srv ms/ch" "load ms/rq" "PG ms/op" "PG core" "stmts" "stmt ms" "hits"
 for r in $(seq 1 "$ROUNDS"); do
@@ -242,7 +268,9 @@ for r in $(seq 1 "$ROUNDS"); do
 
   pss_reset
   a=$(pgcpu) procs=$(cluster_pids | wc -l)
+  perf_start pgbench
   res=$(pgbench_run pgb -f loadgen/pgbench/charge.sql)
+  perf_stop
   settled "$procs"
   b=$(pgcpu)
   read -r tps n <<<"$res"
@@ -260,7 +288,9 @@ for r in $(seq 1 "$ROUNDS"); do
   tbench --duration 2s --warmup 0 >/dev/null
   pss_reset
   a=$(pgcpu) s0=$(srvcpu) t0=$(date +%s.%N)
+  perf_start tender
   out=$(tbench --clients "$CLIENTS" --duration "${SECONDS_EACH}s" --warmup 0)
+  perf_stop
   b=$(pgcpu) s1=$(srvcpu) t1=$(date +%s.%N)
   stmts
   stop_server
