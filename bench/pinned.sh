@@ -32,6 +32,9 @@
 #                                        # statement's calls, time and buffers per
 #                                        # charge (the TOP most costly, default 12)
 #
+#   TENDER_BIN=/tmp/old bash bench/pinned.sh   # measure that tender binary instead of
+#                                        # building this tree (to alternate two builds,
+#                                        # each run against its own pgbench side)
 #   PERF=/tmp/pg bash bench/pinned.sh    # also `perf record -g` PostgreSQL's core during
 #                                        # the last round's pgbench and tender sides, to
 #                                        # $PERF/pgbench.data and $PERF/tender.data
@@ -172,6 +175,8 @@ stmts() {
   [ $pss = 1 ] || return 0
   read -r st hit rd calls <<<"$(pss_read)"
 }
+# pg_stat_wal (PostgreSQL 14+; the whole cluster): "bytes syncs" now.
+wal_now() { psql -X "$DB" -At -F' ' -c "SELECT wal_bytes, wal_sync FROM pg_stat_wal" 2>/dev/null || echo "0 0"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 calc() { awk "BEGIN {print $1}"; }
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.3f}" 'BEGIN {if (b + 0 == 0) print "n/a"; else printf f "\n", a / b}'; }
@@ -206,7 +211,7 @@ fi
 psql -X -q "$admin" -c "CREATE DATABASE $db"
 psql -X -q "$DB" -c "CREATE SCHEMA pgb; CREATE SCHEMA ref; CREATE SCHEMA tender"
 [ $pss = 1 ] && psql -X -q "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
-go build -o "$bin" ./cmd/tender
+if [ -n "${TENDER_BIN:-}" ]; then cp "$TENDER_BIN" "$bin"; else go build -o "$bin" ./cmd/tender; fi
 # pgbench's charge script writes to Tender's own tables (its migrations).
 "$bin" bench --database-url "$DB" --pgbench-schema pgb
 PGOPTIONS="-c search_path=ref" pgbench -q -i -s 1 "$DB" >/dev/null 2>&1
@@ -267,6 +272,7 @@ for r in $(seq 1 "$ROUNDS"); do
   row "$r" reference "$(printf %.0f "$ref")" - - - - - - -
 
   pss_reset
+  read -r w0 y0 <<<"$(wal_now)"
   a=$(pgcpu) procs=$(cluster_pids | wc -l)
   perf_start pgbench
   res=$(pgbench_run pgb -f loadgen/pgbench/charge.sql)
@@ -274,6 +280,8 @@ for r in $(seq 1 "$ROUNDS"); do
   settled "$procs"
   b=$(pgcpu)
   read -r tps n <<<"$res"
+  read -r w1 y1 <<<"$(wal_now)"
+  R_WAL_TX+=("$(div "$(calc "$w1 - $w0")" "$n" %.0f)") R_SYNC_TX+=("$(div "$(calc "($y1 - $y0) * 1000")" "$n" %.0f)")
   stmts
   R_PGB+=("$tps")
   R_PGTX+=("$(div "$(calc "($b - $a) * 1000 / $hz")" "$n")")
@@ -287,16 +295,19 @@ for r in $(seq 1 "$ROUNDS"); do
   start_server "$(dburl "$db" tender)"
   tbench --duration 2s --warmup 0 >/dev/null
   pss_reset
+  read -r w0 y0 <<<"$(wal_now)"
   a=$(pgcpu) s0=$(srvcpu) t0=$(date +%s.%N)
   perf_start tender
   out=$(tbench --clients "$CLIENTS" --duration "${SECONDS_EACH}s" --warmup 0)
   perf_stop
   b=$(pgcpu) s1=$(srvcpu) t1=$(date +%s.%N)
+  read -r w1 y1 <<<"$(wal_now)"
   stmts
   stop_server
   read -r n cps errs lcpu < <(jq -r '.results[0] | "\(.requests) \(.requests_per_second) \(.errors) \(.load_cpu_ms_per_request // 0)"' <<<"$out")
   [ "$errs" = 0 ] || echo "round $r: $errs charges failed: $(jq -r '.results[0].first_error' <<<"$out")" >&2
   R_CHG+=("$cps")
+  R_WAL_CHG+=("$(div "$(calc "$w1 - $w0")" "$n" %.0f)") R_SYNC_CHG+=("$(div "$(calc "($y1 - $y0) * 1000")" "$n" %.0f)")
   R_RATIO+=("$(div "$cps" "$tps")")
   R_SRV+=("$(div "$(calc "($s1 - $s0) * 1000 / $hz")" "$n")")
   R_LOAD+=("$(printf %.3f "$lcpu")")
@@ -335,6 +346,8 @@ printf '  server CPU per charge                 %8s ms   (user+sys of the server
 printf '  load tool CPU per charge              %8s ms   (tender bench itself, apart)\n' "$(m "${R_LOAD[@]}")"
 printf '  PostgreSQL CPU per pgbench tx         %8s ms   (its core %s%% busy)\n' "$(m "${R_PGTX[@]}")" "$(m -f %.0f "${R_BUSY_PGB[@]}")"
 printf '  PostgreSQL CPU per charge             %8s ms   (its core %s%% busy)\n' "$(m "${R_PGCHG[@]}")" "$(m -f %.0f "${R_BUSY_CHG[@]}")"
+printf '  WAL bytes per pgbench tx / charge     %8s / %s   (pg_stat_wal, the whole cluster)\n' "$(m -f %.0f "${R_WAL_TX[@]}")" "$(m -f %.0f "${R_WAL_CHG[@]}")"
+printf '  WAL syncs per 1,000 pgbench tx / charges %5s / %s\n' "$(m -f %.0f "${R_SYNC_TX[@]}")" "$(m -f %.0f "${R_SYNC_CHG[@]}")"
 if [ $pss = 1 ]; then
   printf '  statements per pgbench tx / charge    %8s / %s\n' "$(m -f %.2f "${R_CALLS_TX[@]}")" "$(m -f %.2f "${R_CALLS_CHG[@]}")"
   printf '  statement time per pgbench tx / charge %7s / %s ms   (charge ÷ tx %s)\n' "$(m "${R_ST_TX[@]}")" "$(m "${R_ST_CHG[@]}")" "$(div "$(m "${R_ST_CHG[@]}")" "$(m "${R_ST_TX[@]}")" %.2f)"
