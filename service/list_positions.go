@@ -14,12 +14,6 @@ import (
 // transaction is listed among the newest, which it is.
 const positionLag = time.Second
 
-// positionBatch is how many transactions one database transaction numbers.
-// On SQLite that transaction holds the one writer: 1,000 held it for 10-17
-// ms, every ListPositionInterval, and with it the charges behind (p99 at
-// 1,000 charges/s 15-16 ms; 11-12 with 100, whose batches take 2-5 ms).
-const positionBatch = 100
-
 // AssignListPositions gives the objects of every list (transactions,
 // customers, payment methods, items, invoices, schedules) created more
 // than positionLag ago their positions in their merchant's lists, in
@@ -29,7 +23,7 @@ const positionBatch = 100
 // every ListPositionInterval. Safe on several instances: one numbers at a
 // time.
 func (s *Service) AssignListPositions(ctx context.Context) (int, error) {
-	total := 0
+	total, batch := 0, s.store.PositionBatch()
 	for _, assign := range []func(store.Executor, context.Context, time.Time, int) (int, error){
 		store.Executor.TransactionPositionsAssign, store.Executor.ListPositionsAssign,
 	} {
@@ -37,14 +31,14 @@ func (s *Service) AssignListPositions(ctx context.Context) (int, error) {
 			var n int
 			err := s.store.InTx(ctx, func(tx store.Executor) error {
 				var err error
-				n, err = assign(tx, ctx, s.now().Add(-positionLag), positionBatch)
+				n, err = assign(tx, ctx, s.now().Add(-positionLag), batch)
 				return err
 			})
 			total += n
 			if err != nil {
 				return total, err
 			}
-			if n < positionBatch {
+			if n < batch {
 				break
 			}
 		}

@@ -28,6 +28,12 @@ type Store interface {
 
 	// Dialect names the implementation: "sqlite" or "postgres".
 	Dialect() string
+	// PositionBatch is how many objects one numbering transaction
+	// (TransactionPositionsAssign, ListPositionsAssign) should take. On
+	// SQLite that transaction holds the one writer, so every write behind
+	// it waits it out: small batches keep that wait short. On PostgreSQL
+	// it blocks no write, and larger batches cost less an object.
+	PositionBatch() int
 	// Migrate applies the embedded migrations not yet applied. It is safe to
 	// call from several processes at once.
 	Migrate(ctx context.Context) error

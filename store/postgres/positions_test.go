@@ -12,7 +12,7 @@ import (
 )
 
 // TestNumberingWritesOneListTable: a numbered transaction's whole-list
-// position is its dim '' row of transaction_filter_positions, the row the
+// position is its row of transaction_filter_positions with the empty dim, the row the
 // whole list's pages read, and transaction_positions, which held the same,
 // is gone (step 3 of dropping it, migration 036,
 // docs/postgres-operations.md).

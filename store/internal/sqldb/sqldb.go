@@ -67,6 +67,9 @@ type Dialect struct {
 	// writes its event and completes its idempotency key in one
 	// statement; otherwise the three run in InTx.
 	FinalizeInOne bool
+	// PositionBatch is how many objects one numbering transaction takes
+	// (Store.PositionBatch).
+	PositionBatch int
 	// NumbererLocks: the list numberers take a transaction-scoped try-lock
 	// (ListPositionsLock, TransactionPositionsLock) so that one numbers at
 	// a time; without it (SQLite) InTx already holds the one write lock.
@@ -300,6 +303,8 @@ func (e *exec) SQLTx() *sql.Tx {
 
 // Dialect names the database.
 func (db *DB) Dialect() string { return db.d.Name }
+
+func (db *DB) PositionBatch() int { return db.d.PositionBatch }
 
 // QueryText is the text of the named query or variant ("" if none), as
 // the store runs it, for tests and benchmarks of its plan.
