@@ -177,6 +177,9 @@ stmts() {
 }
 # pg_stat_wal (PostgreSQL 14+; the whole cluster): "bytes syncs" now.
 wal_now() { psql -X "$DB" -At -F' ' -c "SELECT wal_bytes, wal_sync FROM pg_stat_wal" 2>/dev/null || echo "0 0"; }
+# wal_rates N: from wal_now read into w0 y0 before a side and w1 y1 after
+# it, "bytes-per-op syncs-per-1000-ops" for its N operations.
+wal_rates() { echo "$(div "$(calc "$w1 - $w0")" "$1" %.0f) $(div "$(calc "($y1 - $y0) * 1000")" "$1" %.0f)"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 calc() { awk "BEGIN {print $1}"; }
 div() { awk -v a="$1" -v b="$2" -v f="${3:-%.3f}" 'BEGIN {if (b + 0 == 0) print "n/a"; else printf f "\n", a / b}'; }
@@ -247,7 +250,7 @@ pin
 echo "PostgreSQL (postmaster $pm and its $(($(cluster_pids | wc -l) - 1)) processes) on CPU $PG_CPU; server, load tool and pgbench's client on CPU $APP_CPU" >&2
 echo "rounds: $ROUNDS × ${SECONDS_EACH}s each side, $CLIENTS clients" >&2
 
-declare -a R_REF R_PGB R_CHG R_RATIO R_SRV R_LOAD R_PGTX R_PGCHG R_BUSY_PGB R_BUSY_CHG R_APPBUSY R_ST_TX R_ST_CHG R_HIT_TX R_HIT_CHG R_CALLS_TX R_CALLS_CHG
+declare -a R_REF R_PGB R_CHG R_RATIO R_SRV R_LOAD R_PGTX R_PGCHG R_BUSY_PGB R_BUSY_CHG R_APPBUSY R_ST_TX R_ST_CHG R_HIT_TX R_HIT_CHG R_CALLS_TX R_CALLS_CHG R_WAL_TX R_WAL_CHG R_SYNC_TX R_SYNC_CHG
 # perf_start NAME / perf_stop: with PERF, in the last round, a CPU profile of
 # PostgreSQL's core (all its processes, and only them, run there) while one
 # side runs.
@@ -281,7 +284,8 @@ for r in $(seq 1 "$ROUNDS"); do
   b=$(pgcpu)
   read -r tps n <<<"$res"
   read -r w1 y1 <<<"$(wal_now)"
-  R_WAL_TX+=("$(div "$(calc "$w1 - $w0")" "$n" %.0f)") R_SYNC_TX+=("$(div "$(calc "($y1 - $y0) * 1000")" "$n" %.0f)")
+  read -r wb ws <<<"$(wal_rates "$n")"
+  R_WAL_TX+=("$wb") R_SYNC_TX+=("$ws")
   stmts
   R_PGB+=("$tps")
   R_PGTX+=("$(div "$(calc "($b - $a) * 1000 / $hz")" "$n")")
@@ -307,7 +311,8 @@ for r in $(seq 1 "$ROUNDS"); do
   read -r n cps errs lcpu < <(jq -r '.results[0] | "\(.requests) \(.requests_per_second) \(.errors) \(.load_cpu_ms_per_request // 0)"' <<<"$out")
   [ "$errs" = 0 ] || echo "round $r: $errs charges failed: $(jq -r '.results[0].first_error' <<<"$out")" >&2
   R_CHG+=("$cps")
-  R_WAL_CHG+=("$(div "$(calc "$w1 - $w0")" "$n" %.0f)") R_SYNC_CHG+=("$(div "$(calc "($y1 - $y0) * 1000")" "$n" %.0f)")
+  read -r wb ws <<<"$(wal_rates "$n")"
+  R_WAL_CHG+=("$wb") R_SYNC_CHG+=("$ws")
   R_RATIO+=("$(div "$cps" "$tps")")
   R_SRV+=("$(div "$(calc "($s1 - $s0) * 1000 / $hz")" "$n")")
   R_LOAD+=("$(printf %.3f "$lcpu")")

@@ -12,9 +12,9 @@ import (
 )
 
 // TestNumberingWritesOneListTable: a numbered transaction's whole-list
-// position is its row of transaction_filter_positions with the empty dim, the row the
-// whole list's pages read, and transaction_positions, which held the same,
-// is gone (step 3 of dropping it, migration 036,
+// position is its row of transaction_filter_positions with the empty dim,
+// the row the whole list's pages read, and transaction_positions, which
+// held the same, is gone (step 3 of dropping it, migration 036,
 // docs/postgres-operations.md).
 func TestNumberingWritesOneListTable(t *testing.T) {
 	ctx := context.Background()

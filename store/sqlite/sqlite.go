@@ -100,7 +100,8 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		NumbererLocks:      false,
 		// A batch holds the one writer, and the charges behind it: at
 		// 1,000 charges/s, p99 was 15-16 ms with batches of 1,000, 11-12
-		// with 100 and lower again with 25 (docs/benchmarks.md).
+		// with 100; then, on another machine, 10.8-13.2 with 100 against
+		// 6.0-10.4 with 25 (docs/benchmarks.md, seventh session).
 		PositionBatch: 25,
 		// Migration 035.
 		SearchIndexedByNumberer: true,

@@ -304,6 +304,7 @@ func (e *exec) SQLTx() *sql.Tx {
 // Dialect names the database.
 func (db *DB) Dialect() string { return db.d.Name }
 
+// PositionBatch is the dialect's numbering batch (store.Store).
 func (db *DB) PositionBatch() int { return db.d.PositionBatch }
 
 // QueryText is the text of the named query or variant ("" if none), as

@@ -1,5 +1,5 @@
 -- Step 3 of dropping transaction_positions (docs/postgres-operations.md,
--- "Contractions in progress"). Migration 015 made the filtered lists' dim
+-- "Contractions"). Migration 015 made the filtered lists' dim
 -- '' rows hold the same positions; the release of step 1 read the whole
 -- list from them, the release of step 2 stopped writing this table, so no
 -- instance of the release before this one reads or writes it. Its rows
