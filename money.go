@@ -70,28 +70,30 @@ func digits(s string) bool {
 
 // String formats a as dollars with the fewest decimals that are exact:
 // 800 → "8", 1050 → "10.5", 1 → "0.01".
-func (a Amount) String() string {
+func (a Amount) String() string { return string(a.AppendJSON(nil)) }
+
+// AppendJSON appends a as a JSON number of dollars (String's digits).
+func (a Amount) AppendJSON(dst []byte) []byte {
 	n := int64(a)
-	sign := ""
 	if n < 0 {
-		sign, n = "-", -n
+		dst, n = append(dst, '-'), -n
 	}
-	s := sign + strconv.FormatInt(n/100, 10)
+	dst = strconv.AppendInt(dst, n/100, 10)
 	c := n % 100
 	switch {
 	case c == 0:
-		return s
+		return dst
 	case c%10 == 0:
-		return s + "." + strconv.FormatInt(c/10, 10)
+		return strconv.AppendInt(append(dst, '.'), c/10, 10)
 	case c < 10:
-		return s + ".0" + strconv.FormatInt(c, 10)
+		return strconv.AppendInt(append(dst, '.', '0'), c, 10)
 	default:
-		return s + "." + strconv.FormatInt(c, 10)
+		return strconv.AppendInt(append(dst, '.'), c, 10)
 	}
 }
 
 // MarshalJSON writes a as a JSON number of dollars.
-func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+func (a Amount) MarshalJSON() ([]byte, error) { return a.AppendJSON(nil), nil }
 
 // UnmarshalJSON accepts a JSON number or a numeric string of dollars.
 func (a *Amount) UnmarshalJSON(b []byte) error {

@@ -15,11 +15,24 @@ type Time struct{ time.Time }
 func NewTime(t time.Time) Time { return Time{t.UTC().Truncate(time.Microsecond)} }
 
 // MarshalJSON writes the Stax timestamp string.
-func (t Time) MarshalJSON() ([]byte, error) {
+func (t Time) MarshalJSON() ([]byte, error) { return t.AppendJSON(nil), nil }
+
+// AppendJSON appends the Stax timestamp string, null for the zero time.
+func (t Time) AppendJSON(dst []byte) []byte {
 	if t.IsZero() {
-		return []byte("null"), nil
+		return append(dst, "null"...)
 	}
-	return []byte(`"` + t.UTC().Format(TimeLayout) + `"`), nil
+	dst = append(dst, '"')
+	dst = t.UTC().AppendFormat(dst, TimeLayout)
+	return append(dst, '"')
+}
+
+// AppendTimePtr appends *t as JSON, or null for nil.
+func AppendTimePtr(dst []byte, t *Time) []byte {
+	if t == nil {
+		return append(dst, "null"...)
+	}
+	return t.AppendJSON(dst)
 }
 
 // TimePtr returns a pointer to NewTime(t), or nil for the zero time.

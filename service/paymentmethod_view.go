@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/tenderpay/tender"
 )
@@ -17,20 +16,21 @@ type PaymentMethodView struct {
 
 // MarshalJSON writes the payment method's own fields (with its derived
 // ones) and "customer" beside them.
-func (v *PaymentMethodView) MarshalJSON() ([]byte, error) {
-	pm, err := json.Marshal(v.PaymentMethod)
+func (v *PaymentMethodView) MarshalJSON() ([]byte, error) { return v.AppendJSON(nil) }
+
+// AppendJSON is MarshalJSON appending to dst.
+func (v *PaymentMethodView) AppendJSON(dst []byte) ([]byte, error) {
+	dst, err := v.PaymentMethod.AppendJSON(dst)
 	if err != nil {
 		return nil, err
 	}
-	c, err := json.Marshal(v.Customer)
-	if err != nil {
-		return nil, err
+	dst = append(dst[:len(dst)-1], `,"customer":`...)
+	if v.Customer == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = v.Customer.AppendJSON(dst)
 	}
-	out := make([]byte, 0, len(pm)+len(c)+13)
-	out = append(out, pm[:len(pm)-1]...)
-	out = append(out, `,"customer":`...)
-	out = append(out, c...)
-	return append(out, '}'), nil
+	return append(dst, '}'), nil
 }
 
 // WithCustomer embeds pm's customer.

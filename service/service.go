@@ -132,6 +132,9 @@ func (s *Service) newEvent(merchantID, name, objectType, objectID string, payloa
 // no trailing newline), so that an event's payload and an idempotent
 // replay are the bytes of the response.
 func encodeJSON(v any) ([]byte, error) {
+	if tv, ok := v.(*TransactionView); ok {
+		return tv.AppendJSON(make([]byte, 0, 3072))
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
