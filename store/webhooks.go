@@ -26,7 +26,8 @@ type webhookQueries interface {
 	RelayLease(ctx context.Context, holder string, now, until time.Time) (bool, error)
 	// EventsToRelay returns up to limit events not relayed yet, oldest first,
 	// each with the webhooks it goes to (the merchant's and its partner's,
-	// subscribed to its name or to "*", existing when it happened).
+	// subscribed to its name or to "*", existing when it happened). Only
+	// the events with targets carry their payload: no other is sent.
 	EventsToRelay(ctx context.Context, limit int) ([]*RelayEvent, error)
 	// EventsRelayed writes the deliveries of events EventsToRelay returned
 	// (each once, with its first outcome, in order; they need no job from

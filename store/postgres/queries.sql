@@ -1140,13 +1140,18 @@ ORDER BY d.seq;
 UPDATE webhook_relay SET holder = $1, expires_at = $2 WHERE id = 1 AND (holder = $1 OR expires_at < $3);
 
 -- name: EventsToRelay
--- By the outbox's seqs, so that the events are read by their primary key
+-- Without payloads (EventPayloads). By the outbox's seqs, so that the events are read by their primary key
 -- (a join let the planner scan every event from the first), each with its
 -- merchant's partner.
-SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.payload, e.created_at, m.partner_id
+SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.created_at, m.partner_id
 FROM events e JOIN merchants m ON m.id = e.merchant_id
 WHERE e.seq = ANY (ARRAY(SELECT seq FROM event_outbox ORDER BY seq LIMIT $1))
 ORDER BY e.seq;
+
+-- name: EventPayloads
+-- The payloads of the events whose seqs are $1 (a JSON array), for the
+-- events a webhook receives: the others' are not read (nor detoasted).
+SELECT seq, payload FROM events WHERE seq = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint));
 
 -- name: WebhooksOf
 -- The live webhooks of the merchants $1 and the partners $2 (JSON arrays).

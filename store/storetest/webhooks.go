@@ -82,7 +82,13 @@ func exerciseWebhooks(t *testing.T, open Open) {
 			if len(events) != 1 || len(ids) != tc.want {
 				t.Fatalf("relay of %s to %s: %d events, %d deliveries; want 1, %d", tc.event, tc.merchant, len(events), len(ids), tc.want)
 			}
-			if got := events[0].Event; got.ID != ev.ID || got.ObjectID != ev.ObjectID || string(compact(got.Payload)) != `{"n":1}` ||
+			// The payload comes with an event a webhook receives; one
+			// that goes nowhere is not read.
+			wantPayload := `{"n":1}`
+			if tc.want == 0 {
+				wantPayload = "null"
+			}
+			if got := events[0].Event; got.ID != ev.ID || got.ObjectID != ev.ObjectID || string(compact(got.Payload)) != wantPayload ||
 				got.MerchantID != tc.merchant || !got.CreatedAt.Equal(ev.CreatedAt) {
 				t.Fatalf("relayed event = %+v", got)
 			}

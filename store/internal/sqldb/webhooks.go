@@ -228,7 +228,7 @@ func (e *exec) DeliveriesMarkEnqueued(ctx context.Context, ids []string) error {
 }
 
 func init() {
-	requiredQueries = append(requiredQueries, "RelayLease", "EventsToRelay", "WebhooksOf", "DeliveriesPendingOf",
+	requiredQueries = append(requiredQueries, "RelayLease", "EventsToRelay", "EventPayloads", "WebhooksOf", "DeliveriesPendingOf",
 		"DeliveriesInsert", "EventsMarkRelayed")
 }
 
@@ -245,13 +245,12 @@ func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEven
 	partners := map[string]string{} // event id → its merchant's partner
 	events, err := all(ctx, e, e.r, func(row rowScanner) (*store.RelayEvent, error) {
 		var ev tender.Event
-		var payload jsonCol
 		var created timeCol
 		var partner string
 		re := &store.RelayEvent{Event: &ev}
 		err := row.Scan(&re.Seq, (*textCol)(&ev.ID), (*textCol)(&ev.MerchantID), &ev.Name, &ev.ObjectType,
-			(*textCol)(&ev.ObjectID), &payload, &created, (*textCol)(&partner))
-		ev.Payload, ev.CreatedAt = json.RawMessage(payload), created.t
+			(*textCol)(&ev.ObjectID), &created, (*textCol)(&partner))
+		ev.CreatedAt = created.t
 		partners[ev.ID] = partner
 		return re, err
 	}, e.q("EventsToRelay"), limit)
@@ -294,14 +293,40 @@ func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEven
 	for _, p := range pairs {
 		pending[p] = true
 	}
+	bySeq := map[int64]*tender.Event{}
 	for _, re := range events {
 		for _, h := range hooks {
 			if h.Receives(re.Event, partners[re.Event.ID]) {
 				re.Targets = append(re.Targets, store.RelayTarget{Webhook: h, Blocked: pending[pair{h.ID, re.Event.ObjectID}]})
+				bySeq[re.Seq] = re.Event
 			}
 		}
 	}
-	return events, nil
+	return events, e.eventPayloads(ctx, bySeq)
+}
+
+// eventPayloads reads the payloads of the events in bySeq (only those a
+// webhook receives: a charge's is about 2 KB to read and decompress).
+func (e *exec) eventPayloads(ctx context.Context, bySeq map[int64]*tender.Event) error {
+	if len(bySeq) == 0 {
+		return nil
+	}
+	seqs := make([]int64, 0, len(bySeq))
+	for seq := range bySeq {
+		seqs = append(seqs, seq)
+	}
+	_, err := all(ctx, e, e.r, func(row rowScanner) (struct{}, error) {
+		var seq int64
+		var payload jsonCol
+		if err := row.Scan(&seq, &payload); err != nil {
+			return struct{}{}, err
+		}
+		if ev := bySeq[seq]; ev != nil {
+			ev.Payload = json.RawMessage(payload)
+		}
+		return struct{}{}, nil
+	}, e.q("EventPayloads"), mustJSON(seqs))
+	return err
 }
 
 func (e *exec) EventsRelayed(ctx context.Context, events []*store.RelayEvent, ds []*tender.WebhookDelivery) error {
