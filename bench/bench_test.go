@@ -300,7 +300,7 @@ func BenchmarkChargeWebhooksAlternated(b *testing.B) {
 					delivered += 3 * alternateBlock
 				}
 				for {
-					left, err := e.Server.Store.EventsToRelay(b.Context(), 1)
+					left, err := e.Server.Store.EventsToRelay(b.Context(), 1, false)
 					if err != nil {
 						b.Fatal(err)
 					}

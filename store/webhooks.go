@@ -26,9 +26,12 @@ type webhookQueries interface {
 	RelayLease(ctx context.Context, holder string, now, until time.Time) (bool, error)
 	// EventsToRelay returns up to limit events not relayed yet, oldest first,
 	// each with the webhooks it goes to (the merchant's and its partner's,
-	// subscribed to its name or to "*", existing when it happened). Only
-	// the events with targets carry their payload: no other is sent.
-	EventsToRelay(ctx context.Context, limit int) ([]*RelayEvent, error)
+	// subscribed to its name or to "*", existing when it happened). With
+	// payloads, every event carries its payload, read with it; without,
+	// only the events with targets do, read apart (a second statement):
+	// the relay asks for payloads while its batches go somewhere, and
+	// otherwise saves reading and decompressing every event's.
+	EventsToRelay(ctx context.Context, limit int, payloads bool) ([]*RelayEvent, error)
 	// EventsRelayed writes the deliveries of events EventsToRelay returned
 	// (each once, with its first outcome, in order; they need no job from
 	// DeliveriesToEnqueue) and marks the events relayed. Call it in InTx

@@ -73,6 +73,10 @@ type Deliverer struct {
 	// its lease ends (the relay's goroutine only).
 	holder     string
 	leaseUntil time.Time
+	// targeted: the last batch had an event a webhook receives, so the
+	// next one's payloads are read with its events; while batches go
+	// nowhere, the store skips reading them (the relay's goroutine only).
+	targeted bool
 	// running counts the relay's sends, handed-off ones included, so that
 	// Stop waits for them; slow counts each webhook's handed-off sends.
 	running sync.WaitGroup

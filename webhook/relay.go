@@ -151,10 +151,11 @@ func (d *Deliverer) RelayOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	events, err := d.cfg.Store.EventsToRelay(ctx, relayBatch)
+	events, err := d.cfg.Store.EventsToRelay(ctx, relayBatch, d.targeted)
 	if err != nil || len(events) == 0 {
 		return replays, err
 	}
+	d.targeted = slices.ContainsFunc(events, func(re *store.RelayEvent) bool { return len(re.Targets) > 0 })
 	var all []*outcome
 	for _, re := range events {
 		ev, at := re.Event, tender.NewTime(re.Event.CreatedAt)

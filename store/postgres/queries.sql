@@ -1140,10 +1140,11 @@ ORDER BY d.seq;
 UPDATE webhook_relay SET holder = $1, expires_at = $2 WHERE id = 1 AND (holder = $1 OR expires_at < $3);
 
 -- name: EventsToRelay
--- Without payloads (EventPayloads). By the outbox's seqs, so that the events are read by their primary key
+-- With payloads when $2 (else EventPayloads reads those it needs). By the outbox's seqs, so that the events are read by their primary key
 -- (a join let the planner scan every event from the first), each with its
 -- merchant's partner.
-SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.created_at, m.partner_id
+SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.created_at, m.partner_id,
+    CASE WHEN $2::boolean THEN e.payload END
 FROM events e JOIN merchants m ON m.id = e.merchant_id
 WHERE e.seq = ANY (ARRAY(SELECT seq FROM event_outbox ORDER BY seq LIMIT $1))
 ORDER BY e.seq;

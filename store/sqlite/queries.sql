@@ -1075,9 +1075,9 @@ ORDER BY d.seq;
 UPDATE webhook_relay SET holder = $1, expires_at = $2 WHERE id = 1 AND (holder = $1 OR expires_at < $3);
 
 -- name: EventsToRelay
--- Each with its merchant's partner; payloads apart (EventPayloads), for
--- the events a webhook receives.
-SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.created_at, m.partner_id
+-- Each with its merchant's partner, and its payload when $2.
+SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.created_at, m.partner_id,
+    CASE WHEN $2 THEN e.payload END
 FROM events e JOIN merchants m ON m.id = e.merchant_id
 WHERE e.seq > (SELECT relayed_seq FROM webhook_relay WHERE id = 1)
 ORDER BY e.seq LIMIT $1;

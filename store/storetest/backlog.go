@@ -77,7 +77,7 @@ func exerciseBacklog(t *testing.T, open Open) {
 		if err := s.WebhookCreate(ctx, w); err != nil {
 			t.Fatal(err)
 		}
-		relay, err := s.EventsToRelay(ctx, 2)
+		relay, err := s.EventsToRelay(ctx, 2, true)
 		if err != nil || len(relay) != 2 {
 			t.Fatalf("events to relay: %d, %v", len(relay), err)
 		}

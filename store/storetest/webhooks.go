@@ -42,10 +42,12 @@ func exerciseWebhooks(t *testing.T, open Open) {
 		partnerHook := mk("", p.ID, "create_customer")
 		// relay takes the events not relayed yet with their targets and writes
 		// one delivery per target (with status as its outcome), as the
-		// webhook relay does.
+		// webhook relay does; with payloads set, every event's payload is
+		// read with it.
+		payloads := false
 		relay := func(status string) (ids []string, events []*store.RelayEvent) {
 			t.Helper()
-			events, err := s.EventsToRelay(ctx, 100)
+			events, err := s.EventsToRelay(ctx, 100, payloads)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -71,6 +73,7 @@ func exerciseWebhooks(t *testing.T, open Open) {
 			merchant, event string
 			want            int
 		}{{m.ID, "create_customer", 1}, {m.ID, "update_item", 2}, {owned.ID, "create_customer", 1}, {owned.ID, "update_item", 0}, {other.ID, "create_customer", 0}} {
+			payloads = !payloads
 			// One delivery per webhook the event goes to: the merchant's
 			// and its partner's, subscribed to the name or to "*".
 			ev := &tender.Event{ID: uuid.NewString(), MerchantID: tc.merchant, Name: tc.event, ObjectType: "x", ObjectID: "o" + tc.event,
@@ -83,9 +86,9 @@ func exerciseWebhooks(t *testing.T, open Open) {
 				t.Fatalf("relay of %s to %s: %d events, %d deliveries; want 1, %d", tc.event, tc.merchant, len(events), len(ids), tc.want)
 			}
 			// The payload comes with an event a webhook receives; one
-			// that goes nowhere is not read.
+			// that goes nowhere is read only when payloads are asked for.
 			wantPayload := `{"n":1}`
-			if tc.want == 0 {
+			if tc.want == 0 && !payloads {
 				wantPayload = "null"
 			}
 			if got := events[0].Event; got.ID != ev.ID || got.ObjectID != ev.ObjectID || string(compact(got.Payload)) != wantPayload ||

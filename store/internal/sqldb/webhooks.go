@@ -241,19 +241,20 @@ func (e *exec) RelayLease(ctx context.Context, holder string, now, until time.Ti
 	return n == 1, e.d.wrap(err)
 }
 
-func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEvent, error) {
+func (e *exec) EventsToRelay(ctx context.Context, limit int, payloads bool) ([]*store.RelayEvent, error) {
 	partners := map[string]string{} // event id → its merchant's partner
 	events, err := all(ctx, e, e.r, func(row rowScanner) (*store.RelayEvent, error) {
 		var ev tender.Event
 		var created timeCol
 		var partner string
+		var payload jsonCol
 		re := &store.RelayEvent{Event: &ev}
 		err := row.Scan(&re.Seq, (*textCol)(&ev.ID), (*textCol)(&ev.MerchantID), &ev.Name, &ev.ObjectType,
-			(*textCol)(&ev.ObjectID), &created, (*textCol)(&partner))
-		ev.CreatedAt = created.t
+			(*textCol)(&ev.ObjectID), &created, (*textCol)(&partner), &payload)
+		ev.CreatedAt, ev.Payload = created.t, json.RawMessage(payload)
 		partners[ev.ID] = partner
 		return re, err
-	}, e.q("EventsToRelay"), limit)
+	}, e.q("EventsToRelay"), limit, payloads)
 	if err != nil || len(events) == 0 {
 		return events, err
 	}
@@ -298,7 +299,9 @@ func (e *exec) EventsToRelay(ctx context.Context, limit int) ([]*store.RelayEven
 		for _, h := range hooks {
 			if h.Receives(re.Event, partners[re.Event.ID]) {
 				re.Targets = append(re.Targets, store.RelayTarget{Webhook: h, Blocked: pending[pair{h.ID, re.Event.ObjectID}]})
-				bySeq[re.Seq] = re.Event
+				if !payloads {
+					bySeq[re.Seq] = re.Event
+				}
 			}
 		}
 	}
