@@ -55,23 +55,9 @@ func (c *Customer) AppendJSON(dst []byte) []byte {
 	dst = c.CreatedAt.AppendJSON(jsonenc.Key(dst, "created_at"))
 	dst = c.UpdatedAt.AppendJSON(jsonenc.Key(dst, "updated_at"))
 	dst = AppendTimePtr(jsonenc.Key(dst, "deleted_at"), c.DeletedAt)
-	values := [...]string{c.Address1, c.AddressCity, c.AddressState, c.AddressZip}
-	complete := true
-	for _, v := range values {
-		complete = complete && v != ""
-	}
-	dst = jsonenc.Bool(jsonenc.Key(dst, "has_address"), complete)
-	dst = append(jsonenc.Key(dst, "missing_address_components"), '[')
-	first := true
-	for i, v := range values {
-		if v == "" {
-			if !first {
-				dst = append(dst, ',')
-			}
-			dst, first = jsonenc.String(dst, addressComponents[i]), false
-		}
-	}
-	dst = append(dst, ']')
+	missing := c.MissingAddressComponents()
+	dst = jsonenc.Bool(jsonenc.Key(dst, "has_address"), len(missing) == 0)
+	dst = jsonenc.Strings(jsonenc.Key(dst, "missing_address_components"), missing)
 	return append(dst, `,"options":{}}`...)
 }
 

@@ -12,13 +12,11 @@ import (
 // reflected is v as encoding/json writes it with the API's settings.
 func reflected(t *testing.T, v any) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonenctest.Reference(v)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	return b
 }
 
 func TestCustomerAppendJSON(t *testing.T) {

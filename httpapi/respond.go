@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/internal/jsonenc"
 )
 
 // statusOf maps each error code to its HTTP status: the one table.
@@ -36,17 +37,12 @@ type ErrorBody struct {
 	Error string `json:"error"`
 }
 
-// appender is a value that writes its own JSON (the transaction and
-// payment method views): written without encoding/json's reflection and
-// its second pass over a Marshaler's output.
-type appender interface {
-	AppendJSON(dst []byte) ([]byte, error)
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	if a, ok := v.(appender); ok {
-		if b, err := a.AppendJSON(make([]byte, 0, 3072)); err == nil {
+	// A value that writes its own JSON skips encoding/json's reflection
+	// and its second pass over a Marshaler's output.
+	if a, ok := v.(jsonenc.Appender); ok {
+		if b, err := jsonenc.Marshal(a); err == nil {
 			w.WriteHeader(status)
 			_, _ = w.Write(append(b, '\n'))
 			return

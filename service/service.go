@@ -10,6 +10,7 @@ import (
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
 	"github.com/tenderpay/tender/gateway/processors"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/store"
 	"github.com/tenderpay/tender/vault"
@@ -132,8 +133,8 @@ func (s *Service) newEvent(merchantID, name, objectType, objectID string, payloa
 // no trailing newline), so that an event's payload and an idempotent
 // replay are the bytes of the response.
 func encodeJSON(v any) ([]byte, error) {
-	if tv, ok := v.(*TransactionView); ok {
-		return tv.AppendJSON(make([]byte, 0, 3072))
+	if a, ok := v.(jsonenc.Appender); ok {
+		return jsonenc.Marshal(a)
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -132,15 +132,12 @@ func Raw(dst []byte, raw json.RawMessage) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Value appends v through encoding/json (HTML escaping off): for the rare
-// parts a writer does not spell out.
-func Value(dst []byte, v any) ([]byte, error) {
-	b := bytes.NewBuffer(dst)
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return dst, err
-	}
-	out := b.Bytes()
-	return out[:len(out)-1], nil // Encode's newline
+// Appender is a value that writes its own JSON (a transaction's view, a
+// payment method's).
+type Appender interface {
+	AppendJSON(dst []byte) ([]byte, error)
 }
+
+// Marshal is a's JSON in a new buffer sized for a charge's answer (about
+// 2.5 KB), so that one allocation holds it.
+func Marshal(a Appender) ([]byte, error) { return a.AppendJSON(make([]byte, 0, 3072)) }
