@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tenderpay/tender/client"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
@@ -95,6 +96,13 @@ func TestRollingUpgrade(t *testing.T) {
 	cur := startProc(t, dir, env, "serve")
 	old := startBinary(t, prev, dir, env, "serve")
 	key := sandboxKey(t, dir)
+	// Each release's charge event reaches a webhook, whichever release
+	// holds the relay's lease: outbox rows of both shapes are relayed
+	// (migration 037 added the event's header to a row).
+	sink := newHookSink(t)
+	if _, err := api(cur.url, key).CreateWebhook(ctx, &client.WebhookInput{TargetURL: sink.URL, Event: "create_transaction"}); err != nil {
+		t.Fatal(err)
+	}
 	for i, pair := range [][2]*proc{{cur, old}, {old, cur}} {
 		stores, charges := pair[0], pair[1]
 		cs, cc := api(stores.url, key), api(charges.url, key)
@@ -112,6 +120,10 @@ func TestRollingUpgrade(t *testing.T) {
 			t.Fatalf("GET the other release's transaction: %v %+v", err, got)
 		}
 	}
+	waitFor(t, "both releases' charge events delivered", 30*time.Second, func() bool {
+		events, _, _ := sink.counts()
+		return events == 2
+	})
 	_ = old.stop(t)
 	_ = cur.stop(t)
 }

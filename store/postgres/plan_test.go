@@ -45,18 +45,18 @@ func TestFinalizeReadsByPrimaryKey(t *testing.T) {
 		if err := json.Unmarshal(raw, &plan); err != nil {
 			t.Fatal(err)
 		}
-		scans := transactionScans(plan[0]["Plan"].(map[string]any))
+		scans := relationScans(plan[0]["Plan"].(map[string]any), "transactions")
 		if len(scans) != 1 || scans[0] != "transactions_pkey" {
 			t.Errorf("%s reads transactions by %v, want only transactions_pkey:\n%s", name, scans, raw)
 		}
 	}
 }
 
-// transactionScans lists how each node of plan under it reads the
-// transactions table: the index's name, or the node type for other scans.
-func transactionScans(node map[string]any) []string {
+// relationScans lists how each node of plan under it reads the table
+// relation: the index's name, or the node type for other scans.
+func relationScans(node map[string]any, relation string) []string {
 	var out []string
-	if node["Relation Name"] == "transactions" && node["Node Type"] != "ModifyTable" {
+	if node["Relation Name"] == relation && node["Node Type"] != "ModifyTable" {
 		if idx, ok := node["Index Name"].(string); ok {
 			out = append(out, idx)
 		} else {
@@ -65,7 +65,7 @@ func transactionScans(node map[string]any) []string {
 	}
 	if subs, ok := node["Plans"].([]any); ok {
 		for _, sub := range subs {
-			out = append(out, transactionScans(sub.(map[string]any))...)
+			out = append(out, relationScans(sub.(map[string]any), relation)...)
 		}
 	}
 	return out

@@ -443,12 +443,14 @@ WHERE merchant_id = $1 AND deleted_at IS NULL
 ORDER BY /*ORDER*/ LIMIT $10 OFFSET $11;
 
 -- name: EventInsert
--- Queued for the webhook relay (EventsToRelay) in the same statement.
+-- Queued for the webhook relay (EventsToRelay) in the same statement,
+-- with its header (migration 037).
 WITH e AS (
     INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq, id, merchant_id, name, object_type, object_id, created_at
 )
-INSERT INTO event_outbox (seq) SELECT seq FROM e;
+INSERT INTO event_outbox (seq, id, merchant_id, name, object_type, object_id, created_at)
+SELECT seq, id, merchant_id, name, object_type, object_id, created_at FROM e;
 
 -- name: EventsAfter
 -- A merchant's events after the seq $2, by seq: the read of GET
@@ -575,9 +577,11 @@ WITH g AS (
     SELECT $48, $49, $50, $51, $52, $53, $54, $55, $56, $57, $58 FROM g
 ), e AS (
     INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
-    SELECT $59, $60, $61, $62, $63, $64, $65 FROM g RETURNING seq
+    SELECT $59, $60, $61, $62, $63, $64, $65 FROM g
+    RETURNING seq, id, merchant_id, name, object_type, object_id, created_at
 ), o AS (
-    INSERT INTO event_outbox (seq) SELECT seq FROM e
+    INSERT INTO event_outbox (seq, id, merchant_id, name, object_type, object_id, created_at)
+    SELECT seq, id, merchant_id, name, object_type, object_id, created_at FROM e
 )
 INSERT INTO transactions (id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type,
     source, method, success, status, message, total, captured, total_refunded, pending_refunds, surcharge,
@@ -600,9 +604,10 @@ WITH t AS (
 ), e AS (
     INSERT INTO events (id, merchant_id, name, object_type, object_id, payload, created_at)
     SELECT $38::uuid, $39::uuid, $40::text, $41::text, $42::text, $43::json, $44::timestamptz FROM t
-    RETURNING seq
+    RETURNING seq, id, merchant_id, name, object_type, object_id, created_at
 ), o AS (
-    INSERT INTO event_outbox (seq) SELECT seq FROM e
+    INSERT INTO event_outbox (seq, id, merchant_id, name, object_type, object_id, created_at)
+    SELECT seq, id, merchant_id, name, object_type, object_id, created_at FROM e
 ), i AS (
     UPDATE idempotency_keys SET state = 'done', outcome = $45, response = $46, updated_at = $47
     WHERE transaction_id IN (SELECT id::text FROM t) AND state = 'in_flight'
@@ -1140,14 +1145,26 @@ ORDER BY d.seq;
 UPDATE webhook_relay SET holder = $1, expires_at = $2 WHERE id = 1 AND (holder = $1 OR expires_at < $3);
 
 -- name: EventsToRelay
--- With payloads when $2 (else EventPayloads reads those it needs). By the outbox's seqs, so that the events are read by their primary key
--- (a join let the planner scan every event from the first), each with its
--- merchant's partner.
-SELECT e.seq, e.id, e.merchant_id, e.name, e.object_type, e.object_id, e.created_at, m.partner_id,
-    CASE WHEN $2::boolean THEN e.payload END
-FROM events e JOIN merchants m ON m.id = e.merchant_id
-WHERE e.seq = ANY (ARRAY(SELECT seq FROM event_outbox ORDER BY seq LIMIT $1))
-ORDER BY e.seq;
+-- The outbox's first $1 events, each with its merchant's partner, and with
+-- its payload when $2 (else EventPayloads reads those it needs). An outbox
+-- row carries its event's header (migration 037), so events is read only
+-- for payloads, and for the header of a row the release before queued
+-- (seq alone); otherwise its lookup stops at a one-time filter. The
+-- lookup is a lateral subquery kept apart (OFFSET 0) so that it is one
+-- primary-key probe a row: as a join, the planner may hash every event.
+WITH b AS MATERIALIZED (
+    SELECT seq, id, merchant_id, name, object_type, object_id, created_at
+    FROM event_outbox ORDER BY seq LIMIT $1
+)
+SELECT b.seq, coalesce(b.id, e.id), coalesce(b.merchant_id, e.merchant_id), coalesce(b.name, e.name),
+    coalesce(b.object_type, e.object_type), coalesce(b.object_id, e.object_id),
+    coalesce(b.created_at, e.created_at), m.partner_id, e.payload
+FROM b LEFT JOIN LATERAL (
+    SELECT id, merchant_id, name, object_type, object_id, created_at, CASE WHEN $2::boolean THEN payload END AS payload
+    FROM events WHERE seq = b.seq AND ($2::boolean OR b.id IS NULL) OFFSET 0
+) e ON true
+JOIN merchants m ON m.id = coalesce(b.merchant_id, e.merchant_id)
+ORDER BY b.seq;
 
 -- name: EventPayloads
 -- The payloads of the events whose seqs are $1 (a JSON array), for the
