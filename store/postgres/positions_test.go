@@ -3,6 +3,9 @@ package postgres_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +58,127 @@ func TestNumberingWritesOneListTable(t *testing.T) {
 	page, err := st.TransactionList(ctx, m.ID, tender.TransactionFilter{}, tender.ListParams{Page: 1, PerPage: 2})
 	if err != nil || page.Total != 3 || len(page.Items) != 2 {
 		t.Fatalf("page %+v, %v; want 2 of 3", page, err)
+	}
+}
+
+// TestNumberingReadsQueueNotTransactions: a transaction queued since
+// migration 038 is placed in its lists from its queue row, which brings its
+// customer and payment method; one queued before (the release before's
+// rows, neither set) from its row of transactions, as before. Both get the
+// same positions they would have had, in created order, and the numberer
+// reads transactions only for the rows without them (EXPLAIN ANALYZE's
+// plans), after taking the batch out of the queue by ctid, not by its
+// primary key.
+func TestNumberingReadsQueueNotTransactions(t *testing.T) {
+	ctx := context.Background()
+	st, conn := migratedConn(t)
+	now := tender.Time{Time: time.Now().UTC().Truncate(time.Microsecond)}
+	m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
+		WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
+	if err := st.MerchantCreate(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	// Six transactions over two customers and three payment methods
+	// (one with none); the odd ones queued as the release before did.
+	var ids []string
+	for i := range 6 {
+		tx := &tender.Transaction{ID: uuid.NewString(), MerchantID: m.ID, CustomerID: fmt.Sprint("c-", i%2),
+			PaymentMethodID: []string{"pm-a", "pm-b", ""}[i%3], Type: tender.TxCharge, Method: "card",
+			Status: tender.StatusSuccess, Success: true, Total: 1000, Captured: 1000, IsCaptured: true,
+			Meta: json.RawMessage(`{}`), CreatedAt: tender.Time{Time: now.Add(time.Duration(i) * time.Millisecond)}, UpdatedAt: now}
+		if err := st.TransactionCreate(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, tx.ID)
+	}
+	if _, err := conn.ExecContext(ctx, `UPDATE transaction_position_queue SET customer_id = NULL, payment_method_id = NULL
+		WHERE transaction_id = ANY ($1::uuid[])`, "{"+ids[1]+","+ids[3]+","+ids[5]+"}"); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(name, arg string) map[string]any {
+		t.Helper()
+		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
+		if _, err := conn.ExecContext(ctx, "PREPARE p_"+strings.ToLower(name)+" AS "+q); err != nil {
+			t.Fatal(err)
+		}
+		var raw []byte
+		if err := conn.QueryRowContext(ctx, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE p_"+strings.ToLower(name)+"("+arg+")").Scan(&raw); err != nil {
+			t.Fatalf("explain %s: %v", name, err)
+		}
+		var out []map[string]any
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out[0]["Plan"].(map[string]any)
+	}
+	// The plans, in a transaction rolled back: EXPLAIN ANALYZE runs them.
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	var batch string
+	if err := conn.QueryRowContext(ctx, `SELECT json_agg(json_build_object('id', transaction_id, 'merchant_id', merchant_id,
+		'customer_id', customer_id, 'payment_method_id', payment_method_id, 'created_at', created_at))
+		FROM transaction_position_queue`).Scan(&batch); err != nil {
+		t.Fatal(err)
+	}
+	if scans := relationScans(plan("TransactionPositionsDequeue", "now() + interval '1 hour', 100"), "transaction_position_queue"); slices.Contains(scans, "transaction_position_queue_pkey") {
+		t.Errorf("the dequeue reads the queue by %v, not by ctid", scans)
+	}
+	set := plan("TransactionFilterPositionsSet", "'"+batch+"'")
+	if scans := relationScans(set, "transactions"); len(scans) != 1 || scans[0] != "transactions_pkey" {
+		t.Errorf("the numberer reads transactions by %v, want transactions_pkey", scans)
+	}
+	var probes float64
+	var walk func(node map[string]any)
+	walk = func(node map[string]any) {
+		if node["Relation Name"] == "transactions" {
+			probes += node["Actual Rows"].(float64) * node["Actual Loops"].(float64)
+		}
+		if subs, ok := node["Plans"].([]any); ok {
+			for _, sub := range subs {
+				walk(sub.(map[string]any))
+			}
+		}
+	}
+	if walk(set); probes != 3 {
+		t.Errorf("the numberer read %v rows of transactions, want 3 (the rows queued without their keys)", probes)
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.TransactionPositionsAssign(ctx, now.Add(time.Hour), 100); err != nil || n != 6 {
+		t.Fatalf("numbered %d, %v; want 6", n, err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT dim, val, string_agg(transaction_id::text, ',' ORDER BY pos), min(pos), max(pos)
+		FROM transaction_filter_positions WHERE merchant_id = $1 GROUP BY dim, val ORDER BY dim, val`, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var dim, val, list string
+		var lo, hi int
+		if err := rows.Scan(&dim, &val, &list, &lo, &hi); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s=%s %d..%d %s", dim, val, lo, hi, list))
+	}
+	at := func(is ...int) string {
+		var s []string
+		for _, i := range is {
+			s = append(s, ids[i])
+		}
+		return strings.Join(s, ",")
+	}
+	want := []string{
+		"= 1..6 " + at(0, 1, 2, 3, 4, 5),
+		"customer=c-0 1..3 " + at(0, 2, 4),
+		"customer=c-1 1..3 " + at(1, 3, 5),
+		"payment_method=pm-a 1..2 " + at(0, 3),
+		"payment_method=pm-b 1..2 " + at(1, 4),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("lists:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -714,12 +714,16 @@ SELECT pg_try_advisory_xact_lock(hashtext('tender_transaction_positions:' || cur
 -- name: TransactionPositionsDequeue
 -- Takes up to $2 queued transactions created before $1 out of the queue,
 -- oldest first, in one statement (the numberer sorts them: RETURNING keeps
--- no order). A read of the batch and a delete of it by id took two, and
--- the delete joined the ids it was handed.
-DELETE FROM transaction_position_queue q WHERE q.transaction_id IN (
-    SELECT transaction_id FROM transaction_position_queue WHERE created_at < $1
-    ORDER BY created_at, transaction_id LIMIT $2)
-RETURNING q.transaction_id::text, q.created_at;
+-- no order), each with what places it in its lists: its merchant, and its
+-- customer and payment method (NULL for a row queued before migration
+-- 038). A read of the batch and a delete of it by id took two; the delete
+-- finds the rows the read found by their ctids (a heap page each), not by
+-- descending the primary key. The numberer's advisory lock keeps other
+-- numberers, which would delete the same rows, out.
+DELETE FROM transaction_position_queue q WHERE q.ctid = ANY (ARRAY(
+    SELECT ctid FROM transaction_position_queue WHERE created_at < $1
+    ORDER BY created_at, transaction_id LIMIT $2))
+RETURNING q.transaction_id::text, q.created_at, q.merchant_id::text, q.customer_id, q.payment_method_id;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,
@@ -1276,19 +1280,31 @@ SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON
 -- name: TransactionFilterPositionsSet
 -- The numbered transactions' positions in their merchant's filtered lists
 -- (migration 015) and, dim '', in the whole list: after each list's highest,
--- in the order created. $1: a JSON array of {"id"}. Each list's highest is read once (top,
+-- in the order created. $1: a JSON array of {"id", "merchant_id",
+-- "customer_id", "payment_method_id", "created_at"} as dequeued; a row
+-- queued before migration 038 has no customer_id, and its transaction is
+-- read for it (a lateral subquery kept apart, OFFSET 0: a primary-key
+-- probe for those rows, a one-time filter for the others). Each list's highest is read once (top,
 -- MATERIALIZED so that the planner does not fold the read back into each
 -- row), before any of that list's rows go in. Read per row as the rows
 -- went in, each read stepped back over the statement's own new index
 -- entries, invisible to it, checking each in the heap: quadratic in a
 -- batch's rows of one list (240,600 heap fetches and 108 ms for 400
 -- charges of one customer).
-WITH x AS (
-    SELECT t.id, t.merchant_id, d.dim,
-        CASE d.dim WHEN 'customer' THEN t.customer_id WHEN 'payment_method' THEN t.payment_method_id ELSE '' END AS val,
-        t.created_at
-    FROM jsonb_to_recordset($1::jsonb) AS j(id uuid) JOIN transactions t ON t.id = j.id
-    CROSS JOIN (VALUES (''), ('customer'), ('payment_method')) AS d(dim)
+WITH q AS (
+    SELECT j.id, coalesce(t.merchant_id, j.merchant_id) AS merchant_id,
+        coalesce(t.customer_id, j.customer_id) AS customer_id,
+        coalesce(t.payment_method_id, j.payment_method_id) AS payment_method_id,
+        coalesce(t.created_at, j.created_at) AS created_at
+    FROM jsonb_to_recordset($1::jsonb)
+        AS j(id uuid, merchant_id uuid, customer_id text, payment_method_id text, created_at timestamptz)
+    LEFT JOIN LATERAL (SELECT merchant_id, customer_id, payment_method_id, created_at FROM transactions
+        WHERE id = j.id AND j.customer_id IS NULL OFFSET 0) t ON true
+), x AS (
+    SELECT q.id, q.merchant_id, d.dim,
+        CASE d.dim WHEN 'customer' THEN q.customer_id WHEN 'payment_method' THEN q.payment_method_id ELSE '' END AS val,
+        q.created_at
+    FROM q CROSS JOIN (VALUES (''), ('customer'), ('payment_method')) AS d(dim)
 ), lists AS (
     SELECT DISTINCT merchant_id, dim, val FROM x WHERE dim = '' OR val <> ''
 ), top AS MATERIALIZED (

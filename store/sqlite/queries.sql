@@ -634,11 +634,14 @@ SELECT t.rowid, t.search_text FROM json_each($1) j JOIN transactions t ON t.id =
 
 -- name: TransactionPositionsDequeue
 -- Takes up to $2 queued transactions created before $1 out of the queue,
--- oldest first (the numberer sorts them: RETURNING keeps no order).
+-- oldest first (the numberer sorts them: RETURNING keeps no order), with
+-- the merchant; the customer and payment method, which PostgreSQL's queue
+-- carries, are NULL: TransactionFilterPositionsSet reads them from
+-- transactions, which TransactionSearchIndex reads anyway.
 DELETE FROM transaction_position_queue WHERE (created_at, transaction_id) IN (
     SELECT created_at, transaction_id FROM transaction_position_queue WHERE created_at < $1
     ORDER BY created_at, transaction_id LIMIT $2)
-RETURNING transaction_id, created_at;
+RETURNING transaction_id, created_at, merchant_id, NULL, NULL;
 
 -- name: TransactionsPending
 SELECT id, merchant_id, parent_id, invoice_id, customer_id, payment_method_id, type, source, method,

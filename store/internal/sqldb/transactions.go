@@ -3,6 +3,7 @@ package sqldb
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"slices"
 	"time"
@@ -326,24 +327,33 @@ func (e *exec) TransactionPositionsAssign(ctx context.Context, before time.Time,
 		return 0, err
 	}
 	// The batch leaves the queue first (DELETE ... RETURNING, in no
-	// order), in this transaction with the positions it gets. Sorted, it
-	// is the statements' $1 as it is: a JSON array of {"id"}.
+	// order), in this transaction with the positions it gets, each with
+	// what the queue holds of its lists' keys (customer and payment method
+	// nil where it holds none: the statements read its transaction).
+	// Sorted, it is the statements' $1 as it is: a JSON array of objects.
 	type queued struct {
-		ID      string `json:"id"`
-		created time.Time
+		ID              string    `json:"id"`
+		MerchantID      string    `json:"merchant_id"`
+		CustomerID      *string   `json:"customer_id"`
+		PaymentMethodID *string   `json:"payment_method_id"`
+		CreatedAt       time.Time `json:"created_at"`
 	}
 	batch, err := all(ctx, e, e.w, func(row rowScanner) (queued, error) {
 		var q queued
 		var created timeCol
-		err := row.Scan((*textCol)(&q.ID), &created)
-		q.created = created.t
+		var customer, paymentMethod sql.NullString
+		err := row.Scan((*textCol)(&q.ID), &created, (*textCol)(&q.MerchantID), &customer, &paymentMethod)
+		q.CreatedAt = created.t
+		if customer.Valid && paymentMethod.Valid {
+			q.CustomerID, q.PaymentMethodID = &customer.String, &paymentMethod.String
+		}
 		return q, err
 	}, e.q("TransactionPositionsDequeue"), e.t(before), limit)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
 	slices.SortFunc(batch, func(a, b queued) int {
-		return cmp.Or(a.created.Compare(b.created), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	ids := mustJSON(batch)
 	if _, err := e.w.ExecContext(ctx, e.q("TransactionFilterPositionsSet"), ids); err != nil {
