@@ -1284,9 +1284,9 @@ SELECT (SELECT count(*) FROM transaction_position_queue q JOIN transactions t ON
 -- "customer_id", "payment_method_id", "created_at"} as dequeued; a row
 -- queued before migration 038 has no customer_id, and its transaction is
 -- read for it (a lateral subquery kept apart, OFFSET 0: a primary-key
--- probe for those rows, a one-time filter for the others). Each list's highest is read once (top,
--- MATERIALIZED so that the planner does not fold the read back into each
--- row), before any of that list's rows go in. Read per row as the rows
+-- probe for those rows, a one-time filter for the others). Each list's
+-- highest is read once (top, MATERIALIZED so that the planner does not
+-- fold the read back into each row), before any of that list's rows go in. Read per row as the rows
 -- went in, each read stepped back over the statement's own new index
 -- entries, invisible to it, checking each in the heap: quadratic in a
 -- batch's rows of one list (240,600 heap fetches and 108 ms for 400
