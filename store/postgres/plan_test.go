@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
+	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/store/internal/sqldb"
 	"github.com/tenderpay/tender/store/postgres"
 	"github.com/tenderpay/tender/store/postgres/pgtest"
@@ -92,27 +95,96 @@ func migratedConn(t *testing.T) (*sqldb.DB, *sql.Conn) {
 	return st, conn
 }
 
+// newMerchant creates a merchant in st.
+func newMerchant(t *testing.T, st *sqldb.DB) *tender.Merchant {
+	t.Helper()
+	now := tender.Time{Time: time.Now().UTC().Truncate(time.Microsecond)}
+	m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
+		WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
+	if err := st.MerchantCreate(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// prepare prepares st's query name on conn and returns the prepared
+// statement's name and the query's parameter count.
+func prepare(t *testing.T, st *sqldb.DB, conn *sql.Conn, name string) (stmt string, params int) {
+	t.Helper()
+	q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
+	if q == "" {
+		t.Fatalf("no query %s", name)
+	}
+	stmt = "plan_" + strings.ToLower(name)
+	if _, err := conn.ExecContext(context.Background(), "PREPARE "+stmt+" AS "+q); err != nil {
+		t.Fatalf("prepare %s: %v", name, err)
+	}
+	return stmt, sqldb.MaxParam(q)
+}
+
 // genericPlan prepares st's query name on conn and returns the plan
 // EXPLAIN (FORMAT JSON) gives it. Under plan_cache_mode
 // force_generic_plan it is the generic plan, which does not depend on the
 // values: each is NULL.
 func genericPlan(t *testing.T, st *sqldb.DB, conn *sql.Conn, name string) []byte {
 	t.Helper()
-	ctx := context.Background()
-	q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
-	if q == "" {
-		t.Fatalf("no query %s", name)
-	}
-	stmt := "plan_" + strings.ToLower(name)
-	if _, err := conn.ExecContext(ctx, "PREPARE "+stmt+" AS "+q); err != nil {
-		t.Fatalf("prepare %s: %v", name, err)
-	}
-	args := strings.TrimSuffix(strings.Repeat("NULL,", sqldb.MaxParam(q)), ",")
+	stmt, params := prepare(t, st, conn, name)
+	args := strings.TrimSuffix(strings.Repeat("NULL,", params), ",")
 	var raw []byte
-	if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
+	if err := conn.QueryRowContext(context.Background(), "EXPLAIN (FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
 		t.Fatalf("explain %s: %v", name, err)
 	}
 	return raw
+}
+
+// analyzedPlan runs the prepared statement stmt with args (SQL literals)
+// under EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) and returns the plan's
+// root node: its counts are the run's. EXPLAIN ANALYZE executes, so a
+// statement that writes is run in a transaction the caller rolls back.
+func analyzedPlan(t *testing.T, conn *sql.Conn, stmt, args string) map[string]any {
+	t.Helper()
+	var raw []byte
+	if err := conn.QueryRowContext(context.Background(), "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE "+stmt+"("+args+")").Scan(&raw); err != nil {
+		t.Fatalf("explain analyze %s: %v", stmt, err)
+	}
+	var plan []map[string]any
+	if err := json.Unmarshal(raw, &plan); err != nil {
+		t.Fatal(err)
+	}
+	return plan[0]["Plan"].(map[string]any)
+}
+
+// relationSum sums, over the nodes under node that scan relation (or its
+// indexes), what count says of each.
+func relationSum(node map[string]any, relation string, count func(node map[string]any) float64) float64 {
+	n := 0.0
+	if node["Relation Name"] == relation && node["Node Type"] != "ModifyTable" {
+		n += count(node)
+	}
+	if subs, ok := node["Plans"].([]any); ok {
+		for _, sub := range subs {
+			n += relationSum(sub.(map[string]any), relation, count)
+		}
+	}
+	return n
+}
+
+// relationBlocks is the shared buffers (hits and reads) the scans of
+// relation under node took; relationRows the rows they returned.
+func relationBlocks(node map[string]any, relation string) int {
+	return int(relationSum(node, relation, func(n map[string]any) float64 {
+		hit, _ := n["Shared Hit Blocks"].(float64)
+		read, _ := n["Shared Read Blocks"].(float64)
+		return hit + read
+	}))
+}
+
+func relationRows(node map[string]any, relation string) int {
+	return int(relationSum(node, relation, func(n map[string]any) float64 {
+		rows, _ := n["Actual Rows"].(float64)
+		loops, _ := n["Actual Loops"].(float64)
+		return rows * loops
+	}))
 }
 
 // TestLookupsOfPartialIndexes: transactions_parent and

@@ -23,11 +23,7 @@ func TestNumberingWritesOneListTable(t *testing.T) {
 	ctx := context.Background()
 	st, conn := migratedConn(t)
 	now := tender.Time{Time: time.Now().UTC().Truncate(time.Microsecond)}
-	m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
-		WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
-	if err := st.MerchantCreate(ctx, m); err != nil {
-		t.Fatal(err)
-	}
+	m := newMerchant(t, st)
 	for i := range 3 {
 		tx := &tender.Transaction{ID: uuid.NewString(), MerchantID: m.ID, CustomerID: "c-1", PaymentMethodID: "pm-1",
 			Type: tender.TxCharge, Method: "card", Status: tender.StatusSuccess, Success: true, Total: 1000,
@@ -73,11 +69,7 @@ func TestNumberingReadsQueueNotTransactions(t *testing.T) {
 	ctx := context.Background()
 	st, conn := migratedConn(t)
 	now := tender.Time{Time: time.Now().UTC().Truncate(time.Microsecond)}
-	m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
-		WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
-	if err := st.MerchantCreate(ctx, m); err != nil {
-		t.Fatal(err)
-	}
+	m := newMerchant(t, st)
 	// Six transactions over two customers and three payment methods
 	// (one with none); the odd ones queued as the release before did.
 	var ids []string
@@ -95,22 +87,6 @@ func TestNumberingReadsQueueNotTransactions(t *testing.T) {
 		WHERE transaction_id = ANY ($1::uuid[])`, "{"+ids[1]+","+ids[3]+","+ids[5]+"}"); err != nil {
 		t.Fatal(err)
 	}
-	plan := func(name, arg string) map[string]any {
-		t.Helper()
-		q := strings.TrimSuffix(strings.TrimSpace(st.QueryText(name)), ";")
-		if _, err := conn.ExecContext(ctx, "PREPARE p_"+strings.ToLower(name)+" AS "+q); err != nil {
-			t.Fatal(err)
-		}
-		var raw []byte
-		if err := conn.QueryRowContext(ctx, "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE p_"+strings.ToLower(name)+"("+arg+")").Scan(&raw); err != nil {
-			t.Fatalf("explain %s: %v", name, err)
-		}
-		var out []map[string]any
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatal(err)
-		}
-		return out[0]["Plan"].(map[string]any)
-	}
 	// The plans, in a transaction rolled back: EXPLAIN ANALYZE runs them.
 	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		t.Fatal(err)
@@ -121,27 +97,17 @@ func TestNumberingReadsQueueNotTransactions(t *testing.T) {
 		FROM transaction_position_queue`).Scan(&batch); err != nil {
 		t.Fatal(err)
 	}
-	if scans := relationScans(plan("TransactionPositionsDequeue", "now() + interval '1 hour', 100"), "transaction_position_queue"); slices.Contains(scans, "transaction_position_queue_pkey") {
+	dequeue, _ := prepare(t, st, conn, "TransactionPositionsDequeue")
+	if scans := relationScans(analyzedPlan(t, conn, dequeue, "now() + interval '1 hour', 100"), "transaction_position_queue"); slices.Contains(scans, "transaction_position_queue_pkey") {
 		t.Errorf("the dequeue reads the queue by %v, not by ctid", scans)
 	}
-	set := plan("TransactionFilterPositionsSet", "'"+batch+"'")
+	positions, _ := prepare(t, st, conn, "TransactionFilterPositionsSet")
+	set := analyzedPlan(t, conn, positions, "'"+batch+"'")
 	if scans := relationScans(set, "transactions"); len(scans) != 1 || scans[0] != "transactions_pkey" {
 		t.Errorf("the numberer reads transactions by %v, want transactions_pkey", scans)
 	}
-	var probes float64
-	var walk func(node map[string]any)
-	walk = func(node map[string]any) {
-		if node["Relation Name"] == "transactions" {
-			probes += node["Actual Rows"].(float64) * node["Actual Loops"].(float64)
-		}
-		if subs, ok := node["Plans"].([]any); ok {
-			for _, sub := range subs {
-				walk(sub.(map[string]any))
-			}
-		}
-	}
-	if walk(set); probes != 3 {
-		t.Errorf("the numberer read %v rows of transactions, want 3 (the rows queued without their keys)", probes)
+	if n := relationRows(set, "transactions"); n != 3 {
+		t.Errorf("the numberer read %d rows of transactions, want 3 (the rows queued without their keys)", n)
 	}
 	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 		t.Fatal(err)

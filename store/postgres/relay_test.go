@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,15 +20,7 @@ func TestRelayReadsOutboxRowsOfTheReleaseBefore(t *testing.T) {
 	ctx := context.Background()
 	st, conn := migratedConn(t)
 	now := tender.Time{Time: time.Now().UTC().Truncate(time.Microsecond)}
-	merchant := func() *tender.Merchant {
-		m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
-			WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
-		if err := st.MerchantCreate(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	hooked, quiet := merchant(), merchant()
+	hooked, quiet := newMerchant(t, st), newMerchant(t, st)
 	hook := &tender.Webhook{ID: uuid.NewString(), MerchantID: hooked.ID, TargetURL: "https://x.test/h", Event: "*",
 		Secret: "whsec_x", MaxAttempts: 3, RetryBaseSeconds: 1, CreatedAt: now}
 	if err := st.WebhookCreate(ctx, hook); err != nil {
@@ -85,65 +76,27 @@ func TestRelayReadsOutboxRowsOfTheReleaseBefore(t *testing.T) {
 func TestRelayReadsNoEventsWithoutPayloads(t *testing.T) {
 	ctx := context.Background()
 	st, conn := migratedConn(t)
-	now := tender.Time{Time: time.Now().UTC().Truncate(time.Microsecond)}
-	m := &tender.Merchant{ID: uuid.NewString(), CompanyName: "M", Status: "ACTIVE", Sandbox: true,
-		WebPaymentsToken: "tok-" + uuid.NewString(), AllowedOrigins: []string{}, CreatedAt: now, UpdatedAt: now}
-	if err := st.MerchantCreate(ctx, m); err != nil {
-		t.Fatal(err)
-	}
+	m := newMerchant(t, st)
 	for i := range 50 {
 		ev := &tender.Event{ID: uuid.NewString(), MerchantID: m.ID, Name: "create_customer", ObjectType: "customer",
-			ObjectID: fmt.Sprint("c", i), Payload: json.RawMessage(`{}`), CreatedAt: now.Time}
+			ObjectID: fmt.Sprint("c", i), Payload: json.RawMessage(`{}`), CreatedAt: time.Now()}
 		if err := st.EventInsert(ctx, ev); err != nil {
 			t.Fatal(err)
 		}
 	}
-	q := strings.TrimSuffix(strings.TrimSpace(st.QueryText("EventsToRelay")), ";")
-	if _, err := conn.ExecContext(ctx, "PREPARE relay AS "+q); err != nil {
-		t.Fatal(err)
-	}
-	blocks := func(payloads bool) (n int, scans []string) {
-		var raw []byte
-		if err := conn.QueryRowContext(ctx, fmt.Sprintf("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE relay(100, %v)", payloads)).Scan(&raw); err != nil {
-			t.Fatal(err)
-		}
-		var plan []map[string]any
-		if err := json.Unmarshal(raw, &plan); err != nil {
-			t.Fatal(err)
-		}
-		root := plan[0]["Plan"].(map[string]any)
-		return relationBlocks(root, "events"), relationScans(root, "events")
-	}
+	stmt, _ := prepare(t, st, conn, "EventsToRelay")
 	// The custom plan of the first executions and the generic plan a
 	// prepared statement settles on.
 	for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
 		if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = "+mode); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := blocks(false); n != 0 {
+		if n := relationBlocks(analyzedPlan(t, conn, stmt, "100, false"), "events"); n != 0 {
 			t.Errorf("%s: without payloads the relay read %d blocks of events, want 0", mode, n)
 		}
-		if n, scans := blocks(true); n == 0 || len(scans) != 1 || scans[0] != "events_pkey" {
+		plan := analyzedPlan(t, conn, stmt, "100, true")
+		if n, scans := relationBlocks(plan, "events"), relationScans(plan, "events"); n == 0 || len(scans) != 1 || scans[0] != "events_pkey" {
 			t.Errorf("%s: with payloads the relay read %d blocks of events by %v, want events_pkey", mode, n, scans)
 		}
 	}
-}
-
-// relationBlocks sums the shared buffers (hit and read) of the scans under
-// node that read relation or its indexes.
-func relationBlocks(node map[string]any, relation string) int {
-	n := 0
-	if node["Relation Name"] == relation {
-		for _, k := range []string{"Shared Hit Blocks", "Shared Read Blocks"} {
-			if v, ok := node[k].(float64); ok {
-				n += int(v)
-			}
-		}
-	}
-	if subs, ok := node["Plans"].([]any); ok {
-		for _, sub := range subs {
-			n += relationBlocks(sub.(map[string]any), relation)
-		}
-	}
-	return n
 }
