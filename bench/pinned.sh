@@ -32,6 +32,9 @@
 #                                        # statement's calls, time and buffers per
 #                                        # charge (the TOP most costly, default 12)
 #
+#   TENDER_DB_MAX_CONNS=8 bash bench/pinned.sh --latency   # Tender's pool as pgbench's
+#                                        # clients (the server inherits the environment;
+#                                        # README, "Pool size")
 #   TENDER_BIN=/tmp/old bash bench/pinned.sh   # measure that tender binary instead of
 #                                        # building this tree (to alternate two builds,
 #                                        # each run against its own pgbench side)
@@ -248,7 +251,7 @@ pm=$(postmaster)
 taskset -p -c "$APP_CPU" $$ >/dev/null
 pin
 echo "PostgreSQL (postmaster $pm and its $(($(cluster_pids | wc -l) - 1)) processes) on CPU $PG_CPU; server, load tool and pgbench's client on CPU $APP_CPU" >&2
-echo "rounds: $ROUNDS × ${SECONDS_EACH}s each side, $CLIENTS clients" >&2
+echo "rounds: $ROUNDS × ${SECONDS_EACH}s each side, $CLIENTS clients; Tender's pool: ${TENDER_DB_MAX_CONNS:-20 (the default)} connections" >&2
 
 declare -a R_REF R_PGB R_CHG R_RATIO R_SRV R_LOAD R_PGTX R_PGCHG R_BUSY_PGB R_BUSY_CHG R_APPBUSY R_ST_TX R_ST_CHG R_HIT_TX R_HIT_CHG R_CALLS_TX R_CALLS_CHG R_WAL_TX R_WAL_CHG R_SYNC_TX R_SYNC_CHG
 # perf_start NAME / perf_stop: with PERF, in the last round, a CPU profile of
