@@ -6,13 +6,14 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/internal/jsonenc/jsonenctest"
 )
 
 // reflected is v as encoding/json writes it with the API's settings.
 func reflected(t *testing.T, v any) []byte {
 	t.Helper()
-	b, err := jsonenctest.Reference(v)
+	b, err := jsonenc.Reflect(v)
 	if err != nil {
 		t.Fatal(err)
 	}

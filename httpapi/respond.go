@@ -40,18 +40,12 @@ type ErrorBody struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	// A value that writes its own JSON skips encoding/json's reflection
-	// and its second pass over a Marshaler's output.
-	if a, ok := v.(jsonenc.Appender); ok {
-		if b, err := jsonenc.Marshal(a); err == nil {
-			w.WriteHeader(status)
-			_, _ = w.Write(append(b, '\n'))
-			return
-		}
-	}
+	// and its second pass over a Marshaler's output (jsonenc.Encode).
+	b, err := jsonenc.Encode(v)
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	if err == nil {
+		_, _ = w.Write(append(b, '\n'))
+	}
 }
 
 // writeError renders err: validation errors as Stax's field map, others as

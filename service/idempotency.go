@@ -21,7 +21,7 @@ const OutcomePending = "pending"
 // same idempotency_id.
 type Result struct {
 	View *TransactionView
-	// Body is View already encoded (by encodeJSON), when it was.
+	// Body is View already encoded (by jsonenc.Encode), when it was.
 	Body    json.RawMessage
 	Replay  json.RawMessage
 	Outcome string // "", tender.EDECLINED, tender.EINVALID or OutcomePending

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/notify"
 	"github.com/tenderpay/tender/store"
 )
@@ -344,7 +345,7 @@ func (s *Service) PayInvoiceManual(ctx context.Context, merchantID, invoiceID, m
 			return err
 		}
 		out = Result{View: view}
-		body, err := encodeJSON(view)
+		body, err := jsonenc.Encode(view)
 		if err != nil {
 			return err
 		}

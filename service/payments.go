@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -275,7 +276,7 @@ func (s *Service) freshAnswer(ctx context.Context, t *tender.Transaction, known 
 	if err != nil {
 		return nil, nil, err
 	}
-	body, err := encodeJSON(views[0])
+	body, err := jsonenc.Encode(views[0])
 	if err != nil {
 		return nil, nil, err
 	}
@@ -389,7 +390,7 @@ func (s *Service) finalizePaymentIn(ctx context.Context, tx store.Executor, cur 
 	}
 	view := views[0]
 	// Encoded once: the response, the event's payload and the replay.
-	body, err := encodeJSON(view)
+	body, err := jsonenc.Encode(view)
 	if err != nil {
 		return nil, err
 	}

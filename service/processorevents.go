@@ -7,6 +7,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -131,7 +132,7 @@ func (s *Service) applyProcessorEvent(ctx context.Context, tx store.Executor, m 
 			msg = "The payment failed at the processor."
 		}
 		c := s.processorChild(p, now, left, "ach_return", ev.ChildRef, msg, ev.Reason)
-		meta, err := encodeJSON(map[string]string{"return_code": ev.Reason})
+		meta, err := jsonenc.Encode(map[string]string{"return_code": ev.Reason})
 		if err != nil {
 			return err
 		}

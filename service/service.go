@@ -107,14 +107,14 @@ func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microseco
 
 // emit writes the event for a change inside the change's transaction.
 func (s *Service) emit(ctx context.Context, tx store.Executor, merchantID, name, objectType, objectID string, obj any) error {
-	payload, err := encodeJSON(obj)
+	payload, err := jsonenc.Encode(obj)
 	if err != nil {
 		return err
 	}
 	return s.emitJSON(ctx, tx, merchantID, name, objectType, objectID, payload)
 }
 
-// emitJSON is emit of an object already encoded (by encodeJSON).
+// emitJSON is emit of an object already encoded (by jsonenc.Encode).
 func (s *Service) emitJSON(ctx context.Context, tx store.Executor, merchantID, name, objectType, objectID string, payload []byte) error {
 	// The event is the outbox: the webhook relay fans it out to deliveries
 	// and durable jobs, off the request path.
@@ -127,22 +127,6 @@ func (s *Service) newEvent(merchantID, name, objectType, objectID string, payloa
 		ID: tender.NewID(), MerchantID: merchantID, Name: name,
 		ObjectType: objectType, ObjectID: objectID, Payload: payload, CreatedAt: s.now(),
 	}
-}
-
-// encodeJSON encodes v as the API writes its responses (no HTML escaping,
-// no trailing newline), so that an event's payload and an idempotent
-// replay are the bytes of the response.
-func encodeJSON(v any) ([]byte, error) {
-	if a, ok := v.(jsonenc.Appender); ok {
-		return jsonenc.Marshal(a)
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 func jsonUnmarshalNumber(b []byte, v any) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -446,7 +447,7 @@ func (s *Service) failTerminal(ctx context.Context, req *tender.TerminalRequest,
 			if err != nil {
 				return err
 			}
-			body, err := encodeJSON(view)
+			body, err := jsonenc.Encode(view)
 			if err != nil {
 				return err
 			}

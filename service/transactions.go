@@ -6,6 +6,7 @@ import (
 
 	"github.com/tenderpay/tender"
 	"github.com/tenderpay/tender/gateway"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/store"
 )
 
@@ -280,11 +281,11 @@ func (s *Service) childFinal(ctx context.Context, tx store.Executor, c, p *tende
 	if !finalized {
 		return out, nil
 	}
-	event, err := encodeJSON(cv)
+	event, err := jsonenc.Encode(cv)
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodeJSON(view)
+	body, err := jsonenc.Encode(view)
 	if err != nil {
 		return nil, err
 	}

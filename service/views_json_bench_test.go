@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/internal/jsonenc"
 )
 
 func sampleChargeView() *TransactionView {
@@ -30,7 +31,7 @@ func BenchmarkEncodeChargeView(b *testing.B) {
 	v := sampleChargeView()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := encodeJSON(v); err != nil {
+		if _, err := jsonenc.Encode(v); err != nil {
 			b.Fatal(err)
 		}
 	}

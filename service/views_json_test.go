@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tenderpay/tender"
+	"github.com/tenderpay/tender/internal/jsonenc"
 	"github.com/tenderpay/tender/internal/jsonenc/jsonenctest"
 )
 
@@ -32,18 +33,18 @@ func TestTransactionViewAppendJSON(t *testing.T) {
 		jsonenctest.Fill(r, &v)
 		withTransactions(r, &v)
 		type plain TransactionView // encoding/json's own walk of the fields
-		want, err := jsonenctest.Reference((*plain)(&v))
+		want, err := jsonenc.Reflect((*plain)(&v))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encodeJSON(&v)
+		got, err := jsonenc.Encode(&v)
 		if err != nil || !bytes.Equal(got, want) {
-			t.Fatalf("encodeJSON (%v):\n got %s\nwant %s", err, got, want)
+			t.Fatalf("jsonenc.Encode (%v):\n got %s\nwant %s", err, got, want)
 		}
 	}
 	bad := sampleChargeView()
 	bad.Meta = json.RawMessage(`{"a":`)
-	if _, err := encodeJSON(bad); err == nil {
-		t.Fatal("encodeJSON of invalid meta: no error")
+	if _, err := jsonenc.Encode(bad); err == nil {
+		t.Fatal("jsonenc.Encode of invalid meta: no error")
 	}
 }

@@ -141,3 +141,26 @@ type Appender interface {
 // Marshal is a's JSON in a new buffer sized for a charge's answer (about
 // 2.5 KB), so that one allocation holds it.
 func Marshal(a Appender) ([]byte, error) { return a.AppendJSON(make([]byte, 0, 3072)) }
+
+// Encode is v as the API writes it (no trailing newline): its own JSON when
+// it is an Appender (Marshal), else Reflect's. Responses, events' payloads
+// and idempotent replays are these bytes.
+func Encode(v any) ([]byte, error) {
+	if a, ok := v.(Appender); ok {
+		return Marshal(a)
+	}
+	return Reflect(v)
+}
+
+// Reflect is v as encoding/json writes it with the API's settings (HTML
+// escaping off, no trailing newline): what a value that does not write its
+// own JSON is written as, and what an Appender's output is held to.
+func Reflect(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}

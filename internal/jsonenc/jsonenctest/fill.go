@@ -1,11 +1,10 @@
 // Package jsonenctest is for tests that hold a hand-written JSON writer to
-// encoding/json's output (Reference): Fill sets every exported field of a
-// struct at random (so a field the writer forgets shows), with the strings
-// and raw JSON that encoders get wrong.
+// encoding/json's output (jsonenc.Reflect): Fill sets every exported field
+// of a struct at random (so a field the writer forgets shows), with the
+// strings and raw JSON that encoders get wrong.
 package jsonenctest
 
 import (
-	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
@@ -92,17 +91,4 @@ func fill(r *rand.Rand, v reflect.Value, depth int) {
 			}
 		}
 	}
-}
-
-// Reference is v as encoding/json writes it with the API's settings (HTML
-// escaping off, no trailing newline): what a hand-written writer is held
-// to.
-func Reference(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
